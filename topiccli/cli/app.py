@@ -1,0 +1,104 @@
+"""The ``topics`` commands: parse options, call the library, render. Nothing else lives here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import options as opt
+from .errors import handled
+
+app = typer.Typer(
+    name="topics",
+    help="Topic modeling from the command line: text in, readable topics out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+data_app = typer.Typer(help="Manage local datasets (20 Newsgroups).", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+
+def _fit_and_render(method: str, values: dict) -> None:
+    """The one implementation behind ``svd`` and ``nmf``."""
+    with handled():
+        from ..pipeline import ModelSpec, SourceSpec, run
+        from ..render import render
+        from ..vectorize import VectorizerSettings
+        from .output import check_not_input, write_text
+
+        source = SourceSpec(
+            input=values["input"],
+            glob=values["glob"],
+            categories=tuple(opt.categories(values["categories"])),
+            subset=values["subset"],
+            remove=tuple(opt.remove_parts(values["remove"])),
+            data_home=values["data_home"],
+        )
+        settings = VectorizerSettings(
+            kind=values["vectorizer"],
+            stop_words=values["stop_words"],
+            min_df=opt.parse_df(values["min_df"]),
+            max_df=opt.parse_df(values["max_df"]),
+            max_features=values["max_features"],
+            ngram_range=opt.parse_ngram_range(values["ngram_range"]),
+        )
+        model = ModelSpec(
+            method=method,
+            k=values["k"],
+            seed=values["seed"],
+            top_words=values["top_words"],
+            max_iter=values.get("max_iter", 200),
+            tol=values.get("tol", 1e-4),
+        )
+        output = values["output"]
+        check_not_input(output, [p for p in (source.input,) if p is not None])
+        report = run(source, settings, model)
+        write_text(render(report, values["format"]), output)
+
+
+def _model_command(method: str, help_text: str, *extra):
+    def command(**values) -> None:
+        _fit_and_render(method, values)
+
+    command.__name__ = method
+    command.__doc__ = help_text
+    command.__signature__ = opt.signature(
+        opt.SOURCE_OPTIONS, opt.VECTORIZER_OPTIONS, opt.MODEL_OPTIONS, *extra, opt.OUTPUT_OPTIONS
+    )
+    return command
+
+
+app.command("svd")(
+    _model_command(
+        "svd",
+        "Latent semantic analysis: truncated SVD of the document-term matrix.\n\n"
+        "Topics come in order of singular value; each component's sign is fixed so that its "
+        "largest term loading is positive.",
+    )
+)
+app.command("nmf")(
+    _model_command(
+        "nmf",
+        "Nonnegative matrix factorization (Frobenius loss) of the document-term matrix.\n\n"
+        "Topics come in order of their share of the reconstructed corpus.",
+        opt.NMF_OPTIONS,
+    )
+)
+
+
+@data_app.command("import")
+def data_import(
+    archive: Annotated[Path, typer.Argument(help="A local copy of 20news-bydate.tar.gz.")],
+    data_home: Annotated[
+        Optional[Path], typer.Option(help="scikit-learn data home (default: its own).")
+    ] = None,
+) -> None:
+    """Make a local 20news-bydate.tar.gz available to topics and to scikit-learn, offline."""
+    with handled():
+        from ..corpus.archive import import_archive
+
+        path = import_archive(archive, data_home)
+        typer.echo(f"20 Newsgroups cached at {path}", err=True)

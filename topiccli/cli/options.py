@@ -1,0 +1,284 @@
+"""Option definitions shared by every command that fits a model (``svd``, ``nmf``).
+
+Each group is a list of ``inspect.Parameter`` so a command's signature can be assembled from
+groups; Typer reads the assembled signature like a hand-written one.
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Annotated, Literal, Optional
+
+import typer
+
+SOURCE = "Source (default: 20 Newsgroups)"
+VECTORIZE = "Vectorizer"
+MODEL = "Model"
+OUTPUT = "Output"
+
+NEWSGROUP_PARTS = ("headers", "footers", "quotes")
+
+
+def _split_commas(values: list[str] | None) -> list[str]:
+    """Accept ``--x a,b --x c`` as [a, b, c]."""
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def parse_df(value: str | None) -> int | float | None:
+    """A document frequency as scikit-learn takes it: an integer count or a float proportion."""
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        return float(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"expected an integer count or a proportion, got {value!r}"
+        ) from None
+
+
+def parse_ngram_range(value: str) -> tuple[int, int]:
+    """``"1,2"`` → (1, 2)."""
+    parts = value.split(",")
+    try:
+        low, high = (int(p) for p in parts)
+    except ValueError:
+        raise typer.BadParameter(f"expected MIN,MAX such as 1,2, got {value!r}") from None
+    if not 1 <= low <= high:
+        raise typer.BadParameter(f"expected 1 <= MIN <= MAX, got {value!r}")
+    return low, high
+
+
+def _option(name: str, annotation, default) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+SOURCE_OPTIONS = [
+    _option(
+        "input",
+        Annotated[
+            Optional[Path],
+            typer.Option(
+                "--input",
+                "-i",
+                help="A folder of text files (or one file) instead of 20 Newsgroups.",
+                rich_help_panel=SOURCE,
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "glob",
+        Annotated[
+            Optional[str],
+            typer.Option(
+                help="Only files matching this glob (the file name; the relative path if it has /).",
+                rich_help_panel=SOURCE,
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "categories",
+        Annotated[
+            Optional[list[str]],
+            typer.Option(
+                "--categories",
+                "-c",
+                help="20 Newsgroups categories, comma-separated or repeated.",
+                rich_help_panel=SOURCE,
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "subset",
+        Annotated[
+            Literal["train", "test", "all"],
+            typer.Option(help="20 Newsgroups subset.", rich_help_panel=SOURCE),
+        ],
+        "train",
+    ),
+    _option(
+        "remove",
+        Annotated[
+            Optional[list[str]],
+            typer.Option(
+                help="Parts of each post to strip: headers,footers,quotes (default all; 'none' for "
+                "none).",
+                rich_help_panel=SOURCE,
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "data_home",
+        Annotated[
+            Optional[Path],
+            typer.Option(
+                help="scikit-learn data home (default: its own, honouring SCIKIT_LEARN_DATA).",
+                rich_help_panel=SOURCE,
+            ),
+        ],
+        None,
+    ),
+]
+
+VECTORIZER_OPTIONS = [
+    _option(
+        "vectorizer",
+        Annotated[
+            Literal["count", "tfidf"],
+            typer.Option(help="Term weighting.", rich_help_panel=VECTORIZE),
+        ],
+        "count",
+    ),
+    _option(
+        "stop_words",
+        Annotated[
+            str,
+            typer.Option(
+                help="english, none, or a file with one stop word a line.",
+                rich_help_panel=VECTORIZE,
+            ),
+        ],
+        "english",
+    ),
+    _option(
+        "min_df",
+        Annotated[
+            str,
+            typer.Option(
+                help="Ignore terms in fewer documents (integer count, or float proportion).",
+                rich_help_panel=VECTORIZE,
+            ),
+        ],
+        "1",
+    ),
+    _option(
+        "max_df",
+        Annotated[
+            str,
+            typer.Option(
+                help="Ignore terms in more documents (integer count, or float proportion).",
+                rich_help_panel=VECTORIZE,
+            ),
+        ],
+        "1.0",
+    ),
+    _option(
+        "max_features",
+        Annotated[
+            Optional[int],
+            typer.Option(
+                min=1, help="Keep only the most frequent terms.", rich_help_panel=VECTORIZE
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "ngram_range",
+        Annotated[
+            str, typer.Option(help="MIN,MAX word n-gram lengths.", rich_help_panel=VECTORIZE)
+        ],
+        "1,1",
+    ),
+]
+
+MODEL_OPTIONS = [
+    _option(
+        "k",
+        Annotated[
+            int, typer.Option("--k", "-k", min=1, help="Number of topics.", rich_help_panel=MODEL)
+        ],
+        6,
+    ),
+    _option(
+        "seed",
+        Annotated[
+            int,
+            typer.Option(
+                min=0,
+                help="Random seed; same inputs and seed give the same topics.",
+                rich_help_panel=MODEL,
+            ),
+        ],
+        0,
+    ),
+]
+
+NMF_OPTIONS = [
+    _option(
+        "max_iter",
+        Annotated[int, typer.Option(min=1, help="Iteration cap.", rich_help_panel=MODEL)],
+        200,
+    ),
+    _option(
+        "tol",
+        Annotated[
+            float,
+            typer.Option(
+                min=0.0,
+                help="Stop when the loss falls by less than this fraction in one iteration.",
+                rich_help_panel=MODEL,
+            ),
+        ],
+        1e-4,
+    ),
+]
+
+OUTPUT_OPTIONS = [
+    _option(
+        "top_words",
+        Annotated[int, typer.Option(min=1, help="Words shown per topic.", rich_help_panel=OUTPUT)],
+        8,
+    ),
+    _option(
+        "format",
+        Annotated[
+            Literal["table", "json", "csv"],
+            typer.Option(
+                "--format",
+                "-f",
+                help="table for people; json or csv for programs.",
+                rich_help_panel=OUTPUT,
+            ),
+        ],
+        "table",
+    ),
+    _option(
+        "output",
+        Annotated[
+            Optional[Path],
+            typer.Option(
+                "--output",
+                "-o",
+                help="Write to this file instead of stdout.",
+                rich_help_panel=OUTPUT,
+            ),
+        ],
+        None,
+    ),
+]
+
+
+def signature(*groups: list[inspect.Parameter]) -> inspect.Signature:
+    """A command signature made of option groups, in order."""
+    return inspect.Signature([p for group in groups for p in group])
+
+
+def categories(values) -> list[str]:
+    return _split_commas(values)
+
+
+def remove_parts(values) -> list[str]:
+    parts = _split_commas(values)
+    if not values:
+        return list(NEWSGROUP_PARTS)
+    return [] if parts == ["none"] else parts

@@ -1,0 +1,29 @@
+"""The corpus every loader returns: texts with ids, optional labels, and where they came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Documents in a fixed order.
+
+    ``ids`` name each document (a path relative to the input, or a 20 Newsgroups file name);
+    ``labels`` hold each document's class (a subfolder or newsgroup name), ``None`` where a
+    document has none, or are ``None`` altogether. ``selection`` describes the source and the
+    choices made, for the JSON report; ``skipped`` counts files left out, by reason.
+    """
+
+    texts: list[str]
+    ids: list[str]
+    labels: list[str | None] | None
+    selection: dict
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @property
+    def has_labels(self) -> bool:
+        return self.labels is not None and any(label is not None for label in self.labels)

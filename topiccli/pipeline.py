@@ -1,0 +1,115 @@
+"""One run from source to topics: load → vectorize → factorize → describe, timed per stage."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .corpus import Corpus, load_folder, load_newsgroups
+from .errors import InvalidParameterError
+from .topics import Topic, describe_nmf, describe_svd, order_nmf
+from .vectorize import DocumentTerm, VectorizerSettings, check_settings, vectorize
+
+METHODS = ("svd", "nmf")
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """Where the documents come from: a folder/file (``input``) or 20 Newsgroups."""
+
+    input: Path | None = None
+    glob: str | None = None
+    categories: tuple[str, ...] = ()
+    subset: str = "train"
+    remove: tuple[str, ...] = ("headers", "footers", "quotes")
+    data_home: Path | None = None
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What to fit and how to describe it."""
+
+    method: str
+    k: int = 6
+    seed: int = 0
+    top_words: int = 8
+    max_iter: int = 200
+    tol: float = 1e-4
+
+
+@dataclass
+class RunReport:
+    """Everything a renderer needs; ``details`` holds method-specific diagnostics."""
+
+    model: ModelSpec
+    corpus: dict
+    vectorizer: dict
+    topics: list[Topic]
+    details: dict
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str):
+        start = time.perf_counter()
+        yield
+        self.timings[name] = round(time.perf_counter() - start, 6)
+
+
+def load(source: SourceSpec) -> Corpus:
+    """Load the corpus a source names."""
+    if source.input is not None:
+        return load_folder(source.input, source.glob)
+    return load_newsgroups(source.categories, source.subset, source.remove, source.data_home)
+
+
+def run(source: SourceSpec, settings: VectorizerSettings, model: ModelSpec) -> RunReport:
+    """Fit one model and describe its topics."""
+    if model.method not in METHODS:
+        raise InvalidParameterError(f"method must be one of {', '.join(METHODS)}")
+    check_settings(settings)
+    timer = _Timer()
+    with timer.stage("load"):
+        corpus = load(source)
+    with timer.stage("vectorize"):
+        dt = vectorize(corpus.texts, settings)
+    with timer.stage("factorize"):
+        fitted = _factorize(dt, model)
+    with timer.stage("describe"):
+        topics, details = _describe(fitted, dt, model)
+    corpus_info = {
+        **corpus.selection,
+        "n_documents": dt.X.shape[0],
+        "n_terms": dt.X.shape[1],
+        "skipped": dict(corpus.skipped),
+    }
+    return RunReport(model, corpus_info, settings.as_dict(), topics, details, timer.timings)
+
+
+def _factorize(dt: DocumentTerm, model: ModelSpec):
+    from .factorize import nmf, truncated_svd
+
+    if model.method == "svd":
+        return truncated_svd(dt.X, model.k, seed=model.seed)
+    result = nmf(dt.X, model.k, max_iter=model.max_iter, tol=model.tol, seed=model.seed)
+    return order_nmf(result)
+
+
+def _describe(fitted, dt: DocumentTerm, model: ModelSpec) -> tuple[list[Topic], dict]:
+    if model.method == "svd":
+        details = {"solver": fitted.solver, "singular_values": [float(s) for s in fitted.s]}
+        return describe_svd(fitted, dt.terms, model.top_words), details
+    details = {
+        "solver": fitted.solver,
+        "init": fitted.init,
+        "reconstruction_error": fitted.reconstruction_error,
+        "n_iter": fitted.n_iter,
+        "converged": fitted.converged,
+    }
+    return describe_nmf(fitted, dt.terms, model.top_words), details

@@ -1,0 +1,84 @@
+"""Render a run report as a rich table, JSON (schema in the README) or CSV. Text in, text out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .pipeline import RunReport
+
+SCHEMA_VERSION = 1
+FORMATS = ("table", "json", "csv")
+
+
+def to_dict(report: RunReport) -> dict:
+    """The JSON document for a run (see the README's schema)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "method": report.model.method,
+        "k": report.model.k,
+        "seed": report.model.seed,
+        "corpus": report.corpus,
+        "vectorizer": report.vectorizer,
+        **report.details,
+        "topics": [
+            {"id": t.id, "weight": t.weight, "words": t.words, "weights": t.weights}
+            for t in report.topics
+        ],
+        "timings": report.timings,
+    }
+
+
+def render(report: RunReport, fmt: str, width: int | None = None) -> str:
+    """The run in the chosen format, as the exact text to write."""
+    if fmt == "json":
+        return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return _csv(report)
+    return _table(report, width)
+
+
+def _csv(report: RunReport) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["topic", "topic_weight", "rank", "word", "weight"])
+    for topic in report.topics:
+        for rank, (word, weight) in enumerate(zip(topic.words, topic.weights), start=1):
+            writer.writerow([topic.id, _num(topic.weight), rank, word, _num(weight)])
+    return buffer.getvalue()
+
+
+def _num(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def _table(report: RunReport, width: int | None) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    method = report.model.method
+    corpus = report.corpus
+    title = (
+        f"{method.upper()} · k={report.model.k} · "
+        f"{corpus['n_documents']} documents × {corpus['n_terms']} terms"
+    )
+    table = Table(title=title, title_justify="left", expand=False)
+    table.add_column("#", justify="right")
+    table.add_column("σ" if method == "svd" else "share", justify="right")
+    table.add_column("top words", overflow="fold")
+    for topic in report.topics:
+        weight = f"{topic.weight:.3f}" if method == "svd" else f"{topic.weight:.1%}"
+        table.add_row(str(topic.id), weight, " ".join(topic.words))
+    console = Console(
+        file=io.StringIO(), width=width or 100, color_system=None, force_terminal=False
+    )
+    console.print(table)
+    if method == "nmf":
+        d = report.details
+        state = "converged" if d["converged"] else "did not converge"
+        console.print(
+            f"NMF ({d['solver']}) {state} after {d['n_iter']} iterations; "
+            f"‖X − WH‖_F = {d['reconstruction_error']:.4g}"
+        )
+    return console.file.getvalue()
