@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/topics nmf --input sample_corpora/essays --vectorizer tfidf --k 5
+	$(BIN)/topics nmf --input sample_corpora/essays --vectorizer tfidf --k 6
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -40,10 +40,10 @@ def _fit_and_render(method: str, values: dict) -> None:
         settings = VectorizerSettings(
             kind=values["vectorizer"],
             stop_words=values["stop_words"],
-            min_df=opt.parse_df(values["min_df"]),
-            max_df=opt.parse_df(values["max_df"]),
+            min_df=values["min_df"],
+            max_df=values["max_df"],
             max_features=values["max_features"],
-            ngram_range=opt.parse_ngram_range(values["ngram_range"]),
+            ngram_range=values["ngram_range"],
         )
         model = ModelSpec(
             method=method,

@@ -47,6 +47,15 @@ def handled():
     except BrokenPipeError:
         _silence_stdout()
         raise typer.Exit(EXIT_BROKEN_PIPE) from None
+    except Exception as exc:  # a bug: still one line, with the way to the traceback
+        if debug_enabled():
+            raise
+        typer.echo(
+            f"Error: internal error ({type(exc).__name__}: {exc}); "
+            "rerun with TOPICS_DEBUG=1 for the traceback and please report it",
+            err=True,
+        )
+        raise typer.Exit(1) from None
     finally:
         warnings.showwarning = previous
 

@@ -78,7 +78,7 @@ SOURCE_OPTIONS = [
         Annotated[
             Optional[str],
             typer.Option(
-                help="Only files matching this glob (the file name; the relative path if it has /).",
+                help="Only files matching this glob (on the name; on the path if it has /).",
                 rich_help_panel=SOURCE,
             ),
         ],
@@ -156,6 +156,7 @@ VECTORIZER_OPTIONS = [
             str,
             typer.Option(
                 help="Ignore terms in fewer documents (integer count, or float proportion).",
+                callback=parse_df,
                 rich_help_panel=VECTORIZE,
             ),
         ],
@@ -167,6 +168,7 @@ VECTORIZER_OPTIONS = [
             str,
             typer.Option(
                 help="Ignore terms in more documents (integer count, or float proportion).",
+                callback=parse_df,
                 rich_help_panel=VECTORIZE,
             ),
         ],
@@ -185,7 +187,12 @@ VECTORIZER_OPTIONS = [
     _option(
         "ngram_range",
         Annotated[
-            str, typer.Option(help="MIN,MAX word n-gram lengths.", rich_help_panel=VECTORIZE)
+            str,
+            typer.Option(
+                help="MIN,MAX word n-gram lengths.",
+                callback=parse_ngram_range,
+                rich_help_panel=VECTORIZE,
+            ),
         ],
         "1,1",
     ),

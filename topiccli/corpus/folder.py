@@ -31,7 +31,7 @@ def load_folder(path: str | os.PathLike, glob: str | None = None) -> Corpus:
     root = Path(path)
     if not root.exists():
         raise CorpusError(f"input path does not exist: {root}")
-    files = [root] if root.is_file() else list(_walk(root, glob))
+    files = [root] if root.is_file() else sorted(_walk(root, glob), key=_sort_key(root))
     texts, ids, labels = [], [], []
     skipped: dict[str, int] = {}
     for file in files:
@@ -69,6 +69,10 @@ def _walk(root: Path, glob: str | None):
                 continue
             if file.is_file():
                 yield file
+
+
+def _sort_key(root: Path):
+    return lambda file: file.relative_to(root).parts
 
 
 def _matches(relative: str, pattern: str) -> bool:

@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): side-by-side timings, reported as ratios."""
