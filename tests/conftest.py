@@ -13,6 +13,15 @@ ARCHIVE_ENV = "TOPICS_20NG_ARCHIVE"
 TUTORIAL_CATEGORIES = ["alt.atheism", "talk.religion.misc", "comp.graphics", "sci.space"]
 
 
+@pytest.fixture(autouse=True)
+def private_cache_dir(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own corpus cache, so the suite never writes to the user's home."""
+    directory = tmp_path / "topics-cache"
+    monkeypatch.setenv("TOPICS_CACHE_DIR", str(directory))
+    monkeypatch.delenv("TOPICS_CACHE", raising=False)
+    return directory
+
+
 @pytest.fixture(scope="session")
 def newsgroups_home(tmp_path_factory) -> Path:
     """A scikit-learn data home holding 20 Newsgroups, imported from the shared archive.

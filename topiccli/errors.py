@@ -43,3 +43,7 @@ class TopicsWarning(UserWarning):
 
 class ConvergenceWarning(TopicsWarning):
     """An iterative solver stopped at its iteration cap before meeting its tolerance."""
+
+
+class CacheWarning(TopicsWarning):
+    """A corpus cache entry was unreadable or could not be written; the run goes on without it."""

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .corpus import Corpus, load_folder, load_newsgroups
+from .corpus.folder import selection as folder_selection
+from .corpus.newsgroups import selection as newsgroups_selection
 from .errors import InvalidParameterError
 from .topics import Topic, describe_nmf, describe_svd, order_nmf
 from .vectorize import DocumentTerm, VectorizerSettings, check_settings, vectorize
@@ -57,9 +59,11 @@ class _Timer:
 
     @contextmanager
     def stage(self, name: str):
+        """Time a block; a stage entered twice adds up."""
         start = time.perf_counter()
         yield
-        self.timings[name] = round(time.perf_counter() - start, 6)
+        elapsed = self.timings.get(name, 0.0) + time.perf_counter() - start
+        self.timings[name] = round(elapsed, 6)
 
 
 def load(source: SourceSpec) -> Corpus:
@@ -69,16 +73,60 @@ def load(source: SourceSpec) -> Corpus:
     return load_newsgroups(source.categories, source.subset, source.remove, source.data_home)
 
 
-def run(source: SourceSpec, settings: VectorizerSettings, model: ModelSpec) -> RunReport:
-    """Fit one model and describe its topics."""
-    if model.method not in METHODS:
-        raise InvalidParameterError(f"method must be one of {', '.join(METHODS)}")
-    check_settings(settings)
-    timer = _Timer()
+def selection(source: SourceSpec) -> dict:
+    """How the JSON report describes a source, known without loading it."""
+    if source.input is not None:
+        return folder_selection(source.input, source.glob)
+    return newsgroups_selection(source.categories, source.subset, source.remove, source.data_home)
+
+
+def load_and_vectorize(
+    source: SourceSpec, settings: VectorizerSettings, cache_dir: Path | None = None, timer=None
+) -> tuple[Corpus, DocumentTerm, str]:
+    """The corpus and its matrix, from the cache when it holds them; and "hit"/"miss"/"off".
+
+    With ``cache_dir`` None nothing is cached. A miss stores what it built (see cache.py).
+    """
+    timer = timer or _Timer()
+    store = lookup = None
+    if cache_dir is not None:
+        from .cache import CorpusCache, lookup_key
+
+        with timer.stage("cache"):
+            store, lookup = CorpusCache(cache_dir), lookup_key(source, settings)
+            found = store.get(
+                lookup.key, settings, selection(source), reload=lambda: load(source).texts
+            )
+        if found is not None:
+            timer.timings.update(load=0.0, vectorize=0.0)
+            return (*found, "hit")
     with timer.stage("load"):
         corpus = load(source)
     with timer.stage("vectorize"):
         dt = vectorize(corpus.texts, settings)
+    if store is None:
+        return corpus, dt, "off"
+    with timer.stage("cache"):
+        if not lookup.storable and source.input is None:  # the loader just fetched the data
+            lookup = lookup_key(source, settings)
+        if lookup.storable:
+            store.put(lookup.key, corpus, dt)
+    return corpus, dt, "miss"
+
+
+def run(
+    source: SourceSpec,
+    settings: VectorizerSettings,
+    model: ModelSpec,
+    cache_dir: Path | None = None,
+) -> RunReport:
+    """Fit one model and describe its topics; ``cache_dir`` caches the corpus (None: off)."""
+    if model.method not in METHODS:
+        raise InvalidParameterError(f"method must be one of {', '.join(METHODS)}")
+    check_settings(settings)
+    timer = _Timer()
+    timer.timings.update(cache=0.0)
+    corpus, dt, cache_state = load_and_vectorize(source, settings, cache_dir, timer)
     with timer.stage("factorize"):
         fitted = _factorize(dt, model)
     with timer.stage("describe"):
@@ -88,6 +136,7 @@ def run(source: SourceSpec, settings: VectorizerSettings, model: ModelSpec) -> R
         "n_documents": dt.X.shape[0],
         "n_terms": dt.X.shape[1],
         "skipped": dict(corpus.skipped),
+        "cache": cache_state,
     }
     return RunReport(model, corpus_info, settings.as_dict(), topics, details, timer.timings)
 

@@ -24,6 +24,7 @@ app.add_typer(data_app, name="data")
 def _fit_and_render(method: str, values: dict) -> None:
     """The one implementation behind ``svd`` and ``nmf``."""
     with handled():
+        from ..cache import resolve_dir
         from ..pipeline import ModelSpec, SourceSpec, run
         from ..render import render
         from ..vectorize import VectorizerSettings
@@ -55,7 +56,8 @@ def _fit_and_render(method: str, values: dict) -> None:
         )
         output = values["output"]
         check_not_input(output, [p for p in (source.input,) if p is not None])
-        report = run(source, settings, model)
+        cache_dir = resolve_dir(values["cache_dir"], disabled=values["no_cache"])
+        report = run(source, settings, model, cache_dir=cache_dir)
         write_text(render(report, values["format"]), output)
 
 
@@ -66,7 +68,12 @@ def _model_command(method: str, help_text: str, *extra):
     command.__name__ = method
     command.__doc__ = help_text
     command.__signature__ = opt.signature(
-        opt.SOURCE_OPTIONS, opt.VECTORIZER_OPTIONS, opt.MODEL_OPTIONS, *extra, opt.OUTPUT_OPTIONS
+        opt.SOURCE_OPTIONS,
+        opt.VECTORIZER_OPTIONS,
+        opt.MODEL_OPTIONS,
+        *extra,
+        opt.OUTPUT_OPTIONS,
+        opt.CACHE_OPTIONS,
     )
     return command
 

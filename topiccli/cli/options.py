@@ -16,6 +16,7 @@ SOURCE = "Source (default: 20 Newsgroups)"
 VECTORIZE = "Vectorizer"
 MODEL = "Model"
 OUTPUT = "Output"
+CACHE = "Cache"
 
 NEWSGROUP_PARTS = ("headers", "footers", "quotes")
 
@@ -271,6 +272,34 @@ OUTPUT_OPTIONS = [
             ),
         ],
         None,
+    ),
+]
+
+
+CACHE_OPTIONS = [
+    _option(
+        "cache_dir",
+        Annotated[
+            Optional[Path],
+            typer.Option(
+                help="Where loaded, vectorized corpora are kept for repeated runs (default: "
+                "TOPICS_CACHE_DIR, else $XDG_CACHE_HOME/topiccli or ~/.cache/topiccli).",
+                rich_help_panel=CACHE,
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "no_cache",
+        Annotated[
+            bool,
+            typer.Option(
+                "--no-cache",
+                help="Neither read nor write the corpus cache (also: TOPICS_CACHE=0).",
+                rich_help_panel=CACHE,
+            ),
+        ],
+        False,
     ),
 ]
 

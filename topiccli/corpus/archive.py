@@ -19,10 +19,9 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from ..errors import ArchiveError
-from .newsgroups import CATEGORIES
+from .newsgroups import CACHE_NAME, CATEGORIES
 
 TOP_FOLDERS = ("20news-bydate-train", "20news-bydate-test")
-CACHE_NAME = "20news-bydate_py3.pkz"  # what sklearn's _pkl_filepath makes of "20news-bydate.pkz"
 MAX_MEMBER_BYTES = 16 * 2**20
 MAX_TOTAL_BYTES = 512 * 2**20
 MAX_MEMBERS = 50_000

@@ -29,9 +29,7 @@ _SNIFF_BYTES = 8192
 def load_folder(path: str | os.PathLike, glob: str | None = None) -> Corpus:
     """Read every matching text file under ``path`` (or ``path`` itself if it is a file)."""
     root = Path(path)
-    if not root.exists():
-        raise CorpusError(f"input path does not exist: {root}")
-    files = [root] if root.is_file() else sorted(_walk(root, glob), key=_sort_key(root))
+    files = candidate_files(root, glob)
     texts, ids, labels = [], [], []
     skipped: dict[str, int] = {}
     for file in files:
@@ -43,12 +41,23 @@ def load_folder(path: str | os.PathLike, glob: str | None = None) -> Corpus:
         texts.append(text)
         ids.append(relative.as_posix())
         labels.append(relative.parts[0] if len(relative.parts) > 1 else None)
-    selection = {"source": "folder", "path": str(root), "glob": glob}
     if not texts:
         detail = f" ({_describe(skipped)} skipped)" if skipped else ""
         raise CorpusError(f"no readable text files under {root}{detail}")
     has_labels = any(label is not None for label in labels)
-    return Corpus(texts, ids, labels if has_labels else None, selection, skipped)
+    return Corpus(texts, ids, labels if has_labels else None, selection(root, glob), skipped)
+
+
+def selection(path, glob: str | None) -> dict:
+    """The JSON report's description of a folder source."""
+    return {"source": "folder", "path": str(Path(path)), "glob": glob}
+
+
+def candidate_files(root: Path, glob: str | None = None) -> list[Path]:
+    """Every file the loader will consider, in its order (``root`` itself if it is a file)."""
+    if not root.exists():
+        raise CorpusError(f"input path does not exist: {root}")
+    return [root] if root.is_file() else sorted(_walk(root, glob), key=_sort_key(root))
 
 
 def _walk(root: Path, glob: str | None):
