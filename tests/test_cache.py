@@ -270,15 +270,34 @@ def test_tutorial_warm_run_skips_scikit_learn_and_matches_the_cold_run(
 
 
 @pytest.mark.newsgroups
-def test_stripping_after_choosing_categories_matches_scikit_learn(newsgroups_home):
+@pytest.mark.parametrize(
+    "subset, categories, remove",
+    [
+        ("train", ["alt.atheism", "sci.space"], ("headers", "footers", "quotes")),
+        ("all", None, ()),
+        ("test", ["sci.space", "comp.graphics"], ("quotes",)),
+    ],
+)
+def test_loading_matches_scikit_learn_post_for_post(
+    newsgroups_home, monkeypatch, subset, categories, remove
+):
     from sklearn.datasets import fetch_20newsgroups
 
-    from topiccli.corpus import load_newsgroups
+    from topiccli.corpus import bydate_cache, load_newsgroups
 
-    cats = ["alt.atheism", "sci.space"]
-    ours = load_newsgroups(cats, "train", ("headers", "footers", "quotes"), newsgroups_home)
-    theirs = fetch_20newsgroups(data_home=newsgroups_home, subset="train", categories=cats,
-                                remove=("headers", "footers", "quotes"), shuffle=False,
-                                download_if_missing=False)  # fmt: skip
-    assert ours.texts == list(theirs.data)
-    assert ours.labels == [theirs.target_names[t] for t in theirs.target]
+    theirs = fetch_20newsgroups(
+        data_home=newsgroups_home,
+        subset=subset,
+        categories=categories,
+        remove=remove,
+        shuffle=False,
+        download_if_missing=False,
+    )
+    own_reader = load_newsgroups(categories, subset, remove, newsgroups_home)
+    # the fallback, when the cache file is not laid out as bydate_cache expects
+    monkeypatch.setattr(bydate_cache, "choose_posts", lambda *args: None)
+    fallback = load_newsgroups(categories, subset, remove, newsgroups_home)
+    for ours in (own_reader, fallback):
+        assert ours.texts == list(theirs.data)
+        assert ours.labels == [theirs.target_names[t] for t in theirs.target]
+        assert ours.ids == ["/".join(Path(f).parts[-3:]) for f in theirs.filenames]
