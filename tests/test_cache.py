@@ -127,6 +127,21 @@ def test_added_and_removed_files_miss(corpus):
     assert shrunk["corpus"]["n_documents"] == grown["corpus"]["n_documents"] - 1
 
 
+def test_an_entry_from_newer_data_replaces_the_old_one(corpus, private_cache_dir):
+    args = ("svd", "--input", corpus, "--k", 3)
+    run_json(*args)
+    run_json(*args, "--vectorizer", "tfidf")
+    before = entries(private_cache_dir)
+    edited = corpus / "astronomy" / "02.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + " saffron", encoding="utf-8")
+    age(corpus)
+    assert run_json(*args)[0]["corpus"]["cache"] == "miss"
+    after = entries(private_cache_dir)
+    assert len(after) == 2 and len(set(before) & set(after)) == 1  # tfidf's is untouched
+    assert len(list((private_cache_dir / cache.SUBDIR).iterdir())) == 2 * 3
+    assert run_json(*args)[0]["corpus"]["cache"] == "hit"
+
+
 def test_recently_modified_data_is_not_stored(corpus, private_cache_dir):
     (corpus / "astronomy" / "01.txt").touch()  # an edit may still be under way
     args = ("svd", "--input", corpus, "--k", 3)
@@ -301,3 +316,47 @@ def test_loading_matches_scikit_learn_post_for_post(
         assert ours.texts == list(theirs.data)
         assert ours.labels == [theirs.target_names[t] for t in theirs.target]
         assert ours.ids == ["/".join(Path(f).parts[-3:]) for f in theirs.filenames]
+
+
+def newsgroups_key(home=None, **choices) -> cache.Lookup:
+    source = SourceSpec(data_home=home, **choices)
+    return cache.lookup_key(source, VectorizerSettings())
+
+
+def test_newsgroups_key_follows_the_selection_and_scikit_learns_cache_file(tmp_path, monkeypatch):
+    home = tmp_path / "skl"
+    home.mkdir()
+    assert not newsgroups_key(home).storable  # no cache file yet: the loader will download
+    pkz = home / "20news-bydate_py3.pkz"
+    pkz.write_bytes(b"stand-in for scikit-learn's cache")
+    first = newsgroups_key(home, categories=("sci.space", "alt.atheism"))
+    assert first.storable
+    assert newsgroups_key(home, categories=("alt.atheism", "sci.space")) == first
+    assert newsgroups_key(home, categories=("alt.atheism",)) != first
+    others = [
+        newsgroups_key(home, categories=("sci.space", "alt.atheism"), subset="all"),
+        newsgroups_key(home, categories=("sci.space", "alt.atheism"), remove=("headers",)),
+    ]
+    assert first not in others and others[0] != others[1]
+    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(home))
+    assert newsgroups_key(categories=("sci.space", "alt.atheism")) == first
+    replacement = tmp_path / "new.pkz"
+    replacement.write_bytes(b"stand-in for scikit-learn's cache")  # same size
+    os.replace(replacement, pkz)  # as `topics data import` and scikit-learn replace it
+    assert newsgroups_key(home, categories=("sci.space", "alt.atheism")) != first
+
+
+def test_key_needs_no_scikit_learn_import(tmp_path):
+    code = (
+        "import sys; from pathlib import Path; from topiccli import cache;"
+        "from topiccli.pipeline import SourceSpec; from topiccli.vectorize import "
+        "VectorizerSettings as V; cache.lookup_key(SourceSpec(data_home=Path(sys.argv[1])), V());"
+        "assert 'sklearn' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True)
+
+
+def test_sklearn_version_is_read_without_importing_it():
+    import sklearn
+
+    assert cache._sklearn_version() == sklearn.__version__

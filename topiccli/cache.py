@@ -8,7 +8,8 @@ or the 20 Newsgroups selection and data home), every vectorizer setting (a stop-
 its content), the versions of this cache format, topiccli and scikit-learn, and a fingerprint
 of the data: size, mtime and ctime (ns) and inode of every candidate file, or of scikit-learn's
 20 Newsgroups cache file. An edited input therefore changes the key; nothing is ever updated
-in place.
+in place, and storing an entry deletes those it supersedes (same source and settings, older
+data or versions).
 
 An entry is three files, none of them a pickle:
 
@@ -72,7 +73,11 @@ def resolve_dir(option: str | os.PathLike | None = None, disabled: bool = False)
 
 @dataclass(frozen=True)
 class Lookup:
-    """A source's cache key, and whether its data is settled enough to be stored."""
+    """A source's cache key, and whether its data is settled enough to be stored.
+
+    The key is ``WHAT-STATE``: WHAT digests the source and the vectorizer settings, STATE
+    the data's fingerprint and the versions; a new STATE for the same WHAT supersedes it.
+    """
 
     key: str
     storable: bool
@@ -88,11 +93,11 @@ def lookup_key(source, settings: VectorizerSettings) -> Lookup:
         root = Path(source.input)
         identity = {"kind": "folder", "root": str(root.resolve()), "glob": source.glob}
         stats = [
-            (_relative(file, root), os.stat(file))
+            (_relative(file, root), _stat(file))
             for file in folder_source.candidate_files(root, source.glob)
         ]
-        newest = max((st.st_mtime_ns for _, st in stats), default=0)
-        storable = newest < time.time_ns() - RACY_NS
+        newest = max((st.st_mtime_ns for _, st in stats if st), default=0)
+        storable = all(st is not None for _, st in stats) and newest < time.time_ns() - RACY_NS
     else:
         described = newsgroups_source.selection(
             source.categories, source.subset, source.remove, source.data_home
@@ -100,20 +105,33 @@ def lookup_key(source, settings: VectorizerSettings) -> Lookup:
         home = Path(described["data_home"]).resolve()
         identity = {**described, "data_home": str(home), "kind": "20newsgroups"}
         pkz = home / newsgroups_source.CACHE_NAME
-        stats = [(pkz.name, os.stat(pkz))] if pkz.is_file() else []
-        storable = bool(stats)  # without its cache file, the loader downloads: key after that
-    material = {
+        stats = [(pkz.name, _stat(pkz))]
+        # without its cache file the loader downloads one: the pipeline keys again after that
+        storable = stats[0][1] is not None
+    what = {"source": identity, "vectorizer": _settings_identity(settings)}
+    state = {
         "format": FORMAT,
         "topiccli": __version__,
         "scikit-learn": _sklearn_version(),
-        "source": identity,
-        "vectorizer": _settings_identity(settings),
-        "files": [
-            [name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino] for name, st in stats
-        ],
+        "files": [[name, *_identity(st)] for name, st in stats],
     }
-    digest = hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
-    return Lookup(key=digest[:40], storable=storable)
+    return Lookup(key=f"{_digest(what)}-{_digest(state)}", storable=storable)
+
+
+def _digest(material: dict) -> str:
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def _stat(file: Path) -> os.stat_result | None:
+    """A file's status, or None if it is missing or unreadable (its data is then not stored)."""
+    try:
+        return os.stat(file)
+    except OSError:
+        return None
+
+
+def _identity(st: os.stat_result | None) -> list[int]:
+    return [] if st is None else [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
 def _relative(file: Path, root: Path) -> str:
@@ -285,7 +303,20 @@ class CorpusCache:
         except OSError as exc:
             _warn(f"could not write the corpus cache in {self.directory} ({exc}); continuing")
             return False
+        self._drop_superseded(key)
         return True
+
+    def _drop_superseded(self, key: str) -> None:
+        """Delete entries for the same source and settings built from older data or versions."""
+        what = key.split("-", 1)[0]
+        for meta_path in self.directory.glob(f"{what}-*.json"):
+            if meta_path.stem == key:
+                continue
+            try:
+                for path in self.paths(meta_path.stem):  # the JSON first: readers then miss
+                    path.unlink(missing_ok=True)
+            except OSError:
+                pass  # another process may hold or have removed it; it is only space
 
 
 def _check_csr(data, indices, indptr, shape) -> None:
