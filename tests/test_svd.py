@@ -83,3 +83,67 @@ def test_nan_is_refused():
     X[0, 0] = np.nan
     with pytest.raises(InvalidParameterError, match="NaN or infinity"):
         truncated_svd(X, 2)
+
+
+def test_largest_k_matches_dense_svd():
+    X = _random(40, 30, 0.3, seed=4)
+    res = truncated_svd(X, 29)
+    dense = np.linalg.svd(X.toarray(), compute_uv=False)[:29]
+    np.testing.assert_allclose(res.s, dense, rtol=1e-8)
+
+
+@pytest.mark.parametrize("solver", ["propack", "arpack", "randomized"])
+def test_float32_stays_float32(solver):
+    X = _random(dtype=np.float32)
+    res = truncated_svd(X, 5, solver=solver)
+    assert res.U.dtype == res.Vt.dtype == np.float32
+    dense = np.linalg.svd(X.toarray().astype(np.float64), compute_uv=False)[:5]
+    np.testing.assert_allclose(res.s, dense, rtol=1e-4 if solver != "randomized" else 1e-3)
+
+
+def test_randomized_converges_to_the_exact_values_with_power_iterations():
+    X = _random(300, 200, 0.05, seed=6)
+    dense = np.linalg.svd(X.toarray(), compute_uv=False)[:10]
+    rough = truncated_svd(X, 10, solver="randomized", power_iterations=0)
+    sharp = truncated_svd(X, 10, solver="randomized", power_iterations=30, oversamples=40)
+    rough_err = np.max(np.abs(rough.s / dense - 1))
+    sharp_err = np.max(np.abs(sharp.s / dense - 1))
+    assert sharp_err < 1e-8 < rough_err
+    pivots = np.argmax(np.abs(sharp.Vt), axis=1)
+    assert np.all(sharp.Vt[np.arange(10), pivots] > 0)
+
+
+def test_exact_solvers_are_at_least_as_good_as_scikit_learn():
+    from sklearn.decomposition import TruncatedSVD
+
+    X = _random(300, 200, 0.05, seed=6)
+    ours = truncated_svd(X, 10)
+    theirs = TruncatedSVD(10, random_state=0).fit(X)
+    assert np.all(ours.s >= theirs.singular_values_ * (1 - 1e-12))
+
+
+@pytest.mark.parametrize("solver", ["propack", "randomized"])
+def test_identical_factors_whatever_the_thread_count(solver, monkeypatch):
+    from threadpoolctl import threadpool_limits
+
+    X = _random(9000, 300, 0.01, seed=8)
+    results = []
+    for threads, blas in [(1, 1), (2, 2), (3, 1)]:
+        monkeypatch.setenv("TOPICS_NUM_THREADS", str(threads))
+        with threadpool_limits(blas):
+            results.append(truncated_svd(X, 6, solver=solver))
+    for other in results[1:]:
+        np.testing.assert_array_equal(results[0].U, other.U)
+        np.testing.assert_array_equal(results[0].Vt, other.Vt)
+
+
+def test_invalid_solver_and_power_iterations_are_refused():
+    X = _random(30, 20, 0.3)
+    with pytest.raises(InvalidParameterError) as info:
+        truncated_svd(X, 2, solver="lobpcg")
+    assert (
+        str(info.value) == "solver must be one of 'propack', 'arpack', 'randomized', got 'lobpcg'"
+    )
+    with pytest.raises(InvalidParameterError) as info:
+        truncated_svd(X, 2, solver="randomized", power_iterations=-1)
+    assert str(info.value) == "power_iterations must be an integer >= 0, got -1"

@@ -39,6 +39,14 @@ class ModelSpec:
     top_words: int = 8
     max_iter: int = 200
     tol: float = 1e-4
+    solver: str | None = None
+    """None: the method's default (svd: propack; nmf: hals)."""
+    init: str | None = None
+    """NMF start; None: the solver's default."""
+    alpha_w: float = 0.0
+    alpha_h: float | None = None
+    """None: the same as ``alpha_w`` (scikit-learn's "same")."""
+    l1_ratio: float = 0.0
 
 
 @dataclass
@@ -145,8 +153,19 @@ def _factorize(dt: DocumentTerm, model: ModelSpec):
     from .factorize import nmf, truncated_svd
 
     if model.method == "svd":
-        return truncated_svd(dt.X, model.k, seed=model.seed)
-    result = nmf(dt.X, model.k, max_iter=model.max_iter, tol=model.tol, seed=model.seed)
+        return truncated_svd(dt.X, model.k, solver=model.solver or "propack", seed=model.seed)
+    result = nmf(
+        dt.X,
+        model.k,
+        solver=model.solver or "hals",
+        init=model.init,
+        max_iter=model.max_iter,
+        tol=model.tol,
+        seed=model.seed,
+        alpha_W=model.alpha_w,
+        alpha_H="same" if model.alpha_h is None else model.alpha_h,
+        l1_ratio=model.l1_ratio,
+    )
     return order_nmf(result)
 
 

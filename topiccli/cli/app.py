@@ -53,6 +53,11 @@ def _fit_and_render(method: str, values: dict) -> None:
             top_words=values["top_words"],
             max_iter=values.get("max_iter", 200),
             tol=values.get("tol", 1e-4),
+            solver=values.get("solver"),
+            init=values.get("init"),
+            alpha_w=values.get("alpha_w", 0.0),
+            alpha_h=values.get("alpha_h"),
+            l1_ratio=values.get("l1_ratio", 0.0),
         )
         output = values["output"]
         check_not_input(output, [p for p in (source.input,) if p is not None])
@@ -84,6 +89,7 @@ app.command("svd")(
         "Latent semantic analysis: truncated SVD of the document-term matrix.\n\n"
         "Topics come in order of singular value; each component's sign is fixed so that its "
         "largest term loading is positive.",
+        opt.SVD_OPTIONS,
     )
 )
 app.command("nmf")(

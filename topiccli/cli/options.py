@@ -221,7 +221,85 @@ MODEL_OPTIONS = [
     ),
 ]
 
+SVD_OPTIONS = [
+    _option(
+        "solver",
+        Annotated[
+            Literal["propack", "arpack", "randomized"],
+            typer.Option(
+                "--solver",
+                "--svd-solver",
+                help="propack/arpack: exact Lanczos; randomized: Halko et al. (approximate).",
+                rich_help_panel=MODEL,
+            ),
+        ],
+        "propack",
+    ),
+]
+
 NMF_OPTIONS = [
+    _option(
+        "solver",
+        Annotated[
+            Literal["hals", "mu"],
+            typer.Option(
+                help="hals: coordinate descent (fast); mu: multiplicative updates.",
+                rich_help_panel=MODEL,
+            ),
+        ],
+        "hals",
+    ),
+    _option(
+        "init",
+        Annotated[
+            Optional[Literal["nndsvd", "nndsvda", "random"]],
+            typer.Option(
+                help="Starting point (default: nndsvd for hals, nndsvda for mu).",
+                rich_help_panel=MODEL,
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "alpha_w",
+        Annotated[
+            float,
+            typer.Option(
+                "--alpha-w",
+                min=0.0,
+                help="Regularisation of W (document-topic), as scikit-learn's alpha_W.",
+                rich_help_panel=MODEL,
+            ),
+        ],
+        0.0,
+    ),
+    _option(
+        "alpha_h",
+        Annotated[
+            Optional[float],
+            typer.Option(
+                "--alpha-h",
+                min=0.0,
+                help="Regularisation of H (topic-term), as alpha_H (default: --alpha-w).",
+                rich_help_panel=MODEL,
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "l1_ratio",
+        Annotated[
+            float,
+            typer.Option(
+                "--l1-ratio",
+                min=0.0,
+                max=1.0,
+                help="Share of L1 in the regularisation (0: L2 only; 1: L1, sparser topics).",
+                rich_help_panel=MODEL,
+            ),
+        ],
+        0.0,
+    ),
     _option(
         "max_iter",
         Annotated[int, typer.Option(min=1, help="Iteration cap.", rich_help_panel=MODEL)],

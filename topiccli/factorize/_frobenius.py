@@ -1,0 +1,178 @@
+"""One iteration of Frobenius NMF, chunked: HALS (the default) and multiplicative updates.
+
+Both solvers alternate two *phases*. A phase updates one factor F (W, or Hᵀ) with the other, O,
+fixed: for each row chunk A_c of its matrix (X for W, Xᵀ for Hᵀ) it forms the sparse product
+P_c = A_c·O, updates F_c from P_c and the Gram matrix OᵀO, and returns F_cᵀF_c, ⟨P_c, F_c⟩ and
+ΣF_c. The chunks run on our threads and are summed in chunk order. The loss then comes almost
+for free from products already formed:
+
+    ‖X − WH‖²_F = ‖X‖² − 2⟨XᵀW, Hᵀ⟩ + ⟨WᵀW, HHᵀ⟩.
+
+Regularisation follows scikit-learn's objective
+0.5‖X − WH‖² + l1_W·ΣW + 0.5·l2_W‖W‖² + l1_H·ΣH + 0.5·l2_H‖H‖².
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Components are swept in blocks: one gemm per block, then cheap sequential corrections inside.
+_BLOCK = 8
+
+
+@dataclass
+class FactorStats:
+    """What a phase learns about the factor it just updated."""
+
+    gram: np.ndarray
+    """FᵀF (k×k, float64)."""
+    cross: float
+    """⟨A·O, F⟩ with the *other* factor O that was held fixed."""
+    total: float
+    """ΣF."""
+
+
+@dataclass
+class Problem:
+    """A chunked NMF problem: X by rows, Xᵀ by rows, ‖X‖² and the scaled penalties."""
+
+    X: object
+    Xt: object
+    norm_sq: float
+    l1_W: float = 0.0
+    l1_H: float = 0.0
+    l2_W: float = 0.0
+    l2_H: float = 0.0
+    max_inner: int = 1
+    inner_delta: float = 0.1
+    extras: dict = field(default_factory=dict)
+
+
+def gram(F: np.ndarray) -> np.ndarray:
+    return (F.T @ F).astype(np.float64, copy=False)
+
+
+def squared_error(norm_sq: float, cross: float, gram_w: np.ndarray, gram_h: np.ndarray) -> float:
+    """‖X − WH‖²_F from ‖X‖², ⟨XHᵀ, W⟩ and the two Gram matrices (never below 0)."""
+    return max(norm_sq - 2.0 * cross + float(np.vdot(gram_w, gram_h)), 0.0)
+
+
+def objective(p: Problem, error_sq: float, w: FactorStats, h: FactorStats) -> float:
+    """The penalised objective the solvers decrease (scikit-learn's, with its 0.5 factors)."""
+    value = 0.5 * error_sq
+    if p.l1_W or p.l2_W:
+        value += p.l1_W * w.total + 0.5 * p.l2_W * float(np.trace(w.gram))
+    if p.l1_H or p.l2_H:
+        value += p.l1_H * h.total + 0.5 * p.l2_H * float(np.trace(h.gram))
+    return value
+
+
+def _phase(runner, chunks, F, other, gram_o, update, l1, l2) -> FactorStats:
+    """Update F chunk by chunk from the products chunks·other; return its stats."""
+
+    def task(c):
+        a, b = chunks.bounds[c]
+        P = chunks.parts[c] @ other
+        Fc = F[a:b]
+        update(Fc, P, gram_o, l1, l2)
+        return gram(Fc), float(np.vdot(P, Fc)), float(Fc.sum(dtype=np.float64))
+
+    parts = runner.map(task, len(chunks))
+    return FactorStats(
+        gram=sum((g for g, _, _ in parts[1:]), parts[0][0].copy()),
+        cross=sum(c for _, c, _ in parts),
+        total=sum(t for _, _, t in parts),
+    )
+
+
+# --- HALS -------------------------------------------------------------------------------------
+
+
+def _hals_prepare(gram_o: np.ndarray, l2: float, dtype):
+    """The scaled Gram S (row t divided by its diagonal) and the diagonal's inverse."""
+    G = gram_o.copy()
+    if l2:
+        G.flat[:: G.shape[0] + 1] += l2
+    diag = G.diagonal().copy()
+    inv = np.divide(1.0, diag, out=np.zeros_like(diag), where=diag > 0)
+    return (G * inv[:, None]).astype(dtype), inv.astype(dtype)
+
+
+def _hals_sweep(Ft: np.ndarray, Q: np.ndarray, S: np.ndarray, D: np.ndarray) -> float:
+    """One pass over the k components of a transposed tile Ft (k×b), in place.
+
+    Component t moves to max(0, F_t + Q_t − S_t·F), the exact minimiser of the loss in F_t with
+    the other components fixed. Components go in blocks: one gemm gives the block's gradients
+    from the tile as it was, and each component then corrects for the earlier ones of its block
+    (D holds their changes). Returns ‖ΔF‖² of the pass.
+    """
+    k = Ft.shape[0]
+    moved = 0.0
+    for s in range(0, k, _BLOCK):
+        e = min(s + _BLOCK, k)
+        G = Q[s:e] - S[s:e] @ Ft
+        for j in range(e - s):
+            t = s + j
+            g = G[j]
+            if j:
+                g -= S[t, s:t] @ D[:j]
+            # new − old = max(old + g, 0) − old = max(g, −old): exact zeros where clipped.
+            np.negative(Ft[t], out=D[j])
+            np.maximum(g, D[j], out=D[j])
+            Ft[t] += D[j]
+        moved += float(np.vdot(D[: e - s], D[: e - s]))
+    return moved
+
+
+def _hals_update(max_inner: int, delta: float):
+    def update(Fc, P, prepared, l1, l2):
+        S, inv = prepared
+        Ft = np.ascontiguousarray(Fc.T)
+        Q = P.T - l1 if l1 else P.T
+        Q = np.multiply(Q, inv[:, None], dtype=Fc.dtype)
+        D = np.empty((_BLOCK, Ft.shape[1]), dtype=Fc.dtype)
+        first = _hals_sweep(Ft, Q, S, D)
+        # Gillis & Glineur: the products are paid for, so sweep again while it still moves.
+        for _ in range(max_inner - 1):
+            if _hals_sweep(Ft, Q, S, D) <= delta * delta * first:
+                break
+        Fc[...] = Ft.T
+
+    return update
+
+
+def hals_step(p: Problem, runner, W: np.ndarray, Ht: np.ndarray, state: dict) -> tuple:
+    """One HALS iteration: update W, then Hᵀ. Returns (‖X − WH‖², stats of W, stats of H)."""
+    update = _hals_update(p.max_inner, p.inner_delta)
+    gram_h = state.get("gram_h")
+    if gram_h is None:
+        gram_h = gram(Ht)
+    w = _phase(runner, p.X, W, Ht, _hals_prepare(gram_h, p.l2_W, W.dtype), update, p.l1_W, 0)
+    h = _phase(runner, p.Xt, Ht, W, _hals_prepare(w.gram, p.l2_H, W.dtype), update, p.l1_H, 0)
+    state["gram_h"] = h.gram
+    return squared_error(p.norm_sq, h.cross, w.gram, h.gram), w, h
+
+
+# --- Multiplicative updates ---------------------------------------------------------------------
+
+
+def _mu_update(Fc, P, gram_o, l1, l2):
+    """F ← F ∘ P / (F·OᵀO + l1 + l2·F + ε): Lee & Seung, with scikit-learn's penalties."""
+    denom = Fc @ gram_o
+    if l2:
+        denom += l2 * Fc
+    denom += l1 + np.finfo(Fc.dtype).eps
+    Fc *= P / denom
+
+
+def mu_step(p: Problem, runner, W: np.ndarray, Ht: np.ndarray, state: dict) -> tuple:
+    """One MU iteration as the tutorial derives it: H first, then W."""
+    gram_w = state.get("gram_w")
+    if gram_w is None:
+        gram_w = gram(W)
+    h = _phase(runner, p.Xt, Ht, W, gram_w.astype(W.dtype), _mu_update, p.l1_H, p.l2_H)
+    w = _phase(runner, p.X, W, Ht, h.gram.astype(W.dtype), _mu_update, p.l1_W, p.l2_W)
+    state["gram_w"] = w.gram
+    return squared_error(p.norm_sq, w.cross, w.gram, h.gram), w, h
