@@ -171,6 +171,8 @@ def test_a_changed_stop_word_file_misses(corpus, tmp_path):
         pytest.param(lambda p: p.with_suffix(".npz").unlink(), id="missing-arrays"),
         pytest.param(lambda p: p.write_text("{not json", encoding="utf-8"), id="garbled-json"),
         pytest.param(lambda p: _edit_json(p, n_terms=1, terms=["x"]), id="inconsistent-json"),
+        pytest.param(lambda p: _flip_byte(p), id="flipped-json-byte"),
+        pytest.param(lambda p: _edit_json(p, ids=["a"]), id="edited-json-with-checksum"),
     ],
 )
 def test_a_corrupt_entry_is_reported_ignored_and_rebuilt(corpus, private_cache_dir, damage):
@@ -193,9 +195,12 @@ def _flip_byte(path: Path) -> None:
 
 
 def _edit_json(path: Path, **changes) -> None:
-    meta = json.loads(path.read_text(encoding="utf-8"))
-    meta.update(changes)
-    path.write_text(json.dumps(meta), encoding="utf-8")
+    """Change the entry and re-sign it, so only the consistency checks can catch it."""
+    from topiccli.cache import entry
+
+    wrapped = json.loads(path.read_text(encoding="utf-8"))
+    wrapped["entry"].update(changes)
+    path.write_bytes(entry._wrap(json.dumps(wrapped["entry"]).encode("ascii")))
 
 
 def test_texts_are_read_lazily_and_corrupt_texts_come_from_the_source(corpus, private_cache_dir):
@@ -359,4 +364,4 @@ def test_key_needs_no_scikit_learn_import(tmp_path):
 def test_sklearn_version_is_read_without_importing_it():
     import sklearn
 
-    assert cache._sklearn_version() == sklearn.__version__
+    assert cache.key._sklearn_version() == sklearn.__version__

@@ -1,27 +1,18 @@
-"""An on-disk cache of loaded and vectorized corpora, so a repeated run skips both steps.
+"""Cache entries on disk: written atomically, checked on every read, never a pickle.
 
-Location: ``--cache-dir``, else ``TOPICS_CACHE_DIR``, else ``$XDG_CACHE_HOME/topiccli``, else
-``~/.cache/topiccli``. ``--no-cache`` or ``TOPICS_CACHE=0`` turns it off.
-
-An entry's key is the SHA-256 of a canonical JSON document naming the source (folder and glob,
-or the 20 Newsgroups selection and data home), every vectorizer setting (a stop-word file by
-its content), the versions of this cache format, topiccli and scikit-learn, and a fingerprint
-of the data: size, mtime and ctime (ns) and inode of every candidate file, or of scikit-learn's
-20 Newsgroups cache file. An edited input therefore changes the key; nothing is ever updated
-in place, and storing an entry deletes those it supersedes (same source and settings, older
-data or versions).
-
-An entry is three files, none of them a pickle:
+An entry is three files in ``DIR/corpus-v1/``:
 
 * ``KEY.npz`` — the CSR arrays (``data``, ``indices``, ``indptr``, ``shape``) and ``idf``,
   read with ``allow_pickle=False``;
 * ``KEY.texts.zz`` — the documents' texts as zlib-compressed JSON, read only when a caller
   asks for a text;
-* ``KEY.json`` — terms, ids, labels, skipped counts, and the SHA-256 of the other two files.
+* ``KEY.json`` — ``{"sha256": …, "entry": {…}}``: terms, ids, labels, skipped counts and the
+  SHA-256 of the other two files, with the SHA-256 of the ``entry`` text itself.
 
 Each file is written to a temporary name and renamed into place, the JSON last, so a reader
-never sees half an entry. A reader checks the JSON's key and format, the checksums and the
-arrays' consistency; an entry that fails any check is reported, ignored and rebuilt.
+never sees half an entry. A reader checks the checksums, the key and format, and the arrays'
+consistency; an entry failing any check is reported, ignored and rebuilt. Storing an entry
+deletes the entries it supersedes (same WHAT, another STATE; see key.py).
 """
 
 from __future__ import annotations
@@ -30,134 +21,20 @@ import hashlib
 import io
 import json
 import os
-import re
 import tempfile
-import time
 import warnings
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from . import __version__
-from .corpus import Corpus
-from .corpus import folder as folder_source
-from .corpus import newsgroups as newsgroups_source
-from .errors import CacheWarning, CorpusError
-from .vectorize import DocumentTerm, VectorizerSettings
+from ..corpus import Corpus
+from ..errors import CacheWarning, CorpusError
+from ..vectorize import DocumentTerm, VectorizerSettings
+from .key import FORMAT
 
-FORMAT = 1
-ENV_DIR = "TOPICS_CACHE_DIR"
-ENV_SWITCH = "TOPICS_CACHE"
-OFF_VALUES = ("0", "false", "no", "off")
 SUBDIR = f"corpus-v{FORMAT}"
-RACY_NS = 2_000_000_000
-"""Data modified this recently (2 s, a FAT timestamp tick) is not stored: a second edit in
-the same timestamp tick could otherwise leave the fingerprint unchanged."""
-
-
-def resolve_dir(option: str | os.PathLike | None = None, disabled: bool = False) -> Path | None:
-    """The cache directory to use, or None when caching is off (see the module docstring)."""
-    if disabled or os.environ.get(ENV_SWITCH, "").strip().lower() in OFF_VALUES:
-        return None
-    if option is not None:
-        return Path(option).expanduser()
-    if os.environ.get(ENV_DIR):
-        return Path(os.environ[ENV_DIR]).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
-    return base / "topiccli"
-
-
-@dataclass(frozen=True)
-class Lookup:
-    """A source's cache key, and whether its data is settled enough to be stored.
-
-    The key is ``WHAT-STATE``: WHAT digests the source and the vectorizer settings, STATE
-    the data's fingerprint and the versions; a new STATE for the same WHAT supersedes it.
-    """
-
-    key: str
-    storable: bool
-
-
-def lookup_key(source, settings: VectorizerSettings) -> Lookup:
-    """Key the corpus ``source`` (a pipeline.SourceSpec) would give under ``settings``.
-
-    Needs no scikit-learn import: the 20 Newsgroups data home is computed as scikit-learn
-    computes it. Raises the loaders' own errors for a missing folder or a bad selection.
-    """
-    if source.input is not None:
-        root = Path(source.input)
-        identity = {"kind": "folder", "root": str(root.resolve()), "glob": source.glob}
-        stats = [
-            (_relative(file, root), _stat(file))
-            for file in folder_source.candidate_files(root, source.glob)
-        ]
-        newest = max((st.st_mtime_ns for _, st in stats if st), default=0)
-        storable = all(st is not None for _, st in stats) and newest < time.time_ns() - RACY_NS
-    else:
-        described = newsgroups_source.selection(
-            source.categories, source.subset, source.remove, source.data_home
-        )
-        home = Path(described["data_home"]).resolve()
-        identity = {**described, "data_home": str(home), "kind": "20newsgroups"}
-        pkz = home / newsgroups_source.CACHE_NAME
-        stats = [(pkz.name, _stat(pkz))]
-        # without its cache file the loader downloads one: the pipeline keys again after that
-        storable = stats[0][1] is not None
-    what = {"source": identity, "vectorizer": _settings_identity(settings)}
-    state = {
-        "format": FORMAT,
-        "topiccli": __version__,
-        "scikit-learn": _sklearn_version(),
-        "files": [[name, *_identity(st)] for name, st in stats],
-    }
-    return Lookup(key=f"{_digest(what)}-{_digest(state)}", storable=storable)
-
-
-def _digest(material: dict) -> str:
-    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:24]
-
-
-def _stat(file: Path) -> os.stat_result | None:
-    """A file's status, or None if it is missing or unreadable (its data is then not stored)."""
-    try:
-        return os.stat(file)
-    except OSError:
-        return None
-
-
-def _identity(st: os.stat_result | None) -> list[int]:
-    return [] if st is None else [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-
-
-def _relative(file: Path, root: Path) -> str:
-    return file.name if file == root else file.relative_to(root).as_posix()
-
-
-def _settings_identity(settings: VectorizerSettings) -> dict:
-    """Every vectorizer setting; a stop-word file counts by its content, not its name."""
-    data = settings.as_dict()
-    if settings.stop_words not in ("english", "none"):
-        content = Path(settings.stop_words).read_bytes()
-        data["stop_words"] = "sha256:" + hashlib.sha256(content).hexdigest()
-    return data
-
-
-def _sklearn_version() -> str:
-    """scikit-learn's version, read from its source without importing it (which takes ~1 s)."""
-    import importlib.util
-
-    try:
-        spec = importlib.util.find_spec("sklearn")
-        text = Path(spec.origin).read_text(encoding="utf-8")
-    except (ImportError, AttributeError, TypeError, OSError, ValueError):
-        return "unknown"
-    match = re.search(r"""^__version__\s*=\s*["']([^"']+)""", text, re.MULTILINE)
-    return match.group(1) if match else "unknown"
 
 
 class CorruptEntry(Exception):
@@ -245,7 +122,7 @@ class CorpusCache:
 
     def _decode(self, key: str, meta_bytes: bytes, arrays_path: Path):
         """Parse and check an entry: (metadata, X, terms, idf); CorruptEntry if it fails."""
-        meta = json.loads(meta_bytes)
+        meta = json.loads(_unwrap(meta_bytes))
         if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("key") != key:
             raise CorruptEntry("its key or format does not match")
         with np.load(io.BytesIO(_read_checked(arrays_path, meta["arrays_sha256"])),
@@ -299,7 +176,7 @@ class CorpusCache:
             self.directory.mkdir(parents=True, exist_ok=True)
             _write_atomic(arrays_path, arrays_bytes)
             _write_atomic(texts_path, texts_bytes)
-            _write_atomic(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+            _write_atomic(meta_path, _wrap(json.dumps(meta).encode("ascii")))
         except OSError as exc:
             _warn(f"could not write the corpus cache in {self.directory} ({exc}); continuing")
             return False
@@ -333,6 +210,28 @@ def _check_csr(data, indices, indptr, shape) -> None:
         raise CorruptEntry("its column indices are out of range")
     if not np.isfinite(data).all():
         raise CorruptEntry("its values are not finite")
+
+
+_PREFIX, _MIDDLE, _SUFFIX = b'{"sha256": "', b'", "entry": ', b"}\n"
+_DIGEST_END = len(_PREFIX) + 64
+
+
+def _wrap(entry: bytes) -> bytes:
+    """The JSON file: the entry's text with its own SHA-256, still one JSON document."""
+    return _PREFIX + hashlib.sha256(entry).hexdigest().encode() + _MIDDLE + entry + _SUFFIX
+
+
+def _unwrap(content: bytes) -> bytes:
+    """The entry's text, if the file has the layout ``_wrap`` writes and the checksum holds."""
+    body = content[_DIGEST_END + len(_MIDDLE) : -len(_SUFFIX)]
+    if not (
+        content.startswith(_PREFIX)
+        and content[_DIGEST_END:].startswith(_MIDDLE)
+        and content.endswith(_SUFFIX)
+        and hashlib.sha256(body).hexdigest().encode() == content[len(_PREFIX) : _DIGEST_END]
+    ):
+        raise CorruptEntry("its metadata fails its checksum")
+    return body
 
 
 def _read_checked(path: Path, digest: str) -> bytes:

@@ -1,0 +1,118 @@
+"""A corpus's cache key, computed without loading the corpus or importing scikit-learn.
+
+The key is ``WHAT-STATE``. WHAT digests the source (a folder's absolute path and glob, or the
+20 Newsgroups selection and data home) and every vectorizer setting (a stop-word file by its
+content). STATE digests the versions (cache format, topiccli, scikit-learn) and a fingerprint
+of the data: the relative path, size, mtime, ctime (ns) and inode of every file the folder
+loader would read, or of scikit-learn's 20 Newsgroups cache file. Any edit changes the ctime,
+even one that keeps the size and restores the mtime.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__
+from ..corpus import folder as folder_source
+from ..corpus import newsgroups as newsgroups_source
+from ..vectorize import VectorizerSettings
+
+FORMAT = 1
+RACY_NS = 2_000_000_000
+"""Data modified this recently (2 s, a FAT timestamp tick) is not stored: a second edit in
+the same timestamp tick could otherwise leave the fingerprint unchanged."""
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A source's cache key, and whether its data is settled enough to be stored.
+
+    The key is ``WHAT-STATE``: WHAT digests the source and the vectorizer settings, STATE
+    the data's fingerprint and the versions; a new STATE for the same WHAT supersedes it.
+    """
+
+    key: str
+    storable: bool
+
+
+def lookup_key(source, settings: VectorizerSettings) -> Lookup:
+    """Key the corpus ``source`` (a pipeline.SourceSpec) would give under ``settings``.
+
+    Needs no scikit-learn import: the 20 Newsgroups data home is computed as scikit-learn
+    computes it. Raises the loaders' own errors for a missing folder or a bad selection.
+    """
+    if source.input is not None:
+        root = Path(source.input)
+        identity = {"kind": "folder", "root": str(root.resolve()), "glob": source.glob}
+        stats = [
+            (_relative(file, root), _stat(file))
+            for file in folder_source.candidate_files(root, source.glob)
+        ]
+        newest = max((st.st_mtime_ns for _, st in stats if st), default=0)
+        storable = all(st is not None for _, st in stats) and newest < time.time_ns() - RACY_NS
+    else:
+        described = newsgroups_source.selection(
+            source.categories, source.subset, source.remove, source.data_home
+        )
+        home = Path(described["data_home"]).resolve()
+        identity = {**described, "data_home": str(home), "kind": "20newsgroups"}
+        pkz = home / newsgroups_source.CACHE_NAME
+        stats = [(pkz.name, _stat(pkz))]
+        # without its cache file the loader downloads one: the pipeline keys again after that
+        storable = stats[0][1] is not None
+    what = {"source": identity, "vectorizer": _settings_identity(settings)}
+    state = {
+        "format": FORMAT,
+        "topiccli": __version__,
+        "scikit-learn": _sklearn_version(),
+        "files": [[name, *_identity(st)] for name, st in stats],
+    }
+    return Lookup(key=f"{_digest(what)}-{_digest(state)}", storable=storable)
+
+
+def _digest(material: dict) -> str:
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def _stat(file: Path) -> os.stat_result | None:
+    """A file's status, or None if it is missing or unreadable (its data is then not stored)."""
+    try:
+        return os.stat(file)
+    except OSError:
+        return None
+
+
+def _identity(st: os.stat_result | None) -> list[int]:
+    return [] if st is None else [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _relative(file: Path, root: Path) -> str:
+    return file.name if file == root else file.relative_to(root).as_posix()
+
+
+def _settings_identity(settings: VectorizerSettings) -> dict:
+    """Every vectorizer setting; a stop-word file counts by its content, not its name."""
+    data = settings.as_dict()
+    if settings.stop_words not in ("english", "none"):
+        content = Path(settings.stop_words).read_bytes()
+        data["stop_words"] = "sha256:" + hashlib.sha256(content).hexdigest()
+    return data
+
+
+def _sklearn_version() -> str:
+    """scikit-learn's version, read from its source without importing it (which takes ~1 s)."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("sklearn")
+        text = Path(spec.origin).read_text(encoding="utf-8")
+    except (ImportError, AttributeError, TypeError, OSError, ValueError):
+        return "unknown"
+    match = re.search(r"""^__version__\s*=\s*["']([^"']+)""", text, re.MULTILINE)
+    return match.group(1) if match else "unknown"
