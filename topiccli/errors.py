@@ -37,6 +37,10 @@ class OutputError(TopicsError):
     """Output could not be written where the user asked."""
 
 
+class BundleError(TopicsError):
+    """A model bundle cannot be written, or is missing, damaged or from a newer topiccli."""
+
+
 class TopicsWarning(UserWarning):
     """Base class of the warnings topiccli emits."""
 

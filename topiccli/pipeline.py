@@ -59,6 +59,10 @@ class RunReport:
     topics: list[Topic]
     details: dict
     timings: dict[str, float] = field(default_factory=dict)
+    fit: object = field(default=None, repr=False, compare=False)
+    """The ordered SVDResult/NMFResult, for saving a model or exporting document weights."""
+    matrix: DocumentTerm | None = field(default=None, repr=False, compare=False)
+    documents: Corpus | None = field(default=None, repr=False, compare=False)
 
 
 class _Timer:
@@ -146,7 +150,9 @@ def run(
         "skipped": dict(corpus.skipped),
         "cache": cache_state,
     }
-    return RunReport(model, corpus_info, settings.as_dict(), topics, details, timer.timings)
+    return RunReport(
+        model, corpus_info, settings.as_dict(), topics, details, timer.timings, fitted, dt, corpus
+    )
 
 
 def _factorize(dt: DocumentTerm, model: ModelSpec):

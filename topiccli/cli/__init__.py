@@ -1,5 +1,6 @@
 """The ``topics`` command line (a thin layer over the library)."""
 
+from . import model_commands  # noqa: F401  (registers show and infer on the app)
 from .app import app
 
 

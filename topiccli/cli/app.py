@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import model_files
 from . import options as opt
 from .errors import handled
 
@@ -21,23 +22,30 @@ data_app = typer.Typer(help="Manage local datasets (20 Newsgroups).", no_args_is
 app.add_typer(data_app, name="data")
 
 
+def source_spec(values: dict):
+    """The pipeline.SourceSpec the source options describe (shared by fits and ``infer``)."""
+    from ..pipeline import SourceSpec
+
+    return SourceSpec(
+        input=values["input"],
+        glob=values["glob"],
+        categories=tuple(opt.categories(values["categories"])),
+        subset=values["subset"],
+        remove=tuple(opt.remove_parts(values["remove"])),
+        data_home=values["data_home"],
+    )
+
+
 def _fit_and_render(method: str, values: dict) -> None:
     """The one implementation behind ``svd`` and ``nmf``."""
     with handled():
         from ..cache import resolve_dir
-        from ..pipeline import ModelSpec, SourceSpec, run
+        from ..pipeline import ModelSpec, run
         from ..render import render
         from ..vectorize import VectorizerSettings
         from .output import check_not_input, write_text
 
-        source = SourceSpec(
-            input=values["input"],
-            glob=values["glob"],
-            categories=tuple(opt.categories(values["categories"])),
-            subset=values["subset"],
-            remove=tuple(opt.remove_parts(values["remove"])),
-            data_home=values["data_home"],
-        )
+        source = source_spec(values)
         settings = VectorizerSettings(
             kind=values["vectorizer"],
             stop_words=values["stop_words"],
@@ -61,8 +69,10 @@ def _fit_and_render(method: str, values: dict) -> None:
         )
         output = values["output"]
         check_not_input(output, [p for p in (source.input,) if p is not None])
+        model_files.check_fit_outputs(values, source, settings)
         cache_dir = resolve_dir(values["cache_dir"], disabled=values["no_cache"])
         report = run(source, settings, model, cache_dir=cache_dir)
+        model_files.write_fit_outputs(values, report)
         write_text(render(report, values["format"]), output)
 
 
@@ -78,6 +88,8 @@ def _model_command(method: str, help_text: str, *extra):
         opt.MODEL_OPTIONS,
         *extra,
         opt.OUTPUT_OPTIONS,
+        opt.DOC_TOPICS_OPTIONS,
+        opt.SAVE_OPTIONS,
         opt.CACHE_OPTIONS,
     )
     return command

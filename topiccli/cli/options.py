@@ -396,3 +396,44 @@ def remove_parts(values) -> list[str]:
     if not values:
         return list(NEWSGROUP_PARTS)
     return [] if parts == ["none"] else parts
+
+
+MODEL_FILES = "Model files"
+
+SAVE_OPTIONS = [
+    _option(
+        "save",
+        Annotated[
+            Optional[Path],
+            typer.Option(
+                help="Save the fitted model as a bundle folder (reuse it with show and infer).",
+                rich_help_panel=MODEL_FILES,
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "force",
+        Annotated[
+            bool,
+            typer.Option(
+                "--force", help="Replace an existing bundle at --save.", rich_help_panel=MODEL_FILES
+            ),
+        ],
+        False,
+    ),
+]
+
+DOC_TOPICS_OPTIONS = [
+    _option(
+        "doc_topics",
+        Annotated[
+            Optional[Path],
+            typer.Option(
+                help="Write each document's topic weights to FILE.csv or FILE.jsonl.",
+                rich_help_panel=OUTPUT,
+            ),
+        ],
+        None,
+    ),
+]

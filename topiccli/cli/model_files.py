@@ -1,0 +1,74 @@
+"""The files a fit may write besides its report: ``--save`` (a model bundle) and ``--doc-topics``.
+
+Both are checked before any work starts, so a long fit never ends in a refusal: neither may be
+an input (the corpus, a stop-word file, a model being read) or the same path as another output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def inputs_of(source, settings=None, *extra: Path | None) -> list[Path]:
+    """Every path a run reads: the source (not stdin), a stop-word file, and ``extra``."""
+    paths = [source.input] if source.input is not None and str(source.input) != "-" else []
+    if settings is not None and settings.stop_words not in ("english", "none"):
+        paths.append(Path(settings.stop_words))
+    return paths + [Path(p) for p in extra if p is not None]
+
+
+def check_outputs(outputs: dict[str, Path | None], inputs: list[Path]) -> None:
+    """Refuse an output that is an input, or two options naming the same file."""
+    from ..errors import OutputError
+    from .output import check_not_input
+
+    seen: dict[Path, str] = {}
+    for option, path in outputs.items():
+        if path is None:
+            continue
+        check_not_input(path, inputs)
+        resolved = path.resolve()
+        if resolved in seen:
+            raise OutputError(f"{option} and {seen[resolved]} name the same file {path}")
+        seen[resolved] = option
+
+
+def check_fit_outputs(values: dict, source, settings) -> None:
+    """Before fitting: --save and --doc-topics are writable and touch no input."""
+    from ..bundle import check_destination
+    from ..export import format_for
+
+    save, doc_topics = values.get("save"), values.get("doc_topics")
+    outputs = {"--output": values.get("output"), "--doc-topics": doc_topics, "--save": save}
+    check_outputs(outputs, inputs_of(source, settings))
+    if doc_topics is not None:
+        format_for(doc_topics)
+    if save is not None:
+        check_destination(save, values.get("force", False))
+        for other in (values.get("output"), doc_topics):
+            if other is not None and save.resolve() in other.resolve().parents:
+                from ..errors import OutputError
+
+                raise OutputError(f"refusing to write {other} inside the bundle {save}")
+
+
+def write_fit_outputs(values: dict, report) -> None:
+    """After fitting: save the bundle and write the document-topic table, as asked."""
+    if values.get("save") is not None:
+        from ..bundle import from_report, save
+
+        save(from_report(report), values["save"], force=values.get("force", False))
+    if values.get("doc_topics") is not None:
+        from ..export import write_file
+
+        write_file(values["doc_topics"], fitted_doc_topics(report))
+
+
+def fitted_doc_topics(report):
+    """The fit's own document-topic weights: NMF's W, SVD's U·Σ (what ``infer`` computes)."""
+    from ..export import DocTopics
+    from ..infer import top_topics
+
+    fit, corpus = report.fit, report.documents
+    weights = fit.U * fit.s if report.model.method == "svd" else fit.W
+    return DocTopics(corpus.ids, corpus.labels, weights, top_topics(weights))

@@ -1,0 +1,134 @@
+"""Document-topic tables: one row per document with its id, label, top topic and weights.
+
+The same rows serve ``--doc-topics FILE`` (on ``svd``, ``nmf`` and ``infer``) and ``infer``'s
+own output. CSV or JSONL is chosen by the file's extension; rows are streamed one by one into a
+temporary file beside the destination, which is renamed into place when complete (a reader never
+sees half a table). Columns never depend on the data: ``label`` is empty/null when a document
+has none, ``top_topic`` is empty/null when all of a document's weights are zero.
+
+* CSV: ``id,label,top_topic,topic_0,…,topic_{k-1}``
+* JSONL: ``{"id": …, "label": …, "top_topic": …, "weights": [w_0, …, w_{k-1}]}``
+
+Numbers are written in full precision (Python's shortest round-trip form).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import OutputError
+
+EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+ROW_FORMATS = ("csv", "jsonl")
+
+
+@dataclass(frozen=True)
+class DocTopics:
+    """Documents' topic weights (documents × k) with their ids and labels."""
+
+    ids: Sequence[str]
+    labels: Sequence[str | None] | None
+    weights: np.ndarray
+    top_topic: np.ndarray
+    """-1 where a document has no top topic (all weights zero)."""
+
+    def rows(self) -> Iterator[tuple[str, str | None, int | None, list[float]]]:
+        """(id, label, top topic or None, weights) for each document, in order."""
+        for i, doc_id in enumerate(self.ids):
+            label = None if self.labels is None else self.labels[i]
+            top = int(self.top_topic[i])
+            yield str(doc_id), label, (top if top >= 0 else None), self.weights[i].tolist()
+
+
+def format_for(path: Path) -> str:
+    """The row format a ``--doc-topics`` file's extension names."""
+    fmt = EXTENSIONS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise OutputError(
+            f"--doc-topics {path}: the file name must end in .csv or .jsonl (chooses the format)"
+        )
+    return fmt
+
+
+def write_rows(handle, fmt: str, table: DocTopics) -> None:
+    """Stream ``table`` to a text handle as CSV (with a header) or JSONL."""
+    if fmt == "csv":
+        writer = csv.writer(handle, lineterminator="\n")
+        k = table.weights.shape[1]
+        writer.writerow(["id", "label", "top_topic", *(f"topic_{t}" for t in range(k))])
+        for doc_id, label, top, weights in table.rows():
+            writer.writerow([doc_id, "" if label is None else label,
+                             "" if top is None else top, *weights])  # fmt: skip
+        return
+    for doc_id, label, top, weights in table.rows():
+        record = {"id": doc_id, "label": label, "top_topic": top, "weights": weights}
+        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def write_file(path: Path, table: DocTopics, fmt: str | None = None) -> None:
+    """Write ``table`` to ``path`` (format from its extension unless given), atomically."""
+    fmt = fmt or format_for(path)
+    with atomic_text_file(path) as handle:
+        write_rows(handle, fmt, table)
+
+
+@contextmanager
+def atomic_text_file(path: Path):
+    """A text handle on a temporary file that replaces ``path`` only if the block succeeds."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise OutputError(f"cannot write {path}: folder {directory} does not exist")
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        os.replace(temp, path)
+    except BaseException as exc:
+        Path(temp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise
+
+
+def infer_json(table: DocTopics, header: dict) -> str:
+    """``infer --format json``: the header fields, then ``documents`` (see the README)."""
+    documents = [
+        {"id": doc_id, "label": label, "top_topic": top, "weights": weights}
+        for doc_id, label, top, weights in table.rows()
+    ]
+    return json.dumps({**header, "documents": documents}, indent=2, ensure_ascii=False) + "\n"
+
+
+def infer_table(table: DocTopics, topic_words: list[list[str]], title: str, width=None) -> str:
+    """``infer --format table``: each document's top topic, its weight and the topic's words."""
+    from rich.console import Console
+    from rich.table import Table
+
+    view = Table(title=title, title_justify="left", expand=False)
+    view.add_column("document", overflow="fold")
+    view.add_column("topic", justify="right")
+    view.add_column("weight", justify="right")
+    view.add_column("topic words", overflow="fold")
+    for doc_id, _, top, weights in table.rows():
+        if top is None:
+            view.add_row(doc_id, "–", "0", "(no known words)")
+        else:
+            view.add_row(doc_id, str(top), f"{weights[top]:.4g}", " ".join(topic_words[top][:5]))
+    console = Console(file=io.StringIO(), width=width or 100, color_system=None,
+                      force_terminal=False)  # fmt: skip
+    console.print(view)
+    return console.file.getvalue()

@@ -1,0 +1,131 @@
+"""Reuse a saved model: describe its topics again, and infer the topics of new documents.
+
+New documents are vectorized with the bundle's vocabulary, analyzer and IDF weights (nothing is
+refitted), then placed in the model's topic space:
+
+* **NMF:** each document's weights w ≥ 0 minimize ‖x − w·H‖₂ with H fixed — a nonnegative
+  least-squares problem per document, solved for all documents at once by HALS sweeps over the
+  k columns of W (each sweep is a few dense m×k operations, no Python loop over documents).
+* **SVD:** the projection x·Vᵀ. For a training document this is its row of U·Σ (X·V = U·Σ),
+  the document-topic weights a fit exports, so the two agree.
+
+A document's top topic is the one with the largest weight; a document with no term of the
+vocabulary has all-zero weights and no top topic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .bundle import ModelBundle
+from .corpus import Corpus
+
+NNLS_MAX_SWEEPS = 2000
+NNLS_TOL = 1e-10
+
+
+@dataclass(frozen=True)
+class Inference:
+    """Topic weights for a corpus of new documents."""
+
+    corpus: Corpus
+    weights: np.ndarray
+    """documents × k."""
+    top_topic: np.ndarray
+    """Each document's topic of largest weight; -1 for a document with all-zero weights."""
+    n_unmatched: int
+    """Documents sharing no term with the model's vocabulary."""
+
+
+def infer(bundle: ModelBundle, corpus: Corpus) -> Inference:
+    """Vectorize ``corpus`` as the model's training data was, then infer its topic weights."""
+    from .vectorizer_state import transform
+
+    X = transform(bundle.vectorizer, bundle.terms, bundle.idf, corpus.texts)
+    weights = project(bundle.method, bundle.components, X)
+    unmatched = int(np.count_nonzero(np.diff(X.indptr) == 0))
+    return Inference(corpus, weights, top_topics(weights), unmatched)
+
+
+def project(method: str, components: np.ndarray, X) -> np.ndarray:
+    """Topic weights of the rows of X: NNLS against H (NMF) or the projection X·Vᵀ (SVD)."""
+    if method == "svd":
+        return np.ascontiguousarray(np.asarray(X @ components.T, dtype=np.float64))
+    return nnls_fixed_h(X, components)
+
+
+def top_topics(weights: np.ndarray) -> np.ndarray:
+    """Index of each row's largest weight (the first on a tie); -1 for an all-zero row."""
+    top = np.argmax(weights, axis=1) if weights.shape[1] else np.zeros(len(weights), int)
+    top[~np.any(weights != 0, axis=1)] = -1
+    return top
+
+
+def nnls_fixed_h(
+    X, H: np.ndarray, *, max_sweeps: int = NNLS_MAX_SWEEPS, tol: float = NNLS_TOL
+) -> np.ndarray:
+    """W ≥ 0 minimizing ‖X − W·H‖_F for a fixed H, every row of X at once.
+
+    HALS: W[:, t] ← max(0, W[:, t] + ((X·Hᵀ)[:, t] − W·(H·Hᵀ)[:, t]) / (H·Hᵀ)[t, t]), the
+    exact minimizer over column t with the others fixed. Starts from the clipped unconstrained
+    solution; a row leaves the sweeps once one changes it by less than ``tol`` relative to its
+    norm, so the cost follows the hard rows. X is only touched once, in X·Hᵀ.
+    """
+    H = np.asarray(H, dtype=np.float64)
+    XHt = np.asarray(X @ H.T, dtype=np.float64)
+    HHt = H @ H.T
+    diagonal = np.diag(HHt).copy()
+    W = np.maximum(np.linalg.lstsq(HHt, XHt.T, rcond=None)[0].T, 0.0)
+    W[:, diagonal <= 0.0] = 0.0  # a topic with no terms takes no weight
+    topics = np.flatnonzero(diagonal > 0.0)
+    active = np.arange(W.shape[0])
+    for _ in range(max_sweeps):
+        if not active.size:
+            break
+        block, target = np.asfortranarray(W[active]), XHt[active]
+        change = np.zeros(active.size)
+        for t in topics:
+            column = block[:, t]
+            updated = np.maximum(column + (target[:, t] - block @ HHt[:, t]) / diagonal[t], 0.0)
+            change += (updated - column) ** 2
+            block[:, t] = updated
+        W[active] = block
+        norms = np.einsum("ij,ij->i", block, block)
+        active = active[change > tol * tol * np.maximum(norms, np.finfo(float).tiny)]
+    return W
+
+
+def show_report(bundle: ModelBundle, top_words: int, timings: dict | None = None):
+    """A pipeline.RunReport of a saved model, described exactly as the fit described it."""
+    from .factorize import NMFResult, SVDResult
+    from .pipeline import ModelSpec, RunReport
+    from .topics import describe_nmf, describe_svd
+
+    meta = bundle.metadata
+    details = dict(meta["details"])
+    if bundle.method == "svd":
+        s = bundle.topic_weights
+        with np.errstate(divide="ignore", invalid="ignore"):
+            U = np.nan_to_num(bundle.doc_topics / s)
+        fit = SVDResult(U=U, s=s, Vt=bundle.components, solver=details.get("solver", "propack"))
+    else:
+        fit = NMFResult(
+            W=bundle.doc_topics,
+            H=bundle.components,
+            n_iter=details.get("n_iter", 0),
+            converged=details.get("converged", True),
+            reconstruction_error=details.get("reconstruction_error", float("nan")),
+            solver=details.get("solver", "mu"),
+            init=details.get("init", "nndsvda"),
+        )
+    model = ModelSpec(method=bundle.method, k=bundle.k, seed=bundle.seed, top_words=top_words)
+    describe = describe_svd if bundle.method == "svd" else describe_nmf
+    # the weights the fit reported, bit for bit (a sum over W can round differently by layout)
+    topics = [
+        replace(topic, weight=float(weight))
+        for topic, weight in zip(describe(fit, bundle.terms, top_words), bundle.topic_weights)
+    ]
+    return RunReport(model, dict(meta["corpus"]), dict(meta["vectorizer"]), topics, details,
+                     dict(timings or {}), fit=fit)  # fmt: skip
