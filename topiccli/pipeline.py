@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .corpus import Corpus, load_folder, load_newsgroups
+from .corpus import Corpus, load_folder, load_newsgroups, records
 from .corpus.folder import selection as folder_selection
 from .corpus.newsgroups import selection as newsgroups_selection
 from .errors import InvalidParameterError
@@ -27,6 +27,16 @@ class SourceSpec:
     subset: str = "train"
     remove: tuple[str, ...] = ("headers", "footers", "quotes")
     data_home: Path | None = None
+    text_field: str | None = None
+    """For .jsonl/.csv files and stdin (``input`` "-"): the fields holding text, id, label."""
+    id_field: str | None = None
+    label_field: str | None = None
+
+    @property
+    def fields(self):
+        from .corpus.records import Fields
+
+        return Fields(self.text_field, self.id_field, self.label_field)
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,9 @@ class _Timer:
 
 def load(source: SourceSpec) -> Corpus:
     """Load the corpus a source names."""
+    records.check_fields(source.input, source.fields)
+    if records.record_format(source.input):
+        return records.load_records(source.input, source.fields)
     if source.input is not None:
         return load_folder(source.input, source.glob)
     return load_newsgroups(source.categories, source.subset, source.remove, source.data_home)
@@ -87,6 +100,9 @@ def load(source: SourceSpec) -> Corpus:
 
 def selection(source: SourceSpec) -> dict:
     """How the JSON report describes a source, known without loading it."""
+    records.check_fields(source.input, source.fields)
+    if records.record_format(source.input):
+        return records.selection(source.input, source.fields)
     if source.input is not None:
         return folder_selection(source.input, source.glob)
     return newsgroups_selection(source.categories, source.subset, source.remove, source.data_home)
@@ -101,6 +117,8 @@ def load_and_vectorize(
     """
     timer = timer or _Timer()
     store = lookup = None
+    if records.is_stdin(source.input):
+        cache_dir = None  # stdin is read once and has no fingerprint
     if cache_dir is not None:
         from .cache import CorpusCache, lookup_key
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from .. import __version__
 from ..corpus import folder as folder_source
 from ..corpus import newsgroups as newsgroups_source
+from ..corpus import records
 from ..vectorize import VectorizerSettings
 
 FORMAT = 1
@@ -50,6 +51,7 @@ def lookup_key(source, settings: VectorizerSettings) -> Lookup:
     if source.input is not None:
         root = Path(source.input)
         identity = {"kind": "folder", "root": str(root.resolve()), "glob": source.glob}
+        identity.update(records.cache_identity(root, source.fields))  # JSONL/CSV: the fields
         stats = [
             (_relative(file, root), _stat(file))
             for file in folder_source.candidate_files(root, source.glob)

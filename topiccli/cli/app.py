@@ -33,6 +33,9 @@ def source_spec(values: dict):
         subset=values["subset"],
         remove=tuple(opt.remove_parts(values["remove"])),
         data_home=values["data_home"],
+        text_field=values.get("text_field"),
+        id_field=values.get("id_field"),
+        label_field=values.get("label_field"),
     )
 
 
@@ -84,6 +87,7 @@ def _model_command(method: str, help_text: str, *extra):
     command.__doc__ = help_text
     command.__signature__ = opt.signature(
         opt.SOURCE_OPTIONS,
+        opt.RECORD_OPTIONS,
         opt.VECTORIZER_OPTIONS,
         opt.MODEL_OPTIONS,
         *extra,

@@ -178,6 +178,7 @@ def _write_text(text: str, output) -> None:
 infer.__signature__ = opt.signature(
     [MODEL_ARGUMENT],
     opt.SOURCE_OPTIONS,
+    opt.RECORD_OPTIONS,
     _output_options(INFER_FORMAT),
     opt.DOC_TOPICS_OPTIONS,
 )

@@ -68,7 +68,8 @@ SOURCE_OPTIONS = [
             typer.Option(
                 "--input",
                 "-i",
-                help="A folder of text files (or one file) instead of 20 Newsgroups.",
+                help="A folder of text files, one text file, a .jsonl/.csv file of records, or "
+                "- for stdin, instead of 20 Newsgroups.",
                 rich_help_panel=SOURCE,
             ),
         ],
@@ -432,6 +433,44 @@ DOC_TOPICS_OPTIONS = [
             typer.Option(
                 help="Write each document's topic weights to FILE.csv or FILE.jsonl.",
                 rich_help_panel=OUTPUT,
+            ),
+        ],
+        None,
+    ),
+]
+
+
+RECORD_OPTIONS = [
+    _option(
+        "text_field",
+        Annotated[
+            Optional[str],
+            typer.Option(
+                help="JSONL/CSV input: the field holding each document's text [default: text].",
+                rich_help_panel=SOURCE,
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "id_field",
+        Annotated[
+            Optional[str],
+            typer.Option(
+                help="JSONL/CSV input: the field holding each document's id (default: its "
+                "line or row number).",
+                rich_help_panel=SOURCE,
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "label_field",
+        Annotated[
+            Optional[str],
+            typer.Option(
+                help="JSONL/CSV input: the field holding each document's label.",
+                rich_help_panel=SOURCE,
             ),
         ],
         None,
