@@ -1,6 +1,6 @@
 """Cache entries on disk: written atomically, checked on every read, never a pickle.
 
-An entry is three files in ``DIR/corpus-v1/``:
+An entry is three files in ``DIR/corpus-vFORMAT/``:
 
 * ``KEY.npz`` — the CSR arrays (``data``, ``indices``, ``indptr``, ``shape``) and ``idf``,
   read with ``allow_pickle=False``;

@@ -24,7 +24,7 @@ from ..corpus import newsgroups as newsgroups_source
 from ..corpus import records
 from ..vectorize import VectorizerSettings
 
-FORMAT = 1
+FORMAT = 2
 RACY_NS = 2_000_000_000
 """Data modified this recently (2 s, a FAT timestamp tick) is not stored: a second edit in
 the same timestamp tick could otherwise leave the fingerprint unchanged."""
