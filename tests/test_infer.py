@@ -121,3 +121,43 @@ def test_infer_refuses_to_write_onto_an_input(sample_corpus, tmp_path):
                                      str(target)])  # fmt: skip
         assert result.exit_code == 1 and "it is an input" in result.stderr
     assert docs.read_bytes() == before
+
+
+def test_penalized_nnls_matches_a_brute_force_optimum():
+    rng = np.random.default_rng(5)
+    H = rng.random((3, 12))
+    X = sp.csr_matrix(rng.random((8, 12)))
+    l1, l2 = 0.3, 0.7
+    W = nnls_fixed_h(X, H, l1=l1, l2=l2)
+    # KKT for ½‖x − wH‖² + l1·Σw + ½·l2·‖w‖²: gradient ≥ 0, and = 0 where w > 0
+    gradient = W @ (H @ H.T) - X.toarray() @ H.T + l1 + l2 * W
+    assert W.min() >= 0 and gradient.min() > -1e-9
+    assert np.abs(gradient[W > 0]).max() < 1e-9
+
+
+def test_regularized_fit_and_infer_agree(sample_corpus, tmp_path):
+    model = tmp_path / "m"
+    args = ["nmf", "--input", str(sample_corpus), "--k", "4", "--vectorizer", "tfidf",
+            "--alpha-w", "0.00003", "--l1-ratio", "0.5", "--tol", "1e-8"]  # fmt: skip
+    args += ["--max-iter", "1000"]
+    fit = runner.invoke(
+        app, [*args, "--save", str(model), "--doc-topics", str(tmp_path / "f.jsonl")]
+    )
+    assert fit.exit_code == 0, fit.stderr
+    meta = json.loads((model / "model.json").read_text())
+    assert meta["regularization"] == {"alpha_W": 3e-05, "alpha_H": 3e-05, "l1_ratio": 0.5}
+    inferred = runner.invoke(app, ["infer", str(model), "--input", str(sample_corpus),
+                                   "--format", "jsonl"])  # fmt: skip
+    assert inferred.exit_code == 0, inferred.stderr
+    fitted = [json.loads(line) for line in (tmp_path / "f.jsonl").read_text().splitlines()]
+    again = [json.loads(line) for line in inferred.stdout.splitlines()]
+    W_fit = np.array([row["weights"] for row in fitted])
+    W_inf = np.array([row["weights"] for row in again])
+    assert W_fit.max() > 0.1
+    assert np.abs(W_fit - W_inf).max() < 1e-3 * W_fit.max()
+    # without the penalty the weights would be larger: infer really applies it
+    from topiccli.bundle import load
+
+    bundle = load(model)
+    X = transform(bundle.vectorizer, bundle.terms, bundle.idf, load_folder(sample_corpus).texts)
+    assert nnls_fixed_h(X, bundle.components).sum() > 1.01 * W_inf.sum()

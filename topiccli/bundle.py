@@ -84,6 +84,7 @@ def from_report(report) -> ModelBundle:
         "seed": report.model.seed,
         "top_words": report.model.top_words,
         "details": report.details,
+        "regularization": _regularization(report.model),
         "corpus": {key: value for key, value in report.corpus.items() if key != "cache"},
         "vectorizer": report.vectorizer,
         "fingerprint": fingerprint(corpus.ids, dt.X),
@@ -103,6 +104,17 @@ def from_report(report) -> ModelBundle:
         doc_labels=None if corpus.labels is None else list(corpus.labels),
         metadata=metadata,
     )
+
+
+def _regularization(model) -> dict:
+    """The NMF penalties (scikit-learn's meaning); infer applies the one on W to new documents."""
+    alpha_w = float(getattr(model, "alpha_w", 0.0))
+    alpha_h = getattr(model, "alpha_h", None)
+    return {
+        "alpha_W": alpha_w,
+        "alpha_H": alpha_w if alpha_h is None else float(alpha_h),
+        "l1_ratio": float(getattr(model, "l1_ratio", 0.0)),
+    }
 
 
 def fingerprint(ids, X) -> str:

@@ -44,16 +44,32 @@ def infer(bundle: ModelBundle, corpus: Corpus) -> Inference:
     from .vectorizer_state import transform
 
     X = transform(bundle.vectorizer, bundle.terms, bundle.idf, corpus.texts)
-    weights = project(bundle.method, bundle.components, X)
+    weights = project(bundle.method, bundle.components, X, **w_penalty(bundle))
     unmatched = int(np.count_nonzero(np.diff(X.indptr) == 0))
     return Inference(corpus, weights, top_topics(weights), unmatched)
 
 
-def project(method: str, components: np.ndarray, X) -> np.ndarray:
-    """Topic weights of the rows of X: NNLS against H (NMF) or the projection X·Vᵀ (SVD)."""
+def project(method: str, components: np.ndarray, X, l1: float = 0.0, l2: float = 0.0):
+    """Topic weights of the rows of X: NNLS against H (NMF) or the projection X·Vᵀ (SVD).
+
+    ``l1``/``l2`` penalize W as the NMF fit did (see :func:`w_penalty`).
+    """
     if method == "svd":
         return np.ascontiguousarray(np.asarray(X @ components.T, dtype=np.float64))
-    return nnls_fixed_h(X, components)
+    return nnls_fixed_h(X, components, l1=l1, l2=l2)
+
+
+def w_penalty(bundle: ModelBundle) -> dict:
+    """The fit's penalty on W as per-entry weights: n·α_W·ρ (L1) and n·α_W·(1−ρ) (L2).
+
+    n is the number of terms, as in the core's objective (scikit-learn's scaling).
+    """
+    reg = bundle.metadata.get("regularization") or {}
+    alpha, ratio = float(reg.get("alpha_W", 0.0)), float(reg.get("l1_ratio", 0.0))
+    if bundle.method != "nmf" or alpha == 0.0:
+        return {}
+    n = bundle.components.shape[1]
+    return {"l1": n * alpha * ratio, "l2": n * alpha * (1.0 - ratio)}
 
 
 def top_topics(weights: np.ndarray) -> np.ndarray:
@@ -64,18 +80,25 @@ def top_topics(weights: np.ndarray) -> np.ndarray:
 
 
 def nnls_fixed_h(
-    X, H: np.ndarray, *, max_sweeps: int = NNLS_MAX_SWEEPS, tol: float = NNLS_TOL
+    X,
+    H: np.ndarray,
+    *,
+    l1: float = 0.0,
+    l2: float = 0.0,
+    max_sweeps: int = NNLS_MAX_SWEEPS,
+    tol: float = NNLS_TOL,
 ) -> np.ndarray:
-    """W ≥ 0 minimizing ‖X − W·H‖_F for a fixed H, every row of X at once.
+    """W ≥ 0 minimizing ½‖X − W·H‖²_F + l1·ΣW + ½·l2·‖W‖²_F for a fixed H, all rows at once.
 
-    HALS: W[:, t] ← max(0, W[:, t] + ((X·Hᵀ)[:, t] − W·(H·Hᵀ)[:, t]) / (H·Hᵀ)[t, t]), the
-    exact minimizer over column t with the others fixed. Starts from the clipped unconstrained
-    solution; a row leaves the sweeps once one changes it by less than ``tol`` relative to its
-    norm, so the cost follows the hard rows. X is only touched once, in X·Hᵀ.
+    HALS: W[:, t] ← max(0, W[:, t] + ((X·Hᵀ)[:, t] − W·(H·Hᵀ + l2·I)[:, t] − l1) /
+    ((H·Hᵀ)[t, t] + l2)), the exact minimizer over column t with the others fixed. Starts from
+    the clipped unconstrained solution; a row leaves the sweeps once one changes it by less
+    than ``tol`` relative to its norm, so the cost follows the hard rows. X is only touched
+    once, in X·Hᵀ.
     """
     H = np.asarray(H, dtype=np.float64)
-    XHt = np.asarray(X @ H.T, dtype=np.float64)
-    HHt = H @ H.T
+    XHt = np.asarray(X @ H.T, dtype=np.float64) - l1
+    HHt = H @ H.T + l2 * np.eye(H.shape[0])
     diagonal = np.diag(HHt).copy()
     W = np.maximum(np.linalg.lstsq(HHt, XHt.T, rcond=None)[0].T, 0.0)
     W[:, diagonal <= 0.0] = 0.0  # a topic with no terms takes no weight
