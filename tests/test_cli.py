@@ -38,7 +38,14 @@ def test_nmf_json_report_has_the_documented_fields(sample_corpus):
     assert report["vectorizer"]["kind"] == "tfidf"
     assert report["vectorizer"]["stop_words"] == "english"
     assert {"reconstruction_error", "n_iter", "converged"} <= report.keys()
-    assert set(report["timings"]) == {"cache", "load", "vectorize", "factorize", "describe"}
+    assert set(report["timings"]) == {
+        "cache",
+        "load",
+        "vectorize",
+        "factorize",
+        "describe",
+        "metrics",
+    }
     assert [t["id"] for t in report["topics"]] == list(range(6))
     for topic in report["topics"]:
         assert len(topic["words"]) == len(topic["weights"]) == 8

@@ -11,6 +11,7 @@ from .corpus import Corpus, load_folder, load_newsgroups, records
 from .corpus.folder import selection as folder_selection
 from .corpus.newsgroups import selection as newsgroups_selection
 from .errors import InvalidParameterError
+from .quality.assess import assess
 from .topics import Topic, describe_nmf, describe_svd, order_nmf
 from .vectorize import DocumentTerm, VectorizerSettings, check_settings, vectorize
 
@@ -57,6 +58,8 @@ class ModelSpec:
     alpha_h: float | None = None
     """None: the same as ``alpha_w`` (scikit-learn's "same")."""
     l1_ratio: float = 0.0
+    docs: int = 0
+    """Representative documents listed per topic (0: none)."""
 
 
 @dataclass
@@ -73,6 +76,8 @@ class RunReport:
     """The ordered SVDResult/NMFResult, for saving a model or exporting document weights."""
     matrix: DocumentTerm | None = field(default=None, repr=False, compare=False)
     documents: Corpus | None = field(default=None, repr=False, compare=False)
+    metrics: dict = field(default_factory=dict)
+    """Corpus-level quality (topiccli.quality): coherence, diversity, fit, label agreement."""
 
 
 class _Timer:
@@ -161,6 +166,8 @@ def run(
         fitted = _factorize(dt, model)
     with timer.stage("describe"):
         topics, details = _describe(fitted, dt, model)
+    with timer.stage("metrics"):
+        topics, metrics = assess(fitted, dt.X, topics, model.top_words, corpus, model.docs)
     corpus_info = {
         **corpus.selection,
         "n_documents": dt.X.shape[0],
@@ -169,7 +176,8 @@ def run(
         "cache": cache_state,
     }
     return RunReport(
-        model, corpus_info, settings.as_dict(), topics, details, timer.timings, fitted, dt, corpus
+        model, corpus_info, settings.as_dict(), topics, details, timer.timings, fitted, dt, corpus,
+        metrics=metrics,
     )
 
 

@@ -7,6 +7,7 @@ import io
 import json
 
 from .pipeline import RunReport
+from .quality.present import quality_columns, quality_lines
 
 SCHEMA_VERSION = 1
 FORMATS = ("table", "json", "csv")
@@ -22,12 +23,17 @@ def to_dict(report: RunReport) -> dict:
         "corpus": report.corpus,
         "vectorizer": report.vectorizer,
         **report.details,
-        "topics": [
-            {"id": t.id, "weight": t.weight, "words": t.words, "weights": t.weights}
-            for t in report.topics
-        ],
+        "metrics": report.metrics,
+        "topics": [_topic_dict(t) for t in report.topics],
         "timings": report.timings,
     }
+
+
+def _topic_dict(topic) -> dict:
+    entry = {"id": topic.id, "weight": topic.weight, "words": topic.words, "weights": topic.weights}
+    if topic.negative_words is not None:
+        entry.update(negative_words=topic.negative_words, negative_weights=topic.negative_weights)
+    return {**entry, **topic.quality}
 
 
 def render(report: RunReport, fmt: str, width: int | None = None) -> str:
@@ -66,14 +72,20 @@ def _table(report: RunReport, width: int | None) -> str:
     table = Table(title=title, title_justify="left", expand=False)
     table.add_column("#", justify="right")
     table.add_column("σ" if method == "svd" else "share", justify="right")
+    extra = quality_columns(report)
+    for heading, _ in extra:
+        table.add_column(heading, justify="right")
     table.add_column("top words", overflow="fold")
     for topic in report.topics:
         weight = f"{topic.weight:.3f}" if method == "svd" else f"{topic.weight:.1%}"
-        table.add_row(str(topic.id), weight, " ".join(topic.words))
+        cells = [cell(topic) for _, cell in extra]
+        table.add_row(str(topic.id), weight, *cells, _words_cell(topic))
     console = Console(
         file=io.StringIO(), width=width or 100, color_system=None, force_terminal=False
     )
     console.print(table)
+    for line in quality_lines(report):
+        console.print(line, highlight=False, soft_wrap=True)
     if method == "nmf":
         d = report.details
         state = "converged" if d["converged"] else "did not converge"
@@ -82,3 +94,11 @@ def _table(report: RunReport, width: int | None) -> str:
             f"‖X − WH‖_F = {d['reconstruction_error']:.4g}"
         )
     return console.file.getvalue()
+
+
+def _words_cell(topic) -> str:
+    """NMF: the top words; SVD: both poles, ``+ a b c / − d e f``."""
+    if topic.negative_words is None:
+        return " ".join(topic.words)
+    negative = " ".join(topic.negative_words) or "(none)"
+    return f"+ {' '.join(topic.words)} / − {negative}"

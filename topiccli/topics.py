@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -17,10 +17,21 @@ class Topic:
     weight: float
     words: list[str]
     weights: list[float]
+    negative_words: list[str] | None = None
+    """SVD: the component's other pole, its most negative loadings (most negative first)."""
+    negative_weights: list[float] | None = None
+    quality: dict = field(default_factory=dict)
+    """Per-topic evidence added by topiccli.quality (coherence, label, documents, …)."""
 
 
 def top_terms(loadings: np.ndarray, terms: np.ndarray, n: int) -> tuple[list[str], list[float]]:
     """The n terms of largest loading, largest first; ties go to the earlier term."""
+    order = top_indices(loadings, n)
+    return [str(t) for t in terms[order]], [float(v) for v in loadings[order]]
+
+
+def top_indices(loadings: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the n largest loadings, largest first; ties go to the earlier index."""
     n = min(n, loadings.shape[0])
     candidates = np.argpartition(-loadings, n - 1)[:n] if n < loadings.shape[0] else None
     if candidates is None:
@@ -30,8 +41,22 @@ def top_terms(loadings: np.ndarray, terms: np.ndarray, n: int) -> tuple[list[str
         threshold = loadings[candidates].min()
         pool = np.flatnonzero(loadings >= threshold)
         order = pool[np.argsort(-loadings[pool], kind="stable")]
-    order = order[:n]
-    return [str(t) for t in terms[order]], [float(v) for v in loadings[order]]
+    return order[:n]
+
+
+NEGLIGIBLE = 1e-12
+"""Loadings within this fraction of a component's largest magnitude count as zero."""
+
+
+def negative_indices(loadings: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the n most negative loadings, most negative first (only truly negative ones).
+
+    A loading counts as negative below −NEGLIGIBLE·max|loading|, so rounding noise in a
+    nonnegative component (such as LSA's first) does not make up a pole.
+    """
+    order = top_indices(-loadings, n)
+    floor = NEGLIGIBLE * float(np.abs(loadings).max(initial=0.0))
+    return order[loadings[order] < -floor]
 
 
 def describe_svd(result: SVDResult, terms: np.ndarray, top_n: int) -> list[Topic]:
@@ -39,7 +64,17 @@ def describe_svd(result: SVDResult, terms: np.ndarray, top_n: int) -> list[Topic
     topics = []
     for i, (sigma, row) in enumerate(zip(result.s, result.Vt)):
         words, weights = top_terms(row, terms, top_n)
-        topics.append(Topic(id=i, weight=float(sigma), words=words, weights=weights))
+        negative = negative_indices(row, top_n)
+        topics.append(
+            Topic(
+                id=i,
+                weight=float(sigma),
+                words=words,
+                weights=weights,
+                negative_words=[str(t) for t in terms[negative]],
+                negative_weights=[float(v) for v in row[negative]],
+            )
+        )
     return topics
 
 

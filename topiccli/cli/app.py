@@ -69,6 +69,7 @@ def _fit_and_render(method: str, values: dict) -> None:
             alpha_w=values.get("alpha_w", 0.0),
             alpha_h=values.get("alpha_h"),
             l1_ratio=values.get("l1_ratio", 0.0),
+            docs=values.get("docs", 0),
         )
         output = values["output"]
         check_not_input(output, [p for p in (source.input,) if p is not None])
@@ -94,6 +95,7 @@ def _model_command(method: str, help_text: str, *extra):
         opt.OUTPUT_OPTIONS,
         opt.DOC_TOPICS_OPTIONS,
         opt.SAVE_OPTIONS,
+        opt.QUALITY_OPTIONS,
         opt.CACHE_OPTIONS,
     )
     return command

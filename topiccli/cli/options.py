@@ -16,6 +16,7 @@ SOURCE = "Source (default: 20 Newsgroups)"
 VECTORIZE = "Vectorizer"
 MODEL = "Model"
 OUTPUT = "Output"
+QUALITY = "Quality"
 CACHE = "Cache"
 
 NEWSGROUP_PARTS = ("headers", "footers", "quotes")
@@ -351,6 +352,21 @@ OUTPUT_OPTIONS = [
             ),
         ],
         None,
+    ),
+]
+
+QUALITY_OPTIONS = [
+    _option(
+        "docs",
+        Annotated[
+            int,
+            typer.Option(
+                min=0,
+                help="List each topic's N most representative documents (id, weight, snippet).",
+                rich_help_panel=QUALITY,
+            ),
+        ],
+        0,
     ),
 ]
 

@@ -1,0 +1,220 @@
+"""Quality evidence: NPMI against a brute-force reference, fit measures against scikit-learn,
+SVD poles, labels, representative documents, and planted topics coming back out."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from typer.testing import CliRunner
+
+from topiccli.cli import app
+from topiccli.factorize import nmf, truncated_svd
+from topiccli.quality import coherence, documents, fit, labels
+from topiccli.quality.assess import assess
+from topiccli.synthetic import planted
+from topiccli.topics import NEGLIGIBLE, describe_nmf, describe_svd, order_nmf
+
+from .conftest import TUTORIAL_CATEGORIES
+
+runner = CliRunner()
+
+
+def brute_npmi(B: np.ndarray, cols: list[int]) -> float:
+    """NPMI by counting documents one by one (the definition in coherence.py)."""
+    n = B.shape[0]
+    values = []
+    for i, j in itertools.combinations(cols, 2):
+        di = sum(1 for row in B if row[i])
+        dj = sum(1 for row in B if row[j])
+        dij = sum(1 for row in B if row[i] and row[j])
+        if dij == 0:
+            values.append(-1.0)
+        elif dij == n:
+            values.append(1.0)
+        else:
+            pij, pi, pj = dij / n, di / n, dj / n
+            values.append(math.log(pij / (pi * pj)) / -math.log(pij))
+    return sum(values) / len(values)
+
+
+def test_npmi_matches_brute_force_on_a_tiny_matrix():
+    rng = np.random.default_rng(1)
+    counts = rng.poisson(0.8, size=(25, 9)).astype(float)
+    counts[:, 6] = 0
+    counts[:12, 6] = 3  # word 6 only in the first half ...
+    counts[:, 7] = 0
+    counts[12:, 7] = 1  # ... word 7 only in the second: they never co-occur (NPMI −1)
+    counts[:, 8] = 2  # word 8 is in every document
+    topics = [[0, 1, 2, 3], [6, 7], [4, 5, 6, 7, 8], [8, 0]]
+    got = coherence.coherence_npmi(sp.csr_matrix(counts), [np.array(t) for t in topics])
+    expected = [brute_npmi(counts > 0, t) for t in topics]
+    assert got == pytest.approx(expected, abs=1e-12)
+    assert got[1] == -1.0
+    dense = coherence.coherence_npmi(counts, [np.array(t) for t in topics])
+    assert dense == pytest.approx(expected, abs=1e-12)
+
+
+def test_diversity_is_the_share_of_distinct_words():
+    assert coherence.diversity([["a", "b"], ["b", "c"]]) == 0.75
+    assert coherence.diversity([["a", "b"], ["c", "d"]]) == 1.0
+
+
+def test_explained_variance_ratio_matches_scikit_learn():
+    from sklearn.decomposition import TruncatedSVD
+
+    X = sp.random(60, 40, density=0.15, random_state=3, format="csr")
+    ours = truncated_svd(X, 5)
+    ratios = fit.explained_variance_ratio(X, ours.U, ours.s)
+    reference = TruncatedSVD(5, algorithm="arpack", random_state=0).fit(X)
+    assert ratios == pytest.approx(reference.explained_variance_ratio_, rel=1e-8)
+
+
+def test_relative_error_is_relative_to_the_norm_of_x():
+    X = sp.csr_matrix(np.array([[3.0, 0.0], [0.0, 4.0]]))
+    assert fit.relative_error(X, 2.5) == pytest.approx(0.5)
+
+
+def test_svd_poles_are_the_two_ends_of_each_component():
+    X = sp.random(80, 50, density=0.2, random_state=4, format="csr")
+    terms = np.array([f"w{j}" for j in range(50)], dtype=object)
+    result = truncated_svd(X, 4)
+    for topic, row in zip(describe_svd(result, terms, 5), result.Vt):
+        order = np.argsort(row)
+        assert topic.words == list(terms[order[::-1][:5]])
+        negatives = [j for j in order[:5] if row[j] < 0]
+        assert topic.negative_words == list(terms[negatives])
+        assert topic.negative_weights == sorted(topic.negative_weights)
+        assert all(w < 0 for w in topic.negative_weights)
+
+
+def test_labels_dominant_share_nmi_and_purity():
+    winners = np.array([0, 0, 0, 1, 1, 2, documents.NO_TOPIC, 1])
+    names = ["a", "a", "b", "b", "b", None, "a", "c"]
+    assert labels.topic_labels(winners, names, 4) == [
+        ("a", pytest.approx(2 / 3)),
+        ("b", pytest.approx(2 / 3)),
+        (None, None),
+        (None, None),
+    ]
+    scores = labels.label_scores(winners, names)
+    assert scores["label_purity"] == pytest.approx(4 / 6)
+    from sklearn.metrics import normalized_mutual_info_score
+
+    expected = normalized_mutual_info_score(["a", "a", "b", "b", "b", "c"], [0, 0, 0, 1, 1, 1])
+    assert scores["label_nmi"] == pytest.approx(expected)
+
+
+def test_representative_documents_and_snippets():
+    weights = np.array([[0.1, 0.0], [0.9, 0.0], [0.5, 0.2]])
+    ids = ["x.txt", "y.txt", "z.txt"]
+    texts = ["short", "  many\n\twords   here ", "z" * 300]
+    chosen = documents.representative(weights, ids, texts, 2)
+    assert [d["id"] for d in chosen[0]] == ["y.txt", "z.txt"]
+    assert chosen[0][0] == {"id": "y.txt", "weight": 0.9, "snippet": "many words here"}
+    assert [d["id"] for d in chosen[1]] == ["z.txt"]  # no document with weight 0
+    assert len(chosen[1][0]["snippet"]) == documents.SNIPPET_CHARS
+    assert chosen[1][0]["snippet"].endswith("…")
+
+
+@pytest.fixture(scope="module")
+def planted_corpus():
+    return planted(400, 5, words_per_topic=30, background_words=100, purity=0.8, seed=2)
+
+
+def test_planted_topics_are_recovered_and_more_coherent_than_shuffled(planted_corpus):
+    pc = planted_corpus
+    X = pc.counts
+    terms = np.array(pc.vocabulary, dtype=object)
+    fitted = order_nmf(nmf(X, 5, seed=0, max_iter=400))
+    topics = describe_nmf(fitted, terms, 8)
+    planted_sets = [set(words) for words in pc.topic_words]
+    background = set(pc.vocabulary) - set().union(*planted_sets)
+    matched = set()
+    for topic in topics:
+        topical = set(topic.words) - background  # the commonest background word shows up too
+        owner = [i for i, words in enumerate(planted_sets) if topical <= words]
+        assert len(owner) == 1 and len(topical) >= 6, topic.words
+        matched.add(owner[0])
+    assert matched == set(range(5))  # every planted topic is found, once
+    described, metrics = assess(fitted, X, topics, 8)
+    rng = np.random.default_rng(0)
+    vocab_index = {w: j for j, w in enumerate(pc.vocabulary)}
+    all_words = [vocab_index[w] for t in topics for w in t.words]
+    shuffled = rng.permutation(all_words).reshape(5, 8)
+    shuffled_scores = coherence.coherence_npmi(X, list(shuffled))
+    planted_scores = [t.quality["coherence_npmi"] for t in described]
+    assert min(planted_scores) > max(shuffled_scores)
+    assert metrics["coherence_npmi"] > 0.1 > float(np.mean(shuffled_scores))
+    assert metrics["diversity"] >= 0.8
+
+
+def test_cli_docs_labels_and_metrics_in_json(sample_corpus):
+    result = runner.invoke(
+        app,
+        ["nmf", "--input", str(sample_corpus), "--k", "6", "--vectorizer", "tfidf",
+         "--docs", "3", "--format", "json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    m = report["metrics"]
+    assert -1 <= m["coherence_npmi"] <= 1 and 0 < m["diversity"] <= 1
+    assert 0 < m["relative_reconstruction_error"] < 1
+    assert 0 <= m["label_nmi"] <= 1 and 0 < m["label_purity"] <= 1
+    sizes = 0
+    for topic in report["topics"]:
+        assert -1 <= topic["coherence_npmi"] <= 1
+        assert topic["label"] in {p.name for p in sample_corpus.iterdir()}
+        assert 0 < topic["label_share"] <= 1
+        docs = topic["representative_docs"]
+        assert len(docs) == 3
+        assert [d["weight"] for d in docs] == sorted((d["weight"] for d in docs), reverse=True)
+        for doc in docs:
+            assert (sample_corpus / doc["id"]).is_file()
+            assert "\n" not in doc["snippet"] and doc["snippet"]
+        sizes += topic["n_documents"]
+    assert sizes == report["corpus"]["n_documents"]
+    assert "metrics" in report["timings"]
+
+
+def test_svd_table_shows_both_poles(sample_corpus):
+    result = runner.invoke(app, ["svd", "--input", str(sample_corpus), "--k", "3"])
+    assert result.exit_code == 0, result.stderr
+    assert "+ " in result.stdout and " / − " in result.stdout
+    assert "explained variance" in result.stdout
+
+
+@pytest.mark.newsgroups
+def test_newsgroups_labels_and_svd_poles(newsgroups_home):
+    from pathlib import Path
+
+    from topiccli.pipeline import SourceSpec, load_and_vectorize
+    from topiccli.vectorize import VectorizerSettings
+
+    args = ["--categories", ",".join(TUTORIAL_CATEGORIES), "--data-home", str(newsgroups_home),
+            "--k", "6", "--format", "json"]  # fmt: skip
+    result = runner.invoke(app, ["svd", *args])
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert 0 < report["metrics"]["label_nmi"] <= 1
+    assert {t["label"] for t in report["topics"]} <= set(TUTORIAL_CATEGORIES) | {None}
+    ratios = report["metrics"]["explained_variance_ratio"]
+    assert len(ratios) == 6 and sum(ratios) == pytest.approx(
+        report["metrics"]["explained_variance_ratio_total"]
+    )
+    source = SourceSpec(categories=tuple(TUTORIAL_CATEGORIES), data_home=Path(newsgroups_home))
+    _, dt, _ = load_and_vectorize(source, VectorizerSettings())
+    svd = truncated_svd(dt.X, 6)
+    for topic, row in zip(report["topics"], svd.Vt):
+        order = np.argsort(row, kind="stable")
+        assert set(topic["words"]) == set(dt.terms[order[::-1][:8]])
+        floor = NEGLIGIBLE * np.abs(row).max()  # rounding noise is no pole
+        negatives = [j for j in order[:8] if row[j] < -floor]
+        assert set(topic["negative_words"]) == set(dt.terms[negatives])
+    assert any(len(t["negative_words"]) == 8 for t in report["topics"][1:])
+    nmf_report = json.loads(runner.invoke(app, ["nmf", *args]).stdout)
+    assert 0 < nmf_report["metrics"]["label_nmi"] <= 1

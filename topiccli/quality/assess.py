@@ -1,0 +1,67 @@
+"""Attach the evidence to a fitted model's topics: per-topic scores and corpus-level metrics.
+
+Per topic (``Topic.quality``): ``coherence_npmi`` (and ``negative_coherence_npmi`` for an SVD
+component's other pole), ``n_documents`` (documents it wins), with labels ``label`` and
+``label_share``, and with ``docs`` > 0 ``representative_docs``. The corpus-level ``metrics``
+hold ``coherence_npmi`` (mean over topics), ``diversity``, the method's fit measure and, with
+labels, ``label_nmi`` and ``label_purity``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ..topics import Topic, negative_indices, top_indices
+from . import coherence, documents, fit, labels
+
+
+def assess(fitted, X, topics: list[Topic], top_n: int, corpus=None, docs: int = 0):
+    """(topics with ``quality`` filled in, metrics dict) for a fitted SVD or NMF model.
+
+    ``corpus`` (ids, texts, labels) is needed for labels and ``docs``; texts are read only
+    for the representative documents.
+    """
+    is_svd = hasattr(fitted, "Vt")
+    components = fitted.Vt if is_svd else fitted.H
+    positive = [top_indices(row, top_n) for row in components]
+    columns = positive + ([negative_indices(row, top_n) for row in components] if is_svd else [])
+    scores = coherence.coherence_npmi(X, columns)
+    k = len(topics)
+    weights = documents.document_weights(fitted)
+    winners = documents.assign(weights, X)
+    sizes = documents.topic_sizes(winners, k)
+    per_topic = [
+        {"coherence_npmi": float(scores[t]), "n_documents": int(sizes[t])} for t in range(k)
+    ]
+    if is_svd:
+        for t in range(k):
+            has_pole = len(columns[k + t]) > 1
+            per_topic[t]["negative_coherence_npmi"] = float(scores[k + t]) if has_pole else None
+    metrics = {
+        "coherence_npmi": float(np.mean(scores[:k])) if k else 0.0,
+        "diversity": coherence.diversity([t.words for t in topics]),
+    }
+    metrics.update(_fit_metrics(fitted, X, is_svd))
+    if corpus is not None and corpus.has_labels:
+        for t, (label, share) in enumerate(labels.topic_labels(winners, corpus.labels, k)):
+            per_topic[t].update(label=label, label_share=share)
+        metrics.update(labels.label_scores(winners, corpus.labels))
+    if corpus is not None and docs > 0:
+        chosen = documents.representative(weights, corpus.ids, corpus.texts, docs)
+        for t in range(k):
+            per_topic[t]["representative_docs"] = chosen[t]
+    described = [replace(topic, quality={**topic.quality, **per_topic[t]}) for t, topic in
+                 enumerate(topics)]  # fmt: skip
+    return described, metrics
+
+
+def _fit_metrics(fitted, X, is_svd: bool) -> dict:
+    if is_svd:
+        ratios = fit.explained_variance_ratio(X, fitted.U, fitted.s)
+        return {
+            "explained_variance_ratio": [float(r) for r in ratios],
+            "explained_variance_ratio_total": float(ratios.sum()),
+        }
+    return {"relative_reconstruction_error": fit.relative_error(X, fitted.reconstruction_error)}
