@@ -109,6 +109,17 @@ def test_labels_dominant_share_nmi_and_purity():
     assert scores["label_nmi"] == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_nmi_equals_scikit_learns(seed):
+    from sklearn.metrics import normalized_mutual_info_score
+
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, 1 + seed, size=50).astype(str)
+    found = rng.integers(0, 3, size=50) if seed != 3 else np.zeros(50, int)
+    ours = labels.normalized_mutual_info(labels.contingency(truth, found))
+    assert ours == pytest.approx(normalized_mutual_info_score(truth, found), abs=1e-12)
+
+
 def test_representative_documents_and_snippets():
     weights = np.array([[0.1, 0.0], [0.9, 0.0], [0.5, 0.2]])
     ids = ["x.txt", "y.txt", "z.txt"]
