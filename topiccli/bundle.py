@@ -89,6 +89,10 @@ def from_report(report) -> ModelBundle:
         "vectorizer": report.vectorizer,
         "fingerprint": fingerprint(corpus.ids, dt.X),
         "versions": library_versions(),
+        "quality": {  # the evidence the fit reported, so ``show`` reports it too
+            "metrics": report.metrics,
+            "topics": [topic.quality for topic in report.topics],
+        },
     }
     return ModelBundle(
         method=report.model.method,

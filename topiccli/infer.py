@@ -150,5 +150,10 @@ def show_report(bundle: ModelBundle, top_words: int, timings: dict | None = None
         replace(topic, weight=float(weight))
         for topic, weight in zip(describe(fit, bundle.terms, top_words), bundle.topic_weights)
     ]
+    quality = meta.get("quality") or {}
+    metrics = {}
+    if quality and top_words == meta.get("top_words"):  # coherence & co. are of those words
+        metrics = dict(quality["metrics"])
+        topics = [replace(t, quality=dict(q)) for t, q in zip(topics, quality["topics"])]
     return RunReport(model, dict(meta["corpus"]), dict(meta["vectorizer"]), topics, details,
-                     dict(timings or {}), fit=fit)  # fmt: skip
+                     dict(timings or {}), fit=fit, metrics=metrics)  # fmt: skip

@@ -176,7 +176,15 @@ def run(
         "cache": cache_state,
     }
     return RunReport(
-        model, corpus_info, settings.as_dict(), topics, details, timer.timings, fitted, dt, corpus,
+        model,
+        corpus_info,
+        settings.as_dict(),
+        topics,
+        details,
+        timer.timings,
+        fitted,
+        dt,
+        corpus,
         metrics=metrics,
     )
 
