@@ -74,7 +74,7 @@ def _table(report: RunReport, width: int | None) -> str:
     table.add_column("σ" if method == "svd" else "share", justify="right")
     extra = quality_columns(report)
     for heading, _ in extra:
-        table.add_column(heading, justify="right")
+        table.add_column(heading, justify="left" if heading == "label" else "right")
     table.add_column("top words", overflow="fold")
     for topic in report.topics:
         weight = f"{topic.weight:.3f}" if method == "svd" else f"{topic.weight:.1%}"
