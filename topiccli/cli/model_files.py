@@ -35,15 +35,16 @@ def check_outputs(outputs: dict[str, Path | None], inputs: list[Path]) -> None:
 
 def check_fit_outputs(values: dict, source, settings) -> None:
     """Before fitting: --save and --doc-topics are writable and touch no input."""
-    from ..bundle import check_destination
-    from ..export import format_for
-
     save, doc_topics = values.get("save"), values.get("doc_topics")
     outputs = {"--output": values.get("output"), "--doc-topics": doc_topics, "--save": save}
     check_outputs(outputs, inputs_of(source, settings))
-    if doc_topics is not None:
+    if doc_topics is not None:  # imported only when asked for: a plain run stays lean
+        from ..export import format_for
+
         format_for(doc_topics)
     if save is not None:
+        from ..bundle import check_destination
+
         check_destination(save, values.get("force", False))
         for other in (values.get("output"), doc_topics):
             if other is not None and save.resolve() in other.resolve().parents:
