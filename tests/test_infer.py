@@ -161,3 +161,24 @@ def test_regularized_fit_and_infer_agree(sample_corpus, tmp_path):
     bundle = load(model)
     X = transform(bundle.vectorizer, bundle.terms, bundle.idf, load_folder(sample_corpus).texts)
     assert nnls_fixed_h(X, bundle.components).sum() > 1.01 * W_inf.sum()
+
+
+@pytest.mark.parametrize("method", ["nmf", "svd"])
+def test_infer_agrees_with_the_fits_own_weights(sample_corpus, method):
+    """Not only with the export: with the W (or U·Σ) the solver itself ended on."""
+    from topiccli.bundle import from_report
+    from topiccli.infer import fitted_weights, infer
+    from topiccli.pipeline import ModelSpec, SourceSpec, run
+
+    report = run(SourceSpec(input=sample_corpus), VectorizerSettings(kind="tfidf"),
+                 ModelSpec(method=method, k=6))  # fmt: skip
+    own = report.fit.W if method == "nmf" else report.fit.U * report.fit.s
+    inferred = infer(from_report(report), load_folder(sample_corpus)).weights
+    weighted = np.any(own != 0, axis=1)
+    same = top_topics(own)[weighted] == top_topics(inferred)[weighted]
+    assert same.mean() >= 0.99
+    exported = fitted_weights(report)  # what --doc-topics and the bundle hold
+    assert np.allclose(inferred, exported, rtol=0, atol=1e-12)
+    assert np.array_equal(top_topics(inferred), top_topics(exported))
+    if method == "svd":
+        assert np.allclose(inferred, own, atol=1e-10)

@@ -4,8 +4,9 @@ A bundle holds everything needed to show the topics again and to infer the topic
 documents without the training corpus (the layout is documented in the README):
 
 * ``arrays.npz`` — ``components`` (k × terms: NMF's H, SVD's Vt), ``topic_weights`` (NMF
-  shares or singular values), ``doc_topics`` (training documents × k: NMF's W, SVD's U·Σ) and,
-  for TF-IDF, ``idf``; read with ``allow_pickle=False``;
+  shares or singular values), ``doc_topics`` (training documents × k: NMF's W re-solved
+  against the final H, SVD's U·Σ computed as X·Vᵀ; what ``infer`` gives the training
+  documents) and, for TF-IDF, ``idf``; read with ``allow_pickle=False``;
 * ``vocabulary.json`` — the terms, in column order;
 * ``vectorizer.json`` — the analyzer and TF-IDF settings (see vectorizer_state.py);
 * ``documents.json`` — the training documents' ids and labels;
@@ -60,22 +61,28 @@ class ModelBundle:
     idf: np.ndarray | None
     vectorizer: dict
     doc_topics: np.ndarray
-    """Training documents × k: NMF's W, SVD's U·Σ (= X·Vᵀ, what ``infer`` computes)."""
+    """Training documents × k, as ``infer`` computes them (see infer.fitted_weights)."""
     doc_ids: list[str]
     doc_labels: list[str | None] | None
     metadata: dict
 
 
-def from_report(report) -> ModelBundle:
-    """The bundle of a finished run (a pipeline.RunReport that kept its fit and matrix)."""
+def from_report(report, doc_topics: np.ndarray | None = None) -> ModelBundle:
+    """The bundle of a finished run (a pipeline.RunReport that kept its fit and matrix).
+
+    ``doc_topics``: the training weights if already computed (infer.fitted_weights).
+    """
+    from .infer import fitted_weights
     from .topics import nmf_topic_shares
     from .vectorizer_state import capture
 
     fit, dt, corpus = report.fit, report.matrix, report.documents
+    if doc_topics is None:
+        doc_topics = fitted_weights(report)
     if report.model.method == "svd":
-        components, weights, doc_topics = fit.Vt, fit.s, fit.U * fit.s
+        components, weights = fit.Vt, fit.s
     else:
-        components, weights, doc_topics = fit.H, nmf_topic_shares(fit), fit.W
+        components, weights = fit.H, nmf_topic_shares(fit)
     settings = dt.settings
     metadata = {
         "schema_version": SCHEMA_VERSION,
@@ -84,7 +91,7 @@ def from_report(report) -> ModelBundle:
         "seed": report.model.seed,
         "top_words": report.model.top_words,
         "details": report.details,
-        "regularization": _regularization(report.model),
+        "regularization": regularization(report.model),
         "corpus": {key: value for key, value in report.corpus.items() if key != "cache"},
         "vectorizer": report.vectorizer,
         "fingerprint": fingerprint(corpus.ids, dt.X),
@@ -110,7 +117,7 @@ def from_report(report) -> ModelBundle:
     )
 
 
-def _regularization(model) -> dict:
+def regularization(model) -> dict:
     """The NMF penalties (scikit-learn's meaning); infer applies the one on W to new documents."""
     alpha_w = float(getattr(model, "alpha_w", 0.0))
     alpha_h = getattr(model, "alpha_h", None)

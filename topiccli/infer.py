@@ -44,32 +44,67 @@ def infer(bundle: ModelBundle, corpus: Corpus) -> Inference:
     from .vectorizer_state import transform
 
     X = transform(bundle.vectorizer, bundle.terms, bundle.idf, corpus.texts)
-    weights = project(bundle.method, bundle.components, X, **w_penalty(bundle))
+    loss = bundle.metadata.get("details", {}).get("loss", "frobenius")
+    weights = project(bundle.method, bundle.components, X, loss, **w_penalty(bundle))
     unmatched = int(np.count_nonzero(np.diff(X.indptr) == 0))
     return Inference(corpus, weights, top_topics(weights), unmatched)
 
 
-def project(method: str, components: np.ndarray, X, l1: float = 0.0, l2: float = 0.0):
+def project(
+    method: str,
+    components: np.ndarray,
+    X,
+    loss: str = "frobenius",
+    l1: float = 0.0,
+    l2: float = 0.0,
+) -> np.ndarray:
     """Topic weights of the rows of X: NNLS against H (NMF) or the projection X·Vᵀ (SVD).
 
-    ``l1``/``l2`` penalize W as the NMF fit did (see :func:`w_penalty`).
+    ``loss`` is the NMF fit's; ``l1``/``l2`` penalize W as the fit did (see :func:`w_penalty`).
     """
     if method == "svd":
         return np.ascontiguousarray(np.asarray(X @ components.T, dtype=np.float64))
+    if loss != "frobenius":
+        from .errors import BundleError
+
+        raise BundleError(f"this topiccli cannot infer topics for an NMF fitted with loss {loss!r}")
     return nnls_fixed_h(X, components, l1=l1, l2=l2)
 
 
 def w_penalty(bundle: ModelBundle) -> dict:
-    """The fit's penalty on W as per-entry weights: n·α_W·ρ (L1) and n·α_W·(1−ρ) (L2).
+    """The penalty on W the bundle's NMF fit used (see :func:`penalty`)."""
+    reg = bundle.metadata.get("regularization")
+    return penalty(bundle.method, reg, bundle.components.shape[1])
+
+
+def penalty(method: str, regularization: dict | None, n_terms: int) -> dict:
+    """An NMF fit's penalty on W as per-entry weights: n·α_W·ρ (L1) and n·α_W·(1−ρ) (L2).
 
     n is the number of terms, as in the core's objective (scikit-learn's scaling).
     """
-    reg = bundle.metadata.get("regularization") or {}
+    reg = regularization or {}
     alpha, ratio = float(reg.get("alpha_W", 0.0)), float(reg.get("l1_ratio", 0.0))
-    if bundle.method != "nmf" or alpha == 0.0:
+    if method != "nmf" or alpha == 0.0:
         return {}
-    n = bundle.components.shape[1]
-    return {"l1": n * alpha * ratio, "l2": n * alpha * (1.0 - ratio)}
+    return {"l1": n_terms * alpha * ratio, "l2": n_terms * alpha * (1.0 - ratio)}
+
+
+def fitted_weights(report) -> np.ndarray:
+    """The training documents' topic weights as ``infer`` defines them, from a finished fit.
+
+    SVD: X·Vᵀ (= U·Σ, with exact zeros for empty documents). NMF: W solved against the final
+    H — the fit's last half-step done exactly, which can only lower its loss. The fit's own W
+    is one iterate short of that (solvers stop at a tolerance), so exporting it would make
+    ``infer`` on the same documents disagree (scikit-learn's fit_transform ≠ transform).
+    """
+    from .bundle import regularization
+
+    fit, X = report.fit, report.matrix.X
+    if report.model.method == "svd":
+        return project("svd", fit.Vt, X)
+    loss = report.details.get("loss", "frobenius")
+    reg = penalty("nmf", regularization(report.model), X.shape[1])
+    return project("nmf", fit.H, X, loss, **reg)
 
 
 def top_topics(weights: np.ndarray) -> np.ndarray:

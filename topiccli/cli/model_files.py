@@ -55,21 +55,19 @@ def check_fit_outputs(values: dict, source, settings) -> None:
 
 def write_fit_outputs(values: dict, report) -> None:
     """After fitting: save the bundle and write the document-topic table, as asked."""
+    if values.get("save") is None and values.get("doc_topics") is None:
+        return
+    from ..infer import fitted_weights
+
+    weights = fitted_weights(report)
     if values.get("save") is not None:
         from ..bundle import from_report, save
 
-        save(from_report(report), values["save"], force=values.get("force", False))
+        save(from_report(report, weights), values["save"], force=values.get("force", False))
     if values.get("doc_topics") is not None:
-        from ..export import write_file
+        from ..export import DocTopics, write_file
+        from ..infer import top_topics
 
-        write_file(values["doc_topics"], fitted_doc_topics(report))
-
-
-def fitted_doc_topics(report):
-    """The fit's own document-topic weights: NMF's W, SVD's U·Σ (what ``infer`` computes)."""
-    from ..export import DocTopics
-    from ..infer import top_topics
-
-    fit, corpus = report.fit, report.documents
-    weights = fit.U * fit.s if report.model.method == "svd" else fit.W
-    return DocTopics(corpus.ids, corpus.labels, weights, top_topics(weights))
+        corpus = report.documents
+        table = DocTopics(corpus.ids, corpus.labels, weights, top_topics(weights))
+        write_file(values["doc_topics"], table)
