@@ -1,7 +1,11 @@
 """`make bench`: topiccli against the tutorial's dense approach, measured side by side.
 
 Needs the 20news-bydate archive: TOPICS_20NG_ARCHIVE, or ../shared/data beside the checkout.
-Prints a markdown table and writes bench/results/latest.json.
+Prints markdown tables and writes bench/results/latest.json (or --json PATH).
+
+``python -m bench.run [--parts e2e,nmf,svd] [--quick]``: ``--quick`` is a smoke run of every
+part on the smallest settings (under two minutes); the full run takes hours on two cores.
+The factorization parts live in bench/nmf.py and bench/svd.py.
 """
 
 from __future__ import annotations
@@ -48,15 +52,63 @@ def wall(cmd: list[str], repeat: int) -> list[float]:
     return times
 
 
+def _arguments():
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--parts", default="e2e,nmf,svd", help="comma-separated: e2e,nmf,svd")
+    parser.add_argument("--quick", action="store_true", help="a smoke run (< 2 minutes)")
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    return parser.parse_args()
+
+
+def _core(parts, quick: bool, home: str) -> tuple[dict, str]:
+    """The factorization benchmarks (bench/nmf.py, bench/svd.py) on the shared matrices."""
+    from bench import matrices
+    from bench import nmf as nmf_bench
+    from bench import svd as svd_bench
+
+    def log(message):
+        print(message, file=sys.stderr, flush=True)
+
+    results, text = {}, []
+    if "nmf" in parts:
+        if quick:
+            args = (["train-tfidf"], [10], 1, ["train-tfidf"], [10], ["synth-10k"])
+        else:
+            args = (list(matrices.NEWSGROUPS), [10, 20, 50], 3, ["train-tfidf", "train-count"],
+                    [10, 20], list(matrices.SYNTHETIC))  # fmt: skip
+        results["nmf"] = nmf_bench.run(*args, home=home, log=log)
+        text.append(nmf_bench.markdown(results["nmf"]))
+    if "svd" in parts:
+        if quick:
+            args = (["train-tfidf"], [10], 1)
+        else:
+            args = ([*matrices.NEWSGROUPS, "synth-100k"], [10, 50, 100], 3)
+        results["svd"] = svd_bench.run(*args, home=home, log=log)
+        text.append(svd_bench.markdown(results["svd"]))
+    return results, "\n\n".join(text)
+
+
 def main() -> None:
     from bench import e2e
+    from bench.timing import machine
     from topiccli.corpus.archive import import_archive
 
+    args = _arguments()
+    parts = {p.strip() for p in args.parts.split(",") if p.strip()}
     os.environ["TOPICS_CACHE"] = "0"  # these rows time cold runs; e2e sets its own caches
     topics = [sys.executable, "-m", "topiccli"]
     with tempfile.TemporaryDirectory() as home:
         import_archive(archive_path(), home)
-        end_to_end = e2e.run(home)
+        core, core_text = _core(parts, args.quick, home)
+        if "e2e" not in parts:
+            print(core_text)
+            results = {"machine": machine(), "quick": args.quick, **core}
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(results, indent=2))
+            return
+        end_to_end = e2e.run(home, 2 if args.quick else 5)
         ours_cmd = [*topics, "svd", "-c", TUTORIAL, "--k", "10", "--format", "json",
                     "--data-home", home]  # fmt: skip
         dense_cmd = [sys.executable, "-c", DENSE_SCRIPT, home, TUTORIAL]
@@ -76,20 +128,23 @@ def main() -> None:
         print(f"| {name} | {seconds:.3f} |")
     print(f"\ntutorial SVD end to end: topics is {ratio:.1f}× faster than the dense approach")
     print("\n" + e2e.markdown(end_to_end))
+    print("\n" + core_text)
     results = {
         "machine": {
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
+            **machine(),
         },  # fmt: skip
+        "quick": args.quick,
+        **core,
         "help_seconds": help_times,
         "tutorial_svd_seconds": {"topics": ours, "dense_scipy": dense},
         "tutorial_speedup": ratio,
         "end_to_end": end_to_end,
     }
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(results, indent=2))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

@@ -143,16 +143,62 @@ def _hals_update(max_inner: int, delta: float):
     return update
 
 
+@dataclass
+class Extrapolation:
+    """Ang & Gillis's (2019) extrapolation with restarts: how far H jumps along its last move.
+
+    β grows by ``grow`` after each accepted iteration (capped by β̄, which itself creeps up
+    to 1) and shrinks by ``shrink`` after a rejected one, where β̄ drops back to the β that
+    last worked.
+    """
+
+    beta: float = 0.5
+    cap: float = 1.0
+    shrink: float = 1.5
+    grow: float = 1.05
+    grow_cap: float = 1.01
+
+    def accepted(self) -> None:
+        self.beta = min(self.cap, self.grow * self.beta)
+        self.cap = min(1.0, self.grow_cap * self.cap)
+
+    def rejected(self) -> None:
+        self.cap = self.beta
+        self.beta /= self.shrink
+
+
 def hals_step(p: Problem, runner, W: np.ndarray, Ht: np.ndarray, state: dict) -> tuple:
-    """One HALS iteration: update W, then Hᵀ. Returns (‖X − WH‖², stats of W, stats of H)."""
+    """One HALS iteration: update W against an extrapolated Hᵀ, then Hᵀ against the new W.
+
+    The accepted factors live in W and Ht. The new pair is accepted only if it lowers the
+    objective; otherwise W and Ht keep their values, the extrapolation is cut back and the next
+    iteration is a plain HALS step, so the accepted objective never rises.
+    Returns (‖X − WH‖², stats of W, stats of H, accepted) for the pair now in W and Ht.
+    """
     update = _hals_update(p.max_inner, p.inner_delta)
-    gram_h = state.get("gram_h")
-    if gram_h is None:
-        gram_h = gram(Ht)
-    w = _phase(runner, p.X, W, Ht, _hals_prepare(gram_h, p.l2_W, W.dtype), update, p.l1_W, 0)
-    h = _phase(runner, p.Xt, Ht, W, _hals_prepare(w.gram, p.l2_H, W.dtype), update, p.l1_H, 0)
-    state["gram_h"] = h.gram
-    return squared_error(p.norm_sq, h.cross, w.gram, h.gram), w, h
+    if "extrapolation" not in state:
+        state.update(extrapolation=Extrapolation(), Hy=Ht, gram_y=gram(Ht), best=None)
+    ex, Hy = state["extrapolation"], state["Hy"]
+    W_new, Ht_new = W.copy(), Ht.copy()
+    w = _phase(runner, p.X, W_new, Hy, _hals_prepare(state["gram_y"], p.l2_W, W.dtype), update,
+               p.l1_W, 0)  # fmt: skip
+    h = _phase(runner, p.Xt, Ht_new, W_new, _hals_prepare(w.gram, p.l2_H, W.dtype), update,
+               p.l1_H, 0)  # fmt: skip
+    error_sq = squared_error(p.norm_sq, h.cross, w.gram, h.gram)
+    value = objective(p, error_sq, w, h)
+    best = state["best"]
+    if best is None or value <= best[0]:
+        step = Ht_new - Ht
+        W[...] = W_new
+        Ht[...] = Ht_new
+        if best is not None:
+            ex.accepted()
+        Hy = np.maximum(Ht_new + ex.beta * step, 0, dtype=Ht.dtype)
+        state.update(Hy=Hy, gram_y=gram(Hy), best=(value, error_sq, w, h))
+        return error_sq, w, h, True
+    ex.rejected()
+    state.update(Hy=Ht, gram_y=best[3].gram)
+    return best[1], best[2], best[3], False
 
 
 # --- Multiplicative updates ---------------------------------------------------------------------
@@ -175,4 +221,4 @@ def mu_step(p: Problem, runner, W: np.ndarray, Ht: np.ndarray, state: dict) -> t
     h = _phase(runner, p.Xt, Ht, W, gram_w.astype(W.dtype), _mu_update, p.l1_H, p.l2_H)
     w = _phase(runner, p.X, W, Ht, h.gram.astype(W.dtype), _mu_update, p.l1_W, p.l2_W)
     state["gram_w"] = w.gram
-    return squared_error(p.norm_sq, w.cross, w.gram, h.gram), w, h
+    return squared_error(p.norm_sq, w.cross, w.gram, h.gram), w, h, True

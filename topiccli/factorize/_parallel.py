@@ -58,10 +58,22 @@ class Chunked:
     def __init__(self, A, rows: int) -> None:
         self.shape = A.shape
         self.bounds = boundaries(A.shape[0], rows)
-        self.parts = [A[a:b] for a, b in self.bounds]
+        self.parts = [_rows(A, a, b) for a, b in self.bounds]
 
     def __len__(self) -> int:
         return len(self.parts)
+
+
+def _rows(A, a: int, b: int):
+    """Rows a:b of A; for CSR, a matrix sharing A's data and indices (no copy of X)."""
+    if not sp.issparse(A):
+        return A[a:b]
+    start, stop = A.indptr[a], A.indptr[b]
+    part = sp.csr_matrix((b - a, A.shape[1]), dtype=A.dtype)
+    # scipy's constructor copies; assigning the arrays keeps them views.
+    part.data, part.indices = A.data[start:stop], A.indices[start:stop]
+    part.indptr = (A.indptr[a : b + 1] - start).astype(A.indices.dtype)
+    return part
 
 
 def transpose_csr(X):

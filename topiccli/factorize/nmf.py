@@ -42,11 +42,12 @@ DEFAULT_INIT = {"hals": "nndsvd", "mu": "nndsvda"}
 DEFAULT_MAX_ITER = 200
 DEFAULT_TOL = 1e-4
 
-# (loss, solver) → one iteration: step(problem, runner, W, Ht, state) → (‖X−WH‖², w, h).
+# (loss, solver) → one iteration: step(problem, runner, W, Ht, state) → (‖X−WH‖², w, h,
+# accepted); a rejected step (an extrapolation that overshot) leaves W and Ht as they were.
 _STEPS = {("frobenius", "hals"): hals_step, ("frobenius", "mu"): mu_step}
 
 # HALS inner sweeps per sparse product (Gillis & Glineur), and when to stop them early.
-_MAX_INNER = 3
+_MAX_INNER = 1
 _INNER_DELTA = 0.1
 
 
@@ -182,10 +183,12 @@ def _nmf(
         error_sq = problem.norm_sq
         n_iter = 0
         for n_iter in range(1, max_iter + 1):
-            error_sq, w, h = step(problem, pool, W, Ht, state)
+            error_sq, w, h, accepted = step(problem, pool, W, Ht, state)
             current = objective(problem, error_sq, w, h)
             if callback is not None:
                 callback(n_iter, math.sqrt(error_sq))
+            if not accepted:
+                continue
             if previous - current < tol * previous or current == 0.0:
                 converged = True
                 break

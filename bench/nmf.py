@@ -1,0 +1,255 @@
+"""NMF: topiccli against scikit-learn, side by side, alternating, medians of the repeats.
+
+* hals vs ``NMF(solver="cd", init="nndsvd")``: scikit-learn runs with its defaults; its final
+  Frobenius error is the target, and ours is timed until its error first reaches that target
+  (every iteration reports its error through ``callback``; the run is cut there). Ours with its
+  own defaults (tol 1e-4) is timed too, with its error relative to scikit-learn's.
+* mu vs ``NMF(solver="mu")`` (both start from NNDSVDa), the same way.
+* The share of a HALS iteration spent in its two sparse products X·Hᵀ and Xᵀ·W (the same row
+  chunks and threads as the solver), from the median iteration of a 12-iteration run.
+* Scaling on planted corpora: time per iteration and peak memory of a fresh process.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+
+import numpy as np
+
+from .timing import geomean, median, table, timed
+
+
+class _Reached(Exception):
+    pass
+
+
+def time_to_reach(X, k, solver, target, max_iter):
+    """Seconds for topiccli.nmf to first reach ‖X − WH‖ ≤ target (None if it never does)."""
+    import topiccli
+
+    start = time.perf_counter()
+    best = [math.inf, 0]
+
+    def callback(n_iter, error):
+        best[0], best[1] = min(best[0], error), n_iter
+        if error <= target:
+            raise _Reached
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            topiccli.nmf(X, k, solver=solver, tol=0.0, max_iter=max_iter, callback=callback)
+        except _Reached:
+            return time.perf_counter() - start, best[1], best[0]
+    return None, best[1], best[0]
+
+
+def _theirs(X, k, solver):
+    from sklearn.decomposition import NMF
+
+    init = "nndsvd" if solver == "cd" else "nndsvda"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return timed(lambda: NMF(k, solver=solver, init=init, random_state=0).fit(X))
+
+
+def _ours_default(X, k, solver):
+    import topiccli
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return timed(lambda: topiccli.nmf(X, k, solver=solver))
+
+
+def compare(X, k, ours_solver, their_solver, repeats):
+    """One grid cell: alternate theirs / ours-to-target / ours-default, `repeats` rounds."""
+    theirs, reach, default = [], [], []
+    target = n_theirs = None
+    iters = fit = None
+    for r in range(repeats):
+        first_theirs = r % 2 == 0 or target is None
+        order = ("theirs", "reach", "default") if first_theirs else ("default", "reach", "theirs")
+        for who in order:
+            if who == "theirs":
+                seconds, model = _theirs(X, k, their_solver)
+                theirs.append(seconds)
+                target, n_theirs = model.reconstruction_err_, model.n_iter_
+            elif who == "reach":
+                seconds, iters, _ = time_to_reach(X, k, ours_solver, target, 3 * n_theirs + 50)
+                reach.append(seconds)
+            else:
+                seconds, fit = _ours_default(X, k, ours_solver)
+                default.append(seconds)
+    t_theirs, t_reach, t_default = median(theirs), median(reach), median(default)
+    return {
+        "k": k,
+        "theirs_seconds": theirs,
+        "theirs_n_iter": int(n_theirs),
+        "target_error": float(target),
+        "reach_seconds": reach,
+        "reach_n_iter": iters,
+        "speedup_to_same_error": t_theirs / t_reach if t_reach == t_reach else math.nan,
+        "default_seconds": default,
+        "default_n_iter": fit.n_iter,
+        "default_rel_error_gap": fit.reconstruction_error / target - 1.0,
+        "speedup_default": t_theirs / t_default,
+    }
+
+
+def product_share(X, k, iterations=12):
+    """Median HALS iteration time and the time of its two chunked sparse products."""
+    import sys as _sys
+
+    import topiccli
+    from topiccli.factorize._parallel import runner
+
+    nmf_module = _sys.modules["topiccli.factorize.nmf"]
+    stamps = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = topiccli.nmf(X, k, tol=0.0, max_iter=iterations,
+                           callback=lambda i, e: stamps.append(time.perf_counter()))  # fmt: skip
+    per_iter = float(np.median(np.diff(stamps)))
+    problem = nmf_module._problem(X, k, 0.0, 0.0, 0.0, "hals")
+    W, Ht = fit.W, np.ascontiguousarray(fit.H.T)
+    samples = []
+    with runner() as pool:
+        for _ in range(5):
+            start = time.perf_counter()
+            pool.map(lambda c: problem.X.parts[c] @ Ht, len(problem.X))
+            pool.map(lambda c: problem.Xt.parts[c] @ W, len(problem.Xt))
+            samples.append(time.perf_counter() - start)
+    products = float(np.median(samples))
+    return {"k": k, "iteration_seconds": per_iter, "products_seconds": products,
+            "iteration_over_products": per_iter / products}  # fmt: skip
+
+
+_SCALING_CHILD = """
+import json, sys, time, resource, warnings
+import scipy.sparse as sp
+import topiccli
+X = sp.load_npz(sys.argv[1]).tocsr()
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+stamps = []
+warnings.simplefilter("ignore")
+start = time.perf_counter()
+fit = topiccli.nmf(X, int(sys.argv[2]), callback=lambda i, e: stamps.append(time.perf_counter()))
+total = time.perf_counter() - start
+steps = [b - a for a, b in zip(stamps, stamps[1:])]
+steps.sort()
+print(json.dumps({"nnz": int(X.nnz), "shape": list(X.shape), "fit_seconds": total,
+                  "n_iter": fit.n_iter, "iteration_seconds": steps[len(steps) // 2],
+                  "start_seconds": stamps[0] - start,
+                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "rss_after_load_mib": base / 1024}))
+"""
+
+
+def scaling(names, k, home):
+    from .matrices import load
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            import scipy.sparse as sp
+
+            path = os.path.join(tmp, f"{name}.npz")
+            sp.save_npz(path, load(name, home), compressed=False)
+            out = subprocess.run([sys.executable, "-c", _SCALING_CHILD, path, str(k)],
+                                 check=True, capture_output=True, text=True)  # fmt: skip
+            row = json.loads(out.stdout)
+            row["matrix"] = name
+            rows.append(row)
+            os.unlink(path)
+    return rows
+
+
+def run(names, ks, repeats, mu_names, mu_ks, scale_names, home, log=print):
+    from .matrices import load
+
+    results = {"hals_vs_cd": [], "mu_vs_mu": [], "product_share": [], "scaling": []}
+    for name in names:
+        X = load(name, home)
+        log(f"[nmf] {name} {X.shape} nnz={X.nnz}")
+        for k in ks:
+            cell = compare(X, k, "hals", "cd", repeats)
+            cell["matrix"] = name
+            results["hals_vs_cd"].append(cell)
+            log(f"[nmf]   hals k={k}: ×{cell['speedup_to_same_error']:.2f} to the same error")
+            share = product_share(X, k)
+            share["matrix"] = name
+            results["product_share"].append(share)
+        if name in mu_names:
+            for k in mu_ks:
+                cell = compare(X, k, "mu", "mu", repeats)
+                cell["matrix"] = name
+                results["mu_vs_mu"].append(cell)
+                log(f"[nmf]   mu k={k}: ×{cell['speedup_to_same_error']:.2f} to the same error")
+    if scale_names:
+        results["scaling"] = scaling(scale_names, 20, home)
+    return results
+
+
+def markdown(results) -> str:
+    parts = []
+    cells = results["hals_vs_cd"]
+    if cells:
+        rows = [[c["matrix"], c["k"], median(c["theirs_seconds"]), c["theirs_n_iter"],
+                 median(c["reach_seconds"]), c["reach_n_iter"], c["speedup_to_same_error"],
+                 median(c["default_seconds"]), c["default_rel_error_gap"], c["speedup_default"]]
+                for c in cells]  # fmt: skip
+        parts.append(
+            "### NMF: hals vs scikit-learn cd (init nndsvd), medians\n\n"
+            + table(
+                [
+                    "matrix",
+                    "k",
+                    "sklearn cd (s)",
+                    "its iters",
+                    "ours to its error (s)",
+                    "our iters",
+                    "speedup",
+                    "ours default (s)",
+                    "default error gap",
+                    "speedup default",
+                ],
+                rows,
+            )
+        )
+        speedups = [c["speedup_to_same_error"] for c in cells]
+        parts.append(f"geometric mean speedup to the same error: ×{geomean(speedups):.2f}; "
+                     f"slowest cell ×{min(speedups):.2f}")  # fmt: skip
+    cells = results["mu_vs_mu"]
+    if cells:
+        rows = [[c["matrix"], c["k"], median(c["theirs_seconds"]), c["theirs_n_iter"],
+                 median(c["reach_seconds"]), c["reach_n_iter"], c["speedup_to_same_error"]]
+                for c in cells]  # fmt: skip
+        parts.append("### NMF: mu vs scikit-learn mu (init nndsvda), medians\n\n" + table(
+            ["matrix", "k", "sklearn mu (s)", "its iters", "ours to its error (s)",
+             "our iters", "speedup"], rows))  # fmt: skip
+    cells = results["product_share"]
+    if cells:
+        rows = [[c["matrix"], c["k"], c["iteration_seconds"] * 1e3, c["products_seconds"] * 1e3,
+                 c["iteration_over_products"]] for c in cells]  # fmt: skip
+        parts.append(
+            "### HALS iteration vs its two sparse products\n\n"
+            + table(
+                ["matrix", "k", "iteration (ms)", "X·Hᵀ + Xᵀ·W (ms)", "iteration / products"], rows
+            )
+        )
+    cells = results["scaling"]
+    if cells:
+        rows = [[c["matrix"], c["nnz"], c["iteration_seconds"] * 1e3,
+                 c["iteration_seconds"] * 1e9 / c["nnz"], c["n_iter"], c["fit_seconds"],
+                 c["peak_rss_mib"]] for c in cells]  # fmt: skip
+        parts.append("### Scaling (hals, k=20, defaults; fresh process)\n\n" + table(
+            ["matrix", "nnz", "iteration (ms)", "ns per nnz", "iters", "fit (s)",
+             "peak RSS (MiB)"], rows))  # fmt: skip
+    return "\n\n".join(parts)
