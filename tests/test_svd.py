@@ -147,3 +147,13 @@ def test_invalid_solver_and_power_iterations_are_refused():
     with pytest.raises(InvalidParameterError) as info:
         truncated_svd(X, 2, solver="randomized", power_iterations=-1)
     assert str(info.value) == "power_iterations must be an integer >= 0, got -1"
+
+
+@pytest.mark.parametrize("solver", ["propack", "arpack"])
+def test_rank_deficient_matrix_gets_zero_singular_values(solver):
+    # PROPACK alone reported σ₂ = 6.45 here (found by hypothesis); its triplets are checked.
+    X = sp.csr_matrix(([7.0], ([1], [2])), shape=(3, 3))
+    np.testing.assert_allclose(truncated_svd(X, 2, solver=solver).s, [7.0, 0.0], atol=1e-12)
+    Y = _random(30, 20, 0.02, seed=3)  # rank 8 with k = 10
+    dense = np.linalg.svd(Y.toarray(), compute_uv=False)[:10]
+    np.testing.assert_allclose(truncated_svd(Y, 10, solver=solver).s, dense, rtol=1e-8, atol=1e-12)
