@@ -3,9 +3,9 @@
 Needs the 20news-bydate archive: TOPICS_20NG_ARCHIVE, or ../shared/data beside the checkout.
 Prints markdown tables and writes bench/results/latest.json (or --json PATH).
 
-``python -m bench.run [--parts e2e,nmf,svd] [--quick]``: ``--quick`` is a smoke run of every
+``python -m bench.run [--parts e2e,nmf,svd,kl] [--quick]``: ``--quick`` is a smoke run of every
 part on the smallest settings (under two minutes); the full run takes hours on two cores.
-The factorization parts live in bench/nmf.py and bench/svd.py.
+The factorization parts live in bench/nmf.py, bench/svd.py and bench/kl.py (KL NMF).
 """
 
 from __future__ import annotations
@@ -56,14 +56,15 @@ def _arguments():
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
-    parser.add_argument("--parts", default="e2e,nmf,svd", help="comma-separated: e2e,nmf,svd")
+    parser.add_argument("--parts", default="e2e,nmf,svd,kl", help="comma-separated: e2e,nmf,svd,kl")
     parser.add_argument("--quick", action="store_true", help="a smoke run (< 2 minutes)")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     return parser.parse_args()
 
 
 def _core(parts, quick: bool, home: str) -> tuple[dict, str]:
-    """The factorization benchmarks (bench/nmf.py, bench/svd.py) on the shared matrices."""
+    """The factorization benchmarks (bench/nmf.py, svd.py, kl.py) on the shared matrices."""
+    from bench import kl as kl_bench
     from bench import matrices
     from bench import nmf as nmf_bench
     from bench import svd as svd_bench
@@ -87,6 +88,11 @@ def _core(parts, quick: bool, home: str) -> tuple[dict, str]:
             args = ([*matrices.NEWSGROUPS, "synth-100k"], [10, 50, 100], 3)
         results["svd"] = svd_bench.run(*args, home=home, log=log)
         text.append(svd_bench.markdown(results["svd"]))
+    if "kl" in parts:
+        results["kl"] = kl_bench.run(
+            home, ks=(10,) if quick else (10, 20), repeat=1 if quick else 3
+        )
+        text.append(kl_bench.markdown(results["kl"]))
     return results, "\n\n".join(text)
 
 

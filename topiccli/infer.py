@@ -6,6 +6,8 @@ refitted), then placed in the model's topic space:
 * **NMF:** each document's weights w ≥ 0 minimize ‖x − w·H‖₂ with H fixed — a nonnegative
   least-squares problem per document, solved for all documents at once by HALS sweeps over the
   k columns of W (each sweep is a few dense m×k operations, no Python loop over documents).
+* **NMF under KL** (a model fitted with ``--loss kl``): w ≥ 0 minimizes the divergence
+  D(x‖w·H) instead, by the same multiplicative updates the fit used (``factorize._kl``).
 * **SVD:** the projection x·Vᵀ. For a training document this is its row of U·Σ (X·V = U·Σ),
   the document-topic weights a fit exports, so the two agree.
 
@@ -58,12 +60,16 @@ def project(
     l1: float = 0.0,
     l2: float = 0.0,
 ) -> np.ndarray:
-    """Topic weights of the rows of X: NNLS against H (NMF) or the projection X·Vᵀ (SVD).
+    """Topic weights of the rows of X: NNLS or min KL against H (NMF), the projection X·Vᵀ (SVD).
 
     ``loss`` is the NMF fit's; ``l1``/``l2`` penalize W as the fit did (see :func:`w_penalty`).
     """
     if method == "svd":
         return np.ascontiguousarray(np.asarray(X @ components.T, dtype=np.float64))
+    if loss == "kl":
+        from .factorize._kl import kl_fixed_h
+
+        return kl_fixed_h(X, components, l1=l1, l2=l2)
     if loss != "frobenius":
         from .errors import BundleError
 
@@ -177,6 +183,8 @@ def show_report(bundle: ModelBundle, top_words: int, timings: dict | None = None
             reconstruction_error=details.get("reconstruction_error", float("nan")),
             solver=details.get("solver", "mu"),
             init=details.get("init", "nndsvda"),
+            loss=details.get("loss", "frobenius"),
+            divergence=details.get("divergence"),
         )
     model = ModelSpec(method=bundle.method, k=bundle.k, seed=bundle.seed, top_words=top_words)
     describe = describe_svd if bundle.method == "svd" else describe_nmf

@@ -16,6 +16,8 @@ from .topics import Topic, describe_nmf, describe_svd, order_nmf
 from .vectorize import DocumentTerm, VectorizerSettings, check_settings, vectorize
 
 METHODS = ("svd", "nmf")
+DEFAULT_LOSS = {"count": "kl", "tfidf": "kl"}
+"""NMF's loss when none is given, by vectorizer: chosen on evidence (README, make compare-loss)."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,9 @@ class ModelSpec:
     max_iter: int = 200
     tol: float = 1e-4
     solver: str | None = None
-    """None: the method's default (svd: propack; nmf: hals)."""
+    """None: the method's default (svd: propack; nmf: the loss's, hals or amu)."""
+    loss: str | None = None
+    """NMF loss, ``"frobenius"`` or ``"kl"``; None: the vectorizer's default (DEFAULT_LOSS)."""
     init: str | None = None
     """NMF start; None: the solver's default."""
     alpha_w: float = 0.0
@@ -197,7 +201,8 @@ def _factorize(dt: DocumentTerm, model: ModelSpec):
     result = nmf(
         dt.X,
         model.k,
-        solver=model.solver or "hals",
+        loss=model.loss or DEFAULT_LOSS[dt.settings.kind],
+        solver=model.solver,
         init=model.init,
         max_iter=model.max_iter,
         tol=model.tol,
@@ -216,6 +221,8 @@ def _describe(fitted, dt: DocumentTerm, model: ModelSpec) -> tuple[list[Topic], 
     details = {
         "solver": fitted.solver,
         "init": fitted.init,
+        "loss": fitted.loss,
+        "divergence": fitted.divergence,
         "reconstruction_error": fitted.reconstruction_error,
         "n_iter": fitted.n_iter,
         "converged": fitted.converged,

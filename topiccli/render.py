@@ -89,10 +89,13 @@ def _table(report: RunReport, width: int | None) -> str:
     if method == "nmf":
         d = report.details
         state = "converged" if d["converged"] else "did not converge"
-        console.print(
-            f"NMF ({d['solver']}) {state} after {d['n_iter']} iterations; "
-            f"‖X − WH‖_F = {d['reconstruction_error']:.4g}"
-        )
+        if d.get("loss") == "kl":
+            fit = f"KL, {d['solver']}) {state} after {d['n_iter']} iterations; D(X‖WH)"
+            value = d["divergence"]
+        else:
+            fit = f"{d['solver']}) {state} after {d['n_iter']} iterations; ‖X − WH‖_F"
+            value = d["reconstruction_error"]
+        console.print(f"NMF ({fit} = {value:.4g}")
     return console.file.getvalue()
 
 

@@ -65,6 +65,7 @@ def _fit_and_render(method: str, values: dict) -> None:
             max_iter=values.get("max_iter", 200),
             tol=values.get("tol", 1e-4),
             solver=values.get("solver"),
+            loss=values.get("loss"),
             init=values.get("init"),
             alpha_w=values.get("alpha_w", 0.0),
             alpha_h=values.get("alpha_h"),
@@ -113,7 +114,7 @@ app.command("svd")(
 app.command("nmf")(
     _model_command(
         "nmf",
-        "Nonnegative matrix factorization (Frobenius loss) of the document-term matrix.\n\n"
+        "Nonnegative matrix factorization (Frobenius or KL loss) of the document-term matrix.\n\n"
         "Topics come in order of their share of the reconstructed corpus.",
         opt.NMF_OPTIONS,
     )

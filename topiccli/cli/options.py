@@ -241,22 +241,35 @@ SVD_OPTIONS = [
 
 NMF_OPTIONS = [
     _option(
-        "solver",
+        "loss",
         Annotated[
-            Literal["hals", "mu"],
+            Optional[Literal["frobenius", "kl"]],
             typer.Option(
-                help="hals: coordinate descent (fast); mu: multiplicative updates.",
+                help="frobenius: least squares; kl: Kullback-Leibler divergence (PLSA's). "
+                "Default: kl for tfidf, frobenius for count (see README).",
                 rich_help_panel=MODEL,
             ),
         ],
-        "hals",
+        None,
+    ),
+    _option(
+        "solver",
+        Annotated[
+            Optional[Literal["hals", "mu", "amu"]],
+            typer.Option(
+                help="frobenius: hals (coordinate descent, default) or mu (multiplicative "
+                "updates); kl: amu (over-relaxed multiplicative updates, default) or mu.",
+                rich_help_panel=MODEL,
+            ),
+        ],
+        None,
     ),
     _option(
         "init",
         Annotated[
             Optional[Literal["nndsvd", "nndsvda", "random"]],
             typer.Option(
-                help="Starting point (default: nndsvd for hals, nndsvda for mu).",
+                help="Starting point (default: nndsvd for hals, nndsvda for mu and amu).",
                 rich_help_panel=MODEL,
             ),
         ],

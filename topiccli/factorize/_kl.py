@@ -52,44 +52,80 @@ class KLFit:
     """D(X‖WH), the generalized KL divergence of the final factors."""
 
 
+class _Serial:
+    """Runs tasks in order on the calling thread (the driver passes its thread pool instead)."""
+
+    @staticmethod
+    def map(task, n: int) -> list:
+        return [task(i) for i in range(n)]
+
+
 class SparsePattern:
-    """X's nonzeros in CSR order, with the row blocks used to compute (WH) there."""
+    """X's nonzeros in CSR order, Xᵀ's as a permutation of them, and fixed row blocks.
+
+    The blocks depend on X alone, every task writes its own rows, and partial sums are added in
+    block order: the same X gives bit-identical results whatever runs the blocks.
+    """
 
     def __init__(self, X) -> None:
-        X = sp.csr_matrix(X)
+        X = sp.csr_matrix(X, dtype=X.dtype)
         X.sum_duplicates()
         X.eliminate_zeros()
+        m, n = X.shape
         self.shape = X.shape
-        self.X = X
         self.x = X.data
         self.indptr = X.indptr
         self.cols = X.indices
         self.counts = np.diff(X.indptr)
+        # Xᵀ in CSR: where each of its entries sits in X's CSR order.
+        order = sp.csr_matrix(
+            (np.arange(1, X.nnz + 1, dtype=np.int64), X.indices, X.indptr), shape=X.shape
+        )
+        order = order.T.tocsr()
+        self.t_indptr = order.indptr
+        self.t_cols = order.indices
+        self.perm = order.data - 1
         self.sum_x = float(self.x.sum(dtype=np.float64))
         self.xlogx = float(np.dot(self.x, np.log(self.x)))
         self.blocks = _row_blocks(X.indptr, _BLOCK_NNZ)
+        self.t_blocks = _row_blocks(self.t_indptr, _BLOCK_NNZ)
 
-    def wh(self, W: np.ndarray, Ht: np.ndarray, out: np.ndarray) -> np.ndarray:
-        """(WH) at X's nonzeros, into ``out`` (row-wise dot products, block by block)."""
+    def refresh(self, W: np.ndarray, Ht: np.ndarray, out: np.ndarray, pool) -> float:
+        """Write (WH) at X's nonzeros into ``out``; return Σ x·log(max(WH, ε)) over them."""
         ip = self.indptr
-        for a, b in self.blocks:
-            s, e = ip[a], ip[b]
-            if s == e:
-                continue
-            left = np.repeat(W[a:b], self.counts[a:b], axis=0)
-            np.einsum("ij,ij->i", left, Ht.take(self.cols[s:e], axis=0), out=out[s:e])
-        return out
 
-    def divergence(self, W: np.ndarray, Ht: np.ndarray, wh: np.ndarray) -> float:
-        """D(X‖WH) from (WH) at the nonzeros and the closed-form Σ(WH)."""
-        cross = float(np.dot(self.x, np.log(np.maximum(wh, _FLOOR))))
+        def task(i: int) -> float:
+            a, b = self.blocks[i]
+            s, e = ip[a], ip[b]
+            left = np.repeat(W[a:b], self.counts[a:b], axis=0)
+            v = out[s:e]
+            np.einsum("ij,ij->i", left, Ht.take(self.cols[s:e], axis=0), out=v)
+            return float(np.dot(self.x[s:e], np.log(np.maximum(v, _FLOOR))))
+
+        return math.fsum(pool.map(task, len(self.blocks)))
+
+    def divergence(self, W: np.ndarray, Ht: np.ndarray, cross: float) -> float:
+        """D(X‖WH) from Σ x·log(WH) at the nonzeros and the closed-form Σ(WH)."""
         total = float(np.dot(W.sum(axis=0, dtype=np.float64), Ht.sum(axis=0, dtype=np.float64)))
         return max(self.xlogx - cross - self.sum_x + total, 0.0)
 
-    def ratio(self, wh: np.ndarray):
-        """The sparse matrix X / (WH), sharing X's structure."""
-        q = self.x / np.maximum(wh, _FLOOR)
-        return sp.csr_matrix((q, self.cols, self.indptr), shape=self.shape)
+    def ratio_times(self, q: np.ndarray, F: np.ndarray, transpose: bool, pool) -> np.ndarray:
+        """(X/WH)·F, or (X/WH)ᵀ·F with ``transpose``, from q = X/WH at the nonzeros."""
+        if transpose:
+            indptr, cols, blocks, width = self.t_indptr, self.t_cols, self.t_blocks, self.shape[0]
+        else:
+            indptr, cols, blocks, width = self.indptr, self.cols, self.blocks, self.shape[1]
+        out = np.empty((len(indptr) - 1, F.shape[1]), dtype=F.dtype)
+
+        def task(i: int) -> None:
+            a, b = blocks[i]
+            s, e = indptr[a], indptr[b]
+            data = q[self.perm[s:e]] if transpose else q[s:e]
+            part = sp.csr_matrix((data, cols[s:e], indptr[a : b + 1] - s), shape=(b - a, width))
+            out[a:b] = part @ F
+
+        pool.map(task, len(blocks))
+        return out
 
 
 def _row_blocks(indptr: np.ndarray, nnz: int) -> list[tuple[int, int]]:
@@ -103,35 +139,65 @@ def _row_blocks(indptr: np.ndarray, nnz: int) -> list[tuple[int, int]]:
 def kl_divergence(X, W: np.ndarray, H: np.ndarray) -> float:
     """D(X‖WH) for X sparse or dense, without forming WH."""
     pattern = SparsePattern(X)
-    Ht = np.ascontiguousarray(H.T)
-    wh = pattern.wh(W, Ht, np.empty(pattern.x.shape, dtype=np.float64))
-    return pattern.divergence(W, Ht, wh)
+    W = np.ascontiguousarray(W, dtype=np.float64)
+    Ht = np.ascontiguousarray(np.asarray(H, dtype=np.float64).T)
+    cross = pattern.refresh(W, Ht, np.empty(pattern.x.shape), _Serial)
+    return pattern.divergence(W, Ht, cross)
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """scikit-learn's penalties, already scaled: l1·ΣF + ½·l2·‖F‖²_F for W and for H."""
+
+    l1_W: float = 0.0
+    l1_H: float = 0.0
+    l2_W: float = 0.0
+    l2_H: float = 0.0
+
+    def value(self, W: np.ndarray, Ht: np.ndarray) -> float:
+        total = 0.0
+        for F, l1, l2 in ((W, self.l1_W, self.l2_W), (Ht, self.l1_H, self.l2_H)):
+            if l1:
+                total += l1 * float(F.sum(dtype=np.float64))
+            if l2:
+                total += 0.5 * l2 * float(np.vdot(F, F))
+        return total
 
 
 class _KLState:
-    """Factors (W and Hᵀ, row-major), (WH) at X's nonzeros and the current divergence."""
+    """Factors (W and Hᵀ, row-major), (WH) at X's nonzeros, D and the objective."""
 
-    def __init__(self, pattern: SparsePattern, W: np.ndarray, H: np.ndarray) -> None:
+    def __init__(self, pattern: SparsePattern, W, Ht, penalty: Penalty, pool) -> None:
         self.p = pattern
-        self.W = np.array(W, dtype=np.float64, order="C")
-        self.Ht = np.array(H.T, dtype=np.float64, order="C")
-        self.wh = pattern.wh(self.W, self.Ht, np.empty(pattern.x.shape, dtype=np.float64))
-        self.div = pattern.divergence(self.W, self.Ht, self.wh)
+        self.pool = pool
+        self.penalty = penalty
+        self.W = W
+        self.Ht = Ht
+        self.wh = np.empty(pattern.x.shape, dtype=W.dtype)
         self.eta = [1.0, 1.0]  # over-relaxation exponent of the W and the H half-step
+        self._refresh()
+
+    def _refresh(self) -> None:
+        cross = self.p.refresh(self.W, self.Ht, self.wh, self.pool)
+        self.div = self.p.divergence(self.W, self.Ht, cross)
+        self.objective = self.div + self.penalty.value(self.W, self.Ht)
 
     def _ratio(self, side: int) -> np.ndarray:
         """The multiplicative factor of the plain Lee–Seung step for W (0) or Hᵀ (1)."""
-        Q = self.p.ratio(self.wh)
-        if side == 0:
-            num, other = Q @ self.Ht, self.Ht
-        else:
-            num, other = Q.T @ self.W, self.W
-        den = other.sum(axis=0)
-        den[den <= 0] = _FLOOR
-        return num / den
+        q = self.p.x / np.maximum(self.wh, _FLOOR)
+        F, other = (self.W, self.Ht) if side == 0 else (self.Ht, self.W)
+        num = self.p.ratio_times(q, other, side == 1, self.pool)
+        l1, l2 = (
+            (self.penalty.l1_W, self.penalty.l2_W)
+            if side == 0
+            else (self.penalty.l1_H, self.penalty.l2_H)
+        )
+        den = other.sum(axis=0) + l1
+        den = den + l2 * F if l2 else np.broadcast_to(den, F.shape)
+        return num / np.maximum(den, _FLOOR)
 
     def half_step(self, side: int, relax: bool) -> None:
-        """Update W (side 0) or Hᵀ (side 1); D never rises."""
+        """Update W (side 0) or Hᵀ (side 1); the objective never rises."""
         F = self.W if side == 0 else self.Ht
         ratio = self._ratio(side)
         eta = self.eta[side] if relax else 1.0
@@ -141,19 +207,15 @@ class _KLState:
             self.eta[side] = _GROWTH if relax else 1.0
             return
         old = F.copy()
+        before = self.objective
         F *= ratio**eta
-        before = self.div
         self._refresh()
-        if self.div <= before:
+        if self.objective <= before:
             self.eta[side] = min(eta * _GROWTH, _ETA_MAX)
             return
         np.multiply(old, ratio, out=F)  # the over-relaxed step overshot: take the plain one
         self._refresh()
         self.eta[side] = 1.0
-
-    def _refresh(self) -> None:
-        self.p.wh(self.W, self.Ht, self.wh)
-        self.div = self.p.divergence(self.W, self.Ht, self.wh)
 
 
 def fit_kl(
@@ -164,19 +226,24 @@ def fit_kl(
     solver: str = "amu",
     max_iter: int = 200,
     tol: float = 1e-4,
+    penalty: Penalty | None = None,
+    pool=None,
     callback=None,
 ) -> KLFit:
-    """Minimise D(X‖WH) from the start (W, H); inputs are trusted (validated by the driver).
+    """Minimise D(X‖WH) (+ penalties) from the start (W, H); inputs are trusted.
 
-    Stops when one iteration lowers D by less than ``tol`` of its value ((D_prev − D) < tol·D_prev),
-    or after ``max_iter`` iterations; ``converged`` says which. ``callback(n_iter, divergence)``,
-    if given, is called after every iteration (progress reporting). Factors come back in X's
-    float dtype.
+    Stops when one iteration lowers the objective by less than ``tol`` of its value
+    ((f_prev − f) < tol·f_prev), or after ``max_iter`` iterations; ``converged`` says which.
+    ``callback(n_iter, divergence)``, if given, is called after every iteration. ``pool``
+    (anything with ``map(task, n)``) runs the row blocks; results do not depend on it. Factors
+    come back in X's float dtype; W and H are not modified.
     """
     dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
-    state = _KLState(SparsePattern(X), W, H)
+    W = np.array(W, dtype=dtype, order="C")
+    Ht = np.array(np.asarray(H).T, dtype=dtype, order="C")
+    state = _KLState(SparsePattern(X), W, Ht, penalty or Penalty(), pool or _Serial)
     relax = solver == "amu"
-    previous = state.div
+    previous = state.objective
     converged = False
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
@@ -184,13 +251,13 @@ def fit_kl(
         state.half_step(1, relax)
         if callback is not None:
             callback(n_iter, state.div)
-        if state.div == 0.0 or previous - state.div < tol * previous:
+        if state.objective == 0.0 or previous - state.objective < tol * previous:
             converged = True
             break
-        previous = state.div
+        previous = state.objective
     return KLFit(
-        W=state.W.astype(dtype, copy=False),
-        H=np.ascontiguousarray(state.Ht.T).astype(dtype, copy=False),
+        W=state.W,
+        H=np.ascontiguousarray(state.Ht.T),
         n_iter=n_iter,
         converged=converged,
         divergence=state.div,
@@ -200,3 +267,36 @@ def fit_kl(
 def reconstruction_error(divergence: float) -> float:
     """scikit-learn's ``reconstruction_err_`` for ``beta_loss="kullback-leibler"``: √(2·D)."""
     return math.sqrt(2.0 * max(divergence, 0.0))
+
+
+def kl_fixed_h(
+    X,
+    H: np.ndarray,
+    *,
+    l1: float = 0.0,
+    l2: float = 0.0,
+    max_iter: int = 1000,
+    tol: float = 1e-9,
+) -> np.ndarray:
+    """W ≥ 0 minimizing D(X‖W·H) (+ l1·ΣW + ½·l2·‖W‖²) for a fixed H, every row at once.
+
+    This is NMF inference under KL. The problem is convex in W and separates by rows. It
+    starts from W_i· = ΣX_i· / ΣH, which already matches each row's total, and runs the
+    over-relaxed W half-steps until the objective falls by less than ``tol`` of its value in
+    one step. A row of X with no nonzero gets zero weights.
+    """
+    H = np.asarray(H, dtype=np.float64)
+    pattern = SparsePattern(X.astype(np.float64) if X.dtype != np.float64 else X)
+    m = pattern.shape[0]
+    total = float(H.sum())
+    rows = np.bincount(np.repeat(np.arange(m), pattern.counts), pattern.x, minlength=m)
+    W = np.repeat((rows / total if total > 0 else rows * 0.0)[:, None], H.shape[0], axis=1)
+    penalty = Penalty(l1_W=float(l1), l2_W=float(l2))
+    state = _KLState(pattern, np.ascontiguousarray(W), np.ascontiguousarray(H.T), penalty, _Serial)
+    previous = state.objective
+    for _ in range(max_iter):
+        state.half_step(0, relax=True)
+        if state.objective == 0.0 or previous - state.objective < tol * previous:
+            break
+        previous = state.objective
+    return state.W

@@ -1,12 +1,16 @@
-"""Nonnegative matrix factorization X ≈ W H under the Frobenius loss, for sparse X.
+"""Nonnegative matrix factorization X ≈ W H, for sparse X, under two losses.
 
-Solvers (one iteration each in ``_frobenius``; this module owns validation, the start, the
-shared stopping loop and the result):
+``loss="frobenius"`` (½‖X − WH‖²_F) has these solvers (one iteration each in ``_frobenius``;
+this module owns validation, the start, the shared stopping loop and the result):
 
 * ``"hals"`` (default): hierarchical alternating least squares, i.e. exact coordinate descent
   on one column of W (or row of H) at a time (Cichocki & Phan 2009), with Gillis & Glineur's
   repeated inner sweeps while the sparse products X·Hᵀ and Xᵀ·W are reused.
 * ``"mu"``: the multiplicative updates H ← H∘(WᵀX)/(WᵀWH), W ← W∘(XHᵀ)/(WHHᵀ) (Lee & Seung).
+
+``loss="kl"`` (the generalized Kullback–Leibler divergence, PLSA's objective) is solved in
+``_kl`` by multiplicative updates that only touch X's nonzeros: ``"amu"`` (default; adaptively
+over-relaxed) or ``"mu"`` (Lee & Seung's).
 
 The run stops when the relative decrease of the objective in one iteration falls below ``tol``
 ((f_prev − f) < tol · f_prev) or at ``max_iter``; the result says which. Solvers are looked up
@@ -25,6 +29,7 @@ import scipy.sparse as sp
 
 from ..errors import ConvergenceWarning, InvalidParameterError
 from ._frobenius import Problem, hals_step, mu_step, objective
+from ._kl import Penalty, fit_kl
 from ._nndsvd import NMF_INITS, initialize
 from ._parallel import Chunked, runner, tile_rows, transpose_csr
 from ._validation import (
@@ -36,9 +41,11 @@ from ._validation import (
     check_seed,
 )
 
-NMF_SOLVERS = ("hals", "mu")
-NMF_LOSSES = ("frobenius",)
-DEFAULT_INIT = {"hals": "nndsvd", "mu": "nndsvda"}
+NMF_SOLVERS = ("hals", "mu", "amu")
+NMF_LOSSES = ("frobenius", "kl")
+LOSS_SOLVERS = {"frobenius": ("hals", "mu"), "kl": ("amu", "mu")}
+"""The solvers of each loss; the first is its default."""
+DEFAULT_INIT = {"hals": "nndsvd", "mu": "nndsvda", "amu": "nndsvda"}
 DEFAULT_MAX_ITER = 200
 DEFAULT_TOL = 1e-4
 
@@ -60,17 +67,22 @@ class NMFResult:
     n_iter: int
     converged: bool
     reconstruction_error: float
-    """‖X − WH‖_F, as scikit-learn's ``reconstruction_err_``."""
+    """√(2·divergence): scikit-learn's ``reconstruction_err_`` for the same loss (‖X − WH‖_F
+    for Frobenius)."""
     solver: str
     init: str
+    loss: str = "frobenius"
+    divergence: float | None = None
+    """The final loss: ½‖X − WH‖²_F (Frobenius) or D(X‖WH) (KL), without penalties."""
 
 
 def nmf(
     X,
     k: int,
     *,
-    solver: str = "hals",
+    solver: str | None = None,
     init: str | None = None,
+    loss: str = "frobenius",
     max_iter: int = DEFAULT_MAX_ITER,
     tol: float = DEFAULT_TOL,
     seed: int = 0,
@@ -81,11 +93,14 @@ def nmf(
 ) -> NMFResult:
     """Factorize a nonnegative matrix X (sparse or dense) into W (m×k) and H (k×n).
 
-    ``solver`` is ``"hals"`` (default; coordinate descent, fastest) or ``"mu"`` (multiplicative
-    updates). ``init`` is ``"nndsvd"`` (default for hals), ``"nndsvda"`` (NNDSVD with its zeros
-    filled by the mean of X; default for mu) or ``"random"``; NNDSVD uses an exact truncated
-    SVD. With mu, ``"nndsvd"``'s exact zeros are lifted to a small floor, since multiplicative
-    updates can never move a zero.
+    ``loss`` is ``"frobenius"`` (default) or ``"kl"`` (generalized Kullback–Leibler divergence,
+    PLSA's objective; usually better topics on word counts). ``solver`` defaults to the loss's
+    first: for Frobenius ``"hals"`` (coordinate descent, fastest) or ``"mu"`` (multiplicative
+    updates); for KL ``"amu"`` (over-relaxed multiplicative updates) or ``"mu"``. ``init`` is
+    ``"nndsvd"`` (default for hals), ``"nndsvda"`` (NNDSVD with its zeros filled by the mean of
+    X; default for mu and amu) or ``"random"``; NNDSVD uses an exact truncated SVD. With mu or
+    amu, ``"nndsvd"``'s exact zeros are lifted to a small floor, since multiplicative updates
+    can never move a zero.
 
     ``alpha_W``, ``alpha_H`` (``"same"``: equal to alpha_W) and ``l1_ratio`` are scikit-learn's
     regularisation: the objective is 0.5‖X − WH‖² + n·α_W·(ρ‖W‖₁ + (1−ρ)/2·‖W‖²) +
@@ -108,7 +123,8 @@ def nmf(
     """
     X = check_matrix(X, nonnegative=True)
     k = check_rank(k, X.shape, strict=True)
-    check_choice("solver", solver, NMF_SOLVERS)
+    check_choice("loss", loss, NMF_LOSSES)
+    solver = LOSS_SOLVERS[loss][0] if solver is None else _check_solver(solver, loss)
     init = DEFAULT_INIT[solver] if init is None else check_choice("init", init, NMF_INITS)
     max_iter = check_positive_int("max_iter", max_iter)
     tol = check_nonnegative_float("tol", tol)
@@ -118,9 +134,17 @@ def nmf(
     l1_ratio = _check_l1_ratio(l1_ratio)
     if callback is not None and not callable(callback):
         raise InvalidParameterError(f"callback must be callable, got {callback!r}")
-    return _nmf(
-        X, k, "frobenius", solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback
-    )
+    return _nmf(X, k, loss, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback)
+
+
+def _check_solver(solver, loss: str) -> str:
+    check_choice("solver", solver, NMF_SOLVERS)
+    if solver not in LOSS_SOLVERS[loss]:
+        allowed = ", ".join(repr(s) for s in LOSS_SOLVERS[loss])
+        raise InvalidParameterError(
+            f"solver {solver!r} does not minimise the {loss} loss; use one of {allowed}"
+        )
+    return solver
 
 
 def _check_alpha_h(value) -> float:
@@ -161,7 +185,7 @@ def _problem(X, k, alpha_W, alpha_H, l1_ratio, solver) -> Problem:
 def _start(X, k, init, solver, seed):
     """Initial W (m×k) and Hᵀ (n×k), both row-major as the sparse products want them."""
     W, H = initialize(X, k, init, seed)
-    if solver == "mu" and init == "nndsvd":
+    if solver in ("mu", "amu") and init == "nndsvd":
         # Multiplicative updates never move an exact zero: lift NNDSVD's zeros to a floor
         # small against the data's scale but far above underflow.
         floor = X.dtype.type(1e-6 * math.sqrt(max(_mean(X), 0.0) / k) or 1e-12)
@@ -173,6 +197,10 @@ def _start(X, k, init, solver, seed):
 def _nmf(
     X, k, loss, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback=None
 ) -> NMFResult:
+    if loss == "kl":
+        return _nmf_kl(
+            X, k, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback
+        )
     step = _STEPS[(loss, solver)]
     problem = _problem(X, k, alpha_W, alpha_H, l1_ratio, solver)
     with runner() as pool:
@@ -194,12 +222,7 @@ def _nmf(
                 break
             previous = current
     if not converged:
-        warnings.warn(
-            f"NMF stopped at max_iter={max_iter} before the loss settled (tol={tol:g}); "
-            "raise --max-iter or --tol",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
+        _warn_not_converged(max_iter, tol)
     return NMFResult(
         W=W,
         H=np.ascontiguousarray(Ht.T),
@@ -208,6 +231,53 @@ def _nmf(
         reconstruction_error=math.sqrt(error_sq),
         solver=solver,
         init=init,
+        loss="frobenius",
+        divergence=0.5 * error_sq,
+    )
+
+
+def _nmf_kl(X, k, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback):
+    """KL-divergence NMF: the same start, penalties, stopping rule and result as Frobenius."""
+    p = _problem_penalties(X.shape, alpha_W, alpha_H, l1_ratio)
+    report = None if callback is None else (lambda i, d: callback(i, math.sqrt(2.0 * d)))
+    with runner() as pool:
+        W, Ht = _start(X, k, init, solver, seed)
+        fit = fit_kl(
+            X, W, Ht.T, solver=solver, max_iter=max_iter, tol=tol, penalty=p, pool=pool,
+            callback=report,
+        )  # fmt: skip
+    if not fit.converged:
+        _warn_not_converged(max_iter, tol, stacklevel=5)
+    return NMFResult(
+        W=fit.W,
+        H=fit.H,
+        n_iter=fit.n_iter,
+        converged=fit.converged,
+        reconstruction_error=math.sqrt(2.0 * fit.divergence),
+        solver=solver,
+        init=init,
+        loss="kl",
+        divergence=fit.divergence,
+    )
+
+
+def _problem_penalties(shape, alpha_W, alpha_H, l1_ratio) -> Penalty:
+    """scikit-learn's penalty scaling (by n for W, by m for H), as in ``_problem``."""
+    m, n = shape
+    return Penalty(
+        l1_W=n * alpha_W * l1_ratio,
+        l1_H=m * alpha_H * l1_ratio,
+        l2_W=n * alpha_W * (1.0 - l1_ratio),
+        l2_H=m * alpha_H * (1.0 - l1_ratio),
+    )
+
+
+def _warn_not_converged(max_iter: int, tol: float, stacklevel: int = 4) -> None:
+    warnings.warn(
+        f"NMF stopped at max_iter={max_iter} before the loss settled (tol={tol:g}); "
+        "raise --max-iter or --tol",
+        ConvergenceWarning,
+        stacklevel=stacklevel,
     )
 
 
