@@ -9,7 +9,9 @@ from .test_cli import fit_json, topics
 
 def test_nmf_reports_the_default_solver_and_init(sample_corpus):
     report = fit_json("nmf", "--input", sample_corpus, "--k", 4)
-    assert (report["solver"], report["init"]) == ("hals", "nndsvd")
+    assert (report["loss"], report["solver"], report["init"]) == ("frobenius", "hals", "nndsvd")
+    report = fit_json("nmf", "--input", sample_corpus, "--k", 4, "--loss", "kl")
+    assert (report["loss"], report["solver"], report["init"]) == ("kl", "amu", "nndsvda")
 
 
 @pytest.mark.parametrize(
@@ -18,6 +20,7 @@ def test_nmf_reports_the_default_solver_and_init(sample_corpus):
         (("--solver", "mu"), "mu", "nndsvda"),
         (("--solver", "mu", "--init", "nndsvd"), "mu", "nndsvd"),
         (("--init", "random"), "hals", "random"),
+        (("--loss", "kl", "--init", "random"), "amu", "random"),
     ],
 )
 def test_nmf_solver_and_init_options(sample_corpus, args, solver, init):

@@ -107,7 +107,8 @@ def test_infer_reads_jsonl_from_stdin_and_pipes_json_into_jq(same_texts, tmp_pat
     if jq is None:
         pytest.skip("jq is not installed (.ci/run installs it from the Debian packages)")
     model = tmp_path / "model"
-    assert topics("nmf", "--input", same_texts["folder"], "--k", 4, "--save", model).exit_code == 0
+    fit = ("nmf", "--input", same_texts["folder"], "--k", 4, "--loss", "frobenius")
+    assert topics(*fit, "--save", model).exit_code == 0
     new = [{"text": "the telescope found a new galaxy beyond the moon", "id": "scope"}]
     cli = [sys.executable, "-m", "topiccli", "infer", str(model), "--input", "-",
            "--id-field", "id", "--format", "json"]  # fmt: skip

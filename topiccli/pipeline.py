@@ -16,7 +16,7 @@ from .topics import Topic, describe_nmf, describe_svd, order_nmf
 from .vectorize import DocumentTerm, VectorizerSettings, check_settings, vectorize
 
 METHODS = ("svd", "nmf")
-DEFAULT_LOSS = {"count": "kl", "tfidf": "kl"}
+DEFAULT_LOSS = {"count": "frobenius", "tfidf": "frobenius"}
 """NMF's loss when none is given, by vectorizer: chosen on evidence (README, make compare-loss)."""
 
 

@@ -246,7 +246,7 @@ NMF_OPTIONS = [
             Optional[Literal["frobenius", "kl"]],
             typer.Option(
                 help="frobenius: least squares; kl: Kullback-Leibler divergence (PLSA's). "
-                "Default: kl for tfidf, frobenius for count (see README).",
+                "Default: frobenius (see README).",
                 rich_help_panel=MODEL,
             ),
         ],
