@@ -229,3 +229,110 @@ def test_newsgroups_labels_and_svd_poles(newsgroups_home):
     assert any(len(t["negative_words"]) == 8 for t in report["topics"][1:])
     nmf_report = json.loads(runner.invoke(app, ["nmf", *args]).stdout)
     assert 0 < nmf_report["metrics"]["label_nmi"] <= 1
+
+
+def test_stability_matches_topics_one_to_one():
+    from topiccli.quality import stability
+
+    a = [["x", "y", "z"], ["p", "q", "r"]]
+    b = [["p", "q", "s"], ["x", "y", "z"]]  # same topics, other order, one word changed
+    assert stability.matched_overlap(a, b) == pytest.approx([1.0, 0.5])
+    assert stability.topic_stability(a, [b, a]) == pytest.approx([1.0, 0.75])
+    assert stability.run_stability([a, b, a]) == pytest.approx((0.75 + 1.0 + 0.75) / 3)
+    assert stability.run_stability([a]) is None
+
+
+def test_k_range_parsing():
+    from topiccli.errors import InvalidParameterError
+    from topiccli.quality.sweep import parse_k_range
+
+    assert parse_k_range("2:5") == [2, 3, 4, 5]
+    assert parse_k_range("2:20:6") == [2, 8, 14, 20]
+    assert parse_k_range("7") == [7]
+    for bad in ("5:2", "0:3", "a:b", "2:5:0", "1:2:3:4"):
+        with pytest.raises(InvalidParameterError):
+            parse_k_range(bad)
+
+
+def test_sweep_recommends_the_planted_k(tmp_path):
+    pc = planted(300, 5, words_per_topic=30, background_words=100, purity=0.8, seed=2)
+    for i, (text, label) in enumerate(zip(pc.texts, pc.labels)):
+        folder = tmp_path / f"t{label}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"{i:04d}.txt").write_text(text)
+    result = runner.invoke(
+        app,
+        ["sweep", "--input", str(tmp_path), "--stop-words", "none", "--k", "2:8",
+         "--seeds", "3", "--format", "json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["recommended_k"] == 5
+    assert [r["k"] for r in report["results"]] == list(range(2, 9))
+    best = max(report["results"], key=lambda r: r["score"])
+    assert best["k"] == 5 and best["stability"] == pytest.approx(1.0)
+    for row in report["results"]:
+        expected = (1 + row["coherence_npmi"]) / 2 * row["diversity"] * row["stability"]
+        assert row["score"] == pytest.approx(expected)
+        assert 0 < row["relative_reconstruction_error"] < 1 and 0 <= row["label_nmi"] <= 1
+    assert report["results"][3]["label_nmi"] == pytest.approx(1.0)  # k=5 finds the labels
+    table = runner.invoke(app, ["sweep", "--input", str(tmp_path), "--k", "4:6", "--method",
+                                "svd"])  # fmt: skip
+    assert table.exit_code == 0 and "Recommended k = " in table.stdout
+    assert "Score by k" in table.stdout and "expl. var." in table.stdout
+
+
+def test_sweep_rejects_a_bad_range_as_usage(sample_corpus):
+    result = runner.invoke(app, ["sweep", "--input", str(sample_corpus), "--k", "9:3"])
+    assert result.exit_code == 2 and "FIRST" in result.stderr
+
+
+def test_seeds_give_per_topic_stability_and_plot_goes_to_stderr(sample_corpus):
+    result = runner.invoke(
+        app,
+        ["nmf", "--input", str(sample_corpus), "--k", "6", "--vectorizer", "tfidf",
+         "--seeds", "3", "--plot", "--format", "json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)  # stdout stays pure data
+    assert report["metrics"]["seeds"] == 3 and 0 < report["metrics"]["stability"] <= 1
+    for topic in report["topics"]:
+        assert 0 <= topic["stability"] <= 1
+        assert topic["unstable"] == (topic["stability"] < 0.5)
+    assert "Topic sizes" in result.stderr and "█" in result.stderr
+    svd = runner.invoke(app, ["svd", "--input", str(sample_corpus), "--k", "3", "--plot"])
+    assert "Singular value spectrum" in svd.stderr and "σ3" in svd.stderr
+    assert "Singular value" not in svd.stdout
+
+
+def test_unstable_topics_are_flagged_in_the_table():
+    from types import SimpleNamespace
+
+    from topiccli.quality.present import quality_columns
+    from topiccli.topics import Topic
+
+    topic = Topic(0, 1.0, ["a"], [1.0], quality={"stability": 0.25, "unstable": True})
+    report = SimpleNamespace(topics=[topic])
+    cells = {heading: cell(topic) for heading, cell in quality_columns(report)}
+    assert cells["stability"] == "0.25 unstable"
+
+
+def test_progress_only_on_a_terminal_and_never_when_quiet():
+    import io
+
+    from topiccli.pipeline import ModelSpec
+    from topiccli.quality.progress import make_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert make_progress(stream=io.StringIO()) is None
+    assert make_progress(quiet=True, stream=Terminal()) is None
+    stream = Terminal()
+    with make_progress(stream=stream) as progress:
+        progress.stage("load")
+        callback = progress.iterations(ModelSpec(method="nmf", k=3, max_iter=10))
+        callback(1, 2.5)
+        assert progress.iterations(ModelSpec(method="svd")) is None
+    assert "NMF k=3" in stream.getvalue()

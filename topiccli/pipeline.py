@@ -64,6 +64,8 @@ class ModelSpec:
     l1_ratio: float = 0.0
     docs: int = 0
     """Representative documents listed per topic (0: none)."""
+    seeds: int = 1
+    """Fits for the stability check (1: none); see topiccli.quality.stability."""
 
 
 @dataclass
@@ -85,12 +87,15 @@ class RunReport:
 
 
 class _Timer:
-    def __init__(self) -> None:
+    def __init__(self, progress=None) -> None:
         self.timings: dict[str, float] = {}
+        self.progress = progress
 
     @contextmanager
     def stage(self, name: str):
-        """Time a block; a stage entered twice adds up."""
+        """Time a block; a stage entered twice adds up. A progress display hears of it."""
+        if self.progress is not None:
+            self.progress.stage(name)
         start = time.perf_counter()
         yield
         elapsed = self.timings.get(name, 0.0) + time.perf_counter() - start
@@ -158,20 +163,28 @@ def run(
     settings: VectorizerSettings,
     model: ModelSpec,
     cache_dir: Path | None = None,
+    progress=None,
 ) -> RunReport:
-    """Fit one model and describe its topics; ``cache_dir`` caches the corpus (None: off)."""
+    """Fit one model and describe its topics; ``cache_dir`` caches the corpus (None: off).
+
+    ``progress`` (a topiccli.quality.progress.Progress, or None) hears of every stage and
+    NMF iteration.
+    """
     if model.method not in METHODS:
         raise InvalidParameterError(f"method must be one of {', '.join(METHODS)}")
     check_settings(settings)
-    timer = _Timer()
+    timer = _Timer(progress)
     timer.timings.update(cache=0.0)
     corpus, dt, cache_state = load_and_vectorize(source, settings, cache_dir, timer)
     with timer.stage("factorize"):
-        fitted = _factorize(dt, model)
+        fitted = _factorize(dt, model, progress and progress.iterations(model))
     with timer.stage("describe"):
         topics, details = _describe(fitted, dt, model)
     with timer.stage("metrics"):
         topics, metrics = assess(fitted, dt.X, topics, model.top_words, corpus, model.docs)
+    if model.seeds > 1:
+        with timer.stage("stability"):
+            topics, metrics = _stability(dt, model, topics, metrics, progress)
     corpus_info = {
         **corpus.selection,
         "n_documents": dt.X.shape[0],
@@ -193,7 +206,23 @@ def run(
     )
 
 
-def _factorize(dt: DocumentTerm, model: ModelSpec):
+def fit(dt: DocumentTerm, model: ModelSpec, callback=None):
+    """Factorize and describe: (fitted model, topics, method details). For sweeps and refits."""
+    fitted = _factorize(dt, model, callback)
+    return (fitted, *_describe(fitted, dt, model))
+
+
+def _stability(dt: DocumentTerm, model: ModelSpec, topics, metrics, progress=None):
+    from .quality import stability
+
+    runs = [[t.words for t in topics]]
+    for variant in stability.reseeded(model, model.seeds):
+        callback = progress and progress.iterations(variant, f"seed {variant.seed}")
+        runs.append([t.words for t in fit(dt, variant, callback)[1]])
+    return stability.attach(topics, metrics, runs)
+
+
+def _factorize(dt: DocumentTerm, model: ModelSpec, callback=None):
     from .factorize import nmf, truncated_svd
 
     if model.method == "svd":
@@ -210,6 +239,7 @@ def _factorize(dt: DocumentTerm, model: ModelSpec):
         alpha_W=model.alpha_w,
         alpha_H="same" if model.alpha_h is None else model.alpha_h,
         l1_ratio=model.l1_ratio,
+        callback=callback,
     )
     return order_nmf(result)
 

@@ -39,24 +39,29 @@ def source_spec(values: dict):
     )
 
 
+def _vectorizer_settings(values: dict):
+    from ..vectorize import VectorizerSettings
+
+    return VectorizerSettings(
+        kind=values["vectorizer"],
+        stop_words=values["stop_words"],
+        min_df=values["min_df"],
+        max_df=values["max_df"],
+        max_features=values["max_features"],
+        ngram_range=values["ngram_range"],
+    )
+
+
 def _fit_and_render(method: str, values: dict) -> None:
     """The one implementation behind ``svd`` and ``nmf``."""
     with handled():
         from ..cache import resolve_dir
         from ..pipeline import ModelSpec, run
         from ..render import render
-        from ..vectorize import VectorizerSettings
         from .output import check_not_input, write_text
 
         source = source_spec(values)
-        settings = VectorizerSettings(
-            kind=values["vectorizer"],
-            stop_words=values["stop_words"],
-            min_df=values["min_df"],
-            max_df=values["max_df"],
-            max_features=values["max_features"],
-            ngram_range=values["ngram_range"],
-        )
+        settings = _vectorizer_settings(values)
         model = ModelSpec(
             method=method,
             k=values["k"],
@@ -71,14 +76,20 @@ def _fit_and_render(method: str, values: dict) -> None:
             alpha_h=values.get("alpha_h"),
             l1_ratio=values.get("l1_ratio", 0.0),
             docs=values.get("docs", 0),
+            seeds=values.get("seeds", 1),
         )
         output = values["output"]
         check_not_input(output, [p for p in (source.input,) if p is not None])
         model_files.check_fit_outputs(values, source, settings)
         cache_dir = resolve_dir(values["cache_dir"], disabled=values["no_cache"])
-        report = run(source, settings, model, cache_dir=cache_dir)
+        with opt.progress_display(values) as progress:
+            report = run(source, settings, model, cache_dir=cache_dir, progress=progress)
         model_files.write_fit_outputs(values, report)
         write_text(render(report, values["format"]), output)
+        if values.get("plot"):
+            from ..quality.plot import run_plot
+
+            typer.echo(run_plot(report), err=True, nl=False)
 
 
 def _model_command(method: str, help_text: str, *extra):
@@ -119,6 +130,27 @@ app.command("nmf")(
         opt.NMF_OPTIONS,
     )
 )
+
+
+def sweep(**values) -> None:
+    """Choose k: fit every k of a range on one vectorized corpus and score each.
+
+    Per k: coherence, diversity, fit, label NMI, stability (--seeds); then a recommended k.
+    """
+    with handled():
+        from .sweep_command import run_sweep
+
+        run_sweep(values, source_spec(values), _vectorizer_settings(values))
+
+
+sweep.__signature__ = opt.signature(
+    opt.SOURCE_OPTIONS,
+    opt.RECORD_OPTIONS,
+    opt.VECTORIZER_OPTIONS,
+    opt.SWEEP_OPTIONS,
+    opt.CACHE_OPTIONS,
+)
+app.command("sweep")(sweep)
 
 
 @data_app.command("import")

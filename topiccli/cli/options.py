@@ -7,6 +7,7 @@ groups; Typer reads the assembled signature like a hand-written one.
 from __future__ import annotations
 
 import inspect
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 
@@ -17,6 +18,7 @@ VECTORIZE = "Vectorizer"
 MODEL = "Model"
 OUTPUT = "Output"
 QUALITY = "Quality"
+SWEEP = "Sweep"
 CACHE = "Cache"
 
 NEWSGROUP_PARTS = ("headers", "footers", "quotes")
@@ -53,6 +55,18 @@ def parse_ngram_range(value: str) -> tuple[int, int]:
     if not 1 <= low <= high:
         raise typer.BadParameter(f"expected 1 <= MIN <= MAX, got {value!r}")
     return low, high
+
+
+def parse_k_range(value: str) -> str:
+    """Check ``FIRST:LAST[:STEP]`` early, so a bad range is a usage error (exit 2)."""
+    from ..errors import InvalidParameterError
+    from ..quality.sweep import parse_k_range as parse
+
+    try:
+        parse(value)
+    except InvalidParameterError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return value
 
 
 def _option(name: str, annotation, default) -> inspect.Parameter:
@@ -381,7 +395,56 @@ QUALITY_OPTIONS = [
         ],
         0,
     ),
-]
+    _option(
+        "seeds",
+        Annotated[
+            int,
+            typer.Option(
+                min=1,
+                help="Fit N seeds and report each topic's stability (flagging unstable ones).",
+                rich_help_panel=QUALITY,
+            ),
+        ],
+        1,
+    ),
+    _option(
+        "plot",
+        Annotated[
+            bool,
+            typer.Option(
+                "--plot",
+                help="Draw the singular value spectrum (SVD) or topic sizes (NMF) on stderr.",
+                rich_help_panel=QUALITY,
+            ),
+        ],
+        False,
+    ),
+] + [QUIET := _option(
+        "quiet",
+        Annotated[
+            bool,
+            typer.Option(
+                "--quiet",
+                "-q",
+                help="No progress display on stderr (it only shows when stderr is a terminal).",
+                rich_help_panel=QUALITY,
+            ),
+        ],
+        False,
+    )]  # fmt: skip
+
+
+@contextmanager
+def progress_display(values: dict):
+    """A progress display for the command's run (or None: not a terminal, or --quiet)."""
+    from ..quality.progress import make_progress
+
+    progress = make_progress(values.get("quiet", False))
+    if progress is None:
+        yield None
+        return
+    with progress:
+        yield progress
 
 
 CACHE_OPTIONS = [
@@ -504,4 +567,42 @@ RECORD_OPTIONS = [
         ],
         None,
     ),
+]
+
+
+SWEEP_OPTIONS = [
+    _option(
+        "method",
+        Annotated[
+            Literal["nmf", "svd"],
+            typer.Option(help="The model to sweep.", rich_help_panel=SWEEP),
+        ],
+        "nmf",
+    ),
+    _option(
+        "k",
+        Annotated[
+            str,
+            typer.Option(
+                "--k",
+                "-k",
+                help="FIRST:LAST[:STEP], inclusive, e.g. 2:20 or 2:20:2.",
+                callback=parse_k_range,
+                rich_help_panel=SWEEP,
+            ),
+        ],
+        "2:20",
+    ),
+    _option(
+        "seeds",
+        Annotated[
+            int,
+            typer.Option(min=1, help="Fits per k, for the stability score.", rich_help_panel=SWEEP),
+        ],
+        1,
+    ),
+    *[p for p in MODEL_OPTIONS if p.name == "seed"],
+    *[p for p in NMF_OPTIONS if p.name in ("max_iter", "tol")],
+    *[p for p in OUTPUT_OPTIONS if p.name in ("top_words", "format", "output")],
+    QUIET,
 ]
