@@ -17,15 +17,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .atomic import atomic_text_file
 from .errors import OutputError
 
 EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -80,28 +78,6 @@ def write_file(path: Path, table: DocTopics, fmt: str | None = None) -> None:
     fmt = fmt or format_for(path)
     with atomic_text_file(path) as handle:
         write_rows(handle, fmt, table)
-
-
-@contextmanager
-def atomic_text_file(path: Path):
-    """A text handle on a temporary file that replaces ``path`` only if the block succeeds."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise OutputError(f"cannot write {path}: folder {directory} does not exist")
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror}") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-        os.replace(temp, path)
-    except BaseException as exc:
-        Path(temp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-        raise
 
 
 def infer_json(table: DocTopics, header: dict) -> str:

@@ -86,9 +86,10 @@ def infer(**values) -> None:
     with handled():
         import warnings
 
+        from ..atomic import atomic_text_file
         from ..bundle import load
         from ..errors import TopicsWarning
-        from ..export import DocTopics, atomic_text_file, write_file, write_rows
+        from ..export import DocTopics, write_file, write_rows
         from ..infer import infer as run_inference
         from ..infer import show_report
         from ..pipeline import load as load_corpus

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from ..atomic import atomic_text_file
 from ..errors import OutputError
 
 
@@ -27,19 +26,5 @@ def write_text(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    directory = output.parent if str(output.parent) else Path(".")
-    if not directory.is_dir():
-        raise OutputError(f"cannot write {output}: folder {directory} does not exist")
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{output.name}.", dir=directory)
-    except OSError as exc:
-        raise OutputError(f"cannot write {output}: {exc.strerror}") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(temp, output)
-    except BaseException as exc:
-        Path(temp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {output}: {exc.strerror}") from exc
-        raise
+    with atomic_text_file(output) as handle:
+        handle.write(text)
