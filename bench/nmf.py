@@ -135,6 +135,7 @@ _SCALING_CHILD = """
 import json, sys, time, resource, warnings
 import scipy.sparse as sp
 import topiccli
+empty = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 X = sp.load_npz(sys.argv[1]).tocsr()
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 stamps = []
@@ -148,7 +149,7 @@ print(json.dumps({"nnz": int(X.nnz), "shape": list(X.shape), "fit_seconds": tota
                   "n_iter": fit.n_iter, "iteration_seconds": steps[len(steps) // 2],
                   "start_seconds": stamps[0] - start,
                   "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "rss_after_load_mib": base / 1024}))
+                  "rss_after_load_mib": base / 1024, "rss_before_load_mib": empty / 1024}))
 """
 
 
@@ -171,35 +172,71 @@ def scaling(names, k, home):
     return rows
 
 
-def run(names, ks, repeats, mu_names, mu_ks, scale_names, home, log=print):
+def _bytes_per_nnz(c) -> float:
+    """Peak RSS above the interpreter with its imports, per stored entry of X."""
+    return (c["peak_rss_mib"] - c.get("rss_before_load_mib", 0.0)) * 2**20 / c["nnz"]
+
+
+def run_hals(names, ks, repeats, home, log=print):
+    """hals against scikit-learn cd on every (matrix, k) cell."""
     from .matrices import load
 
-    results = {"hals_vs_cd": [], "mu_vs_mu": [], "product_share": [], "scaling": []}
+    cells = []
     for name in names:
         X = load(name, home)
         log(f"[nmf] {name} {X.shape} nnz={X.nnz}")
         for k in ks:
             cell = compare(X, k, "hals", "cd", repeats)
             cell["matrix"] = name
-            results["hals_vs_cd"].append(cell)
+            cells.append(cell)
             log(f"[nmf]   hals k={k}: ×{cell['speedup_to_same_error']:.2f} to the same error")
-            share = product_share(X, k)
-            share["matrix"] = name
-            results["product_share"].append(share)
-        if name in mu_names:
-            for k in mu_ks:
-                cell = compare(X, k, "mu", "mu", repeats)
-                cell["matrix"] = name
-                results["mu_vs_mu"].append(cell)
-                log(f"[nmf]   mu k={k}: ×{cell['speedup_to_same_error']:.2f} to the same error")
-    if scale_names:
-        results["scaling"] = scaling(scale_names, 20, home)
-    return results
+    return cells
+
+
+def run_mu(names, ks, repeats, home, log=print):
+    """mu against scikit-learn mu on every (matrix, k) cell."""
+    from .matrices import load
+
+    cells = []
+    for name in names:
+        X = load(name, home)
+        log(f"[mu] {name} {X.shape} nnz={X.nnz}")
+        for k in ks:
+            cell = compare(X, k, "mu", "mu", repeats)
+            cell["matrix"] = name
+            cells.append(cell)
+            log(f"[mu]   k={k}: ×{cell['speedup_to_same_error']:.2f} to the same error")
+    return cells
+
+
+def run_share(names, ks, home, log=print):
+    """The share of a HALS iteration spent in its two sparse products, per (matrix, k)."""
+    from .matrices import load
+
+    cells = []
+    for name in names:
+        X = load(name, home)
+        for k in ks:
+            cell = product_share(X, k)
+            cell["matrix"] = name
+            cells.append(cell)
+            ratio = cell["iteration_over_products"]
+            log(f"[share] {name} k={k}: iteration / products ×{ratio:.2f}")
+    return cells
+
+
+def run_scaling(names, k, home, log=print):
+    """hals with its defaults on planted corpora, each in a fresh process."""
+    rows = scaling(names, k, home)
+    for row in rows:
+        log(f"[scaling] {row['matrix']} nnz={row['nnz']} fit {row['fit_seconds']:.1f} s, "
+            f"peak {row['peak_rss_mib']:.0f} MiB")  # fmt: skip
+    return rows
 
 
 def markdown(results) -> str:
     parts = []
-    cells = results["hals_vs_cd"]
+    cells = results.get("hals_vs_cd")
     if cells:
         rows = [[c["matrix"], c["k"], median(c["theirs_seconds"]), c["theirs_n_iter"],
                  median(c["reach_seconds"]), c["reach_n_iter"], c["speedup_to_same_error"],
@@ -226,7 +263,7 @@ def markdown(results) -> str:
         speedups = [c["speedup_to_same_error"] for c in cells]
         parts.append(f"geometric mean speedup to the same error: ×{geomean(speedups):.2f}; "
                      f"slowest cell ×{min(speedups):.2f}")  # fmt: skip
-    cells = results["mu_vs_mu"]
+    cells = results.get("mu_vs_mu")
     if cells:
         rows = [[c["matrix"], c["k"], median(c["theirs_seconds"]), c["theirs_n_iter"],
                  median(c["reach_seconds"]), c["reach_n_iter"], c["speedup_to_same_error"]]
@@ -234,7 +271,7 @@ def markdown(results) -> str:
         parts.append("### NMF: mu vs scikit-learn mu (init nndsvda), medians\n\n" + table(
             ["matrix", "k", "sklearn mu (s)", "its iters", "ours to its error (s)",
              "our iters", "speedup"], rows))  # fmt: skip
-    cells = results["product_share"]
+    cells = results.get("product_share")
     if cells:
         rows = [[c["matrix"], c["k"], c["iteration_seconds"] * 1e3, c["products_seconds"] * 1e3,
                  c["iteration_over_products"]] for c in cells]  # fmt: skip
@@ -244,12 +281,23 @@ def markdown(results) -> str:
                 ["matrix", "k", "iteration (ms)", "X·Hᵀ + Xᵀ·W (ms)", "iteration / products"], rows
             )
         )
-    cells = results["scaling"]
+    cells = results.get("scaling")
     if cells:
         rows = [[c["matrix"], c["nnz"], c["iteration_seconds"] * 1e3,
                  c["iteration_seconds"] * 1e9 / c["nnz"], c["n_iter"], c["fit_seconds"],
-                 c["peak_rss_mib"]] for c in cells]  # fmt: skip
+                 c["fit_seconds"] * 1e9 / c["nnz"] / c["n_iter"], c["peak_rss_mib"],
+                 _bytes_per_nnz(c)] for c in cells]  # fmt: skip
         parts.append("### Scaling (hals, k=20, defaults; fresh process)\n\n" + table(
             ["matrix", "nnz", "iteration (ms)", "ns per nnz", "iters", "fit (s)",
-             "peak RSS (MiB)"], rows))  # fmt: skip
+             "fit ns per nnz·iter", "peak RSS (MiB)", "(peak − empty) bytes per nnz"],
+            rows))  # fmt: skip
+        if len(cells) > 1:
+            a, b = cells[0], cells[-1]
+            per = [c["iteration_seconds"] / c["nnz"] for c in (a, b)]
+            parts.append(
+                f"{a['matrix']} → {b['matrix']}: nnz ×{b['nnz'] / a['nnz']:.0f}; time per "
+                f"iteration per nnz ×{per[1] / per[0]:.2f}; memory per nnz "
+                f"×{_bytes_per_nnz(b) / _bytes_per_nnz(a):.2f} (1.00 = linear); "
+                f"peak RSS at {b['matrix']}: {b['peak_rss_mib'] / 1024:.2f} GiB (limit 8 GiB)"
+            )
     return "\n\n".join(parts)

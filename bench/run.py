@@ -1,18 +1,30 @@
-"""`make bench`: topiccli against the tutorial's dense approach, measured side by side.
+"""`make bench`: topiccli's core against scikit-learn and scipy, measured side by side.
 
 Needs the 20news-bydate archive: TOPICS_20NG_ARCHIVE, or ../shared/data beside the checkout.
-Prints markdown tables and writes bench/results/latest.json (or --json PATH).
+Prints markdown tables on stdout (progress on stderr) and writes bench/results/latest.json (or
+--json PATH) with the machine's description.
 
-``python -m bench.run [--parts e2e,nmf,svd,kl] [--quick]``: ``--quick`` is a smoke run of every
-part on the smallest settings (under two minutes); the full run takes hours on two cores.
-The factorization parts live in bench/nmf.py, bench/svd.py and bench/kl.py (KL NMF).
+Parts (``--only``, comma-separated; ``make bench`` runs all but ``dense``):
+
+* ``e2e``: whole-process `topics --help`, the tutorial SVD cold and warm, a minimal
+  scikit-learn + scipy script (bench/e2e.py);
+* ``nmf``: hals vs scikit-learn cd to the same error, matrices × k = 10, 20, 50;
+* ``mu``: mu vs scikit-learn mu, same grid;
+* ``share``: a HALS iteration against its two sparse products;
+* ``svd``: k = 10, 50, 100 vs TruncatedSVD and svds (bench/svd.py);
+* ``scaling``: hals on planted corpora of 10k, 100k, 1M documents, time and peak memory;
+* ``kl``: KL-divergence NMF against scikit-learn's mu (bench/kl.py);
+* ``dense``: (optional) the tutorial SVD against a dense scipy.linalg.svd script.
+
+``--matrices`` and ``--ks`` narrow the grid of nmf, mu, share and svd; ``--repeats`` sets the
+rounds (median of them, default 3); ``--quick`` is a smoke run of the smallest settings. The full
+run takes hours on two shared cores; each part can be run alone and its JSON kept.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -52,105 +64,130 @@ def wall(cmd: list[str], repeat: int) -> list[float]:
     return times
 
 
+PARTS = ("e2e", "nmf", "mu", "share", "svd", "scaling", "kl")
+OPTIONAL = ("dense",)
+
+
 def _arguments():
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
-    parser.add_argument("--parts", default="e2e,nmf,svd,kl", help="comma-separated: e2e,nmf,svd,kl")
-    parser.add_argument("--quick", action="store_true", help="a smoke run (< 2 minutes)")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--only", "--parts", dest="only", default=",".join(PARTS),
+                        help=f"comma-separated parts: {','.join(PARTS + OPTIONAL)}")  # fmt: skip
+    parser.add_argument("--matrices", help="comma-separated 20 Newsgroups matrices "
+                        "(train-tfidf,train-count,all-tfidf,all-count)")  # fmt: skip
+    parser.add_argument("--ks", help="comma-separated k (nmf/mu/share default 10,20,50; "
+                        "svd 10,50,100)")  # fmt: skip
+    parser.add_argument("--repeats", type=int, default=3, help="rounds per cell (median)")
+    parser.add_argument("--quick", action="store_true", help="a smoke run of every part")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
-    return parser.parse_args()
+    args = parser.parse_args()
+    args.parts = [p.strip() for p in args.only.split(",") if p.strip()]
+    unknown = set(args.parts) - set(PARTS + OPTIONAL)
+    if unknown:
+        parser.error(f"unknown part(s): {', '.join(sorted(unknown))}")
+    return args
 
 
-def _core(parts, quick: bool, home: str) -> tuple[dict, str]:
-    """The factorization benchmarks (bench/nmf.py, svd.py, kl.py) on the shared matrices."""
-    from bench import kl as kl_bench
+def _grid(args, default_ks):
     from bench import matrices
-    from bench import nmf as nmf_bench
-    from bench import svd as svd_bench
 
-    def log(message):
-        print(message, file=sys.stderr, flush=True)
+    names = args.matrices.split(",") if args.matrices else list(matrices.NEWSGROUPS)
+    ks = [int(k) for k in args.ks.split(",")] if args.ks else list(default_ks)
+    if args.quick:
+        names, ks = names[:1], ks[:1]
+    return names, ks
 
-    results, text = {}, []
-    if "nmf" in parts:
-        if quick:
-            args = (["train-tfidf"], [10], 1, ["train-tfidf"], [10], ["synth-10k"])
-        else:
-            args = (list(matrices.NEWSGROUPS), [10, 20, 50], 3, ["train-tfidf", "train-count"],
-                    [10, 20], list(matrices.SYNTHETIC))  # fmt: skip
-        results["nmf"] = nmf_bench.run(*args, home=home, log=log)
-        text.append(nmf_bench.markdown(results["nmf"]))
-    if "svd" in parts:
-        if quick:
-            args = (["train-tfidf"], [10], 1)
-        else:
-            args = ([*matrices.NEWSGROUPS, "synth-100k"], [10, 50, 100], 3)
-        results["svd"] = svd_bench.run(*args, home=home, log=log)
-        text.append(svd_bench.markdown(results["svd"]))
-    if "kl" in parts:
-        results["kl"] = kl_bench.run(
-            home, ks=(10,) if quick else (10, 20), repeat=1 if quick else 3
-        )
-        text.append(kl_bench.markdown(results["kl"]))
-    return results, "\n\n".join(text)
+
+def _log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def _dense(home: str, repeats: int) -> dict:
+    """The tutorial SVD, topics against a dense scipy.linalg.svd script, alternating."""
+    topics = [sys.executable, "-m", "topiccli"]
+    ours_cmd = [*topics, "svd", "-c", TUTORIAL, "--k", "10", "--format", "json",
+                "--data-home", home]  # fmt: skip
+    dense_cmd = [sys.executable, "-c", DENSE_SCRIPT, home, TUTORIAL]
+    ours, dense = [], []
+    for _ in range(repeats):
+        ours += wall(ours_cmd, 1)
+        dense += wall(dense_cmd, 1)
+    return {"topics": ours, "dense_scipy": dense,
+            "speedup": statistics.median(dense) / statistics.median(ours)}  # fmt: skip
+
+
+def _dense_markdown(result: dict) -> str:
+    return (
+        "### Tutorial SVD against the dense approach (wall, median)\n\n"
+        "| command | median wall (s) |\n|---|---|\n"
+        f"| topics svd (sparse PROPACK) | {statistics.median(result['topics']):.3f} |\n"
+        f"| dense scipy.linalg.svd script | {statistics.median(result['dense_scipy']):.3f} |\n\n"
+        f"topics is {result['speedup']:.1f}× faster than the dense approach"
+    )
 
 
 def main() -> None:
-    from bench import e2e
+    from bench import e2e, matrices
+    from bench import nmf as nmf_bench
+    from bench import svd as svd_bench
     from bench.timing import machine
     from topiccli.corpus.archive import import_archive
 
     args = _arguments()
-    parts = {p.strip() for p in args.parts.split(",") if p.strip()}
+    repeats = 1 if args.quick else args.repeats
     os.environ["TOPICS_CACHE"] = "0"  # these rows time cold runs; e2e sets its own caches
-    topics = [sys.executable, "-m", "topiccli"]
+    results: dict = {"machine": machine(), "parts": args.parts, "quick": args.quick,
+                     "repeats": repeats}  # fmt: skip
+    text: list[str] = []
+
+    def save():
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2))
+
     with tempfile.TemporaryDirectory() as home:
         import_archive(archive_path(), home)
-        core, core_text = _core(parts, args.quick, home)
-        if "e2e" not in parts:
-            print(core_text)
-            results = {"machine": machine(), "quick": args.quick, **core}
-            args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps(results, indent=2))
-            return
-        end_to_end = e2e.run(home, 2 if args.quick else 5)
-        ours_cmd = [*topics, "svd", "-c", TUTORIAL, "--k", "10", "--format", "json",
-                    "--data-home", home]  # fmt: skip
-        dense_cmd = [sys.executable, "-c", DENSE_SCRIPT, home, TUTORIAL]
-        help_times = wall([*topics, "--help"], 5)
-        ours, dense = [], []
-        for _ in range(3):  # alternate so both see the same machine state
-            ours += wall(ours_cmd, 1)
-            dense += wall(dense_cmd, 1)
-    rows = [
-        ("`topics --help`", statistics.median(help_times), None),
-        ("tutorial SVD, topics (sparse PROPACK)", statistics.median(ours), None),
-        ("tutorial SVD, dense scipy.linalg.svd", statistics.median(dense), None),
-    ]
-    ratio = statistics.median(dense) / statistics.median(ours)
-    print("| measurement | median wall (s) |\n|---|---|")
-    for name, seconds, _ in rows:
-        print(f"| {name} | {seconds:.3f} |")
-    print(f"\ntutorial SVD end to end: topics is {ratio:.1f}× faster than the dense approach")
-    print("\n" + e2e.markdown(end_to_end))
-    print("\n" + core_text)
-    results = {
-        "machine": {
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            **machine(),
-        },  # fmt: skip
-        "quick": args.quick,
-        **core,
-        "help_seconds": help_times,
-        "tutorial_svd_seconds": {"topics": ours, "dense_scipy": dense},
-        "tutorial_speedup": ratio,
-        "end_to_end": end_to_end,
-    }
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, indent=2))
+        if "e2e" in args.parts:
+            results["end_to_end"] = e2e.run(home, 2 if args.quick else max(repeats, 5))
+            text.append(e2e.markdown(results["end_to_end"]))
+        nmf_results = {}
+        if "nmf" in args.parts:
+            names, ks = _grid(args, (10, 20, 50))
+            nmf_results["hals_vs_cd"] = nmf_bench.run_hals(names, ks, repeats, home, _log)
+        if "mu" in args.parts:
+            names, ks = _grid(args, (10, 20, 50))
+            nmf_results["mu_vs_mu"] = nmf_bench.run_mu(names, ks, repeats, home, _log)
+        if "share" in args.parts:
+            names, ks = _grid(args, (10, 20, 50))
+            nmf_results["product_share"] = nmf_bench.run_share(names, ks, home, _log)
+        if "scaling" in args.parts:
+            names = list(matrices.SYNTHETIC)[:1] if args.quick else list(matrices.SYNTHETIC)
+            nmf_results["scaling"] = nmf_bench.run_scaling(names, 20, home, _log)
+        if nmf_results:
+            results["nmf"] = nmf_results
+            text.append(nmf_bench.markdown(nmf_results))
+            save()
+        if "svd" in args.parts:
+            names, ks = _grid(args, (10, 50, 100))
+            results["svd"] = svd_bench.run(names, ks, repeats, home, log=_log)
+            text.append(svd_bench.markdown(results["svd"]))
+        if "kl" in args.parts:
+            from bench import kl as kl_bench
+
+            results["kl"] = kl_bench.run(home, ks=(10,) if args.quick else (10, 20),
+                                         repeat=repeats)  # fmt: skip
+            text.append(kl_bench.markdown(results["kl"]))
+        if "dense" in args.parts:
+            results["dense"] = _dense(home, repeats)
+            text.append(_dense_markdown(results["dense"]))
+    results["machine"]["load_average_end"] = os.getloadavg()
+    print(f"Machine: {json.dumps(results['machine'])}\n")
+    print("\n\n".join(t for t in text if t))
+    save()
 
 
 if __name__ == "__main__":

@@ -47,17 +47,39 @@ def tile_rows(k: int, itemsize: int) -> int:
     return int(np.clip((1 << 20) // (k * itemsize), 512, 16384))
 
 
-def boundaries(n_rows: int, rows: int) -> list[tuple[int, int]]:
-    """Fixed chunk boundaries [(start, stop), …] covering n_rows."""
-    return [(a, min(a + rows, n_rows)) for a in range(0, n_rows, rows)]
+# At least this many chunks (when X has the rows for them), so every thread gets work and the
+# work is balanced: with a single chunk one thread would do a whole product alone.
+MIN_CHUNKS = 8
+MIN_ROWS = 256
+
+
+def boundaries(A, rows: int, row_cost: int = 1) -> list[tuple[int, int]]:
+    """Fixed chunk boundaries [(start, stop), …] covering A's rows, balanced by work.
+
+    There are at least ``ceil(n_rows / rows)`` chunks, and at least ``MIN_CHUNKS`` when every
+    chunk can keep ``MIN_ROWS`` rows. For sparse A the cuts balance ``nnz + row_cost`` per row
+    (a term's row of Xᵀ can hold a hundred times the entries of another), else the row count.
+    They depend on A alone, never on the thread count.
+    """
+    n_rows = A.shape[0]
+    count = max(-(-n_rows // rows), min(MIN_CHUNKS, n_rows // MIN_ROWS), 1)
+    if count == 1:
+        return [(0, n_rows)]
+    if sp.issparse(A):
+        cost = A.indptr.astype(np.float64) + row_cost * np.arange(n_rows + 1, dtype=np.float64)
+    else:
+        cost = np.arange(n_rows + 1, dtype=np.float64)
+    cuts = np.searchsorted(cost, cost[-1] * np.arange(1, count) / count)
+    edges = np.unique(np.concatenate(([0], cuts, [n_rows])))
+    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
 
 
 class Chunked:
     """A matrix split into row chunks (CSR slices, or views of a dense array)."""
 
-    def __init__(self, A, rows: int) -> None:
+    def __init__(self, A, rows: int, row_cost: int = 1) -> None:
         self.shape = A.shape
-        self.bounds = boundaries(A.shape[0], rows)
+        self.bounds = boundaries(A, rows, row_cost)
         self.parts = [_rows(A, a, b) for a, b in self.bounds]
 
     def __len__(self) -> int:

@@ -169,9 +169,11 @@ def _problem(X, k, alpha_W, alpha_H, l1_ratio, solver) -> Problem:
     """Chunk X and Xᵀ once, and scale the penalties as scikit-learn does (by n and m)."""
     m, n = X.shape
     rows = tile_rows(k, X.dtype.itemsize)
+    # A row's sweep costs about k/4 stored entries' share of a sparse product.
+    row_cost = max(1, k // 4)
     return Problem(
-        X=Chunked(X, rows),
-        Xt=Chunked(transpose_csr(X), rows),
+        X=Chunked(X, rows, row_cost),
+        Xt=Chunked(transpose_csr(X), rows, row_cost),
         norm_sq=_squared_norm(X),
         l1_W=n * alpha_W * l1_ratio,
         l1_H=m * alpha_H * l1_ratio,
