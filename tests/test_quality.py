@@ -222,10 +222,10 @@ def test_newsgroups_labels_and_svd_poles(newsgroups_home):
     svd = truncated_svd(dt.X, 6)
     for topic, row in zip(report["topics"], svd.Vt):
         order = np.argsort(row, kind="stable")
-        assert set(topic["words"]) == set(dt.terms[order[::-1][:8]])
+        assert topic["words"] == list(dt.terms[order[::-1][:8]])  # largest first
         floor = NEGLIGIBLE * np.abs(row).max()  # rounding noise is no pole
         negatives = [j for j in order[:8] if row[j] < -floor]
-        assert set(topic["negative_words"]) == set(dt.terms[negatives])
+        assert topic["negative_words"] == list(dt.terms[negatives])  # most negative first
     assert any(len(t["negative_words"]) == 8 for t in report["topics"][1:])
     nmf_report = json.loads(runner.invoke(app, ["nmf", *args]).stdout)
     assert 0 < nmf_report["metrics"]["label_nmi"] <= 1
@@ -336,3 +336,54 @@ def test_progress_only_on_a_terminal_and_never_when_quiet():
         callback(1, 2.5)
         assert progress.iterations(ModelSpec(method="svd")) is None
     assert "NMF k=3" in stream.getvalue()
+
+
+def _run_with_stderr_on_a_terminal(args: list[str]) -> tuple[int, bytes, bytes]:
+    """Run ``python -m topiccli ARGS`` with stdout on a pipe and stderr on a pseudo-terminal."""
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    pty = pytest.importorskip("pty", reason="pseudo-terminals are POSIX-only")
+    master, slave = pty.openpty()
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "100"}
+    command = [sys.executable, "-m", "topiccli", *args]
+    proc = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=env
+    )
+    os.close(slave)
+    err = bytearray()
+
+    def drain() -> None:  # read the terminal while the command runs, so it never blocks
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the command closed the terminal
+                break
+            if not chunk:
+                break
+            err.extend(chunk)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    out = proc.stdout.read()
+    proc.wait(timeout=120)
+    reader.join(timeout=10)
+    os.close(master)
+    return proc.returncode, out, bytes(err)
+
+
+def test_progress_shows_on_a_terminal_stderr_never_on_stdout_and_not_with_quiet(sample_corpus):
+    args = ["nmf", "--input", str(sample_corpus), "--k", "4", "--format", "json", "--no-cache"]
+    code, out, err = _run_with_stderr_on_a_terminal(args)
+    assert code == 0, err.decode(errors="replace")
+    report = json.loads(out)  # stdout is pure data: no escape codes, no progress lines
+    assert report["k"] == 4 and b"\x1b" not in out
+    shown = err.decode()
+    assert "vectorizing" in shown and "NMF k=4" in shown and "error " in shown
+    code, out, err = _run_with_stderr_on_a_terminal([*args, "--quiet"])
+    assert code == 0 and json.loads(out)["k"] == 4
+    assert err == b""  # --quiet: nothing at all on stderr
+    piped = runner.invoke(app, args)  # stderr not a terminal: no progress either
+    assert piped.exit_code == 0 and piped.stderr == ""

@@ -81,8 +81,11 @@ class Progress:
         task = self._fit = self._display.add_task(name, total=model.max_iter)
 
         def report(n_iter: int, error: float) -> None:
+            # The core's reconstruction error: ‖X − WH‖_F, or √(2·D_KL) under the KL loss.
             self._display.update(
-                task, completed=n_iter, description=f"{name} · ‖X − WH‖_F = {error:.5g}"
+                task,
+                completed=n_iter,
+                description=f"{name} · iteration {n_iter} · error {error:.5g}",
             )
 
         return report
