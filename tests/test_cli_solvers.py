@@ -9,9 +9,9 @@ from .test_cli import fit_json, topics
 
 def test_nmf_reports_the_default_solver_and_init(sample_corpus):
     report = fit_json("nmf", "--input", sample_corpus, "--k", 4)
-    assert (report["loss"], report["solver"], report["init"]) == ("frobenius", "hals", "nndsvd")
-    report = fit_json("nmf", "--input", sample_corpus, "--k", 4, "--loss", "kl")
     assert (report["loss"], report["solver"], report["init"]) == ("kl", "amu", "nndsvda")
+    report = fit_json("nmf", "--input", sample_corpus, "--k", 4, "--loss", "frobenius")
+    assert (report["loss"], report["solver"], report["init"]) == ("frobenius", "hals", "nndsvd")
 
 
 @pytest.mark.parametrize(
@@ -19,8 +19,8 @@ def test_nmf_reports_the_default_solver_and_init(sample_corpus):
     [
         (("--solver", "mu"), "mu", "nndsvda"),
         (("--solver", "mu", "--init", "nndsvd"), "mu", "nndsvd"),
-        (("--init", "random"), "hals", "random"),
-        (("--loss", "kl", "--init", "random"), "amu", "random"),
+        (("--init", "random"), "amu", "random"),
+        (("--loss", "frobenius", "--init", "random"), "hals", "random"),
     ],
 )
 def test_nmf_solver_and_init_options(sample_corpus, args, solver, init):

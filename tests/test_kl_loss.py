@@ -139,3 +139,35 @@ def test_cli_save_and_infer_under_kl(sample_corpus, tmp_path):
     trained = np.argmax(load(model).doc_topics, axis=1)
     again = np.array([d["top_topic"] for d in documents])
     assert np.mean(trained == again) > 0.95
+
+
+def test_relative_error_under_kl_is_the_frobenius_error_of_the_factors(sample_corpus):
+    from topiccli.quality.fit import frobenius_error
+
+    X = _counts(seed=5)
+    fit = topiccli.nmf(X, 3, loss="kl")
+    dense = np.linalg.norm(X.toarray() - fit.W @ fit.H)
+    assert frobenius_error(X, fit.W, fit.H) == pytest.approx(dense, rel=1e-9)
+    args = ["nmf", "--input", str(sample_corpus), "--k", "4", "--format", "json", "--docs", "1"]
+    report = json.loads(runner.invoke(app, [*args, "--loss", "kl"]).stdout)
+    metrics = report["metrics"]
+    assert 0 < metrics["relative_reconstruction_error"] < 1
+    assert 0 <= metrics["label_nmi"] <= 1 and metrics["coherence_npmi"] > 0
+    for topic in report["topics"]:  # labels and representative documents under KL
+        assert topic["label"] is not None and len(topic["representative_docs"]) == 1
+
+
+def test_sweep_takes_the_loss(sample_corpus):
+    base = ["sweep", "--input", str(sample_corpus), "--k", "3:4", "--format", "json"]
+    reports = {}
+    for loss in ("frobenius", "kl"):
+        result = runner.invoke(app, [*base, "--loss", loss])
+        assert result.exit_code == 0, result.stderr
+        reports[loss] = json.loads(result.stdout)
+        assert reports[loss]["loss"] == loss and len(reports[loss]["results"]) == 2
+    assert json.loads(runner.invoke(app, base).stdout)["loss"] == "kl"  # the default
+    differ = [a["coherence_npmi"] != b["coherence_npmi"] for a, b in
+              zip(reports["kl"]["results"], reports["frobenius"]["results"])]  # fmt: skip
+    assert any(differ)
+    svd = runner.invoke(app, [*base, "--method", "svd", "--loss", "kl"])
+    assert svd.exit_code == 1 and "--loss applies to --method nmf only" in svd.stderr

@@ -16,7 +16,7 @@ from .topics import Topic, describe_nmf, describe_svd, order_nmf
 from .vectorize import DocumentTerm, VectorizerSettings, check_settings, vectorize
 
 METHODS = ("svd", "nmf")
-DEFAULT_LOSS = {"count": "frobenius", "tfidf": "frobenius"}
+DEFAULT_LOSS = {"count": "kl", "tfidf": "kl"}
 """NMF's loss when none is given, by vectorizer: chosen on evidence (README, make compare-loss)."""
 
 
@@ -222,6 +222,11 @@ def _stability(dt: DocumentTerm, model: ModelSpec, topics, metrics, progress=Non
     return stability.attach(topics, metrics, runs)
 
 
+def nmf_loss(model: ModelSpec, settings: VectorizerSettings) -> str:
+    """The NMF loss a run uses: the one asked for, else the vectorizer's default."""
+    return model.loss or DEFAULT_LOSS[settings.kind]
+
+
 def _factorize(dt: DocumentTerm, model: ModelSpec, callback=None):
     from .factorize import nmf, truncated_svd
 
@@ -230,7 +235,7 @@ def _factorize(dt: DocumentTerm, model: ModelSpec, callback=None):
     result = nmf(
         dt.X,
         model.k,
-        loss=model.loss or DEFAULT_LOSS[dt.settings.kind],
+        loss=nmf_loss(model, dt.settings),
         solver=model.solver,
         init=model.init,
         max_iter=model.max_iter,

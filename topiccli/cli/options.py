@@ -260,7 +260,7 @@ NMF_OPTIONS = [
             Optional[Literal["frobenius", "kl"]],
             typer.Option(
                 help="frobenius: least squares; kl: Kullback-Leibler divergence (PLSA's). "
-                "Default: frobenius (see README).",
+                "Default: kl (chosen on evidence, see README).",
                 rich_help_panel=MODEL,
             ),
         ],
@@ -602,7 +602,7 @@ SWEEP_OPTIONS = [
         1,
     ),
     *[p for p in MODEL_OPTIONS if p.name == "seed"],
-    *[p for p in NMF_OPTIONS if p.name in ("max_iter", "tol")],
+    *[p for p in NMF_OPTIONS if p.name in ("loss", "max_iter", "tol")],
     *[p for p in OUTPUT_OPTIONS if p.name in ("top_words", "format", "output")],
     QUIET,
 ]

@@ -9,12 +9,15 @@ from . import options as opt
 
 def run_sweep(values: dict, source, settings) -> None:
     from ..cache import resolve_dir
-    from ..pipeline import ModelSpec, _Timer, fit, load_and_vectorize
+    from ..errors import InvalidParameterError
+    from ..pipeline import ModelSpec, _Timer, fit, load_and_vectorize, nmf_loss
     from ..quality.sweep import parse_k_range, recommend, sweep
     from ..quality.sweep_render import render_sweep
     from .output import check_not_input, write_text
 
     ks = parse_k_range(values["k"])
+    if values["method"] == "svd" and values["loss"] is not None:
+        raise InvalidParameterError("--loss applies to --method nmf only")
     output = values["output"]
     check_not_input(output, [p for p in (source.input,) if p is not None])
     cache_dir = resolve_dir(values["cache_dir"], disabled=values["no_cache"])
@@ -25,6 +28,7 @@ def run_sweep(values: dict, source, settings) -> None:
         top_words=values["top_words"],
         max_iter=values["max_iter"],
         tol=values["tol"],
+        loss=values["loss"],
     )
     with opt.progress_display(values) as progress:
         timer = _Timer(progress)
@@ -35,6 +39,7 @@ def run_sweep(values: dict, source, settings) -> None:
         timer.timings["fit"] = round(time.perf_counter() - start, 6)
     info = {
         "method": model.method,
+        **({"loss": nmf_loss(model, settings)} if model.method == "nmf" else {}),
         "ks": ks,
         "seeds": values["seeds"],
         "seed": model.seed,

@@ -64,4 +64,7 @@ def _fit_metrics(fitted, X, is_svd: bool) -> dict:
             "explained_variance_ratio": [float(r) for r in ratios],
             "explained_variance_ratio_total": float(ratios.sum()),
         }
-    return {"relative_reconstruction_error": fit.relative_error(X, fitted.reconstruction_error)}
+    error = fitted.reconstruction_error
+    if getattr(fitted, "loss", "frobenius") != "frobenius":
+        error = fit.frobenius_error(X, fitted.W, fitted.H)  # the solver reports √(2·D)
+    return {"relative_reconstruction_error": fit.relative_error(X, error)}

@@ -1,6 +1,7 @@
 """How much of the corpus a model accounts for, computed without densifying X.
 
-* NMF: the relative reconstruction error ‖X − WH‖_F / ‖X‖_F (0 is a perfect fit).
+* NMF: the relative reconstruction error ‖X − WH‖_F / ‖X‖_F (0 is a perfect fit), whatever the
+  loss: under KL it is computed from the factors (the solver's own error is √(2·D), not this).
 * SVD: the explained variance ratio, defined as scikit-learn's ``TruncatedSVD`` defines it:
   the variance (over documents) of the data projected on component i, Var(X vᵢ) =
   Var(σᵢ uᵢ), divided by the total variance of X's columns, Σⱼ Var(X[:, j]). The total is
@@ -24,6 +25,15 @@ def relative_error(X, reconstruction_error: float) -> float:
     """‖X − WH‖_F / ‖X‖_F, from the absolute error the solver reports."""
     norm = np.sqrt(squared_norm(X))
     return float(reconstruction_error / norm) if norm > 0 else 0.0
+
+
+def frobenius_error(X, W: np.ndarray, H: np.ndarray) -> float:
+    """‖X − WH‖_F without forming WH: ‖X‖² − 2⟨X·Hᵀ, W⟩ + ⟨WᵀW, HHᵀ⟩."""
+    W = np.asarray(W, dtype=np.float64)
+    H = np.asarray(H, dtype=np.float64)
+    cross = float(np.vdot(np.asarray(X @ H.T, dtype=np.float64), W))
+    square = float(np.vdot(W.T @ W, H @ H.T))
+    return float(np.sqrt(max(squared_norm(X) - 2.0 * cross + square, 0.0)))
 
 
 def total_variance(X) -> float:
