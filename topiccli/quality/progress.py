@@ -63,8 +63,9 @@ class Progress:
         self._display.stop()
 
     def stage(self, name: str) -> None:
-        """A pipeline stage began."""
-        self._display.update(self._stage, description=STAGE_NAMES.get(name, name))
+        """A pipeline stage began; drawn at once, so even a stage shorter than the 0.1 s
+        refresh period is shown."""
+        self._display.update(self._stage, description=STAGE_NAMES.get(name, name), refresh=True)
 
     def task(self, description: str, total: int):
         """A counted task (e.g. the k of a sweep); returns an advance() function."""
