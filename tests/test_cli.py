@@ -132,7 +132,7 @@ def test_golden_table_at_pinned_width(sample_corpus):
     ("args", "code", "message"),
     [
         (["--input", "/no/such/folder"], 1, "Error: input path does not exist"),
-        (["--categories", "sci.space,sci.spice"], 1, "unknown category sci.spice; valid"),
+        (["--categories", "sci.space,sci.spice"], 2, "unknown category sci.spice; valid"),
         (["--k", "0"], 2, "--k"),
         (["--ngram-range", "2,1"], 2, "--ngram-range"),
         (["--format", "xml"], 2, "--format"),

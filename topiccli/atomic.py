@@ -2,11 +2,16 @@
 
 A reader (or a run interrupted by Ctrl-C, a full disk, a closed pipe) never leaves or sees half
 a file: the temporary file is removed on any failure and the destination keeps its old bytes.
+A new file gets the usual permissions (0666 less the umask), a replaced one keeps its own. A
+symbolic link is followed: its target is replaced, the link kept. Something that exists and is
+not a regular file — a FIFO, ``/dev/null``, a process substitution's ``/dev/fd/N`` — is written
+straight into, never replaced.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,19 +23,60 @@ from .errors import OutputError
 def atomic_text_file(path: Path):
     """A text handle on a temporary file that replaces ``path`` only if the block succeeds."""
     path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise OutputError(f"cannot write {path}: folder {directory} does not exist")
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror}") from exc
+        raise OutputError(f"cannot write {path}: {_reason(exc)}") from exc
+    if mode is not None and stat.S_ISDIR(mode):
+        raise OutputError(f"cannot write {path}: it is a folder")
+    if mode is not None and not stat.S_ISREG(mode):
+        with _into(target, path) as handle:
+            yield handle
+        return
+    with _replacing(target, path, mode) as handle:
+        yield handle
+
+
+@contextmanager
+def _into(target: Path, shown: Path):
+    """Write into an existing special file (FIFO, device) without replacing it."""
+    try:
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+    except OSError as exc:
+        raise OutputError(f"cannot write {shown}: {_reason(exc)}") from exc
+
+
+@contextmanager
+def _replacing(target: Path, shown: Path, mode: int | None):
+    """A temporary file beside ``target``, renamed over it when the block succeeds."""
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise OutputError(f"cannot write {shown}: folder {directory} does not exist")
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+    except OSError as exc:
+        raise OutputError(f"cannot write {shown}: {_reason(exc)}") from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            os.fchmod(handle.fileno(), stat.S_IMODE(mode) if mode else 0o666 & ~_umask())
             yield handle
-        os.replace(temp, path)
+        os.replace(temp, target)
     except BaseException as exc:
         Path(temp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+            raise OutputError(f"cannot write {shown}: {_reason(exc)}") from exc
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .corpus import Corpus, load_folder, load_newsgroups, records
+from .corpus.folder import DEFAULT_MAX_FILE_BYTES, TRUNCATED
 from .corpus.folder import selection as folder_selection
 from .corpus.newsgroups import selection as newsgroups_selection
-from .errors import InvalidParameterError
+from .errors import CorpusError, InvalidParameterError, TopicsWarning
 from .quality.assess import assess
 from .topics import Topic, describe_nmf, describe_svd, order_nmf
 from .vectorize import DocumentTerm, VectorizerSettings, check_settings, vectorize
@@ -34,6 +35,8 @@ class SourceSpec:
     """For .jsonl/.csv files and stdin (``input`` "-"): the fields holding text, id, label."""
     id_field: str | None = None
     label_field: str | None = None
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    """A folder's files are read up to this many bytes each (so memory stays bounded)."""
 
     @property
     def fields(self):
@@ -102,13 +105,24 @@ class _Timer:
         self.timings[name] = round(elapsed, 6)
 
 
+def check_source(source: SourceSpec) -> SourceSpec:
+    """Refuse source options that are wrong in themselves, before anything is read."""
+    if source.max_file_bytes < 1:
+        raise InvalidParameterError(f"--max-file-bytes must be >= 1, got {source.max_file_bytes}")
+    if source.input is None:
+        from .corpus.newsgroups import check_selection
+
+        check_selection(source.categories, source.subset, source.remove)
+    return source
+
+
 def load(source: SourceSpec) -> Corpus:
     """Load the corpus a source names."""
     records.check_fields(source.input, source.fields)
     if records.record_format(source.input):
         return records.load_records(source.input, source.fields)
     if source.input is not None:
-        return load_folder(source.input, source.glob)
+        return load_folder(source.input, source.glob, source.max_file_bytes)
     return load_newsgroups(source.categories, source.subset, source.remove, source.data_home)
 
 
@@ -176,6 +190,12 @@ def run(
     timer = _Timer(progress)
     timer.timings.update(cache=0.0)
     corpus, dt, cache_state = load_and_vectorize(source, settings, cache_dir, timer)
+    warn_skipped(corpus, source)
+    if dt.X.shape[0] < 2:
+        raise CorpusError(
+            f"only {dt.X.shape[0]} document to model; topics need at least 2 documents "
+            "(give a folder of files, or a .jsonl/.csv file of records)"
+        )
     with timer.stage("factorize"):
         fitted = _factorize(dt, model, progress and progress.iterations(model))
     with timer.stage("describe"):
@@ -225,6 +245,25 @@ def _stability(dt: DocumentTerm, model: ModelSpec, topics, metrics, progress=Non
 def nmf_loss(model: ModelSpec, settings: VectorizerSettings) -> str:
     """The NMF loss a run uses: the one asked for, else the vectorizer's default."""
     return model.loss or DEFAULT_LOSS[settings.kind]
+
+
+def warn_skipped(corpus: Corpus, source: SourceSpec) -> None:
+    """One warning for the files left out, one for files cut short; cached run or not."""
+    import warnings
+
+    left_out = {k: v for k, v in corpus.skipped.items() if k != TRUNCATED}
+    if left_out:
+        listed = ", ".join(f"{n} {reason}" for reason, n in sorted(left_out.items()))
+        total = sum(left_out.values())
+        warnings.warn(f"skipped {total} file(s): {listed}", TopicsWarning, stacklevel=2)
+    cut = corpus.skipped.get(TRUNCATED, 0)
+    if cut:
+        warnings.warn(
+            f"read only the first {source.max_file_bytes} bytes of {cut} larger file(s) "
+            "(--max-file-bytes)",
+            TopicsWarning,
+            stacklevel=2,
+        )
 
 
 def _factorize(dt: DocumentTerm, model: ModelSpec, callback=None):

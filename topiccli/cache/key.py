@@ -51,6 +51,8 @@ def lookup_key(source, settings: VectorizerSettings) -> Lookup:
     if source.input is not None:
         root = Path(source.input)
         identity = {"kind": "folder", "root": str(root.resolve()), "glob": source.glob}
+        if source.max_file_bytes != folder_source.DEFAULT_MAX_FILE_BYTES:
+            identity["max_file_bytes"] = source.max_file_bytes  # a cap changes the texts
         identity.update(records.cache_identity(root, source.fields))  # JSONL/CSV: the fields
         stats = [
             (_relative(file, root), _stat(file))

@@ -9,10 +9,11 @@ import typer
 
 from . import model_files
 from . import options as opt
-from .errors import handled
+from .errors import OneLineErrorsGroup, handled, usage_errors
 
 app = typer.Typer(
     name="topics",
+    cls=OneLineErrorsGroup,
     help="Topic modeling from the command line: text in, readable topics out.",
     no_args_is_help=True,
     add_completion=False,
@@ -36,6 +37,7 @@ def source_spec(values: dict):
         text_field=values.get("text_field"),
         id_field=values.get("id_field"),
         label_field=values.get("label_field"),
+        max_file_bytes=values.get("max_file_bytes") or SourceSpec.max_file_bytes,
     )
 
 
@@ -52,13 +54,23 @@ def _vectorizer_settings(values: dict):
     )
 
 
+def check_options(source, settings) -> None:
+    """Option values wrong in themselves are usage errors (exit 2), found before any reading."""
+    from ..pipeline import check_source
+    from ..vectorize import check_settings
+
+    with usage_errors():
+        check_source(source)
+        check_settings(settings)
+
+
 def _fit_and_render(method: str, values: dict) -> None:
     """The one implementation behind ``svd`` and ``nmf``."""
     with handled():
         from ..cache import resolve_dir
         from ..pipeline import ModelSpec, run
         from ..render import render
-        from .output import check_not_input, write_text
+        from .output import write_text
 
         source = source_spec(values)
         settings = _vectorizer_settings(values)
@@ -78,8 +90,8 @@ def _fit_and_render(method: str, values: dict) -> None:
             docs=values.get("docs", 0),
             seeds=values.get("seeds", 1),
         )
+        check_options(source, settings)
         output = values["output"]
-        check_not_input(output, [p for p in (source.input,) if p is not None])
         model_files.check_fit_outputs(values, source, settings)
         cache_dir = resolve_dir(values["cache_dir"], disabled=values["no_cache"])
         with opt.progress_display(values) as progress:
@@ -140,7 +152,9 @@ def sweep(**values) -> None:
     with handled():
         from .sweep_command import run_sweep
 
-        run_sweep(values, source_spec(values), _vectorizer_settings(values))
+        source, settings = source_spec(values), _vectorizer_settings(values)
+        check_options(source, settings)
+        run_sweep(values, source, settings)
 
 
 sweep.__signature__ = opt.signature(

@@ -1,30 +1,54 @@
 """Where every failure becomes one line on stderr and an exit code (see the README).
 
-0 success · 1 a problem with data or environment the user can fix · 2 usage (Typer's own) ·
-130 interrupted · 141 stdout closed early (a broken pipe). ``TOPICS_DEBUG=1`` re-raises.
+0 success · 1 a problem with data or environment the user can fix · 2 usage (a bad option or
+value: Typer's own checks and ours) · 130 interrupted · 141 stdout closed early (a broken
+pipe, as a shell reports a program killed by SIGPIPE). ``TOPICS_DEBUG=1`` re-raises.
+
+Two places feed this module: :func:`handled` wraps every command body (our errors, Ctrl-C,
+broken pipes, bugs), and :class:`OneLineErrorsGroup` is the command group whose ``main`` turns
+Typer's usage errors into the same single ``Error: …`` line instead of a usage block and a
+boxed panel.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 import warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import typer
+from typer.core import TyperGroup
 
-from ..errors import TopicsError
+from ..errors import InvalidParameterError, TopicsError
 
+EXIT_DATA = 1
+EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def debug_enabled() -> bool:
     return os.environ.get("TOPICS_DEBUG", "") not in ("", "0")
 
 
+def one_line(message: object) -> str:
+    """The message with control characters (a newline in a file name…) escaped: one line."""
+    text = str(message).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text).strip()
+
+
+def say(prefix: str, message: object) -> None:
+    """Write ``prefix: message`` as one line on stderr; a closed stderr is not worth a crash."""
+    with suppress(OSError, ValueError):
+        print(f"{prefix}: {one_line(message)}", file=sys.stderr, flush=True)
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    print(f"Warning: {message}", file=sys.stderr)
+    say("Warning", message)
 
 
 @contextmanager
@@ -34,36 +58,101 @@ def handled():
     warnings.showwarning = _show_warning
     try:
         yield
+    except (typer.Exit, typer.Abort, typer.TyperException):
+        raise  # Typer's own exits and usage errors: OneLineErrorsGroup reports them
     except TopicsError as exc:
         if debug_enabled():
             raise
-        typer.echo(f"Error: {exc}", err=True)
+        say("Error", exc)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         if debug_enabled():
             raise
-        typer.echo("Interrupted.", err=True)
+        say("Interrupted", "stopped by Ctrl-C; no output was written")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         raise typer.Exit(EXIT_BROKEN_PIPE) from None
     except Exception as exc:  # a bug: still one line, with the way to the traceback
         if debug_enabled():
             raise
-        typer.echo(
-            f"Error: internal error ({type(exc).__name__}: {exc}); "
+        say(
+            "Error",
+            f"internal error ({type(exc).__name__}: {exc}); "
             "rerun with TOPICS_DEBUG=1 for the traceback and please report it",
-            err=True,
         )
-        raise typer.Exit(1) from None
+        raise typer.Exit(EXIT_DATA) from None
     finally:
         warnings.showwarning = previous
 
 
-def _silence_stdout() -> None:
+@contextmanager
+def usage_errors():
+    """Report an :class:`InvalidParameterError` raised inside as a usage error (exit 2).
+
+    For checks of option values made before any data is read (``--min-df`` against
+    ``--max-df``, unknown categories…): the command line itself is wrong, not the data.
+    """
+    try:
+        yield
+    except InvalidParameterError as exc:
+        if debug_enabled():
+            raise
+        raise UsageProblem(str(exc)) from None
+
+
+class UsageProblem(typer.TyperException):
+    """A command line that is wrong in itself: reported like Typer's usage errors (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+    def format_message(self) -> str:
+        return str(self)
+
+
+def silence_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush cannot raise again."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
+
+
+class OneLineErrorsGroup(TyperGroup):
+    """Typer's group, but a usage error is one ``Error: …`` line (exit 2), not a panel.
+
+    Used by the ``topics`` app, so the console script and Typer's test runner agree.
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            result = super().main(
+                args=args,
+                prog_name=prog_name,
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+        except typer.TyperException as exc:  # click's ClickException and its usage errors
+            if not standalone_mode:
+                raise
+            if type(exc).__name__ != "NoArgsIsHelpError":  # that one has shown the help
+                say("Error", _usage_message(exc))
+            sys.exit(getattr(exc, "exit_code", EXIT_USAGE))
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            say("Error", "aborted")
+            sys.exit(EXIT_DATA)
+        if standalone_mode:
+            sys.exit(result if isinstance(result, int) else 0)
+        return result
+
+
+def _usage_message(exc) -> str:
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        message = f"{message.rstrip()} (see '{ctx.command_path} --help')"
+    return message

@@ -11,7 +11,7 @@ import typer
 
 from . import options as opt
 from .app import app, source_spec
-from .errors import handled
+from .errors import handled, usage_errors
 
 MODEL_ARGUMENT = inspect.Parameter(
     "model",
@@ -59,10 +59,11 @@ def show(**values) -> None:
         from ..bundle import load
         from ..infer import show_report
         from ..render import render
-        from .output import check_not_input, write_text
+        from .output import check_destination, check_not_input, write_text
 
         model, output = values["model"], values["output"]
         check_not_input(output, [model])
+        check_destination(output)
         start = time.perf_counter()
         bundle = load(model)
         loaded = time.perf_counter()
@@ -92,14 +93,17 @@ def infer(**values) -> None:
         from ..export import DocTopics, write_file, write_rows
         from ..infer import infer as run_inference
         from ..infer import show_report
+        from ..pipeline import check_source, warn_skipped
         from ..pipeline import load as load_corpus
         from .model_files import check_outputs, inputs_of
 
         model, output, doc_topics, fmt = (values[n] for n in ("model", "output", "doc_topics",
                                                               "format"))  # fmt: skip
         source = source_spec(values)
+        with usage_errors():
+            check_source(source)
         outputs = {"--output": output, "--doc-topics": doc_topics}
-        check_outputs(outputs, inputs_of(source, None, model))
+        check_outputs(outputs, lambda: inputs_of(source, None, model))
         if doc_topics is not None:
             from ..export import format_for
 
@@ -109,6 +113,7 @@ def infer(**values) -> None:
         bundle = load(model)
         timings["load_model"] = time.perf_counter() - start
         corpus = load_corpus(source)
+        warn_skipped(corpus, source)
         timings["load"] = time.perf_counter() - start - timings["load_model"]
         inference = run_inference(bundle, corpus)
         timings["infer"] = time.perf_counter() - start - timings["load_model"] - timings["load"]
@@ -134,8 +139,11 @@ def _stream(table, fmt, output, atomic_text_file, write_rows) -> None:
     import sys
 
     if output is None:
-        write_rows(sys.stdout, fmt, table)
-        sys.stdout.flush()
+        from .output import stdout_errors
+
+        with stdout_errors():
+            write_rows(sys.stdout, fmt, table)
+            sys.stdout.flush()
         return
     with atomic_text_file(output) as handle:
         write_rows(handle, fmt, table)

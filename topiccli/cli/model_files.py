@@ -10,23 +10,43 @@ from pathlib import Path
 
 
 def inputs_of(source, settings=None, *extra: Path | None) -> list[Path]:
-    """Every path a run reads: the source (not stdin), a stop-word file, and ``extra``."""
+    """Every path a run reads: the source (not stdin), the files outside it that links in a
+    folder source point to, a stop-word file, and ``extra``."""
     paths = [source.input] if source.input is not None and str(source.input) != "-" else []
+    if paths and Path(source.input).is_dir():
+        paths += _linked_files(Path(source.input), source.glob)
     if settings is not None and settings.stop_words not in ("english", "none"):
         paths.append(Path(settings.stop_words))
     return paths + [Path(p) for p in extra if p is not None]
 
 
-def check_outputs(outputs: dict[str, Path | None], inputs: list[Path]) -> None:
-    """Refuse an output that is an input, or two options naming the same file."""
-    from ..errors import OutputError
-    from .output import check_not_input
+def _linked_files(root: Path, glob: str | None) -> list[Path]:
+    """The files a folder's symbolic links lead to outside the folder (they are inputs too)."""
+    from ..corpus.folder import candidate_files
 
+    inside = root.resolve()
+    targets = (file.resolve() for file in candidate_files(root, glob))
+    return [t for t in targets if inside not in t.parents]
+
+
+def check_outputs(outputs: dict[str, Path | None], inputs) -> None:
+    """Refuse an output that is an input, or two options naming the same file.
+
+    ``inputs``: the paths, or a function giving them (called only when there is an output).
+    """
+    from ..errors import OutputError
+    from .output import check_destination, check_not_input
+
+    if all(path is None for path in outputs.values()):
+        return
+    inputs = inputs() if callable(inputs) else inputs
     seen: dict[Path, str] = {}
     for option, path in outputs.items():
         if path is None:
             continue
         check_not_input(path, inputs)
+        if option != "--save":
+            check_destination(path)
         resolved = path.resolve()
         if resolved in seen:
             raise OutputError(f"{option} and {seen[resolved]} name the same file {path}")
@@ -37,7 +57,7 @@ def check_fit_outputs(values: dict, source, settings) -> None:
     """Before fitting: --save and --doc-topics are writable and touch no input."""
     save, doc_topics = values.get("save"), values.get("doc_topics")
     outputs = {"--output": values.get("output"), "--doc-topics": doc_topics, "--save": save}
-    check_outputs(outputs, inputs_of(source, settings))
+    check_outputs(outputs, lambda: inputs_of(source, settings))
     if doc_topics is not None:  # imported only when asked for: a plain run stays lean
         from ..export import format_for
 

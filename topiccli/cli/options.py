@@ -69,6 +69,26 @@ def parse_k_range(value: str) -> str:
     return value
 
 
+_SIZE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}
+
+
+def parse_size(value: str | int | None) -> int | None:
+    """``"16M"``, ``"16MiB"``, ``"500k"`` or ``"1048576"`` → bytes (binary units), at least 1."""
+    if value is None or isinstance(value, int):
+        return value
+    text = value.strip().upper().removesuffix("IB").removesuffix("B")
+    digits = text.rstrip("KMG")
+    try:
+        size = int(digits) * _SIZE_UNITS[text[len(digits) :]]
+    except (ValueError, KeyError):
+        raise typer.BadParameter(
+            f"expected a size such as 16M, 500K or 1048576, got {value!r}"
+        ) from None
+    if size < 1:
+        raise typer.BadParameter(f"expected a size of at least 1 byte, got {value!r}")
+    return size
+
+
 def _option(name: str, annotation, default) -> inspect.Parameter:
     return inspect.Parameter(
         name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
@@ -133,6 +153,19 @@ SOURCE_OPTIONS = [
             ),
         ],
         None,
+    ),
+    _option(
+        "max_file_bytes",
+        Annotated[
+            str,
+            typer.Option(
+                help="Read at most this much of each file in a folder (e.g. 16M); longer files "
+                "are cut there with a warning, so memory stays bounded.",
+                callback=parse_size,
+                rich_help_panel=SOURCE,
+            ),
+        ],
+        "16M",
     ),
     _option(
         "data_home",

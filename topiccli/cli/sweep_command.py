@@ -10,16 +10,17 @@ from . import options as opt
 def run_sweep(values: dict, source, settings) -> None:
     from ..cache import resolve_dir
     from ..errors import InvalidParameterError
-    from ..pipeline import ModelSpec, _Timer, fit, load_and_vectorize, nmf_loss
+    from ..pipeline import ModelSpec, _Timer, fit, load_and_vectorize, nmf_loss, warn_skipped
     from ..quality.sweep import parse_k_range, recommend, sweep
     from ..quality.sweep_render import render_sweep
-    from .output import check_not_input, write_text
+    from .model_files import check_outputs, inputs_of
+    from .output import write_text
 
     ks = parse_k_range(values["k"])
     if values["method"] == "svd" and values["loss"] is not None:
         raise InvalidParameterError("--loss applies to --method nmf only")
     output = values["output"]
-    check_not_input(output, [p for p in (source.input,) if p is not None])
+    check_outputs({"--output": output}, lambda: inputs_of(source, settings))
     cache_dir = resolve_dir(values["cache_dir"], disabled=values["no_cache"])
     model = ModelSpec(
         method=values["method"],
@@ -34,6 +35,7 @@ def run_sweep(values: dict, source, settings) -> None:
         timer = _Timer(progress)
         timer.timings.update(cache=0.0)
         corpus, dt, cache_state = load_and_vectorize(source, settings, cache_dir, timer)
+        warn_skipped(corpus, source)
         start = time.perf_counter()
         rows = sweep(dt, corpus, model, ks, values["seeds"], fit=fit, progress=progress)
         timer.timings["fit"] = round(time.perf_counter() - start, 6)

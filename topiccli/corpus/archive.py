@@ -16,6 +16,7 @@ import pickle
 import shutil
 import tarfile
 import tempfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from ..errors import ArchiveError
@@ -29,9 +30,9 @@ MAX_MEMBERS = 50_000
 
 def cache_path(data_home=None) -> Path:
     """Where scikit-learn keeps (and looks for) the 20 Newsgroups cache."""
-    from sklearn.datasets import get_data_home
+    from .newsgroups import data_home as default_home
 
-    return Path(get_data_home(data_home)) / CACHE_NAME
+    return default_home(data_home) / CACHE_NAME
 
 
 def import_archive(archive, data_home=None) -> Path:
@@ -39,60 +40,90 @@ def import_archive(archive, data_home=None) -> Path:
     archive = Path(archive)
     if not archive.is_file():
         raise ArchiveError(f"archive not found: {archive}")
-    target = cache_path(data_home)
-    home = target.parent
-    if not os.access(home, os.W_OK):
-        raise ArchiveError(f"data home is not writable: {home}")
-    workdir = Path(tempfile.mkdtemp(prefix=".topics-import-", dir=home))
+    home = _data_home(data_home)
+    target = home / CACHE_NAME
+    try:
+        workdir = Path(tempfile.mkdtemp(prefix=".topics-import-", dir=home))
+    except OSError as exc:
+        raise ArchiveError(f"data home is not writable: {home} ({exc.strerror})") from exc
     try:
         _extract_checked(archive, workdir)
         _write_cache(workdir, target)
+    except OSError as exc:
+        raise ArchiveError(f"cannot write the cache in {home}: {exc.strerror or exc}") from exc
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return target
 
 
+def _data_home(data_home) -> Path:
+    """scikit-learn's data home, created if missing; a clear error if it cannot be."""
+    from .newsgroups import data_home as default_home
+
+    home = default_home(data_home)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(f"cannot use {home} as the data home: {exc.strerror or exc}") from exc
+    if not os.access(home, os.W_OK):
+        raise ArchiveError(f"data home is not writable: {home}")
+    return home
+
+
 def _extract_checked(archive: Path, workdir: Path) -> None:
+    """Check every member as it is read, before extracting any.
+
+    Members are checked one by one while the archive streams, so a bad member (a link, an
+    oversized or unsafe entry, a member past the count cap) stops the read at its header:
+    a decompression bomb is refused without being decompressed.
+    """
     try:
         with tarfile.open(archive, "r:gz") as tar:
-            members = tar.getmembers()
-            _check_members(members, archive)
+            members = _check_members(tar, archive)
             tar.extractall(workdir, members=members, filter="data")
     except ArchiveError:
         raise
-    except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
+    except (tarfile.TarError, EOFError, OSError, ValueError, zlib.error) as exc:
         raise ArchiveError(f"{archive} is not a readable .tar.gz archive ({exc})") from exc
 
 
-def _check_members(members, archive: Path) -> None:
-    if len(members) > MAX_MEMBERS:
-        raise ArchiveError(f"{archive} has {len(members)} members; at most {MAX_MEMBERS} expected")
+def _check_members(members, archive: Path) -> list:
+    """Check members one at a time (an iterator over a tarfile reads headers lazily)."""
+    checked = []
     total = 0
     for member in members:
-        path = PurePosixPath(member.name)
-        if path.is_absolute() or ".." in path.parts:
-            raise ArchiveError(f"refusing unsafe path in archive: {member.name!r}")
-        if not (member.isfile() or member.isdir()):
-            raise ArchiveError(f"refusing link or special file in archive: {member.name!r}")
-        if path.parts[0] not in TOP_FOLDERS:
-            raise ArchiveError(
-                f"{archive} is not the 20news-bydate archive: unexpected member {member.name!r}"
-            )
-        if member.size > MAX_MEMBER_BYTES:
-            raise ArchiveError(
-                f"refusing archive member {member.name!r} of {member.size} bytes "
-                f"(limit {MAX_MEMBER_BYTES})"
-            )
+        if len(checked) >= MAX_MEMBERS:
+            raise ArchiveError(f"{archive} has over {MAX_MEMBERS} members; refusing it")
+        _check_member(member, archive)
         total += member.size
         if total > MAX_TOTAL_BYTES:
             raise ArchiveError(f"refusing archive that unpacks to over {MAX_TOTAL_BYTES} bytes")
-    found = {PurePosixPath(m.name).parts[:2] for m in members if m.isfile()}
+        checked.append(member)
+    found = {PurePosixPath(m.name).parts[:2] for m in checked if m.isfile()}
     for top in TOP_FOLDERS:
         missing = [c for c in CATEGORIES if (top, c) not in found]
         if missing:
             raise ArchiveError(
                 f"{archive} is not the 20news-bydate archive: {top}/ lacks {', '.join(missing)}"
             )
+    return checked
+
+
+def _check_member(member, archive: Path) -> None:
+    path = PurePosixPath(member.name)
+    if path.is_absolute() or ".." in path.parts:
+        raise ArchiveError(f"refusing unsafe path in archive: {member.name!r}")
+    if not (member.isfile() or member.isdir()):
+        raise ArchiveError(f"refusing link or special file in archive: {member.name!r}")
+    if not path.parts or path.parts[0] not in TOP_FOLDERS:
+        raise ArchiveError(
+            f"{archive} is not the 20news-bydate archive: unexpected member {member.name!r}"
+        )
+    if member.size > MAX_MEMBER_BYTES:
+        raise ArchiveError(
+            f"refusing archive member {member.name!r} of {member.size} bytes "
+            f"(limit {MAX_MEMBER_BYTES})"
+        )
 
 
 def _write_cache(workdir: Path, target: Path) -> None:

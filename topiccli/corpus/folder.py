@@ -2,8 +2,15 @@
 
 The walk is recursive and sorted, skipping hidden files and folders. A document's label is
 the name of its first-level subfolder. Files decode as UTF-8 (a byte-order mark selects
-UTF-8/16/32), falling back to Windows-1252 and then Latin-1; files that look binary and
-files with no text are skipped and counted.
+UTF-8/16/32), falling back to Windows-1252 and then Latin-1; files that look binary, files
+with no text, unreadable files and folders, broken links and special files (FIFOs, devices) are
+skipped and counted by reason. Nothing is ever written.
+
+Memory stays bounded whatever the files: at most ``max_file_bytes`` (default 16 MiB) are read
+from any one file; a longer file is cut there (at a character boundary) and counted as
+truncated. Symbolic links are followed wherever they point, a folder reached twice (a link
+loop) is walked once. Document ids and labels are always valid Unicode: bytes in a file name
+that are not UTF-8 are written as ``\\xNN``.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import fnmatch
 import os
 from pathlib import Path
 
-from ..errors import CorpusError
+from ..errors import CorpusError, InvalidParameterError
 from .model import Corpus
 
 _BOMS = (
@@ -24,23 +31,34 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _SNIFF_BYTES = 8192
+DEFAULT_MAX_FILE_BYTES = 16 * 2**20
+TRUNCATED = "truncated"
+"""The key under which ``Corpus.skipped`` counts files cut at ``max_file_bytes`` (not left out)."""
 
 
-def load_folder(path: str | os.PathLike, glob: str | None = None) -> Corpus:
+def load_folder(
+    path: str | os.PathLike,
+    glob: str | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+) -> Corpus:
     """Read every matching text file under ``path`` (or ``path`` itself if it is a file)."""
     root = Path(path)
-    files = candidate_files(root, glob)
-    texts, ids, labels = [], [], []
+    if max_file_bytes < 1:
+        raise InvalidParameterError(f"max_file_bytes must be >= 1, got {max_file_bytes}")
     skipped: dict[str, int] = {}
+    files = candidate_files(root, glob, skipped)
+    texts, ids, labels = [], [], []
     for file in files:
-        text, reason = _read_text(file)
-        if reason:
+        text, reason = _read_text(file, max_file_bytes)
+        if reason == TRUNCATED:
+            skipped[TRUNCATED] = skipped.get(TRUNCATED, 0) + 1
+        elif reason:
             skipped[reason] = skipped.get(reason, 0) + 1
             continue
         relative = file.relative_to(root) if file != root else Path(file.name)
         texts.append(text)
-        ids.append(relative.as_posix())
-        labels.append(relative.parts[0] if len(relative.parts) > 1 else None)
+        ids.append(printable(relative.as_posix()))
+        labels.append(printable(relative.parts[0]) if len(relative.parts) > 1 else None)
     if not texts:
         detail = f" ({_describe(skipped)} skipped)" if skipped else ""
         raise CorpusError(f"no readable text files under {root}{detail}")
@@ -48,23 +66,52 @@ def load_folder(path: str | os.PathLike, glob: str | None = None) -> Corpus:
     return Corpus(texts, ids, labels if has_labels else None, selection(root, glob), skipped)
 
 
+def printable(name: str) -> str:
+    """A file name as valid Unicode: undecodable bytes (surrogate escapes) become ``\\xNN``."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def selection(path, glob: str | None) -> dict:
     """The JSON report's description of a folder source."""
     return {"source": "folder", "path": str(Path(path)), "glob": glob}
 
 
-def candidate_files(root: Path, glob: str | None = None) -> list[Path]:
-    """Every file the loader will consider, in its order (``root`` itself if it is a file)."""
+def candidate_files(
+    root: Path, glob: str | None = None, skipped: dict[str, int] | None = None
+) -> list[Path]:
+    """Every file the loader will consider, in its order (``root`` itself if it is a file).
+
+    Entries passed over on the way (unreadable folders, broken links, special files) are
+    counted in ``skipped`` by reason when it is given.
+    """
     if not root.exists():
-        raise CorpusError(f"input path does not exist: {root}")
-    return [root] if root.is_file() else sorted(_walk(root, glob), key=_sort_key(root))
+        kind = "is a broken link" if root.is_symlink() else "does not exist"
+        raise CorpusError(f"input path {kind}: {root}")
+    if root.is_file():
+        return [root]
+    if not root.is_dir():
+        raise CorpusError(f"input path is neither a folder nor a regular file: {root}")
+    counts = skipped if skipped is not None else {}
+    return sorted(_walk(root, glob, counts), key=_sort_key(root))
 
 
-def _walk(root: Path, glob: str | None):
-    """Yield files under root in sorted order, skipping hidden entries and symlink loops."""
+def _walk(root: Path, glob: str | None, skipped: dict[str, int]):
+    """Yield files under root, skipping hidden entries, symlink loops and non-files."""
+
+    def count(reason: str) -> None:
+        skipped[reason] = skipped.get(reason, 0) + 1
+
+    def unreadable(error: OSError) -> None:
+        count("unreadable")
+
     seen: set[tuple[int, int]] = set()
-    for directory, subdirs, names in os.walk(root, followlinks=True):
-        stat = os.stat(directory)
+    for directory, subdirs, names in os.walk(root, followlinks=True, onerror=unreadable):
+        try:
+            stat = os.stat(directory)
+        except OSError:
+            count("unreadable")
+            subdirs[:] = []
+            continue
         if (stat.st_dev, stat.st_ino) in seen:
             subdirs[:] = []
             continue
@@ -78,6 +125,10 @@ def _walk(root: Path, glob: str | None):
                 continue
             if file.is_file():
                 yield file
+            elif not file.exists():
+                count("broken link")
+            else:
+                count("not a regular file")
 
 
 def _sort_key(root: Path):
@@ -90,38 +141,50 @@ def _matches(relative: str, pattern: str) -> bool:
     return fnmatch.fnmatchcase(target, pattern)
 
 
-def _read_text(file: Path) -> tuple[str, str | None]:
-    """Return (text, None), or ("", reason) when the file is skipped."""
+def _read_text(file: Path, max_bytes: int) -> tuple[str, str | None]:
+    """Return (text, None), (text, "truncated"), or ("", reason) when the file is skipped."""
     try:
-        data = file.read_bytes()
+        with open(file, "rb") as handle:
+            data = handle.read(max_bytes + 1)
     except OSError:
         return "", "unreadable"
-    text = decode(data)
+    cut = len(data) > max_bytes
+    text = decode(data[:max_bytes], partial=cut)
     if text is None:
         return "", "binary"
     if not text.strip():
         return "", "empty"
-    return text, None
+    return text, TRUNCATED if cut else None
 
 
-def decode(data: bytes) -> str | None:
-    """Decode bytes to text; None when they look binary."""
+def decode(data: bytes, partial: bool = False) -> str | None:
+    """Decode bytes to text; None when they look binary.
+
+    ``partial``: the bytes are a file's beginning, so a character cut at the end is dropped
+    rather than making a UTF-8/16/32 file fall back to Windows-1252.
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding)
+                return _decode(data, encoding, partial)
             except UnicodeDecodeError:
                 return None
     if b"\x00" in data[:_SNIFF_BYTES]:
         return None
     try:
-        return data.decode("utf-8")
+        return _decode(data, "utf-8", partial)
     except UnicodeDecodeError:
         pass
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         return data.decode("latin-1")
+
+
+def _decode(data: bytes, encoding: str, partial: bool) -> str:
+    if not partial:
+        return data.decode(encoding)
+    return codecs.getincrementaldecoder(encoding)().decode(data, final=False)
 
 
 def _describe(skipped: dict[str, int]) -> str:

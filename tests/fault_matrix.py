@@ -1,0 +1,517 @@
+"""The bad-input matrix (issue 6): every row is a command line with its documented outcome.
+
+A row names its arguments with ``{ws}`` standing for the shared workspace (built once by
+:func:`build_workspace`), the exit code, and a piece of the one line expected on stderr.
+``mode`` says how the row must be run when it needs a real process: ``closed-stdout`` (stdout
+is a pipe whose reader has gone), ``head`` (``… | head -c 100``), ``stdout-full``
+(stdout is /dev/full), ``fsize`` (a file-size limit makes any write fail: a full disk),
+``sigint`` (Ctrl-C arrives during NMF). ``cli`` rows also run in-process through CliRunner.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from topiccli.corpus.newsgroups import CATEGORIES
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    args: tuple[str, ...]
+    code: int
+    stderr: str | None = None
+    """A piece of stderr's one line (an ``Error:`` line, or a ``Warning:`` line on success)."""
+    mode: str = "cli"
+    root_only: bool | None = None
+    """True: the row only makes sense as root; False: only as another user; None: always."""
+
+    def argv(self, ws: Path) -> list[str]:
+        """The arguments; ``{fresh}/X`` is a new copy of the workspace's X (a row that repairs
+        what it reads, as a cache run rebuilds a corrupt entry, must find it damaged again)."""
+        import shutil
+        import tempfile
+
+        argv = []
+        for arg in self.args:
+            if arg.startswith("{fresh}/"):
+                original = ws / arg.removeprefix("{fresh}/")
+                copy = Path(tempfile.mkdtemp(prefix="fresh-", dir=ws.parent)) / original.name
+                shutil.copytree(original, copy, symlinks=True)
+                arg = str(copy)
+            argv.append(arg.replace("{ws}", str(ws)))
+        return argv
+
+
+FIT = ("nmf", "--format", "json")
+GOOD = ("--input", "{ws}/good", "--k", "2")
+
+ROWS = [
+    # folder inputs
+    Row("missing path", (*FIT, "-i", "{ws}/no/such/folder"), 1, "input path does not exist"),
+    Row("broken link as input", (*FIT, "-i", "{ws}/dangling"), 1, "input path is a broken link"),
+    Row("file where a folder is expected", (*FIT, "-i", "{ws}/good/d1.txt"), 1, "at least 2"),
+    Row("device as input", (*FIT, "-i", "/dev/null"), 1, "neither a folder nor a regular file"),
+    Row("empty folder", (*FIT, "-i", "{ws}/empty"), 1, "no readable text files"),
+    Row("only binary files", (*FIT, "-i", "{ws}/binary"), 1, "(2 binary skipped)"),
+    Row("only empty files", (*FIT, "-i", "{ws}/blank"), 1, "(3 empty skipped)"),
+    Row("only stop words", (*FIT, "-i", "{ws}/stopwords"), 1, "the vocabulary is empty"),
+    Row("encodings", (*FIT, "-i", "{ws}/encodings", "--k", "2"), 0),
+    Row(
+        "200 MB file",
+        (*FIT, "-i", "{ws}/big", "--k", "2", "--max-file-bytes", "1M"),
+        0,
+        "read only the first 1048576 bytes of 1 larger file",
+    ),  # fmt: skip
+    Row("odd file names", (*FIT, "-i", "{ws}/names", "--k", "2"), 0),
+    Row("odd file names, cached", ("nmf", "-i", "{ws}/names", "--k", "2", "-f", "json"), 0),
+    Row("unreadable file", (*FIT, "-i", "{ws}/unreadable", "--k", "2"), 0, "1 unreadable"),
+    Row(
+        "chmod 000 file",
+        (*FIT, "-i", "{ws}/private", "--k", "2"),
+        0,
+        "1 unreadable",
+        root_only=False,
+    ),  # fmt: skip
+    Row("symlink loop", (*FIT, "-i", "{ws}/loop", "--k", "2"), 0),
+    Row("symlink outside", (*FIT, "-i", "{ws}/outside", "--k", "2"), 0, "1 broken link"),
+    Row("glob matches nothing", (*FIT, *GOOD, "--glob", "*.md"), 1, "no readable text files"),
+    # option values
+    Row("k zero", (*FIT, *GOOD, "--k", "0"), 2, "Invalid value for '--k'"),
+    Row("k negative", (*FIT, *GOOD, "--k", "-3"), 2, "Invalid value for '--k'"),
+    Row("k too large", (*FIT, *GOOD, "--k", "50"), 1, "k must be between 1 and"),
+    Row(
+        "min-df over max-df",
+        (*FIT, *GOOD, "--min-df", "5", "--max-df", "2"),
+        2,
+        "--min-df (5) is larger than --max-df (2)",
+    ),  # fmt: skip
+    Row(
+        "min-df count over max-df share",
+        (*FIT, *GOOD, "--min-df", "5", "--max-df", "0.1"),
+        1,
+        "--max-df keeps fewer documents than --min-df",
+    ),  # fmt: skip
+    Row("max-df out of range", (*FIT, *GOOD, "--max-df", "1.5"), 2, "--max-df as a proportion"),
+    Row(
+        "unknown category",
+        (*FIT, "--categories", "sci.space,sci.spice"),
+        2,
+        "unknown category sci.spice; valid",
+    ),  # fmt: skip
+    Row("bad ngram range", (*FIT, *GOOD, "--ngram-range", "2,1"), 2, "--ngram-range"),
+    Row("ngram range not numbers", (*FIT, *GOOD, "--ngram-range", "a,b"), 2, "--ngram-range"),
+    Row("unknown format", ("nmf", *GOOD, "--format", "xml"), 2, "--format"),
+    Row("unknown option", ("nmf", *GOOD, "--topics", "3"), 2, "No such option"),
+    Row("tol not a number", (*FIT, *GOOD, "--tol", "nan"), 2, "--tol"),
+    Row("bad max-file-bytes", (*FIT, *GOOD, "--max-file-bytes", "lots"), 2, "--max-file-bytes"),
+    Row(
+        "missing stop-word file", (*FIT, *GOOD, "--stop-words", "{ws}/nope.txt"), 2, "--stop-words"
+    ),  # fmt: skip
+    # archives for `topics data import`
+    Row(
+        "archive missing",
+        ("data", "import", "{ws}/nope.tar.gz", "--data-home", "{ws}/home"),
+        1,
+        "archive not found",
+    ),  # fmt: skip
+    *[
+        Row(
+            f"archive {name}",
+            ("data", "import", f"{{ws}}/archives/{name}.tar.gz", "--data-home", "{ws}/home"),
+            1,
+            message,
+        )  # fmt: skip
+        for name, message in [
+            ("not-gzip", "not a readable .tar.gz"),
+            ("truncated", "not a readable .tar.gz"),
+            ("wrong", "not the 20news-bydate archive"),
+            ("dotdot", "unsafe path"),
+            ("absolute", "unsafe path"),
+            ("symlink", "link or special file"),
+            ("hardlink", "link or special file"),
+            ("bomb", "refusing archive member"),
+        ]
+    ],
+    Row(
+        "data home is a file",
+        ("data", "import", "{ws}/archives/good.tar.gz", "--data-home", "{ws}/good/d1.txt"),
+        1,
+        "cannot use",
+    ),  # fmt: skip
+    Row(
+        "data home not writable",
+        ("data", "import", "{ws}/archives/good.tar.gz", "--data-home", "{ws}/readonly"),
+        1,
+        "not writable",
+        root_only=False,
+    ),  # fmt: skip
+    # output and pipes
+    Row(
+        "output into a missing folder",
+        (*FIT, *GOOD, "-o", "{ws}/no/such/out.json"),
+        1,
+        "does not exist",
+    ),  # fmt: skip
+    Row(
+        "output into a read-only folder",
+        (*FIT, *GOOD, "-o", "{ws}/readonly/out.json"),
+        1,
+        "cannot write",
+        root_only=False,
+    ),  # fmt: skip
+    Row(
+        "output into a folder root cannot write",
+        (*FIT, *GOOD, "-o", "/sys/out.json"),
+        1,
+        "cannot write",
+        root_only=True,
+    ),  # fmt: skip
+    Row("output onto an input", (*FIT, *GOOD, "-o", "{ws}/good/d2.txt"), 1, "it is an input"),
+    Row(
+        "output onto a linked input",
+        (*FIT, "-i", "{ws}/outside", "-o", "{ws}/elsewhere.txt"),
+        1,
+        "it is an input",
+    ),  # fmt: skip
+    Row(
+        "output onto the stop-word file",
+        (*FIT, *GOOD, "--stop-words", "{ws}/stop.txt", "-o", "{ws}/stop.txt"),
+        1,
+        "it is an input",
+    ),  # fmt: skip
+    Row("output is a folder", (*FIT, *GOOD, "-o", "{ws}/empty"), 1, "it is a folder"),
+    Row(
+        "disk full on --output",
+        (*FIT, *GOOD, "-o", "{ws}/out/full.json"),
+        1,
+        "cannot write",
+        mode="fsize",
+    ),  # fmt: skip
+    Row("disk full on stdout", (*FIT, *GOOD), 1, "cannot write to stdout", mode="stdout-full"),
+    Row("stdout closed", (*FIT, *GOOD), 141, mode="closed-stdout"),
+    Row("head -c 100", (*FIT, *GOOD), 0, mode="head"),
+    Row(
+        "Ctrl-C during NMF",
+        (
+            "nmf",
+            "-i",
+            "{ws}/large",
+            "--k",
+            "12",
+            "--max-iter",
+            "1000000",
+            "--tol",
+            "0",
+            "-f",
+            "json",
+            "-o",
+            "{ws}/out/interrupted.json",
+        ),
+        130,
+        "Interrupted",
+        mode="sigint",
+    ),  # fmt: skip
+    Row(
+        "doc-topics into a missing folder",
+        (*FIT, *GOOD, "--doc-topics", "{ws}/no/such/w.csv"),
+        1,
+        "does not exist",
+    ),  # fmt: skip
+    Row(
+        "save onto an existing file",
+        (*FIT, *GOOD, "--save", "{ws}/stop.txt", "--force"),
+        1,
+        "it is not a topiccli model bundle",
+    ),  # fmt: skip
+    # degenerate data
+    Row(
+        "NMF hits max-iter",
+        (*FIT, *GOOD, "--k", "2", "--max-iter", "1", "--tol", "0"),
+        0,
+        "NMF stopped at max_iter=1",
+    ),  # fmt: skip
+    Row("documents with no terms left", (*FIT, "-i", "{ws}/zero-rows", "--k", "2"), 0),
+    Row("svd on zero rows", ("svd", "-i", "{ws}/zero-rows", "--k", "2"), 0),
+    Row("a term in every document", (*FIT, "-i", "{ws}/zero-cols", "--k", "2"), 0),
+    # model bundles (topics show / infer) and corpus cache entries
+    Row("bundle ok", ("show", "{ws}/models/good", "-f", "json"), 0),
+    Row("bundle missing", ("show", "{ws}/models/none"), 1, "no model bundle at"),
+    Row("not a bundle", ("show", "{ws}/good"), 1, "is not a topiccli model bundle"),
+    Row("bundle truncated", ("show", "{ws}/models/truncated"), 1, "is damaged"),
+    Row("bundle tampered", ("show", "{ws}/models/tampered"), 1, "fails its SHA-256 check"),
+    Row("bundle newer schema", ("show", "{ws}/models/newer"), 1, "upgrade topiccli"),
+    Row(
+        "infer with a tampered bundle",
+        ("infer", "{ws}/models/tampered", "-i", "{ws}/good"),
+        1,
+        "is damaged",
+    ),  # fmt: skip
+    Row(
+        "infer output onto the model",
+        ("infer", "{ws}/models/good", "-i", "{ws}/good", "-o", "{ws}/models/good/model.json"),
+        1,
+        "it is an input",
+    ),  # fmt: skip
+    *[
+        Row(
+            f"cache entry {name}",
+            (*FIT, *GOOD, "--cache-dir", f"{{fresh}}/caches/{name}"),
+            0,
+            "Warning: ignoring a corrupt corpus cache entry",
+        )  # fmt: skip
+        for name in ("truncated", "tampered", "newer")
+    ],
+    Row(
+        "cache dir is a file",
+        (*FIT, *GOOD, "--cache-dir", "{ws}/stop.txt"),
+        0,
+        "Warning: ",
+    ),  # fmt: skip
+]
+
+
+GOOD_DOCS = [
+    "apples pears plums fruit orchard harvest",
+    "pears apples fruit orchard juice harvest",
+    "plums fruit orchard apples trees blossom",
+    "engines wheels road driving cars garage",
+    "cars driving road engines fuel garage",
+    "wheels cars garage engines tyres road",
+]
+
+
+def build_workspace(ws: Path) -> Path:
+    """Every input the rows need, made once; mtimes are set in the past so runs may cache."""
+    _docs(ws / "good", GOOD_DOCS)
+    (ws / "empty").mkdir()
+    (ws / "out").mkdir()
+    (ws / "home").mkdir()
+    (ws / "dangling").symlink_to(ws / "nowhere")
+    _files(ws / "binary", {"a.bin": b"\x00\x01\x02\x03", "b.png": b"\x89PNG\r\n\x1a\n\x00\x00"})
+    _files(ws / "blank", {"a.txt": b"", "b.txt": b"   \n\t", "c.txt": b"\xef\xbb\xbf"})
+    _files(ws / "stopwords", {"a.txt": b"the and of to", "b.txt": b"is it a an the"})
+    (ws / "stop.txt").write_bytes(b"the\nand\n")
+    _encodings(ws / "encodings")
+    _big(ws / "big")
+    _names(ws / "names")
+    _docs(ws / "unreadable", GOOD_DOCS)
+    (ws / "unreadable" / "mem.txt").symlink_to("/proc/self/mem")  # read() fails: EIO, even as root
+    _docs(ws / "private", GOOD_DOCS)
+    (ws / "private" / "secret.txt").write_text("nobody may read this")
+    (ws / "private" / "secret.txt").chmod(0)
+    _docs(ws / "loop", GOOD_DOCS)
+    (ws / "loop" / "again").symlink_to(ws / "loop", target_is_directory=True)
+    (ws / "loop" / "twin").symlink_to(ws / "loop", target_is_directory=True)
+    _docs(ws / "outside", GOOD_DOCS)
+    (ws / "elsewhere.txt").write_text("apples and engines, far away")
+    (ws / "outside" / "linked.txt").symlink_to(ws / "elsewhere.txt")
+    (ws / "outside" / "broken.txt").symlink_to(ws / "gone.txt")
+    _docs(ws / "zero-rows", [*GOOD_DOCS, "the and of", "it is"])
+    _docs(ws / "zero-cols", [f"{doc} everywhere" for doc in GOOD_DOCS])
+    _large(ws / "large")
+    _archives(ws / "archives")
+    (ws / "readonly").mkdir()
+    (ws / "readonly").chmod(0o555)
+    _age(ws)
+    _models(ws / "models", ws / "good")
+    _caches(ws / "caches", ws / "good")
+    return ws
+
+
+def _files(folder: Path, files: dict[str, bytes]) -> None:
+    folder.mkdir(parents=True)
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
+
+
+def _docs(folder: Path, texts: list[str]) -> None:
+    _files(folder, {f"d{i}.txt": t.encode() for i, t in enumerate(texts, 1)})
+
+
+def _encodings(folder: Path) -> None:
+    _docs(folder, GOOD_DOCS)
+    text = "café crème brûlée naïve façade déjà vu"
+    _files(folder / "more", {
+        "latin1.txt": text.encode("latin-1"),
+        "utf16.txt": text.encode("utf-16"),
+        "utf8-bom.txt": text.encode("utf-8-sig"),
+        "cp1252.txt": "“smart” quotes – dashes".encode("cp1252"),
+        "invalid-utf8.txt": b"caf\xc3 cr\xa9me \xff\xfe broken \x81 bytes",
+    })  # fmt: skip
+
+
+def _big(folder: Path) -> None:
+    """A 200 MB file (its text is the first 2 MB; the rest a hole: fast and cheap on disk)."""
+    _docs(folder, GOOD_DOCS[:3])
+    line = (" ".join(GOOD_DOCS) + "\n").encode()
+    with open(folder / "huge.txt", "wb") as handle:
+        handle.write(line * (2 * 2**20 // len(line)))
+        handle.truncate(200 * 2**20)
+
+
+def _names(folder: Path) -> None:
+    _docs(folder, GOOD_DOCS[:3])
+    for name, text in [
+        ("with spaces.txt", GOOD_DOCS[3]),
+        ("new\nline.txt", GOOD_DOCS[4]),
+        ("ünïcødé ✓.txt", GOOD_DOCS[5]),
+    ]:
+        (folder / name).write_text(text)
+    bad = os.fsencode(folder) + b"/not-utf8-\xff\xfe.txt"
+    with open(bad, "wb") as handle:
+        handle.write(GOOD_DOCS[0].encode())
+    sub = os.fsencode(folder) + b"/dir-\xe9"
+    os.mkdir(sub)
+    with open(sub + b"/inside.txt", "wb") as handle:
+        handle.write(GOOD_DOCS[1].encode())
+
+
+def _large(folder: Path) -> None:
+    """Enough documents that NMF with tol=0 runs until interrupted."""
+    from topiccli.synthetic import planted
+
+    corpus = planted(1000, 8, seed=1)
+    _docs(folder, [t for t in corpus.texts])
+
+
+def _fit(*args) -> None:
+    """Run a fit in-process (to make a bundle or a cache entry the rows then damage)."""
+    from typer.testing import CliRunner
+
+    from topiccli.cli import app
+
+    result = CliRunner().invoke(app, ["nmf", "--k", "2", "-f", "csv", *map(str, args)])
+    assert result.exit_code == 0, result.stderr
+
+
+def _models(folder: Path, corpus: Path) -> None:
+    """A good bundle and three damaged copies: truncated, tampered, from a newer topiccli."""
+    import shutil
+
+    folder.mkdir()
+    good = folder / "good"
+    _fit("-i", corpus, "--no-cache", "--save", good)
+    for name in ("truncated", "tampered", "newer"):
+        shutil.copytree(good, folder / name)
+    arrays = folder / "truncated" / "arrays.npz"
+    arrays.write_bytes(arrays.read_bytes()[:100])
+    vocabulary = folder / "tampered" / "vocabulary.json"
+    vocabulary.write_bytes(vocabulary.read_bytes().replace(b"a", b"b", 1))
+    manifest = folder / "newer" / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"schema_version": 1', '"schema_version": 99'))
+
+
+def _caches(folder: Path, corpus: Path) -> None:
+    """Corpus cache folders holding one entry each: truncated, tampered, of a newer format."""
+    import hashlib
+    import json
+
+    for name in ("truncated", "tampered", "newer"):
+        _fit("-i", corpus, "--cache-dir", folder / name)
+        (meta,) = (folder / name).glob("corpus-v*/*.json")
+        if name == "truncated":
+            arrays = meta.with_suffix(".npz")
+            arrays.write_bytes(arrays.read_bytes()[:50])
+        elif name == "tampered":
+            meta.write_bytes(meta.read_bytes().replace(b'"terms"', b'"terns"'))
+        else:  # a well-formed entry, checksum and all, written by a newer format
+            entry = json.loads(meta.read_bytes())["entry"]
+            entry["format"] += 1
+            body = json.dumps(entry).encode()
+            digest = hashlib.sha256(body).hexdigest()
+            meta.write_bytes(b'{"sha256": "' + digest.encode() + b'", "entry": ' + body + b"}\n")
+
+
+def _add(tar, name, data=b"", kind=tarfile.REGTYPE, linkname="", size=None):
+    info = tarfile.TarInfo(name)
+    info.type = kind
+    info.linkname = linkname
+    info.size = len(data) if size is None else size
+    tar.addfile(info, io.BytesIO(data) if kind == tarfile.REGTYPE else None)
+
+
+def mini_archive(path: Path, extra=()) -> Path:
+    """A tiny archive shaped like 20news-bydate, with ``extra`` members added at the end."""
+    with tarfile.open(path, "w:gz") as tar:
+        for top in ("20news-bydate-train", "20news-bydate-test"):
+            for c in CATEGORIES:
+                body = f"Subject: {c}\n\nA post about {c.replace('.', ' ')}.\n".encode()
+                _add(tar, f"{top}/{c}/1", body)
+        for args in extra:
+            _add(tar, *args)
+    return path
+
+
+def _archives(folder: Path) -> None:
+    folder.mkdir()
+    good = mini_archive(folder / "good.tar.gz")
+    (folder / "not-gzip.tar.gz").write_text("this is not an archive")
+    whole = good.read_bytes()
+    (folder / "truncated.tar.gz").write_bytes(whole[: len(whole) // 2])
+    with tarfile.open(folder / "wrong.tar.gz", "w:gz") as tar:
+        _add(tar, "project/README", b"some other tarball")
+    train = "20news-bydate-train"
+    mini_archive(folder / "dotdot.tar.gz", [(f"{train}/../../evil", b"x")])
+    mini_archive(folder / "absolute.tar.gz", [("/tmp/evil", b"x")])
+    mini_archive(folder / "symlink.tar.gz", [(f"{train}/l", b"", tarfile.SYMTYPE, "/etc/passwd")])
+    mini_archive(folder / "hardlink.tar.gz", [(f"{train}/h", b"", tarfile.LNKTYPE, "/etc/passwd")])
+    _bomb(folder / "bomb.tar.gz")
+
+
+def _bomb(path: Path) -> None:
+    """64 MiB of zeros in a 64 KiB archive, first: refused at its header, never inflated."""
+    with tarfile.open(path, "w:gz", compresslevel=1) as tar:
+        info = tarfile.TarInfo("20news-bydate-train/alt.atheism/1")
+        info.size = 64 * 2**20
+        tar.addfile(info, _Zeros(info.size))
+
+
+class _Zeros(io.RawIOBase):
+    """``size`` zero bytes, produced as they are read (the archive still compresses them)."""
+
+    def __init__(self, size: int) -> None:
+        self.left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = min(len(buffer), self.left)
+        buffer[:n] = bytes(n)
+        self.left -= n
+        return n
+
+
+def _age(ws: Path) -> None:
+    """Date every file an hour back (the corpus cache does not store just-modified files)."""
+    past = os.stat(ws).st_mtime - 3600
+    for directory, _, names in os.walk(ws):
+        for name in names:
+            path = os.path.join(directory, name)
+            if os.path.isfile(path) and not os.path.islink(path):
+                os.utime(path, (past, past))
+
+
+def snapshot(ws: Path) -> dict[str, tuple[bytes, int]]:
+    """Every input file's first bytes, size and mtime, to prove a run changed nothing."""
+    state = {}
+    for directory, _, names in os.walk(ws):
+        if os.path.basename(directory) in ("out", "home"):
+            continue
+        for name in names:
+            path = os.path.join(directory, name)
+            if os.path.islink(path) or not os.path.isfile(path):
+                continue
+            st = os.stat(path)
+            try:
+                with open(path, "rb") as handle:
+                    head = handle.read(4 * 2**20)
+            except OSError:
+                head = b"<unreadable>"
+            state[path] = (head, st.st_size, st.st_mtime_ns)
+    return state
