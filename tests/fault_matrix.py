@@ -79,6 +79,16 @@ ROWS = [
     ),  # fmt: skip
     Row("symlink loop", (*FIT, "-i", "{ws}/loop", "--k", "2"), 0),
     Row("symlink outside", (*FIT, "-i", "{ws}/outside", "--k", "2"), 0, "1 broken link"),
+    Row("JSONL line not an object", (*FIT, "-i", "{ws}/records/bad.jsonl"), 1, "line 2: not valid"),
+    Row("CSV without the text column", (*FIT, "-i", "{ws}/records/bad.csv"), 1, "no column 'text'"),
+    Row(
+        "record fields on a folder",
+        (*FIT, *GOOD, "--text-field", "body"),
+        1,
+        "apply to .jsonl/.csv files and stdin",
+    ),  # fmt: skip
+    Row("sweep range backwards", ("sweep", *GOOD[:2], "--k", "5:2"), 2, "--k"),
+    Row("infer on binary files", ("infer", "{ws}/models/good", "-i", "{ws}/binary"), 1, "binary"),
     Row("glob matches nothing", (*FIT, *GOOD, "--glob", "*.md"), 1, "no readable text files"),
     # option values
     Row("k zero", (*FIT, *GOOD, "--k", "0"), 2, "Invalid value for '--k'"),
@@ -150,6 +160,13 @@ ROWS = [
         "not writable",
         root_only=False,
     ),  # fmt: skip
+    Row(
+        "data home on a read-only file system",
+        ("data", "import", "{ws}/archives/good.tar.gz", "--data-home", "/sys/topics-home"),
+        1,
+        "cannot use /sys/topics-home as the data home",
+        root_only=True,
+    ),  # fmt: skip
     # output and pipes
     Row(
         "output into a missing folder",
@@ -211,6 +228,10 @@ ROWS = [
             "json",
             "-o",
             "{ws}/out/interrupted.json",
+            "--save",
+            "{ws}/out/interrupted.model",
+            "--doc-topics",
+            "{ws}/out/interrupted.csv",
         ),
         130,
         "Interrupted",
@@ -311,6 +332,10 @@ def build_workspace(ws: Path) -> Path:
     (ws / "elsewhere.txt").write_text("apples and engines, far away")
     (ws / "outside" / "linked.txt").symlink_to(ws / "elsewhere.txt")
     (ws / "outside" / "broken.txt").symlink_to(ws / "gone.txt")
+    _files(ws / "records", {
+        "bad.jsonl": b'{"text": "apples and pears"}\nnot json\n',
+        "bad.csv": b"id,body\n1,apples and pears\n2,cars and roads\n",
+    })  # fmt: skip
     _docs(ws / "zero-rows", [*GOOD_DOCS, "the and of", "it is"])
     _docs(ws / "zero-cols", [f"{doc} everywhere" for doc in GOOD_DOCS])
     _large(ws / "large")
