@@ -246,3 +246,22 @@ def test_invalid_parameters_are_refused_with_exact_messages(kwargs, message):
     with pytest.raises(InvalidParameterError) as info:
         nmf(np.ones((5, 4)), 2, **kwargs)
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize("loss", ["frobenius", "kl"])
+def test_a_start_of_the_callers_is_used_copied_and_checked(loss):
+    X = _counts(k=3)
+    first = _quiet(X=X, k=3, init="random", seed=4, max_iter=5, loss=loss)
+    W0, H0 = first.W.copy(), first.H.copy()
+    resumed = _quiet(X=X, k=3, init=(first.W, first.H), max_iter=3, loss=loss)
+    assert resumed.init == "custom"
+    np.testing.assert_array_equal(first.W, W0)  # the caller's arrays are not changed
+    np.testing.assert_array_equal(first.H, H0)
+    # Starting from a fitted pair, the fit carries on from there: no worse than it was.
+    assert resumed.reconstruction_error <= first.reconstruction_error * (1 + 1e-9)
+    fresh = _quiet(X=X, k=3, init="random", seed=4, max_iter=3, loss=loss)
+    assert resumed.reconstruction_error < fresh.reconstruction_error
+    with pytest.raises(InvalidParameterError, match=r"init H must be a numeric array of shape"):
+        nmf(X, 3, init=(W0, H0[:2]), loss=loss)
+    with pytest.raises(InvalidParameterError, match="init W must be finite and nonnegative"):
+        nmf(X, 3, init=(-W0, H0), loss=loss)

@@ -389,3 +389,27 @@ def test_progress_shows_on_a_terminal_stderr_never_on_stdout_and_not_with_quiet(
     code, out, err = _run_with_stderr_on_a_terminal([*args, "--quiet"])
     assert code == 0 and json.loads(out)["k"] == 4
     assert err == b""  # --quiet: nothing at all on stderr
+
+
+def test_kl_refits_start_from_frobenius_so_stability_measures_topics_not_a_solver_trap(
+    sample_corpus,
+):
+    from topiccli.pipeline import ModelSpec, SourceSpec, fit, load_and_vectorize, refit
+    from topiccli.quality import stability
+    from topiccli.vectorize import VectorizerSettings
+
+    _, dt, _ = load_and_vectorize(SourceSpec(input=sample_corpus), VectorizerSettings())
+    model = ModelSpec(method="nmf", k=6, loss="kl")
+    reference = fit(dt, model)
+    variants = stability.reseeded(model, 3)
+    assert stability.refit_start(dt.X, variants[0], "frobenius") is None
+    W, H = stability.refit_start(dt.X, variants[0], "kl")
+    assert W.shape == (dt.X.shape[0], 6) and H.shape == (6, dt.X.shape[1])
+    warm = [reference] + [refit(dt, v) for v in variants]
+    raw = [reference] + [fit(dt, v) for v in variants]  # init="random", straight into KL
+    # Raw random starts settle well above the reference's divergence; warm ones do not.
+    assert min(r[0].divergence for r in raw[1:]) > 1.05 * reference[0].divergence
+    assert max(r[0].divergence for r in warm[1:]) < 1.02 * reference[0].divergence
+    warm_stability = stability.run_stability([[t.words for t in r[1]] for r in warm])
+    raw_stability = stability.run_stability([[t.words for t in r[1]] for r in raw])
+    assert warm_stability > 0.5 > 0.3 > raw_stability

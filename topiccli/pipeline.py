@@ -226,10 +226,22 @@ def run(
     )
 
 
-def fit(dt: DocumentTerm, model: ModelSpec, callback=None):
-    """Factorize and describe: (fitted model, topics, method details). For sweeps and refits."""
-    fitted = _factorize(dt, model, callback)
+def fit(dt: DocumentTerm, model: ModelSpec, callback=None, start=None):
+    """Factorize and describe: (fitted model, topics, method details). For sweeps and refits;
+    ``start``, an NMF start (W, H), replaces ``model.init``."""
+    fitted = _factorize(dt, model, callback, start)
     return (fitted, *_describe(fitted, dt, model))
+
+
+def refit(dt: DocumentTerm, model: ModelSpec, callback=None):
+    """A stability refit: ``fit``, except that NMF under the KL loss starts where
+    topiccli.quality.stability.refit_start says (a random start refined by Frobenius HALS)."""
+    from .quality import stability
+
+    start = None
+    if model.method == "nmf":
+        start = stability.refit_start(dt.X, model, nmf_loss(model, dt.settings))
+    return fit(dt, model, callback, start)
 
 
 def _stability(dt: DocumentTerm, model: ModelSpec, topics, metrics, progress=None):
@@ -238,7 +250,7 @@ def _stability(dt: DocumentTerm, model: ModelSpec, topics, metrics, progress=Non
     runs = [[t.words for t in topics]]
     for variant in stability.reseeded(model, model.seeds):
         callback = progress and progress.iterations(variant, f"seed {variant.seed}")
-        runs.append([t.words for t in fit(dt, variant, callback)[1]])
+        runs.append([t.words for t in refit(dt, variant, callback)[1]])
     return stability.attach(topics, metrics, runs)
 
 
@@ -266,7 +278,7 @@ def warn_skipped(corpus: Corpus, source: SourceSpec) -> None:
         )
 
 
-def _factorize(dt: DocumentTerm, model: ModelSpec, callback=None):
+def _factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None):
     from .factorize import nmf, truncated_svd
 
     if model.method == "svd":
@@ -276,7 +288,7 @@ def _factorize(dt: DocumentTerm, model: ModelSpec, callback=None):
         model.k,
         loss=nmf_loss(model, dt.settings),
         solver=model.solver,
-        init=model.init,
+        init=model.init if start is None else start,
         max_iter=model.max_iter,
         tol=model.tol,
         seed=model.seed,

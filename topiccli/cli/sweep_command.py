@@ -10,7 +10,15 @@ from . import options as opt
 def run_sweep(values: dict, source, settings) -> None:
     from ..cache import resolve_dir
     from ..errors import InvalidParameterError
-    from ..pipeline import ModelSpec, _Timer, fit, load_and_vectorize, nmf_loss, warn_skipped
+    from ..pipeline import (
+        ModelSpec,
+        _Timer,
+        fit,
+        load_and_vectorize,
+        nmf_loss,
+        refit,
+        warn_skipped,
+    )
     from ..quality.sweep import parse_k_range, recommend, sweep
     from ..quality.sweep_render import render_sweep
     from .model_files import check_outputs, inputs_of
@@ -37,7 +45,9 @@ def run_sweep(values: dict, source, settings) -> None:
         corpus, dt, cache_state = load_and_vectorize(source, settings, cache_dir, timer)
         warn_skipped(corpus, source)
         start = time.perf_counter()
-        rows = sweep(dt, corpus, model, ks, values["seeds"], fit=fit, progress=progress)
+        rows = sweep(
+            dt, corpus, model, ks, values["seeds"], fit=fit, refit=refit, progress=progress
+        )
         timer.timings["fit"] = round(time.perf_counter() - start, 6)
     info = {
         "method": model.method,

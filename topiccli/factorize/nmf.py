@@ -81,7 +81,7 @@ def nmf(
     k: int,
     *,
     solver: str | None = None,
-    init: str | None = None,
+    init: str | tuple | None = None,
     loss: str = "frobenius",
     max_iter: int = DEFAULT_MAX_ITER,
     tol: float = DEFAULT_TOL,
@@ -100,7 +100,9 @@ def nmf(
     ``"nndsvd"`` (default for hals), ``"nndsvda"`` (NNDSVD with its zeros filled by the mean of
     X; default for mu and amu) or ``"random"``; NNDSVD uses an exact truncated SVD. With mu or
     amu, ``"nndsvd"``'s exact zeros are lifted to a small floor, since multiplicative updates
-    can never move a zero.
+    can never move a zero. ``init`` may also be a pair ``(W, H)`` of nonnegative finite arrays
+    of shapes (m, k) and (k, n), a start of the caller's (scikit-learn's ``init="custom"``; the
+    result's ``init`` is ``"custom"``); they are copied, never changed.
 
     ``alpha_W``, ``alpha_H`` (``"same"``: equal to alpha_W) and ``l1_ratio`` are scikit-learn's
     regularisation: the objective is 0.5‖X − WH‖² + n·α_W·(ρ‖W‖₁ + (1−ρ)/2·‖W‖²) +
@@ -125,7 +127,10 @@ def nmf(
     k = check_rank(k, X.shape, strict=True)
     check_choice("loss", loss, NMF_LOSSES)
     solver = LOSS_SOLVERS[loss][0] if solver is None else _check_solver(solver, loss)
-    init = DEFAULT_INIT[solver] if init is None else check_choice("init", init, NMF_INITS)
+    if isinstance(init, tuple):
+        init = _check_start(init, X, k)
+    else:
+        init = DEFAULT_INIT[solver] if init is None else check_choice("init", init, NMF_INITS)
     max_iter = check_positive_int("max_iter", max_iter)
     tol = check_nonnegative_float("tol", tol)
     seed = check_seed(seed)
@@ -135,6 +140,28 @@ def nmf(
     if callback is not None and not callable(callback):
         raise InvalidParameterError(f"callback must be callable, got {callback!r}")
     return _nmf(X, k, loss, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback)
+
+
+def _check_start(pair: tuple, X, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """A caller's start (W, H): shapes (m, k) and (k, n), finite, nonnegative; in X's dtype."""
+    m, n = X.shape
+    if len(pair) != 2:
+        raise InvalidParameterError(f"init must be a name or a pair (W, H), got {len(pair)} items")
+    arrays = []
+    for name, value, shape in (("W", pair[0], (m, k)), ("H", pair[1], (k, n))):
+        array = np.asarray(value)
+        if array.shape != shape or not np.issubdtype(array.dtype, np.number):
+            raise InvalidParameterError(
+                f"init {name} must be a numeric array of shape {shape}, got {array.shape}"
+            )
+        if not np.all(np.isfinite(array)) or array.min() < 0:
+            raise InvalidParameterError(f"init {name} must be finite and nonnegative")
+        arrays.append(np.array(array, dtype=X.dtype))  # a copy: the caller's is never changed
+    return arrays[0], arrays[1]
+
+
+def _init_name(init) -> str:
+    return "custom" if isinstance(init, tuple) else init
 
 
 def _check_solver(solver, loss: str) -> str:
@@ -186,6 +213,9 @@ def _problem(X, k, alpha_W, alpha_H, l1_ratio, solver) -> Problem:
 
 def _start(X, k, init, solver, seed):
     """Initial W (m×k) and Hᵀ (n×k), both row-major as the sparse products want them."""
+    if isinstance(init, tuple):  # the caller's, already checked and copied
+        W, H = init
+        return np.ascontiguousarray(W), np.ascontiguousarray(H.T)
     W, H = initialize(X, k, init, seed)
     if solver in ("mu", "amu") and init == "nndsvd":
         # Multiplicative updates never move an exact zero: lift NNDSVD's zeros to a floor
@@ -232,7 +262,7 @@ def _nmf(
         converged=converged,
         reconstruction_error=math.sqrt(error_sq),
         solver=solver,
-        init=init,
+        init=_init_name(init),
         loss="frobenius",
         divergence=0.5 * error_sq,
     )
@@ -257,7 +287,7 @@ def _nmf_kl(X, k, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio,
         converged=fit.converged,
         reconstruction_error=math.sqrt(2.0 * fit.divergence),
         solver=solver,
-        init=init,
+        init=_init_name(init),
         loss="kl",
         divergence=fit.divergence,
     )

@@ -77,8 +77,9 @@ def recommend(rows: list[SweepRow]) -> int | None:
     return None if best is None else best.k
 
 
-def sweep(dt, corpus, model, ks: list[int], seeds: int = 1, fit=None, progress=None):
-    """One SweepRow per k. ``fit(dt, model, callback)`` is pipeline.fit (passed in, no cycle)."""
+def sweep(dt, corpus, model, ks: list[int], seeds: int = 1, fit=None, refit=None, progress=None):
+    """One SweepRow per k. ``fit(dt, model, callback)`` is pipeline.fit and ``refit`` (the
+    other seeds' NMF fits) pipeline.refit: passed in, so there is no import cycle."""
     limit = min(dt.X.shape) - 1
     if ks[-1] > limit:
         raise InvalidParameterError(
@@ -95,9 +96,9 @@ def sweep(dt, corpus, model, ks: list[int], seeds: int = 1, fit=None, progress=N
             described = [_describe(fitted, dt, replace(model, k=k)) for fitted in fitted_runs]
         else:
             described = []
-            for variant in _seed_models(replace(model, k=k), seeds):
+            for i, variant in enumerate(_seed_models(replace(model, k=k), seeds)):
                 callback = progress and progress.iterations(variant, f"seed {variant.seed}")
-                fitted, topics, _ = fit(dt, variant, callback)
+                fitted, topics, _ = (fit if i == 0 else refit or fit)(dt, variant, callback)
                 described.append((fitted, topics))
         rows.append(_row(k, described, dt, corpus, model.top_words))
         if advance:
