@@ -390,3 +390,20 @@ def test_the_cap_on_file_size_is_part_of_the_cache_key(tmp_path):
     whole = lookup_key(SourceSpec(input=tmp_path), settings).key
     capped = lookup_key(SourceSpec(input=tmp_path, max_file_bytes=1000), settings).key
     assert whole != capped
+
+
+def test_ctrl_c_inside_a_c_extension_is_still_an_interrupt(tmp_path, monkeypatch):
+    """scipy's PROPACK calls back into Python; a Ctrl-C there surfaces as a SystemError."""
+    corpus = _corpus(tmp_path / "docs")
+
+    def interrupted_in_c(*args, **kwargs):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise SystemError(
+                "<built-in function dlansvd> returned a result with an exception set"
+            ) from exc
+
+    monkeypatch.setattr("topiccli.pipeline._factorize", interrupted_in_c)
+    result = runner.invoke(app, ["svd", "-i", str(corpus), "--k", "2"])
+    assert result.exit_code == 130 and result.stderr.startswith("Interrupted:")

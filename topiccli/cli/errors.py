@@ -68,14 +68,15 @@ def handled():
     except KeyboardInterrupt:
         if debug_enabled():
             raise
-        say("Interrupted", "stopped by Ctrl-C; no output was written")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        _interrupted()
     except BrokenPipeError:
         silence_stdout()
         raise typer.Exit(EXIT_BROKEN_PIPE) from None
     except Exception as exc:  # a bug: still one line, with the way to the traceback
         if debug_enabled():
             raise
+        if _caused_by(exc, KeyboardInterrupt):  # Ctrl-C inside a C extension: scipy's PROPACK
+            _interrupted()  # raises a SystemError around it
         say(
             "Error",
             f"internal error ({type(exc).__name__}: {exc}); "
@@ -84,6 +85,27 @@ def handled():
         raise typer.Exit(EXIT_DATA) from None
     finally:
         warnings.showwarning = previous
+
+
+_INTERRUPT_REPORTED = []
+
+
+def _interrupted():
+    """Report a Ctrl-C (once) and exit 130."""
+    say("Interrupted", "stopped by Ctrl-C; no output was written")
+    _INTERRUPT_REPORTED.append(True)
+    raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _caused_by(exc: BaseException, kind: type) -> bool:
+    """Whether ``kind`` is somewhere in the chain of exceptions that led to ``exc``."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, kind):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 @contextmanager
@@ -126,6 +148,7 @@ class OneLineErrorsGroup(TyperGroup):
     """
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        _INTERRUPT_REPORTED.clear()
         try:
             result = super().main(
                 args=args,
@@ -145,6 +168,8 @@ class OneLineErrorsGroup(TyperGroup):
                 raise
             say("Error", "aborted")
             sys.exit(EXIT_DATA)
+        if result == EXIT_INTERRUPTED and not _INTERRUPT_REPORTED:  # Typer caught a Ctrl-C
+            say("Interrupted", "stopped by Ctrl-C; no output was written")  # outside a command
         if standalone_mode:
             sys.exit(result if isinstance(result, int) else 0)
         return result
