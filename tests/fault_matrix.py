@@ -266,6 +266,7 @@ ROWS = [
     Row("bundle truncated", ("show", "{ws}/models/truncated"), 1, "is damaged"),
     Row("bundle tampered", ("show", "{ws}/models/tampered"), 1, "fails its SHA-256 check"),
     Row("bundle newer schema", ("show", "{ws}/models/newer"), 1, "upgrade topiccli"),
+    Row("bundle holding NaN", ("show", "{ws}/models/nan"), 1, "finite float64"),
     Row(
         "infer with a tampered bundle",
         ("infer", "{ws}/models/tampered", "-i", "{ws}/good"),
@@ -421,14 +422,33 @@ def _models(folder: Path, corpus: Path) -> None:
     folder.mkdir()
     good = folder / "good"
     _fit("-i", corpus, "--no-cache", "--save", good)
-    for name in ("truncated", "tampered", "newer"):
+    for name in ("truncated", "tampered", "newer", "nan"):
         shutil.copytree(good, folder / name)
+    _nan_bundle(folder / "nan")
     arrays = folder / "truncated" / "arrays.npz"
     arrays.write_bytes(arrays.read_bytes()[:100])
     vocabulary = folder / "tampered" / "vocabulary.json"
     vocabulary.write_bytes(vocabulary.read_bytes().replace(b"a", b"b", 1))
     manifest = folder / "newer" / "manifest.json"
     manifest.write_text(manifest.read_text().replace('"schema_version": 1', '"schema_version": 99'))
+
+
+def _nan_bundle(bundle: Path) -> None:
+    """A NaN in the topics, with the manifest's sizes and checksums made to match: only the
+    bundle's own array checks can refuse it (NaN must never reach the core)."""
+    import hashlib
+    import json
+
+    import numpy as np
+
+    with np.load(bundle / "arrays.npz", allow_pickle=False) as stored:
+        arrays = {name: stored[name].copy() for name in stored.files}
+    arrays["components"][0, 0] = np.nan
+    np.savez(bundle / "arrays.npz", **arrays)
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    data = (bundle / "arrays.npz").read_bytes()
+    manifest["files"]["arrays.npz"].update(bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+    (bundle / "manifest.json").write_text(json.dumps(manifest, indent=2))
 
 
 def _caches(folder: Path, corpus: Path) -> None:
