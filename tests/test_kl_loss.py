@@ -171,3 +171,30 @@ def test_sweep_takes_the_loss(sample_corpus):
     assert any(differ)
     svd = runner.invoke(app, [*base, "--method", "svd", "--loss", "kl"])
     assert svd.exit_code == 1 and "--loss applies to --method nmf only" in svd.stderr
+
+
+def test_nndsvd_zeros_are_lifted_so_kl_updates_can_move_them():
+    from topiccli.factorize._nndsvd import initialize
+
+    X = _counts(seed=6)
+    W0, H0 = initialize(X, 4, "nndsvd", 0)
+    assert (W0 == 0).any() and (H0 == 0).any()
+    fit = topiccli.nmf(X, 4, loss="kl", init="nndsvd", tol=1e-8, max_iter=1000)
+    assert fit.init == "nndsvd" and np.isfinite(fit.divergence)
+    scale = fit.W.max()
+    assert np.any(fit.W[W0 == 0] > 1e-3 * scale)  # zeros of the start did move
+    nndsvda = topiccli.nmf(X, 4, loss="kl", tol=1e-8, max_iter=1000)
+    assert fit.divergence <= 1.05 * nndsvda.divergence
+
+
+def test_public_entry_with_empty_rows_and_columns_and_k1():
+    X = _counts(seed=7).tolil()
+    X[2, :] = 0
+    X[:, 5] = 0
+    X = X.tocsr()
+    fit = topiccli.nmf(X, 1, loss="kl", tol=1e-12, max_iter=100)
+    dense = X.toarray()
+    expected = np.outer(dense.sum(1), dense.sum(0)) / dense.sum()  # KL's rank-1 optimum
+    assert np.allclose(fit.W @ fit.H, expected, rtol=1e-6, atol=1e-12)
+    assert np.all(fit.W[2] == 0) and np.all(fit.H[:, 5] == 0)
+    assert fit.converged
