@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from ._parallel import runner
+
 KL_SOLVERS = ("amu", "mu")
 
 _FLOOR = float(np.finfo(np.float32).eps)  # scikit-learn's EPSILON for (WH) at X's nonzeros
@@ -276,7 +278,7 @@ def kl_fixed_h(
     l1: float = 0.0,
     l2: float = 0.0,
     max_iter: int = 1000,
-    tol: float = 1e-9,
+    tol: float = 1e-7,
 ) -> np.ndarray:
     """W ≥ 0 minimizing D(X‖W·H) (+ l1·ΣW + ½·l2·‖W‖²) for a fixed H, every row at once.
 
@@ -292,11 +294,12 @@ def kl_fixed_h(
     rows = np.bincount(np.repeat(np.arange(m), pattern.counts), pattern.x, minlength=m)
     W = np.repeat((rows / total if total > 0 else rows * 0.0)[:, None], H.shape[0], axis=1)
     penalty = Penalty(l1_W=float(l1), l2_W=float(l2))
-    state = _KLState(pattern, np.ascontiguousarray(W), np.ascontiguousarray(H.T), penalty, _Serial)
-    previous = state.objective
-    for _ in range(max_iter):
-        state.half_step(0, relax=True)
-        if state.objective == 0.0 or previous - state.objective < tol * previous:
-            break
+    with runner() as pool:
+        state = _KLState(pattern, np.ascontiguousarray(W), np.ascontiguousarray(H.T), penalty, pool)
         previous = state.objective
+        for _ in range(max_iter):
+            state.half_step(0, relax=True)
+            if state.objective == 0.0 or previous - state.objective < tol * previous:
+                break
+            previous = state.objective
     return state.W
