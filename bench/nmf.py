@@ -189,7 +189,8 @@ def run_hals(names, ks, repeats, home, log=print):
             cell = compare(X, k, "hals", "cd", repeats)
             cell["matrix"] = name
             cells.append(cell)
-            log(f"[nmf]   hals k={k}: ×{cell['speedup_to_same_error']:.2f} to the same error")
+            log(f"[nmf]   hals k={k}: ×{cell['speedup_to_same_error']:.2f} to the same error "
+                f"({json.dumps(cell)})")  # fmt: skip
     return cells
 
 
@@ -205,7 +206,8 @@ def run_mu(names, ks, repeats, home, log=print):
             cell = compare(X, k, "mu", "mu", repeats)
             cell["matrix"] = name
             cells.append(cell)
-            log(f"[mu]   k={k}: ×{cell['speedup_to_same_error']:.2f} to the same error")
+            log(f"[mu]   k={k}: ×{cell['speedup_to_same_error']:.2f} to the same error "
+                f"({json.dumps(cell)})")  # fmt: skip
     return cells
 
 

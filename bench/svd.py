@@ -8,6 +8,8 @@ values against ARPACK's, which converges to machine precision (svds tol=0).
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 from .timing import geomean, median, table, timed
@@ -66,7 +68,8 @@ def run(names, ks, repeats, home, log=print):
             cell = compare(X, k, repeats)
             cell["matrix"] = name
             cells.append(cell)
-            log(f"[svd]   k={k}: ×{cell['speedup_vs_sklearn']:.2f} vs TruncatedSVD")
+            log(f"[svd]   k={k}: ×{cell['speedup_vs_sklearn']:.2f} vs TruncatedSVD "
+                f"({json.dumps(cell)})")  # fmt: skip
     return cells
 
 

@@ -179,23 +179,27 @@ def hals_step(p: Problem, runner, W: np.ndarray, Ht: np.ndarray, state: dict) ->
     if "extrapolation" not in state:
         state.update(extrapolation=Extrapolation(), Hy=Ht, gram_y=gram(Ht), best=None)
     ex, Hy = state["extrapolation"], state["Hy"]
-    W_new, Ht_new = W.copy(), Ht.copy()
-    w = _phase(runner, p.X, W_new, Hy, _hals_prepare(state["gram_y"], p.l2_W, W.dtype), update,
+    # Update in place, keeping the accepted pair to fall back on (rejections are rare).
+    W_old, Ht_old = W.copy(), Ht.copy()
+    w = _phase(runner, p.X, W, Hy, _hals_prepare(state["gram_y"], p.l2_W, W.dtype), update,
                p.l1_W, 0)  # fmt: skip
-    h = _phase(runner, p.Xt, Ht_new, W_new, _hals_prepare(w.gram, p.l2_H, W.dtype), update,
+    h = _phase(runner, p.Xt, Ht, W, _hals_prepare(w.gram, p.l2_H, W.dtype), update,
                p.l1_H, 0)  # fmt: skip
     error_sq = squared_error(p.norm_sq, h.cross, w.gram, h.gram)
     value = objective(p, error_sq, w, h)
     best = state["best"]
     if best is None or value <= best[0]:
-        step = Ht_new - Ht
-        W[...] = W_new
-        Ht[...] = Ht_new
         if best is not None:
             ex.accepted()
-        Hy = np.maximum(Ht_new + ex.beta * step, 0, dtype=Ht.dtype)
+        # Hy = max(0, Ht + β(Ht − Ht_old)), built in Ht_old's memory.
+        Hy = np.subtract(Ht, Ht_old, out=Ht_old)
+        Hy *= ex.beta
+        Hy += Ht
+        np.maximum(Hy, 0, out=Hy)
         state.update(Hy=Hy, gram_y=gram(Hy), best=(value, error_sq, w, h))
         return error_sq, w, h, True
+    W[...] = W_old
+    Ht[...] = Ht_old
     ex.rejected()
     state.update(Hy=Ht, gram_y=best[3].gram)
     return best[1], best[2], best[3], False
