@@ -135,7 +135,8 @@ _SCALING_CHILD = """
 import json, sys, time, resource, warnings
 import scipy.sparse as sp
 import topiccli
-empty = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with open("/proc/self/statm") as f:  # resident now (ru_maxrss is a high-water mark), KiB
+    empty = int(f.read().split()[1]) * resource.getpagesize() / 1024
 X = sp.load_npz(sys.argv[1]).tocsr()
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 stamps = []
@@ -174,7 +175,23 @@ def scaling(names, k, home):
 
 def _bytes_per_nnz(c) -> float:
     """Peak RSS above the interpreter with its imports, per stored entry of X."""
-    return (c["peak_rss_mib"] - c.get("rss_before_load_mib", 0.0)) * 2**20 / c["nnz"]
+    return max(c["peak_rss_mib"] - c.get("rss_before_load_mib", 0.0), 1e-9) * 2**20 / c["nnz"]
+
+
+def _linearity(cells) -> str:
+    """Marginal cost per added stored entry between consecutive sizes: constant when linear."""
+    lines = []
+    for a, b in zip(cells, cells[1:]):
+        added = b["nnz"] - a["nnz"]
+        per_iter = (b["iteration_seconds"] - a["iteration_seconds"]) * 1e9 / added
+        memory = (b["peak_rss_mib"] - a["peak_rss_mib"]) * 2**20 / added
+        lines.append(f"- {a['matrix']} → {b['matrix']} (nnz ×{b['nnz'] / a['nnz']:.0f}): "
+                     f"+{per_iter:.1f} ns per iteration and +{memory:.0f} bytes of peak RSS "
+                     f"per added entry")  # fmt: skip
+    last = cells[-1]
+    lines.append(f"- peak RSS at {last['matrix']}: {last['peak_rss_mib'] / 1024:.2f} GiB "
+                 "(target: within 8 GiB)")  # fmt: skip
+    return "Linearity in nnz (equal marginal costs = linear):\n\n" + "\n".join(lines)
 
 
 def run_hals(names, ks, repeats, home, log=print):
@@ -232,7 +249,7 @@ def run_scaling(names, k, home, log=print):
     rows = scaling(names, k, home)
     for row in rows:
         log(f"[scaling] {row['matrix']} nnz={row['nnz']} fit {row['fit_seconds']:.1f} s, "
-            f"peak {row['peak_rss_mib']:.0f} MiB")  # fmt: skip
+            f"peak {row['peak_rss_mib']:.0f} MiB ({json.dumps(row)})")  # fmt: skip
     return rows
 
 
@@ -294,12 +311,5 @@ def markdown(results) -> str:
              "fit ns per nnz·iter", "peak RSS (MiB)", "(peak − empty) bytes per nnz"],
             rows))  # fmt: skip
         if len(cells) > 1:
-            a, b = cells[0], cells[-1]
-            per = [c["iteration_seconds"] / c["nnz"] for c in (a, b)]
-            parts.append(
-                f"{a['matrix']} → {b['matrix']}: nnz ×{b['nnz'] / a['nnz']:.0f}; time per "
-                f"iteration per nnz ×{per[1] / per[0]:.2f}; memory per nnz "
-                f"×{_bytes_per_nnz(b) / _bytes_per_nnz(a):.2f} (1.00 = linear); "
-                f"peak RSS at {b['matrix']}: {b['peak_rss_mib'] / 1024:.2f} GiB (limit 8 GiB)"
-            )
+            parts.append(_linearity(cells))
     return "\n\n".join(parts)

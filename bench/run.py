@@ -169,8 +169,8 @@ def main() -> None:
             nmf_results["scaling"] = nmf_bench.run_scaling(names, 20, home, _log)
         if nmf_results:
             results["nmf"] = nmf_results
-            text.append(nmf_bench.markdown(nmf_results))
             save()
+            text.append(nmf_bench.markdown(nmf_results))
         if "svd" in args.parts:
             names, ks = _grid(args, (10, 50, 100))
             results["svd"] = svd_bench.run(names, ks, repeats, home, log=_log)
