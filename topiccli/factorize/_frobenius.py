@@ -32,6 +32,8 @@ class FactorStats:
     """⟨A·O, F⟩ with the *other* factor O that was held fixed."""
     total: float
     """ΣF."""
+    extra: np.ndarray | None = None
+    """What a phase's ``after`` hook summed over the chunks (the extrapolated Gram for HALS)."""
 
 
 @dataclass
@@ -69,22 +71,41 @@ def objective(p: Problem, error_sq: float, w: FactorStats, h: FactorStats) -> fl
     return value
 
 
-def _phase(runner, chunks, F, other, gram_o, update, l1, l2) -> FactorStats:
-    """Update F chunk by chunk from the products chunks·other; return its stats."""
+def _phase(runner, chunks, F, other, gram_o, update, l1, l2, backup=None, after=None):
+    """Update F chunk by chunk from the products chunks·other; return its stats.
+
+    ``backup``, if given, receives F's old rows; ``after(a, b, Fc)``, if given, runs on each
+    updated chunk while it is in cache and returns a k×k matrix summed over the chunks (in
+    ``FactorStats.extra``).
+    """
 
     def task(c):
         a, b = chunks.bounds[c]
         P = chunks.parts[c] @ other
         Fc = F[a:b]
+        if backup is not None:
+            backup[a:b] = Fc
         update(Fc, P, gram_o, l1, l2)
-        return gram(Fc), float(np.vdot(P, Fc)), float(Fc.sum(dtype=np.float64))
+        extra = None if after is None else after(a, b, Fc)
+        return gram(Fc), float(np.vdot(P, Fc)), float(Fc.sum(dtype=np.float64)), extra
 
     parts = runner.map(task, len(chunks))
-    return FactorStats(
-        gram=sum((g for g, _, _ in parts[1:]), parts[0][0].copy()),
-        cross=sum(c for _, c, _ in parts),
-        total=sum(t for _, _, t in parts),
+    stats = FactorStats(
+        gram=_sum_in_order([g for g, _, _, _ in parts]),
+        cross=sum(c for _, c, _, _ in parts),
+        total=sum(t for _, _, t, _ in parts),
     )
+    if after is not None:
+        stats.extra = _sum_in_order([e for _, _, _, e in parts])
+    return stats
+
+
+def _sum_in_order(matrices):
+    """Σ matrices, in chunk order (so the sum does not depend on the thread count)."""
+    total = matrices[0].copy()
+    for m in matrices[1:]:
+        total += m
+    return total
 
 
 # --- HALS -------------------------------------------------------------------------------------
@@ -177,26 +198,36 @@ def hals_step(p: Problem, runner, W: np.ndarray, Ht: np.ndarray, state: dict) ->
     """
     update = _hals_update(p.max_inner, p.inner_delta)
     if "extrapolation" not in state:
-        state.update(extrapolation=Extrapolation(), Hy=Ht, gram_y=gram(Ht), best=None)
-    ex, Hy = state["extrapolation"], state["Hy"]
-    # Update in place, keeping the accepted pair to fall back on (rejections are rare).
-    W_old, Ht_old = W.copy(), Ht.copy()
+        state.update(extrapolation=Extrapolation(), Hy=Ht, gram_y=gram(Ht), best=None,
+                     W_old=np.empty_like(W), Ht_old=np.empty_like(Ht),
+                     buffers=(np.empty_like(Ht), np.empty_like(Ht)))  # fmt: skip
+    ex, Hy, best = state["extrapolation"], state["Hy"], state["best"]
+    W_old, Ht_old, buffers = state["W_old"], state["Ht_old"], state["buffers"]
+    # Hy is Ht (first step, or after a rejection) or one of two buffers; fill the other.
+    Hy_next = buffers[1] if Hy is buffers[0] else buffers[0]
+    # β the next extrapolation uses if this step is accepted (Extrapolation.accepted's rule).
+    beta = ex.beta if best is None else min(ex.cap, ex.grow * ex.beta)
+
+    def extrapolate(a, b, Fc):
+        # Hy = max(0, Ht + β(Ht − Ht_old)) and its Gram, while the chunk is in cache.
+        Y = np.subtract(Fc, Ht_old[a:b], out=Hy_next[a:b])
+        Y *= beta
+        Y += Fc
+        np.maximum(Y, 0, out=Y)
+        return gram(Y)
+
+    # W and Ht are updated in place; their old rows go to W_old and Ht_old on the way, to fall
+    # back on if the objective rose (rare).
     w = _phase(runner, p.X, W, Hy, _hals_prepare(state["gram_y"], p.l2_W, W.dtype), update,
-               p.l1_W, 0)  # fmt: skip
+               p.l1_W, 0, backup=W_old)  # fmt: skip
     h = _phase(runner, p.Xt, Ht, W, _hals_prepare(w.gram, p.l2_H, W.dtype), update,
-               p.l1_H, 0)  # fmt: skip
+               p.l1_H, 0, backup=Ht_old, after=extrapolate)  # fmt: skip
     error_sq = squared_error(p.norm_sq, h.cross, w.gram, h.gram)
     value = objective(p, error_sq, w, h)
-    best = state["best"]
     if best is None or value <= best[0]:
         if best is not None:
             ex.accepted()
-        # Hy = max(0, Ht + β(Ht − Ht_old)), built in Ht_old's memory.
-        Hy = np.subtract(Ht, Ht_old, out=Ht_old)
-        Hy *= ex.beta
-        Hy += Ht
-        np.maximum(Hy, 0, out=Hy)
-        state.update(Hy=Hy, gram_y=gram(Hy), best=(value, error_sq, w, h))
+        state.update(Hy=Hy_next, gram_y=h.extra, best=(value, error_sq, w, h))
         return error_sq, w, h, True
     W[...] = W_old
     Ht[...] = Ht_old
