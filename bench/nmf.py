@@ -236,37 +236,21 @@ def _linearity(cells) -> str:
     return "Linearity in nnz (equal marginal costs = linear):\n\n" + "\n".join(lines)
 
 
-def run_hals(names, ks, repeats, home, log=print):
-    """hals against scikit-learn cd on every (matrix, k) cell."""
+def run_pair(names, ks, repeats, home, ours: str, theirs: str, log=print):
+    """Our solver ``ours`` against scikit-learn's ``theirs`` on every (matrix, k) cell."""
     from .matrices import load
 
+    tag = "nmf" if ours == "hals" else ours
     cells = []
     for name in names:
         X = load(name, home)
-        log(f"[nmf] {name} {X.shape} nnz={X.nnz}")
+        log(f"[{tag}] {name} {X.shape} nnz={X.nnz}")
         for k in ks:
-            cell = compare(X, k, "hals", "cd", repeats)
+            cell = compare(X, k, ours, theirs, repeats)
             cell["matrix"] = name
             cells.append(cell)
-            log(f"[nmf]   hals k={k}: ×{cell['speedup_to_same_error']:.2f} to the same error "
-                f"({json.dumps(cell)})")  # fmt: skip
-    return cells
-
-
-def run_mu(names, ks, repeats, home, log=print):
-    """mu against scikit-learn mu on every (matrix, k) cell."""
-    from .matrices import load
-
-    cells = []
-    for name in names:
-        X = load(name, home)
-        log(f"[mu] {name} {X.shape} nnz={X.nnz}")
-        for k in ks:
-            cell = compare(X, k, "mu", "mu", repeats)
-            cell["matrix"] = name
-            cells.append(cell)
-            log(f"[mu]   k={k}: ×{cell['speedup_to_same_error']:.2f} to the same error "
-                f"({json.dumps(cell)})")  # fmt: skip
+            log(f"[{tag}]   {ours} k={k}: ×{cell['speedup_to_same_error']:.2f} to the same "
+                f"error ({json.dumps(cell)})")  # fmt: skip
     return cells
 
 

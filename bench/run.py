@@ -157,10 +157,12 @@ def main() -> None:
         nmf_results = {}
         if "nmf" in args.parts:
             names, ks = _grid(args, (10, 20, 50))
-            nmf_results["hals_vs_cd"] = nmf_bench.run_hals(names, ks, repeats, home, _log)
+            nmf_results["hals_vs_cd"] = nmf_bench.run_pair(
+                names, ks, repeats, home, "hals", "cd", _log
+            )
         if "mu" in args.parts:
             names, ks = _grid(args, (10, 20, 50))
-            nmf_results["mu_vs_mu"] = nmf_bench.run_mu(names, ks, repeats, home, _log)
+            nmf_results["mu_vs_mu"] = nmf_bench.run_pair(names, ks, repeats, home, "mu", "mu", _log)
         if "share" in args.parts:
             names, ks = _grid(args, (10, 20, 50))
             nmf_results["product_share"] = nmf_bench.run_share(names, ks, home, _log)
