@@ -309,6 +309,7 @@ def test_an_all_zero_matrix_gives_finite_factors_and_converges_at_once():
     assert np.isfinite(svd.s).all() and (svd.s == 0).all()
 
 
+@pytest.mark.filterwarnings("ignore::topiccli.errors.ConvergenceWarning")  # MU at max_iter=50
 def test_all_zero_rows_and_columns_give_finite_factors():
     rng = np.random.default_rng(0)
     X = sp.random(8, 7, density=0.6, random_state=rng, format="lil")
