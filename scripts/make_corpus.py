@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from topiccli.synthetic import planted
+from topiccli.synthetic import planted, write_folder
 
 
 def main() -> None:
@@ -19,10 +19,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     corpus = planted(args.docs, args.topics, seed=args.seed)
-    for i, (text, label) in enumerate(zip(corpus.texts, corpus.labels)):
-        folder = args.out / f"topic{label}"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"doc{i:06d}.txt").write_text(text + "\n", encoding="utf-8")
+    write_folder(corpus, args.out)
     print(f"wrote {args.docs} documents in {args.topics} topics to {args.out}")
 
 

@@ -16,7 +16,7 @@ from topiccli.cli import app
 from topiccli.factorize import nmf, truncated_svd
 from topiccli.quality import coherence, documents, fit, labels
 from topiccli.quality.assess import assess
-from topiccli.synthetic import planted
+from topiccli.synthetic import planted, write_folder
 from topiccli.topics import NEGLIGIBLE, describe_nmf, describe_svd, order_nmf
 
 from .conftest import TUTORIAL_CATEGORIES
@@ -256,10 +256,7 @@ def test_k_range_parsing():
 
 def test_sweep_recommends_the_planted_k(tmp_path):
     pc = planted(300, 5, words_per_topic=30, background_words=100, purity=0.8, seed=2)
-    for i, (text, label) in enumerate(zip(pc.texts, pc.labels)):
-        folder = tmp_path / f"t{label}"
-        folder.mkdir(exist_ok=True)
-        (folder / f"{i:04d}.txt").write_text(text)
+    write_folder(pc, tmp_path)
     result = runner.invoke(
         app,
         ["sweep", "--input", str(tmp_path), "--stop-words", "none", "--k", "2:8",

@@ -8,6 +8,7 @@ known, a model's recovered topics can be checked against it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -80,6 +81,14 @@ def planted(
     topic_words = [vocab[t * words_per_topic : (t + 1) * words_per_topic] for t in range(k)]
     docs = _render(counts, vocab, rng) if texts else None
     return PlantedCorpus(docs, counts, vocab, labels, topic_words)
+
+
+def write_folder(corpus: PlantedCorpus, out: Path) -> None:
+    """Write the texts as ``out/topic<label>/doc<i>.txt``: a folder whose labels are the truth."""
+    for i, (text, label) in enumerate(zip(corpus.texts, corpus.labels)):
+        folder = Path(out) / f"topic{label}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"doc{i:06d}.txt").write_text(text + "\n", encoding="utf-8")
 
 
 def _zipf(n: int) -> np.ndarray:
