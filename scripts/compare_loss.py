@@ -101,7 +101,8 @@ def evaluate(name: str, source, cache: Path) -> list[dict]:
         for loss in LOSSES:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                report = run(source, settings, ModelSpec(method="nmf", k=k, loss=loss), cache)
+                model = ModelSpec(method="nmf", k=k, loss=loss)
+                report = run(source, settings, model, cache, reuse=False)
             rows.append(
                 _row(
                     name,

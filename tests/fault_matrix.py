@@ -281,11 +281,12 @@ ROWS = [
     ),  # fmt: skip
     *[
         Row(
-            f"cache entry {name}",
-            (*FIT, *GOOD, "--cache-dir", f"{{fresh}}/caches/{name}"),
+            f"{label} entry {name}",
+            (*FIT, *GOOD, "--cache-dir", f"{{fresh}}/caches/{kind}-{name}"),
             0,
-            "Warning: ignoring a corrupt corpus cache entry",
+            f"Warning: ignoring a corrupt {label} entry",
         )  # fmt: skip
+        for kind, label in (("corpus", "corpus cache"), ("runs", "run cache"))
         for name in ("truncated", "tampered", "newer")
     ],
     Row(
@@ -452,24 +453,35 @@ def _nan_bundle(bundle: Path) -> None:
 
 
 def _caches(folder: Path, corpus: Path) -> None:
-    """Corpus cache folders holding one entry each: truncated, tampered, of a newer format."""
+    """Cache folders holding one damaged entry each, truncated, tampered or of a newer format:
+    a corpus entry (``corpus-NAME``, its run entry removed so that the corpus entry is read) or
+    a run entry (``runs-NAME``)."""
     import hashlib
     import json
+    import shutil
 
-    for name in ("truncated", "tampered", "newer"):
-        _fit("-i", corpus, "--cache-dir", folder / name)
-        (meta,) = (folder / name).glob("corpus-v*/*.json")
-        if name == "truncated":
-            arrays = meta.with_suffix(".npz")
-            arrays.write_bytes(arrays.read_bytes()[:50])
-        elif name == "tampered":
-            meta.write_bytes(meta.read_bytes().replace(b'"terms"', b'"terns"'))
-        else:  # a well-formed entry, checksum and all, written by a newer format
-            entry = json.loads(meta.read_bytes())["entry"]
-            entry["format"] += 1
-            body = json.dumps(entry).encode()
-            digest = hashlib.sha256(body).hexdigest()
-            meta.write_bytes(b'{"sha256": "' + digest.encode() + b'", "entry": ' + body + b"}\n")
+    for kind in ("corpus", "runs"):
+        for name in ("truncated", "tampered", "newer"):
+            home = folder / f"{kind}-{name}"
+            _fit("-i", corpus, "--cache-dir", home)
+            if kind == "corpus":
+                for runs in home.glob("runs-v*"):
+                    shutil.rmtree(runs)
+            (meta,) = home.glob(f"{kind}-v*/*.json")
+            if name == "truncated":
+                damaged = meta.with_suffix(".npz") if kind == "corpus" else meta
+                damaged.write_bytes(damaged.read_bytes()[:50])
+            elif name == "tampered":
+                field = b'"terms"' if kind == "corpus" else b'"topics"'
+                meta.write_bytes(meta.read_bytes().replace(field, field.replace(b"s", b"z", 1)))
+            else:  # a well-formed entry, checksum and all, written by a newer format
+                entry = json.loads(meta.read_bytes())["entry"]
+                entry["format"] += 1
+                body = json.dumps(entry).encode()
+                digest = hashlib.sha256(body).hexdigest()
+                meta.write_bytes(
+                    b'{"sha256": "' + digest.encode() + b'", "entry": ' + body + b"}\n"
+                )
 
 
 def _add(tar, name, data=b"", kind=tarfile.REGTYPE, linkname="", size=None):

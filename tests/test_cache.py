@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from topiccli import cache, pipeline
+from topiccli.cache import runs
 from topiccli.cli import app
 from topiccli.pipeline import SourceSpec
 from topiccli.vectorize import VectorizerSettings
@@ -34,6 +35,7 @@ def without_run_details(report: dict) -> dict:
     """The report minus what legitimately differs between a hit and a miss."""
     report = json.loads(json.dumps(report))
     report.pop("timings")
+    report.pop("run_cache")
     report["corpus"].pop("cache")
     return report
 
@@ -55,6 +57,15 @@ def corpus(tmp_path, sample_corpus) -> Path:
 
 def entries(directory: Path) -> list[Path]:
     return sorted(directory.glob(f"{cache.SUBDIR}/*.json"))
+
+
+def run_entries(directory: Path) -> list[Path]:
+    return sorted(directory.glob(f"{runs.SUBDIR}/*.json"))
+
+
+def forget_runs(directory: Path) -> None:
+    """Drop the finished runs, so the next run fits again from the corpus cache."""
+    shutil.rmtree(directory / runs.SUBDIR, ignore_errors=True)
 
 
 def forbid_loading(monkeypatch) -> None:
@@ -180,10 +191,12 @@ def test_a_corrupt_entry_is_reported_ignored_and_rebuilt(corpus, private_cache_d
     first, _ = run_json(*args)
     [entry] = entries(private_cache_dir)
     damage(entry)
+    forget_runs(private_cache_dir)
     rebuilt, stderr = run_json(*args)
     assert rebuilt["corpus"]["cache"] == "miss"
     assert "Warning: ignoring a corrupt corpus cache entry" in stderr
     assert without_run_details(rebuilt) == without_run_details(first)
+    forget_runs(private_cache_dir)
     again, stderr = run_json(*args)
     assert again["corpus"]["cache"] == "hit" and stderr == ""
 
@@ -196,11 +209,11 @@ def _flip_byte(path: Path) -> None:
 
 def _edit_json(path: Path, **changes) -> None:
     """Change the entry and re-sign it, so only the consistency checks can catch it."""
-    from topiccli.cache import entry
+    from topiccli.cache import checked
 
     wrapped = json.loads(path.read_text(encoding="utf-8"))
     wrapped["entry"].update(changes)
-    path.write_bytes(entry._wrap(json.dumps(wrapped["entry"]).encode("ascii")))
+    path.write_bytes(checked.wrap(json.dumps(wrapped["entry"]).encode("ascii")))
 
 
 def test_texts_are_read_lazily_and_corrupt_texts_come_from_the_source(corpus, private_cache_dir):
@@ -280,6 +293,7 @@ def test_tutorial_warm_run_skips_scikit_learn_and_matches_the_cold_run(
             "--data-home", str(newsgroups_home), "--format", "json"]  # fmt: skip
     cold, _ = run_json(*args[:-2])
     assert cold["corpus"]["cache"] == "miss"
+    forget_runs(private_cache_dir)  # the corpus cache's path; test_run_cache_* cover the other
     warm = subprocess.run(
         [sys.executable, "-c", WARM_RUN, *args], capture_output=True, text=True, check=True
     )
@@ -361,7 +375,12 @@ def test_key_needs_no_scikit_learn_import(tmp_path):
     subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True)
 
 
-def test_sklearn_version_is_read_without_importing_it():
+def test_package_versions_are_read_without_importing_them():
+    import numpy
+    import scipy
     import sklearn
 
-    assert cache.key._sklearn_version() == sklearn.__version__
+    assert cache.key.package_version("sklearn") == sklearn.__version__
+    assert cache.key.package_version("numpy") == numpy.__version__
+    assert cache.key.package_version("scipy") == scipy.__version__
+    assert cache.key.package_version("no_such_package_here") == "unknown"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .corpus import Corpus, load_folder, load_newsgroups, records
@@ -12,9 +12,11 @@ from .corpus.folder import DEFAULT_MAX_FILE_BYTES, TRUNCATED
 from .corpus.folder import selection as folder_selection
 from .corpus.newsgroups import selection as newsgroups_selection
 from .errors import CorpusError, InvalidParameterError, TopicsWarning
-from .quality.assess import assess
-from .topics import Topic, describe_nmf, describe_svd, order_nmf
+from .report import RunReport, Topic
 from .vectorize import DocumentTerm, VectorizerSettings, check_settings, vectorize
+
+# The numeric modules (topics, quality, factorize) are imported where a fit needs them: a run
+# answered by the run cache renders without them.
 
 METHODS = ("svd", "nmf")
 DEFAULT_LOSS = {"count": "kl", "tfidf": "kl"}
@@ -71,24 +73,6 @@ class ModelSpec:
     """Fits for the stability check (1: none); see topiccli.quality.stability."""
 
 
-@dataclass
-class RunReport:
-    """Everything a renderer needs; ``details`` holds method-specific diagnostics."""
-
-    model: ModelSpec
-    corpus: dict
-    vectorizer: dict
-    topics: list[Topic]
-    details: dict
-    timings: dict[str, float] = field(default_factory=dict)
-    fit: object = field(default=None, repr=False, compare=False)
-    """The ordered SVDResult/NMFResult, for saving a model or exporting document weights."""
-    matrix: DocumentTerm | None = field(default=None, repr=False, compare=False)
-    documents: Corpus | None = field(default=None, repr=False, compare=False)
-    metrics: dict = field(default_factory=dict)
-    """Corpus-level quality (topiccli.quality): coherence, diversity, fit, label agreement."""
-
-
 class _Timer:
     def __init__(self, progress=None) -> None:
         self.timings: dict[str, float] = {}
@@ -137,21 +121,26 @@ def selection(source: SourceSpec) -> dict:
 
 
 def load_and_vectorize(
-    source: SourceSpec, settings: VectorizerSettings, cache_dir: Path | None = None, timer=None
+    source: SourceSpec,
+    settings: VectorizerSettings,
+    cache_dir: Path | None = None,
+    timer=None,
+    lookup=None,
 ) -> tuple[Corpus, DocumentTerm, str]:
     """The corpus and its matrix, from the cache when it holds them; and "hit"/"miss"/"off".
 
     With ``cache_dir`` None nothing is cached. A miss stores what it built (see cache.py).
+    ``lookup``: the source's cache key (cache.lookup_key), if the caller has it already.
     """
     timer = timer or _Timer()
-    store = lookup = None
+    store = None
     if records.is_stdin(source.input):
         cache_dir = None  # stdin is read once and has no fingerprint
     if cache_dir is not None:
         from .cache import CorpusCache, lookup_key
 
         with timer.stage("cache"):
-            store, lookup = CorpusCache(cache_dir), lookup_key(source, settings)
+            store, lookup = CorpusCache(cache_dir), lookup or lookup_key(source, settings)
             found = store.get(
                 lookup.key, settings, selection(source), reload=lambda: load(source).texts
             )
@@ -178,33 +167,49 @@ def run(
     model: ModelSpec,
     cache_dir: Path | None = None,
     progress=None,
+    reuse: bool = True,
 ) -> RunReport:
-    """Fit one model and describe its topics; ``cache_dir`` caches the corpus (None: off).
+    """Fit one model and describe its topics; ``cache_dir`` caches the corpus and the finished
+    run (None: off).
 
-    ``progress`` (a topiccli.quality.progress.Progress, or None) hears of every stage and
-    NMF iteration.
+    ``reuse``: a run the cache already holds is answered from it (cache.runs), without its
+    factors (``report.fit``, ``matrix`` and ``documents`` are None); pass False when they are
+    needed. ``progress`` (a topiccli.quality.progress.Progress, or None) hears of every stage
+    and NMF iteration.
     """
     if model.method not in METHODS:
         raise InvalidParameterError(f"method must be one of {', '.join(METHODS)}")
     check_settings(settings)
+    records.check_fields(source.input, source.fields)  # a cached run reads no source to check
     timer = _Timer(progress)
     timer.timings.update(cache=0.0)
-    corpus, dt, cache_state = load_and_vectorize(source, settings, cache_dir, timer)
-    warn_skipped(corpus, source)
+    runs = _RunLookup.open(source, settings, model, cache_dir, timer)
+    if runs is not None and reuse:
+        found = runs.get(source, timer)
+        if found is not None:
+            return found
+    corpus, dt, cache_state = load_and_vectorize(
+        source, settings, cache_dir, timer, runs and runs.lookup
+    )
+    warn_skipped(corpus.skipped, source)
     if dt.X.shape[0] < 2:
         raise CorpusError(
             f"only {dt.X.shape[0]} document to model; topics need at least 2 documents "
             "(give a folder of files, or a .jsonl/.csv file of records)"
         )
-    with timer.stage("factorize"):
-        fitted = _factorize(dt, model, progress and progress.iterations(model))
-    with timer.stage("describe"):
-        topics, details = _describe(fitted, dt, model)
-    with timer.stage("metrics"):
-        topics, metrics = assess(fitted, dt.X, topics, model.top_words, corpus, model.docs)
-    if model.seeds > 1:
-        with timer.stage("stability"):
-            topics, metrics = _stability(dt, model, topics, metrics, progress)
+    from .cache.runs import heard_warnings
+    from .quality.assess import assess
+
+    with heard_warnings() as heard:
+        with timer.stage("factorize"):
+            fitted = _factorize(dt, model, progress and progress.iterations(model))
+        with timer.stage("describe"):
+            topics, details = _describe(fitted, dt, model)
+        with timer.stage("metrics"):
+            topics, metrics = assess(fitted, dt.X, topics, model.top_words, corpus, model.docs)
+        if model.seeds > 1:
+            with timer.stage("stability"):
+                topics, metrics = _stability(dt, model, topics, metrics, progress)
     corpus_info = {
         **corpus.selection,
         "n_documents": dt.X.shape[0],
@@ -212,18 +217,59 @@ def run(
         "skipped": dict(corpus.skipped),
         "cache": cache_state,
     }
-    return RunReport(
-        model,
-        corpus_info,
-        settings.as_dict(),
-        topics,
-        details,
-        timer.timings,
-        fitted,
-        dt,
-        corpus,
-        metrics=metrics,
-    )
+    report = RunReport(model, corpus_info, settings.as_dict(), topics, details, timer.timings,
+                       fitted, dt, corpus, metrics=metrics)  # fmt: skip
+    if runs is not None:
+        runs.put(report, heard, timer)
+    return report
+
+
+@dataclass
+class _RunLookup:
+    """A run's place in the run cache (cache.runs), found from the corpus's cache key."""
+
+    cache: object
+    lookup: object
+    key: str
+    model: ModelSpec
+
+    @classmethod
+    def open(cls, source, settings, model, cache_dir, timer) -> _RunLookup | None:
+        if cache_dir is None or records.is_stdin(source.input):
+            return None
+        from .cache.key import lookup_key
+        from .cache.runs import RunCache, run_key
+
+        with timer.stage("cache"):
+            lookup = lookup_key(source, settings)
+            return cls(RunCache(cache_dir), lookup, run_key(lookup.key, model), model)
+
+    def get(self, source, timer) -> RunReport | None:
+        """The stored run, its skipped-file and fit warnings given again; None on a miss."""
+        from .cache.runs import warn_again
+
+        with timer.stage("cache"):
+            found = self.cache.get(self.key, self.model)
+        if found is None:
+            return None
+        report, heard = found
+        warn_skipped(report.corpus["skipped"], source)
+        for category, message in heard:
+            warn_again(category, message)
+        report.timings = {**timer.timings, **dict.fromkeys(_STAGES, 0.0)}
+        report.run_cache = "hit"
+        return report
+
+    def put(self, report: RunReport, heard, timer) -> None:
+        """Store a finished run, unless its data changed too recently to be fingerprinted."""
+        report.run_cache = "miss"
+        if self.lookup.storable:
+            with timer.stage("cache"):
+                self.cache.put(self.key, report, heard)
+
+
+_STAGES = ("load", "vectorize", "factorize", "describe", "metrics")
+"""The stages a cached run skips (reported as 0 seconds)."""
 
 
 def fit(dt: DocumentTerm, model: ModelSpec, callback=None, start=None):
@@ -259,16 +305,17 @@ def nmf_loss(model: ModelSpec, settings: VectorizerSettings) -> str:
     return model.loss or DEFAULT_LOSS[settings.kind]
 
 
-def warn_skipped(corpus: Corpus, source: SourceSpec) -> None:
-    """One warning for the files left out, one for files cut short; cached run or not."""
+def warn_skipped(skipped: dict[str, int], source: SourceSpec) -> None:
+    """One warning for the files left out, one for files cut short (``skipped``: counts by
+    reason, a corpus's ``skipped``); cached run or not."""
     import warnings
 
-    left_out = {k: v for k, v in corpus.skipped.items() if k != TRUNCATED}
+    left_out = {k: v for k, v in skipped.items() if k != TRUNCATED}
     if left_out:
         listed = ", ".join(f"{n} {reason}" for reason, n in sorted(left_out.items()))
         total = sum(left_out.values())
         warnings.warn(f"skipped {total} file(s): {listed}", TopicsWarning, stacklevel=2)
-    cut = corpus.skipped.get(TRUNCATED, 0)
+    cut = skipped.get(TRUNCATED, 0)
     if cut:
         warnings.warn(
             f"read only the first {source.max_file_bytes} bytes of {cut} larger file(s) "
@@ -280,6 +327,7 @@ def warn_skipped(corpus: Corpus, source: SourceSpec) -> None:
 
 def _factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None):
     from .factorize import nmf, truncated_svd
+    from .topics import order_nmf
 
     if model.method == "svd":
         return truncated_svd(dt.X, model.k, solver=model.solver or "propack", seed=model.seed)
@@ -301,6 +349,8 @@ def _factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None):
 
 
 def _describe(fitted, dt: DocumentTerm, model: ModelSpec) -> tuple[list[Topic], dict]:
+    from .topics import describe_nmf, describe_svd
+
     if model.method == "svd":
         details = {"solver": fitted.solver, "singular_values": [float(s) for s in fitted.s]}
         return describe_svd(fitted, dt.terms, model.top_words), details

@@ -6,8 +6,8 @@ import csv
 import io
 import json
 
-from .pipeline import RunReport
 from .quality.present import quality_columns, quality_lines
+from .report import RunReport
 
 SCHEMA_VERSION = 1
 FORMATS = ("table", "json", "csv")
@@ -25,6 +25,7 @@ def to_dict(report: RunReport) -> dict:
         **report.details,
         "metrics": report.metrics,
         "topics": [_topic_dict(t) for t in report.topics],
+        "run_cache": report.run_cache,
         "timings": report.timings,
     }
 

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
 from .factorize import NMFResult, SVDResult
-
-
-@dataclass(frozen=True)
-class Topic:
-    """One topic: its position, its weight and its top words with their loadings."""
-
-    id: int
-    weight: float
-    words: list[str]
-    weights: list[float]
-    negative_words: list[str] | None = None
-    """SVD: the component's other pole, its most negative loadings (most negative first)."""
-    negative_weights: list[float] | None = None
-    quality: dict = field(default_factory=dict)
-    """Per-topic evidence added by topiccli.quality (coherence, label, documents, …)."""
+from .report import Topic
 
 
 def top_terms(loadings: np.ndarray, terms: np.ndarray, n: int) -> tuple[list[str], list[float]]:

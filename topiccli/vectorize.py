@@ -9,10 +9,12 @@ from __future__ import annotations
 import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .errors import InvalidParameterError, VectorizeError
+
+if TYPE_CHECKING:  # numpy stays unimported until a corpus is vectorized (a cached run needs none)
+    import numpy as np
 
 VECTORIZERS = ("count", "tfidf")
 
@@ -87,6 +89,8 @@ def vectorize(texts: list[str], settings: VectorizerSettings) -> DocumentTerm:
             X = vectorizer.fit_transform(texts)
     except ValueError as exc:
         raise VectorizeError(_explain(str(exc))) from exc
+    import numpy as np
+
     X = X.tocsr().astype(np.float64, copy=False)
     X.sort_indices()
     idf = getattr(vectorizer, "idf_", None)

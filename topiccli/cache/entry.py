@@ -21,8 +21,6 @@ import hashlib
 import io
 import json
 import os
-import tempfile
-import warnings
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,15 +28,12 @@ from pathlib import Path
 import numpy as np
 
 from ..corpus import Corpus
-from ..errors import CacheWarning, CorpusError
+from ..errors import CorpusError
 from ..vectorize import DocumentTerm, VectorizerSettings
+from .checked import CorruptEntry, read_checked, unwrap, warn, wrap, write_atomic
 from .key import FORMAT
 
 SUBDIR = f"corpus-v{FORMAT}"
-
-
-class CorruptEntry(Exception):
-    """An entry failed a check; it is ignored and rebuilt."""
 
 
 class LazyTexts(Sequence):
@@ -64,7 +59,7 @@ class LazyTexts(Sequence):
     def _load(self) -> list[str]:
         if self._texts is None:
             try:
-                texts = json.loads(zlib.decompress(_read_checked(self._path, self._digest)))
+                texts = json.loads(zlib.decompress(read_checked(self._path, self._digest)))
                 if not isinstance(texts, list) or len(texts) != self._count:
                     raise CorruptEntry("it does not match its entry")
             except (OSError, CorruptEntry, zlib.error, ValueError) as exc:
@@ -76,7 +71,7 @@ class LazyTexts(Sequence):
         problem = f"the cached texts in {self._path} are unreadable ({exc})"
         if self._reload is None:
             raise CorpusError(f"{problem}; delete the file or rerun with --no-cache") from exc
-        _warn(f"{problem}; reading the source again")
+        warn(f"{problem}; reading the source again")
         texts = list(self._reload())
         if len(texts) != self._count:
             raise CorpusError(f"{problem}, and the source changed meanwhile; rerun") from exc
@@ -108,12 +103,12 @@ class CorpusCache:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            _warn(f"cannot read the corpus cache entry {meta_path} ({exc.strerror}); rebuilding")
+            warn(f"cannot read the corpus cache entry {meta_path} ({exc.strerror}); rebuilding")
             return None
         try:
             found = self._decode(key, meta_bytes, arrays_path)
         except Exception as exc:  # whatever is wrong with an entry, it is rebuilt, never trusted
-            _warn(f"ignoring a corrupt corpus cache entry {meta_path} ({exc}); rebuilding it")
+            warn(f"ignoring a corrupt corpus cache entry {meta_path} ({exc}); rebuilding it")
             return None
         meta, X, terms, idf = found
         texts = LazyTexts(texts_path, meta["texts_sha256"], X.shape[0], reload)
@@ -122,10 +117,10 @@ class CorpusCache:
 
     def _decode(self, key: str, meta_bytes: bytes, arrays_path: Path):
         """Parse and check an entry: (metadata, X, terms, idf); CorruptEntry if it fails."""
-        meta = json.loads(_unwrap(meta_bytes))
+        meta = json.loads(unwrap(meta_bytes))
         if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("key") != key:
             raise CorruptEntry("its key or format does not match")
-        with np.load(io.BytesIO(_read_checked(arrays_path, meta["arrays_sha256"])),
+        with np.load(io.BytesIO(read_checked(arrays_path, meta["arrays_sha256"])),
                      allow_pickle=False) as arrays:  # fmt: skip
             data, indices, indptr = arrays["data"], arrays["indices"], arrays["indptr"]
             shape = tuple(int(n) for n in arrays["shape"])
@@ -174,11 +169,11 @@ class CorpusCache:
         }
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            _write_atomic(arrays_path, arrays_bytes)
-            _write_atomic(texts_path, texts_bytes)
-            _write_atomic(meta_path, _wrap(json.dumps(meta).encode("ascii")))
+            write_atomic(arrays_path, arrays_bytes)
+            write_atomic(texts_path, texts_bytes)
+            write_atomic(meta_path, wrap(json.dumps(meta).encode("ascii")))
         except OSError as exc:
-            _warn(f"could not write the corpus cache in {self.directory} ({exc}); continuing")
+            warn(f"could not write the corpus cache in {self.directory} ({exc}); continuing")
             return False
         self._drop_superseded(key)
         return True
@@ -210,47 +205,3 @@ def _check_csr(data, indices, indptr, shape) -> None:
         raise CorruptEntry("its column indices are out of range")
     if not np.isfinite(data).all():
         raise CorruptEntry("its values are not finite")
-
-
-_PREFIX, _MIDDLE, _SUFFIX = b'{"sha256": "', b'", "entry": ', b"}\n"
-_DIGEST_END = len(_PREFIX) + 64
-
-
-def _wrap(entry: bytes) -> bytes:
-    """The JSON file: the entry's text with its own SHA-256, still one JSON document."""
-    return _PREFIX + hashlib.sha256(entry).hexdigest().encode() + _MIDDLE + entry + _SUFFIX
-
-
-def _unwrap(content: bytes) -> bytes:
-    """The entry's text, if the file has the layout ``_wrap`` writes and the checksum holds."""
-    body = content[_DIGEST_END + len(_MIDDLE) : -len(_SUFFIX)]
-    if not (
-        content.startswith(_PREFIX)
-        and content[_DIGEST_END:].startswith(_MIDDLE)
-        and content.endswith(_SUFFIX)
-        and hashlib.sha256(body).hexdigest().encode() == content[len(_PREFIX) : _DIGEST_END]
-    ):
-        raise CorruptEntry("its metadata fails its checksum")
-    return body
-
-
-def _read_checked(path: Path, digest: str) -> bytes:
-    content = path.read_bytes()
-    if hashlib.sha256(content).hexdigest() != digest:
-        raise CorruptEntry(f"{path.name} fails its checksum")
-    return content
-
-
-def _write_atomic(path: Path, content: bytes) -> None:
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _warn(message: str) -> None:
-    warnings.warn(message, CacheWarning, stacklevel=3)

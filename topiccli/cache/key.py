@@ -74,7 +74,7 @@ def lookup_key(source, settings: VectorizerSettings) -> Lookup:
     state = {
         "format": FORMAT,
         "topiccli": __version__,
-        "scikit-learn": _sklearn_version(),
+        "scikit-learn": package_version("sklearn"),
         "files": [[name, *_identity(st)] for name, st in stats],
     }
     return Lookup(key=f"{_digest(what)}-{_digest(state)}", storable=storable)
@@ -109,14 +109,23 @@ def _settings_identity(settings: VectorizerSettings) -> dict:
     return data
 
 
-def _sklearn_version() -> str:
-    """scikit-learn's version, read from its source without importing it (which takes ~1 s)."""
+def package_version(name: str) -> str:
+    """An installed package's version, read from its source without importing it (importing
+    scikit-learn takes ~1 s, numpy and scipy a few tenths): its ``version.py``, else its
+    ``__init__.py``."""
     import importlib.util
 
     try:
-        spec = importlib.util.find_spec("sklearn")
-        text = Path(spec.origin).read_text(encoding="utf-8")
-    except (ImportError, AttributeError, TypeError, OSError, ValueError):
+        folder = Path(importlib.util.find_spec(name).origin).parent
+    except (ImportError, AttributeError, TypeError, ValueError):
         return "unknown"
-    match = re.search(r"""^__version__\s*=\s*["']([^"']+)""", text, re.MULTILINE)
-    return match.group(1) if match else "unknown"
+    for source in ("version.py", "__init__.py"):
+        try:
+            text = (folder / source).read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            continue
+        match = re.search(r"""^(?:__version__|version)\s*(?::\s*str)?\s*=\s*["']([^"']+)""",
+                          text, re.MULTILINE)  # fmt: skip
+        if match:
+            return match.group(1)
+    return "unknown"

@@ -95,7 +95,9 @@ def _fit_and_render(method: str, values: dict) -> None:
         model_files.check_fit_outputs(values, source, settings)
         cache_dir = resolve_dir(values["cache_dir"], disabled=values["no_cache"])
         with opt.progress_display(values) as progress:
-            report = run(source, settings, model, cache_dir=cache_dir, progress=progress)
+            needs_factors = values.get("save") is not None or values.get("doc_topics") is not None
+            report = run(source, settings, model, cache_dir=cache_dir, progress=progress,
+                         reuse=not needs_factors)  # fmt: skip
         model_files.write_fit_outputs(values, report)
         write_text(render(report, values["format"]), output)
         if values.get("plot"):

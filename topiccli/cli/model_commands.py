@@ -113,7 +113,7 @@ def infer(**values) -> None:
         bundle = load(model)
         timings["load_model"] = time.perf_counter() - start
         corpus = load_corpus(source)
-        warn_skipped(corpus, source)
+        warn_skipped(corpus.skipped, source)
         timings["load"] = time.perf_counter() - start - timings["load_model"]
         inference = run_inference(bundle, corpus)
         timings["infer"] = time.perf_counter() - start - timings["load_model"] - timings["load"]

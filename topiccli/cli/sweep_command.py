@@ -43,7 +43,7 @@ def run_sweep(values: dict, source, settings) -> None:
         timer = _Timer(progress)
         timer.timings.update(cache=0.0)
         corpus, dt, cache_state = load_and_vectorize(source, settings, cache_dir, timer)
-        warn_skipped(corpus, source)
+        warn_skipped(corpus.skipped, source)
         start = time.perf_counter()
         rows = sweep(
             dt, corpus, model, ks, values["seeds"], fit=fit, refit=refit, progress=progress

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 STAGE_NAMES = {
-    "cache": "reading the corpus cache",
+    "cache": "reading the cache",
     "load": "loading documents",
     "vectorize": "vectorizing",
     "factorize": "fitting",

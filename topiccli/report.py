@@ -1,0 +1,51 @@
+"""What a run produces, as plain data: its topics and the report a renderer reads.
+
+Nothing here imports numpy, so a run answered from the cache (topiccli.cache.runs) renders
+without loading the numeric stack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .corpus import Corpus
+    from .pipeline import ModelSpec
+    from .vectorize import DocumentTerm
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One topic: its position, its weight and its top words with their loadings."""
+
+    id: int
+    weight: float
+    words: list[str]
+    weights: list[float]
+    negative_words: list[str] | None = None
+    """SVD: the component's other pole, its most negative loadings (most negative first)."""
+    negative_weights: list[float] | None = None
+    quality: dict = field(default_factory=dict)
+    """Per-topic evidence added by topiccli.quality (coherence, label, documents, …)."""
+
+
+@dataclass
+class RunReport:
+    """Everything a renderer needs; ``details`` holds method-specific diagnostics."""
+
+    model: ModelSpec
+    corpus: dict
+    vectorizer: dict
+    topics: list[Topic]
+    details: dict
+    timings: dict[str, float] = field(default_factory=dict)
+    fit: object = field(default=None, repr=False, compare=False)
+    """The ordered SVDResult/NMFResult, for saving a model or exporting document weights;
+    None when the run came from the cache (topiccli.cache.runs)."""
+    matrix: DocumentTerm | None = field(default=None, repr=False, compare=False)
+    documents: Corpus | None = field(default=None, repr=False, compare=False)
+    metrics: dict = field(default_factory=dict)
+    """Corpus-level quality (topiccli.quality): coherence, diversity, fit, label agreement."""
+    run_cache: str = "off"
+    """Whether the run came from the run cache: "hit", "miss" (run and stored) or "off"."""
