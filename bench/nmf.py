@@ -183,13 +183,15 @@ def product_share(X, k, iterations=12):
 
 
 _SCALING_CHILD = """
-import json, sys, time, resource, warnings
+import json, sys, time, warnings
 import scipy.sparse as sp
 import topiccli
-with open("/proc/self/statm") as f:  # resident now (ru_maxrss is a high-water mark), KiB
-    empty = int(f.read().split()[1]) * resource.getpagesize() / 1024
+def status(field):  # KiB. VmHWM is this program's peak; ru_maxrss would count the parent's
+    with open("/proc/self/status") as f:  # memory at fork, as it survives exec
+        return next(int(line.split()[1]) for line in f if line.startswith(field + ":"))
+empty = status("VmRSS")
 X = sp.load_npz(sys.argv[1]).tocsr()
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = status("VmRSS")
 stamps = []
 warnings.simplefilter("ignore")
 start = time.perf_counter()
@@ -200,7 +202,7 @@ steps.sort()
 print(json.dumps({"nnz": int(X.nnz), "shape": list(X.shape), "fit_seconds": total,
                   "n_iter": fit.n_iter, "iteration_seconds": steps[len(steps) // 2],
                   "start_seconds": stamps[0] - start,
-                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "peak_rss_mib": status("VmHWM") / 1024,
                   "rss_after_load_mib": base / 1024, "rss_before_load_mib": empty / 1024}))
 """
 
