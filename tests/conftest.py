@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -46,3 +48,21 @@ def newsgroups_home(tmp_path_factory) -> Path:
 def sample_corpus() -> Path:
     assert SAMPLE.is_dir(), "the bundled sample corpus is missing"
     return SAMPLE
+
+
+HOUR_AGO = time.time() - 3600
+
+
+def age(path: Path) -> None:
+    """Backdate every file, as for data settled long before the run (see cache.RACY_NS)."""
+    for file in [path, *path.rglob("*")]:
+        os.utime(file, (HOUR_AGO, HOUR_AGO))
+
+
+@pytest.fixture
+def corpus(tmp_path, sample_corpus) -> Path:
+    """A private, settled copy of the sample corpus that tests may edit."""
+    copy = tmp_path / "essays"
+    shutil.copytree(sample_corpus, copy)
+    age(copy)
+    return copy

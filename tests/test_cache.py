@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,10 +18,9 @@ from topiccli.cli import app
 from topiccli.pipeline import SourceSpec
 from topiccli.vectorize import VectorizerSettings
 
-from .conftest import TUTORIAL_CATEGORIES
+from .conftest import HOUR_AGO, TUTORIAL_CATEGORIES, age
 
 runner = CliRunner()
-HOUR_AGO = time.time() - 3600
 
 
 def run_json(*args, env=None):
@@ -38,21 +36,6 @@ def without_run_details(report: dict) -> dict:
     report.pop("run_cache")
     report["corpus"].pop("cache")
     return report
-
-
-def age(path: Path) -> None:
-    """Backdate every file, as for data settled long before the run (see cache.RACY_NS)."""
-    for file in [path, *path.rglob("*")]:
-        os.utime(file, (HOUR_AGO, HOUR_AGO))
-
-
-@pytest.fixture
-def corpus(tmp_path, sample_corpus) -> Path:
-    """A private, settled copy of the sample corpus that tests may edit."""
-    copy = tmp_path / "essays"
-    shutil.copytree(sample_corpus, copy)
-    age(copy)
-    return copy
 
 
 def entries(directory: Path) -> list[Path]:

@@ -4,7 +4,6 @@ without loading, vectorizing, fitting, or importing numpy; anything else runs ag
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,23 +14,14 @@ from topiccli import pipeline
 from topiccli.cache import checked, runs
 from topiccli.cli import app
 
+from .conftest import age
 from .test_cache import (
-    age,
     forbid_loading,
     run_entries,
     run_json,
     runner,
     without_run_details,
 )
-
-
-@pytest.fixture
-def corpus(tmp_path, sample_corpus) -> Path:
-    """A private, settled copy of the sample corpus that tests may edit."""
-    copy = tmp_path / "essays"
-    shutil.copytree(sample_corpus, copy)
-    age(copy)
-    return copy
 
 
 def forbid_fitting(monkeypatch) -> None:

@@ -61,6 +61,24 @@ def write_atomic(path: Path, content: bytes) -> None:
         raise
 
 
+def read_entry(path: Path, decode, kind: str, redo: str):
+    """``decode(content)`` of the entry file ``path``, or None: when it is absent, or unreadable
+    or failing a check, both warned about ("… the ``kind`` entry PATH …; ``redo``"). Whatever is
+    wrong with an entry, it is redone, never trusted."""
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        warn(f"cannot read the {kind} entry {path} ({exc.strerror}); {redo}")
+        return None
+    try:
+        return decode(content)
+    except Exception as exc:  # any failure at all means the entry is not trusted
+        warn(f"ignoring a corrupt {kind} entry {path} ({exc}); {redo}")
+        return None
+
+
 def warn(message: str) -> None:
     """A CacheWarning attributed to the caller's caller (the cache's user)."""
     warnings.warn(message, CacheWarning, stacklevel=3)

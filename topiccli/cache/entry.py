@@ -30,7 +30,7 @@ import numpy as np
 from ..corpus import Corpus
 from ..errors import CorpusError
 from ..vectorize import DocumentTerm, VectorizerSettings
-from .checked import CorruptEntry, read_checked, unwrap, warn, wrap, write_atomic
+from .checked import CorruptEntry, read_checked, read_entry, unwrap, warn, wrap, write_atomic
 from .key import FORMAT
 
 SUBDIR = f"corpus-v{FORMAT}"
@@ -98,17 +98,9 @@ class CorpusCache:
         the texts should their file turn out corrupt (see :class:`LazyTexts`).
         """
         meta_path, arrays_path, texts_path = self.paths(key)
-        try:
-            meta_bytes = meta_path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            warn(f"cannot read the corpus cache entry {meta_path} ({exc.strerror}); rebuilding")
-            return None
-        try:
-            found = self._decode(key, meta_bytes, arrays_path)
-        except Exception as exc:  # whatever is wrong with an entry, it is rebuilt, never trusted
-            warn(f"ignoring a corrupt corpus cache entry {meta_path} ({exc}); rebuilding it")
+        found = read_entry(meta_path, lambda content: self._decode(key, content, arrays_path),
+                           "corpus cache", "rebuilding it")  # fmt: skip
+        if found is None:
             return None
         meta, X, terms, idf = found
         texts = LazyTexts(texts_path, meta["texts_sha256"], X.shape[0], reload)

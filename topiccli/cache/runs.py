@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .. import errors
 from ..report import RunReport, Topic
-from .checked import CorruptEntry, unwrap, warn, wrap, write_atomic
+from .checked import CorruptEntry, read_entry, unwrap, warn, wrap, write_atomic
 from .key import package_version
 
 FORMAT = 1
@@ -55,19 +55,10 @@ class RunCache:
     def get(self, key: str, model) -> tuple[RunReport, list[tuple[str, str]]] | None:
         """The report stored under ``key`` for ``model`` and the warnings its run gave (see
         ``warn_again``), or None if absent or failing a check (then warned)."""
-        path = self.path(key)
-        try:
-            content = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            warn(f"cannot read the run cache entry {path} ({exc.strerror}); running again")
-            return None
-        try:
-            return _decode(key, content, model)
-        except Exception as exc:  # whatever is wrong with an entry, it is rerun, never trusted
-            warn(f"ignoring a corrupt run cache entry {path} ({exc}); running again")
-            return None
+        return read_entry(
+            self.path(key), lambda content: _decode(key, content, model), "run cache",
+            "running again",
+        )  # fmt: skip
 
     def put(self, key: str, report: RunReport, heard: list[tuple[str, str]]) -> bool:
         """Store a finished run atomically; on failure warn and carry on."""
