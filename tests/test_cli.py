@@ -177,6 +177,29 @@ def test_python_dash_m_runs_the_cli():
     assert "svd" in done.stdout and "nmf" in done.stdout
 
 
+HELP_WITHOUT_HEAVY_IMPORTS = """
+import sys
+from topiccli.cli import app
+try:
+    app(["--help"], prog_name="topics")
+except SystemExit as exit:
+    assert not exit.code, exit.code
+heavy = sorted({m.split(".")[0] for m in sys.modules} & {"numpy", "scipy", "sklearn", "rich"})
+assert not heavy, f"topics --help imported {heavy}"
+"""
+
+
+def test_top_level_help_lists_every_command_and_stays_light():
+    done = subprocess.run([sys.executable, "-c", HELP_WITHOUT_HEAVY_IMPORTS],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    for command in ("svd", "nmf", "sweep", "show", "infer", "data"):
+        assert f"  {command} " in done.stdout, command
+    bare = topics()  # no arguments: the same help, on stderr, exit 2 (a usage error)
+    assert bare.exit_code == 2 and bare.stdout == ""
+    assert "Commands:" in bare.stderr and "sweep" in bare.stderr
+    assert "╭" in topics("nmf", "--help").stdout  # a command's help keeps its rich panels
+
+
 @pytest.mark.newsgroups
 def test_tutorial_svd_reproduces_the_published_numbers(newsgroups_home):
     report = fit_json(
