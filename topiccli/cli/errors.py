@@ -92,9 +92,13 @@ _INTERRUPT_REPORTED = []
 
 def _interrupted():
     """Report a Ctrl-C (once) and exit 130."""
+    _report_interrupt()
+    raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _report_interrupt() -> None:
     say("Interrupted", "stopped by Ctrl-C; no output was written")
     _INTERRUPT_REPORTED.append(True)
-    raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def _caused_by(exc: BaseException, kind: type) -> bool:
@@ -172,7 +176,7 @@ class OneLineErrorsGroup(TyperGroup):
             say("Error", "aborted")
             sys.exit(EXIT_DATA)
         if result == EXIT_INTERRUPTED and not _INTERRUPT_REPORTED:  # Typer caught a Ctrl-C
-            say("Interrupted", "stopped by Ctrl-C; no output was written")  # outside a command
+            _report_interrupt()  # outside a command
         if standalone_mode:
             sys.exit(result if isinstance(result, int) else 0)
         return result
