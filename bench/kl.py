@@ -141,7 +141,7 @@ def labels(home, log=print) -> list[dict]:
     from sklearn.decomposition import NMF
 
     import topiccli
-    from topiccli.pipeline import DEFAULT_LOSS
+    from topiccli.specs import DEFAULT_LOSS
 
     rows = []
     for name, categories in (("tutorial 4", TUTORIAL), ("all 20", None)):

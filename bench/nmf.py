@@ -138,7 +138,7 @@ def product_share(X, k, iterations=12):
     import topiccli
     from topiccli.factorize._parallel import runner
 
-    nmf_module = _sys.modules["topiccli.factorize.nmf"]
+    nmf_module = _sys.modules["topiccli.factorize._nmf"]
     original = nmf_module._problem
     spent: list[float] = []
 

@@ -43,7 +43,7 @@ def archive_path() -> Path | None:
 
 def corpora(home: Path | None):
     """(name, SourceSpec) for each labelled corpus available here."""
-    from topiccli.pipeline import SourceSpec
+    from topiccli.specs import SourceSpec
 
     if home is not None:
         yield "20NG tutorial 4 (train)", SourceSpec(categories=TUTORIAL, data_home=home)
@@ -70,8 +70,9 @@ def sklearn_default(X, k: int, corpus, top_words: int) -> tuple[dict, float, int
     """scikit-learn's default NMF on X, scored by topiccli's quality measures."""
     from sklearn.decomposition import NMF
 
-    from topiccli.quality import coherence, documents, labels
+    from topiccli.quality import coherence, labels
     from topiccli.topics import top_indices
+    from topiccli.weights import top_topics
 
     start = time.perf_counter()
     model = NMF(k, random_state=0)
@@ -80,7 +81,7 @@ def sklearn_default(X, k: int, corpus, top_words: int) -> tuple[dict, float, int
         W = model.fit_transform(X)
     seconds = time.perf_counter() - start
     columns = [top_indices(row, top_words) for row in model.components_]
-    winners = documents.assign(W, X)
+    winners = top_topics(W)
     metrics = {
         "coherence_npmi": float(coherence.coherence_npmi(X, columns).mean()),
         "diversity": coherence.diversity([list(c) for c in columns]),
@@ -90,19 +91,21 @@ def sklearn_default(X, k: int, corpus, top_words: int) -> tuple[dict, float, int
 
 
 def evaluate(name: str, source, cache: Path) -> list[dict]:
-    from topiccli.pipeline import ModelSpec, load_and_vectorize, run
+    from topiccli.runs.fit import FitRequest, fit
+    from topiccli.runs.matrix import matrix_of
+    from topiccli.specs import ModelSpec
     from topiccli.vectorize import VectorizerSettings
 
     rows = []
     for kind in ("count", "tfidf"):
         settings = VectorizerSettings(kind=kind, min_df=2, max_df=0.95)
-        corpus, dt, _ = load_and_vectorize(source, settings, cache)
+        corpus, dt, _ = matrix_of(source, settings, cache)
         k = len({label for label in corpus.labels if label is not None})
         for loss in LOSSES:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 model = ModelSpec(method="nmf", k=k, loss=loss)
-                report = run(source, settings, model, cache, reuse=False)
+                report = fit(FitRequest(source, settings, model, cache_dir=None))
             rows.append(
                 _row(
                     name,

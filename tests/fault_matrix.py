@@ -93,7 +93,7 @@ ROWS = [
     # option values
     Row("k zero", (*FIT, *GOOD, "--k", "0"), 2, "Invalid value for '--k'"),
     Row("k negative", (*FIT, *GOOD, "--k", "-3"), 2, "Invalid value for '--k'"),
-    Row("k too large", (*FIT, *GOOD, "--k", "50"), 1, "k must be between 1 and"),
+    Row("k too large", (*FIT, *GOOD, "--k", "50"), 1, "--k must be between 1 and"),
     Row(
         "min-df over max-df",
         (*FIT, *GOOD, "--min-df", "5", "--max-df", "2"),
@@ -254,7 +254,7 @@ ROWS = [
         "NMF hits max-iter",
         (*FIT, *GOOD, "--k", "2", "--max-iter", "1", "--tol", "0"),
         0,
-        "NMF stopped at max_iter=1",
+        "NMF stopped at --max-iter=1",
     ),  # fmt: skip
     Row("documents with no terms left", (*FIT, "-i", "{ws}/zero-rows", "--k", "2"), 0),
     Row("svd on zero rows", ("svd", "-i", "{ws}/zero-rows", "--k", "2"), 0),

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from topiccli import cache, pipeline
+from topiccli import cache
 from topiccli.cache import runs
 from topiccli.cli import app
-from topiccli.pipeline import SourceSpec
+from topiccli.specs import SourceSpec
 from topiccli.vectorize import VectorizerSettings
 
-from .conftest import HOUR_AGO, TUTORIAL_CATEGORIES, age
+from .conftest import HOUR_AGO, TUTORIAL_CATEGORIES, age, load_matrix
 
 runner = CliRunner()
 
@@ -55,8 +55,8 @@ def forbid_loading(monkeypatch) -> None:
     def fail(*args, **kwargs):
         raise AssertionError("a cache hit must neither load nor vectorize")
 
-    monkeypatch.setattr(pipeline, "load", fail)
-    monkeypatch.setattr(pipeline, "vectorize", fail)
+    monkeypatch.setattr("topiccli.corpus.source.Source.load", fail)
+    monkeypatch.setattr("topiccli.vectorize.Vectorizer.fit_transform", fail)
 
 
 def test_second_run_is_a_hit_that_neither_loads_nor_vectorizes(
@@ -202,15 +202,15 @@ def _edit_json(path: Path, **changes) -> None:
 def test_texts_are_read_lazily_and_corrupt_texts_come_from_the_source(corpus, private_cache_dir):
     source = SourceSpec(input=corpus)
     settings = VectorizerSettings()
-    built, _, state = pipeline.load_and_vectorize(source, settings, private_cache_dir)
+    built, _, state = load_matrix(source, settings, private_cache_dir)
     assert state == "miss"
-    hit, _, state = pipeline.load_and_vectorize(source, settings, private_cache_dir)
+    hit, _, state = load_matrix(source, settings, private_cache_dir)
     assert state == "hit" and isinstance(hit.texts, cache.LazyTexts)
     assert hit.texts._texts is None  # nothing read yet
     assert list(hit.texts) == built.texts and hit.ids == built.ids and hit.labels == built.labels
     [entry] = entries(private_cache_dir)
     _flip_byte(entry.with_suffix(".texts.zz"))
-    damaged, _, state = pipeline.load_and_vectorize(source, settings, private_cache_dir)
+    damaged, _, state = load_matrix(source, settings, private_cache_dir)
     with pytest.warns(cache.CacheWarning, match="reading the source again"):
         assert damaged.texts[3] == built.texts[3]
 
@@ -351,7 +351,7 @@ def test_newsgroups_key_follows_the_selection_and_scikit_learns_cache_file(tmp_p
 def test_key_needs_no_scikit_learn_import(tmp_path):
     code = (
         "import sys; from pathlib import Path; from topiccli import cache;"
-        "from topiccli.pipeline import SourceSpec; from topiccli.vectorize import "
+        "from topiccli.specs import SourceSpec; from topiccli.vectorize import "
         "VectorizerSettings as V; cache.lookup_key(SourceSpec(data_home=Path(sys.argv[1])), V());"
         "assert 'sklearn' not in sys.modules"
     )

@@ -43,7 +43,6 @@ def test_nmf_json_report_has_the_documented_fields(sample_corpus):
         "load",
         "vectorize",
         "factorize",
-        "describe",
         "metrics",
     }
     assert [t["id"] for t in report["topics"]] == list(range(6))
@@ -80,7 +79,8 @@ def test_csv_has_one_row_per_topic_word_and_output_file_gets_the_same_bytes(
 ):
     stdout = topics("svd", "--input", sample_corpus, "--k", 3, "--format", "csv").stdout
     rows = stdout.splitlines()
-    assert rows[0] == "topic,topic_weight,rank,word,weight" and len(rows) == 1 + 3 * 8
+    assert rows[0] == "topic,topic_weight,pole,rank,word,weight"
+    assert sum(row.split(",")[2] == "+" for row in rows[1:]) == 3 * 8
     out = tmp_path / "topics.csv"
     result = topics("svd", "--input", sample_corpus, "--k", 3, "--format", "csv", "-o", out)
     assert result.exit_code == 0 and result.stdout == ""
@@ -151,7 +151,7 @@ def test_k_larger_than_the_corpus_allows_is_a_data_error(tmp_path):
     (tmp_path / "b.txt").write_text("pears and plums")
     result = topics("svd", "--input", tmp_path, "--k", 5)
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: k must be between 1 and")
+    assert result.stderr.startswith("Error: --k must be between 1 and")
 
 
 def test_output_onto_an_input_is_refused(sample_corpus, tmp_path):

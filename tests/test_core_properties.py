@@ -15,7 +15,7 @@ from topiccli import nmf, truncated_svd
 from topiccli.errors import ConvergenceWarning
 
 
-@pytest.mark.parametrize("module", ["topiccli.factorize.nmf", "topiccli.factorize.svd"])
+@pytest.mark.parametrize("module", ["topiccli.factorize._nmf", "topiccli.factorize._svd"])
 def test_docstring_examples_run(module):
     import importlib
 

@@ -12,7 +12,9 @@ from typer.testing import CliRunner
 
 from topiccli.cli import app
 from topiccli.corpus import load_folder
-from topiccli.infer import nnls_fixed_h, project, top_topics
+from topiccli.factorize import project
+from topiccli.factorize.transform import nnls_fixed_h
+from topiccli.weights import top_topics
 from topiccli.vectorize import VectorizerSettings, vectorize
 from topiccli.vectorizer_state import capture, transform
 
@@ -48,7 +50,7 @@ def test_svd_projection_is_u_sigma_of_the_training_rows():
 
     X = sp.random(50, 30, density=0.3, random_state=2, format="csr")
     fit = truncated_svd(X, 4)
-    assert np.allclose(project("svd", fit.Vt, X), fit.U * fit.s, atol=1e-10)
+    assert np.allclose(project(X, fit.Vt), fit.U * fit.s, atol=1e-10)
 
 
 @pytest.mark.parametrize(
@@ -167,17 +169,19 @@ def test_regularized_fit_and_infer_agree(sample_corpus, tmp_path):
 def test_infer_agrees_with_the_fits_own_weights(sample_corpus, method):
     """Not only with the export: with the W (or U·Σ) the solver itself ended on."""
     from topiccli.bundle import from_report
-    from topiccli.infer import fitted_weights, infer
-    from topiccli.pipeline import ModelSpec, SourceSpec, run
+    from topiccli.infer import infer
+    from topiccli.specs import ModelSpec, SourceSpec
 
-    report = run(SourceSpec(input=sample_corpus), VectorizerSettings(kind="tfidf"),
-                 ModelSpec(method=method, k=6))  # fmt: skip
+    from .conftest import fit_report
+
+    report = fit_report(SourceSpec(input=sample_corpus), VectorizerSettings(kind="tfidf"),
+                        ModelSpec(method=method, k=6))  # fmt: skip
     own = report.fit.W if method == "nmf" else report.fit.U * report.fit.s
     inferred = infer(from_report(report), load_folder(sample_corpus)).weights
     weighted = np.any(own != 0, axis=1)
     same = top_topics(own)[weighted] == top_topics(inferred)[weighted]
     assert same.mean() >= 0.99
-    exported = fitted_weights(report)  # what --doc-topics and the bundle hold
+    exported = report.weights  # what the table, --doc-topics and the bundle hold
     assert np.allclose(inferred, exported, rtol=0, atol=1e-12)
     assert np.array_equal(top_topics(inferred), top_topics(exported))
     if method == "svd":

@@ -114,7 +114,7 @@ def test_cli_kl_json_and_table(sample_corpus):
     table = runner.invoke(app, args)
     assert table.exit_code == 0 and "D(X‖WH)" in table.stdout
     wrong = runner.invoke(app, [*args, "--solver", "hals"])
-    assert wrong.exit_code == 1 and "does not minimise the kl loss" in wrong.stderr
+    assert wrong.exit_code == 2 and "does not minimise the kl loss" in wrong.stderr
 
 
 def test_cli_save_and_infer_under_kl(sample_corpus, tmp_path):
@@ -170,7 +170,7 @@ def test_sweep_takes_the_loss(sample_corpus):
               zip(reports["kl"]["results"], reports["frobenius"]["results"])]  # fmt: skip
     assert any(differ)
     svd = runner.invoke(app, [*base, "--method", "svd", "--loss", "kl"])
-    assert svd.exit_code == 1 and "--loss applies to --method nmf only" in svd.stderr
+    assert svd.exit_code == 2 and "--loss applies to --method nmf only" in svd.stderr
 
 
 def test_nndsvd_zeros_are_lifted_so_kl_updates_can_move_them():

@@ -93,7 +93,7 @@ def test_svd_poles_are_the_two_ends_of_each_component():
 
 
 def test_labels_dominant_share_nmi_and_purity():
-    winners = np.array([0, 0, 0, 1, 1, 2, documents.NO_TOPIC, 1])
+    winners = np.array([0, 0, 0, 1, 1, 2, -1, 1])
     names = ["a", "a", "b", "b", "b", None, "a", "c"]
     assert labels.topic_labels(winners, names, 4) == [
         ("a", pytest.approx(2 / 3)),
@@ -152,7 +152,7 @@ def test_planted_topics_are_recovered_and_more_coherent_than_shuffled(planted_co
         assert len(owner) == 1 and len(topical) >= 6, topic.words
         matched.add(owner[0])
     assert matched == set(range(5))  # every planted topic is found, once
-    described, metrics = assess(fitted, X, topics, 8)
+    described, metrics = assess(fitted, fitted.W, X, topics, 8)
     rng = np.random.default_rng(0)
     vocab_index = {w: j for j, w in enumerate(pc.vocabulary)}
     all_words = [vocab_index[w] for t in topics for w in t.words]
@@ -203,8 +203,10 @@ def test_svd_table_shows_both_poles(sample_corpus):
 def test_newsgroups_labels_and_svd_poles(newsgroups_home):
     from pathlib import Path
 
-    from topiccli.pipeline import SourceSpec, load_and_vectorize
+    from topiccli.specs import SourceSpec
     from topiccli.vectorize import VectorizerSettings
+
+    from .conftest import load_matrix as load_and_vectorize
 
     args = ["--categories", ",".join(TUTORIAL_CATEGORIES), "--data-home", str(newsgroups_home),
             "--k", "6", "--format", "json"]  # fmt: skip
@@ -244,11 +246,11 @@ def test_stability_matches_topics_one_to_one():
 
 def test_k_range_parsing():
     from topiccli.errors import InvalidParameterError
-    from topiccli.quality.sweep import parse_k_range
+    from topiccli.specs import parse_k_range
 
-    assert parse_k_range("2:5") == [2, 3, 4, 5]
-    assert parse_k_range("2:20:6") == [2, 8, 14, 20]
-    assert parse_k_range("7") == [7]
+    assert parse_k_range("2:5") == (2, 3, 4, 5)
+    assert parse_k_range("2:20:6") == (2, 8, 14, 20)
+    assert parse_k_range("7") == (7,)
     for bad in ("5:2", "0:3", "a:b", "2:5:0", "1:2:3:4"):
         with pytest.raises(InvalidParameterError):
             parse_k_range(bad)
@@ -296,16 +298,16 @@ def test_seeds_give_per_topic_stability_and_plot_goes_to_stderr(sample_corpus):
     for topic in report["topics"]:
         assert 0 <= topic["stability"] <= 1
         assert topic["unstable"] == (topic["stability"] < 0.5)
-    assert "Topic sizes" in result.stderr and "█" in result.stderr
+    assert "Documents won per topic" in result.stderr and "█" in result.stderr
     svd = runner.invoke(app, ["svd", "--input", str(sample_corpus), "--k", "3", "--plot"])
-    assert "Singular value spectrum" in svd.stderr and "σ3" in svd.stderr
+    assert "Singular value spectrum" in svd.stderr and "σ 2 " in svd.stderr
     assert "Singular value" not in svd.stdout
 
 
 def test_unstable_topics_are_flagged_in_the_table():
     from types import SimpleNamespace
 
-    from topiccli.quality.present import quality_columns
+    from topiccli.render.present import quality_columns
     from topiccli.topics import Topic
 
     topic = Topic(0, 1.0, ["a"], [1.0], quality={"stability": 0.25, "unstable": True})
@@ -317,8 +319,7 @@ def test_unstable_topics_are_flagged_in_the_table():
 def test_progress_only_on_a_terminal_and_never_when_quiet():
     import io
 
-    from topiccli.pipeline import ModelSpec
-    from topiccli.quality.progress import make_progress
+    from topiccli.cli.progress import make_progress
 
     class Terminal(io.StringIO):
         def isatty(self):
@@ -328,10 +329,9 @@ def test_progress_only_on_a_terminal_and_never_when_quiet():
     assert make_progress(quiet=True, stream=Terminal()) is None
     stream = Terminal()
     with make_progress(stream=stream) as progress:
-        progress.stage("load")
-        callback = progress.iterations(ModelSpec(method="nmf", k=3, max_iter=10))
+        progress.stage("loading documents")
+        callback = progress.iterations("NMF k=3", 10)
         callback(1, 2.5)
-        assert progress.iterations(ModelSpec(method="svd")) is None
     assert "NMF k=3" in stream.getvalue()
 
 
@@ -393,22 +393,34 @@ def test_progress_shows_on_a_terminal_stderr_never_on_stdout_and_not_with_quiet(
 def test_kl_refits_start_from_frobenius_so_stability_measures_topics_not_a_solver_trap(
     sample_corpus,
 ):
-    from topiccli.pipeline import ModelSpec, SourceSpec, fit, load_and_vectorize, refit
     from topiccli.quality import stability
+    from topiccli.runs.modeling import factorize, fit_model
+    from topiccli.specs import ModelSpec, SourceSpec
+    from topiccli.topics import describe_nmf
     from topiccli.vectorize import VectorizerSettings
 
-    _, dt, _ = load_and_vectorize(SourceSpec(input=sample_corpus), VectorizerSettings())
+    from .conftest import load_matrix
+
+    _, dt, _ = load_matrix(SourceSpec(input=sample_corpus), VectorizerSettings())
     model = ModelSpec(method="nmf", k=6, loss="kl")
-    reference = fit(dt, model)
+    reference = fit_model(dt, model).result
     variants = stability.reseeded(model, 3)
     assert stability.refit_start(dt.X, variants[0], "frobenius") is None
     W, H = stability.refit_start(dt.X, variants[0], "kl")
     assert W.shape == (dt.X.shape[0], 6) and H.shape == (6, dt.X.shape[1])
-    warm = [reference] + [refit(dt, v) for v in variants]
-    raw = [reference] + [fit(dt, v) for v in variants]  # init="random", straight into KL
+
+    def refit(variant):
+        return factorize(dt, variant, start=stability.refit_start(dt.X, variant, "kl"))
+
+    warm = [reference] + [refit(v) for v in variants]
+    raw = [reference] + [factorize(dt, v) for v in variants]  # init="random", straight into KL
     # Raw random starts settle well above the reference's divergence; warm ones do not.
-    assert min(r[0].divergence for r in raw[1:]) > 1.05 * reference[0].divergence
-    assert max(r[0].divergence for r in warm[1:]) < 1.02 * reference[0].divergence
-    warm_stability = stability.run_stability([[t.words for t in r[1]] for r in warm])
-    raw_stability = stability.run_stability([[t.words for t in r[1]] for r in raw])
+    assert min(r.divergence for r in raw[1:]) > 1.05 * reference.divergence
+    assert max(r.divergence for r in warm[1:]) < 1.02 * reference.divergence
+
+    def words(results):
+        return [[t.words for t in describe_nmf(r, dt.terms, 8)] for r in results]
+
+    warm_stability = stability.run_stability(words(warm))
+    raw_stability = stability.run_stability(words(raw))
     assert warm_stability > 0.5 > 0.3 > raw_stability

@@ -116,7 +116,7 @@ def test_ctrl_c_during_the_fit_exits_130_and_writes_nothing(tmp_path, monkeypatc
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("topiccli.pipeline._factorize", interrupted)
+    monkeypatch.setattr("topiccli.runs.modeling.factorize", interrupted)
     result = runner.invoke(app, ["nmf", "-i", str(corpus), "--k", "2", "-o", str(out)])
     assert result.exit_code == 130
     assert result.stderr.startswith("Interrupted:") and len(result.stderr.splitlines()) == 1
@@ -125,7 +125,7 @@ def test_ctrl_c_during_the_fit_exits_130_and_writes_nothing(tmp_path, monkeypatc
 
 def test_output_destination_is_checked_before_any_work(tmp_path, monkeypatch):
     corpus = _corpus(tmp_path / "docs")
-    monkeypatch.setattr("topiccli.pipeline.run", lambda *a, **k: pytest.fail("ran the model"))
+    monkeypatch.setattr("topiccli.corpus.source.Source.load", lambda *a: pytest.fail("read data"))
     result = runner.invoke(app, ["nmf", "-i", str(corpus), "-o", str(tmp_path / "no" / "x")])
     assert result.exit_code == 1 and "does not exist" in result.stderr
 
@@ -334,7 +334,7 @@ def test_nmf_at_max_iter_warns_and_reports_not_converged(tmp_path):
     result = runner.invoke(app, args)
     assert result.exit_code == 0
     assert json.loads(result.stdout)["converged"] is False
-    assert result.stderr.startswith("Warning: ") and "max_iter=1" in result.stderr
+    assert result.stderr.startswith("Warning: ") and "--max-iter=1" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -350,7 +350,7 @@ def test_usage_errors_are_one_line_not_a_panel(args):
 
 
 def test_contradicting_values_are_usage_errors_found_before_any_reading(tmp_path, monkeypatch):
-    monkeypatch.setattr("topiccli.pipeline.load", lambda *a: pytest.fail("read the corpus"))
+    monkeypatch.setattr("topiccli.corpus.source.Source.load", lambda *a: pytest.fail("read the corpus"))
     result = runner.invoke(app, ["nmf", "-i", str(tmp_path), "--min-df", "5", "--max-df", "2"])
     assert result.exit_code == 2 and "--min-df (5) is larger than --max-df (2)" in result.stderr
 
@@ -384,7 +384,7 @@ def test_sizes_parse_in_binary_units(text, size):
 
 def test_the_cap_on_file_size_is_part_of_the_cache_key(tmp_path):
     from topiccli.cache import lookup_key
-    from topiccli.pipeline import SourceSpec
+    from topiccli.specs import SourceSpec
     from topiccli.vectorize import VectorizerSettings
 
     settings = VectorizerSettings()
@@ -405,6 +405,6 @@ def test_ctrl_c_inside_a_c_extension_is_still_an_interrupt(tmp_path, monkeypatch
                 "<built-in function dlansvd> returned a result with an exception set"
             ) from exc
 
-    monkeypatch.setattr("topiccli.pipeline._factorize", interrupted_in_c)
+    monkeypatch.setattr("topiccli.runs.modeling.factorize", interrupted_in_c)
     result = runner.invoke(app, ["svd", "-i", str(corpus), "--k", "2"])
     assert result.exit_code == 130 and result.stderr.startswith("Interrupted:")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from topiccli import pipeline
+from topiccli.specs import ModelSpec
 from topiccli.cache import checked, runs
 from topiccli.cli import app
 
@@ -30,7 +30,7 @@ def forbid_fitting(monkeypatch) -> None:
     def fail(*args, **kwargs):
         raise AssertionError("a run cache hit must not fit")
 
-    monkeypatch.setattr(pipeline, "_factorize", fail)
+    monkeypatch.setattr("topiccli.runs.modeling.factorize", fail)
 
 
 @pytest.mark.parametrize("method", ["svd", "nmf"])
@@ -92,7 +92,7 @@ def test_the_warnings_of_the_run_are_given_again(corpus):
     age(corpus)
     args = ("nmf", "--input", corpus, "--k", 3, "--max-iter", 2)
     first, stderr_first = run_json(*args)
-    assert "skipped 1 file(s)" in stderr_first and "stopped at max_iter=2" in stderr_first
+    assert "skipped 1 file(s)" in stderr_first and "stopped at --max-iter=2" in stderr_first
     second, stderr_second = run_json(*args)
     assert second["run_cache"] == "hit"
     assert stderr_second == stderr_first
@@ -151,9 +151,9 @@ def test_no_cache_turns_the_run_cache_off(corpus, private_cache_dir):
 
 def test_the_key_follows_the_corpus_key_and_the_options():
     corpus_key = "a" * 24 + "-" + "b" * 24
-    one = runs.run_key(corpus_key, pipeline.ModelSpec(method="nmf", k=3))
+    one = runs.run_key(corpus_key, ModelSpec(method="nmf", k=3))
     what, options, state = one.split("-")
     assert what == "a" * 24 and state == "b" * 24
-    assert one == runs.run_key(corpus_key, pipeline.ModelSpec(method="nmf", k=3))
-    assert one != runs.run_key(corpus_key, pipeline.ModelSpec(method="nmf", k=4))
-    assert one != runs.run_key(corpus_key, pipeline.ModelSpec(method="svd", k=3))
+    assert one == runs.run_key(corpus_key, ModelSpec(method="nmf", k=3))
+    assert one != runs.run_key(corpus_key, ModelSpec(method="nmf", k=4))
+    assert one != runs.run_key(corpus_key, ModelSpec(method="svd", k=3))

@@ -61,24 +61,19 @@ class ModelBundle:
     idf: np.ndarray | None
     vectorizer: dict
     doc_topics: np.ndarray
-    """Training documents × k, as ``infer`` computes them (see infer.fitted_weights)."""
+    """Training documents × k, as ``infer`` computes them (topiccli.weights)."""
     doc_ids: list[str]
     doc_labels: list[str | None] | None
     metadata: dict
 
 
-def from_report(report, doc_topics: np.ndarray | None = None) -> ModelBundle:
-    """The bundle of a finished run (a pipeline.RunReport that kept its fit and matrix).
-
-    ``doc_topics``: the training weights if already computed (infer.fitted_weights).
+def from_report(report) -> ModelBundle:
+    """The bundle of a finished run (a report.RunReport that kept its fit, matrix and weights).
     """
-    from .infer import fitted_weights
     from .topics import nmf_topic_shares
     from .vectorizer_state import capture
 
-    fit, dt, corpus = report.fit, report.matrix, report.documents
-    if doc_topics is None:
-        doc_topics = fitted_weights(report)
+    fit, dt, corpus, doc_topics = report.fit, report.matrix, report.documents, report.weights
     if report.model.method == "svd":
         components, weights = fit.Vt, fit.s
     else:
@@ -91,7 +86,7 @@ def from_report(report, doc_topics: np.ndarray | None = None) -> ModelBundle:
         "seed": report.model.seed,
         "top_words": report.model.top_words,
         "details": report.details,
-        "regularization": regularization(report.model),
+        "regularization": report.model.regularization,
         "corpus": {key: value for key, value in report.corpus.items() if key != "cache"},
         "vectorizer": report.vectorizer,
         "fingerprint": fingerprint(corpus.ids, dt.X),
@@ -115,17 +110,6 @@ def from_report(report, doc_topics: np.ndarray | None = None) -> ModelBundle:
         doc_labels=None if corpus.labels is None else list(corpus.labels),
         metadata=metadata,
     )
-
-
-def regularization(model) -> dict:
-    """The NMF penalties (scikit-learn's meaning); infer applies the one on W to new documents."""
-    alpha_w = float(getattr(model, "alpha_w", 0.0))
-    alpha_h = getattr(model, "alpha_h", None)
-    return {
-        "alpha_W": alpha_w,
-        "alpha_H": alpha_w if alpha_h is None else float(alpha_h),
-        "l1_ratio": float(getattr(model, "l1_ratio", 0.0)),
-    }
 
 
 def fingerprint(ids, X) -> str:

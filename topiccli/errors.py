@@ -1,7 +1,9 @@
-"""The exceptions topiccli raises on purpose.
+"""The exceptions and warnings topiccli raises on purpose: one hierarchy for every layer.
 
-Every error a user can fix derives from :class:`TopicsError`. The CLI turns any of them into
-one ``Error: …`` line on stderr and exit code 1, in one place (``topiccli.cli.errors``).
+Every error a user can fix derives from :class:`TopicsError`; its ``exit_code`` is the CLI's
+(1: data or environment, 2: usage). Messages speak the library's words (``max_iter``, ``k``);
+``params`` names the parameters a message concerns, so the CLI can say ``--max-iter`` instead,
+in one table (``topiccli.cli.errors.FLAGS``), without any library module knowing the flags.
 """
 
 from __future__ import annotations
@@ -12,9 +14,19 @@ class TopicsError(Exception):
 
     exit_code = 1
 
+    def __init__(self, message: str = "", *, params: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.params = tuple(params)
+
 
 class InvalidParameterError(TopicsError, ValueError):
-    """A parameter value is out of range or of the wrong kind."""
+    """A parameter value is out of range or of the wrong kind (found with the data: exit 1)."""
+
+
+class UsageError(InvalidParameterError):
+    """Option values wrong in themselves, found before any data is read (exit 2)."""
+
+    exit_code = 2
 
 
 class CorpusError(TopicsError):
@@ -42,11 +54,20 @@ class BundleError(TopicsError):
 
 
 class TopicsWarning(UserWarning):
-    """Base class of the warnings topiccli emits."""
+    """Base class of the warnings topiccli emits; ``params`` as for :class:`TopicsError`
+    (a subclass may name the ones its messages always concern)."""
+
+    default_params: tuple[str, ...] = ()
+
+    def __init__(self, message: str = "", *, params: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.params = tuple(params) or self.default_params
 
 
 class ConvergenceWarning(TopicsWarning):
     """An iterative solver stopped at its iteration cap before meeting its tolerance."""
+
+    default_params = ("max_iter", "tol")
 
 
 class CacheWarning(TopicsWarning):

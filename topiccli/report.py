@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .corpus import Corpus
-    from .pipeline import ModelSpec
+    from .specs import ModelSpec
     from .vectorize import DocumentTerm
 
 
@@ -49,3 +49,5 @@ class RunReport:
     """Corpus-level quality (topiccli.quality): coherence, diversity, fit, label agreement."""
     run_cache: str = "off"
     """Whether the run came from the run cache: "hit", "miss" (run and stored) or "off"."""
+    weights: object = field(default=None, repr=False, compare=False)
+    """Documents × topics (topiccli.weights), None when the run came from the cache."""

@@ -7,34 +7,17 @@ a float is a proportion of documents.
 from __future__ import annotations
 
 import warnings
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InvalidParameterError, VectorizeError
+from .errors import UsageError, VectorizeError
+from .specs import VECTORIZERS, VectorizerSettings
 
 if TYPE_CHECKING:  # numpy stays unimported until a corpus is vectorized (a cached run needs none)
     import numpy as np
 
-VECTORIZERS = ("count", "tfidf")
-
-
-@dataclass(frozen=True)
-class VectorizerSettings:
-    """Every choice that shapes the document-term matrix."""
-
-    kind: str = "count"
-    stop_words: str = "english"
-    """``"english"`` (scikit-learn's list), ``"none"``, or the path of a file, one word a line."""
-    min_df: int | float = 1
-    max_df: int | float = 1.0
-    max_features: int | None = None
-    ngram_range: tuple[int, int] = (1, 1)
-
-    def as_dict(self) -> dict:
-        data = asdict(self)
-        data["ngram_range"] = list(self.ngram_range)
-        return data
+__all__ = ["DocumentTerm", "Vectorizer", "VectorizerSettings", "check_settings", "vectorize"]
 
 
 @dataclass(frozen=True)
@@ -48,56 +31,76 @@ class DocumentTerm:
 
 
 def check_settings(settings: VectorizerSettings) -> VectorizerSettings:
-    """Refuse settings scikit-learn would reject later, with a message naming the option."""
+    """Refuse settings scikit-learn would reject later (UsageError, in the settings' words)."""
     if settings.kind not in VECTORIZERS:
-        raise InvalidParameterError(
-            f"vectorizer must be one of {', '.join(VECTORIZERS)}, got {settings.kind!r}"
+        raise UsageError(
+            f"vectorizer must be one of {', '.join(VECTORIZERS)}, got {settings.kind!r}",
+            params=("vectorizer",),
         )
     for name in ("min_df", "max_df"):
         value = getattr(settings, name)
         if isinstance(value, float) and not 0.0 <= value <= 1.0:
-            raise InvalidParameterError(
-                f"--{name.replace('_', '-')} as a proportion must be in [0, 1], got {value}"
+            raise UsageError(
+                f"{name} as a proportion must be in [0, 1], got {value}", params=(name,)
             )
         if isinstance(value, int) and value < 0:
-            raise InvalidParameterError(f"--{name.replace('_', '-')} must be >= 0, got {value}")
+            raise UsageError(f"{name} must be >= 0, got {value}", params=(name,))
     if type(settings.min_df) is type(settings.max_df) and settings.min_df > settings.max_df:
-        raise InvalidParameterError(
-            f"--min-df ({settings.min_df}) is larger than --max-df ({settings.max_df})"
+        raise UsageError(
+            f"min_df ({settings.min_df}) is larger than max_df ({settings.max_df})",
+            params=("min_df", "max_df"),
         )
     if settings.max_features is not None and settings.max_features < 1:
-        raise InvalidParameterError(f"--max-features must be >= 1, got {settings.max_features}")
+        raise UsageError(
+            f"max_features must be >= 1, got {settings.max_features}", params=("max_features",)
+        )
     low, high = settings.ngram_range
     if not 1 <= low <= high:
-        raise InvalidParameterError(
-            f"--ngram-range must be MIN,MAX with 1 <= MIN <= MAX, got {low},{high}"
+        raise UsageError(
+            f"ngram_range must be MIN,MAX with 1 <= MIN <= MAX, got {low},{high}",
+            params=("ngram_range",),
         )
-    if settings.stop_words not in ("english", "none") and not Path(settings.stop_words).is_file():
-        raise InvalidParameterError(
-            f"--stop-words takes english, none or a file of words; no file {settings.stop_words!r}"
+    stop_file = settings.stop_word_file
+    if stop_file is not None and not stop_file.is_file():
+        raise UsageError(
+            f"stop_words takes english, none or a file of words; no file {settings.stop_words!r}",
+            params=("stop_words",),
         )
     return settings
 
 
+class Vectorizer:
+    """The vectorizing stage: its settings are checked once, when it is made (before any
+    document is read), and ``fit_transform`` then trusts them."""
+
+    def __init__(self, settings: VectorizerSettings) -> None:
+        self.settings = check_settings(settings)
+
+    def fit_transform(self, texts: list[str]) -> DocumentTerm:
+        """Fit the vectorizer on ``texts``: the CSR matrix (float64, sorted) with its terms."""
+        vectorizer = sklearn_vectorizer(self.settings)
+        try:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("default", category=UserWarning)
+                X = vectorizer.fit_transform(texts)
+        except ValueError as exc:
+            raise VectorizeError(*_explain(str(exc)), params=("min_df", "max_df")) from exc
+        import numpy as np
+
+        X = X.tocsr().astype(np.float64, copy=False)
+        X.sort_indices()
+        idf = getattr(vectorizer, "idf_", None)
+        terms = vectorizer.get_feature_names_out()
+        return DocumentTerm(X=X, terms=terms, idf=idf, settings=self.settings)
+
+
 def vectorize(texts: list[str], settings: VectorizerSettings) -> DocumentTerm:
-    """Fit the vectorizer on ``texts`` and return the CSR matrix with its terms."""
-    check_settings(settings)
-    vectorizer = _make_vectorizer(settings)
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("default", category=UserWarning)
-            X = vectorizer.fit_transform(texts)
-    except ValueError as exc:
-        raise VectorizeError(_explain(str(exc))) from exc
-    import numpy as np
-
-    X = X.tocsr().astype(np.float64, copy=False)
-    X.sort_indices()
-    idf = getattr(vectorizer, "idf_", None)
-    return DocumentTerm(X=X, terms=vectorizer.get_feature_names_out(), idf=idf, settings=settings)
+    """Check ``settings``, fit the vectorizer on ``texts``: the CSR matrix with its terms."""
+    return Vectorizer(settings).fit_transform(texts)
 
 
-def _make_vectorizer(settings: VectorizerSettings):
+def sklearn_vectorizer(settings: VectorizerSettings):
+    """The scikit-learn vectorizer ``settings`` describe (unfitted)."""
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
     cls = TfidfVectorizer if settings.kind == "tfidf" else CountVectorizer
@@ -120,11 +123,12 @@ def _stop_words(choice: str):
     return sorted({w for w in words if w and not w.startswith("#")})
 
 
-def _explain(message: str) -> str:
+def _explain(message: str) -> tuple[str, ...]:
+    """scikit-learn's message in our words, and the parameters it concerns (for the CLI)."""
     if "empty vocabulary" in message:
-        return "the vocabulary is empty: every document holds only stop words, or nothing at all"
+        return ("the vocabulary is empty: every document holds only stop words, or nothing at all",)
     if "max_df corresponds to < documents than min_df" in message:
-        return "--max-df keeps fewer documents than --min-df; no term can satisfy both"
+        return ("max_df keeps fewer documents than min_df; no term can satisfy both",)
     if "After pruning, no terms remain" in message:
-        return "no terms remain after pruning; lower --min-df or raise --max-df"
-    return f"vectorizing failed: {message}"
+        return ("no terms remain after pruning; lower min_df or raise max_df",)
+    return (f"vectorizing failed: {message}",)

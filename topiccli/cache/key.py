@@ -22,7 +22,8 @@ from .. import __version__
 from ..corpus import folder as folder_source
 from ..corpus import newsgroups as newsgroups_source
 from ..corpus import records
-from ..vectorize import VectorizerSettings
+from ..corpus.source import Source
+from ..specs import MAX_FILE_BYTES, SourceSpec, VectorizerSettings
 
 FORMAT = 2
 RACY_NS = 2_000_000_000
@@ -42,33 +43,34 @@ class Lookup:
     storable: bool
 
 
-def lookup_key(source, settings: VectorizerSettings) -> Lookup:
-    """Key the corpus ``source`` (a pipeline.SourceSpec) would give under ``settings``.
+def lookup_key(source: Source | SourceSpec, settings: VectorizerSettings) -> Lookup:
+    """Key the corpus of ``source`` (a corpus.Source, or the SourceSpec of one) would have
+    under ``settings``.
 
     Needs no scikit-learn import: the 20 Newsgroups data home is computed as scikit-learn
-    computes it. Raises the loaders' own errors for a missing folder or a bad selection.
+    computes it. A folder's files come from the source's one walk (``Source.listing``).
     """
-    if source.input is not None:
-        root = Path(source.input)
-        identity = {"kind": "folder", "root": str(root.resolve()), "glob": source.glob}
-        if source.max_file_bytes != folder_source.DEFAULT_MAX_FILE_BYTES:
-            identity["max_file_bytes"] = source.max_file_bytes  # a cap changes the texts
+    if isinstance(source, SourceSpec):
+        source = Source(source)
+    spec = source.spec
+    if spec.input is not None:
+        root = Path(spec.input)
+        identity = {"kind": "folder", "root": str(root.resolve()), "glob": spec.glob}
+        if spec.max_file_bytes != MAX_FILE_BYTES:
+            identity["max_file_bytes"] = spec.max_file_bytes  # a cap changes the texts
         identity.update(records.cache_identity(root, source.fields))  # JSONL/CSV: the fields
-        stats = [
-            (_relative(file, root), _stat(file))
-            for file in folder_source.candidate_files(root, source.glob)
-        ]
+        if not root.exists():
+            folder_source.candidate_files(root)  # the loader's own error for a missing input
+        stats = [(_relative(file, root), _stat(file)) for file in source.listing[0]]
         newest = max((st.st_mtime_ns for _, st in stats if st), default=0)
         storable = all(st is not None for _, st in stats) and newest < time.time_ns() - RACY_NS
     else:
-        described = newsgroups_source.selection(
-            source.categories, source.subset, source.remove, source.data_home
-        )
+        described = source.selection()
         home = Path(described["data_home"]).resolve()
         identity = {**described, "data_home": str(home), "kind": "20newsgroups"}
         pkz = home / newsgroups_source.CACHE_NAME
         stats = [(pkz.name, _stat(pkz))]
-        # without its cache file the loader downloads one: the pipeline keys again after that
+        # without its cache file the loader downloads one: the run keys again after that
         storable = stats[0][1] is not None
     what = {"source": identity, "vectorizer": _settings_identity(settings)}
     state = {

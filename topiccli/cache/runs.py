@@ -26,13 +26,13 @@ from ..report import RunReport, Topic
 from .checked import CorruptEntry, read_entry, unwrap, warn, wrap, write_atomic
 from .key import package_version
 
-FORMAT = 1
+FORMAT = 2
 SUBDIR = f"runs-v{FORMAT}"
 _TOPIC_FIELDS = {f.name for f in fields(Topic)}
 
 
 def run_key(corpus_key: str, model) -> str:
-    """The key of the run ``model`` (a pipeline.ModelSpec) on the corpus keyed ``corpus_key``."""
+    """The key of the run ``model`` (a specs.ModelSpec) on the corpus keyed ``corpus_key``."""
     what, state = corpus_key.split("-", 1)
     options = {
         "model": asdict(model),

@@ -1,4 +1,4 @@
-"""The ``topics`` command line (a thin layer over the library).
+"""The ``topics`` command line (a thin layer over topiccli.runs).
 
 Importing Typer and the app takes a moment; a Ctrl-C in that moment exits with 130 and one
 line, as one during a run does, rather than a traceback.
@@ -7,7 +7,7 @@ line, as one during a run does, rather than a traceback.
 import sys
 
 try:
-    from . import model_commands  # noqa: F401  (registers show and infer on the app)
+    from . import fit_commands, model_commands  # noqa: F401  (register the commands)
     from .app import app
 except KeyboardInterrupt:  # pragma: no cover - depends on when the key is pressed
     print("Interrupted: stopped by Ctrl-C while starting", file=sys.stderr)

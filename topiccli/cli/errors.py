@@ -8,6 +8,10 @@ Two places feed this module: :func:`handled` wraps every command body (our error
 broken pipes, bugs), and :class:`OneLineErrorsGroup` is the command group whose ``main`` turns
 Typer's usage errors into the same single ``Error: …`` line instead of a usage block and a
 boxed panel.
+
+The library's messages speak its own words (``max_iter``, ``min_df``); an error or warning
+names the parameters it concerns (``params``), and :data:`FLAGS` says them as the command
+line's flags here, the one place that knows both.
 """
 
 from __future__ import annotations
@@ -19,9 +23,9 @@ import warnings
 from contextlib import contextmanager, suppress
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
-from ..errors import InvalidParameterError, TopicsError
+from ..errors import TopicsError
 
 EXIT_DATA = 1
 EXIT_USAGE = 2
@@ -29,6 +33,54 @@ EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+FLAGS = {
+    "input": "--input",
+    "glob": "--glob",
+    "categories": "--categories",
+    "subset": "--subset",
+    "remove": "--remove",
+    "max_file_bytes": "--max-file-bytes",
+    "data_home": "--data-home",
+    "text_field": "--text-field",
+    "id_field": "--id-field",
+    "label_field": "--label-field",
+    "vectorizer": "--vectorizer",
+    "stop_words": "--stop-words",
+    "min_df": "--min-df",
+    "max_df": "--max-df",
+    "max_features": "--max-features",
+    "ngram_range": "--ngram-range",
+    "k": "--k",
+    "seed": "--seed",
+    "method": "--method",
+    "solver": "--solver",
+    "loss": "--loss",
+    "init": "--init",
+    "alpha_W": "--alpha-w",
+    "alpha_H": "--alpha-h",
+    "l1_ratio": "--l1-ratio",
+    "max_iter": "--max-iter",
+    "tol": "--tol",
+    "top_words": "--top-words",
+    "output": "--output",
+    "doc_topics": "--doc-topics",
+    "normalize": "--normalize",
+    "save": "--save",
+    "force": "--force",
+    "html": "--html",
+}
+"""Library parameter → command-line flag."""
+
+
+def in_flags(message: object, params) -> str:
+    """``message`` with each parameter it concerns (``params``) said as its flag."""
+    text = str(message)
+    for name in params or ():
+        flag = FLAGS.get(name)
+        if flag is not None:
+            text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", flag, text)
+    return text
 
 
 def debug_enabled() -> bool:
@@ -48,7 +100,7 @@ def say(prefix: str, message: object) -> None:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    say("Warning", message)
+    say("Warning", in_flags(message, getattr(message, "params", None)))
 
 
 @contextmanager
@@ -63,7 +115,10 @@ def handled():
     except TopicsError as exc:
         if debug_enabled():
             raise
-        say("Error", exc)
+        message = in_flags(exc, exc.params)
+        if exc.exit_code == EXIT_USAGE:
+            message = _with_help_hint(message)
+        say("Error", message)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         if debug_enabled():
@@ -112,28 +167,12 @@ def _caused_by(exc: BaseException, kind: type) -> bool:
     return False
 
 
-@contextmanager
-def usage_errors():
-    """Report an :class:`InvalidParameterError` raised inside as a usage error (exit 2).
+def _with_help_hint(message: str) -> str:
+    """A usage error points to the command's help, as Typer's own usage errors do."""
+    from typer._click.globals import get_current_context  # Typer's own click
 
-    For checks of option values made before any data is read (``--min-df`` against
-    ``--max-df``, unknown categories…): the command line itself is wrong, not the data.
-    """
-    try:
-        yield
-    except InvalidParameterError as exc:
-        if debug_enabled():
-            raise
-        raise UsageProblem(str(exc)) from None
-
-
-class UsageProblem(typer.TyperException):
-    """A command line that is wrong in itself: reported like Typer's usage errors (exit 2)."""
-
-    exit_code = EXIT_USAGE
-
-    def format_message(self) -> str:
-        return str(self)
+    ctx = get_current_context(silent=True)
+    return f"{message} (see '{ctx.command_path} --help')" if ctx is not None else message
 
 
 def silence_stdout() -> None:
@@ -194,3 +233,13 @@ def _usage_message(exc) -> str:
     if ctx is not None:
         message = f"{message.rstrip()} (see '{ctx.command_path} --help')"
     return message
+
+
+class TopicsCommand(TyperCommand):
+    """A command whose ``--help``/``-h`` shows no ``<bool>`` value: it is a flag."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option

@@ -1,17 +1,18 @@
-"""Option definitions shared by every command that fits a model (``svd``, ``nmf``).
+"""The commands' options as shared ``Annotated`` aliases, so each command's signature reads
+as a plain list of parameters (in the style of huggingface_hub's ``cli/_cli_utils.py``).
 
-Each group is a list of ``inspect.Parameter`` so a command's signature can be assembled from
-groups; Typer reads the assembled signature like a hand-written one.
+Defaults come from the specs' dataclasses (topiccli.specs), never restated here. Parsers turn
+option text into values and raise ``typer.BadParameter`` (a usage error, exit 2).
 """
 
 from __future__ import annotations
 
-import inspect
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 
 import typer
+
+from ..specs import K_RANGE, ModelSpec, SourceSpec, SweepSpec, VectorizerSettings
 
 SOURCE = "Source (default: 20 Newsgroups)"
 VECTORIZE = "Vectorizer"
@@ -20,13 +21,28 @@ OUTPUT = "Output"
 QUALITY = "Quality"
 SWEEP = "Sweep"
 CACHE = "Cache"
+MODEL_FILES = "Model files"
+FLAG = ""
+"""The metavar of an on/off flag: none (Typer would show ``<bool>``, yet a flag takes no value)."""
 
-NEWSGROUP_PARTS = ("headers", "footers", "quotes")
+ENVIRONMENT = (
+    "Environment: TOPICS_NUM_THREADS (worker threads, default: the CPUs available), "
+    "TOPICS_CACHE_DIR and TOPICS_CACHE=0 (the cache), TOPICS_DEBUG=1 (tracebacks), "
+    "COLUMNS (table width)."
+)
 
 
-def _split_commas(values: list[str] | None) -> list[str]:
+def split_commas(values: list[str] | None) -> list[str]:
     """Accept ``--x a,b --x c`` as [a, b, c]."""
     return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def remove_parts(values: list[str] | None) -> tuple[str, ...]:
+    """``--remove``: every part by default; ``none`` for none."""
+    parts = split_commas(values)
+    if not values:
+        return SourceSpec.remove
+    return () if parts == ["none"] else tuple(parts)
 
 
 def parse_df(value: str | None) -> int | float | None:
@@ -57,16 +73,15 @@ def parse_ngram_range(value: str) -> tuple[int, int]:
     return low, high
 
 
-def parse_k_range(value: str) -> str:
-    """Check ``FIRST:LAST[:STEP]`` early, so a bad range is a usage error (exit 2)."""
-    from ..errors import InvalidParameterError
-    from ..quality.sweep import parse_k_range as parse
+def parse_k_range(value: str) -> tuple[int, ...]:
+    """``FIRST:LAST[:STEP]`` → the ks (a bad range is a usage error, exit 2)."""
+    from ..errors import UsageError
+    from ..specs import parse_k_range as parse
 
     try:
-        parse(value)
-    except InvalidParameterError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    return value
+        return parse(value)
+    except UsageError as exc:
+        raise typer.BadParameter(str(exc).removeprefix("k expects ")) from None
 
 
 _SIZE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}
@@ -89,553 +104,164 @@ def parse_size(value: str | int | None) -> int | None:
     return size
 
 
-def _option(name: str, annotation, default) -> inspect.Parameter:
-    return inspect.Parameter(
-        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
-    )
+def _size_text(size: int) -> str:
+    for unit, factor in (("G", 2**30), ("M", 2**20), ("K", 2**10)):
+        if size % factor == 0:
+            return f"{size // factor}{unit}"
+    return str(size)
 
 
-SOURCE_OPTIONS = [
-    _option(
-        "input",
-        Annotated[
-            Optional[Path],
-            typer.Option(
-                "--input",
-                "-i",
-                help="A folder of text files, one text file, a .jsonl/.csv file of records, or "
-                "- for stdin, instead of 20 Newsgroups.",
-                rich_help_panel=SOURCE,
-            ),
-        ],
-        None,
-    ),
-    _option(
-        "glob",
-        Annotated[
-            Optional[str],
-            typer.Option(
-                help="Only files matching this glob (on the name; on the path if it has /).",
-                rich_help_panel=SOURCE,
-            ),
-        ],
-        None,
-    ),
-    _option(
-        "categories",
-        Annotated[
-            Optional[list[str]],
-            typer.Option(
-                "--categories",
-                "-c",
-                help="20 Newsgroups categories, comma-separated or repeated.",
-                rich_help_panel=SOURCE,
-            ),
-        ],
-        None,
-    ),
-    _option(
-        "subset",
-        Annotated[
-            Literal["train", "test", "all"],
-            typer.Option(help="20 Newsgroups subset.", rich_help_panel=SOURCE),
-        ],
-        "train",
-    ),
-    _option(
-        "remove",
-        Annotated[
-            Optional[list[str]],
-            typer.Option(
-                help="Parts of each post to strip: headers,footers,quotes (default all; 'none' for "
-                "none).",
-                rich_help_panel=SOURCE,
-            ),
-        ],
-        None,
-    ),
-    _option(
-        "max_file_bytes",
-        Annotated[
-            str,
-            typer.Option(
-                help="Read at most this much of each file in a folder (e.g. 16M); longer files "
-                "are cut there with a warning, so memory stays bounded.",
-                callback=parse_size,
-                rich_help_panel=SOURCE,
-            ),
-        ],
-        "16M",
-    ),
-    _option(
-        "data_home",
-        Annotated[
-            Optional[Path],
-            typer.Option(
-                help="scikit-learn data home (default: its own, honouring SCIKIT_LEARN_DATA).",
-                rich_help_panel=SOURCE,
-            ),
-        ],
-        None,
-    ),
-]
+# --- source ------------------------------------------------------------------------------
+Input = Annotated[Optional[Path], typer.Option(
+    "--input", "-i", rich_help_panel=SOURCE,
+    help="A folder of text files, one text file, a .jsonl/.csv file of records, or - for "
+    "stdin, instead of 20 Newsgroups.")]  # fmt: skip
+Glob = Annotated[Optional[str], typer.Option(
+    rich_help_panel=SOURCE,
+    help="Only files matching this glob (on the name; on the path if it has /).")]  # fmt: skip
+Categories = Annotated[Optional[list[str]], typer.Option(
+    "--categories", "-c", rich_help_panel=SOURCE,
+    help="20 Newsgroups categories, comma-separated or repeated.")]  # fmt: skip
+Subset = Annotated[Literal["train", "test", "all"], typer.Option(
+    rich_help_panel=SOURCE, help="20 Newsgroups subset.")]  # fmt: skip
+Remove = Annotated[Optional[list[str]], typer.Option(
+    rich_help_panel=SOURCE, show_default="headers,footers,quotes",
+    help="Parts of each 20 Newsgroups post to strip: headers, footers, quotes, or none.")]  # fmt: skip
+MaxFileBytes = Annotated[str, typer.Option(
+    callback=parse_size, rich_help_panel=SOURCE,
+    help="Read at most this much of each file in a folder (e.g. 16M); longer files are cut "
+    "there with a warning, so memory stays bounded.")]  # fmt: skip
+MAX_FILE_BYTES = _size_text(SourceSpec.max_file_bytes)
+DataHome = Annotated[Optional[Path], typer.Option(
+    rich_help_panel=SOURCE,
+    help="scikit-learn data home (default: its own, honouring SCIKIT_LEARN_DATA).")]  # fmt: skip
+TextField = Annotated[Optional[str], typer.Option(
+    rich_help_panel=SOURCE, show_default="text",
+    help="JSONL/CSV input: the field holding each document's text.")]  # fmt: skip
+IdField = Annotated[Optional[str], typer.Option(
+    rich_help_panel=SOURCE, show_default="the line or row number",
+    help="JSONL/CSV input: the field holding each document's id.")]  # fmt: skip
+LabelField = Annotated[Optional[str], typer.Option(
+    rich_help_panel=SOURCE, help="JSONL/CSV input: the field holding each document's label.")]  # fmt: skip
 
-VECTORIZER_OPTIONS = [
-    _option(
-        "vectorizer",
-        Annotated[
-            Literal["count", "tfidf"],
-            typer.Option(help="Term weighting.", rich_help_panel=VECTORIZE),
-        ],
-        "count",
-    ),
-    _option(
-        "stop_words",
-        Annotated[
-            str,
-            typer.Option(
-                help="english, none, or a file with one stop word a line.",
-                rich_help_panel=VECTORIZE,
-            ),
-        ],
-        "english",
-    ),
-    _option(
-        "min_df",
-        Annotated[
-            str,
-            typer.Option(
-                help="Ignore terms in fewer documents (integer count, or float proportion).",
-                callback=parse_df,
-                rich_help_panel=VECTORIZE,
-            ),
-        ],
-        "1",
-    ),
-    _option(
-        "max_df",
-        Annotated[
-            str,
-            typer.Option(
-                help="Ignore terms in more documents (integer count, or float proportion).",
-                callback=parse_df,
-                rich_help_panel=VECTORIZE,
-            ),
-        ],
-        "1.0",
-    ),
-    _option(
-        "max_features",
-        Annotated[
-            Optional[int],
-            typer.Option(
-                min=1, help="Keep only the most frequent terms.", rich_help_panel=VECTORIZE
-            ),
-        ],
-        None,
-    ),
-    _option(
-        "ngram_range",
-        Annotated[
-            str,
-            typer.Option(
-                help="MIN,MAX word n-gram lengths.",
-                callback=parse_ngram_range,
-                rich_help_panel=VECTORIZE,
-            ),
-        ],
-        "1,1",
-    ),
-]
+# --- vectorizer --------------------------------------------------------------------------
+Vectorizer = Annotated[Literal["count", "tfidf"], typer.Option(
+    rich_help_panel=VECTORIZE, help="Term weighting.")]  # fmt: skip
+StopWords = Annotated[str, typer.Option(
+    rich_help_panel=VECTORIZE, help="english, none, or a file with one stop word a line.")]  # fmt: skip
+MinDf = Annotated[str, typer.Option(
+    callback=parse_df, rich_help_panel=VECTORIZE,
+    help="Ignore terms in fewer documents (integer count, or float proportion).")]  # fmt: skip
+MaxDf = Annotated[str, typer.Option(
+    callback=parse_df, rich_help_panel=VECTORIZE,
+    help="Ignore terms in more documents (integer count, or float proportion).")]  # fmt: skip
+MaxFeatures = Annotated[Optional[int], typer.Option(
+    min=1, rich_help_panel=VECTORIZE, help="Keep only the most frequent terms.")]  # fmt: skip
+NgramRange = Annotated[str, typer.Option(
+    callback=parse_ngram_range, rich_help_panel=VECTORIZE, help="MIN,MAX word n-gram lengths.")]  # fmt: skip
 
-MODEL_OPTIONS = [
-    _option(
-        "k",
-        Annotated[
-            int, typer.Option("--k", "-k", min=1, help="Number of topics.", rich_help_panel=MODEL)
-        ],
-        6,
-    ),
-    _option(
-        "seed",
-        Annotated[
-            int,
-            typer.Option(
-                min=0,
-                help="Random seed; same inputs and seed give the same topics.",
-                rich_help_panel=MODEL,
-            ),
-        ],
-        0,
-    ),
-]
+# --- model -------------------------------------------------------------------------------
+K = Annotated[int, typer.Option("--k", "-k", min=1, rich_help_panel=MODEL,
+                                help="Number of topics.")]  # fmt: skip
+Seed = Annotated[int, typer.Option(
+    min=0, rich_help_panel=MODEL, help="Random seed; same inputs and seed give the same topics.")]  # fmt: skip
+SvdSolver = Annotated[Literal["propack", "arpack", "randomized"], typer.Option(
+    "--solver", "--svd-solver", rich_help_panel=MODEL,
+    help="propack/arpack: exact Lanczos; randomized: Halko et al. (approximate).")]  # fmt: skip
+Loss = Annotated[Optional[Literal["frobenius", "kl"]], typer.Option(
+    rich_help_panel=MODEL, show_default="kl (chosen on evidence, see README)",
+    help="frobenius: least squares; kl: Kullback-Leibler divergence (PLSA's).")]  # fmt: skip
+NmfSolver = Annotated[Optional[Literal["hals", "mu", "amu"]], typer.Option(
+    rich_help_panel=MODEL, show_default="hals for frobenius, amu for kl",
+    help="frobenius: hals (coordinate descent) or mu (multiplicative updates); kl: amu "
+    "(over-relaxed multiplicative updates) or mu.")]  # fmt: skip
+Init = Annotated[Optional[Literal["nndsvd", "nndsvda", "random"]], typer.Option(
+    rich_help_panel=MODEL, show_default="nndsvd for hals, nndsvda for mu and amu",
+    help="Starting point.")]  # fmt: skip
+AlphaW = Annotated[float, typer.Option(
+    "--alpha-w", min=0.0, rich_help_panel=MODEL,
+    help="Regularisation of W (document-topic), as scikit-learn's alpha_W.")]  # fmt: skip
+AlphaH = Annotated[Optional[float], typer.Option(
+    "--alpha-h", min=0.0, rich_help_panel=MODEL, show_default="--alpha-w",
+    help="Regularisation of H (topic-term), as scikit-learn's alpha_H.")]  # fmt: skip
+L1Ratio = Annotated[float, typer.Option(
+    "--l1-ratio", min=0.0, max=1.0, rich_help_panel=MODEL,
+    help="Share of L1 in the regularisation (0: L2 only; 1: L1, sparser topics).")]  # fmt: skip
+MaxIter = Annotated[int, typer.Option(min=1, rich_help_panel=MODEL, help="Iteration cap.")]
+Tol = Annotated[float, typer.Option(
+    min=0.0, rich_help_panel=MODEL,
+    help="Stop when the loss falls by less than this fraction in one iteration.")]  # fmt: skip
 
-SVD_OPTIONS = [
-    _option(
-        "solver",
-        Annotated[
-            Literal["propack", "arpack", "randomized"],
-            typer.Option(
-                "--solver",
-                "--svd-solver",
-                help="propack/arpack: exact Lanczos; randomized: Halko et al. (approximate).",
-                rich_help_panel=MODEL,
-            ),
-        ],
-        "propack",
-    ),
-]
+# --- output ------------------------------------------------------------------------------
+TopWords = Annotated[int, typer.Option(min=1, rich_help_panel=OUTPUT,
+                                       help="Words shown per topic.")]  # fmt: skip
+Format = Annotated[Literal["table", "json", "csv"], typer.Option(
+    "--format", "-f", rich_help_panel=OUTPUT, help="table for people; json or csv for programs.")]  # fmt: skip
+Output = Annotated[Optional[Path], typer.Option(
+    "--output", "-o", rich_help_panel=OUTPUT, help="Write to this file instead of stdout.")]  # fmt: skip
+DocTopics = Annotated[Optional[Path], typer.Option(
+    rich_help_panel=OUTPUT, help="Write each document's topic weights to FILE.csv or FILE.jsonl.")]  # fmt: skip
+Normalize = Annotated[bool, typer.Option(
+    "--normalize", metavar=FLAG, rich_help_panel=OUTPUT,
+    help="Document-topic weights as proportions per document (NMF; each row sums to 1).")]  # fmt: skip
+Save = Annotated[Optional[Path], typer.Option(
+    rich_help_panel=MODEL_FILES,
+    help="Save the fitted model as a bundle folder (reuse it with show and infer).")]  # fmt: skip
+Force = Annotated[bool, typer.Option("--force", metavar=FLAG, rich_help_panel=MODEL_FILES,
+                                     help="Replace an existing bundle at --save.")]  # fmt: skip
 
-NMF_OPTIONS = [
-    _option(
-        "loss",
-        Annotated[
-            Optional[Literal["frobenius", "kl"]],
-            typer.Option(
-                help="frobenius: least squares; kl: Kullback-Leibler divergence (PLSA's). "
-                "Default: kl (chosen on evidence, see README).",
-                rich_help_panel=MODEL,
-            ),
-        ],
-        None,
-    ),
-    _option(
-        "solver",
-        Annotated[
-            Optional[Literal["hals", "mu", "amu"]],
-            typer.Option(
-                help="frobenius: hals (coordinate descent, default) or mu (multiplicative "
-                "updates); kl: amu (over-relaxed multiplicative updates, default) or mu.",
-                rich_help_panel=MODEL,
-            ),
-        ],
-        None,
-    ),
-    _option(
-        "init",
-        Annotated[
-            Optional[Literal["nndsvd", "nndsvda", "random"]],
-            typer.Option(
-                help="Starting point (default: nndsvd for hals, nndsvda for mu and amu).",
-                rich_help_panel=MODEL,
-            ),
-        ],
-        None,
-    ),
-    _option(
-        "alpha_w",
-        Annotated[
-            float,
-            typer.Option(
-                "--alpha-w",
-                min=0.0,
-                help="Regularisation of W (document-topic), as scikit-learn's alpha_W.",
-                rich_help_panel=MODEL,
-            ),
-        ],
-        0.0,
-    ),
-    _option(
-        "alpha_h",
-        Annotated[
-            Optional[float],
-            typer.Option(
-                "--alpha-h",
-                min=0.0,
-                help="Regularisation of H (topic-term), as alpha_H (default: --alpha-w).",
-                rich_help_panel=MODEL,
-            ),
-        ],
-        None,
-    ),
-    _option(
-        "l1_ratio",
-        Annotated[
-            float,
-            typer.Option(
-                "--l1-ratio",
-                min=0.0,
-                max=1.0,
-                help="Share of L1 in the regularisation (0: L2 only; 1: L1, sparser topics).",
-                rich_help_panel=MODEL,
-            ),
-        ],
-        0.0,
-    ),
-    _option(
-        "max_iter",
-        Annotated[int, typer.Option(min=1, help="Iteration cap.", rich_help_panel=MODEL)],
-        200,
-    ),
-    _option(
-        "tol",
-        Annotated[
-            float,
-            typer.Option(
-                min=0.0,
-                help="Stop when the loss falls by less than this fraction in one iteration.",
-                rich_help_panel=MODEL,
-            ),
-        ],
-        1e-4,
-    ),
-]
+# --- quality and cache -------------------------------------------------------------------
+Docs = Annotated[int, typer.Option(
+    min=0, rich_help_panel=QUALITY,
+    help="List each topic's N most representative documents (id, weight, snippet).")]  # fmt: skip
+Seeds = Annotated[int, typer.Option(
+    min=1, rich_help_panel=QUALITY,
+    help="Fit N seeds and report each topic's stability (flagging unstable ones).")]  # fmt: skip
+Plot = Annotated[bool, typer.Option(
+    "--plot", metavar=FLAG, rich_help_panel=QUALITY,
+    help="Draw the singular value spectrum (SVD) or the documents each topic wins (NMF) on "
+    "stderr.")]  # fmt: skip
+Quiet = Annotated[bool, typer.Option(
+    "--quiet", "-q", metavar=FLAG, rich_help_panel=QUALITY,
+    help="No progress display on stderr (it only shows when stderr is a terminal).")]  # fmt: skip
+CacheDir = Annotated[Optional[Path], typer.Option(
+    "--cache-dir", rich_help_panel=CACHE,
+    help="Where vectorized corpora and finished runs are kept for repeated runs (default: "
+    "TOPICS_CACHE_DIR, else $XDG_CACHE_HOME/topiccli or ~/.cache/topiccli).")]  # fmt: skip
+NoCache = Annotated[bool, typer.Option(
+    "--no-cache", metavar=FLAG, rich_help_panel=CACHE,
+    help="Neither read nor write the corpus cache or the run cache (also: TOPICS_CACHE=0).")]  # fmt: skip
 
-OUTPUT_OPTIONS = [
-    _option(
-        "top_words",
-        Annotated[int, typer.Option(min=1, help="Words shown per topic.", rich_help_panel=OUTPUT)],
-        8,
-    ),
-    _option(
-        "format",
-        Annotated[
-            Literal["table", "json", "csv"],
-            typer.Option(
-                "--format",
-                "-f",
-                help="table for people; json or csv for programs.",
-                rich_help_panel=OUTPUT,
-            ),
-        ],
-        "table",
-    ),
-    _option(
-        "output",
-        Annotated[
-            Optional[Path],
-            typer.Option(
-                "--output",
-                "-o",
-                help="Write to this file instead of stdout.",
-                rich_help_panel=OUTPUT,
-            ),
-        ],
-        None,
-    ),
-]
+# --- sweep -------------------------------------------------------------------------------
+Method = Annotated[Literal["nmf", "svd"], typer.Option(rich_help_panel=SWEEP,
+                                                       help="The model to sweep.")]  # fmt: skip
+KRange = Annotated[str, typer.Option(
+    "--k", "-k", callback=parse_k_range, rich_help_panel=SWEEP, help="FIRST:LAST[:STEP], inclusive, e.g. 2:20 or 2:20:2.")]  # fmt: skip
+SweepSeeds = Annotated[int, typer.Option(min=1, rich_help_panel=SWEEP,
+                                         help="Fits per k, for the stability score.")]  # fmt: skip
 
-QUALITY_OPTIONS = [
-    _option(
-        "docs",
-        Annotated[
-            int,
-            typer.Option(
-                min=0,
-                help="List each topic's N most representative documents (id, weight, snippet).",
-                rich_help_panel=QUALITY,
-            ),
-        ],
-        0,
-    ),
-    _option(
-        "seeds",
-        Annotated[
-            int,
-            typer.Option(
-                min=1,
-                help="Fit N seeds and report each topic's stability (flagging unstable ones).",
-                rich_help_panel=QUALITY,
-            ),
-        ],
-        1,
-    ),
-    _option(
-        "plot",
-        Annotated[
-            bool,
-            typer.Option(
-                "--plot",
-                help="Draw the singular value spectrum (SVD) or topic sizes (NMF) on stderr.",
-                rich_help_panel=QUALITY,
-            ),
-        ],
-        False,
-    ),
-] + [QUIET := _option(
-        "quiet",
-        Annotated[
-            bool,
-            typer.Option(
-                "--quiet",
-                "-q",
-                help="No progress display on stderr (it only shows when stderr is a terminal).",
-                rich_help_panel=QUALITY,
-            ),
-        ],
-        False,
-    )]  # fmt: skip
+# --- models ------------------------------------------------------------------------------
+ModelPath = Annotated[Path, typer.Argument(help="A model bundle folder written by --save.")]
+ShowTopWords = Annotated[Optional[int], typer.Option(
+    min=1, rich_help_panel=OUTPUT, show_default="as many as the fit showed",
+    help="Words shown per topic.")]  # fmt: skip
+RowFormat = Annotated[Literal["table", "json", "csv", "jsonl"], typer.Option(
+    "--format", "-f", rich_help_panel=OUTPUT,
+    help="table for people; json, csv or jsonl (one document a line) for programs.")]  # fmt: skip
 
-
-@contextmanager
-def progress_display(values: dict):
-    """A progress display for the command's run (or None: not a terminal, or --quiet)."""
-    from ..quality.progress import make_progress
-
-    progress = make_progress(values.get("quiet", False))
-    if progress is None:
-        yield None
-        return
-    with progress:
-        yield progress
-
-
-CACHE_OPTIONS = [
-    _option(
-        "cache_dir",
-        Annotated[
-            Optional[Path],
-            typer.Option(
-                help="Where loaded, vectorized corpora are kept for repeated runs (default: "
-                "TOPICS_CACHE_DIR, else $XDG_CACHE_HOME/topiccli or ~/.cache/topiccli).",
-                rich_help_panel=CACHE,
-            ),
-        ],
-        None,
-    ),
-    _option(
-        "no_cache",
-        Annotated[
-            bool,
-            typer.Option(
-                "--no-cache",
-                help="Neither read nor write the corpus cache (also: TOPICS_CACHE=0).",
-                rich_help_panel=CACHE,
-            ),
-        ],
-        False,
-    ),
-]
-
-
-def signature(*groups: list[inspect.Parameter]) -> inspect.Signature:
-    """A command signature made of option groups, in order."""
-    return inspect.Signature([p for group in groups for p in group])
-
-
-def categories(values) -> list[str]:
-    return _split_commas(values)
-
-
-def remove_parts(values) -> list[str]:
-    parts = _split_commas(values)
-    if not values:
-        return list(NEWSGROUP_PARTS)
-    return [] if parts == ["none"] else parts
-
-
-MODEL_FILES = "Model files"
-
-SAVE_OPTIONS = [
-    _option(
-        "save",
-        Annotated[
-            Optional[Path],
-            typer.Option(
-                help="Save the fitted model as a bundle folder (reuse it with show and infer).",
-                rich_help_panel=MODEL_FILES,
-            ),
-        ],
-        None,
-    ),
-    _option(
-        "force",
-        Annotated[
-            bool,
-            typer.Option(
-                "--force", help="Replace an existing bundle at --save.", rich_help_panel=MODEL_FILES
-            ),
-        ],
-        False,
-    ),
-]
-
-DOC_TOPICS_OPTIONS = [
-    _option(
-        "doc_topics",
-        Annotated[
-            Optional[Path],
-            typer.Option(
-                help="Write each document's topic weights to FILE.csv or FILE.jsonl.",
-                rich_help_panel=OUTPUT,
-            ),
-        ],
-        None,
-    ),
-]
-
-
-RECORD_OPTIONS = [
-    _option(
-        "text_field",
-        Annotated[
-            Optional[str],
-            typer.Option(
-                help="JSONL/CSV input: the field holding each document's text [default: text].",
-                rich_help_panel=SOURCE,
-            ),
-        ],
-        None,
-    ),
-    _option(
-        "id_field",
-        Annotated[
-            Optional[str],
-            typer.Option(
-                help="JSONL/CSV input: the field holding each document's id (default: its "
-                "line or row number).",
-                rich_help_panel=SOURCE,
-            ),
-        ],
-        None,
-    ),
-    _option(
-        "label_field",
-        Annotated[
-            Optional[str],
-            typer.Option(
-                help="JSONL/CSV input: the field holding each document's label.",
-                rich_help_panel=SOURCE,
-            ),
-        ],
-        None,
-    ),
-]
-
-
-SWEEP_OPTIONS = [
-    _option(
-        "method",
-        Annotated[
-            Literal["nmf", "svd"],
-            typer.Option(help="The model to sweep.", rich_help_panel=SWEEP),
-        ],
-        "nmf",
-    ),
-    _option(
-        "k",
-        Annotated[
-            str,
-            typer.Option(
-                "--k",
-                "-k",
-                help="FIRST:LAST[:STEP], inclusive, e.g. 2:20 or 2:20:2.",
-                callback=parse_k_range,
-                rich_help_panel=SWEEP,
-            ),
-        ],
-        "2:20",
-    ),
-    _option(
-        "seeds",
-        Annotated[
-            int,
-            typer.Option(min=1, help="Fits per k, for the stability score.", rich_help_panel=SWEEP),
-        ],
-        1,
-    ),
-    *[p for p in MODEL_OPTIONS if p.name == "seed"],
-    *[p for p in NMF_OPTIONS if p.name in ("loss", "max_iter", "tol")],
-    *[p for p in OUTPUT_OPTIONS if p.name in ("top_words", "format", "output")],
-    QUIET,
-]
+DEFAULTS = {
+    "k": ModelSpec.k,
+    "seed": ModelSpec.seed,
+    "top_words": ModelSpec.top_words,
+    "max_iter": ModelSpec.max_iter,
+    "tol": ModelSpec.tol,
+    "vectorizer": VectorizerSettings.kind,
+    "stop_words": VectorizerSettings.stop_words,
+    "min_df": str(VectorizerSettings.min_df),
+    "max_df": str(VectorizerSettings.max_df),
+    "ngram_range": ",".join(map(str, VectorizerSettings.ngram_range)),
+    "subset": SourceSpec.subset,
+    "method": SweepSpec.method,
+    "k_range": K_RANGE,
+}
+"""Defaults as option text, read off the specs (so they are written in one place)."""

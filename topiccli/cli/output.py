@@ -1,4 +1,4 @@
-"""Write rendered output to stdout or, atomically (topiccli.atomic), to a file never an input.
+"""Write rendered output to stdout or, atomically (topiccli.atomic), to a file.
 
 A closed stdout (``… | head``) propagates as a BrokenPipeError (exit 141, silent); any other
 failure to write stdout, such as a full disk, is one ``Error:`` line.
@@ -7,7 +7,6 @@ failure to write stdout, such as a full disk, is one ``Error:`` line.
 from __future__ import annotations
 
 import errno
-import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,30 +16,12 @@ from ..errors import OutputError
 from .errors import silence_stdout
 
 
-def check_not_input(output: Path | None, inputs: list[Path]) -> None:
-    """Refuse an output path that is, or lies inside, an input (links resolved)."""
-    if output is None:
-        return
-    target = output.resolve()
-    for source in inputs:
-        source = source.resolve()
-        if target == source or source in target.parents:
-            raise OutputError(f"refusing to write {output}: it is an input ({source})")
+def width_for(output: Path | None) -> int:
+    """The table width for a destination (render.table_width: COLUMNS, the terminal, else
+    the fixed piped width)."""
+    from ..render import table_width
 
-
-def check_destination(output: Path | None) -> None:
-    """Fail early, before any work, when ``output`` can plainly not be written."""
-    if output is None:
-        return
-    if output.is_dir():
-        raise OutputError(f"cannot write {output}: it is a folder")
-    if output.exists():
-        return
-    directory = output.parent if str(output.parent) else Path(".")
-    if not directory.is_dir():
-        raise OutputError(f"cannot write {output}: folder {directory} does not exist")
-    if not os.access(directory, os.W_OK):
-        raise OutputError(f"cannot write {output}: folder {directory} is not writable")
+    return table_width(sys.stdout if output is None else None)
 
 
 def write_text(text: str, output: Path | None) -> None:
@@ -52,6 +33,17 @@ def write_text(text: str, output: Path | None) -> None:
         return
     with atomic_text_file(output) as handle:
         handle.write(text)
+
+
+def write_streamed(write, output: Path | None) -> None:
+    """``write(handle)`` into stdout, or into ``output`` atomically (rows streamed as made)."""
+    if output is None:
+        with stdout_errors():
+            write(sys.stdout)
+            sys.stdout.flush()
+        return
+    with atomic_text_file(output) as handle:
+        write(handle)
 
 
 @contextmanager

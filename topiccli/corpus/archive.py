@@ -35,6 +35,17 @@ def cache_path(data_home=None) -> Path:
     return default_home(data_home) / CACHE_NAME
 
 
+def ensure_imported(archive, data_home=None, force: bool = False) -> tuple[Path, bool]:
+    """(the cache file, whether it was imported now): an archive already imported into this
+    data home is not imported again (a 20 s job) unless ``force``. The archive must exist."""
+    if not Path(archive).is_file():
+        raise ArchiveError(f"archive not found: {archive}")
+    target = cache_path(data_home)
+    if target.is_file() and not force:
+        return target, False
+    return import_archive(archive, data_home), True
+
+
 def import_archive(archive, data_home=None) -> Path:
     """Check, extract and cache the archive; return the cache file's path."""
     archive = Path(archive)

@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 
 from ..errors import CorpusError, InvalidParameterError
+from ..specs import MAX_FILE_BYTES
 from .model import Corpus
 
 _BOMS = (
@@ -31,7 +32,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _SNIFF_BYTES = 8192
-DEFAULT_MAX_FILE_BYTES = 16 * 2**20
+DEFAULT_MAX_FILE_BYTES = MAX_FILE_BYTES
 TRUNCATED = "truncated"
 """The key under which ``Corpus.skipped`` counts files cut at ``max_file_bytes`` (not left out)."""
 
@@ -40,13 +41,19 @@ def load_folder(
     path: str | os.PathLike,
     glob: str | None = None,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    listing: tuple[list[Path], dict[str, int]] | None = None,
 ) -> Corpus:
-    """Read every matching text file under ``path`` (or ``path`` itself if it is a file)."""
+    """Read every matching text file under ``path`` (or ``path`` itself if it is a file).
+
+    ``listing``: the (files, skipped) of :func:`list_files`, when the caller walked already.
+    """
     root = Path(path)
     if max_file_bytes < 1:
-        raise InvalidParameterError(f"max_file_bytes must be >= 1, got {max_file_bytes}")
-    skipped: dict[str, int] = {}
-    files = candidate_files(root, glob, skipped)
+        raise InvalidParameterError(
+            f"max_file_bytes must be >= 1, got {max_file_bytes}", params=("max_file_bytes",)
+        )
+    files, skipped = listing if listing is not None else list_files(root, glob)
+    skipped = dict(skipped)
     texts, ids, labels = [], [], []
     for file in files:
         text, reason = _read_text(file, max_file_bytes)
@@ -74,6 +81,12 @@ def printable(name: str) -> str:
 def selection(path, glob: str | None) -> dict:
     """The JSON report's description of a folder source."""
     return {"source": "folder", "path": str(Path(path)), "glob": glob}
+
+
+def list_files(root: Path, glob: str | None = None) -> tuple[list[Path], dict[str, int]]:
+    """The files the loader reads under ``root``, and what the walk passed over, by reason."""
+    skipped: dict[str, int] = {}
+    return candidate_files(Path(root), glob, skipped), skipped
 
 
 def candidate_files(

@@ -6,7 +6,8 @@ import os
 import warnings
 from pathlib import Path, PurePath
 
-from ..errors import DatasetNotFoundError, InvalidParameterError
+from ..errors import DatasetNotFoundError, UsageError
+from ..specs import NEWSGROUP_PARTS, SUBSETS
 from . import bydate_cache
 from .model import Corpus
 
@@ -32,8 +33,7 @@ CATEGORIES = (
     "talk.politics.misc",
     "talk.religion.misc",
 )
-SUBSETS = ("train", "test", "all")
-REMOVABLE = ("headers", "footers", "quotes")
+REMOVABLE = NEWSGROUP_PARTS
 CACHE_NAME = "20news-bydate_py3.pkz"  # what sklearn's _pkl_filepath makes of "20news-bydate.pkz"
 
 
@@ -65,15 +65,21 @@ def check_selection(categories, subset: str, remove) -> tuple[list[str] | None, 
     chosen = sorted(set(categories)) if categories else None
     unknown = sorted(set(chosen or ()) - set(CATEGORIES))
     if unknown:
-        raise InvalidParameterError(
+        raise UsageError(
             f"unknown categor{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)}; "
-            f"valid categories are: {', '.join(CATEGORIES)}"
+            f"valid categories are: {', '.join(CATEGORIES)}",
+            params=("categories",),
         )
     if subset not in SUBSETS:
-        raise InvalidParameterError(f"subset must be one of {', '.join(SUBSETS)}, got {subset!r}")
+        raise UsageError(
+            f"subset must be one of {', '.join(SUBSETS)}, got {subset!r}", params=("subset",)
+        )
     bad = sorted(set(remove) - set(REMOVABLE))
     if bad:
-        raise InvalidParameterError(f"--remove takes {', '.join(REMOVABLE)}; got {', '.join(bad)}")
+        raise UsageError(
+            f"remove takes {', '.join(REMOVABLE)} or none; got {', '.join(bad)}",
+            params=("remove",),
+        )
     return chosen, [part for part in REMOVABLE if part in set(remove)]
 
 
@@ -129,7 +135,8 @@ def _fetch(home: str, subset: str, chosen: list[str] | None, removed):
         raise DatasetNotFoundError(
             f"20 Newsgroups is not cached in {home} and could not be downloaded ({exc}). "
             "Import a local copy with `topics data import 20news-bydate.tar.gz`, "
-            "or use your own documents with `--input PATH`"
+            "or use your own documents with input",
+            params=("input",),
         ) from exc
     names = list(bunch.target_names)
     return list(bunch.data), list(bunch.filenames), [names[t] for t in bunch.target]

@@ -22,7 +22,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import CorpusError, InvalidParameterError
+from ..errors import CorpusError, UsageError
 from .folder import decode
 from .model import Corpus
 
@@ -65,8 +65,9 @@ def record_format(path) -> str | None:
 def check_fields(path, fields: Fields) -> None:
     """Refuse record fields for a source that has no records (a folder or 20 Newsgroups)."""
     if fields.given and record_format(path) is None:
-        raise InvalidParameterError(
-            "--text-field, --id-field and --label-field apply to .jsonl/.csv files and stdin"
+        raise UsageError(
+            "text_field, id_field and label_field apply to .jsonl/.csv files and stdin",
+            params=("text_field", "id_field", "label_field"),
         )
 
 
@@ -107,8 +108,8 @@ def load_records(path, fields: Fields = Fields(), stdin=None) -> Corpus:
 
 def _load_stdin(fields: Fields, stream) -> Corpus:
     if hasattr(stream, "isatty") and stream.isatty():
-        raise CorpusError("--input - reads documents from stdin, but stdin is a terminal; pipe "
-                          "them in (JSONL, or one document a line)")  # fmt: skip
+        raise CorpusError("input - reads documents from stdin, but stdin is a terminal; pipe "
+                          "them in (JSONL, or one document a line)", params=("input",))  # fmt: skip
     raw = stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
     text = raw if isinstance(raw, str) else _decode(raw, "stdin")
     described = selection(STDIN, fields)
@@ -118,8 +119,9 @@ def _load_stdin(fields: Fields, stream) -> Corpus:
     except CorpusError:
         if fields.given:
             raise CorpusError(
-                "stdin is not JSONL (one JSON object a line), so --text-field, --id-field and "
-                "--label-field do not apply; without them each line is one document"
+                "stdin is not JSONL (one JSON object a line), so text_field, id_field and "
+                "label_field do not apply; without them each line is one document",
+                params=("text_field", "id_field", "label_field"),
             ) from None
         records = [(n, {DEFAULT_TEXT_FIELD: line}) for n, line in _lines(text) if line.strip()]
         described.update(format="lines", text_field=None)
@@ -192,8 +194,13 @@ def _corpus(records, fields: Fields, name: str, described: dict) -> Corpus:
         label = record.get(fields.label) if fields.label else None
         labels.append(None if label is None or label == "" else str(label))
     if not texts and set(skipped) == {f"no {text_field}"}:
-        raise CorpusError(f"no record in {name} has a {text_field!r} field; name the text "
-                          "field with --text-field")  # fmt: skip
+        seen = sorted({key for _, record in records for key in record})
+        raise CorpusError(
+            f"no record in {name} has a {text_field!r} field; its records have the fields "
+            f"{', '.join(repr(key) for key in seen) or '(none)'}: name the text field with "
+            "text_field",
+            params=("text_field",),
+        )
     if not texts:
         detail = ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
         raise CorpusError(f"no documents in {name}" + (f" ({detail})" if detail else ""))

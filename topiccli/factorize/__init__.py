@@ -1,15 +1,31 @@
-"""The factorization core: pure numpy/scipy, arrays in and arrays out."""
+"""The factorization core: pure numpy/scipy, arrays in and arrays out.
 
-from .nmf import NMF_INITS, NMF_LOSSES, NMF_SOLVERS, NMFResult, nmf
-from .svd import SVD_SOLVERS, SVDResult, truncated_svd
+Its names are imported on first use, so ``topiccli.factorize.options`` (the choices and
+their rules) can be checked without loading numpy.
+"""
 
-__all__ = [
-    "NMF_INITS",
-    "NMF_LOSSES",
-    "NMF_SOLVERS",
-    "NMFResult",
-    "SVD_SOLVERS",
-    "SVDResult",
-    "nmf",
-    "truncated_svd",
-]
+from __future__ import annotations
+
+_LAZY = {
+    "NMFResult": "_nmf",
+    "nmf": "_nmf",
+    "SVDResult": "_svd",
+    "truncated_svd": "_svd",
+    "nmf_transform": "transform",
+    "project": "transform",
+    "NMF_INITS": "options",
+    "NMF_LOSSES": "options",
+    "NMF_SOLVERS": "options",
+    "SVD_SOLVERS": "options",
+    "check_nmf_options": "options",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

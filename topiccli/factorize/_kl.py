@@ -156,6 +156,18 @@ class Penalty:
     l2_W: float = 0.0
     l2_H: float = 0.0
 
+    @classmethod
+    def scaled(cls, shape, alpha_W: float, alpha_H: float, l1_ratio: float) -> Penalty:
+        """The one place scikit-learn's scaling is written: W's penalty by n (the number of
+        columns of X), H's by m, split by ``l1_ratio`` into L1 and L2 parts."""
+        m, n = shape
+        return cls(
+            l1_W=n * alpha_W * l1_ratio,
+            l1_H=m * alpha_H * l1_ratio,
+            l2_W=n * alpha_W * (1.0 - l1_ratio),
+            l2_H=m * alpha_H * (1.0 - l1_ratio),
+        )
+
     def value(self, W: np.ndarray, Ht: np.ndarray) -> float:
         total = 0.0
         for F, l1, l2 in ((W, self.l1_W, self.l2_W), (Ht, self.l1_H, self.l2_H)):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .svd import _truncated_svd
-
-NMF_INITS = ("nndsvda", "nndsvd", "random")
+from ._svd import _truncated_svd
+from .options import NMF_INITS  # noqa: F401  (the starts this module makes)
 
 
 def initialize(X, k: int, init: str, seed: int) -> tuple[np.ndarray, np.ndarray]:

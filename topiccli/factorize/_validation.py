@@ -8,6 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import InvalidParameterError
+from .options import check_choice  # noqa: F401  (shared with the numpy-free checks)
 
 
 def check_matrix(X, *, nonnegative: bool = False):
@@ -46,28 +47,23 @@ def check_rank(k, shape, *, strict: bool) -> int:
     Sparse truncated SVD solvers need k < min(shape) (``strict``); NMF allows k ≤ min(shape).
     """
     if isinstance(k, bool) or not isinstance(k, numbers.Integral):
-        raise InvalidParameterError(f"k must be an integer, got {k!r}")
+        raise InvalidParameterError(f"k must be an integer, got {k!r}", params=("k",))
     limit = min(shape) - 1 if strict else min(shape)
     if not 1 <= k <= limit:
         bound = "min(n_documents, n_terms) - 1" if strict else "min(n_documents, n_terms)"
         raise InvalidParameterError(
-            f"k must be between 1 and {bound} = {limit} for a {shape[0]}×{shape[1]} matrix, got {k}"
+            f"k must be between 1 and {bound} = {limit} for a {shape[0]}×{shape[1]} matrix, got {k}",
+            params=("k",),
         )
     return int(k)
-
-
-def check_choice(name: str, value, choices) -> str:
-    """Check that value is one of the allowed strings."""
-    if value not in choices:
-        allowed = ", ".join(repr(c) for c in choices)
-        raise InvalidParameterError(f"{name} must be one of {allowed}, got {value!r}")
-    return value
 
 
 def check_positive_int(name: str, value) -> int:
     """Check an integer ≥ 1."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise InvalidParameterError(f"{name} must be a positive integer, got {value!r}")
+        raise InvalidParameterError(
+            f"{name} must be a positive integer, got {value!r}", params=(name,)
+        )
     return int(value)
 
 
@@ -79,12 +75,16 @@ def check_nonnegative_float(name: str, value) -> float:
         or not np.isfinite(value)
         or value < 0
     ):
-        raise InvalidParameterError(f"{name} must be a finite number >= 0, got {value!r}")
+        raise InvalidParameterError(
+            f"{name} must be a finite number >= 0, got {value!r}", params=(name,)
+        )
     return float(value)
 
 
 def check_seed(seed) -> int:
     """Check a seed: a nonnegative integer."""
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise InvalidParameterError(f"seed must be a nonnegative integer, got {seed!r}")
+        raise InvalidParameterError(
+            f"seed must be a nonnegative integer, got {seed!r}", params=("seed",)
+        )
     return int(seed)

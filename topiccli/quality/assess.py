@@ -14,14 +14,16 @@ from dataclasses import replace
 import numpy as np
 
 from ..topics import Topic, negative_indices, top_indices
+from ..weights import top_topics
 from . import coherence, documents, fit, labels
 
 
-def assess(fitted, X, topics: list[Topic], top_n: int, corpus=None, docs: int = 0):
+def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, docs: int = 0):
     """(topics with ``quality`` filled in, metrics dict) for a fitted SVD or NMF model.
 
-    ``corpus`` (ids, texts, labels) is needed for labels and ``docs``; texts are read only
-    for the representative documents.
+    ``weights`` are the documents' topic weights (topiccli.weights: the one definition the
+    table, labels and exports share). ``corpus`` (ids, texts, labels) is needed for labels and
+    ``docs``; texts are read only for the representative documents.
     """
     is_svd = hasattr(fitted, "Vt")
     components = fitted.Vt if is_svd else fitted.H
@@ -29,8 +31,7 @@ def assess(fitted, X, topics: list[Topic], top_n: int, corpus=None, docs: int = 
     columns = positive + ([negative_indices(row, top_n) for row in components] if is_svd else [])
     scores = coherence.coherence_npmi(X, columns)
     k = len(topics)
-    weights = documents.document_weights(fitted)
-    winners = documents.assign(weights, X)
+    winners = top_topics(weights)
     sizes = documents.topic_sizes(winners, k)
     per_topic = [
         {"coherence_npmi": float(scores[t]), "n_documents": int(sizes[t])} for t in range(k)

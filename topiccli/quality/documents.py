@@ -1,10 +1,10 @@
-"""Documents seen through a model: each document's topic weights, its winning topic, and the
-documents that weigh most on each topic.
+"""Documents seen through a model: how many each topic wins, and the documents that weigh
+most on each topic.
 
-A document's weight on a topic is its row of W for NMF, and for SVD its projection on the
-component, X vᵢ = σᵢ uᵢ (a signed number: the positive pole is the topic's ``words``). A
-document *wins* the topic of largest weight (argmax; ties go to the lower topic id); a
-document with no terms left after vectorizing wins none.
+The weights are topiccli.weights' (NMF: W solved against the final H; SVD: the projection
+X vᵢ = σᵢ uᵢ, a signed number whose positive pole is the topic's ``words``). A document *wins*
+the topic of largest weight (ties go to the lower topic id); one whose weights are all zero
+wins none.
 """
 
 from __future__ import annotations
@@ -14,21 +14,6 @@ from collections.abc import Sequence
 import numpy as np
 
 SNIPPET_CHARS = 100
-NO_TOPIC = -1
-
-
-def document_weights(fitted) -> np.ndarray:
-    """Documents × topics weights: W (NMF) or U·diag(s) (SVD)."""
-    if hasattr(fitted, "W"):
-        return np.asarray(fitted.W)
-    return np.asarray(fitted.U) * np.asarray(fitted.s)
-
-
-def assign(weights: np.ndarray, X) -> np.ndarray:
-    """Each document's winning topic, or NO_TOPIC for a document without terms."""
-    winners = np.argmax(weights, axis=1) if weights.shape[1] else np.zeros(weights.shape[0], int)
-    empty = np.diff(X.indptr) == 0 if hasattr(X, "indptr") else ~np.asarray(X).any(axis=1)
-    return np.where(empty, NO_TOPIC, winners)
 
 
 def topic_sizes(assignments: np.ndarray, k: int) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""How the quality evidence reads in the table: extra columns and lines below it (plain text)."""
+"""How the quality evidence reads in a fit's table: extra columns and lines below it."""
 
 from __future__ import annotations
 

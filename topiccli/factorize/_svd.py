@@ -14,8 +14,8 @@ import numpy as np
 
 from ._parallel import Chunked, runner, transpose_csr
 from ._validation import check_choice, check_matrix, check_rank, check_seed
+from .options import SVD_SOLVERS
 
-SVD_SOLVERS = ("propack", "arpack", "randomized")
 
 
 @dataclass(frozen=True)

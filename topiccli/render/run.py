@@ -1,4 +1,4 @@
-"""Render a run report as a rich table, JSON (schema in the README) or CSV. Text in, text out."""
+"""A fit's report as a table (for people), JSON (schema in the README) or CSV (for programs)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ import csv
 import io
 import json
 
-from .quality.present import quality_columns, quality_lines
-from .report import RunReport
-
-SCHEMA_VERSION = 1
-FORMATS = ("table", "json", "csv")
+from ..report import RunReport
+from . import SCHEMA_VERSION, console, text
+from .present import quality_columns, quality_lines
 
 
 def to_dict(report: RunReport) -> dict:
@@ -38,7 +36,7 @@ def _topic_dict(topic) -> dict:
 
 
 def render(report: RunReport, fmt: str, width: int | None = None) -> str:
-    """The run in the chosen format, as the exact text to write."""
+    """The run in the chosen format, as the exact text to write (``width``: the table's)."""
     if fmt == "json":
         return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
@@ -47,12 +45,17 @@ def render(report: RunReport, fmt: str, width: int | None = None) -> str:
 
 
 def _csv(report: RunReport) -> str:
+    """One row per topic word; an SVD component's negative pole follows as ``pole`` ``-``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["topic", "topic_weight", "rank", "word", "weight"])
+    writer.writerow(["topic", "topic_weight", "pole", "rank", "word", "weight"])
     for topic in report.topics:
-        for rank, (word, weight) in enumerate(zip(topic.words, topic.weights), start=1):
-            writer.writerow([topic.id, _num(topic.weight), rank, word, _num(weight)])
+        poles = [("+", topic.words, topic.weights)]
+        if topic.negative_words is not None:
+            poles.append(("-", topic.negative_words, topic.negative_weights))
+        for pole, words, weights in poles:
+            for rank, (word, weight) in enumerate(zip(words, weights), start=1):
+                writer.writerow([topic.id, _num(topic.weight), pole, rank, word, _num(weight)])
     return buffer.getvalue()
 
 
@@ -61,7 +64,6 @@ def _num(value: float) -> str:
 
 
 def _table(report: RunReport, width: int | None) -> str:
-    from rich.console import Console
     from rich.table import Table
 
     method = report.model.method
@@ -71,33 +73,33 @@ def _table(report: RunReport, width: int | None) -> str:
         f"{corpus['n_documents']} documents × {corpus['n_terms']} terms"
     )
     table = Table(title=title, title_justify="left", expand=False)
-    table.add_column("#", justify="right")
-    table.add_column("σ" if method == "svd" else "share", justify="right")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("σ" if method == "svd" else "share", justify="right", no_wrap=True)
     extra = quality_columns(report)
     for heading, _ in extra:
-        table.add_column(heading, justify="left" if heading == "label" else "right")
-    table.add_column("top words", overflow="fold")
+        table.add_column(heading, justify="left" if heading == "label" else "right",
+                         no_wrap=heading != "label", max_width=24)  # fmt: skip
+    table.add_column("top words", overflow="fold", ratio=1, min_width=16)
     for topic in report.topics:
         weight = f"{topic.weight:.3f}" if method == "svd" else f"{topic.weight:.1%}"
         cells = [cell(topic) for _, cell in extra]
         table.add_row(str(topic.id), weight, *cells, _words_cell(topic))
-    console = Console(
-        file=io.StringIO(), width=width or 100, color_system=None, force_terminal=False
-    )
-    console.print(table)
+    out = console(width)
+    out.print(table)
     for line in quality_lines(report):
-        console.print(line, highlight=False, soft_wrap=True)
+        out.print(line, soft_wrap=True)
     if method == "nmf":
-        d = report.details
-        state = "converged" if d["converged"] else "did not converge"
-        if d.get("loss") == "kl":
-            fit = f"KL, {d['solver']}) {state} after {d['n_iter']} iterations; D(X‖WH)"
-            value = d["divergence"]
-        else:
-            fit = f"{d['solver']}) {state} after {d['n_iter']} iterations; ‖X − WH‖_F"
-            value = d["reconstruction_error"]
-        console.print(f"NMF ({fit} = {value:.4g}")
-    return console.file.getvalue()
+        out.print(_fit_line(report.details), soft_wrap=True)
+    return text(out)
+
+
+def _fit_line(d: dict) -> str:
+    state = "converged" if d["converged"] else "did not converge"
+    if d.get("loss") == "kl":
+        return (f"NMF (KL, {d['solver']}) {state} after {d['n_iter']} iterations; "
+                f"D(X‖WH) = {d['divergence']:.4g}")  # fmt: skip
+    return (f"NMF ({d['solver']}) {state} after {d['n_iter']} iterations; "
+            f"‖X − WH‖_F = {d['reconstruction_error']:.4g}")  # fmt: skip
 
 
 def _words_cell(topic) -> str:

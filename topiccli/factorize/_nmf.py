@@ -30,10 +30,10 @@ import scipy.sparse as sp
 from ..errors import ConvergenceWarning, InvalidParameterError
 from ._frobenius import Problem, hals_step, mu_step, objective
 from ._kl import Penalty, fit_kl
-from ._nndsvd import NMF_INITS, initialize
+from ._nndsvd import initialize
 from ._parallel import Chunked, runner, tile_rows, transpose_csr
+from .options import NMF_INITS, NMF_LOSSES, NMF_SOLVERS, check_nmf_options
 from ._validation import (
-    check_choice,
     check_matrix,
     check_nonnegative_float,
     check_positive_int,
@@ -41,11 +41,6 @@ from ._validation import (
     check_seed,
 )
 
-NMF_SOLVERS = ("hals", "mu", "amu")
-NMF_LOSSES = ("frobenius", "kl")
-LOSS_SOLVERS = {"frobenius": ("hals", "mu"), "kl": ("amu", "mu")}
-"""The solvers of each loss; the first is its default."""
-DEFAULT_INIT = {"hals": "nndsvd", "mu": "nndsvda", "amu": "nndsvda"}
 DEFAULT_MAX_ITER = 200
 DEFAULT_TOL = 1e-4
 
@@ -125,12 +120,11 @@ def nmf(
     """
     X = check_matrix(X, nonnegative=True)
     k = check_rank(k, X.shape, strict=True)
-    check_choice("loss", loss, NMF_LOSSES)
-    solver = LOSS_SOLVERS[loss][0] if solver is None else _check_solver(solver, loss)
     if isinstance(init, tuple):
+        solver, _ = check_nmf_options(loss, solver, None)
         init = _check_start(init, X, k)
     else:
-        init = DEFAULT_INIT[solver] if init is None else check_choice("init", init, NMF_INITS)
+        solver, init = check_nmf_options(loss, solver, init)
     max_iter = check_positive_int("max_iter", max_iter)
     tol = check_nonnegative_float("tol", tol)
     seed = check_seed(seed)
@@ -164,20 +158,10 @@ def _init_name(init) -> str:
     return "custom" if isinstance(init, tuple) else init
 
 
-def _check_solver(solver, loss: str) -> str:
-    check_choice("solver", solver, NMF_SOLVERS)
-    if solver not in LOSS_SOLVERS[loss]:
-        allowed = ", ".join(repr(s) for s in LOSS_SOLVERS[loss])
-        raise InvalidParameterError(
-            f"solver {solver!r} does not minimise the {loss} loss; use one of {allowed}"
-        )
-    return solver
-
-
 def _check_alpha_h(value) -> float:
     if isinstance(value, str):
         raise InvalidParameterError(
-            f"alpha_H must be 'same' or a finite number >= 0, got {value!r}"
+            f"alpha_H must be 'same' or a finite number >= 0, got {value!r}", params=("alpha_H",)
         )
     return check_nonnegative_float("alpha_H", value)
 
@@ -188,13 +172,14 @@ def _check_l1_ratio(value) -> float:
         or not isinstance(value, numbers.Real)
         or not 0.0 <= float(value) <= 1.0
     ):
-        raise InvalidParameterError(f"l1_ratio must be a number in [0, 1], got {value!r}")
+        raise InvalidParameterError(
+            f"l1_ratio must be a number in [0, 1], got {value!r}", params=("l1_ratio",)
+        )
     return float(value)
 
 
 def _problem(X, k, alpha_W, alpha_H, l1_ratio, solver) -> Problem:
-    """Chunk X and Xᵀ once, and scale the penalties as scikit-learn does (by n and m)."""
-    m, n = X.shape
+    """Chunk X and Xᵀ once, with the penalties scaled as scikit-learn does (Penalty.scaled)."""
     rows = tile_rows(k, X.dtype.itemsize)
     # A row's sweep costs about k/4 stored entries' share of a sparse product.
     row_cost = max(1, k // 4)
@@ -202,10 +187,7 @@ def _problem(X, k, alpha_W, alpha_H, l1_ratio, solver) -> Problem:
         X=Chunked(X, rows, row_cost),
         Xt=Chunked(transpose_csr(X), rows, row_cost),
         norm_sq=_squared_norm(X),
-        l1_W=n * alpha_W * l1_ratio,
-        l1_H=m * alpha_H * l1_ratio,
-        l2_W=n * alpha_W * (1.0 - l1_ratio),
-        l2_H=m * alpha_H * (1.0 - l1_ratio),
+        **vars(Penalty.scaled(X.shape, alpha_W, alpha_H, l1_ratio)),
         max_inner=_MAX_INNER if solver == "hals" else 1,
         inner_delta=_INNER_DELTA,
     )
@@ -270,7 +252,7 @@ def _nmf(
 
 def _nmf_kl(X, k, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback):
     """KL-divergence NMF: the same start, penalties, stopping rule and result as Frobenius."""
-    p = _problem_penalties(X.shape, alpha_W, alpha_H, l1_ratio)
+    p = Penalty.scaled(X.shape, alpha_W, alpha_H, l1_ratio)
     report = None if callback is None else (lambda i, d: callback(i, math.sqrt(2.0 * d)))
     with runner() as pool:
         W, Ht = _start(X, k, init, solver, seed)
@@ -293,22 +275,13 @@ def _nmf_kl(X, k, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio,
     )
 
 
-def _problem_penalties(shape, alpha_W, alpha_H, l1_ratio) -> Penalty:
-    """scikit-learn's penalty scaling (by n for W, by m for H), as in ``_problem``."""
-    m, n = shape
-    return Penalty(
-        l1_W=n * alpha_W * l1_ratio,
-        l1_H=m * alpha_H * l1_ratio,
-        l2_W=n * alpha_W * (1.0 - l1_ratio),
-        l2_H=m * alpha_H * (1.0 - l1_ratio),
-    )
-
-
 def _warn_not_converged(max_iter: int, tol: float, stacklevel: int = 4) -> None:
     warnings.warn(
-        f"NMF stopped at max_iter={max_iter} before the loss settled (tol={tol:g}); "
-        "raise --max-iter or --tol",
-        ConvergenceWarning,
+        ConvergenceWarning(
+            f"NMF stopped at max_iter={max_iter} before the loss settled (tol={tol:g}); "
+            "raise max_iter or tol",
+            params=("max_iter", "tol"),
+        ),
         stacklevel=stacklevel,
     )
 

@@ -7,14 +7,13 @@ import io
 import json
 from dataclasses import asdict
 
+from . import SCHEMA_VERSION, console, text
 from .plot import bar_chart
-from .sweep import RULE
 
-SCHEMA_VERSION = 1
 FIT_FIELD = {"nmf": "relative_reconstruction_error", "svd": "explained_variance_ratio_total"}
 
 
-def sweep_dict(info: dict, rows, recommended: int | None) -> dict:
+def sweep_dict(info: dict, rows, recommended: int | None, rule: str) -> dict:
     """The JSON document of a sweep (see the README): its settings, rule, pick and rows."""
     fit_field = FIT_FIELD[info["method"]]
     results = []
@@ -25,20 +24,20 @@ def sweep_dict(info: dict, rows, recommended: int | None) -> dict:
         "schema_version": SCHEMA_VERSION,
         "command": "sweep",
         **{key: value for key, value in info.items() if key != "timings"},
-        "rule": RULE,
+        "rule": rule,
         "recommended_k": recommended,
         "results": results,
         "timings": info["timings"],
     }
 
 
-def render_sweep(info: dict, rows, recommended: int | None, fmt: str) -> str:
-    document = sweep_dict(info, rows, recommended)
+def render_sweep(document: dict, fmt: str, width: int | None = None) -> str:
+    """A sweep document (``sweep_dict``) in the chosen format."""
     if fmt == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         return _csv(document)
-    return _table(document)
+    return _table(document, width)
 
 
 def _csv(document: dict) -> str:
@@ -57,8 +56,7 @@ def _cell(value, pattern: str) -> str:
     return "—" if value is None else format(value, pattern)
 
 
-def _table(document: dict, width: int = 100) -> str:
-    from rich.console import Console
+def _table(document: dict, width: int | None) -> str:
     from rich.table import Table
 
     fit_field = FIT_FIELD[document["method"]]
@@ -68,10 +66,9 @@ def _table(document: dict, width: int = 100) -> str:
         f"{corpus['n_terms']} terms · {document['seeds']} seed(s)",
         title_justify="left",
     )
-    headings = ["k", "npmi", "diversity", "rel. error" if document["method"] == "nmf" else
-                "expl. var.", "label NMI", "stability", "score", ""]  # fmt: skip
-    for heading in headings:
-        table.add_column(heading, justify="right")
+    fit_heading = "rel. error" if document["method"] == "nmf" else "expl. var."
+    for heading in ["k", "npmi", "diversity", fit_heading, "label NMI", "stability", "score", ""]:
+        table.add_column(heading, justify="right", no_wrap=True)
     for e in document["results"]:
         mark = "← recommended" if e["k"] == document["recommended_k"] else ""
         table.add_row(
@@ -84,14 +81,14 @@ def _table(document: dict, width: int = 100) -> str:
             f"{e['score']:.3f}",
             mark,
         )
-    console = Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False)
-    console.print(table)
+    out = console(width)
+    out.print(table)
     chart = bar_chart(
         "Score by k",
         [(f"k={e['k']}", e["score"], f"{e['score']:.3f}") for e in document["results"]],
-        width=80,
+        width=min(out.width, 80),
     )
-    console.print(chart, highlight=False, soft_wrap=True, end="")
-    console.print(f"Recommended k = {document['recommended_k']} ({document['rule']})",
-                  highlight=False, soft_wrap=True)  # fmt: skip
-    return console.file.getvalue()
+    out.print(chart, soft_wrap=True, end="")
+    out.print(f"Recommended k = {document['recommended_k']} ({document['rule']})",
+              soft_wrap=True)  # fmt: skip
+    return text(out)

@@ -9,7 +9,10 @@ has none, ``top_topic`` is empty/null when all of a document's weights are zero.
 * CSV: ``id,label,top_topic,topic_0,…,topic_{k-1}``
 * JSONL: ``{"id": …, "label": …, "top_topic": …, "weights": [w_0, …, w_{k-1}]}``
 
-Numbers are written in full precision (Python's shortest round-trip form).
+Numbers are written alike everywhere: 6 significant digits, and a weight below 1e-9 of its
+document's largest is written as 0 (multiplicative updates leave such dust, e.g. 5e-25, where the
+exact solution is zero). With ``--normalize`` NMF weights are proportions per document (each
+row sums to 1).
 """
 
 from __future__ import annotations
@@ -21,13 +24,20 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
+from typing import TYPE_CHECKING
 
-from .atomic import atomic_text_file
-from .errors import OutputError
+from ..atomic import atomic_text_file
+from ..errors import OutputError
+from . import console, text
+
+if TYPE_CHECKING:
+    import numpy as np
 
 EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 ROW_FORMATS = ("csv", "jsonl")
+DIGITS = 6
+DUST = 1e-9
+"""A weight below this fraction of its document's largest |weight| is written as 0."""
 
 
 @dataclass(frozen=True)
@@ -41,11 +51,26 @@ class DocTopics:
     """-1 where a document has no top topic (all weights zero)."""
 
     def rows(self) -> Iterator[tuple[str, str | None, int | None, list[float]]]:
-        """(id, label, top topic or None, weights) for each document, in order."""
+        """(id, label, top topic or None, weights as written) for each document, in order."""
         for i, doc_id in enumerate(self.ids):
             label = None if self.labels is None else self.labels[i]
             top = int(self.top_topic[i])
-            yield str(doc_id), label, (top if top >= 0 else None), self.weights[i].tolist()
+            yield str(doc_id), label, (top if top >= 0 else None), _written(self.weights[i])
+
+    def normalized(self) -> DocTopics:
+        """The same documents with each row of weights as proportions (NMF; rows sum to 1)."""
+        from ..weights import proportions
+
+        if (self.weights < 0).any():
+            raise OutputError("normalize applies to NMF weights; SVD's are signed",
+                              params=("normalize",))  # fmt: skip
+        return DocTopics(self.ids, self.labels, proportions(self.weights), self.top_topic)
+
+
+def _written(row) -> list[float]:
+    """A row of weights as written: dust zeroed, 6 significant digits."""
+    largest = float(abs(row).max()) if len(row) else 0.0
+    return [0.0 if abs(w) <= DUST * largest else float(f"{w:.{DIGITS}g}") for w in row.tolist()]
 
 
 def format_for(path: Path) -> str:
@@ -53,7 +78,8 @@ def format_for(path: Path) -> str:
     fmt = EXTENSIONS.get(Path(path).suffix.lower())
     if fmt is None:
         raise OutputError(
-            f"--doc-topics {path}: the file name must end in .csv or .jsonl (chooses the format)"
+            f"doc_topics {path}: the file name must end in .csv or .jsonl (chooses the format)",
+            params=("doc_topics",),
         )
     return fmt
 
@@ -90,21 +116,20 @@ def infer_json(table: DocTopics, header: dict) -> str:
 
 
 def infer_table(table: DocTopics, topic_words: list[list[str]], title: str, width=None) -> str:
-    """``infer --format table``: each document's top topic, its weight and the topic's words."""
-    from rich.console import Console
+    """``infer --format table``: each document's top topic, its weight and the topic's words
+    (as many as ``topic_words`` holds: ``--top-words``)."""
     from rich.table import Table
 
     view = Table(title=title, title_justify="left", expand=False)
-    view.add_column("document", overflow="fold")
-    view.add_column("topic", justify="right")
-    view.add_column("weight", justify="right")
-    view.add_column("topic words", overflow="fold")
+    view.add_column("document", overflow="fold", max_width=40)
+    view.add_column("topic", justify="right", no_wrap=True)
+    view.add_column("weight", justify="right", no_wrap=True)
+    view.add_column("topic words", overflow="fold", ratio=1, min_width=16)
     for doc_id, _, top, weights in table.rows():
         if top is None:
             view.add_row(doc_id, "–", "0", "(no known words)")
         else:
-            view.add_row(doc_id, str(top), f"{weights[top]:.4g}", " ".join(topic_words[top][:5]))
-    console = Console(file=io.StringIO(), width=width or 100, color_system=None,
-                      force_terminal=False)  # fmt: skip
-    console.print(view)
-    return console.file.getvalue()
+            view.add_row(doc_id, str(top), f"{weights[top]:.4g}", " ".join(topic_words[top]))
+    out = console(width)
+    out.print(view)
+    return text(out)

@@ -1,9 +1,11 @@
 """Terminal pictures (plain text, so they fit any stream): bar charts of the singular value
-spectrum (SVD), topic sizes (NMF) and a sweep's scores by k."""
+spectrum (SVD), the documents each topic wins (NMF) and a sweep's scores by k. Bars are
+numbered like the topics (from 0) and name each topic's first words."""
 
 from __future__ import annotations
 
 _EIGHTHS = " ▏▎▍▌▋▊▉"
+WORDS_SHOWN = 3
 
 
 def bar(value: float, largest: float, width: int) -> str:
@@ -25,20 +27,25 @@ def bar_chart(title: str, rows: list[tuple[str, float, str]], width: int = 80) -
     largest = max(value for _, value, _ in rows)
     lines = [title]
     for label, value, text in rows:
-        lines.append(f"{label:>{label_w}}  {text:>{text_w}}  {bar(value, largest, bar_w)}")
+        lines.append(f"{label:<{label_w}}  {text:>{text_w}}  {bar(value, largest, bar_w)}")
     return "\n".join(lines) + "\n"
 
 
+def _label(topic) -> str:
+    return f"{topic.id} {' '.join(topic.words[:WORDS_SHOWN])}"
+
+
 def run_plot(report, width: int = 80) -> str:
-    """The picture for one run: SVD's singular values, or NMF's topic sizes."""
+    """The picture for one run: SVD's singular values, or the documents NMF's topics win."""
     if report.model.method == "svd":
         values = report.details.get("singular_values", [t.weight for t in report.topics])
-        rows = [(f"σ{i + 1}", float(v), f"{v:.4g}") for i, v in enumerate(values)]
-        return bar_chart("Singular value spectrum", rows, width)
-    rows = []
-    for t in report.topics:
-        size = t.quality.get("n_documents")
-        value = float(size) if size is not None else t.weight
-        text = f"{size} docs · {t.weight:.1%}" if size is not None else f"{t.weight:.1%}"
-        rows.append((f"topic {t.id}", value, text))
-    return bar_chart("Topic sizes (documents won)", rows, width)
+        rows = [(f"σ {_label(t)}", float(v), f"{v:.4g}") for t, v in zip(report.topics, values)]
+        return bar_chart("Singular value spectrum (σ by topic)", rows, width)
+    sizes = [t.quality.get("n_documents") for t in report.topics]
+    if any(size is None for size in sizes):
+        rows = [(_label(t), t.weight, f"{t.weight:.1%}") for t in report.topics]
+        return bar_chart("Topic shares of the reconstructed corpus", rows, width)
+    total = sum(sizes) or 1
+    rows = [(_label(t), float(n), f"{n} docs ({n / total:.0%})")
+            for t, n in zip(report.topics, sizes)]  # fmt: skip
+    return bar_chart("Documents won per topic", rows, width)

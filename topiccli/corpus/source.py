@@ -1,0 +1,94 @@
+"""One owner for a run's source: which loader reads it, how it is described, what it reads.
+
+A :class:`Source` wraps a :class:`~topiccli.specs.SourceSpec` and learns each fact about it
+once: a folder is walked a single time per run, and that listing serves the corpus cache's
+fingerprint, the check that no output lands on an input, and the loading itself.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from ..errors import UsageError
+from ..specs import SourceSpec
+from . import folder, newsgroups, records
+from .model import Corpus
+
+NEWSGROUPS = "20newsgroups"
+
+
+def check_source(spec: SourceSpec) -> SourceSpec:
+    """Refuse source options wrong in themselves, before anything is read (UsageError)."""
+    if spec.max_file_bytes < 1:
+        raise UsageError(
+            f"max_file_bytes must be >= 1, got {spec.max_file_bytes}", params=("max_file_bytes",)
+        )
+    if spec.input is None:
+        newsgroups.check_selection(spec.categories, spec.subset, spec.remove)
+    records.check_fields(spec.input, fields(spec))
+    return spec
+
+
+def fields(spec: SourceSpec) -> records.Fields:
+    return records.Fields(spec.text_field, spec.id_field, spec.label_field)
+
+
+class Source:
+    """A source as one run sees it: its kind, its description, its files, its corpus."""
+
+    def __init__(self, spec: SourceSpec) -> None:
+        self.spec = spec
+        self.fields = fields(spec)
+
+    @cached_property
+    def kind(self) -> str:
+        """ "stdin", "jsonl", "csv", "folder" (a folder or one text file) or "20newsgroups"."""
+        if self.spec.input is None:
+            return NEWSGROUPS
+        return records.record_format(self.spec.input) or "folder"
+
+    @property
+    def cacheable(self) -> bool:
+        """stdin is read once and has no fingerprint: never cached."""
+        return self.kind != "stdin"
+
+    @cached_property
+    def listing(self) -> tuple[list[Path], dict[str, int]]:
+        """The files a folder source reads and what its walk skipped: walked once per run."""
+        if self.kind != "folder":
+            return ([Path(self.spec.input)] if self.kind in ("jsonl", "csv") else []), {}
+        return folder.list_files(Path(self.spec.input), self.spec.glob)
+
+    def selection(self) -> dict:
+        """How the JSON report describes the source, known without loading it."""
+        spec = self.spec
+        if self.kind == NEWSGROUPS:
+            return newsgroups.selection(spec.categories, spec.subset, spec.remove, spec.data_home)
+        if self.kind == "folder":
+            return folder.selection(spec.input, spec.glob)
+        return records.selection(spec.input, self.fields)
+
+    def load(self) -> Corpus:
+        """Read the corpus."""
+        spec = self.spec
+        if self.kind == NEWSGROUPS:
+            return newsgroups.load_newsgroups(
+                spec.categories, spec.subset, spec.remove, spec.data_home
+            )
+        if self.kind == "folder":
+            return folder.load_folder(spec.input, spec.glob, spec.max_file_bytes, self.listing)
+        return records.load_records(spec.input, self.fields)
+
+    def input_paths(self) -> list[Path]:
+        """Every path the run reads from the source: the input itself (not stdin) and, for a
+        folder, the files outside it that its links lead to (they are inputs too)."""
+        if self.kind in (NEWSGROUPS, "stdin"):
+            return []
+        root = Path(self.spec.input)
+        paths = [root]
+        if root.is_dir():
+            inside = root.resolve()
+            targets = (file.resolve() for file in self.listing[0])
+            paths += [target for target in targets if inside not in target.parents]
+        return paths

@@ -1,0 +1,186 @@
+"""``svd`` and ``nmf``: one model from source to described topics, and the files it writes.
+
+``fit(request)`` checks every option first (UsageError, exit 2, before any data is read) and
+every output destination (OutputError), answers a repeated run from the run cache, otherwise
+loads and vectorizes (or reads the corpus cache), factorizes, describes, weighs and scores the
+topics, refits other seeds for ``seeds`` > 1, stores the run, and writes ``--save`` and
+``--doc-topics``. The caller renders the returned report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..corpus import Source, check_source
+from ..errors import CorpusError
+from ..report import RunReport
+from ..specs import FitFiles, ModelSpec, SourceSpec, VectorizerSettings
+from ..vectorize import Vectorizer
+from .matrix import corpus_description, load_and_vectorize
+from .modeling import check_model, fit_model, iteration_label, refit_words
+from .outputs import check_bundle_destination, check_outputs, check_row_format
+from .stages import Stages, warn_skipped
+
+SKIPPED_ON_HIT = ("load", "vectorize", "factorize", "metrics")
+"""The stages a run answered by the run cache skips (reported as 0 seconds)."""
+
+
+@dataclass(frozen=True)
+class FitRequest:
+    """Everything ``svd``/``nmf`` is asked: what to read, how to vectorize, what to fit, where
+    to write (``output``, the report's destination, is only checked here; the caller writes)."""
+
+    source: SourceSpec
+    vectorizer: VectorizerSettings
+    model: ModelSpec
+    files: FitFiles = field(default_factory=FitFiles)
+    output: Path | None = None
+    cache_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A checked request: its source and vectorizer, ready to run."""
+
+    request: FitRequest
+    source: Source
+    vectorizer: Vectorizer
+
+
+def prepare(request: FitRequest) -> Plan:
+    """Check every option (UsageError) and every output (OutputError), reading no data."""
+    source = Source(check_source(request.source))
+    vectorizer = Vectorizer(request.vectorizer)
+    check_model(request.model, request.vectorizer.kind)
+    files = request.files
+    check_outputs(
+        {"output": request.output, "doc_topics": files.doc_topics, "save": files.save},
+        lambda: inputs_of(source, request.vectorizer),
+    )
+    check_row_format(files.doc_topics)
+    check_bundle_destination(files.save, files.force, [request.output, files.doc_topics])
+    return Plan(request, source, vectorizer)
+
+
+def inputs_of(source: Source, settings: VectorizerSettings | None, *extra) -> list[Path]:
+    """Every path a run reads: the source's, a stop-word file, and ``extra``."""
+    paths = source.input_paths()
+    if settings is not None and settings.stop_word_file is not None:
+        paths.append(settings.stop_word_file)
+    return paths + [Path(p) for p in extra if p is not None]
+
+
+def fit(request: FitRequest, progress=None) -> RunReport:
+    """Run one fit (see the module docstring)."""
+    plan = prepare(request)
+    model, source = request.model, plan.source
+    stages = Stages(progress)
+    stages.timings["cache"] = 0.0
+    runs = _RunLookup.open(plan, stages)
+    if runs is not None and not request.files.needs_factors:
+        found = runs.get(stages)
+        if found is not None:
+            return found
+    corpus, dt, cache_state = load_and_vectorize(
+        source, plan.vectorizer, request.cache_dir, stages, runs and runs.lookup
+    )
+    warn_skipped(corpus.skipped, request.source.max_file_bytes)
+    if dt.X.shape[0] < 2:
+        raise CorpusError(
+            f"only {dt.X.shape[0]} document to model; topics need at least 2 documents "
+            "(give a folder of files, or a .jsonl/.csv file of records)"
+        )
+    from ..cache.runs import heard_warnings
+    from ..quality.assess import assess
+
+    with heard_warnings() as heard:
+        with stages.stage("factorize", "fitting"):
+            callback = stages.iterations(iteration_label(model), model.max_iter)
+            fitted = fit_model(dt, model, callback)
+        with stages.stage("metrics", "scoring topics"):
+            topics, metrics = assess(fitted.result, fitted.weights, dt.X, fitted.topics,
+                                     model.top_words, corpus, model.docs)  # fmt: skip
+        if model.seeds > 1:
+            with stages.stage("stability", "refitting other seeds"):
+                topics, metrics = _stability(dt, model, topics, metrics, stages)
+    report = RunReport(model, corpus_description(corpus, dt, cache_state),
+                       request.vectorizer.as_dict(), topics, fitted.details, stages.timings,
+                       fitted.result, dt, corpus, metrics=metrics,
+                       weights=fitted.weights)  # fmt: skip
+    if runs is not None:
+        runs.put(report, heard, stages)
+    write_fit_files(report, request.files)
+    return report
+
+
+def _stability(dt, model: ModelSpec, topics, metrics, stages: Stages):
+    from ..quality import stability
+
+    runs = [[t.words for t in topics]]
+    for variant in stability.reseeded(model, model.seeds):
+        callback = stages.iterations(iteration_label(variant, f"seed {variant.seed}"),
+                                     variant.max_iter)  # fmt: skip
+        runs.append(refit_words(dt, variant, callback))
+    return stability.attach(topics, metrics, runs)
+
+
+def write_fit_files(report: RunReport, files: FitFiles) -> None:
+    """Save the bundle and write the document-topic table, as asked (atomically)."""
+    if files.save is not None:
+        from ..bundle import from_report, save
+
+        save(from_report(report), files.save, force=files.force)
+    if files.doc_topics is not None:
+        from ..render.doc_topics import DocTopics, write_file
+        from ..weights import top_topics
+
+        corpus, weights = report.documents, report.weights
+        table = DocTopics(corpus.ids, corpus.labels, weights, top_topics(weights))
+        write_file(files.doc_topics, table.normalized() if files.normalize else table)
+
+
+@dataclass
+class _RunLookup:
+    """A run's place in the run cache (cache.runs), found from the corpus's cache key."""
+
+    cache: object
+    lookup: object
+    key: str
+    plan: Plan
+
+    @classmethod
+    def open(cls, plan: Plan, stages: Stages) -> _RunLookup | None:
+        if plan.request.cache_dir is None or not plan.source.cacheable:
+            return None
+        from ..cache.key import lookup_key
+        from ..cache.runs import RunCache, run_key
+
+        with stages.stage("cache", "reading the cache"):
+            lookup = lookup_key(plan.source, plan.request.vectorizer)
+            key = run_key(lookup.key, plan.request.model)
+            return cls(RunCache(plan.request.cache_dir), lookup, key, plan)
+
+    def get(self, stages: Stages) -> RunReport | None:
+        """The stored run, its skipped-file and fit warnings given again; None on a miss."""
+        from ..cache.runs import warn_again
+
+        with stages.stage("cache", "reading the cache"):
+            found = self.cache.get(self.key, self.plan.request.model)
+        if found is None:
+            return None
+        report, heard = found
+        warn_skipped(report.corpus["skipped"], self.plan.request.source.max_file_bytes)
+        for category, message in heard:
+            warn_again(category, message)
+        stages.skipped(*SKIPPED_ON_HIT)
+        report.timings = dict(stages.timings)
+        report.run_cache = "hit"
+        return report
+
+    def put(self, report: RunReport, heard, stages: Stages) -> None:
+        """Store a finished run, unless its data changed too recently to be fingerprinted."""
+        report.run_cache = "miss"
+        if self.lookup.storable:
+            with stages.stage("cache", "storing the run"):
+                self.cache.put(self.key, report, heard)

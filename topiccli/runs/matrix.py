@@ -1,0 +1,61 @@
+"""The corpus and its document-term matrix, from the corpus cache when it holds them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..corpus import Corpus, Source
+from ..vectorize import DocumentTerm, Vectorizer
+from .stages import Stages
+
+
+def load_and_vectorize(
+    source: Source,
+    vectorizer: Vectorizer,
+    cache_dir: Path | None,
+    stages: Stages,
+    lookup=None,
+) -> tuple[Corpus, DocumentTerm, str]:
+    """(corpus, matrix, "hit"/"miss"/"off"). With ``cache_dir`` None nothing is cached; a miss
+    stores what it built (cache.entry). ``lookup``: the source's cache key, if known already."""
+    settings = vectorizer.settings
+    store = None
+    if cache_dir is not None and source.cacheable:
+        from ..cache import CorpusCache, lookup_key
+
+        with stages.stage("cache"):
+            store, lookup = CorpusCache(cache_dir), lookup or lookup_key(source, settings)
+            found = store.get(lookup.key, settings, source.selection(),
+                              reload=lambda: source.load().texts)  # fmt: skip
+        if found is not None:
+            stages.skipped("load", "vectorize")
+            return (*found, "hit")
+    with stages.stage("load"):
+        corpus = source.load()
+    with stages.stage("vectorize"):
+        dt = vectorizer.fit_transform(corpus.texts)
+    if store is None:
+        return corpus, dt, "off"
+    with stages.stage("cache"):
+        if not lookup.storable and source.kind == "20newsgroups":  # the loader just fetched it
+            lookup = lookup_key(source, settings)
+        if lookup.storable:
+            store.put(lookup.key, corpus, dt)
+    return corpus, dt, "miss"
+
+
+def corpus_description(corpus: Corpus, dt: DocumentTerm, cache_state: str) -> dict:
+    """The report's ``corpus`` object."""
+    return {
+        **corpus.selection,
+        "n_documents": dt.X.shape[0],
+        "n_terms": dt.X.shape[1],
+        "skipped": dict(corpus.skipped),
+        "cache": cache_state,
+    }
+
+
+def matrix_of(source, settings, cache_dir: Path | None = None):
+    """(corpus, matrix, cache state) for a SourceSpec and VectorizerSettings: the same stage a
+    run uses, for scripts and benchmarks."""
+    return load_and_vectorize(Source(source), Vectorizer(settings), cache_dir, Stages())

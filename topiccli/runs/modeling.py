@@ -1,0 +1,119 @@
+"""One model fitted and described: the core's factorization, its topics, its document weights.
+
+Shared by ``fit`` (one run, refits for ``--seeds``) and ``sweep`` (every k).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..report import Topic
+from ..specs import ModelSpec
+from ..vectorize import DocumentTerm
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A fit in the order topics are shown, its topics, its details and document weights."""
+
+    result: object
+    """The ordered SVDResult or NMFResult."""
+    topics: list[Topic]
+    details: dict
+    weights: object
+    """Documents × topics (topiccli.weights.document_weights)."""
+
+
+def check_model(model: ModelSpec, vectorizer: str) -> ModelSpec:
+    """Refuse model options wrong in themselves, before any data is read (UsageError)."""
+    from ..errors import InvalidParameterError, UsageError
+    from ..specs import METHODS
+
+    if model.method not in METHODS:
+        raise UsageError(f"method must be one of {', '.join(METHODS)}", params=("method",))
+    try:
+        if model.method == "nmf":
+            from ..factorize.options import check_nmf_options
+
+            check_nmf_options(model.nmf_loss(vectorizer), model.solver, model.init)
+        elif model.solver is not None:
+            from ..factorize.options import SVD_SOLVERS
+
+            if model.solver not in SVD_SOLVERS:
+                raise InvalidParameterError(
+                    f"solver must be one of {', '.join(SVD_SOLVERS)}", params=("solver",)
+                )
+    except InvalidParameterError as exc:
+        if isinstance(exc, UsageError):
+            raise
+        raise UsageError(str(exc), params=exc.params) from None
+    return model
+
+
+def fit_model(dt: DocumentTerm, model: ModelSpec, callback=None, start=None) -> Fitted:
+    """Factorize, order, describe, weigh. ``start``, an NMF start (W, H), replaces ``init``."""
+    from ..topics import describe_nmf, describe_svd
+    from ..weights import document_weights
+
+    result = factorize(dt, model, callback, start)
+    if model.method == "svd":
+        details = {"solver": result.solver, "singular_values": [float(s) for s in result.s]}
+        topics = describe_svd(result, dt.terms, model.top_words)
+        weights = document_weights("svd", result.Vt, dt.X)
+        return Fitted(result, topics, details, weights)
+    details = {
+        "solver": result.solver,
+        "init": result.init,
+        "loss": result.loss,
+        "divergence": result.divergence,
+        "reconstruction_error": result.reconstruction_error,
+        "n_iter": result.n_iter,
+        "converged": result.converged,
+    }
+    topics = describe_nmf(result, dt.terms, model.top_words)
+    weights = document_weights("nmf", result.H, dt.X, result.loss, model.regularization)
+    return Fitted(result, topics, details, weights)
+
+
+def factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None):
+    """The core's fit for ``model`` (NMF components ordered by share)."""
+    from ..factorize import nmf, truncated_svd
+    from ..topics import order_nmf
+
+    if model.method == "svd":
+        return truncated_svd(dt.X, model.k, solver=model.solver or "propack", seed=model.seed)
+    reg = model.regularization
+    result = nmf(
+        dt.X,
+        model.k,
+        loss=model.nmf_loss(dt.settings.kind),
+        solver=model.solver,
+        init=model.init if start is None else start,
+        max_iter=model.max_iter,
+        tol=model.tol,
+        seed=model.seed,
+        alpha_W=reg["alpha_W"],
+        alpha_H=reg["alpha_H"],
+        l1_ratio=reg["l1_ratio"],
+        callback=callback,
+    )
+    return order_nmf(result)
+
+
+def refit_words(dt: DocumentTerm, model: ModelSpec, callback=None) -> list[list[str]]:
+    """The top words of a stability refit: NMF under KL starts where
+    topiccli.quality.stability.refit_start says (a random start refined by Frobenius HALS)."""
+    from ..quality import stability
+    from ..topics import describe_nmf, describe_svd
+
+    start = None
+    if model.method == "nmf":
+        start = stability.refit_start(dt.X, model, model.nmf_loss(dt.settings.kind))
+    result = factorize(dt, model, callback, start)
+    describe = describe_svd if model.method == "svd" else describe_nmf
+    return [t.words for t in describe(result, dt.terms, model.top_words)]
+
+
+def iteration_label(model: ModelSpec, extra: str | None = None) -> str:
+    """How a progress display names one NMF fit."""
+    return f"NMF k={model.k}" + (f" ({extra})" if extra else "")

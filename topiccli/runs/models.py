@@ -1,0 +1,120 @@
+"""``show`` and ``infer``: reuse a model bundle written by ``--save``."""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..corpus import Source, check_source
+from ..errors import TopicsWarning, UsageError
+from ..report import RunReport
+from ..specs import SourceSpec
+from .fit import inputs_of
+from .outputs import check_destination, check_not_input, check_outputs, check_row_format
+from .stages import warn_skipped
+
+
+def show(model: Path, top_words: int | None = None, output: Path | None = None) -> RunReport:
+    """A saved model's report again, described as the fit described it (``top_words``: None
+    for the fit's own count). Evidence computed on the fit's top words is left out, with a
+    warning, when another count is asked for."""
+    from ..bundle import load
+    from ..infer import WORD_DEPENDENT, show_report
+
+    check_not_input(output, [model])
+    check_destination(output)
+    start = time.perf_counter()
+    bundle = load(model)
+    loaded = time.perf_counter()
+    fitted_words = bundle.metadata.get("top_words", 8)
+    count = top_words or fitted_words
+    report = show_report(bundle, count)
+    dropped = sorted(WORD_DEPENDENT & set(bundle.metadata.get("quality", {}).get("metrics", {})))
+    if count != fitted_words and dropped:
+        warnings.warn(
+            TopicsWarning(
+                f"{', '.join(dropped)} are not shown: they were computed on the fit's "
+                f"{fitted_words} top words, not {count} (top_words)",
+                params=("top_words",),
+            ),
+            stacklevel=2,
+        )
+    report.timings.update(load=round(loaded - start, 6),
+                          describe=round(time.perf_counter() - loaded, 6))  # fmt: skip
+    return report
+
+
+@dataclass(frozen=True)
+class InferRequest:
+    model: Path
+    source: SourceSpec
+    top_words: int = 8
+    output: Path | None = None
+    doc_topics: Path | None = None
+    normalize: bool = False
+
+
+@dataclass(frozen=True)
+class InferResult:
+    """The documents' weights (render.doc_topics.DocTopics), the topics' words and a header
+    describing the model and the corpus, for a renderer."""
+
+    table: object
+    words: list[list[str]]
+    header: dict
+    title: str
+
+
+def infer(request: InferRequest, progress=None) -> InferResult:
+    """Weigh new documents against a saved model; write ``doc_topics`` if asked."""
+    from ..bundle import load
+    from ..infer import infer as infer_weights
+    from ..infer import show_report
+    from ..render import SCHEMA_VERSION
+    from ..render.doc_topics import DocTopics, write_file
+
+    if request.source.input is None:
+        raise UsageError(
+            "infer needs documents: give input (a folder, a .jsonl/.csv file, or - for stdin)",
+            params=("input",),
+        )
+    source = Source(check_source(request.source))
+    outputs = {"output": request.output, "doc_topics": request.doc_topics}
+    check_outputs(outputs, lambda: inputs_of(source, None, request.model))
+    check_row_format(request.doc_topics)
+    timings = {}
+    start = time.perf_counter()
+    bundle = load(request.model)
+    timings["load_model"] = time.perf_counter() - start
+    corpus = source.load()
+    warn_skipped(corpus.skipped, request.source.max_file_bytes)
+    timings["load"] = time.perf_counter() - start - timings["load_model"]
+    inference = infer_weights(bundle, corpus)
+    timings["infer"] = time.perf_counter() - start - timings["load_model"] - timings["load"]
+    if inference.n_unmatched:
+        warnings.warn(
+            f"{inference.n_unmatched} of {len(corpus)} documents share no word with the "
+            "model's vocabulary; they have all-zero weights and no top topic",
+            TopicsWarning,
+            stacklevel=2,
+        )
+    table = DocTopics(corpus.ids, corpus.labels, inference.weights, inference.top_topic)
+    if request.normalize:
+        table = table.normalized()
+    if request.doc_topics is not None:
+        write_file(request.doc_topics, table)
+    words = [t.words for t in show_report(bundle, request.top_words).topics]
+    header = {
+        "schema_version": SCHEMA_VERSION,
+        "model": {"path": str(request.model), "method": bundle.method, "k": bundle.k,
+                  "fingerprint": bundle.metadata.get("fingerprint")},  # fmt: skip
+        "corpus": {**corpus.selection, "n_documents": len(corpus),
+                   "skipped": dict(corpus.skipped), "n_unmatched": inference.n_unmatched},
+        "normalized": request.normalize,
+        "topics": [{"id": t, "words": w} for t, w in enumerate(words)],
+        "timings": {name: round(value, 6) for name, value in timings.items()},
+    }  # fmt: skip
+    title = f"{bundle.method.upper()} model · k={bundle.k} · {len(corpus)} documents"
+    return InferResult(table, words, header, title)

@@ -1,0 +1,136 @@
+"""``sweep``: every k of a range fitted on one vectorized corpus, each scored; a recommended k.
+
+NMF is fitted for every k and seed (the first seed as a plain run, the others as stability
+refits). SVD is fitted once per seed at the largest k: the leading k components of an exact
+truncated SVD are the rank-k truncated SVD, so every smaller k is read off that one
+decomposition.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..corpus import Source, check_source
+from ..errors import InvalidParameterError
+from ..specs import SourceSpec, SweepSpec, VectorizerSettings
+from ..vectorize import Vectorizer
+from .fit import inputs_of
+from .matrix import corpus_description, load_and_vectorize
+from .modeling import check_model, fit_model, iteration_label, refit_words
+from .outputs import check_outputs
+from .stages import Stages, warn_skipped
+
+
+@dataclass(frozen=True)
+class SweepRequest:
+    source: SourceSpec
+    vectorizer: VectorizerSettings
+    sweep: SweepSpec
+    output: Path | None = None
+    cache_dir: Path | None = None
+
+
+@dataclass
+class SweepResult:
+    """The settings, the corpus, one row per k, the recommended k and the rule."""
+
+    info: dict
+    rows: list = field(default_factory=list)
+    recommended: int | None = None
+    rule: str = ""
+
+
+def sweep(request: SweepRequest, progress=None) -> SweepResult:
+    """Run the sweep (see the module docstring); every option is checked before reading."""
+    from ..quality.sweep import recommend, rule
+
+    spec = request.sweep
+    source = Source(check_source(request.source))
+    vectorizer = Vectorizer(request.vectorizer)
+    if spec.method == "svd" and spec.loss is not None:
+        from ..errors import UsageError
+
+        raise UsageError("loss applies to method nmf only", params=("loss", "method"))
+    check_model(spec.model(spec.ks[0]), request.vectorizer.kind)
+    check_outputs({"output": request.output}, lambda: inputs_of(source, request.vectorizer))
+    stages = Stages(progress)
+    stages.timings["cache"] = 0.0
+    corpus, dt, cache_state = load_and_vectorize(source, vectorizer, request.cache_dir, stages)
+    warn_skipped(corpus.skipped, request.source.max_file_bytes)
+    start = time.perf_counter()
+    rows = _rows(dt, corpus, spec, stages)
+    stages.timings["fit"] = round(time.perf_counter() - start, 6)
+    info = {
+        "method": spec.method,
+        **({"loss": spec.model(1).nmf_loss(request.vectorizer.kind)}
+           if spec.method == "nmf" else {}),  # fmt: skip
+        "ks": list(spec.ks),
+        "seeds": spec.seeds,
+        "seed": spec.seed,
+        "top_words": spec.top_words,
+        "corpus": corpus_description(corpus, dt, cache_state),
+        "vectorizer": request.vectorizer.as_dict(),
+        "timings": stages.timings,
+    }
+    return SweepResult(info, rows, recommend(rows), rule(spec.seeds))
+
+
+def _rows(dt, corpus, spec: SweepSpec, stages: Stages) -> list:
+    from ..quality.sweep import score_k
+
+    ks = spec.ks
+    limit = min(dt.X.shape) - 1
+    if ks[-1] > limit:
+        raise InvalidParameterError(
+            f"k must be between 1 and min(n_documents, n_terms) - 1 = {limit} for a "
+            f"{dt.X.shape[0]}×{dt.X.shape[1]} matrix; the sweep asks for {ks[-1]}",
+            params=("k",),
+        )
+    advance = stages.progress.task(f"sweeping k = {ks[0]}…{ks[-1]}", len(ks)) \
+        if stages.progress else None  # fmt: skip
+    largest = []
+    if spec.method == "svd":
+        with stages.stage("factorize", f"fitting SVD at k = {ks[-1]}"):
+            base = spec.model(ks[-1])
+            largest = [fit_model(dt, m).result for m in _seed_models(base, spec.seeds)]
+    rows = []
+    for k in ks:
+        model = spec.model(k)
+        with stages.stage("factorize", f"fitting k = {k}"):
+            if spec.method == "svd":
+                fits = [_leading_fit(result, k, dt, model) for result in largest]
+                first, runs = fits[0], [[t.words for t in f.topics] for f in fits]
+            else:
+                variants = _seed_models(model, spec.seeds)
+                first = fit_model(dt, model, stages.iterations(iteration_label(model),
+                                                               model.max_iter))  # fmt: skip
+                runs = [[t.words for t in first.topics]]
+                for variant in variants[1:]:
+                    label = iteration_label(variant, f"seed {variant.seed}")
+                    runs.append(refit_words(dt, variant,
+                                            stages.iterations(label, variant.max_iter)))  # fmt: skip
+        with stages.stage("metrics", f"scoring k = {k}"):
+            rows.append(score_k(k, first.result, first.weights, first.topics, runs, dt.X,
+                                corpus, spec.top_words))  # fmt: skip
+        if advance:
+            advance()
+    return rows
+
+
+def _seed_models(model, seeds: int) -> list:
+    from ..quality import stability
+
+    return [model, *stability.reseeded(model, seeds)]
+
+
+def _leading_fit(result, k: int, dt, model):
+    """The rank-k truncated SVD read off a larger one, described and weighed like a fit."""
+    from ..topics import describe_svd
+    from ..weights import document_weights
+    from .modeling import Fitted
+
+    leading = replace(result, U=result.U[:, :k], s=result.s[:k], Vt=result.Vt[:k])
+    topics = describe_svd(leading, dt.terms, model.top_words)
+    return Fitted(leading, topics, {}, document_weights("svd", leading.Vt, dt.X))

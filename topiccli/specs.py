@@ -1,0 +1,168 @@
+"""What a command asks for, as plain frozen data: the source, the vectorizer, the model.
+
+This module is the one owner of every default (the dataclass fields; the CLI's options read
+them from here) and imports nothing heavy, so the run cache, the renderers and ``--help``
+can use it without numpy. Validation of these specs lives at the application's entry
+(``topiccli.runs.validate``), not here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+METHODS = ("svd", "nmf")
+VECTORIZERS = ("count", "tfidf")
+NMF_LOSSES = ("frobenius", "kl")
+DEFAULT_LOSS = {"count": "kl", "tfidf": "kl"}
+"""NMF's loss when none is given, by vectorizer: chosen on evidence (README, make compare-loss)."""
+
+NEWSGROUP_PARTS = ("headers", "footers", "quotes")
+"""The parts of a 20 Newsgroups post that can be stripped (all of them by default)."""
+SUBSETS = ("train", "test", "all")
+MAX_FILE_BYTES = 16 * 2**20
+"""The most read from any one file of a folder (16 MiB), so memory stays bounded."""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """Where the documents come from: a folder/file (``input``) or 20 Newsgroups."""
+
+    input: Path | None = None
+    glob: str | None = None
+    categories: tuple[str, ...] = ()
+    subset: str = "train"
+    remove: tuple[str, ...] = NEWSGROUP_PARTS
+    data_home: Path | None = None
+    text_field: str | None = None
+    """For .jsonl/.csv files and stdin (``input`` "-"): the fields holding text, id, label."""
+    id_field: str | None = None
+    label_field: str | None = None
+    max_file_bytes: int = MAX_FILE_BYTES
+    """A folder's files are read up to this many bytes each (so memory stays bounded)."""
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.input is not None and str(self.input) == "-"
+
+
+@dataclass(frozen=True)
+class VectorizerSettings:
+    """Every choice that shapes the document-term matrix (scikit-learn's meaning)."""
+
+    kind: str = "count"
+    stop_words: str = "english"
+    """``"english"`` (scikit-learn's list), ``"none"``, or the path of a file, one word a line."""
+    min_df: int | float = 1
+    max_df: int | float = 1.0
+    max_features: int | None = None
+    ngram_range: tuple[int, int] = (1, 1)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["ngram_range"] = list(self.ngram_range)
+        return data
+
+    @property
+    def stop_word_file(self) -> Path | None:
+        """The stop-word file these settings read, if any (an input of the run)."""
+        return None if self.stop_words in ("english", "none") else Path(self.stop_words)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What to fit and how to describe it."""
+
+    method: str
+    k: int = 6
+    seed: int = 0
+    top_words: int = 8
+    max_iter: int = 200
+    tol: float = 1e-4
+    solver: str | None = None
+    """None: the method's default (svd: propack; nmf: the loss's, hals or amu)."""
+    loss: str | None = None
+    """NMF loss, ``"frobenius"`` or ``"kl"``; None: the vectorizer's default (DEFAULT_LOSS)."""
+    init: str | None = None
+    """NMF start; None: the solver's default."""
+    alpha_w: float = 0.0
+    alpha_h: float | None = None
+    """None: the same as ``alpha_w`` (scikit-learn's "same")."""
+    l1_ratio: float = 0.0
+    docs: int = 0
+    """Representative documents listed per topic (0: none)."""
+    seeds: int = 1
+    """Fits for the stability check (1: none); see topiccli.quality.stability."""
+
+    def nmf_loss(self, vectorizer: str) -> str:
+        """The NMF loss a run uses: the one asked for, else the vectorizer's default."""
+        return self.loss or DEFAULT_LOSS[vectorizer]
+
+    @property
+    def regularization(self) -> dict:
+        """The NMF penalties in scikit-learn's words (``alpha_H`` resolved from "same")."""
+        alpha_h = self.alpha_w if self.alpha_h is None else self.alpha_h
+        return {"alpha_W": float(self.alpha_w), "alpha_H": float(alpha_h),
+                "l1_ratio": float(self.l1_ratio)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A sweep over k: the model settings shared by every fit, the ks and the seeds."""
+
+    method: str = "nmf"
+    ks: tuple[int, ...] = tuple(range(2, 21))
+    seeds: int = 1
+    seed: int = 0
+    top_words: int = ModelSpec.top_words
+    max_iter: int = ModelSpec.max_iter
+    tol: float = ModelSpec.tol
+    loss: str | None = None
+
+    def model(self, k: int) -> ModelSpec:
+        return ModelSpec(method=self.method, k=k, seed=self.seed, top_words=self.top_words,
+                         max_iter=self.max_iter, tol=self.tol, loss=self.loss)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FitFiles:
+    """The files a fit may write besides its report."""
+
+    save: Path | None = None
+    """A model bundle folder (``topics show``/``infer`` read it)."""
+    force: bool = False
+    """Replace an existing bundle at ``save``."""
+    doc_topics: Path | None = None
+    """Each document's topic weights, as .csv or .jsonl."""
+    normalize: bool = False
+    """Document weights as proportions per document (rows sum to 1) in ``doc_topics``."""
+
+    @property
+    def needs_factors(self) -> bool:
+        """Whether the run must fit (a run-cache hit keeps no factors)."""
+        return self.save is not None or self.doc_topics is not None
+
+
+K_RANGE = "2:20"
+"""The sweep's default range of k."""
+
+
+def parse_k_range(text: str) -> tuple[int, ...]:
+    """``"2:20"`` or ``"2:20:2"`` (inclusive) → the ks; a single ``"5"`` is (5,)."""
+    from .errors import UsageError
+
+    parts = text.split(":")
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        numbers = []
+    if len(numbers) == 1:
+        numbers = [numbers[0], numbers[0]]
+    if len(numbers) not in (2, 3):
+        raise UsageError(f"k expects FIRST:LAST[:STEP] such as 2:20, got {text!r}", params=("k",))
+    first, last, step = (*numbers, 1) if len(numbers) == 2 else numbers
+    if not (1 <= first <= last and step >= 1):
+        raise UsageError(
+            f"k expects 1 <= FIRST <= LAST and STEP >= 1, got {text!r}", params=("k",)
+        )
+    return tuple(range(first, last + 1, step))
