@@ -108,25 +108,43 @@ def corpus_distribution(term_frequency: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------- distances, map
 
 
-def js_distances(P: np.ndarray) -> np.ndarray:
+MAP_TOLERANCE = 1e-6
+"""The map leaves out the rarest terms whose largest p(w|t) over all topics add up to at most
+this: each omitted term adds ≥ 0 and ≤ (p + q)/2 bits to a pair's divergence, so the JS
+divergence drops by at most this much (and stays exact for topics that differ elsewhere)."""
+
+
+def js_distances(P: np.ndarray, tolerance: float = 0.0) -> np.ndarray:
     """The Jensen–Shannon distance between rows: sqrt of the JS divergence in bits, in [0, 1].
 
     Symmetric with an exact zero diagonal; a metric, so classical MDS lays it out well.
+    ``tolerance`` > 0 first drops the columns of smallest max-over-rows mass whose maxima sum
+    to at most it (see MAP_TOLERANCE), which bounds the divergence's error by ``tolerance``.
     """
     P = np.asarray(P, dtype=np.float64)
     k = P.shape[0]
+    if tolerance > 0 and P.shape[1]:
+        peak = P.max(axis=0)
+        order = np.argsort(peak, kind="stable")
+        dropped = np.searchsorted(np.cumsum(peak[order]), tolerance, side="right")
+        P = P[:, np.sort(order[dropped:])]
     D = np.zeros((k, k))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        logs = np.where(P > 0, np.log2(np.where(P > 0, P, 1.0)), 0.0)
-        for i in range(k):
-            for j in range(i + 1, k):
-                M = 0.5 * (P[i] + P[j])
-                logm = np.log2(np.where(M > 0, M, 1.0))
-                kl_i = np.sum(P[i] * (logs[i] - logm))
-                kl_j = np.sum(P[j] * (logs[j] - logm))
-                jsd = min(max(0.5 * (kl_i + kl_j), 0.0), 1.0)
-                D[i, j] = D[j, i] = math.sqrt(jsd)
+    # with m = (p + q)/2: JSD = ½ Σ p log p + ½ Σ q log q − Σ m log m (0 log 0 = 0),
+    # and Σ m log m = ½ Σ s log s − ½ (Σ s) log 2 for s = p + q; all in nats, then bits
+    self_terms = _xlogx_rows(P)
+    for i in range(k - 1):
+        S = P[i] + P[i + 1 :]
+        s_log_s = _xlogx_rows(S)
+        m_log_m = 0.5 * s_log_s - 0.5 * S.sum(axis=1) * math.log(2)
+        jsd = (0.5 * (self_terms[i] + self_terms[i + 1 :]) - m_log_m) / math.log(2)
+        D[i, i + 1 :] = np.sqrt(np.clip(jsd, 0.0, 1.0))
+        D[i + 1 :, i] = D[i, i + 1 :]
     return D
+
+
+def _xlogx_rows(A: np.ndarray) -> np.ndarray:
+    """Σ_j a_ij log a_ij per row, 0 log 0 = 0 (a zero entry times a finite log is exactly 0)."""
+    return np.einsum("ij,ij->i", A, np.log(np.maximum(A, 1e-300)))
 
 
 def classical_mds(D: np.ndarray, dims: int = 2) -> np.ndarray:
@@ -172,33 +190,64 @@ def relevance(log_p: np.ndarray, log_pw: np.ndarray, lam: float) -> np.ndarray:
 
 def relevance_order(log_p: np.ndarray, log_pw: np.ndarray, lam: float, n: int = R) -> np.ndarray:
     """Indices of the n most relevant entries, most relevant first; ties: earlier index first."""
-    rel = relevance(np.asarray(log_p), np.asarray(log_pw), lam)
-    return np.lexsort((np.arange(rel.size), -rel))[:n]
+    return _top_n(relevance(np.asarray(log_p), np.asarray(log_pw), lam), n)
+
+
+def _top_n(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the n largest scores, largest first, ties to the earlier index (as a stable
+    sort of the whole array would give, but partitioning first)."""
+    if scores.size > n:
+        threshold = np.partition(scores, scores.size - n)[scores.size - n]
+        pool = np.flatnonzero(scores >= threshold)  # every tie with the n-th value stays in
+    else:
+        pool = np.arange(scores.size)
+    return pool[np.lexsort((pool, -scores[pool]))][:n]
+
+
+CHUNK = 10
+"""Grid steps per interval when bounding which terms can reach a top R (see kept_terms)."""
 
 
 def kept_terms(p: np.ndarray, pw: np.ndarray, n: int = R) -> np.ndarray:
     """The union over the λ grid of the n most relevant terms (term indices, ascending).
 
-    Only terms with p(w|t) > 0 and p(w) > 0 can rank (others have relevance −∞). A term below
-    the smallest R-th best score that the 2n extreme candidates reach anywhere on the grid
-    cannot rank, so the exact grid search runs on a short candidate list.
+    Only terms with p(w|t) > 0 and p(w) > 0 can rank (others have relevance −∞). The exact
+    search over the grid runs on a short candidate list: τ(λ), the n-th best score among the
+    n best terms at λ = 0 and at λ = 1, is a lower bound on the real n-th best score, and a term's
+    score is linear in λ, so on an interval of the grid a term whose score at both ends stays
+    below the smallest τ inside the interval can rank nowhere in it.
     """
     live = np.flatnonzero((p > 0) & (pw > 0))
     if live.size <= n:
         return live
     lp = np.log(p[live])
     lpw = np.log(pw[live])
-    a, b = lp, lp - lpw  # relevance at λ = 1 and at λ = 0
-    seed = np.union1d(np.argsort(-a, kind="stable")[:n], np.argsort(-b, kind="stable")[:n])
-    grid = np.asarray(lambda_grid())[:, None]
-    seed_scores = grid * a[seed] + (1.0 - grid) * b[seed]
-    threshold = np.sort(seed_scores, axis=1)[:, -n].min()
-    threshold -= 1e-9 * max(1.0, abs(threshold))  # room for rounding between formulas
-    candidates = np.flatnonzero(np.maximum(a, b) >= threshold)
-    kept = set()
-    for lam in lambda_grid():
-        kept.update(candidates[relevance_order(lp[candidates], lpw[candidates], lam, n)].tolist())
-    return np.sort(live[np.fromiter(kept, dtype=np.int64)])
+    b = lp - lpw  # relevance at λ = 0; at λ = 1 it is lp
+    seed = np.union1d(_top_n(lp, n), _top_n(b, n))
+    grid = np.asarray(lambda_grid())
+    seed_scores = grid[:, None] * lp[seed] + (1.0 - grid[:, None]) * b[seed]
+    tau = np.sort(seed_scores, axis=1)[:, -n]
+    tau = tau - 1e-9 * np.maximum(1.0, np.abs(tau))  # room for rounding between formulas
+    # a first cut with the smallest τ anywhere: a term's score is at most max(score at 0, at 1)
+    candidates = np.flatnonzero(np.maximum(lp, b) >= tau.min())
+    lp, lpw = lp[candidates], lpw[candidates]
+    ends = relevance(lp, lpw, grid[::CHUNK][:, None]) if candidates.size else None
+    possible = np.zeros(candidates.size, dtype=bool)
+    for c, lo in enumerate(range(0, LAMBDA_STEPS, CHUNK)):
+        hi = min(lo + CHUNK, LAMBDA_STEPS)
+        high = np.maximum(ends[c], relevance(lp, lpw, grid[hi]) if hi % CHUNK else ends[c + 1])
+        possible |= high >= tau[lo : hi + 1].min()
+    candidates, lp, lpw = candidates[possible], lp[possible], lpw[possible]
+    if candidates.size <= n:
+        return np.sort(live[candidates])
+    # the exact top n at every grid point, all at once (the same float64 arithmetic)
+    scores = relevance(lp, lpw, grid[:, None])
+    nth = np.partition(scores, candidates.size - n, axis=1)[:, candidates.size - n]
+    within = scores >= nth[:, None]
+    kept = set(np.flatnonzero(within[within.sum(axis=1) == n].any(axis=0)).tolist())
+    for row in np.flatnonzero(within.sum(axis=1) > n):  # ties at the n-th score: by index
+        kept.update(relevance_order(lp, lpw, grid[row], n).tolist())
+    return np.sort(live[candidates[np.fromiter(kept, dtype=np.int64)]])
 
 
 # ----------------------------------------------------------------------------- page data
@@ -221,7 +270,7 @@ def page_data(inp: ExplorerInput, top_terms: int = R, docs_per_topic: int = 5) -
     shares = _normalise_rows(mass[None, :])[0] if k else mass
 
     P = topic_distributions(inp)
-    D = js_distances(P)
+    D = js_distances(P, MAP_TOLERANCE)
     xy = classical_mds(D)
 
     poles = pole_distributions(inp)
@@ -289,8 +338,8 @@ def page_data(inp: ExplorerInput, top_terms: int = R, docs_per_topic: int = 5) -
 
 
 def _top(p: np.ndarray, n: int) -> np.ndarray:
-    live = np.flatnonzero(p > 0)
-    return live[np.lexsort((live, -p[live]))][:n]
+    order = _top_n(p, n)
+    return order[p[order] > 0]
 
 
 def _documents(inp: ExplorerInput, column: np.ndarray, n: int, svd: bool) -> dict:
@@ -306,11 +355,10 @@ def _documents(inp: ExplorerInput, column: np.ndarray, n: int, svd: bool) -> dic
             "snippet": None if snippet is None else _snippet(snippet),
         }
 
-    index = np.arange(column.size)
-    top = np.lexsort((index, -column))[:n]
+    top = _top_n(column, n)
     out = {"positive": [entry(int(i)) for i in top if column[i] > 0]}
     if svd:
-        bottom = np.lexsort((index, column))[:n]
+        bottom = _top_n(-column, n)
         out["negative"] = [entry(int(i)) for i in bottom if column[i] < 0]
     return out
 
