@@ -55,6 +55,7 @@
 
   if (document.body.getAttribute("data-kind") === "sweep") sweepPage();
   else explorerPage();
+  document.body.setAttribute("data-ready", "1");
 
   // ------------------------------------------------------------------ relevance (as data.py)
   // relevance = λ·log p(w|t) + (1−λ)·(log p(w|t) − log p(w)); ties go to the earlier term.
