@@ -1,0 +1,63 @@
+"""An ExplorerInput from a fit's arrays (no report objects, so any caller can use it)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .data import SNIPPET_CHARS, ExplorerInput
+
+
+def from_fit(
+    method: str,
+    fit,
+    X,
+    terms: Sequence[str],
+    ids: Sequence[str],
+    labels: Sequence[str | None] | None,
+    texts: Sequence[str] | None,
+    quality: Sequence[dict],
+    metrics: dict,
+    title: str,
+) -> ExplorerInput:
+    """The explorer's input for an ordered fit: NMF (``fit.W``, ``fit.H``) or SVD (``fit.U``,
+    ``fit.s``, ``fit.Vt``); ``X`` the document-term matrix it was fitted on (sparse or dense).
+
+    Texts are cut to short snippets here, so the input holds no whole documents.
+    """
+    if method not in ("nmf", "svd"):
+        raise ValueError(f"method must be 'nmf' or 'svd', got {method!r}")
+    term_frequency = np.asarray(X.sum(axis=0), dtype=np.float64).ravel()
+    if method == "nmf":
+        W = np.asarray(fit.W, dtype=np.float64)
+        H = np.asarray(fit.H, dtype=np.float64)
+        mass = W.sum(axis=0) * H.sum(axis=1)
+        total = mass.sum()
+        shares = mass / total if total > 0 else np.full(mass.shape, 1.0 / max(mass.size, 1))
+        components, doc_topics, weights = H, W, shares
+    else:
+        s = np.asarray(fit.s, dtype=np.float64)
+        components = np.asarray(fit.Vt, dtype=np.float64)
+        doc_topics = np.asarray(fit.U, dtype=np.float64) * s[None, :]
+        weights = s
+    snippets = None
+    if texts is not None:
+        cut = SNIPPET_CHARS + 1  # data.page_data shortens to SNIPPET_CHARS with an ellipsis
+        snippets = [" ".join(str(t)[: SNIPPET_CHARS * 4].split())[:cut] for t in texts]
+    k = components.shape[0]
+    quality = list(quality) + [{}] * max(0, k - len(quality))
+    return ExplorerInput(
+        method=method,
+        components=components,
+        doc_topics=doc_topics,
+        terms=[str(t) for t in terms],
+        term_frequency=term_frequency,
+        topic_weights=[float(w) for w in weights],
+        doc_ids=[str(i) for i in ids],
+        doc_labels=None if labels is None else list(labels),
+        snippets=snippets,
+        quality=[dict(q) for q in quality[:k]],
+        metrics=dict(metrics),
+        title=title,
+    )

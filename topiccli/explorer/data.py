@@ -1,0 +1,451 @@
+"""The explorer's data: topic distributions, distances, the map, relevance-ranked terms.
+
+Plain arrays in (``ExplorerInput``), one JSON-able dict out (``page_data``). Everything the page
+draws is computed here, except the term order for the current λ, which the page recomputes from
+the shipped log-probabilities with the same float64 arithmetic as ``relevance``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+SCHEMA_VERSION = 1
+R = 30
+"""Terms shown per topic (and per SVD pole) at any λ."""
+LAMBDA_STEPS = 100
+"""The λ grid is i/LAMBDA_STEPS for i = 0..LAMBDA_STEPS (0, 0.01, …, 1), as the slider's."""
+SNIPPET_CHARS = 300
+HOVER_WORDS = 8
+QUALITY_KEYS = (
+    "coherence_npmi",
+    "n_documents",
+    "label",
+    "label_share",
+    "stability",
+    "unstable",
+    "narrow",
+)
+
+
+@dataclass(frozen=True)
+class ExplorerInput:
+    method: str
+    """"nmf" or "svd"."""
+    components: np.ndarray
+    """k × n_terms: NMF's H (≥ 0) or SVD's Vt (signed)."""
+    doc_topics: np.ndarray
+    """m × k: NMF's W or SVD's U·Σ (documents' topic weights)."""
+    terms: Sequence[str]
+    term_frequency: np.ndarray
+    """n_terms: each term's total in the document-term matrix (column sums of X)."""
+    topic_weights: Sequence[float]
+    """NMF: each topic's share (sum 1); SVD: singular values."""
+    doc_ids: Sequence[str]
+    doc_labels: Sequence[str | None] | None
+    snippets: Sequence[str] | None
+    quality: Sequence[dict]
+    metrics: dict
+    title: str
+
+
+# ----------------------------------------------------------------------------- distributions
+
+
+def topic_distributions(inp: ExplorerInput) -> np.ndarray:
+    """k × n word distributions for the map.
+
+    NMF: each row of H divided by its sum. SVD: each row of Vt squared (a row of Vt has unit
+    length, so its squared loadings sum to 1), i.e. the share of the component's squared norm
+    each term carries, both poles together since a component's sign is a convention. A row that
+    is all zero becomes uniform, so every distance stays finite.
+    """
+    comps = np.asarray(inp.components, dtype=np.float64)
+    mass = np.square(comps) if inp.method == "svd" else np.clip(comps, 0.0, None)
+    return _normalise_rows(mass)
+
+
+def pole_distributions(inp: ExplorerInput) -> list[list[tuple[str, np.ndarray | None]]]:
+    """Per topic, its poles as (name, p(w|pole)); None for an SVD pole with no terms.
+
+    NMF: one pole, "topic", the row of H normalised. SVD: "positive" and "negative", the squared
+    loadings of the positive (negative) terms, normalised over that pole.
+    """
+    comps = np.asarray(inp.components, dtype=np.float64)
+    if inp.method != "svd":
+        return [[("topic", row)] for row in _normalise_rows(np.clip(comps, 0.0, None))]
+    out = []
+    for row in comps:
+        scale = float(np.abs(row).max(initial=0.0))
+        floor = 1e-12 * scale  # as topics.negative_indices: rounding noise is no pole
+        poles = []
+        for name, part in (("positive", row > floor), ("negative", row < -floor)):
+            mass = np.where(part, np.square(row), 0.0)
+            total = mass.sum()
+            poles.append((name, mass / total if total > 0 else None))
+        out.append(poles)
+    return out
+
+
+def _normalise_rows(mass: np.ndarray) -> np.ndarray:
+    mass = np.atleast_2d(mass)
+    totals = mass.sum(axis=1, keepdims=True)
+    uniform = np.full(mass.shape[1], 1.0 / max(mass.shape[1], 1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rows = np.where(totals > 0, mass / np.where(totals > 0, totals, 1.0), uniform)
+    return rows
+
+
+def corpus_distribution(term_frequency: np.ndarray) -> np.ndarray:
+    """p(w): term_frequency normalised to sum 1 (uniform if it is all zero)."""
+    tf = np.clip(np.asarray(term_frequency, dtype=np.float64).ravel(), 0.0, None)
+    return _normalise_rows(tf[None, :])[0]
+
+
+# ----------------------------------------------------------------------------- distances, map
+
+
+MAP_TOLERANCE = 1e-6
+"""The map leaves out the rarest terms whose largest p(w|t) over all topics add up to at most
+this: each omitted term adds ≥ 0 and ≤ (p + q)/2 bits to a pair's divergence, so the JS
+divergence drops by at most this much (and stays exact for topics that differ elsewhere)."""
+
+
+def js_distances(P: np.ndarray, tolerance: float = 0.0) -> np.ndarray:
+    """The Jensen–Shannon distance between rows: sqrt of the JS divergence in bits, in [0, 1].
+
+    Symmetric with an exact zero diagonal; a metric, so classical MDS lays it out well.
+    ``tolerance`` > 0 first drops the columns of smallest max-over-rows mass whose maxima sum
+    to at most it (see MAP_TOLERANCE), which bounds the divergence's error by ``tolerance``.
+    """
+    P = np.asarray(P, dtype=np.float64)
+    k = P.shape[0]
+    if tolerance > 0 and P.shape[1]:
+        peak = P.max(axis=0)
+        order = np.argsort(peak, kind="stable")
+        dropped = np.searchsorted(np.cumsum(peak[order]), tolerance, side="right")
+        P = P[:, np.sort(order[dropped:])]
+    D = np.zeros((k, k))
+    # with m = (p + q)/2: JSD = ½ Σ p log p + ½ Σ q log q − Σ m log m (0 log 0 = 0),
+    # and Σ m log m = ½ Σ s log s − ½ (Σ s) log 2 for s = p + q; all in nats, then bits
+    self_terms = _xlogx_rows(P)
+    for i in range(k - 1):
+        S = P[i] + P[i + 1 :]
+        s_log_s = _xlogx_rows(S)
+        m_log_m = 0.5 * s_log_s - 0.5 * S.sum(axis=1) * math.log(2)
+        jsd = (0.5 * (self_terms[i] + self_terms[i + 1 :]) - m_log_m) / math.log(2)
+        D[i, i + 1 :] = np.sqrt(np.clip(jsd, 0.0, 1.0))
+        D[i + 1 :, i] = D[i, i + 1 :]
+    return D
+
+
+def _xlogx_rows(A: np.ndarray) -> np.ndarray:
+    """Σ_j a_ij log a_ij per row, 0 log 0 = 0 (a zero entry times a finite log is exactly 0)."""
+    return np.einsum("ij,ij->i", A, np.log(np.maximum(A, 1e-300)))
+
+
+def classical_mds(D: np.ndarray, dims: int = 2) -> np.ndarray:
+    """k × dims coordinates whose distances approximate D (exact when D embeds in dims).
+
+    Eigen-decomposes the double-centred squared distances (numpy eigh); negative eigenvalues
+    (a non-Euclidean D) count as zero. Each axis's sign is fixed so its largest-magnitude
+    coordinate is positive. k = 1 gives the origin; coincident topics share a point.
+    """
+    D = np.asarray(D, dtype=np.float64)
+    k = D.shape[0]
+    if k == 0:
+        return np.zeros((0, dims))
+    J = np.eye(k) - np.full((k, k), 1.0 / k)
+    B = -0.5 * J @ np.square(D) @ J
+    B = 0.5 * (B + B.T)
+    values, vectors = np.linalg.eigh(B)
+    order = np.argsort(-values, kind="stable")[:dims]
+    coords = np.zeros((k, dims))
+    for axis, index in enumerate(order):
+        value = values[index]
+        if value <= 1e-12 * max(1.0, float(np.abs(values).max())):
+            continue
+        vec = vectors[:, index]
+        pivot = int(np.argmax(np.abs(vec)))
+        if vec[pivot] < 0:
+            vec = -vec
+        coords[:, axis] = vec * math.sqrt(value)
+    return np.nan_to_num(coords)
+
+
+# ----------------------------------------------------------------------------- relevance
+
+
+def lambda_grid() -> list[float]:
+    return [i / LAMBDA_STEPS for i in range(LAMBDA_STEPS + 1)]
+
+
+def relevance(log_p: np.ndarray, log_pw: np.ndarray, lam: float) -> np.ndarray:
+    """λ·log p(w|t) + (1−λ)·(log p(w|t) − log p(w)), the exact arithmetic the page uses."""
+    return lam * log_p + (1.0 - lam) * (log_p - log_pw)
+
+
+def relevance_order(log_p: np.ndarray, log_pw: np.ndarray, lam: float, n: int = R) -> np.ndarray:
+    """Indices of the n most relevant entries, most relevant first; ties: earlier index first."""
+    return _top_n(relevance(np.asarray(log_p), np.asarray(log_pw), lam), n)
+
+
+def _top_n(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the n largest scores, largest first, ties to the earlier index (as a stable
+    sort of the whole array would give, but partitioning first)."""
+    if scores.size > n:
+        threshold = np.partition(scores, scores.size - n)[scores.size - n]
+        pool = np.flatnonzero(scores >= threshold)  # every tie with the n-th value stays in
+    else:
+        pool = np.arange(scores.size)
+    return pool[np.lexsort((pool, -scores[pool]))][:n]
+
+
+CHUNK = 10
+"""Grid steps per interval when bounding which terms can reach a top R (see kept_terms)."""
+
+
+def kept_terms(p: np.ndarray, pw: np.ndarray, n: int = R) -> np.ndarray:
+    """The union over the λ grid of the n most relevant terms (term indices, ascending).
+
+    Only terms with p(w|t) > 0 and p(w) > 0 can rank (others have relevance −∞). The exact
+    search over the grid runs on a short candidate list: τ(λ), the n-th best score among the
+    n best terms at λ = 0 and at λ = 1, is a lower bound on the real n-th best score, and a term's
+    score is linear in λ, so on an interval of the grid a term whose score at both ends stays
+    below the smallest τ inside the interval can rank nowhere in it.
+    """
+    live = np.flatnonzero((p > 0) & (pw > 0))
+    if live.size <= n:
+        return live
+    lp = np.log(p[live])
+    lpw = np.log(pw[live])
+    b = lp - lpw  # relevance at λ = 0; at λ = 1 it is lp
+    seed = np.union1d(_top_n(lp, n), _top_n(b, n))
+    grid = np.asarray(lambda_grid())
+    seed_scores = grid[:, None] * lp[seed] + (1.0 - grid[:, None]) * b[seed]
+    tau = np.sort(seed_scores, axis=1)[:, -n]
+    tau = tau - 1e-9 * np.maximum(1.0, np.abs(tau))  # room for rounding between formulas
+    # a first cut with the smallest τ anywhere: a term's score is at most max(score at 0, at 1)
+    candidates = np.flatnonzero(np.maximum(lp, b) >= tau.min())
+    lp, lpw = lp[candidates], lpw[candidates]
+    ends = relevance(lp, lpw, grid[::CHUNK][:, None]) if candidates.size else None
+    possible = np.zeros(candidates.size, dtype=bool)
+    for c, lo in enumerate(range(0, LAMBDA_STEPS, CHUNK)):
+        hi = min(lo + CHUNK, LAMBDA_STEPS)
+        high = np.maximum(ends[c], relevance(lp, lpw, grid[hi]) if hi % CHUNK else ends[c + 1])
+        possible |= high >= tau[lo : hi + 1].min()
+    candidates, lp, lpw = candidates[possible], lp[possible], lpw[possible]
+    if candidates.size <= n:
+        return np.sort(live[candidates])
+    # the exact top n at every grid point, all at once (the same float64 arithmetic)
+    scores = relevance(lp, lpw, grid[:, None])
+    nth = np.partition(scores, candidates.size - n, axis=1)[:, candidates.size - n]
+    within = scores >= nth[:, None]
+    kept = set(np.flatnonzero(within[within.sum(axis=1) == n].any(axis=0)).tolist())
+    for row in np.flatnonzero(within.sum(axis=1) > n):  # ties at the n-th score: by index
+        kept.update(relevance_order(lp, lpw, grid[row], n).tolist())
+    return np.sort(live[candidates[np.fromiter(kept, dtype=np.int64)]])
+
+
+# ----------------------------------------------------------------------------- page data
+
+
+def page_data(inp: ExplorerInput, top_terms: int = R, docs_per_topic: int = 5) -> dict:
+    """Everything the page shows, as plain JSON-able values (no NaN, no infinities)."""
+    comps = np.atleast_2d(np.asarray(inp.components, dtype=np.float64))
+    k, n_terms = comps.shape
+    doc_topics = np.asarray(inp.doc_topics, dtype=np.float64).reshape(-1, k)
+    m = doc_topics.shape[0]
+    terms = [str(t) for t in inp.terms]
+    if len(terms) != n_terms:
+        raise ValueError(f"{len(terms)} terms for {n_terms} component columns")
+    svd = inp.method == "svd"
+    pw = corpus_distribution(inp.term_frequency)
+
+    weights = np.asarray(list(inp.topic_weights), dtype=np.float64)
+    mass = np.square(weights) if svd else np.clip(weights, 0.0, None)
+    shares = _normalise_rows(mass[None, :])[0] if k else mass
+
+    P = topic_distributions(inp)
+    D = js_distances(P, MAP_TOLERANCE)
+    xy = classical_mds(D)
+
+    poles = pole_distributions(inp)
+    table: dict[int, int] = {}  # term index -> position in the page's term table
+    topics = []
+    for t in range(k):
+        pole_entries = []
+        for name, p in poles[t]:
+            if p is None:
+                pole_entries.append({"name": name, "terms": [], "p": [], "lp": []})
+                continue
+            kept = kept_terms(p, pw, top_terms)
+            pole_entries.append(
+                {
+                    "name": name,
+                    "terms": [table.setdefault(int(i), len(table)) for i in kept],
+                    "p": [float(v) for v in p[kept]],
+                    "lp": [float(v) for v in np.log(p[kept])],
+                }
+            )
+        first = poles[t][0][1]
+        hover = [] if first is None else [terms[i] for i in _top(first, HOVER_WORDS)]
+        topics.append(
+            {
+                "id": t,
+                "number": t + 1,
+                "share": float(shares[t]),
+                "weight": float(weights[t]) if t < weights.size else 0.0,
+                "x": float(xy[t, 0]),
+                "y": float(xy[t, 1]),
+                "hover_words": hover,
+                "poles": pole_entries,
+                "docs": _documents(inp, doc_topics[:, t], docs_per_topic, svd),
+                "quality": _quality(inp.quality[t] if t < len(inp.quality) else {}),
+            }
+        )
+    order = sorted(table, key=table.get)
+    term_table = {
+        "text": [terms[i] for i in order],
+        "p": [float(pw[i]) for i in order],
+        "lp": [float(v) for v in np.log(pw[order])] if order else [],
+    }
+    top, zero = _top_topics(doc_topics, svd)
+    return _finite(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "method": inp.method,
+            "title": str(inp.title),
+            "k": k,
+            "n_documents": m,
+            "n_terms": n_terms,
+            "R": top_terms,
+            "lambda_steps": LAMBDA_STEPS,
+            "terms": term_table,
+            "topics": topics,
+            "distances": [[round(float(v), 6) for v in row] for row in D],
+            "doc_counts": {
+                "per_topic": np.bincount(top[top >= 0], minlength=k).tolist(),
+                "all_zero": zero,
+            },  # fmt: skip
+            "labels": _label_table(inp.doc_labels, top, k),
+            "metrics": {key: v for key, v in dict(inp.metrics).items() if _scalar(v)},
+        }
+    )
+
+
+def _top(p: np.ndarray, n: int) -> np.ndarray:
+    order = _top_n(p, n)
+    return order[p[order] > 0]
+
+
+def _documents(inp: ExplorerInput, column: np.ndarray, n: int, svd: bool) -> dict:
+    """The n documents of largest weight (SVD also: the n most negative), with snippets."""
+
+    def entry(i: int) -> dict:
+        label = inp.doc_labels[i] if inp.doc_labels is not None else None
+        snippet = inp.snippets[i] if inp.snippets is not None else None
+        return {
+            "id": str(inp.doc_ids[i]),
+            "weight": float(column[i]),
+            "label": None if label is None else str(label),
+            "snippet": None if snippet is None else _snippet(snippet),
+        }
+
+    top = _top_n(column, n)
+    out = {"positive": [entry(int(i)) for i in top if column[i] > 0]}
+    if svd:
+        bottom = _top_n(-column, n)
+        out["negative"] = [entry(int(i)) for i in bottom if column[i] < 0]
+    return out
+
+
+def _snippet(text: str) -> str:
+    flat = " ".join(str(text).split())
+    if len(flat) <= SNIPPET_CHARS:
+        return flat
+    return flat[: SNIPPET_CHARS - 1].rstrip() + "…"
+
+
+def _top_topics(doc_topics: np.ndarray, svd: bool) -> tuple[np.ndarray, int]:
+    """Each document's top topic (SVD: largest |weight|); −1 for an all-zero row."""
+    if doc_topics.shape[1] == 0:
+        return np.full(doc_topics.shape[0], -1), doc_topics.shape[0]
+    score = np.abs(doc_topics) if svd else doc_topics
+    top = np.argmax(score, axis=1)
+    zero = ~np.any(doc_topics != 0, axis=1)
+    top[zero] = -1
+    return top, int(zero.sum())
+
+
+def _label_table(labels, top: np.ndarray, k: int) -> dict | None:
+    """Documents by (top topic, label): topics × labels counts; None without labels."""
+    if labels is None or all(label is None for label in labels):
+        return None
+    names = sorted({str(label) for label in labels if label is not None})
+    column = {name: j for j, name in enumerate(names)}
+    counts = np.zeros((k, len(names)), dtype=np.int64)
+    for t, label in zip(top, labels):
+        if t >= 0 and label is not None:
+            counts[t, column[str(label)]] += 1
+    return {"names": names, "counts": counts.tolist()}
+
+
+def _quality(q: dict) -> dict:
+    return {key: q[key] for key in QUALITY_KEYS if key in q and _scalar(q[key])}
+
+
+def _scalar(v) -> bool:
+    return v is None or isinstance(v, (bool, int, float, str, np.floating, np.integer))
+
+
+def _finite(value):
+    """Replace NaN/±inf (never valid JSON) by None, and numpy scalars by Python ones."""
+    if isinstance(value, dict):
+        return {key: _finite(v) for key, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    return value
+
+
+# ----------------------------------------------------------------------------- pages
+
+
+def explorer_html(inp: ExplorerInput, top_terms: int = R) -> str:
+    """The whole explorer page: one self-contained HTML file (no network, works from file://)."""
+    from .page import build_page
+
+    return build_page("explorer", inp.title, page_data(inp, top_terms))
+
+
+def sweep_html(sweep: dict) -> str:
+    """A sweep's page: scores by k with the recommended k marked, and the table of rows."""
+    from .page import build_page
+
+    corpus = sweep.get("corpus") or {}
+    title = f"{str(sweep.get('method', '')).upper()} sweep · k = " + ", ".join(
+        str(k) for k in sweep.get("ks", [r.get("k") for r in sweep.get("results", [])])
+    )
+    if corpus.get("n_documents"):
+        title += f" · {corpus['n_documents']} documents × {corpus.get('n_terms', '?')} terms"
+    data = {
+        "schema_version": SCHEMA_VERSION,
+        "method": sweep.get("method"),
+        "title": title,
+        "seeds": sweep.get("seeds"),
+        "rule": sweep.get("rule"),
+        "recommended_k": sweep.get("recommended_k"),
+        "results": [
+            {key: v for key, v in row.items() if _scalar(v)} for row in sweep.get("results", [])
+        ],
+    }
+    return build_page("sweep", title, _finite(data))

@@ -1,0 +1,598 @@
+// topiccli explorer: hand-written, dependency-free. Reads the JSON block, draws with DOM + SVG.
+// Nothing is fetched; all text goes in through textContent (never innerHTML).
+(function () {
+  "use strict";
+  var SVGNS = "http://www.w3.org/2000/svg";
+  var DATA = JSON.parse(document.getElementById("topics-data").textContent);
+  var main = document.getElementById("main");
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    setAttrs(node, attrs);
+    append(node, children);
+    return node;
+  }
+  function svg(tag, attrs, children) {
+    var node = document.createElementNS(SVGNS, tag);
+    setAttrs(node, attrs);
+    append(node, children);
+    return node;
+  }
+  function setAttrs(node, attrs) {
+    if (!attrs) return;
+    Object.keys(attrs).forEach(function (key) {
+      var v = attrs[key];
+      if (v === null || v === undefined || v === false) return;
+      if (key === "text") node.textContent = v;
+      else if (key === "cls") node.setAttribute("class", v);
+      else node.setAttribute(key, v === true ? "" : String(v));
+    });
+  }
+  function append(node, children) {
+    if (children === null || children === undefined) return;
+    if (!Array.isArray(children)) children = [children];
+    children.forEach(function (c) {
+      if (c === null || c === undefined || c === false) return;
+      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+  }
+  function fmt(v, digits) {
+    if (v === null || v === undefined) return "—";
+    if (typeof v !== "number") return String(v);
+    if (Number.isInteger(v)) return String(v);
+    return v.toFixed(digits === undefined ? 3 : digits);
+  }
+  function pct(v) {
+    if (v === null || v === undefined) return "—";
+    return (100 * v).toFixed(v < 0.1 ? 1 : 0) + "%";
+  }
+  function sig(v) {
+    if (v === null || v === undefined) return "—";
+    var a = Math.abs(v);
+    if (a !== 0 && (a < 0.001 || a >= 10000)) return v.toExponential(2);
+    return v.toPrecision(3).replace(/\.?0+$/, "");
+  }
+
+  if (document.body.getAttribute("data-kind") === "sweep") sweepPage();
+  else explorerPage();
+  document.body.setAttribute("data-ready", "1");
+
+  // ------------------------------------------------------------------ relevance (as data.py)
+  // relevance = λ·log p(w|t) + (1−λ)·(log p(w|t) − log p(w)); ties go to the earlier term.
+  function rankPole(pole, lam, n) {
+    var lpw = DATA.terms.lp;
+    var idx = pole.terms.map(function (_, i) { return i; });
+    var rel = pole.lp.map(function (lp, i) {
+      return lam * lp + (1.0 - lam) * (lp - lpw[pole.terms[i]]);
+    });
+    idx.sort(function (a, b) {
+      if (rel[a] > rel[b]) return -1;
+      if (rel[a] < rel[b]) return 1;
+      return a - b;
+    });
+    return idx.slice(0, n);
+  }
+
+  // ------------------------------------------------------------------ the explorer page
+  function explorerPage() {
+    var svd = DATA.method === "svd";
+    var K = DATA.k;
+    var state = { topic: 0, lam: 0.6, term: null };
+    if (K > 0 && DATA.topics[0].poles[0].terms.length === 0) state.topic = 0;
+
+    document.getElementById("subtitle").textContent =
+      (svd ? "Truncated SVD (LSA)" : "NMF") + " · " + K + " topic" + (K === 1 ? "" : "s") +
+      " · " + DATA.n_documents + " documents · " + DATA.n_terms + " terms in the vocabulary";
+
+    var grid = el("div", { cls: "grid" });
+    var left = el("div", { cls: "stack" });
+    var right = el("div", { cls: "stack" });
+    grid.appendChild(left);
+    grid.appendChild(right);
+    main.appendChild(grid);
+
+    // map panel
+    var mapPanel = el("section", { cls: "panel", "aria-labelledby": "map-h" });
+    mapPanel.appendChild(el("h2", { id: "map-h", text: "Intertopic map" }));
+    mapPanel.appendChild(el("p", { cls: "muted small", id: "map-help", text:
+      "Each circle is a topic, numbered; its area is the topic's share" +
+      (svd ? " (σ², the component's squared singular value, as a share of all k)" : "") +
+      ". Closer circles have more similar word distributions (Jensen–Shannon distance, " +
+      "laid out by classical MDS). Hover or focus a circle for its top words; click it, or " +
+      "press Enter or Space, to select it. Tab moves between topics." }));
+    var wrap = el("div", { cls: "mapwrap" });
+    var tip = el("div", { cls: "tip", hidden: true, role: "status" });
+    var mapSvg = drawMap();
+    wrap.appendChild(mapSvg);
+    wrap.appendChild(tip);
+    mapPanel.appendChild(wrap);
+    var termNote = el("p", { cls: "termnote", id: "term-note", "aria-live": "polite" });
+    mapPanel.appendChild(termNote);
+    left.appendChild(mapPanel);
+
+    // documents per topic
+    var countsPanel = el("section", { cls: "panel", "aria-labelledby": "counts-h" });
+    countsPanel.appendChild(el("h2", { id: "counts-h", text: "How documents divide across topics" }));
+    countsPanel.appendChild(el("p", { cls: "muted small", text:
+      "Documents whose top topic is each topic" +
+      (svd ? " (the component of largest |weight|, either sign)" : " (largest weight)") + "." }));
+    var countsList = el("ol", { cls: "hbars", id: "doc-counts" });
+    countsPanel.appendChild(countsList);
+    var zero = DATA.doc_counts.all_zero;
+    countsPanel.appendChild(el("p", { cls: "small", id: "zero-docs", text: zero + " document" +
+      (zero === 1 ? "" : "s") + " with all-zero weights (no top topic)" +
+      (zero ? ", counted separately." : ".") }));
+    left.appendChild(countsPanel);
+    drawCounts();
+
+    // selected topic
+    var topicPanel = el("section", { cls: "panel", id: "topic-panel", "aria-labelledby": "topic-h" });
+    var topicH = el("h2", { id: "topic-h" });
+    var badges = el("ul", { cls: "badges", id: "badges", "aria-label": "Quality of the topic" });
+    var slider = el("input", { type: "range", id: "lambda", min: 0, max: 1, step: 0.01,
+      value: state.lam, "aria-describedby": "lambda-help" });
+    var out = el("output", { "for": "lambda", id: "lambda-value", text: state.lam.toFixed(2) });
+    var controls = el("div", { cls: "controls" }, [
+      el("label", { "for": "lambda", text: "Relevance λ" }), slider, out,
+    ]);
+    var help = el("p", { cls: "muted small", id: "lambda-help", text:
+      "relevance(w, t) = λ·log p(w|t) + (1 − λ)·log(p(w|t) / p(w)) (Sievert & Shirley, 2014). " +
+      "λ = 1 ranks by probability in the topic; λ = 0 by lift, favouring words special to it; " +
+      "0.6 is the authors' suggestion. The page keeps, per topic" + (svd ? " and pole" : "") +
+      ", every term in the top " + DATA.R + " at some λ in 0, 0.01, …, 1, and shows the top " +
+      DATA.R + " for the current λ. Select a term (click, or Enter) to see which topics keep it." });
+    var legend = el("div", { cls: "legend", "aria-hidden": "true" }, [
+      el("span", null, [el("span", { cls: "swatch", style: "background:var(--hot)" }),
+        svd ? "p(w|pole), the term's share of the pole's squared loadings" :
+          "the topic's estimated part of the term's frequency (share × p(w|t))"]),
+      el("span", null, [el("span", { cls: "swatch", style: "background:var(--corpus)" }),
+        "the term's corpus frequency p(w)"]),
+      el("span", null, ["number: p(w|t)"]),
+    ]);
+    var poles = el("div", { cls: "poles" + (svd ? " two" : ""), id: "poles" });
+    topicPanel.appendChild(topicH);
+    topicPanel.appendChild(badges);
+    topicPanel.appendChild(controls);
+    topicPanel.appendChild(help);
+    topicPanel.appendChild(legend);
+    topicPanel.appendChild(poles);
+    if (svd) {
+      topicPanel.appendChild(el("p", { cls: "muted small", text:
+        "SVD components are signed. Each component's sign is fixed so its largest loading is " +
+        "positive; the positive and negative poles are listed apart, each ranked by its own " +
+        "p(w|pole): the squared loadings of that pole's terms, normalised. A document's weight " +
+        "on a component (U·Σ) can be negative: it then leans to the negative pole." }));
+    }
+    right.appendChild(topicPanel);
+
+    var docsPanel = el("section", { cls: "panel", "aria-labelledby": "docs-h" });
+    docsPanel.appendChild(el("h2", { id: "docs-h", text: "Representative documents" }));
+    var docsBody = el("div", { id: "docs" });
+    docsPanel.appendChild(docsBody);
+    right.appendChild(docsPanel);
+
+    var labelPanel = null, labelBody = null;
+    if (DATA.labels) {
+      labelPanel = el("section", { cls: "panel", "aria-labelledby": "labels-h" });
+      labelPanel.appendChild(el("h2", { id: "labels-h", text: "Label alignment" }));
+      labelBody = el("div", { id: "label-align" });
+      labelPanel.appendChild(labelBody);
+      right.appendChild(labelPanel);
+    }
+
+    main.appendChild(labelTable());
+    main.appendChild(aboutPanel());
+
+    slider.addEventListener("input", onLambda);
+    slider.addEventListener("change", onLambda);
+    function onLambda() {
+      var v = parseFloat(slider.value);
+      if (!isFinite(v)) return;
+      state.lam = v;
+      out.textContent = v.toFixed(2);
+      drawTerms();
+    }
+    select(state.topic, false);
+
+    // ---------------------------------------------------------------- map
+    function drawMap() {
+      var W = 420, H = 380, pad = 14;
+      var s = svg("svg", { cls: "map", viewBox: "0 0 " + W + " " + H, role: "group",
+        "aria-label": "Intertopic map of " + K + " topics", "aria-describedby": "map-help" });
+      var xs = DATA.topics.map(function (t) { return t.x; });
+      var ys = DATA.topics.map(function (t) { return t.y; });
+      var span = Math.max(Math.max.apply(null, xs) - Math.min.apply(null, xs),
+        Math.max.apply(null, ys) - Math.min.apply(null, ys));
+      var pts;
+      if (K === 1) pts = [[W / 2, H / 2]];
+      else if (!(span > 1e-9)) {
+        // all topics at one point (identical distributions): a ring, so each stays clickable
+        pts = DATA.topics.map(function (_, i) {
+          var a = 2 * Math.PI * i / K;
+          return [W / 2 + 0.3 * H * Math.cos(a), H / 2 + 0.3 * H * Math.sin(a)];
+        });
+      } else {
+        var cx = (Math.max.apply(null, xs) + Math.min.apply(null, xs)) / 2;
+        var cy = (Math.max.apply(null, ys) + Math.min.apply(null, ys)) / 2;
+        var scale = (Math.min(W, H) - 2 * pad - 2 * maxR()) / span;
+        pts = DATA.topics.map(function (t) {
+          return [W / 2 + (t.x - cx) * scale, H / 2 - (t.y - cy) * scale];
+        });
+      }
+      s.appendChild(svg("line", { cls: "axis", x1: pad, x2: W - pad, y1: H / 2, y2: H / 2 }));
+      s.appendChild(svg("line", { cls: "axis", x1: W / 2, x2: W / 2, y1: pad, y2: H - pad }));
+      s.appendChild(svg("text", { cls: "axislabel", x: W - pad, y: H / 2 - 4, "text-anchor": "end",
+        text: "MDS 1" }));
+      s.appendChild(svg("text", { cls: "axislabel", x: W / 2 + 4, y: pad + 8, text: "MDS 2" }));
+      // draw big circles first so small ones stay on top and clickable
+      var order = DATA.topics.map(function (_, i) { return i; });
+      order.sort(function (a, b) { return DATA.topics[b].share - DATA.topics[a].share || a - b; });
+      var circles = svg("g", { cls: "circles" });
+      var labels = svg("g", { cls: "labels", "aria-hidden": "true" });
+      order.forEach(function (i) {
+        var t = DATA.topics[i];
+        var r = radius(t.share);
+        var g = svg("g", { cls: "topic", tabindex: 0, role: "button", "data-topic": i,
+          "aria-pressed": "false", "aria-label": topicLabel(t) });
+        g.appendChild(svg("circle", { cls: "body", cx: pts[i][0], cy: pts[i][1], r: r }));
+        g.appendChild(svg("circle", { cls: "ring", cx: pts[i][0], cy: pts[i][1], r: r + 4 }));
+        g.addEventListener("click", function () { select(i, false); });
+        g.addEventListener("keydown", function (ev) {
+          if (ev.key === "Enter" || ev.key === " " || ev.key === "Spacebar") {
+            ev.preventDefault();
+            select(i, false);
+          }
+        });
+        g.addEventListener("mouseenter", function () { showTip(i); });
+        g.addEventListener("mouseleave", hideTip);
+        g.addEventListener("focus", function () { showTip(i); });
+        g.addEventListener("blur", hideTip);
+        circles.appendChild(g);
+        labels.appendChild(svg("text", { x: pts[i][0], y: pts[i][1], "data-topic": i,
+          text: String(t.number) }));
+      });
+      s.appendChild(circles);
+      s.appendChild(labels); // numbers above every circle, so none is hidden by an overlap
+      return s;
+    }
+    function maxR() { return K <= 3 ? 46 : K <= 10 ? 40 : 32; }
+    function radius(share) {
+      var top = Math.max.apply(null, DATA.topics.map(function (t) { return t.share; })) || 1;
+      return Math.max(9, maxR() * Math.sqrt(Math.max(share, 0) / top));
+    }
+    function topicLabel(t) {
+      return "Topic " + t.number + ", share " + pct(t.share) + ". Top words: " +
+        (t.hover_words.join(", ") || "none");
+    }
+    function showTip(i) {
+      var t = DATA.topics[i];
+      tip.textContent = "";
+      tip.appendChild(el("b", { text: "Topic " + t.number + " · share " + pct(t.share) }));
+      tip.appendChild(document.createTextNode(t.hover_words.join(", ") || "(no words)"));
+      var g = mapSvg.querySelector('[data-topic="' + i + '"] circle.body');
+      var box = mapSvg.getBoundingClientRect();
+      var vb = mapSvg.viewBox.baseVal;
+      var f = box.width / vb.width;
+      var cx = parseFloat(g.getAttribute("cx")) * f, cy = parseFloat(g.getAttribute("cy")) * f;
+      var r = parseFloat(g.getAttribute("r")) * f;
+      tip.hidden = false;
+      var left = Math.min(Math.max(cx - tip.offsetWidth / 2, 0), box.width - tip.offsetWidth);
+      var top = cy - r - tip.offsetHeight - 6;
+      if (top < 0) top = cy + r + 6;
+      tip.style.left = left + "px";
+      tip.style.top = top + "px";
+    }
+    function hideTip() { tip.hidden = true; }
+
+    // ---------------------------------------------------------------- selection
+    function select(i, keepTerm) {
+      state.topic = i;
+      if (!keepTerm) state.term = null;
+      mapSvg.querySelectorAll(".topic").forEach(function (g) {
+        var on = Number(g.getAttribute("data-topic")) === i;
+        g.classList.toggle("selected", on);
+        g.setAttribute("aria-pressed", on ? "true" : "false");
+      });
+      mapSvg.querySelectorAll(".labels text").forEach(function (tx) {
+        tx.classList.toggle("selected", Number(tx.getAttribute("data-topic")) === i);
+      });
+      var t = DATA.topics[i];
+      topicH.textContent = "Topic " + t.number + (svd ? " (component " + t.number + ")" : "") +
+        " · share " + pct(t.share) + (svd ? " · σ = " + sig(t.weight) : "");
+      drawBadges(t);
+      drawTerms();
+      drawDocs(t);
+      drawAlign(t);
+      drawCounts();
+      highlightTerm();
+    }
+
+    function drawBadges(t) {
+      badges.textContent = "";
+      var q = t.quality || {};
+      function add(text, flag) { badges.appendChild(el("li", { cls: "badge" + (flag ? " flag" : ""), text: text })); }
+      if (q.unstable) add("⚠ unstable: changes across seeds", true);
+      if (q.narrow) add("⚠ narrow: few documents", true);
+      if ("coherence_npmi" in q) add("coherence (NPMI) " + fmt(q.coherence_npmi, 2));
+      if ("n_documents" in q) add(q.n_documents + " documents");
+      if ("label" in q && q.label !== null) add("label " + q.label + ("label_share" in q ? " (" + pct(q.label_share) + ")" : ""));
+      if ("stability" in q) add("stability " + fmt(q.stability, 2));
+      if (!badges.childNodes.length) add("no quality scores for this topic");
+    }
+
+    function drawTerms() {
+      var t = DATA.topics[state.topic];
+      poles.textContent = "";
+      t.poles.forEach(function (pole, pi) {
+        var box = el("div", { cls: "pole" });
+        var title = svd ? (pole.name === "positive" ? "Positive pole (+)" : "Negative pole (−)") :
+          "Top " + DATA.R + " terms by relevance";
+        box.appendChild(el("h3", { text: title + (pole.terms.length ? "" : ": no terms") }));
+        var ranked = rankPole(pole, state.lam, DATA.R);
+        var maxv = 0;
+        ranked.forEach(function (j) {
+          maxv = Math.max(maxv, DATA.terms.p[pole.terms[j]], part(t, pole.p[j]));
+        });
+        var list = el("ol", { cls: "terms", "data-pole": pole.name, "aria-label": title });
+        ranked.forEach(function (j) {
+          var ti = pole.terms[j];
+          var word = DATA.terms.text[ti];
+          var pc = DATA.terms.p[ti], pt = pole.p[j];
+          var btn = el("button", { type: "button", cls: "term", "data-term": ti,
+            "aria-pressed": state.term === ti ? "true" : "false",
+            "aria-label": word + ": p(w|t) " + sig(pt) + ", corpus p(w) " + sig(pc) });
+          btn.appendChild(el("span", { cls: "word", text: word, title: word }));
+          var track = el("span", { cls: "track", "aria-hidden": "true" });
+          track.appendChild(el("span", { cls: "corpus", style: "width:" + (100 * pc / maxv).toFixed(2) + "%" }));
+          track.appendChild(el("span", { cls: "intopic",
+            style: "width:" + Math.max(0.5, 100 * part(t, pt) / maxv).toFixed(2) + "%" }));
+          btn.appendChild(track);
+          btn.appendChild(el("span", { cls: "num", text: pct(pt) }));
+          btn.addEventListener("click", function () {
+            state.term = state.term === ti ? null : ti;
+            drawTerms();
+            highlightTerm();
+          });
+          list.appendChild(el("li", null, btn));
+        });
+        box.appendChild(list);
+        poles.appendChild(box);
+      });
+    }
+
+    // the dark bar: NMF, the topic's estimated part of the term's frequency (share · p(w|t),
+    // on the scale of p(w)); SVD, p(w|pole) itself (a signed component has no such part)
+    function part(t, p) { return svd ? p : t.share * p; }
+
+    function termShares(ti) {
+      // p(term|topic) for the topics whose kept terms include it (SVD: the larger pole's)
+      return DATA.topics.map(function (t) {
+        var best = 0;
+        t.poles.forEach(function (pole) {
+          var j = pole.terms.indexOf(ti);
+          if (j >= 0) best = Math.max(best, pole.p[j]);
+        });
+        return best;
+      });
+    }
+    function highlightTerm() {
+      var groups = mapSvg.querySelectorAll(".topic");
+      if (state.term === null) {
+        groups.forEach(function (g) {
+          var i = Number(g.getAttribute("data-topic"));
+          g.classList.remove("dim", "has-term");
+          g.querySelector("circle.body").setAttribute("r", radius(DATA.topics[i].share));
+        });
+        termNote.textContent = "";
+        return;
+      }
+      var shares = termShares(state.term);
+      var top = Math.max.apply(null, shares) || 1;
+      var named = [];
+      groups.forEach(function (g) {
+        var i = Number(g.getAttribute("data-topic"));
+        var p = shares[i];
+        g.classList.toggle("has-term", p > 0);
+        g.classList.toggle("dim", !(p > 0));
+        g.querySelector("circle.body").setAttribute("r",
+          p > 0 ? Math.max(9, maxR() * Math.sqrt(p / top)) : 9);
+        if (p > 0) named.push([i, p]);
+      });
+      named.sort(function (a, b) { return b[1] - a[1]; });
+      termNote.textContent = "“" + DATA.terms.text[state.term] + "”: circles now sized by " +
+        "p(term|topic), in topics that keep it — " + named.map(function (x) {
+          return "topic " + DATA.topics[x[0]].number + " (" + sig(x[1]) + ")";
+        }).join(", ") + ". Select the term again to clear.";
+    }
+
+    function drawDocs(t) {
+      docsBody.textContent = "";
+      var groups = svd ? [["positive", "Most positive weight"], ["negative", "Most negative weight"]] :
+        [["positive", null]];
+      groups.forEach(function (g) {
+        var docs = t.docs[g[0]] || [];
+        if (g[1]) docsBody.appendChild(el("h3", { text: g[1] }));
+        if (!docs.length) {
+          docsBody.appendChild(el("p", { cls: "muted small", text: "No document has a " +
+            (g[0] === "negative" ? "negative" : "positive") + " weight on this topic." }));
+          return;
+        }
+        var list = el("ol", { cls: "docs" });
+        docs.forEach(function (d) {
+          var meta = el("div", { cls: "meta" }, [el("span", { cls: "id", text: d.id }),
+            " · weight " + sig(d.weight) + (d.label !== null ? " · label " + d.label : "")]);
+          list.appendChild(el("li", null, [meta,
+            d.snippet !== null ? el("p", { cls: "snippet", text: d.snippet }) :
+              el("p", { cls: "snippet muted", text: "(text not available)" })]));
+        });
+        docsBody.appendChild(list);
+      });
+    }
+
+    function drawAlign(t) {
+      if (!labelBody) return;
+      labelBody.textContent = "";
+      var q = t.quality || {};
+      var row = DATA.labels.counts[t.id];
+      var total = row.reduce(function (a, b) { return a + b; }, 0);
+      var order = row.map(function (_, j) { return j; }).filter(function (j) { return row[j] > 0; });
+      order.sort(function (a, b) { return row[b] - row[a] || a - b; });
+      var lead = "label" in q && q.label !== null ?
+        "Dominant label: " + q.label + ("label_share" in q ? " (" + pct(q.label_share) + " of its documents)" : "") + "." :
+        (order.length ? "Dominant label: " + DATA.labels.names[order[0]] + " (" +
+          pct(row[order[0]] / total) + " of the documents whose top topic it is)." : "");
+      labelBody.appendChild(el("p", { cls: "small", text: lead ||
+        "No document has this topic as its top topic." }));
+      if (!order.length) return;
+      labelBody.appendChild(el("p", { cls: "muted small", text:
+        "Labels of the " + total + " documents whose top topic is topic " + t.number + ":" }));
+      var list = el("ol", { cls: "hbars" });
+      order.slice(0, 8).forEach(function (j) {
+        list.appendChild(el("li", { cls: "hbar" }, [
+          el("span", { cls: "word", text: DATA.labels.names[j], title: DATA.labels.names[j] }),
+          el("span", { cls: "bar", style: "width:" + (100 * row[j] / row[order[0]]).toFixed(1) + "%" }),
+          el("span", { cls: "n", text: String(row[j]) })]));
+      });
+      labelBody.appendChild(list);
+      if (order.length > 8) labelBody.appendChild(el("p", { cls: "muted small",
+        text: "… and " + (order.length - 8) + " more labels (see the table below)." }));
+      var rows = document.querySelectorAll("#label-table tbody tr");
+      rows.forEach(function (tr, i) { tr.classList.toggle("selected", i === t.id); });
+    }
+
+    function drawCounts() {
+      countsList.textContent = "";
+      var counts = DATA.doc_counts.per_topic;
+      var top = Math.max.apply(null, counts.concat([1]));
+      counts.forEach(function (n, i) {
+        var li = el("li", { cls: "hbar" + (i === state.topic ? " selected" : "") }, [
+          el("span", { text: "Topic " + (i + 1) + (i === state.topic ? " ◀" : "") }),
+          el("span", { cls: "bar", style: "width:" + (100 * n / top).toFixed(1) + "%", "aria-hidden": "true" }),
+          el("span", { cls: "n", text: String(n) })]);
+        countsList.appendChild(li);
+      });
+    }
+
+    function labelTable() {
+      var section = el("section", { cls: "panel full", "aria-labelledby": "ltable-h" });
+      if (!DATA.labels) {
+        section.appendChild(el("h2", { id: "ltable-h", text: "Topics and labels" }));
+        section.appendChild(el("p", { cls: "muted small", text: "The documents carry no labels." }));
+        return section;
+      }
+      section.appendChild(el("h2", { id: "ltable-h", text: "Topics × labels" }));
+      section.appendChild(el("p", { cls: "muted small", text: "Documents counted by their top " +
+        "topic (rows) and label (columns); each row's largest count is bold and underlined." }));
+      var names = DATA.labels.names;
+      var thead = el("thead", null, el("tr", null, [el("th", { scope: "col", text: "topic" })].concat(
+        names.map(function (n) { return el("th", { scope: "col", text: n }); }),
+        [el("th", { scope: "col", text: "total" })])));
+      var tbody = el("tbody");
+      DATA.labels.counts.forEach(function (row, i) {
+        var mx = Math.max.apply(null, row.concat([0]));
+        var total = row.reduce(function (a, b) { return a + b; }, 0);
+        tbody.appendChild(el("tr", null, [el("th", { scope: "row", text: "Topic " + (i + 1) })].concat(
+          row.map(function (n) {
+            return el("td", { cls: n === 0 ? "zero" : n === mx ? "top" : null, text: String(n) });
+          }), [el("td", { text: String(total) })])));
+      });
+      section.appendChild(el("div", { cls: "tablewrap" },
+        el("table", { id: "label-table" }, [thead, tbody])));
+      return section;
+    }
+
+    function aboutPanel() {
+      var section = el("section", { cls: "panel full about", "aria-labelledby": "about-h" });
+      section.appendChild(el("h2", { id: "about-h", text: "About this page" }));
+      var m = DATA.metrics || {};
+      var list = el("ul", { cls: "metrics", "aria-label": "Corpus-level metrics" });
+      Object.keys(m).forEach(function (key) {
+        list.appendChild(el("li", null, [el("b", { text: key.replace(/_/g, " ") + ": " }), fmt(m[key])]));
+      });
+      if (list.childNodes.length) section.appendChild(list);
+      var dist = svd ?
+        "For the map, a component's word distribution is its squared loadings (a row of Vt has " +
+        "unit length, so they sum to 1): both poles together, since the sign is a convention." :
+        "For the map, a topic's word distribution is its row of H divided by the row's sum.";
+      [dist,
+       "Distances are Jensen–Shannon distances (the square root of the JS divergence in bits, " +
+       "between 0 and 1), placed in two dimensions by classical multidimensional scaling; the " +
+       "axes have no meaning of their own, only distances do.",
+       "p(w) is each term's total in the document-term matrix, normalised. The term lists keep, " +
+       "for each topic" + (svd ? " and pole" : "") + ", the union of the top " + DATA.R +
+       " terms over λ = 0, 0.01, …, 1, so every order the slider can show is exact.",
+       "The page is one self-contained file: no scripts, fonts or data are loaded from anywhere."
+      ].forEach(function (text) { section.appendChild(el("p", { text: text })); });
+      return section;
+    }
+  }
+
+  // ------------------------------------------------------------------ the sweep page
+  function sweepPage() {
+    var rows = DATA.results || [];
+    var rec = DATA.recommended_k;
+    document.getElementById("subtitle").textContent = "Which k? " + (rec === null || rec === undefined ?
+      "No k recommended." : "Recommended k = " + rec + ".") + (DATA.seeds ? " Seeds per k: " + DATA.seeds + "." : "");
+    var panel = el("section", { cls: "panel", "aria-labelledby": "score-h" });
+    panel.appendChild(el("h2", { id: "score-h", text: "Score by k" }));
+    panel.appendChild(el("p", { cls: "muted small", id: "rule", text: DATA.rule || "" }));
+    panel.appendChild(chart());
+    main.appendChild(panel);
+    var table = el("section", { cls: "panel full", "aria-labelledby": "rows-h" });
+    table.appendChild(el("h2", { id: "rows-h", text: "All rows" }));
+    var fields = [];
+    rows.forEach(function (r) { Object.keys(r).forEach(function (f) { if (fields.indexOf(f) < 0) fields.push(f); }); });
+    var thead = el("thead", null, el("tr", null, fields.map(function (f) {
+      return el("th", { scope: "col", text: f.replace(/_/g, " ") });
+    }).concat([el("th", { scope: "col", text: "recommended" })])));
+    var tbody = el("tbody");
+    rows.forEach(function (r) {
+      var isRec = r.k === rec;
+      tbody.appendChild(el("tr", { cls: isRec ? "recommended" : null }, fields.map(function (f, i) {
+        return el(i === 0 ? "th" : "td", i === 0 ? { scope: "row", text: fmt(r[f]) } : { text: fmt(r[f]) });
+      }).concat([el("td", { cls: "text", text: isRec ? "★ recommended" : "" })])));
+    });
+    table.appendChild(el("div", { cls: "tablewrap" }, el("table", { id: "sweep-table" }, [thead, tbody])));
+    main.appendChild(table);
+
+    function chart() {
+      var W = 640, H = 300, L = 52, R = 20, T = 28, B = 44;
+      var s = svg("svg", { cls: "chart", viewBox: "0 0 " + W + " " + H, role: "img",
+        "aria-label": "Score by k: " + rows.map(function (r) { return "k=" + r.k + " " + fmt(r.score); }).join(", ") +
+          (rec !== null && rec !== undefined ? "; recommended k=" + rec : "") });
+      var pts = rows.filter(function (r) { return typeof r.score === "number"; });
+      if (!pts.length) {
+        s.appendChild(svg("text", { x: W / 2, y: H / 2, "text-anchor": "middle", text: "No scores." }));
+        return s;
+      }
+      var ks = pts.map(function (r) { return r.k; });
+      var kmin = Math.min.apply(null, ks), kmax = Math.max.apply(null, ks);
+      var smax = Math.max.apply(null, pts.map(function (r) { return r.score; }));
+      var smin = Math.min(0, Math.min.apply(null, pts.map(function (r) { return r.score; })));
+      var top = smax > smin ? smax + (smax - smin) * 0.15 : smin + 1;
+      var inset = 28;
+      function x(k) {
+        return kmax > kmin ? L + inset + (k - kmin) * (W - L - R - 2 * inset) / (kmax - kmin) : (L + W - R) / 2;
+      }
+      function y(v) { return T + (top - v) * (H - T - B) / (top - smin); }
+      for (var g = 0; g <= 4; g++) {
+        var v = smin + (top - smin) * g / 4;
+        s.appendChild(svg("line", { cls: "gridline", x1: L, x2: W - R, y1: y(v), y2: y(v) }));
+        s.appendChild(svg("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end", text: v.toFixed(2) }));
+      }
+      s.appendChild(svg("polyline", { cls: "line", points: pts.map(function (r) { return x(r.k) + "," + y(r.score); }).join(" ") }));
+      pts.forEach(function (r) {
+        var isRec = r.k === rec;
+        s.appendChild(svg(isRec ? "rect" : "circle", isRec ?
+          { cls: "pt rec", x: x(r.k) - 7, y: y(r.score) - 7, width: 14, height: 14 } :
+          { cls: "pt", cx: x(r.k), cy: y(r.score), r: 5 }));
+        s.appendChild(svg("text", { x: x(r.k), y: H - B + 18, "text-anchor": "middle", text: String(r.k) }));
+        s.appendChild(svg("text", { x: x(r.k), y: y(r.score) - 12, "text-anchor": "middle",
+          cls: isRec ? "reclabel" : null, text: (isRec ? "★ recommended k=" + r.k + ": " : "") + fmt(r.score) }));
+      });
+      s.appendChild(svg("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", text: "k (number of topics)" }));
+      s.appendChild(svg("text", { x: 14, y: T - 10, text: "score" }));
+      return s;
+    }
+  }
+})();
