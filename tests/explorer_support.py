@@ -16,15 +16,16 @@ ESSAYS = ROOT / "sample_corpora" / "essays"
 @cache
 def fitted(method: str, k: int = 6, subset: str | None = None, home: str | None = None):
     """(report, ExplorerInput) for the essays (``subset`` None) or 20 Newsgroups."""
-    from topiccli.pipeline import ModelSpec, SourceSpec, run
+    from topiccli.specs import ModelSpec, SourceSpec
     from topiccli.vectorize import VectorizerSettings
+
+    from .conftest import fit_report
 
     if subset is None:
         source = SourceSpec(input=ESSAYS)
     else:
         source = SourceSpec(subset=subset, data_home=Path(home))
-    report = run(source, VectorizerSettings(kind="tfidf"), ModelSpec(method=method, k=k),
-                 cache_dir=None, reuse=False)  # fmt: skip
+    report = fit_report(source, VectorizerSettings(kind="tfidf"), ModelSpec(method=method, k=k))
     m, n = report.matrix.X.shape
     title = f"{method.upper()} · k={k} · {m} documents × {n} terms"
     return report, explorer_input(report, title)

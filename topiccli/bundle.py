@@ -65,6 +65,9 @@ class ModelBundle:
     doc_ids: list[str]
     doc_labels: list[str | None] | None
     metadata: dict
+    term_frequency: np.ndarray | None = None
+    """Each term's total in the training matrix (for the explorer's p(w)); None in bundles
+    written before it was kept."""
 
 
 def from_report(report) -> ModelBundle:
@@ -109,6 +112,7 @@ def from_report(report) -> ModelBundle:
         doc_ids=[str(i) for i in corpus.ids],
         doc_labels=None if corpus.labels is None else list(corpus.labels),
         metadata=metadata,
+        term_frequency=np.asarray(dt.X.sum(axis=0), dtype=np.float64).ravel(),
     )
 
 
@@ -200,6 +204,8 @@ def _arrays(bundle: ModelBundle) -> dict[str, np.ndarray]:
     }
     if bundle.idf is not None:
         arrays["idf"] = bundle.idf
+    if bundle.term_frequency is not None:
+        arrays["term_frequency"] = bundle.term_frequency
     return arrays
 
 
@@ -354,6 +360,9 @@ def _assemble(path, metadata, vocabulary, documents, vectorizer, arrays) -> Mode
     }
     if idf is not None:
         expected["idf"] = (idf, (n_terms,))
+    term_frequency = arrays.get("term_frequency")
+    if term_frequency is not None:
+        expected["term_frequency"] = (term_frequency, (n_terms,))
     for name, (array, shape) in expected.items():
         if array.dtype != np.float64 or array.shape != shape or not np.isfinite(array).all():
             raise _damaged(path, f"array {name} is not {shape} finite float64")
@@ -376,4 +385,5 @@ def _assemble(path, metadata, vocabulary, documents, vectorizer, arrays) -> Mode
         doc_ids=[str(i) for i in ids],
         doc_labels=labels,
         metadata=metadata,
+        term_frequency=term_frequency,
     )

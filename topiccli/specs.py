@@ -136,11 +136,13 @@ class FitFiles:
     """Each document's topic weights, as .csv or .jsonl."""
     normalize: bool = False
     """Document weights as proportions per document (rows sum to 1) in ``doc_topics``."""
+    html: Path | None = None
+    """The self-contained HTML explorer of the fit (topiccli.explorer)."""
 
     @property
     def needs_factors(self) -> bool:
         """Whether the run must fit (a run-cache hit keeps no factors)."""
-        return self.save is not None or self.doc_topics is not None
+        return any(path is not None for path in (self.save, self.doc_topics, self.html))
 
 
 K_RANGE = "2:20"

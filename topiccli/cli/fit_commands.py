@@ -75,7 +75,7 @@ def svd(
     max_features: opt.MaxFeatures = None, ngram_range: opt.NgramRange = D["ngram_range"],
     k: opt.K = D["k"], seed: opt.Seed = D["seed"], solver: opt.SvdSolver = "propack",
     top_words: opt.TopWords = D["top_words"], format: opt.Format = "table",
-    output: opt.Output = None, doc_topics: opt.DocTopics = None,
+    output: opt.Output = None, doc_topics: opt.DocTopics = None, html: opt.Html = None,
     save: opt.Save = None, force: opt.Force = False,
     docs: opt.Docs = 0, seeds: opt.Seeds = 1, plot: opt.Plot = False, quiet: opt.Quiet = False,
     cache_dir_: opt.CacheDir = None, no_cache: opt.NoCache = False,
@@ -96,7 +96,7 @@ def svd(
                                 ngram_range),
             ModelSpec(method="svd", k=k, seed=seed, top_words=top_words, solver=solver,
                       docs=docs, seeds=seeds),
-            FitFiles(save=save, force=force, doc_topics=doc_topics),
+            FitFiles(save=save, force=force, doc_topics=doc_topics, html=html),
             output, cache_dir(cache_dir_, no_cache),
         )  # fmt: skip
         run_fit(request, format, plot, quiet)
@@ -118,7 +118,7 @@ def nmf(
     alpha_h: opt.AlphaH = None, l1_ratio: opt.L1Ratio = 0.0,
     max_iter: opt.MaxIter = D["max_iter"], tol: opt.Tol = D["tol"],
     top_words: opt.TopWords = D["top_words"], format: opt.Format = "table",
-    output: opt.Output = None, doc_topics: opt.DocTopics = None,
+    output: opt.Output = None, doc_topics: opt.DocTopics = None, html: opt.Html = None,
     normalize: opt.Normalize = False, save: opt.Save = None, force: opt.Force = False,
     docs: opt.Docs = 0, seeds: opt.Seeds = 1, plot: opt.Plot = False, quiet: opt.Quiet = False,
     cache_dir_: opt.CacheDir = None, no_cache: opt.NoCache = False,
@@ -139,7 +139,8 @@ def nmf(
             ModelSpec(method="nmf", k=k, seed=seed, top_words=top_words, max_iter=max_iter,
                       tol=tol, solver=solver, loss=loss, init=init, alpha_w=alpha_w,
                       alpha_h=alpha_h, l1_ratio=l1_ratio, docs=docs, seeds=seeds),
-            FitFiles(save=save, force=force, doc_topics=doc_topics, normalize=normalize),
+            FitFiles(save=save, force=force, doc_topics=doc_topics, normalize=normalize,
+                     html=html),
             output, cache_dir(cache_dir_, no_cache),
         )  # fmt: skip
         run_fit(request, format, plot, quiet)
@@ -160,7 +161,7 @@ def sweep(
     seeds: opt.SweepSeeds = 1, seed: opt.Seed = D["seed"], loss: opt.Loss = None,
     max_iter: opt.MaxIter = D["max_iter"], tol: opt.Tol = D["tol"],
     top_words: opt.TopWords = D["top_words"], format: opt.Format = "table",
-    output: opt.Output = None, quiet: opt.Quiet = False,
+    output: opt.Output = None, html: opt.Html = None, quiet: opt.Quiet = False,
     cache_dir_: opt.CacheDir = None, no_cache: opt.NoCache = False,
 ) -> None:  # fmt: skip
     """Choose k: fit every k of a range on one vectorized corpus and score each.
@@ -181,7 +182,7 @@ def sweep(
                                 ngram_range),
             SweepSpec(method=method, ks=k, seeds=seeds, seed=seed,
                       top_words=top_words, max_iter=max_iter, tol=tol, loss=loss),
-            output, cache_dir(cache_dir_, no_cache),
+            output, cache_dir(cache_dir_, no_cache), html,
         )  # fmt: skip
         with progress_display(quiet) as progress:
             result = run_sweep(request, progress)

@@ -70,3 +70,18 @@ def infer(
         else:
             text = infer_table(result.table, result.words, result.title, width_for(output))
         write_text(text, output)
+
+
+@app.command("explore", cls=TopicsCommand, short_help="Write a saved model's HTML explorer.")
+def explore(model: opt.ModelPath, output: opt.Output = None) -> None:
+    """Write a self-contained HTML explorer of a saved model: the intertopic map, each topic's
+    terms by relevance, its documents and labels. It fetches nothing and opens from file://.
+    """
+    with handled():
+        from ..runs.explore import bundle_page
+        from ..runs.outputs import check_destination, check_not_input
+        from .output import write_text
+
+        check_not_input(output, [model])
+        check_destination(output)
+        write_text(bundle_page(model), output)

@@ -201,6 +201,9 @@ Output = Annotated[Optional[Path], typer.Option(
     "--output", "-o", rich_help_panel=OUTPUT, help="Write to this file instead of stdout.")]  # fmt: skip
 DocTopics = Annotated[Optional[Path], typer.Option(
     rich_help_panel=OUTPUT, help="Write each document's topic weights to FILE.csv or FILE.jsonl.")]  # fmt: skip
+Html = Annotated[Optional[Path], typer.Option(
+    rich_help_panel=OUTPUT,
+    help="Also write a self-contained HTML explorer of the result (opens offline).")]  # fmt: skip
 Normalize = Annotated[bool, typer.Option(
     "--normalize", metavar=FLAG, rich_help_panel=OUTPUT,
     help="Document-topic weights as proportions per document (NMF; each row sums to 1).")]  # fmt: skip

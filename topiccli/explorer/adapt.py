@@ -20,11 +20,14 @@ def from_fit(
     quality: Sequence[dict],
     metrics: dict,
     title: str,
+    doc_weights=None,
 ) -> ExplorerInput:
     """The explorer's input for an ordered fit: NMF (``fit.W``, ``fit.H``) or SVD (``fit.U``,
     ``fit.s``, ``fit.Vt``); ``X`` the document-term matrix it was fitted on (sparse or dense).
 
-    Texts are cut to short snippets here, so the input holds no whole documents.
+    Texts are cut to short snippets here, so the input holds no whole documents. ``doc_weights``
+    (documents × k) are the documents' topic weights when the caller has them (topiccli.weights:
+    what the table and exports use); else the fit's own W or U·Σ.
     """
     if method not in ("nmf", "svd"):
         raise ValueError(f"method must be 'nmf' or 'svd', got {method!r}")
@@ -41,6 +44,8 @@ def from_fit(
         components = np.asarray(fit.Vt, dtype=np.float64)
         doc_topics = np.asarray(fit.U, dtype=np.float64) * s[None, :]
         weights = s
+    if doc_weights is not None:
+        doc_topics = np.asarray(doc_weights, dtype=np.float64)
     snippets = None
     if texts is not None:
         cut = SNIPPET_CHARS + 1  # data.page_data shortens to SNIPPET_CHARS with an ellipsis

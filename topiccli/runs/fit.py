@@ -1,4 +1,5 @@
-"""``svd`` and ``nmf``: one model from source to described topics, and the files it writes.
+"""``svd`` and ``nmf``: one model from source to described topics, and the files it writes
+(``--save``, ``--doc-topics``, ``--html``).
 
 ``fit(request)`` checks every option first (UsageError, exit 2, before any data is read) and
 every output destination (OutputError), answers a repeated run from the run cache, otherwise
@@ -55,11 +56,13 @@ def prepare(request: FitRequest) -> Plan:
     check_model(request.model, request.vectorizer.kind)
     files = request.files
     check_outputs(
-        {"output": request.output, "doc_topics": files.doc_topics, "save": files.save},
+        {"output": request.output, "doc_topics": files.doc_topics, "html": files.html,
+         "save": files.save},  # fmt: skip
         lambda: inputs_of(source, request.vectorizer),
     )
     check_row_format(files.doc_topics)
-    check_bundle_destination(files.save, files.force, [request.output, files.doc_topics])
+    check_bundle_destination(files.save, files.force,
+                             [request.output, files.doc_topics, files.html])  # fmt: skip
     return Plan(request, source, vectorizer)
 
 
@@ -138,6 +141,10 @@ def write_fit_files(report: RunReport, files: FitFiles) -> None:
         corpus, weights = report.documents, report.weights
         table = DocTopics(corpus.ids, corpus.labels, weights, top_topics(weights))
         write_file(files.doc_topics, table.normalized() if files.normalize else table)
+    if files.html is not None:
+        from .explore import fit_page, write_page
+
+        write_page(fit_page(report), files.html)
 
 
 @dataclass

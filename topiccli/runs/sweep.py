@@ -30,6 +30,7 @@ class SweepRequest:
     sweep: SweepSpec
     output: Path | None = None
     cache_dir: Path | None = None
+    html: Path | None = None
 
 
 @dataclass
@@ -54,7 +55,8 @@ def sweep(request: SweepRequest, progress=None) -> SweepResult:
 
         raise UsageError("loss applies to method nmf only", params=("loss", "method"))
     check_model(spec.model(spec.ks[0]), request.vectorizer.kind)
-    check_outputs({"output": request.output}, lambda: inputs_of(source, request.vectorizer))
+    check_outputs({"output": request.output, "html": request.html},
+                  lambda: inputs_of(source, request.vectorizer))  # fmt: skip
     stages = Stages(progress)
     stages.timings["cache"] = 0.0
     corpus, dt, cache_state = load_and_vectorize(source, vectorizer, request.cache_dir, stages)
@@ -74,7 +76,14 @@ def sweep(request: SweepRequest, progress=None) -> SweepResult:
         "vectorizer": request.vectorizer.as_dict(),
         "timings": stages.timings,
     }
-    return SweepResult(info, rows, recommend(rows), rule(spec.seeds))
+    result = SweepResult(info, rows, recommend(rows), rule(spec.seeds))
+    if request.html is not None:
+        from ..render.sweep import sweep_dict
+        from .explore import sweep_page, write_page
+
+        document = sweep_dict(result.info, result.rows, result.recommended, result.rule)
+        write_page(sweep_page(document), request.html)
+    return result
 
 
 def _rows(dt, corpus, spec: SweepSpec, stages: Stages) -> list:
