@@ -130,10 +130,8 @@ def window_counts(
     doc = np.searchsorted(np.cumsum(lengths), positions, side="right")
     word = ids[positions]
     local = positions - doc_start[doc]
-    if counting == "gensim":
-        starts, ends, words = _gensim_intervals(word, doc, local, lengths, n_win, win_start, window)
-    else:
-        starts, ends, words = _boolean_intervals(word, doc, local, lengths, n_win, win_start, window)
+    intervals = _gensim_intervals if counting == "gensim" else _boolean_intervals
+    starts, ends, words = intervals(word, doc, local, lengths, n_win, win_start, window)
     return _count(starts, ends, words, n_words) + (n_windows,)
 
 
