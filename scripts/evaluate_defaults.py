@@ -55,10 +55,10 @@ WORDS_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
 """Two or more letters: no pure numbers, no digit–letter mixes (x11r5, 3d, 1993apr)."""
 _CONTRACTION = re.compile(r"(?<=[^\W\d_])(?:n['’]t|['’](?:s|ll|ve|re|d|m))\b")
 _IRREGULAR = {"can't": "can", "can’t": "can", "won't": "will", "won’t": "will"}
-EXTRA_STOP = (
-    "just like know think does did said say says mr really got going want ve ll don doesn "
-    "didn isn"
-).split()
+EXTRA_STOP = [
+    *("just", "like", "know", "think", "does", "did", "said", "say", "says", "mr", "really"),
+    *("got", "going", "want", "ve", "ll", "don", "doesn", "didn", "isn"),
+]
 
 NEWSGROUPS = {
     "20NG-5": ("comp.graphics", "rec.sport.hockey", "sci.med", "talk.politics.mideast",
@@ -150,8 +150,11 @@ def corpora(data_home: Path | None, names: list[str] | None):
 
 
 def vectorize(texts, setting: Setting):
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import (
+        ENGLISH_STOP_WORDS,
+        CountVectorizer,
+        TfidfVectorizer,
+    )
 
     stop = sorted(ENGLISH_STOP_WORDS | set(EXTRA_STOP)) if setting.extra_stop else "english"
     cls = TfidfVectorizer if setting.kind == "tfidf" else CountVectorizer
@@ -293,8 +296,9 @@ def stability(texts, labels, k_true, setting: Setting, n_samples: int, max_docs:
         "recommended": best,
         "within_1": abs(best - k_true) <= 1,
         "seconds": seconds,
-        "agreement": {r["k"]: [round(r["agreement"], 3), round(r["agreement_std"], 3)]
-                      for r in rows},  # fmt: skip
+        "agreement": {
+            r["k"]: [round(r["agreement"], 3), round(r["agreement_std"], 3)] for r in rows
+        },  # fmt: skip
     }
 
 
@@ -308,6 +312,7 @@ def main(argv=None) -> int:
     parser.add_argument("--settings", help="comma-separated setting names (default: all)")
     parser.add_argument("--stability", action="store_true", help="run the k-selection part")
     parser.add_argument("--samples", default="5,10", help="stability subsamples to try")
+    parser.add_argument("--losses", default="frobenius,kl", help="stability: NMF losses")
     parser.add_argument("--max-docs", type=int, default=2000)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
@@ -322,7 +327,7 @@ def main(argv=None) -> int:
         print(f"== {name}: {len(texts)} documents, k = {k}", flush=True)
         if args.stability:
             for n_samples in [int(s) for s in args.samples.split(",")]:
-                for loss in ("frobenius", "kl"):
+                for loss in args.losses.split(","):
                     row = stability(texts, labels, k, PROPOSED, n_samples, args.max_docs, loss)
                     row.update(corpus=name, n_samples=n_samples, loss=loss)
                     print(json.dumps(row), flush=True)
