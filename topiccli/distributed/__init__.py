@@ -13,29 +13,26 @@ never imports dask. The pieces:
   H on the client, agreeing with :func:`topiccli.nmf` from the same start.
 * :func:`truncated_svd` (``svd``): exact truncated SVD through distributed products.
 
-The names are imported on first use, so ``import topiccli.distributed`` alone imports no dask.
+Importing the package imports numpy, scipy and the core, never dask: dask is imported inside the
+functions that talk to a cluster.
 """
 
 from __future__ import annotations
 
-_LAZY = {
-    "connect": "cluster",
-    "close": "cluster",
-    "connected": "cluster",
-    "DistributedCSR": "blocks",
-    "scatter_csr": "blocks",
-    "vectorize_files": "blocks",
-    "nmf": "nmf",
-    "truncated_svd": "svd",
-    "EngineError": "errors",
-}
+from .blocks import DistributedCSR, scatter_csr, vectorize_files
+from .cluster import close, connect, connected
+from .errors import EngineError
+from .nmf import nmf
+from .svd import truncated_svd
 
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = [
+    "DistributedCSR",
+    "EngineError",
+    "close",
+    "connect",
+    "connected",
+    "nmf",
+    "scatter_csr",
+    "truncated_svd",
+    "vectorize_files",
+]
