@@ -84,6 +84,8 @@ class Traffic:
 
     per_iteration: list[tuple[int, int]] = field(default_factory=list)
     start: tuple[int, int] = (0, 0)
+    restarts: int = 0
+    """How often the fit started again after losing a worker."""
 
     @property
     def mean(self) -> float:
@@ -285,6 +287,7 @@ class _Fit:
                         "did not finish the fit"
                     ) from None
                 self.restarts += 1
+                self.traffic.restarts = self.restarts
                 self._wait_for_workers()
 
     def _wait_for_workers(self) -> None:
