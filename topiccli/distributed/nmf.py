@@ -187,6 +187,15 @@ def _named_start(data, k, init, solver, seed, timeout):
     return W, np.ascontiguousarray(Ht.T)
 
 
+def _homes(client, futures) -> list:
+    """The workers holding each future (None where unknown), for placing related tasks."""
+    try:
+        held = client.who_has(futures)
+    except Exception:  # noqa: BLE001 - placement is only a hint
+        return [None] * len(futures)
+    return [list(held.get(f.key, ())) or None for f in futures]
+
+
 def _block_sum(X) -> float:
     return float(X.sum(dtype=np.float64))
 
@@ -272,8 +281,13 @@ class _Fit:
         self.callback = callback
         self.traffic = traffic
         # The start's blocks are tasks holding their rows, so Dask can rebuild them.
-        self.W0 = [session.submit(_w0_block, np.ascontiguousarray(W0[a:b]), what="W0")
-                   for a, b in data.bounds]  # fmt: skip
+        # Each is placed where its X block lives, so the blocks' updates never move data.
+        where = _homes(session.client, data.blocks)
+        self.W0 = [
+            session.submit(_w0_block, np.ascontiguousarray(W0[a:b]), what="W0", workers=home,
+                           allow_other_workers=True)
+            for (a, b), home in zip(data.bounds, where)
+        ]  # fmt: skip
         self.restarts = 0
 
     def run_with_restarts(self, max_restarts: int, init_name: str) -> NMFResult:
