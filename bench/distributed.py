@@ -23,6 +23,15 @@ import numpy as np
 
 
 def _peak_rss() -> int:
+    """This process's peak RSS since its last exec (VmHWM; ru_maxrss would include the RSS of
+    the process that spawned it)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
@@ -49,6 +58,7 @@ def main() -> None:
 
     from .timing import machine
 
+    client = connect(f"local:{args.workers}", timeout=60)
     began = time.perf_counter()
     X = planted(args.docs, args.k, seed=0, texts=False).counts
     m, n = X.shape
@@ -56,7 +66,6 @@ def main() -> None:
     rng = np.random.default_rng(0)
     k = args.k
     start = (rng.random((m, k)) + 0.1, rng.random((k, n)) + 0.1)
-    client = connect(f"local:{args.workers}", timeout=60)
     report = {"machine": machine(), "shape": [m, n], "nnz": int(X.nnz), "k": k, "rows": []}
     try:
         P = args.partitions or args.workers

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import time
 import uuid
+import warnings
 import weakref
 from collections.abc import Sequence
 
@@ -63,7 +64,10 @@ class Session:
     def submit(self, func, *args, what: str = "task", **kwargs):
         from distributed import Future
 
-        future = self.client.submit(func, *args, key=self.key(what), pure=False, **kwargs)
+        with warnings.catch_warnings():
+            # Blocks travel inside their tasks on purpose (so Dask can rebuild them).
+            warnings.filterwarnings("ignore", message="Sending large graph")
+            future = self.client.submit(func, *args, key=self.key(what), pure=False, **kwargs)
         self._futures.add(future)
         self.sent += sum(nbytes(a) for a in args if not isinstance(a, Future))
         self.sent += sum(nbytes(v) for v in kwargs.values() if not isinstance(v, Future))
