@@ -189,11 +189,18 @@ def _named_start(data, k, init, solver, seed, timeout):
 
 def _homes(client, futures) -> list:
     """The workers holding each future (None where unknown), for placing related tasks."""
+    from distributed import wait
+
     try:
+        wait(futures, timeout=60)
         held = client.who_has(futures)
     except Exception:  # noqa: BLE001 - placement is only a hint
         return [None] * len(futures)
     return [list(held.get(f.key, ())) or None for f in futures]
+
+
+def _near(home) -> dict:
+    return {} if home is None else {"workers": home, "allow_other_workers": True}
 
 
 def _block_sum(X) -> float:
@@ -284,8 +291,7 @@ class _Fit:
         # Each is placed where its X block lives, so the blocks' updates never move data.
         where = _homes(session.client, data.blocks)
         self.W0 = [
-            session.submit(_w0_block, np.ascontiguousarray(W0[a:b]), what="W0", workers=home,
-                           allow_other_workers=True)
+            session.submit(_w0_block, np.ascontiguousarray(W0[a:b]), what="W0", **_near(home))
             for (a, b), home in zip(data.bounds, where)
         ]  # fmt: skip
         self.restarts = 0
