@@ -1,0 +1,311 @@
+"""The Dask engine (``topiccli.distributed``) on a small LocalCluster of 2 workers.
+
+Skipped when the ``dask`` extra is not installed. Agreement with the core from the same start
+(objective within 1e-6 relative, both losses), singular values within 1e-8, the two-pass
+vectorizer against scikit-learn, traffic per iteration, and faults: a worker killed mid-fit, an
+unreachable scheduler, Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+pytest.importorskip(
+    "distributed", reason="the dask extra is not installed (pip install 'topiccli[dask]')"
+)
+
+import topiccli  # noqa: E402
+from topiccli.distributed import (  # noqa: E402
+    EngineError,
+    close,
+    connect,
+    scatter_csr,
+    vectorize_files,
+)
+from topiccli.distributed.nmf import Traffic, nmf  # noqa: E402
+from topiccli.distributed.svd import truncated_svd  # noqa: E402
+from topiccli.synthetic import planted  # noqa: E402
+from topiccli.vectorize import VectorizerSettings  # noqa: E402
+
+SOLVERS = [("frobenius", "hals"), ("frobenius", "mu"), ("kl", "mu"), ("kl", "amu")]
+
+
+@pytest.fixture(scope="module")
+def client():
+    c = connect("local:2", timeout=30)
+    yield c
+    close(c)
+
+
+@pytest.fixture(scope="module")
+def matrix():
+    return planted(240, 4, words_per_topic=15, background_words=60, seed=3, texts=False).counts
+
+
+@pytest.fixture(scope="module")
+def start(matrix):
+    rng = np.random.default_rng(7)
+    k = 4
+    return rng.random((matrix.shape[0], k)) + 0.1, rng.random((k, matrix.shape[1])) + 0.1
+
+
+@pytest.fixture(scope="module")
+def blocks(client, matrix):
+    return scatter_csr(client, matrix, 3)
+
+
+def test_importing_topiccli_does_not_import_dask():
+    code = (
+        "import sys, topiccli, topiccli.factorize, topiccli.cli, topiccli.cli.app, "
+        "topiccli.distributed; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')]; "
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+@pytest.mark.parametrize(("loss", "solver"), SOLVERS)
+def test_nmf_agrees_with_the_core_from_the_same_start(blocks, matrix, start, loss, solver):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        core = topiccli.nmf(matrix, 4, loss=loss, solver=solver, init=start, max_iter=25, tol=1e-7)
+        dist = nmf(blocks, 4, loss=loss, solver=solver, init=start, max_iter=25, tol=1e-7)
+    assert isinstance(dist, type(core))
+    assert dist.n_iter == core.n_iter and dist.converged == core.converged
+    assert abs(dist.divergence - core.divergence) <= 1e-6 * core.divergence
+    assert dist.W.shape == core.W.shape and dist.H.shape == core.H.shape
+    np.testing.assert_allclose(dist.W, core.W, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(dist.H, core.H, rtol=1e-6, atol=1e-9)
+    assert (dist.loss, dist.solver, dist.init) == (loss, solver, "custom")
+
+
+def test_nmf_named_start_matches_the_core(blocks, matrix):
+    core = topiccli.nmf(matrix, 4, loss="kl", max_iter=10, tol=1e-6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dist = nmf(blocks, 4, loss="kl", max_iter=10, tol=1e-6)
+    assert dist.init == core.init == "nndsvda"
+    assert abs(dist.divergence - core.divergence) <= 1e-6 * core.divergence
+
+
+@pytest.mark.parametrize("solver", ["propack", "arpack"])
+def test_svd_matches_the_core(blocks, matrix, solver):
+    core = topiccli.truncated_svd(matrix, 5, solver=solver)
+    dist = truncated_svd(blocks, 5, solver=solver)
+    np.testing.assert_allclose(dist.s, core.s, rtol=1e-8)
+    # The same sign convention: the same vectors, not just up to sign.
+    np.testing.assert_allclose(dist.Vt, core.Vt, atol=1e-7)
+    np.testing.assert_allclose(dist.U, core.U, atol=1e-7)
+
+
+def test_traffic_per_iteration_scales_with_p_k_n_not_m(client):
+    """Bytes per iteration: O(P·(k·n + k²)), and the same for twice the documents."""
+    rows = {}
+    for m, k, P in [(200, 3, 2), (400, 3, 2), (200, 6, 2), (200, 3, 4)]:
+        X = planted(m, 3, words_per_topic=10, background_words=30, seed=1, texts=False).counts
+        data = scatter_csr(client, X, P)
+        n = X.shape[1]
+        rng = np.random.default_rng(0)
+        init = (rng.random((m, k)) + 0.1, rng.random((k, n)) + 0.1)
+        for loss in ("frobenius", "kl"):
+            traffic = Traffic()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                nmf(data, k, loss=loss, init=init, max_iter=3, tol=0, traffic=traffic)
+            per = traffic.per_iteration[-1]
+            rows[(m, k, P, loss)] = sum(per)
+            # Hᵀ to each of the 2 workers and back n×k from each block, a few times: ≤ 8 copies.
+            assert sum(per) <= 8 * 8 * (P + 2) * (k * n + k * k + 16), (m, k, P, loss, per)
+        data.release()
+    for loss in ("frobenius", "kl"):
+        assert rows[(400, 3, 2, loss)] == rows[(200, 3, 2, loss)]  # independent of m
+        assert rows[(200, 6, 2, loss)] > 1.6 * rows[(200, 3, 2, loss)]  # grows with k
+        assert rows[(200, 3, 4, loss)] > 1.3 * rows[(200, 3, 2, loss)]  # grows with P
+
+
+# --- the two-pass vectorizer -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus_files(tmp_path_factory):
+    """Text files, a JSONL file and a CSV file; the texts in the order topics reads them."""
+    import csv
+
+    root = tmp_path_factory.mktemp("dcorpus")
+    docs = planted(150, 4, words_per_topic=20, background_words=40, seed=5).texts
+    extra = ["the and of it is", "The quick brown fox", "a b c", "Ünïcode wörds here ¹²"]
+    docs = [d + " " + extra[i % 4] for i, d in enumerate(docs)]
+    ordered = []
+    (root / "a_records.csv").parent.mkdir(exist_ok=True)
+    with open(root / "a_records.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "text"])
+        for i, d in enumerate(docs[:50]):
+            w.writerow([f"r{i}", d])
+    ordered += docs[:50]
+    with open(root / "b_records.jsonl", "w", encoding="utf-8") as f:
+        for i, d in enumerate(docs[50:100]):
+            f.write(json.dumps({"text": d}) + "\n")
+    ordered += docs[50:100]
+    (root / "c").mkdir()
+    for i, d in enumerate(docs[100:]):
+        (root / "c" / f"doc{i:03d}.txt").write_text(d, encoding="utf-8")
+    ordered += docs[100:]
+    return root, ordered
+
+
+@pytest.mark.parametrize(
+    ("kind", "min_df", "max_df", "max_features"),
+    [
+        ("count", 1, 1.0, None),
+        ("count", 3, 0.5, None),
+        ("count", 0.05, 60, None),
+        ("count", 2, 100, 40),
+        ("tfidf", 2, 0.9, None),
+        ("tfidf", 0.02, 120, 50),
+    ],
+)
+def test_vectorizer_equals_scikit_learn(client, corpus_files, kind, min_df, max_df, max_features):
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    root, texts = corpus_files
+    settings = VectorizerSettings(kind=kind, min_df=min_df, max_df=max_df,
+                                  max_features=max_features)  # fmt: skip
+    data = vectorize_files(client, root, settings, partitions=4)
+    cls = TfidfVectorizer if kind == "tfidf" else CountVectorizer
+    ref = cls(stop_words="english", min_df=min_df, max_df=max_df, max_features=max_features)
+    expected = ref.fit_transform(texts).tocsr()
+    expected.sort_indices()
+    got = data.gather()
+    assert data.partitions > 1
+    assert list(data.terms) == list(ref.get_feature_names_out())
+    assert got.shape == expected.shape == data.shape
+    assert np.array_equal(got.indptr, expected.indptr)
+    assert np.array_equal(got.indices, expected.indices)
+    if kind == "count":
+        assert np.array_equal(got.data, expected.data.astype(np.float64))
+    else:
+        np.testing.assert_allclose(got.data, expected.data, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(data.idf, ref.idf_, rtol=0, atol=1e-12)
+    assert len(data.ids) == len(texts)
+    data.release()
+
+
+def test_vectorizer_refuses_contradicting_df(client, corpus_files):
+    from topiccli.errors import VectorizeError
+
+    root, _ = corpus_files
+    with pytest.raises(VectorizeError, match="fewer documents"):
+        vectorize_files(client, root, VectorizerSettings(min_df=50, max_df=0.1))
+
+
+# --- faults ------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_scheduler_is_one_line_within_the_timeout():
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    began = time.monotonic()
+    with pytest.raises(EngineError) as info:
+        connect(address, timeout=2.0)
+    elapsed = time.monotonic() - began
+    message = str(info.value)
+    assert "\n" not in message and address in message and "2 s" in message
+    assert elapsed < 2.0 + 3.0, elapsed
+
+
+def test_no_address_and_no_environment(monkeypatch):
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
+    with pytest.raises(EngineError, match="DASK_SCHEDULER_ADDRESS"):
+        connect(None)
+
+
+def _killer(client, at: int):
+    """A callback that kills one worker (its process exits) once, after iteration ``at``."""
+    state = {"killed": None}
+
+    def callback(n_iter, error):
+        if n_iter == at and state["killed"] is None:
+            victim = sorted(client.nthreads())[0]
+            state["killed"] = victim
+            with contextlib.suppress(Exception):
+                client.run(os._exit, 1, workers=[victim])
+            time.sleep(0.3)
+
+    return callback, state
+
+
+def _wait_for_two_workers(client):
+    client.wait_for_workers(2, timeout=30)
+
+
+@pytest.mark.parametrize("loss", ["frobenius", "kl"])
+def test_worker_killed_mid_fit_restarts_to_the_same_result(client, blocks, start, loss):
+    _wait_for_two_workers(client)
+    solver = "mu"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plain = nmf(blocks, 4, loss=loss, solver=solver, init=start, max_iter=8, tol=0)
+        callback, state = _killer(client, 3)
+        began = time.monotonic()
+        traffic = Traffic()
+        hit = nmf(blocks, 4, loss=loss, solver=solver, init=start, max_iter=8, tol=0,
+                  callback=callback, timeout=60, traffic=traffic)  # fmt: skip
+    assert state["killed"] is not None and state["killed"] not in client.nthreads()
+    assert traffic.restarts == 1
+    assert time.monotonic() - began < 60
+    assert hit.divergence == pytest.approx(plain.divergence, rel=1e-12)
+    np.testing.assert_allclose(hit.W, plain.W, rtol=1e-10, atol=1e-12)
+    _wait_for_two_workers(client)
+
+
+def test_worker_killed_without_restarts_is_one_clear_error(client, blocks, start):
+    _wait_for_two_workers(client)
+    callback, state = _killer(client, 2)
+    began = time.monotonic()
+    with pytest.raises(EngineError) as info:
+        nmf(blocks, 4, loss="kl", init=start, max_iter=50, tol=0, callback=callback,
+            max_restarts=0, timeout=60)  # fmt: skip
+    assert time.monotonic() - began < 30
+    assert "\n" not in str(info.value) and "left during the fit" in str(info.value)
+    _wait_for_two_workers(client)
+
+
+def test_ctrl_c_cancels_the_fits_futures(client, blocks, start):
+    _wait_for_two_workers(client)
+
+    def ours(dask_scheduler):
+        return [str(k) for k in dask_scheduler.tasks if str(k).startswith("topiccli-nmf")]
+
+    before = set(client.run_on_scheduler(ours))
+
+    def callback(n_iter, error):
+        if n_iter == 2:  # a real SIGINT, arriving while the next step is being waited for
+            threading.Timer(0.02, os.kill, (os.getpid(), signal.SIGINT)).start()
+
+    with pytest.raises(KeyboardInterrupt):
+        nmf(blocks, 4, loss="kl", init=start, max_iter=10_000, tol=0, callback=callback)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        left = set(client.run_on_scheduler(ours)) - before
+        if not left:
+            break
+        time.sleep(0.2)
+    assert not left, sorted(left)[:5]

@@ -1,0 +1,156 @@
+"""One distributed computation's bookkeeping: its futures, deadlines, lost workers, traffic.
+
+Every wait has a deadline, so nothing hangs on a cluster that stopped answering. A session
+can watch the workers it started with: when one of them leaves (a crash, a kill) while it holds
+state the computation cannot rebuild, the next wait raises :class:`WorkerLost` within about
+``POLL`` seconds. Ctrl-C (KeyboardInterrupt) cancels every future the session made, then
+re-raises. The bytes the client sends and receives are counted, per step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+import warnings
+import weakref
+from collections.abc import Sequence
+
+import numpy as np
+
+from .errors import EngineError, WorkerLost
+
+POLL = 0.5
+"""Seconds between checks of the worker set while waiting."""
+
+
+def nbytes(value) -> int:
+    """The payload size of a result: arrays, sparse matrices, numbers, tuples, lists, dicts."""
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes)
+    if hasattr(value, "data") and hasattr(value, "indices") and hasattr(value, "indptr"):
+        return int(value.data.nbytes + value.indices.nbytes + value.indptr.nbytes)
+    if isinstance(value, (tuple, list)):
+        return sum(nbytes(v) for v in value)
+    if isinstance(value, dict):
+        return sum(nbytes(v) for v in value.values())
+    if isinstance(value, (int, float, np.number, bool)) or value is None:
+        return 8
+    if isinstance(value, str):
+        return len(value.encode("utf-8", "surrogatepass"))
+    return 0
+
+
+class Session:
+    """Submit, broadcast and gather for one computation on ``client``."""
+
+    def __init__(self, client, name: str, timeout: float, watch_workers: bool = False) -> None:
+        self.client = client
+        self.prefix = f"topiccli-{name}-{uuid.uuid4().hex[:10]}"
+        self.timeout = float(timeout)
+        self.watch = watch_workers
+        self._futures: weakref.WeakSet = weakref.WeakSet()
+        self._count = 0
+        self.sent = 0
+        self.received = 0
+        self.workers = self._current_workers()
+
+    # --- keys and futures --------------------------------------------------------------------
+
+    def key(self, what: str) -> str:
+        self._count += 1
+        return f"{self.prefix}-{what}-{self._count}"
+
+    def submit(self, func, *args, what: str = "task", **kwargs):
+        from distributed import Future
+
+        with warnings.catch_warnings():
+            # Blocks travel inside their tasks on purpose (so Dask can rebuild them).
+            warnings.filterwarnings("ignore", message="Sending large graph")
+            future = self.client.submit(func, *args, key=self.key(what), pure=False, **kwargs)
+        self._futures.add(future)
+        self.sent += sum(nbytes(a) for a in args if not isinstance(a, Future))
+        self.sent += sum(nbytes(v) for v in kwargs.values() if not isinstance(v, Future))
+        return future
+
+    def broadcast(self, value, what: str = "data"):
+        """``value`` on every worker (one copy each, sent directly); counted as sent bytes."""
+        key = self.key(what)
+        future = self.client.scatter({key: value}, broadcast=True, hash=False)[key]
+        self._futures.add(future)
+        self.sent += nbytes(value) * max(1, len(self.workers))
+        return future
+
+    def track(self, future):
+        self._futures.add(future)
+        return future
+
+    def cancel(self) -> None:
+        """Cancel every live future this session made (pending ones stop; data is released)."""
+        futures = [f for f in list(self._futures) if f.status != "cancelled"]
+        if futures:
+            # Best effort: the cluster may be failing too.
+            with contextlib.suppress(Exception):
+                self.client.cancel(futures, force=True)
+
+    # --- waiting ---------------------------------------------------------------------------
+
+    def _current_workers(self) -> set:
+        try:
+            return set(self.client.nthreads())
+        except Exception as exc:  # noqa: BLE001
+            raise EngineError(f"the Dask scheduler stopped answering: {exc}") from None
+
+    def rewatch(self) -> None:
+        """Accept the current worker set (after a restart)."""
+        self.workers = self._current_workers()
+
+    def check_workers(self) -> None:
+        if not self.watch:
+            return
+        lost = self.workers - self._current_workers()
+        if lost:
+            raise WorkerLost(f"Dask worker(s) {', '.join(sorted(lost))} left during the fit")
+
+    def gather(self, futures: Sequence, what: str = "results"):
+        """The futures' results, in order; raises EngineError past the deadline or on a failed
+        task, WorkerLost when a watched worker left."""
+        from distributed import wait
+
+        futures = list(futures)
+        deadline = time.monotonic() + self.timeout
+        self.check_workers()
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise EngineError(
+                    f"{what} did not arrive within {self.timeout:g} s; the Dask cluster may be "
+                    "overloaded or stuck (raise the timeout)"
+                )
+            try:
+                wait(futures, timeout=min(POLL, remaining))
+                break
+            except TimeoutError:
+                self.check_workers()
+        self.check_workers()
+        for future in futures:
+            if future.status == "error":
+                exc = future.exception()
+                raise EngineError(f"{what} failed on a Dask worker: {type(exc).__name__}: {exc}")
+            if future.status != "finished":
+                raise WorkerLost(f"{what} were lost ({future.status}) on the Dask cluster")
+        try:
+            results = self.client.gather(futures)
+        except Exception as exc:  # noqa: BLE001 - a worker died between wait and gather
+            raise WorkerLost(f"{what} could not be gathered: {type(exc).__name__}: {exc}") from None
+        self.received += nbytes(results)
+        return results
+
+
+def interruptible(session: Session, func, *args, **kwargs):
+    """Run ``func``; on Ctrl-C cancel the session's futures, then re-raise."""
+    try:
+        return func(*args, **kwargs)
+    except KeyboardInterrupt:
+        session.cancel()
+        raise
