@@ -87,10 +87,18 @@ ROWS = [
         2,
         "apply to .jsonl/.csv files and stdin",
     ),  # fmt: skip
-    Row("solver of another loss", (*FIT, *GOOD, "--loss", "frobenius", "--solver", "amu"), 2,
-        "--solver 'amu' does not minimise the frobenius loss"),  # fmt: skip
-    Row("sweep svd with a loss", ("sweep", *GOOD[:2], "--method", "svd", "--loss", "kl"), 2,
-        "--loss applies to --method nmf only"),  # fmt: skip
+    Row(
+        "solver of another loss",
+        (*FIT, *GOOD, "--loss", "frobenius", "--solver", "amu"),
+        2,
+        "--solver 'amu' does not minimise the frobenius loss",
+    ),  # fmt: skip
+    Row(
+        "sweep svd with a loss",
+        ("sweep", *GOOD[:2], "--method", "svd", "--loss", "kl"),
+        2,
+        "--loss applies to --method nmf only",
+    ),  # fmt: skip
     Row("infer without input", ("infer", "{ws}/models/good"), 2, "infer needs documents"),
     Row("sweep range backwards", ("sweep", *GOOD[:2], "--k", "5:2"), 2, "--k"),
     Row("infer on binary files", ("infer", "{ws}/models/good", "-i", "{ws}/binary"), 1, "binary"),

@@ -14,9 +14,9 @@ from topiccli.cli import app
 from topiccli.corpus import load_folder
 from topiccli.factorize import project
 from topiccli.factorize.transform import nnls_fixed_h
-from topiccli.weights import top_topics
 from topiccli.vectorize import VectorizerSettings, vectorize
 from topiccli.vectorizer_state import capture, transform
+from topiccli.weights import top_topics
 
 runner = CliRunner()
 

@@ -350,7 +350,9 @@ def test_usage_errors_are_one_line_not_a_panel(args):
 
 
 def test_contradicting_values_are_usage_errors_found_before_any_reading(tmp_path, monkeypatch):
-    monkeypatch.setattr("topiccli.corpus.source.Source.load", lambda *a: pytest.fail("read the corpus"))
+    monkeypatch.setattr(
+        "topiccli.corpus.source.Source.load", lambda *a: pytest.fail("read the corpus")
+    )
     result = runner.invoke(app, ["nmf", "-i", str(tmp_path), "--min-df", "5", "--max-df", "2"])
     assert result.exit_code == 2 and "--min-df (5) is larger than --max-df (2)" in result.stderr
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from topiccli.specs import ModelSpec
 from topiccli.cache import checked, runs
 from topiccli.cli import app
+from topiccli.specs import ModelSpec
 
 from .conftest import age
 from .test_cache import (

@@ -71,8 +71,7 @@ class ModelBundle:
 
 
 def from_report(report) -> ModelBundle:
-    """The bundle of a finished run (a report.RunReport that kept its fit, matrix and weights).
-    """
+    """The bundle of a finished run (a report.RunReport that kept its fit, matrix and weights)."""
     from .topics import nmf_topic_shares
     from .vectorizer_state import capture
 

@@ -164,7 +164,5 @@ def parse_k_range(text: str) -> tuple[int, ...]:
         raise UsageError(f"k expects FIRST:LAST[:STEP] such as 2:20, got {text!r}", params=("k",))
     first, last, step = (*numbers, 1) if len(numbers) == 2 else numbers
     if not (1 <= first <= last and step >= 1):
-        raise UsageError(
-            f"k expects 1 <= FIRST <= LAST and STEP >= 1, got {text!r}", params=("k",)
-        )
+        raise UsageError(f"k expects 1 <= FIRST <= LAST and STEP >= 1, got {text!r}", params=("k",))
     return tuple(range(first, last + 1, step))

@@ -63,7 +63,12 @@ def run_fit(request, fmt: str, plot: bool, quiet: bool) -> None:
         typer.echo(run_plot(report), err=True, nl=False)
 
 
-@app.command("svd", cls=TopicsCommand, short_help="Latent semantic analysis: truncated SVD.", epilog=opt.ENVIRONMENT)
+@app.command(
+    "svd",
+    cls=TopicsCommand,
+    short_help="Latent semantic analysis: truncated SVD.",
+    epilog=opt.ENVIRONMENT,
+)
 def svd(
     input: opt.Input = None, glob: opt.Glob = None, categories: opt.Categories = None,
     subset: opt.Subset = D["subset"], remove: opt.Remove = None,

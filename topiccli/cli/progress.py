@@ -107,5 +107,3 @@ class Progress:
         if self._fit is not None:
             self._display.remove_task(self._fit)
             self._fit = None
-
-

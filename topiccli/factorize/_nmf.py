@@ -32,7 +32,6 @@ from ._frobenius import Problem, hals_step, mu_step, objective
 from ._kl import Penalty, fit_kl
 from ._nndsvd import initialize
 from ._parallel import Chunked, runner, tile_rows, transpose_csr
-from .options import NMF_INITS, NMF_LOSSES, NMF_SOLVERS, check_nmf_options
 from ._validation import (
     check_matrix,
     check_nonnegative_float,
@@ -40,6 +39,7 @@ from ._validation import (
     check_rank,
     check_seed,
 )
+from .options import check_nmf_options
 
 DEFAULT_MAX_ITER = 200
 DEFAULT_TOL = 1e-4

@@ -17,7 +17,6 @@ from ._validation import check_choice, check_matrix, check_rank, check_seed
 from .options import SVD_SOLVERS
 
 
-
 @dataclass(frozen=True)
 class SVDResult:
     """A rank-k truncated SVD: ``X ≈ U @ diag(s) @ Vt``."""

@@ -87,9 +87,9 @@ def _table(report: RunReport, width: int | None) -> str:
     out = console(width)
     out.print(table)
     for line in quality_lines(report):
-        out.print(line, soft_wrap=True)
+        out.print(line)
     if method == "nmf":
-        out.print(_fit_line(report.details), soft_wrap=True)
+        out.print(_fit_line(report.details))
     return text(out)
 
 

@@ -56,8 +56,12 @@ def prepare(request: FitRequest) -> Plan:
     check_model(request.model, request.vectorizer.kind)
     files = request.files
     check_outputs(
-        {"output": request.output, "doc_topics": files.doc_topics, "html": files.html,
-         "save": files.save},  # fmt: skip
+        {
+            "output": request.output,
+            "doc_topics": files.doc_topics,
+            "html": files.html,
+            "save": files.save,
+        },  # fmt: skip
         lambda: inputs_of(source, request.vectorizer),
     )
     check_row_format(files.doc_topics)

@@ -66,8 +66,11 @@ def sweep(request: SweepRequest, progress=None) -> SweepResult:
     stages.timings["fit"] = round(time.perf_counter() - start, 6)
     info = {
         "method": spec.method,
-        **({"loss": spec.model(1).nmf_loss(request.vectorizer.kind)}
-           if spec.method == "nmf" else {}),  # fmt: skip
+        **(
+            {"loss": spec.model(1).nmf_loss(request.vectorizer.kind)}
+            if spec.method == "nmf"
+            else {}
+        ),  # fmt: skip
         "ks": list(spec.ks),
         "seeds": spec.seeds,
         "seed": spec.seed,

@@ -1,0 +1,196 @@
+"""What a newcomer hit (issue 12), each pinned by a test that fails without its fix."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from topiccli.cli import app
+
+runner = CliRunner()
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _report(method: str):
+    """A fixed report (no fit), so the golden tables never depend on numerics."""
+    from topiccli.report import RunReport, Topic
+    from topiccli.specs import ModelSpec
+
+    words = ["telescope", "orbit", "planets", "galaxy", "stars", "light", "moon", "comet"]
+    topics = []
+    for t in range(3):
+        quality = {"coherence_npmi": 0.31 - 0.1 * t, "n_documents": 20 - 5 * t,
+                   "label": ["astronomy", "cooking", "football"][t], "label_share": 0.9}  # fmt: skip
+        negative = {"negative_words": ["oven", "flour"], "negative_weights": [-0.2, -0.1]} \
+            if method == "svd" else {}  # fmt: skip
+        topics.append(Topic(t, 0.5 - 0.1 * t, words[t:] + words[:t], [0.1] * 8,
+                            quality=quality, **negative))  # fmt: skip
+    details = {"solver": "amu", "init": "nndsvda", "loss": "kl", "divergence": 12.5,
+               "reconstruction_error": 5.0, "n_iter": 40, "converged": True}  # fmt: skip
+    metrics = {"coherence_npmi": 0.21, "diversity": 0.96, "relative_reconstruction_error": 0.8,
+               "label_nmi": 0.9, "label_purity": 0.95}  # fmt: skip
+    corpus = {"n_documents": 45, "n_terms": 3301}
+    return RunReport(ModelSpec(method=method, k=3), corpus, {}, topics, details, metrics=metrics)
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_golden_tables_at_pinned_widths(width):
+    from topiccli.render.run import render
+
+    text = render(_report("nmf"), "table", width)
+    golden = GOLDEN / f"nmf_table_{width}.txt"
+    assert text == golden.read_text(encoding="utf-8")
+    assert max(len(line) for line in text.splitlines()) <= width
+    body = [line for line in text.splitlines() if line.startswith("│")]
+    assert len(body) == (3 if width == 120 else 6)  # 120: a row a line; 80: wrapped at words
+    assert all(word in text for word in ("telescope", "comet", "orbit"))  # never cut mid-word
+
+
+def test_the_width_follows_columns_and_is_fixed_when_piped(monkeypatch):
+    from topiccli.render import PIPED_WIDTH, table_width
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert table_width(io.StringIO()) == PIPED_WIDTH
+    monkeypatch.setenv("COLUMNS", "80")
+    assert table_width(io.StringIO()) == 80
+
+
+def test_version_and_short_help():
+    version = runner.invoke(app, ["--version"])
+    assert version.exit_code == 0 and version.stdout.startswith("topics ")
+    short = runner.invoke(app, ["nmf", "-h"])
+    assert short.exit_code == 0 and "--max-iter" in short.stdout
+    assert "<bool>" not in short.stdout  # flags take no value
+
+
+def test_the_top_level_list_does_not_cut_descriptions():
+    listing = runner.invoke(app, ["--help"]).stdout
+    rows = [line for line in listing.splitlines() if line.startswith("  ") and "  " in line[2:]]
+    assert rows and not any(line.rstrip().endswith("...") for line in rows)
+    assert "Infer the topics of new documents with a saved model." in listing
+
+
+def test_help_texts_say_what_the_options_do():
+    nmf_help = runner.invoke(app, ["nmf", "--help"], env={"COLUMNS": "200"}).stdout
+    assert "corpus cache or the run cache" in nmf_help  # --no-cache turns both off
+    assert "hals for frobenius, amu for kl" in nmf_help  # --solver's default
+    assert "TOPICS_NUM_THREADS" in nmf_help
+    infer_help = runner.invoke(app, ["infer", "--help"], env={"COLUMNS": "200"}).stdout
+    assert "KL divergence" in infer_help and "nonnegative least squares" not in infer_help
+
+
+def test_option_checks_run_before_any_reading(sample_corpus, monkeypatch):
+    monkeypatch.setattr("topiccli.corpus.source.Source.load", lambda *a: pytest.fail("read"))
+    bad = runner.invoke(app, ["nmf", "-i", str(sample_corpus), "--loss", "frobenius",
+                              "--solver", "amu"])  # fmt: skip
+    assert bad.exit_code == 2 and "--solver 'amu'" in bad.stderr
+    sweep = runner.invoke(app, ["sweep", "-i", str(sample_corpus), "--method", "svd",
+                                "--loss", "kl"])  # fmt: skip
+    assert sweep.exit_code == 2 and "--loss applies to --method nmf only" in sweep.stderr
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory, sample_corpus_path=Path(__file__).parents[1] / "sample_corpora"):
+    folder = tmp_path_factory.mktemp("model") / "essays.model"
+    corpus = sample_corpus_path / "essays"
+    result = runner.invoke(app, ["nmf", "-i", str(corpus), "--k", "6", "--save", str(folder),
+                                 "--no-cache"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    return folder
+
+
+def test_infer_shows_as_many_words_as_asked_and_needs_an_input(bundle, sample_corpus):
+    table = runner.invoke(app, ["infer", str(bundle), "-i", str(sample_corpus), "--top-words",
+                                "7"], env={"COLUMNS": "200"})  # fmt: skip
+    assert table.exit_code == 0, table.stderr
+    row = next(line for line in table.stdout.splitlines() if "astronomy/" in line)
+    assert len(row.split("│")[4].split()) == 7
+    missing = runner.invoke(app, ["infer", str(bundle)])
+    assert missing.exit_code == 2 and "needs documents" in missing.stderr
+
+
+def test_show_with_other_top_words_keeps_what_does_not_depend_on_them(bundle):
+    shown = runner.invoke(app, ["show", str(bundle), "--top-words", "12", "-f", "json"])
+    assert shown.exit_code == 0
+    topic = json.loads(shown.stdout)["topics"][0]
+    assert "n_documents" in topic and "label" in topic and "coherence_npmi" not in topic
+    assert "computed on the fit's 8 top words, not 12" in shown.stderr
+
+
+def test_normalize_gives_proportions_and_numbers_are_written_alike(bundle, sample_corpus,
+                                                                   tmp_path):  # fmt: skip
+    out = tmp_path / "weights.csv"
+    result = runner.invoke(app, ["infer", str(bundle), "-i", str(sample_corpus),
+                                 "--doc-topics", str(out), "--normalize"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(out.open()))
+    for row in rows:
+        weights = [float(row[f"topic_{t}"]) for t in range(6)]
+        assert sum(weights) == pytest.approx(1.0, abs=1e-5)
+        assert all(w == 0 or w >= 1e-9 for w in weights)  # no 5e-25 dust
+
+
+def test_sweep_closing_line_speaks_of_its_own_seeds(sample_corpus):
+    one = runner.invoke(app, ["sweep", "-i", str(sample_corpus), "--k", "2:3"])
+    three = runner.invoke(app, ["sweep", "-i", str(sample_corpus), "--k", "2:3", "--seeds", "2"])
+    assert "stability counts as 1 with one seed" in one.stdout
+    assert "with one seed" not in three.stdout
+
+
+def test_plot_numbers_topics_from_zero_and_names_their_words(sample_corpus):
+    svd = runner.invoke(app, ["svd", "-i", str(sample_corpus), "--k", "3", "--plot"])
+    nmf = runner.invoke(app, ["nmf", "-i", str(sample_corpus), "--k", "3", "--plot"])
+    first_svd = svd.stderr.splitlines()[1]
+    assert first_svd.startswith("σ 0 ") and len(first_svd.split()) >= 5
+    assert "Documents won per topic" in nmf.stderr and " docs (" in nmf.stderr
+
+
+def test_a_second_import_says_the_data_is_there(tmp_path):
+    from topiccli.corpus.archive import CACHE_NAME
+
+    (tmp_path / CACHE_NAME).write_bytes(b"already imported")
+    archive = tmp_path / "20news-bydate.tar.gz"
+    archive.write_bytes(b"not read")
+    again = runner.invoke(app, ["data", "import", str(archive), "--data-home", str(tmp_path)])
+    assert again.exit_code == 0 and "already cached" in again.stderr and "--force" in again.stderr
+
+
+def test_a_missing_text_field_lists_the_fields(tmp_path):
+    records = tmp_path / "posts.jsonl"
+    records.write_text('{"body": "a b c", "id": 1}\n{"body": "d e f", "id": 2}\n')
+    result = runner.invoke(app, ["nmf", "-i", str(records)])
+    assert result.exit_code == 1 and "'body', 'id'" in result.stderr
+    assert "--text-field" in result.stderr
+
+
+def test_svd_csv_keeps_the_negative_pole(sample_corpus):
+    result = runner.invoke(app, ["svd", "-i", str(sample_corpus), "--k", "3", "-f", "csv"])
+    poles = {row["pole"] for row in csv.DictReader(io.StringIO(result.stdout))}
+    assert poles == {"+", "-"}
+
+
+def test_every_command_and_option_is_in_the_readme():
+    """Like sqlite-utils' test_docs: a new option is documented or this fails."""
+    import typer.main
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    group = typer.main.get_command(app)
+    missing = []
+
+    def walk(command, path):
+        for name, sub in getattr(command, "commands", {}).items():
+            if f"topics {' '.join([*path, name])}" not in readme:
+                missing.append(" ".join([*path, name]))
+            walk(sub, [*path, name])
+        for param in getattr(command, "params", []):
+            for opt in param.opts:
+                if opt.startswith("--") and opt not in ("--help",) and f"`{opt}" not in readme:
+                    missing.append(f"{' '.join(path)} {opt}")
+
+    walk(group, [])
+    assert not missing, f"not in README.md: {sorted(set(missing))}"
