@@ -194,3 +194,19 @@ def test_every_command_and_option_is_in_the_readme():
 
     walk(group, [])
     assert not missing, f"not in README.md: {sorted(set(missing))}"
+
+
+def test_infer_transforms_without_importing_scikit_learn(bundle, sample_corpus):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom topiccli.cli import app\n"
+        "try:\n    app(sys.argv[1:], prog_name='topics')\nexcept SystemExit as e:\n"
+        "    assert not e.code, e.code\n"
+        "assert 'sklearn' not in sys.modules, 'infer imported scikit-learn'\n"
+    )
+    args = ["infer", str(bundle), "-i", str(sample_corpus / "astronomy"), "-f", "jsonl"]
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == len(list((sample_corpus / "astronomy").iterdir()))
