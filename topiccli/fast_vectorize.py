@@ -65,6 +65,9 @@ DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 BLOCK_CHARS = 48_000_000
 """Characters of text tokenized at once (bounds the memory of the exploded tokens)."""
 
+BLOCK_DOCS = 1 << 20
+"""Documents at most in a block (``seen`` keeps 30 bits for a block's document number)."""
+
 _PATTERN = re.compile(r"(?:\(\?u\))?(?:\\b)?((?:\\w)*)\\w\+(?:\\b)?")
 
 
@@ -83,7 +86,8 @@ def supports(*, token_pattern: str = DEFAULT_TOKEN_PATTERN, ngram_range=(1, 1),
     """True when ``fit_transform`` is guaranteed identical to scikit-learn for these settings.
 
     Accepted token patterns: ``(?u)`` optional, ``\\b`` optional at either end, then ``\\w``
-    repeated, ending in ``\\w+`` (the default ``(?u)\\b\\w\\w+\\b``, ``\\w+``, ``\\b\\w\\w\\w+\\b``…).
+    repeated, ending in ``\\w+``: the default ``(?u)\\b\\w\\w+\\b``, ``\\w+``,
+    ``\\b\\w\\w\\w+\\b``…
     Anything else (character classes, other escapes, capture groups, flags, a tokenizer,
     preprocessor, analyzer or accent stripping) is refused: the caller uses scikit-learn.
     """
@@ -130,8 +134,13 @@ def _series(texts: list[str]):
         return pl.Series("text", [_SURROGATES.sub("\ufffd", t) for t in texts], dtype=pl.String)
 
 
-def _tokens(series, pattern: str, stop_words, ngram_range):
-    """(doc, term) of every n-gram of a block, docs ascending, as scikit-learn's analyzer."""
+def _tokens(series, pattern: str, stop_words, ngram_range, with_seen: bool):
+    """(doc, term, seen) of every n-gram of a block, as scikit-learn's analyzer makes them.
+
+    ``seen`` orders the n-grams as scikit-learn meets them: by document, then n, then position
+    (``doc << 34 | (n - low) << 31 | unigram row``; a block has < 2**24 documents and
+    < 2**31 tokens), so a term's smallest ``seen`` is its first appearance in the corpus.
+    """
     import polars as pl
 
     frame = (
@@ -145,27 +154,37 @@ def _tokens(series, pattern: str, stop_words, ngram_range):
     if stop_words:
         stop = pl.Series(sorted(stop_words), dtype=pl.String)
         frame = frame.filter(~pl.col("term").is_in(stop.implode()))
+    frame = frame.with_row_index("row")
     low, high = ngram_range
-    if high > 1:
-        grams = [frame] if low == 1 else []
-        for n in range(max(low, 2), high + 1):
-            shifted = [pl.col("term").shift(-i) for i in range(n)]
-            same_doc = pl.col("doc").shift(-(n - 1)) == pl.col("doc")
-            grams.append(
-                frame.select(
-                    "doc",
-                    pl.concat_str(shifted, separator=" ").alias("term"),
-                    same_doc.fill_null(False).alias("same"),
-                )
-                .filter("same")
-                .drop("same")
+    grams = []
+    for n in range(low, high + 1):
+        seen = (
+            pl.col("doc").cast(pl.UInt64) * (1 << 34)
+            + pl.lit((n - low) << 31, dtype=pl.UInt64)
+            + pl.col("row").cast(pl.UInt64)
+        ).alias("seen")
+        extra = [seen] if with_seen else []  # only TF-IDF's norm needs it
+        if n == 1:
+            grams.append(frame.select("doc", "term", *extra))
+            continue
+        shifted = [pl.col("term").shift(-i) for i in range(n)]
+        same_doc = pl.col("doc").shift(-(n - 1)) == pl.col("doc")
+        grams.append(
+            frame.select(
+                "doc",
+                pl.concat_str(shifted, separator=" ").alias("term"),
+                *extra,
+                same_doc.fill_null(False).alias("same"),
             )
-        frame = pl.concat(grams)
-    return frame
+            .filter("same")
+            .drop("same")
+        )
+    return grams[0] if len(grams) == 1 else pl.concat(grams)
 
 
 def _block_counts(tokens, n_docs: int):
-    """A block's CSR counts over its own sorted vocabulary, and that vocabulary (polars).
+    """A block's CSR counts over its own sorted vocabulary, that vocabulary (polars) and each
+    term's first appearance (``seen``, numpy uint64).
 
     polars groups the (doc, term) rows by term, in parallel, keeping each group's rows in
     their order (documents ascending), and sorts the groups by term: that is the block's
@@ -173,10 +192,14 @@ def _block_counts(tokens, n_docs: int):
     the counts, and the CSC -> CSR conversion sorts every row's indices.
     """
     import numpy as np
+    import polars as pl
     import scipy.sparse as sp
 
-    grouped = tokens.group_by("term").agg("doc").sort("term").collect()
+    with_seen = "seen" in tokens.collect_schema()
+    extra = [pl.col("seen").min()] if with_seen else []
+    grouped = tokens.group_by("term").agg("doc", *extra).sort("term").collect()
     vocab = grouped["term"]
+    seen = grouped["seen"].to_numpy() if with_seen else None
     lengths = grouped["doc"].list.len().to_numpy()
     docs = grouped["doc"].explode().to_numpy()
     del grouped
@@ -197,23 +220,29 @@ def _block_counts(tokens, n_docs: int):
     )
     X = by_term.tocsr()
     X.has_sorted_indices = True  # CSC -> CSR emits each row's columns in order
-    return X, vocab
+    return X, vocab, seen
 
 
 def _merge(blocks, n_docs: int):
-    """One CSR matrix over the union of the blocks' vocabularies (sorted), and that vocabulary."""
+    """One CSR matrix over the union of the blocks' vocabularies (sorted), that vocabulary,
+    and each term's rank of first appearance in the corpus (int64)."""
     import numpy as np
     import polars as pl
     import scipy.sparse as sp
 
-    vocabs = [vocab for _, vocab in blocks]
     if len(blocks) == 1:
-        X, vocab = blocks[0]
-        return X, vocab
-    vocab = pl.concat(vocabs).unique().sort()
+        X, vocab, seen = blocks[0]
+        if seen is None:
+            return X, vocab, None
+        return X, vocab, np.argsort(np.argsort(seen, kind="stable"), kind="stable")
+    if blocks[0][2] is None:
+        vocab = pl.concat([vocab for _, vocab, _ in blocks]).unique().sort()
+        rank = None
+    else:
+        vocab, rank = _first_appearance(blocks)
     enum = pl.Enum(vocab)
     datas, indices, indptrs, offset = [], [], [np.zeros(1, dtype=np.int64)], 0
-    for X, local in blocks:
+    for X, local, _ in blocks:
         if len(local):
             remap = local.cast(enum).to_physical().to_numpy().astype(np.int32)
             indices.append(remap[X.indices])  # increasing map: rows stay sorted
@@ -230,7 +259,26 @@ def _merge(blocks, n_docs: int):
         shape=(n_docs, len(vocab)),
     )  # fmt: skip
     X.has_sorted_indices = True
-    return X, vocab
+    return X, vocab, rank
+
+
+def _first_appearance(blocks):
+    """The sorted union of the blocks' vocabularies, and each term's rank of first appearance."""
+    import numpy as np
+    import polars as pl
+
+    firsts = pl.concat(
+        [
+            pl.DataFrame({"term": vocab, "block": np.full(len(vocab), b, dtype=np.uint32),
+                          "seen": seen})  # fmt: skip
+            for b, (_, vocab, seen) in enumerate(blocks)
+        ]
+    )
+    firsts = (
+        firsts.sort("block", "seen").unique("term", keep="first", maintain_order=True)
+        .with_row_index("rank").sort("term")
+    )  # fmt: skip
+    return firsts["term"], firsts["rank"].to_numpy().astype(np.int64)
 
 
 def _valid(kind, min_df, max_df, max_features, norm, use_idf, smooth_idf, sublinear_tf) -> bool:
@@ -338,17 +386,18 @@ def fit_transform(
     stop = None if stop_words is None else frozenset(stop_words)
     _warn_stop_words(stop, token_pattern, lowercase)
     pattern = rust_pattern(token_pattern)
+    with_seen = kind == "tfidf" and norm is not None
     n_docs = len(texts)
     blocks, start = [], 0
     while start < n_docs or not blocks:
         end, size = start, 0
-        while end < n_docs and (size < BLOCK_CHARS or end == start):
+        while end < n_docs and (size < BLOCK_CHARS and end - start < BLOCK_DOCS or end == start):
             size += len(texts[end])
             end += 1
         chunk = texts[start:end]
         if lowercase:
             chunk = [t.lower() for t in chunk]
-        tokens = _tokens(_series(chunk), pattern, stop, tuple(ngram_range))
+        tokens = _tokens(_series(chunk), pattern, stop, tuple(ngram_range), with_seen)
         blocks.append(_block_counts(tokens, end - start))
         del tokens, chunk
         start = end
@@ -357,7 +406,7 @@ def fit_transform(
     if n_docs == 0:
         # scikit-learn: no documents, so no vocabulary
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-    X, vocab = _merge(blocks, n_docs)
+    X, vocab, rank = _merge(blocks, n_docs)
     del blocks
     if len(vocab) == 0:
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
@@ -384,11 +433,12 @@ def fit_transform(
         X = _keep_columns(X, mask)
         vocab = vocab.gather(kept)
         dfs = dfs[kept]
+        rank = None if rank is None else rank[kept]
     terms = np.asarray(vocab.to_list(), dtype=object)
 
     idf = None
     if kind == "tfidf":
-        X, idf = _tfidf(X, dfs, norm, use_idf, smooth_idf, sublinear_tf)
+        X, idf = _tfidf(X, dfs, rank, norm, use_idf, smooth_idf, sublinear_tf)
     return X, terms, idf
 
 
@@ -409,7 +459,7 @@ def _keep_columns(X, mask):
     return Y
 
 
-def _tfidf(X, dfs, norm, use_idf, smooth_idf, sublinear_tf):
+def _tfidf(X, dfs, rank, norm, use_idf, smooth_idf, sublinear_tf):
     """TfidfTransformer.fit then transform, operation for operation (bit-equal)."""
     import numpy as np
 
@@ -429,7 +479,30 @@ def _tfidf(X, dfs, norm, use_idf, smooth_idf, sublinear_tf):
     if idf is not None:
         X.data *= idf[X.indices]
     if norm is not None:
-        from sklearn.preprocessing import normalize
-
-        X = normalize(X, norm=norm, copy=False)
+        _normalize_as_sklearn(X, norm, rank)
     return X, idf
+
+
+def _normalize_as_sklearn(X, norm: str, rank) -> None:
+    """Normalize X's rows in place with the sums scikit-learn's ``normalize`` computes.
+
+    scikit-learn sums each row in its storage order, and its rows are stored in the order the
+    terms first appeared in the corpus (``_sort_features`` renumbers the columns without
+    re-sorting the rows). The sums are rounded, so their order shows in the last bit: sort a
+    copy of each row by first appearance (a per-row sort, scipy's), let scikit-learn's own
+    in-place normalizer work on it, and put the values back.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
+    order = sp.csr_matrix(
+        (np.arange(X.nnz, dtype=np.float64), rank[X.indices].astype(X.indices.dtype), X.indptr),
+        shape=(X.shape[0], len(rank)),
+    )
+    order.has_sorted_indices = False
+    order.sort_indices()
+    perm = order.data.astype(np.int64)
+    by_appearance = sp.csr_matrix((X.data[perm], order.indices, order.indptr), shape=order.shape)
+    normalize(by_appearance, norm=norm, copy=False)
+    X.data[perm] = by_appearance.data
