@@ -215,9 +215,7 @@ def _block_counts(tokens, n_docs: int):
     counts = np.diff(np.append(first, n)).astype(np.float64)
     indptr = np.zeros(n_terms + 1, dtype=np.int64)
     np.cumsum(np.bincount(term[first], minlength=n_terms), out=indptr[1:])
-    by_term = sp.csc_matrix(
-        (counts, docs[first].astype(np.int32), indptr), shape=(n_docs, n_terms)
-    )
+    by_term = sp.csc_matrix((counts, docs[first].astype(np.int32), indptr), shape=(n_docs, n_terms))
     X = by_term.tocsr()
     X.has_sorted_indices = True  # CSC -> CSR emits each row's columns in order
     return X, vocab, seen
@@ -269,8 +267,9 @@ def _first_appearance(blocks):
 
     firsts = pl.concat(
         [
-            pl.DataFrame({"term": vocab, "block": np.full(len(vocab), b, dtype=np.uint32),
-                          "seen": seen})  # fmt: skip
+            pl.DataFrame(
+                {"term": vocab, "block": np.full(len(vocab), b, dtype=np.uint32), "seen": seen}
+            )  # fmt: skip
             for b, (_, vocab, seen) in enumerate(blocks)
         ]
     )
@@ -288,7 +287,7 @@ def _valid(kind, min_df, max_df, max_features, norm, use_idf, smooth_idf, sublin
         if isinstance(value, bool):
             return False
         if isinstance(value, Integral):
-            return value >= 0
+            return value >= 1
         return isinstance(value, Real) and 0.0 <= value <= 1.0
 
     if kind not in ("count", "tfidf") or not (df_ok(min_df) and df_ok(max_df)):
