@@ -265,6 +265,16 @@ def test_import_is_light():
     assert out.stdout.strip() == "[]"
 
 
+def test_the_fast_path_needs_no_scikit_learn():
+    code = (
+        "import sys, topiccli.fast_vectorize as f; "
+        "f.fit_transform(['ab cd ab', 'cd ef', ''], kind='tfidf', stop_words=frozenset({'ef'}),"
+        " ngram_range=(1, 2)); print('sklearn' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 # ----------------------------------------------------------------------------------------
 # the real thing: 20 Newsgroups train, headers, footers and quotes removed
 

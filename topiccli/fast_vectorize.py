@@ -187,9 +187,10 @@ def _block_counts(tokens, n_docs: int):
     term's first appearance (``seen``, numpy uint64).
 
     polars groups the (doc, term) rows by term, in parallel, keeping each group's rows in
-    their order (documents ascending), and sorts the groups by term: that is the block's
-    matrix by columns, with each repeated document of a column adjacent; run lengths give
-    the counts, and the CSC -> CSR conversion sorts every row's indices.
+    their order (documents ascending): that is the block's matrix by columns, with each
+    repeated document of a column adjacent, so run lengths give the counts. The columns are
+    then put in term order (sorting the V terms, not the rows), and the CSC -> CSR conversion
+    leaves every row's indices sorted.
     """
     import numpy as np
     import polars as pl
@@ -197,9 +198,10 @@ def _block_counts(tokens, n_docs: int):
 
     with_seen = "seen" in tokens.collect_schema()
     extra = [pl.col("seen").min()] if with_seen else []
-    grouped = tokens.group_by("term").agg("doc", *extra).sort("term").collect()
-    vocab = grouped["term"]
-    seen = grouped["seen"].to_numpy() if with_seen else None
+    grouped = tokens.group_by("term").agg("doc", *extra).collect()
+    order = grouped["term"].arg_sort().to_numpy()  # the V groups, not the rows, are sorted
+    vocab = grouped["term"].gather(order)
+    seen = grouped["seen"].to_numpy()[order] if with_seen else None
     lengths = grouped["doc"].list.len().to_numpy()
     docs = grouped["doc"].explode().to_numpy()
     del grouped
@@ -216,7 +218,7 @@ def _block_counts(tokens, n_docs: int):
     indptr = np.zeros(n_terms + 1, dtype=np.int64)
     np.cumsum(np.bincount(term[first], minlength=n_terms), out=indptr[1:])
     by_term = sp.csc_matrix((counts, docs[first].astype(np.int32), indptr), shape=(n_docs, n_terms))
-    X = by_term.tocsr()
+    X = by_term[:, order].tocsr()  # columns in term order
     X.has_sorted_indices = True  # CSC -> CSR emits each row's columns in order
     return X, vocab, seen
 
@@ -478,30 +480,46 @@ def _tfidf(X, dfs, rank, norm, use_idf, smooth_idf, sublinear_tf):
     if idf is not None:
         X.data *= idf[X.indices]
     if norm is not None:
-        _normalize_as_sklearn(X, norm, rank)
+        _normalize_as_sklearn(X, norm, rank)  # scikit-learn's normalize, sum for sum
     return X, idf
 
 
 def _normalize_as_sklearn(X, norm: str, rank) -> None:
-    """Normalize X's rows in place with the sums scikit-learn's ``normalize`` computes.
+    """Normalize X's rows in place with exactly the sums scikit-learn's ``normalize`` computes.
 
-    scikit-learn sums each row in its storage order, and its rows are stored in the order the
-    terms first appeared in the corpus (``_sort_features`` renumbers the columns without
-    re-sorting the rows). The sums are rounded, so their order shows in the last bit: sort a
-    copy of each row by first appearance (a per-row sort, scipy's), let scikit-learn's own
-    in-place normalizer work on it, and put the values back.
+    scikit-learn (``_inplace_csr_row_normalize_l1/l2`` in sparsefuncs_fast.pyx) adds up each
+    row sequentially in its storage order, ``s += x * x`` (or ``fabs(x)``) from 0.0, skips a
+    row whose sum is 0, else divides the row by ``sqrt(s)`` (or ``s``). Its rows are stored in
+    the order the terms first appeared in the corpus (``_sort_features`` renumbers the columns
+    without re-sorting the rows), and rounding makes the order show in the last bit. So: put
+    each row's entries in first-appearance order (one per-row sort, scipy's), add them
+    sequentially for all rows at once (step k adds every row's k-th entry), and divide.
     """
     import numpy as np
     import scipy.sparse as sp
-    from sklearn.preprocessing import normalize
 
-    order = sp.csr_matrix(
+    n_rows = X.shape[0]
+    lengths = np.diff(X.indptr)
+    if X.nnz == 0:
+        return
+    by_appearance = sp.csr_matrix(
         (np.arange(X.nnz, dtype=np.float64), rank[X.indices].astype(X.indices.dtype), X.indptr),
-        shape=(X.shape[0], len(rank)),
+        shape=(n_rows, len(rank)),
     )
-    order.has_sorted_indices = False
-    order.sort_indices()
-    perm = order.data.astype(np.int64)
-    by_appearance = sp.csr_matrix((X.data[perm], order.indices, order.indptr), shape=order.shape)
-    normalize(by_appearance, norm=norm, copy=False)
-    X.data[perm] = by_appearance.data
+    by_appearance.has_sorted_indices = False
+    by_appearance.sort_indices()
+    perm = by_appearance.data.astype(np.int64)
+    del by_appearance
+    values = X.data[perm]
+    terms = np.abs(values) if norm == "l1" else values * values
+    del values
+    rows = np.argsort(-lengths, kind="stable")  # longest first: step k uses a prefix
+    active = np.searchsorted(-lengths[rows], -np.arange(lengths.max()), side="left")
+    starts = X.indptr[:-1][rows].astype(np.int64)
+    sums = np.zeros(n_rows, dtype=np.float64)
+    for k, count in enumerate(active):
+        sums[rows[:count]] += terms[starts[:count] + k]
+    if norm == "l2":
+        np.sqrt(sums, out=sums)
+    sums[sums == 0.0] = 1.0  # scikit-learn leaves such rows alone; x / 1.0 == x
+    X.data /= np.repeat(sums, lengths)
