@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     import scipy.sparse
 
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-BLOCK_CHARS = 48_000_000
+BLOCK_CHARS = 16_000_000
 """Characters of text tokenized at once (bounds the memory of the exploded tokens)."""
 
 BLOCK_DOCS = 1 << 20
@@ -241,23 +241,25 @@ def _merge(blocks, n_docs: int):
     else:
         vocab, rank = _first_appearance(blocks)
     enum = pl.Enum(vocab)
-    datas, indices, indptrs, offset = [], [], [np.zeros(1, dtype=np.int64)], 0
-    for X, local, _ in blocks:
+    nnz = sum(X.nnz for X, _, _ in blocks)
+    index_dtype = np.int32 if nnz <= np.iinfo(np.int32).max else np.int64
+    data = np.empty(nnz, dtype=np.float64)
+    indices = np.empty(nnz, dtype=index_dtype)
+    indptr = np.empty(n_docs + 1, dtype=index_dtype)
+    indptr[0] = 0
+    offset, row = 0, 0
+    blocks.reverse()
+    while blocks:  # each block is freed once copied: the peak is the result and one block
+        X, local, _ = blocks.pop()
+        end = offset + X.nnz
         if len(local):
-            remap = local.cast(enum).to_physical().to_numpy().astype(np.int32)
-            indices.append(remap[X.indices])  # increasing map: rows stay sorted
-        else:
-            indices.append(np.zeros(0, dtype=np.int32))
-        datas.append(X.data)
-        indptrs.append(X.indptr[1:].astype(np.int64) + offset)
-        offset += X.nnz
-    indptr = np.concatenate(indptrs)
-    index_dtype = np.int32 if offset <= np.iinfo(np.int32).max else np.int64
-    X = sp.csr_matrix(
-        (np.concatenate(datas), np.concatenate(indices).astype(index_dtype, copy=False),
-         indptr.astype(index_dtype)),
-        shape=(n_docs, len(vocab)),
-    )  # fmt: skip
+            remap = local.cast(enum).to_physical().to_numpy().astype(index_dtype)
+            np.take(remap, X.indices, out=indices[offset:end])  # increasing: rows stay sorted
+        data[offset:end] = X.data
+        indptr[row + 1 : row + 1 + X.shape[0]] = X.indptr[1:] + offset
+        offset, row = end, row + X.shape[0]
+        del X, local
+    X = sp.csr_matrix((data, indices, indptr), shape=(n_docs, len(vocab)))
     X.has_sorted_indices = True
     return X, vocab, rank
 
@@ -449,9 +451,11 @@ def _keep_columns(X, mask):
     import scipy.sparse as sp
 
     keep = mask[X.indices]
-    new_index = np.cumsum(mask) - 1
-    counts = np.concatenate(([0], np.cumsum(keep)))
-    indptr = counts[X.indptr].astype(X.indices.dtype)
+    new_index = (np.cumsum(mask) - 1).astype(X.indices.dtype)
+    counts = np.zeros(X.nnz + 1, dtype=X.indptr.dtype)
+    np.cumsum(keep, out=counts[1:])
+    indptr = counts[X.indptr]
+    del counts
     Y = sp.csr_matrix(
         (X.data[keep], new_index[X.indices[keep]].astype(X.indices.dtype), indptr),
         shape=(X.shape[0], int(mask.sum())),
@@ -502,13 +506,13 @@ def _normalize_as_sklearn(X, norm: str, rank) -> None:
     lengths = np.diff(X.indptr)
     if X.nnz == 0:
         return
-    by_appearance = sp.csr_matrix(
-        (np.arange(X.nnz, dtype=np.float64), rank[X.indices].astype(X.indices.dtype), X.indptr),
-        shape=(n_rows, len(rank)),
-    )
+    position = np.arange(X.nnz, dtype=X.indices.dtype)
+    ranks = rank.astype(X.indices.dtype)[X.indices]
+    by_appearance = sp.csr_matrix((position, ranks, X.indptr), shape=(n_rows, len(rank)))
+    del position, ranks
     by_appearance.has_sorted_indices = False
-    by_appearance.sort_indices()
-    perm = by_appearance.data.astype(np.int64)
+    by_appearance.sort_indices()  # per row, by first appearance; data: where each entry was
+    perm = by_appearance.data
     del by_appearance
     values = X.data[perm]
     terms = np.abs(values) if norm == "l1" else values * values
@@ -522,4 +526,4 @@ def _normalize_as_sklearn(X, norm: str, rank) -> None:
     if norm == "l2":
         np.sqrt(sums, out=sums)
     sums[sums == 0.0] = 1.0  # scikit-learn leaves such rows alone; x / 1.0 == x
-    X.data /= np.repeat(sums, lengths)
+    X.data /= np.repeat(sums, lengths)  # the same divisions, in any order
