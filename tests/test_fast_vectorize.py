@@ -105,6 +105,18 @@ def test_tokens_match_re_findall_around_every_code_point():
     assert not different[:5]
 
 
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=6), max_size=60)
+)
+def test_polars_sorts_strings_as_python(words):
+    """UTF-8 byte order is code-point order (astral characters after U+FFFF included)."""
+    import polars as pl
+
+    words += ["\uffff", "\U00010000", "\ue000", "a", "ab", "a\x00", ""]
+    assert pl.Series(words, dtype=pl.String).sort().to_list() == sorted(words)
+
+
 # ----------------------------------------------------------------------------------------
 # hypothesis: texts × settings, compared exactly
 
@@ -209,6 +221,11 @@ def test_errors_are_scikit_learns(texts, params, message):
         with pytest.raises(ValueError) as caught:
             fv.fit_transform(texts, kind=kind, **params)
         assert str(caught.value) == expected
+
+
+def test_english_as_a_string_goes_to_scikit_learn():
+    X, terms, _ = fv.fit_transform(["the ab cd", "ab"], stop_words="english")
+    assert terms.tolist() == ["ab", "cd"]
 
 
 def test_a_string_is_refused():

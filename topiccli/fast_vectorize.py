@@ -373,7 +373,8 @@ def fit_transform(
     if isinstance(texts, str):
         raise ValueError("Iterable over raw text documents expected, string object received.")
     params = dict(
-        stop_words=None if stop_words is None else sorted(stop_words),
+        stop_words=stop_words if stop_words is None or isinstance(stop_words, str)
+        else sorted(stop_words),
         min_df=min_df, max_df=max_df, max_features=max_features,
         ngram_range=tuple(ngram_range), token_pattern=token_pattern, lowercase=lowercase,
         norm=norm, use_idf=use_idf, smooth_idf=smooth_idf, sublinear_tf=sublinear_tf,
@@ -381,6 +382,8 @@ def fit_transform(
     texts = list(texts)
     exact = supports(token_pattern=token_pattern, ngram_range=ngram_range, lowercase=lowercase)
     valid = _valid(kind, min_df, max_df, max_features, norm, use_idf, smooth_idf, sublinear_tf)
+    if isinstance(stop_words, str):  # scikit-learn's "english": its own business
+        exact = False
     if not (exact and valid) or not all(type(t) is str for t in texts):
         return _sklearn(texts, kind, **params)
 
