@@ -134,6 +134,19 @@ def _series(texts: list[str]):
         return pl.Series("text", [_SURROGATES.sub("\ufffd", t) for t in texts], dtype=pl.String)
 
 
+@lru_cache(maxsize=1)
+def _implode_is_in() -> bool:
+    """Whether ``is_in`` takes its set as one imploded list (polars >= 1.28-ish; older
+    versions compare row by row with it), found by trying."""
+    import polars as pl
+
+    try:
+        found = pl.Series(["a", "b"]).is_in(pl.Series(["a"]).implode()).to_list()
+    except Exception:
+        return False
+    return found == [True, False]
+
+
 def _tokens(series, pattern: str, stop_words, ngram_range, with_seen: bool):
     """(doc, term, seen) of every n-gram of a block, as scikit-learn's analyzer makes them.
 
@@ -153,7 +166,7 @@ def _tokens(series, pattern: str, stop_words, ngram_range, with_seen: bool):
     )
     if stop_words:
         stop = pl.Series(sorted(stop_words), dtype=pl.String)
-        frame = frame.filter(~pl.col("term").is_in(stop.implode()))
+        frame = frame.filter(~pl.col("term").is_in(stop.implode() if _implode_is_in() else stop))
     frame = frame.with_row_index("row")
     low, high = ngram_range
     grams = []
