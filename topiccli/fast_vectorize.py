@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     import scipy.sparse
 
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-BLOCK_CHARS = 16_000_000
+BLOCK_CHARS = 32_000_000
 """Characters of text tokenized at once (bounds the memory of the exploded tokens)."""
 
 BLOCK_DOCS = 1 << 20
@@ -407,8 +407,10 @@ def fit_transform(
     pattern = rust_pattern(token_pattern)
     with_seen = kind == "tfidf" and norm is not None
     n_docs = len(texts)
+    if n_docs == 0:  # scikit-learn: no documents, so no vocabulary
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
     blocks, start = [], 0
-    while start < n_docs or not blocks:
+    while start < n_docs:
         end, size = start, 0
         while end < n_docs and (size < BLOCK_CHARS and end - start < BLOCK_DOCS or end == start):
             size += len(texts[end])
@@ -420,11 +422,6 @@ def fit_transform(
         blocks.append(_block_counts(tokens, end - start))
         del tokens, chunk
         start = end
-        if n_docs == 0:
-            break
-    if n_docs == 0:
-        # scikit-learn: no documents, so no vocabulary
-        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
     X, vocab, rank = _merge(blocks, n_docs)
     del blocks
     if len(vocab) == 0:
@@ -513,7 +510,7 @@ def _normalize_as_sklearn(X, norm: str, rank) -> None:
     the order the terms first appeared in the corpus (``_sort_features`` renumbers the columns
     without re-sorting the rows), and rounding makes the order show in the last bit. So: put
     each row's entries in first-appearance order (one per-row sort, scipy's), add them
-    sequentially for all rows at once (step k adds every row's k-th entry), and divide.
+    sequentially (``_sequential_row_sums``), and divide.
     """
     import numpy as np
     import scipy.sparse as sp
@@ -533,13 +530,40 @@ def _normalize_as_sklearn(X, norm: str, rank) -> None:
     values = X.data[perm]
     terms = np.abs(values) if norm == "l1" else values * values
     del values
-    rows = np.argsort(-lengths, kind="stable")  # longest first: step k uses a prefix
-    active = np.searchsorted(-lengths[rows], -np.arange(lengths.max()), side="left")
-    starts = X.indptr[:-1][rows].astype(np.int64)
-    sums = np.zeros(n_rows, dtype=np.float64)
-    for k, count in enumerate(active):
-        sums[rows[:count]] += terms[starts[:count] + k]
+    sums = _sequential_row_sums(terms, X.indptr, lengths)
     if norm == "l2":
         np.sqrt(sums, out=sums)
     sums[sums == 0.0] = 1.0  # scikit-learn leaves such rows alone; x / 1.0 == x
     X.data /= np.repeat(sums, lengths)  # the same divisions, in any order
+
+
+def _sequential_row_sums(values, indptr, lengths, cells: int = 1 << 21):
+    """Each row's sum, added left to right from 0.0 as a C loop would (not numpy's pairwise sum).
+
+    Rows of similar length (within a factor of 2) are laid side by side in a zero-padded 2-D
+    array, and ``np.cumsum`` along each row is a sequential scan; its last column is the
+    sequential sum (the padding adds 0.0, which changes nothing). At most ``cells`` padded
+    values at a time.
+    """
+    import numpy as np
+
+    n_rows = len(lengths)
+    sums = np.zeros(n_rows, dtype=np.float64)
+    if n_rows == 0 or len(values) == 0:
+        return sums
+    starts = indptr[:-1].astype(np.int64)
+    width_class = np.zeros(n_rows, dtype=np.int64)
+    nonempty = lengths > 0
+    width_class[nonempty] = np.ceil(np.log2(lengths[nonempty])).astype(np.int64)
+    for k in np.unique(width_class[nonempty]):
+        rows = np.flatnonzero(nonempty & (width_class == k))
+        width = int(lengths[rows].max())
+        step = max(1, cells // width)
+        columns = np.arange(width, dtype=np.int64)
+        for first in range(0, len(rows), step):
+            chunk = rows[first : first + step]
+            inside = columns[None, :] < lengths[chunk][:, None]
+            where = np.where(inside, starts[chunk][:, None] + columns[None, :], 0)
+            padded = np.where(inside, values[where], 0.0)
+            sums[chunk] = np.cumsum(padded, axis=1)[:, -1]
+    return sums
