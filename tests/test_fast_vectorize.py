@@ -313,3 +313,19 @@ def test_newsgroups_train():
     assert_same(texts, kind="tfidf", **common)
     assert_same(texts[:4000], kind="tfidf", **common, ngram_range=(1, 2), max_features=20000,
                 sublinear_tf=True)  # fmt: skip
+
+
+def test_block_counts_do_not_depend_on_row_order():
+    """The fallback for groups whose documents are not ascending (polars keeps row order)."""
+    import polars as pl
+
+    docs = [0, 0, 1, 2, 2, 2, 3, 5]
+    terms = ["ab", "cd", "ab", "cd", "cd", "ef", "ab", "ab"]
+    ordered = pl.DataFrame({"doc": pl.Series(docs, dtype=pl.UInt32), "term": terms})
+    shuffled = ordered.reverse()
+    X, vocab, _ = fv._block_counts(ordered.lazy(), 6)
+    Y, vocab2, _ = fv._block_counts(shuffled.lazy(), 6)
+    assert vocab.to_list() == vocab2.to_list() == ["ab", "cd", "ef"]
+    assert (X != Y).nnz == 0 and Y.has_sorted_indices
+    assert X.toarray().tolist() == [[1, 1, 0], [1, 0, 0], [0, 2, 1], [1, 0, 0], [0, 0, 0],
+                                    [1, 0, 0]]  # fmt: skip

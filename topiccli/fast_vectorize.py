@@ -220,12 +220,17 @@ def _block_counts(tokens, n_docs: int):
     del grouped
     n, n_terms = len(docs), len(lengths)
     term = np.repeat(np.arange(n_terms, dtype=np.int32), lengths)
-    if n > 1 and np.any((np.diff(docs.astype(np.int64)) < 0) & (term[1:] == term[:-1])):
-        order = np.lexsort((docs, term))  # never seen: polars keeps the order within groups
-        docs, term = docs[order], term[order]
-    start = np.ones(n, dtype=bool)
-    if n > 1:
-        start[1:] = (docs[1:] != docs[:-1]) | (term[1:] != term[:-1])
+    new_term = np.ones(n, dtype=bool)
+    new_term[1:] = term[1:] != term[:-1]
+    step = np.ones(n, dtype=np.int64)
+    step[1:] = np.diff(docs.astype(np.int64))
+    if np.any((step < 0) & ~new_term):
+        # never seen: polars keeps the order of rows within a group
+        by = np.lexsort((docs, term))
+        docs, term = docs[by], term[by]
+        new_term[1:] = term[1:] != term[:-1]
+        step[1:] = np.diff(docs.astype(np.int64))
+    start = new_term | (step != 0)
     first = np.flatnonzero(start)
     counts = np.diff(np.append(first, n)).astype(np.float64)
     indptr = np.zeros(n_terms + 1, dtype=np.int64)
