@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     import scipy.sparse
 
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-BLOCK_CHARS = 32_000_000
+BLOCK_CHARS = 24_000_000
 """Characters of text tokenized at once (bounds the memory of the exploded tokens)."""
 
 BLOCK_DOCS = 1 << 20
@@ -252,7 +252,7 @@ def _merge(blocks, n_docs: int):
         X, vocab, seen = blocks[0]
         if seen is None:
             return X, vocab, None
-        return X, vocab, np.argsort(np.argsort(seen, kind="stable"), kind="stable")
+        return X, vocab, _ranks(seen)
     if blocks[0][2] is None:
         vocab = pl.concat([vocab for _, vocab, _ in blocks]).unique().sort()
         rank = None
@@ -280,6 +280,15 @@ def _merge(blocks, n_docs: int):
     X = sp.csr_matrix((data, indices, indptr), shape=(n_docs, len(vocab)))
     X.has_sorted_indices = True
     return X, vocab, rank
+
+
+def _ranks(keys):
+    """The rank of each key in ascending order (keys distinct)."""
+    import numpy as np
+
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[np.argsort(keys)] = np.arange(len(keys), dtype=np.int64)
+    return rank
 
 
 def _first_appearance(blocks):
@@ -454,7 +463,7 @@ def fit_transform(
         X = _keep_columns(X, mask)
         vocab = vocab.gather(kept)
         dfs = dfs[kept]
-        rank = None if rank is None else rank[kept]
+        rank = None if rank is None else _ranks(rank[kept])  # 0..len(kept)-1 again
     terms = np.asarray(vocab.to_list(), dtype=object)
 
     idf = None
@@ -514,7 +523,8 @@ def _normalize_as_sklearn(X, norm: str, rank) -> None:
     row whose sum is 0, else divides the row by ``sqrt(s)`` (or ``s``). Its rows are stored in
     the order the terms first appeared in the corpus (``_sort_features`` renumbers the columns
     without re-sorting the rows), and rounding makes the order show in the last bit. So: put
-    each row's entries in first-appearance order (one per-row sort, scipy's), add them
+    each row's entries in first-appearance order (columns renumbered by first appearance, then
+    CSR -> CSC -> CSR, which orders every row), add them
     sequentially (``_sequential_row_sums``), and divide.
     """
     import numpy as np
@@ -528,9 +538,9 @@ def _normalize_as_sklearn(X, norm: str, rank) -> None:
     ranks = rank.astype(X.indices.dtype)[X.indices]
     by_appearance = sp.csr_matrix((position, ranks, X.indptr), shape=(n_rows, len(rank)))
     del position, ranks
-    by_appearance.has_sorted_indices = False
-    by_appearance.sort_indices()  # per row, by first appearance; data: where each entry was
-    perm = by_appearance.data
+    # to CSC and back: two linear passes leave each row ordered by first appearance (faster
+    # than sorting every row); the data say where each entry was
+    perm = by_appearance.tocsc().tocsr().data
     del by_appearance
     values = X.data[perm]
     terms = np.abs(values) if norm == "l1" else values * values
