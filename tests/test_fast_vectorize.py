@@ -265,6 +265,16 @@ def test_supports(pattern, accepted):
     assert_same(texts, kind="count", stop_words=None, token_pattern=pattern)
 
 
+def test_supports_refuses_other_analyzer_settings():
+    base = {"token_pattern": fv.DEFAULT_TOKEN_PATTERN, "ngram_range": (1, 1)}
+    assert fv.supports(**base, analyzer="word", strip_accents=None, binary=False, kind="tfidf")
+    for name, value in [("analyzer", "char"), ("strip_accents", "unicode"), ("binary", True),
+                        ("tokenizer", str.split), ("preprocessor", str.upper),
+                        ("vocabulary", {"ab": 0}), ("input", "filename")]:  # fmt: skip
+        assert not fv.supports(**base, **{name: value})
+    assert not fv.supports(**base, lowercase="yes")
+
+
 def test_supports_refuses_odd_ngram_ranges():
     assert fv.supports(token_pattern=fv.DEFAULT_TOKEN_PATTERN, ngram_range=(1, 2))
     assert not fv.supports(token_pattern=fv.DEFAULT_TOKEN_PATTERN, ngram_range=(2, 1))
