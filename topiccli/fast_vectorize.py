@@ -585,9 +585,12 @@ def _normalize_as_sklearn(X, norm: str, rank) -> None:
     # than sorting every row); the data say where each entry was
     perm = by_appearance.tocsc().tocsr().data
     del by_appearance
-    values = X.data[perm]
-    terms = np.abs(values) if norm == "l1" else values * values
-    del values
+    terms = X.data[perm]  # each row's entries in first-appearance order
+    del perm
+    if norm == "l1":
+        np.abs(terms, out=terms)
+    else:
+        np.multiply(terms, terms, out=terms)
     sums = _sequential_row_sums(terms, X.indptr, lengths)
     if norm == "l2":
         np.sqrt(sums, out=sums)
