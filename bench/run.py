@@ -14,6 +14,8 @@ Parts (``--only``, comma-separated; ``make bench`` runs all but ``dense``):
 * ``svd``: k = 10, 50, 100 vs TruncatedSVD and svds (bench/svd.py);
 * ``scaling``: hals on planted corpora of 10k, 100k, 1M documents, time and peak memory;
 * ``kl``: KL-divergence NMF against scikit-learn's mu (bench/kl.py);
+* ``vectorize``: topiccli.fast_vectorize against scikit-learn's Count/TF-IDF vectorizers on
+  20NG train/all and a generated 200k-document corpus, with peak memory (bench/vectorizer.py);
 * ``dense``: (optional) the tutorial SVD against a dense scipy.linalg.svd script.
 
 ``--matrices`` and ``--ks`` narrow the grid of nmf, mu, share and svd; ``--repeats`` sets the
@@ -64,7 +66,7 @@ def wall(cmd: list[str], repeat: int) -> list[float]:
     return times
 
 
-PARTS = ("e2e", "nmf", "mu", "share", "svd", "scaling", "kl")
+PARTS = ("e2e", "nmf", "mu", "share", "svd", "scaling", "kl", "vectorize")
 OPTIONAL = ("dense",)
 
 
@@ -183,6 +185,14 @@ def main() -> None:
             results["kl"] = kl_bench.run(home, ks=(10,) if args.quick else (10, 20),
                                          repeat=repeats)  # fmt: skip
             text.append(kl_bench.markdown(results["kl"]))
+        if "vectorize" in args.parts:
+            from bench import vectorizer as vectorizer_bench
+
+            results["vectorize"] = vectorizer_bench.run(
+                archive_path(), repeats, big_docs=20_000 if args.quick else 200_000, log=_log
+            )
+            save()
+            text.append(vectorizer_bench.markdown(results["vectorize"]))
         if "dense" in args.parts:
             results["dense"] = _dense(home, repeats)
             text.append(_dense_markdown(results["dense"]))
