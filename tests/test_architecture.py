@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "topiccli"
 
 LAYERS = [
     {"errors", "specs", "atomic"},
-    {"corpus", "factorize"},
+    {"corpus", "factorize", "fast_vectorize"},
     {"vectorize", "vectorizer_state", "synthetic", "weights", "report"},
     {"topics", "quality", "cache", "bundle"},
     {"infer", "explorer", "distributed"},

@@ -339,3 +339,33 @@ def test_block_counts_do_not_depend_on_row_order():
     assert (X != Y).nnz == 0 and Y.has_sorted_indices
     assert X.toarray().tolist() == [[1, 1, 0], [1, 0, 0], [0, 2, 1], [1, 0, 0], [0, 0, 0],
                                     [1, 0, 0]]  # fmt: skip
+
+
+def test_the_pipeline_vectorizes_on_the_parallel_path_without_scikit_learn():
+    """topiccli.vectorize takes the parallel path for its settings: the same matrix as
+    scikit-learn's, and a folder run need not import scikit-learn to vectorize."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from topiccli.corpus import load_folder
+    from topiccli.vectorize import VectorizerSettings, sklearn_vectorizer, vectorize
+
+    essays = Path(__file__).parents[1] / "sample_corpora" / "essays"
+    texts = load_folder(essays).texts
+    for kind in ("count", "tfidf"):
+        settings = VectorizerSettings(kind=kind, min_df=2, max_df=0.95)
+        ours = vectorize(texts, settings)
+        theirs = sklearn_vectorizer(settings)
+        expected = theirs.fit_transform(texts).tocsr()
+        expected.sort_indices()
+        assert list(ours.terms) == list(theirs.get_feature_names_out())
+        assert (ours.X != expected).nnz == 0
+    code = (
+        "import sys\nfrom topiccli.corpus import load_folder\n"
+        "from topiccli.vectorize import VectorizerSettings, vectorize\n"
+        f"vectorize(load_folder({str(essays)!r}).texts, VectorizerSettings(kind='tfidf'))\n"
+        "assert 'sklearn' not in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -77,21 +77,72 @@ class Vectorizer:
         self.settings = check_settings(settings)
 
     def fit_transform(self, texts: list[str]) -> DocumentTerm:
-        """Fit the vectorizer on ``texts``: the CSR matrix (float64, sorted) with its terms."""
-        vectorizer = sklearn_vectorizer(self.settings)
+        """Fit the vectorizer on ``texts``: the CSR matrix (float64, sorted) with its terms.
+
+        Settings the parallel path supports (topiccli.fast_vectorize: the same vocabulary and
+        matrix as scikit-learn, bit for bit, on every core) take it; others run scikit-learn.
+        """
+        from . import fast_vectorize
+
+        settings = self.settings
         try:
             with warnings.catch_warnings():
                 warnings.filterwarnings("default", category=UserWarning)
-                X = vectorizer.fit_transform(texts)
+                if fast_vectorize.supports(token_pattern=TOKEN_PATTERN,
+                                           ngram_range=settings.ngram_range):  # fmt: skip
+                    X, terms, idf = fast_vectorize.fit_transform(
+                        list(texts), kind=settings.kind, stop_words=stop_word_set(settings),
+                        min_df=settings.min_df, max_df=settings.max_df,
+                        max_features=settings.max_features,
+                        ngram_range=tuple(settings.ngram_range), token_pattern=TOKEN_PATTERN,
+                    )  # fmt: skip
+                else:
+                    X, terms, idf = _sklearn_fit(settings, texts)
         except ValueError as exc:
             raise VectorizeError(*_explain(str(exc)), params=("min_df", "max_df")) from exc
         import numpy as np
 
         X = X.tocsr().astype(np.float64, copy=False)
         X.sort_indices()
-        idf = getattr(vectorizer, "idf_", None)
-        terms = vectorizer.get_feature_names_out()
-        return DocumentTerm(X=X, terms=terms, idf=idf, settings=self.settings)
+        return DocumentTerm(X=X, terms=terms, idf=idf, settings=settings)
+
+
+def _sklearn_fit(settings: VectorizerSettings, texts):
+    vectorizer = sklearn_vectorizer(settings)
+    X = vectorizer.fit_transform(texts)
+    return X, vectorizer.get_feature_names_out(), getattr(vectorizer, "idf_", None)
+
+
+TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+"""scikit-learn's default token pattern (the words of two or more word characters)."""
+
+
+def stop_word_set(settings: VectorizerSettings) -> frozenset[str] | None:
+    """The stop words ``settings`` name, as a set (None for none)."""
+    if settings.stop_words == "english":
+        return english_stop_words()
+    words = _stop_words(settings.stop_words)
+    return None if words is None else frozenset(words)
+
+
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's English list, read from its source file without importing scikit-learn
+    (about 1 s), so the parallel path runs without it."""
+    import ast
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("sklearn")
+        source = Path(spec.origin).parent / "feature_extraction" / "_stop_words.py"
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and node.targets[0].id == "ENGLISH_STOP_WORDS":
+                return frozenset(ast.literal_eval(node.value.args[0]))
+    except (AttributeError, OSError, SyntaxError, ValueError, TypeError, IndexError):
+        pass
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # its layout changed
+
+    return frozenset(ENGLISH_STOP_WORDS)
 
 
 def vectorize(texts: list[str], settings: VectorizerSettings) -> DocumentTerm:
