@@ -65,8 +65,11 @@ def _targets(node, base: list[str]) -> list[str]:
 
 
 def test_every_unit_has_a_layer():
-    units = {p.stem if p.is_file() else p.name for p in PACKAGE.iterdir()
-             if (p.suffix == ".py" or (p / "__init__.py").exists()) and not p.name.startswith("_")}  # fmt: skip
+    units = {
+        p.stem if p.is_file() else p.name
+        for p in PACKAGE.iterdir()
+        if (p.suffix == ".py" or (p / "__init__.py").exists()) and not p.name.startswith("_")
+    }
     assert units - set(RANK) == set(), "a new unit needs a place in LAYERS"
 
 
@@ -83,8 +86,11 @@ def test_the_import_graph_has_no_cycle_and_no_edge_pointing_up():
 def test_only_the_cli_knows_typer_and_rich_lives_in_cli_and_render():
     for path in PACKAGE.rglob("*.py"):
         unit = path.relative_to(PACKAGE).parts[0].removesuffix(".py")
-        imported = {t.split(".")[0] for node in ast.walk(ast.parse(path.read_text()))
-                    for t in _targets(node, ["topiccli"])}  # fmt: skip
+        imported = {
+            t.split(".")[0]
+            for node in ast.walk(ast.parse(path.read_text()))
+            for t in _targets(node, ["topiccli"])
+        }
         if unit != "cli":
             assert "typer" not in imported, f"{path} imports typer"
         if unit not in ("cli", "render"):
@@ -106,8 +112,11 @@ def test_the_core_imports_only_numpy_scipy_and_its_own_errors():
 
 def test_numpy_free_units_import_no_numpy_at_module_level():
     for unit in NUMERIC_FREE:
-        paths = [PACKAGE / f"{unit}.py"] if (PACKAGE / f"{unit}.py").exists() else \
-            list((PACKAGE / unit).rglob("*.py"))  # fmt: skip
+        paths = (
+            [PACKAGE / f"{unit}.py"]
+            if (PACKAGE / f"{unit}.py").exists()
+            else list((PACKAGE / unit).rglob("*.py"))
+        )
         for path in paths:
             tree = ast.parse(path.read_text())
             top = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]

@@ -24,16 +24,36 @@ def _report(method: str):
     words = ["telescope", "orbit", "planets", "galaxy", "stars", "light", "moon", "comet"]
     topics = []
     for t in range(3):
-        quality = {"coherence_npmi": 0.31 - 0.1 * t, "n_documents": 20 - 5 * t,
-                   "label": ["astronomy", "cooking", "football"][t], "label_share": 0.9}  # fmt: skip
-        negative = {"negative_words": ["oven", "flour"], "negative_weights": [-0.2, -0.1]} \
-            if method == "svd" else {}  # fmt: skip
-        topics.append(Topic(t, 0.5 - 0.1 * t, words[t:] + words[:t], [0.1] * 8,
-                            quality=quality, **negative))  # fmt: skip
-    details = {"solver": "amu", "init": "nndsvda", "loss": "kl", "divergence": 12.5,
-               "reconstruction_error": 5.0, "n_iter": 40, "converged": True}  # fmt: skip
-    metrics = {"coherence_npmi": 0.21, "diversity": 0.96, "relative_reconstruction_error": 0.8,
-               "label_nmi": 0.9, "label_purity": 0.95}  # fmt: skip
+        quality = {
+            "coherence_npmi": 0.31 - 0.1 * t,
+            "n_documents": 20 - 5 * t,
+            "label": ["astronomy", "cooking", "football"][t],
+            "label_share": 0.9,
+        }
+        negative = (
+            {"negative_words": ["oven", "flour"], "negative_weights": [-0.2, -0.1]}
+            if method == "svd"
+            else {}
+        )
+        topics.append(
+            Topic(t, 0.5 - 0.1 * t, words[t:] + words[:t], [0.1] * 8, quality=quality, **negative)
+        )
+    details = {
+        "solver": "amu",
+        "init": "nndsvda",
+        "loss": "kl",
+        "divergence": 12.5,
+        "reconstruction_error": 5.0,
+        "n_iter": 40,
+        "converged": True,
+    }
+    metrics = {
+        "coherence_npmi": 0.21,
+        "diversity": 0.96,
+        "relative_reconstruction_error": 0.8,
+        "label_nmi": 0.9,
+        "label_purity": 0.95,
+    }
     corpus = {"n_documents": 45, "n_terms": 3301}
     return RunReport(ModelSpec(method=method, k=3), corpus, {}, topics, details, metrics=metrics)
 
@@ -86,11 +106,13 @@ def test_help_texts_say_what_the_options_do():
 
 def test_option_checks_run_before_any_reading(sample_corpus, monkeypatch):
     monkeypatch.setattr("topiccli.corpus.source.Source.load", lambda *a: pytest.fail("read"))
-    bad = runner.invoke(app, ["nmf", "-i", str(sample_corpus), "--loss", "frobenius",
-                              "--solver", "amu"])  # fmt: skip
+    bad = runner.invoke(
+        app, ["nmf", "-i", str(sample_corpus), "--loss", "frobenius", "--solver", "amu"]
+    )
     assert bad.exit_code == 2 and "--solver 'amu'" in bad.stderr
-    sweep = runner.invoke(app, ["sweep", "-i", str(sample_corpus), "--method", "svd",
-                                "--loss", "kl"])  # fmt: skip
+    sweep = runner.invoke(
+        app, ["sweep", "-i", str(sample_corpus), "--method", "svd", "--loss", "kl"]
+    )
     assert sweep.exit_code == 2 and "--loss applies to --method nmf only" in sweep.stderr
 
 
@@ -98,15 +120,19 @@ def test_option_checks_run_before_any_reading(sample_corpus, monkeypatch):
 def bundle(tmp_path_factory, sample_corpus_path=Path(__file__).parents[1] / "sample_corpora"):
     folder = tmp_path_factory.mktemp("model") / "essays.model"
     corpus = sample_corpus_path / "essays"
-    result = runner.invoke(app, ["nmf", "-i", str(corpus), "--k", "6", "--save", str(folder),
-                                 "--no-cache"])  # fmt: skip
+    result = runner.invoke(
+        app, ["nmf", "-i", str(corpus), "--k", "6", "--save", str(folder), "--no-cache"]
+    )
     assert result.exit_code == 0, result.stderr
     return folder
 
 
 def test_infer_shows_as_many_words_as_asked_and_needs_an_input(bundle, sample_corpus):
-    table = runner.invoke(app, ["infer", str(bundle), "-i", str(sample_corpus), "--top-words",
-                                "7"], env={"COLUMNS": "200"})  # fmt: skip
+    table = runner.invoke(
+        app,
+        ["infer", str(bundle), "-i", str(sample_corpus), "--top-words", "7"],
+        env={"COLUMNS": "200"},
+    )
     assert table.exit_code == 0, table.stderr
     row = next(line for line in table.stdout.splitlines() if "astronomy/" in line)
     assert len(row.split("│")[4].split()) == 7
@@ -122,11 +148,12 @@ def test_show_with_other_top_words_keeps_what_does_not_depend_on_them(bundle):
     assert "computed on the fit's 8 top words, not 12" in shown.stderr
 
 
-def test_normalize_gives_proportions_and_numbers_are_written_alike(bundle, sample_corpus,
-                                                                   tmp_path):  # fmt: skip
+def test_normalize_gives_proportions_and_numbers_are_written_alike(bundle, sample_corpus, tmp_path):
     out = tmp_path / "weights.csv"
-    result = runner.invoke(app, ["infer", str(bundle), "-i", str(sample_corpus),
-                                 "--doc-topics", str(out), "--normalize"])  # fmt: skip
+    result = runner.invoke(
+        app,
+        ["infer", str(bundle), "-i", str(sample_corpus), "--doc-topics", str(out), "--normalize"],
+    )
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(out.open()))
     for row in rows:

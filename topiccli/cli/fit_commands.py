@@ -12,24 +12,46 @@ from .errors import TopicsCommand, handled
 from .options import DEFAULTS as D
 
 
-def source_spec(input, glob, categories, subset, remove, max_file_bytes, data_home,
-                text_field=None, id_field=None, label_field=None):  # fmt: skip
+def source_spec(
+    input,
+    glob,
+    categories,
+    subset,
+    remove,
+    max_file_bytes,
+    data_home,
+    text_field=None,
+    id_field=None,
+    label_field=None,
+):
     """The SourceSpec the source options describe (also ``infer``'s)."""
     from ..specs import SourceSpec
 
     return SourceSpec(
-        input=input, glob=glob, categories=tuple(opt.split_commas(categories)), subset=subset,
-        remove=opt.remove_parts(remove), data_home=data_home, text_field=text_field,
-        id_field=id_field, label_field=label_field, max_file_bytes=max_file_bytes,
-    )  # fmt: skip
+        input=input,
+        glob=glob,
+        categories=tuple(opt.split_commas(categories)),
+        subset=subset,
+        remove=opt.remove_parts(remove),
+        data_home=data_home,
+        text_field=text_field,
+        id_field=id_field,
+        label_field=label_field,
+        max_file_bytes=max_file_bytes,
+    )
 
 
 def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range):
     from ..specs import VectorizerSettings
 
-    return VectorizerSettings(kind=vectorizer, stop_words=stop_words, min_df=min_df,
-                              max_df=max_df, max_features=max_features,
-                              ngram_range=ngram_range)  # fmt: skip
+    return VectorizerSettings(
+        kind=vectorizer,
+        stop_words=stop_words,
+        min_df=min_df,
+        max_df=max_df,
+        max_features=max_features,
+        ngram_range=ngram_range,
+    )
 
 
 def cache_dir(option: Path | None, no_cache: bool):
@@ -70,21 +92,39 @@ def run_fit(request, fmt: str, plot: bool, quiet: bool) -> None:
     epilog=opt.ENVIRONMENT,
 )
 def svd(
-    input: opt.Input = None, glob: opt.Glob = None, categories: opt.Categories = None,
-    subset: opt.Subset = D["subset"], remove: opt.Remove = None,
-    max_file_bytes: opt.MaxFileBytes = opt.MAX_FILE_BYTES, data_home: opt.DataHome = None,
-    text_field: opt.TextField = None, id_field: opt.IdField = None,
+    input: opt.Input = None,
+    glob: opt.Glob = None,
+    categories: opt.Categories = None,
+    subset: opt.Subset = D["subset"],
+    remove: opt.Remove = None,
+    max_file_bytes: opt.MaxFileBytes = opt.MAX_FILE_BYTES,
+    data_home: opt.DataHome = None,
+    text_field: opt.TextField = None,
+    id_field: opt.IdField = None,
     label_field: opt.LabelField = None,
-    vectorizer: opt.Vectorizer = D["vectorizer"], stop_words: opt.StopWords = D["stop_words"],
-    min_df: opt.MinDf = D["min_df"], max_df: opt.MaxDf = D["max_df"],
-    max_features: opt.MaxFeatures = None, ngram_range: opt.NgramRange = D["ngram_range"],
-    k: opt.K = D["k"], seed: opt.Seed = D["seed"], solver: opt.SvdSolver = "propack",
-    top_words: opt.TopWords = D["top_words"], format: opt.Format = "table",
-    output: opt.Output = None, doc_topics: opt.DocTopics = None, html: opt.Html = None,
-    save: opt.Save = None, force: opt.Force = False,
-    docs: opt.Docs = 0, seeds: opt.Seeds = 1, plot: opt.Plot = False, quiet: opt.Quiet = False,
-    cache_dir_: opt.CacheDir = None, no_cache: opt.NoCache = False,
-) -> None:  # fmt: skip
+    vectorizer: opt.Vectorizer = D["vectorizer"],
+    stop_words: opt.StopWords = D["stop_words"],
+    min_df: opt.MinDf = D["min_df"],
+    max_df: opt.MaxDf = D["max_df"],
+    max_features: opt.MaxFeatures = None,
+    ngram_range: opt.NgramRange = D["ngram_range"],
+    k: opt.K = D["k"],
+    seed: opt.Seed = D["seed"],
+    solver: opt.SvdSolver = "propack",
+    top_words: opt.TopWords = D["top_words"],
+    format: opt.Format = "table",
+    output: opt.Output = None,
+    doc_topics: opt.DocTopics = None,
+    html: opt.Html = None,
+    save: opt.Save = None,
+    force: opt.Force = False,
+    docs: opt.Docs = 0,
+    seeds: opt.Seeds = 1,
+    plot: opt.Plot = False,
+    quiet: opt.Quiet = False,
+    cache_dir_: opt.CacheDir = None,
+    no_cache: opt.NoCache = False,
+) -> None:
     """Latent semantic analysis: truncated SVD of the document-term matrix.
 
     Topics come in order of singular value; each component's sign is fixed so that its largest
@@ -95,39 +135,83 @@ def svd(
         from ..specs import FitFiles, ModelSpec
 
         request = FitRequest(
-            source_spec(input, glob, categories, subset, remove, max_file_bytes, data_home,
-                        text_field, id_field, label_field),
-            vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features,
-                                ngram_range),
-            ModelSpec(method="svd", k=k, seed=seed, top_words=top_words, solver=solver,
-                      docs=docs, seeds=seeds),
+            source_spec(
+                input,
+                glob,
+                categories,
+                subset,
+                remove,
+                max_file_bytes,
+                data_home,
+                text_field,
+                id_field,
+                label_field,
+            ),
+            vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range),
+            ModelSpec(
+                method="svd",
+                k=k,
+                seed=seed,
+                top_words=top_words,
+                solver=solver,
+                docs=docs,
+                seeds=seeds,
+            ),
             FitFiles(save=save, force=force, doc_topics=doc_topics, html=html),
-            output, cache_dir(cache_dir_, no_cache),
-        )  # fmt: skip
+            output,
+            cache_dir(cache_dir_, no_cache),
+        )
         run_fit(request, format, plot, quiet)
 
 
-@app.command("nmf", cls=TopicsCommand, short_help="Nonnegative matrix factorization (KL or Frobenius).",
-             epilog=opt.ENVIRONMENT)  # fmt: skip
+@app.command(
+    "nmf",
+    cls=TopicsCommand,
+    short_help="Nonnegative matrix factorization (KL or Frobenius).",
+    epilog=opt.ENVIRONMENT,
+)
 def nmf(
-    input: opt.Input = None, glob: opt.Glob = None, categories: opt.Categories = None,
-    subset: opt.Subset = D["subset"], remove: opt.Remove = None,
-    max_file_bytes: opt.MaxFileBytes = opt.MAX_FILE_BYTES, data_home: opt.DataHome = None,
-    text_field: opt.TextField = None, id_field: opt.IdField = None,
+    input: opt.Input = None,
+    glob: opt.Glob = None,
+    categories: opt.Categories = None,
+    subset: opt.Subset = D["subset"],
+    remove: opt.Remove = None,
+    max_file_bytes: opt.MaxFileBytes = opt.MAX_FILE_BYTES,
+    data_home: opt.DataHome = None,
+    text_field: opt.TextField = None,
+    id_field: opt.IdField = None,
     label_field: opt.LabelField = None,
-    vectorizer: opt.Vectorizer = D["vectorizer"], stop_words: opt.StopWords = D["stop_words"],
-    min_df: opt.MinDf = D["min_df"], max_df: opt.MaxDf = D["max_df"],
-    max_features: opt.MaxFeatures = None, ngram_range: opt.NgramRange = D["ngram_range"],
-    k: opt.K = D["k"], seed: opt.Seed = D["seed"], loss: opt.Loss = None,
-    solver: opt.NmfSolver = None, init: opt.Init = None, alpha_w: opt.AlphaW = 0.0,
-    alpha_h: opt.AlphaH = None, l1_ratio: opt.L1Ratio = 0.0,
-    max_iter: opt.MaxIter = D["max_iter"], tol: opt.Tol = D["tol"],
-    top_words: opt.TopWords = D["top_words"], format: opt.Format = "table",
-    output: opt.Output = None, doc_topics: opt.DocTopics = None, html: opt.Html = None,
-    normalize: opt.Normalize = False, save: opt.Save = None, force: opt.Force = False,
-    docs: opt.Docs = 0, seeds: opt.Seeds = 1, plot: opt.Plot = False, quiet: opt.Quiet = False,
-    cache_dir_: opt.CacheDir = None, no_cache: opt.NoCache = False,
-) -> None:  # fmt: skip
+    vectorizer: opt.Vectorizer = D["vectorizer"],
+    stop_words: opt.StopWords = D["stop_words"],
+    min_df: opt.MinDf = D["min_df"],
+    max_df: opt.MaxDf = D["max_df"],
+    max_features: opt.MaxFeatures = None,
+    ngram_range: opt.NgramRange = D["ngram_range"],
+    k: opt.K = D["k"],
+    seed: opt.Seed = D["seed"],
+    loss: opt.Loss = None,
+    solver: opt.NmfSolver = None,
+    init: opt.Init = None,
+    alpha_w: opt.AlphaW = 0.0,
+    alpha_h: opt.AlphaH = None,
+    l1_ratio: opt.L1Ratio = 0.0,
+    max_iter: opt.MaxIter = D["max_iter"],
+    tol: opt.Tol = D["tol"],
+    top_words: opt.TopWords = D["top_words"],
+    format: opt.Format = "table",
+    output: opt.Output = None,
+    doc_topics: opt.DocTopics = None,
+    html: opt.Html = None,
+    normalize: opt.Normalize = False,
+    save: opt.Save = None,
+    force: opt.Force = False,
+    docs: opt.Docs = 0,
+    seeds: opt.Seeds = 1,
+    plot: opt.Plot = False,
+    quiet: opt.Quiet = False,
+    cache_dir_: opt.CacheDir = None,
+    no_cache: opt.NoCache = False,
+) -> None:
     """Nonnegative matrix factorization (KL or Frobenius loss) of the document-term matrix.
 
     Topics come in order of their share of the reconstructed corpus.
@@ -137,38 +221,80 @@ def nmf(
         from ..specs import FitFiles, ModelSpec
 
         request = FitRequest(
-            source_spec(input, glob, categories, subset, remove, max_file_bytes, data_home,
-                        text_field, id_field, label_field),
-            vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features,
-                                ngram_range),
-            ModelSpec(method="nmf", k=k, seed=seed, top_words=top_words, max_iter=max_iter,
-                      tol=tol, solver=solver, loss=loss, init=init, alpha_w=alpha_w,
-                      alpha_h=alpha_h, l1_ratio=l1_ratio, docs=docs, seeds=seeds),
-            FitFiles(save=save, force=force, doc_topics=doc_topics, normalize=normalize,
-                     html=html),
-            output, cache_dir(cache_dir_, no_cache),
-        )  # fmt: skip
+            source_spec(
+                input,
+                glob,
+                categories,
+                subset,
+                remove,
+                max_file_bytes,
+                data_home,
+                text_field,
+                id_field,
+                label_field,
+            ),
+            vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range),
+            ModelSpec(
+                method="nmf",
+                k=k,
+                seed=seed,
+                top_words=top_words,
+                max_iter=max_iter,
+                tol=tol,
+                solver=solver,
+                loss=loss,
+                init=init,
+                alpha_w=alpha_w,
+                alpha_h=alpha_h,
+                l1_ratio=l1_ratio,
+                docs=docs,
+                seeds=seeds,
+            ),
+            FitFiles(save=save, force=force, doc_topics=doc_topics, normalize=normalize, html=html),
+            output,
+            cache_dir(cache_dir_, no_cache),
+        )
         run_fit(request, format, plot, quiet)
 
 
-@app.command("sweep", cls=TopicsCommand, short_help="Choose k: fit a range of k, score each, recommend one.",
-             epilog=opt.ENVIRONMENT)  # fmt: skip
+@app.command(
+    "sweep",
+    cls=TopicsCommand,
+    short_help="Choose k: fit a range of k, score each, recommend one.",
+    epilog=opt.ENVIRONMENT,
+)
 def sweep(
-    input: opt.Input = None, glob: opt.Glob = None, categories: opt.Categories = None,
-    subset: opt.Subset = D["subset"], remove: opt.Remove = None,
-    max_file_bytes: opt.MaxFileBytes = opt.MAX_FILE_BYTES, data_home: opt.DataHome = None,
-    text_field: opt.TextField = None, id_field: opt.IdField = None,
+    input: opt.Input = None,
+    glob: opt.Glob = None,
+    categories: opt.Categories = None,
+    subset: opt.Subset = D["subset"],
+    remove: opt.Remove = None,
+    max_file_bytes: opt.MaxFileBytes = opt.MAX_FILE_BYTES,
+    data_home: opt.DataHome = None,
+    text_field: opt.TextField = None,
+    id_field: opt.IdField = None,
     label_field: opt.LabelField = None,
-    vectorizer: opt.Vectorizer = D["vectorizer"], stop_words: opt.StopWords = D["stop_words"],
-    min_df: opt.MinDf = D["min_df"], max_df: opt.MaxDf = D["max_df"],
-    max_features: opt.MaxFeatures = None, ngram_range: opt.NgramRange = D["ngram_range"],
-    method: opt.Method = D["method"], k: opt.KRange = D["k_range"],
-    seeds: opt.SweepSeeds = 1, seed: opt.Seed = D["seed"], loss: opt.Loss = None,
-    max_iter: opt.MaxIter = D["max_iter"], tol: opt.Tol = D["tol"],
-    top_words: opt.TopWords = D["top_words"], format: opt.Format = "table",
-    output: opt.Output = None, html: opt.Html = None, quiet: opt.Quiet = False,
-    cache_dir_: opt.CacheDir = None, no_cache: opt.NoCache = False,
-) -> None:  # fmt: skip
+    vectorizer: opt.Vectorizer = D["vectorizer"],
+    stop_words: opt.StopWords = D["stop_words"],
+    min_df: opt.MinDf = D["min_df"],
+    max_df: opt.MaxDf = D["max_df"],
+    max_features: opt.MaxFeatures = None,
+    ngram_range: opt.NgramRange = D["ngram_range"],
+    method: opt.Method = D["method"],
+    k: opt.KRange = D["k_range"],
+    seeds: opt.SweepSeeds = 1,
+    seed: opt.Seed = D["seed"],
+    loss: opt.Loss = None,
+    max_iter: opt.MaxIter = D["max_iter"],
+    tol: opt.Tol = D["tol"],
+    top_words: opt.TopWords = D["top_words"],
+    format: opt.Format = "table",
+    output: opt.Output = None,
+    html: opt.Html = None,
+    quiet: opt.Quiet = False,
+    cache_dir_: opt.CacheDir = None,
+    no_cache: opt.NoCache = False,
+) -> None:
     """Choose k: fit every k of a range on one vectorized corpus and score each.
 
     Per k: coherence, diversity, fit, label NMI, stability (--seeds); then a recommended k.
@@ -181,14 +307,33 @@ def sweep(
         from .output import width_for, write_text
 
         request = SweepRequest(
-            source_spec(input, glob, categories, subset, remove, max_file_bytes, data_home,
-                        text_field, id_field, label_field),
-            vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features,
-                                ngram_range),
-            SweepSpec(method=method, ks=k, seeds=seeds, seed=seed,
-                      top_words=top_words, max_iter=max_iter, tol=tol, loss=loss),
-            output, cache_dir(cache_dir_, no_cache), html,
-        )  # fmt: skip
+            source_spec(
+                input,
+                glob,
+                categories,
+                subset,
+                remove,
+                max_file_bytes,
+                data_home,
+                text_field,
+                id_field,
+                label_field,
+            ),
+            vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range),
+            SweepSpec(
+                method=method,
+                ks=k,
+                seeds=seeds,
+                seed=seed,
+                top_words=top_words,
+                max_iter=max_iter,
+                tol=tol,
+                loss=loss,
+            ),
+            output,
+            cache_dir(cache_dir_, no_cache),
+            html,
+        )
         with progress_display(quiet) as progress:
             result = run_sweep(request, progress)
         document = sweep_dict(result.info, result.rows, result.recommended, result.rule)

@@ -38,14 +38,18 @@ INFER_HELP = (
              short_help="Infer the topics of new documents with a saved model.")  # fmt: skip
 def infer(
     model: opt.ModelPath,
-    input: opt.Input = None, glob: opt.Glob = None,
+    input: opt.Input = None,
+    glob: opt.Glob = None,
     max_file_bytes: opt.MaxFileBytes = opt.MAX_FILE_BYTES,
-    text_field: opt.TextField = None, id_field: opt.IdField = None,
+    text_field: opt.TextField = None,
+    id_field: opt.IdField = None,
     label_field: opt.LabelField = None,
-    top_words: opt.TopWords = D["top_words"], format: opt.RowFormat = "table",
-    output: opt.Output = None, doc_topics: opt.DocTopics = None,
+    top_words: opt.TopWords = D["top_words"],
+    format: opt.RowFormat = "table",
+    output: opt.Output = None,
+    doc_topics: opt.DocTopics = None,
     normalize: opt.Normalize = False,
-) -> None:  # fmt: skip
+) -> None:
     """See INFER_HELP."""
     with handled():
         from ..runs.models import InferRequest

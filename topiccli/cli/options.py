@@ -112,145 +112,354 @@ def _size_text(size: int) -> str:
 
 
 # --- source ------------------------------------------------------------------------------
-Input = Annotated[Optional[Path], typer.Option(
-    "--input", "-i", rich_help_panel=SOURCE,
-    help="A folder of text files, one text file, a .jsonl/.csv file of records, or - for "
-    "stdin, instead of 20 Newsgroups.")]  # fmt: skip
-Glob = Annotated[Optional[str], typer.Option(
-    rich_help_panel=SOURCE,
-    help="Only files matching this glob (on the name; on the path if it has /).")]  # fmt: skip
-Categories = Annotated[Optional[list[str]], typer.Option(
-    "--categories", "-c", rich_help_panel=SOURCE,
-    help="20 Newsgroups categories, comma-separated or repeated.")]  # fmt: skip
-Subset = Annotated[Literal["train", "test", "all"], typer.Option(
-    rich_help_panel=SOURCE, help="20 Newsgroups subset.")]  # fmt: skip
-Remove = Annotated[Optional[list[str]], typer.Option(
-    rich_help_panel=SOURCE, show_default="headers,footers,quotes",
-    help="Parts of each 20 Newsgroups post to strip: headers, footers, quotes, or none.")]  # fmt: skip
-MaxFileBytes = Annotated[str, typer.Option(
-    callback=parse_size, rich_help_panel=SOURCE,
-    help="Read at most this much of each file in a folder (e.g. 16M); longer files are cut "
-    "there with a warning, so memory stays bounded.")]  # fmt: skip
+Input = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--input",
+        "-i",
+        rich_help_panel=SOURCE,
+        help="A folder of text files, one text file, a .jsonl/.csv file of records, or - for "
+        "stdin, instead of 20 Newsgroups.",
+    ),
+]
+Glob = Annotated[
+    Optional[str],
+    typer.Option(
+        rich_help_panel=SOURCE,
+        help="Only files matching this glob (on the name; on the path if it has /).",
+    ),
+]
+Categories = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--categories",
+        "-c",
+        rich_help_panel=SOURCE,
+        help="20 Newsgroups categories, comma-separated or repeated.",
+    ),
+]
+Subset = Annotated[
+    Literal["train", "test", "all"],
+    typer.Option(rich_help_panel=SOURCE, help="20 Newsgroups subset."),
+]
+Remove = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        rich_help_panel=SOURCE,
+        show_default="headers,footers,quotes",
+        help="Parts of each 20 Newsgroups post to strip: headers, footers, quotes, or none.",
+    ),
+]
+MaxFileBytes = Annotated[
+    str,
+    typer.Option(
+        callback=parse_size,
+        rich_help_panel=SOURCE,
+        help="Read at most this much of each file in a folder (e.g. 16M); longer files are cut "
+        "there with a warning, so memory stays bounded.",
+    ),
+]
 MAX_FILE_BYTES = _size_text(SourceSpec.max_file_bytes)
-DataHome = Annotated[Optional[Path], typer.Option(
-    rich_help_panel=SOURCE,
-    help="scikit-learn data home (default: its own, honouring SCIKIT_LEARN_DATA).")]  # fmt: skip
-TextField = Annotated[Optional[str], typer.Option(
-    rich_help_panel=SOURCE, show_default="text",
-    help="JSONL/CSV input: the field holding each document's text.")]  # fmt: skip
-IdField = Annotated[Optional[str], typer.Option(
-    rich_help_panel=SOURCE, show_default="the line or row number",
-    help="JSONL/CSV input: the field holding each document's id.")]  # fmt: skip
-LabelField = Annotated[Optional[str], typer.Option(
-    rich_help_panel=SOURCE, help="JSONL/CSV input: the field holding each document's label.")]  # fmt: skip
+DataHome = Annotated[
+    Optional[Path],
+    typer.Option(
+        rich_help_panel=SOURCE,
+        help="scikit-learn data home (default: its own, honouring SCIKIT_LEARN_DATA).",
+    ),
+]
+TextField = Annotated[
+    Optional[str],
+    typer.Option(
+        rich_help_panel=SOURCE,
+        show_default="text",
+        help="JSONL/CSV input: the field holding each document's text.",
+    ),
+]
+IdField = Annotated[
+    Optional[str],
+    typer.Option(
+        rich_help_panel=SOURCE,
+        show_default="the line or row number",
+        help="JSONL/CSV input: the field holding each document's id.",
+    ),
+]
+LabelField = Annotated[
+    Optional[str],
+    typer.Option(
+        rich_help_panel=SOURCE, help="JSONL/CSV input: the field holding each document's label."
+    ),
+]
 
 # --- vectorizer --------------------------------------------------------------------------
-Vectorizer = Annotated[Literal["count", "tfidf"], typer.Option(
-    rich_help_panel=VECTORIZE, help="Term weighting.")]  # fmt: skip
-StopWords = Annotated[str, typer.Option(
-    rich_help_panel=VECTORIZE, help="english, none, or a file with one stop word a line.")]  # fmt: skip
-MinDf = Annotated[str, typer.Option(
-    callback=parse_df, rich_help_panel=VECTORIZE,
-    help="Ignore terms in fewer documents (integer count, or float proportion).")]  # fmt: skip
-MaxDf = Annotated[str, typer.Option(
-    callback=parse_df, rich_help_panel=VECTORIZE,
-    help="Ignore terms in more documents (integer count, or float proportion).")]  # fmt: skip
-MaxFeatures = Annotated[Optional[int], typer.Option(
-    min=1, rich_help_panel=VECTORIZE, help="Keep only the most frequent terms.")]  # fmt: skip
-NgramRange = Annotated[str, typer.Option(
-    callback=parse_ngram_range, rich_help_panel=VECTORIZE, help="MIN,MAX word n-gram lengths.")]  # fmt: skip
+Vectorizer = Annotated[
+    Literal["count", "tfidf"], typer.Option(rich_help_panel=VECTORIZE, help="Term weighting.")
+]
+StopWords = Annotated[
+    str,
+    typer.Option(
+        rich_help_panel=VECTORIZE, help="english, none, or a file with one stop word a line."
+    ),
+]
+MinDf = Annotated[
+    str,
+    typer.Option(
+        callback=parse_df,
+        rich_help_panel=VECTORIZE,
+        help="Ignore terms in fewer documents (integer count, or float proportion).",
+    ),
+]
+MaxDf = Annotated[
+    str,
+    typer.Option(
+        callback=parse_df,
+        rich_help_panel=VECTORIZE,
+        help="Ignore terms in more documents (integer count, or float proportion).",
+    ),
+]
+MaxFeatures = Annotated[
+    Optional[int],
+    typer.Option(min=1, rich_help_panel=VECTORIZE, help="Keep only the most frequent terms."),
+]
+NgramRange = Annotated[
+    str,
+    typer.Option(
+        callback=parse_ngram_range, rich_help_panel=VECTORIZE, help="MIN,MAX word n-gram lengths."
+    ),
+]
 
 # --- model -------------------------------------------------------------------------------
-K = Annotated[int, typer.Option("--k", "-k", min=1, rich_help_panel=MODEL,
-                                help="Number of topics.")]  # fmt: skip
-Seed = Annotated[int, typer.Option(
-    min=0, rich_help_panel=MODEL, help="Random seed; same inputs and seed give the same topics.")]  # fmt: skip
-SvdSolver = Annotated[Literal["propack", "arpack", "randomized"], typer.Option(
-    "--solver", "--svd-solver", rich_help_panel=MODEL,
-    help="propack/arpack: exact Lanczos; randomized: Halko et al. (approximate).")]  # fmt: skip
-Loss = Annotated[Optional[Literal["frobenius", "kl"]], typer.Option(
-    rich_help_panel=MODEL, show_default="kl (chosen on evidence, see README)",
-    help="frobenius: least squares; kl: Kullback-Leibler divergence (PLSA's).")]  # fmt: skip
-NmfSolver = Annotated[Optional[Literal["hals", "mu", "amu"]], typer.Option(
-    rich_help_panel=MODEL, show_default="hals for frobenius, amu for kl",
-    help="frobenius: hals (coordinate descent) or mu (multiplicative updates); kl: amu "
-    "(over-relaxed multiplicative updates) or mu.")]  # fmt: skip
-Init = Annotated[Optional[Literal["nndsvd", "nndsvda", "random"]], typer.Option(
-    rich_help_panel=MODEL, show_default="nndsvd for hals, nndsvda for mu and amu",
-    help="Starting point.")]  # fmt: skip
-AlphaW = Annotated[float, typer.Option(
-    "--alpha-w", min=0.0, rich_help_panel=MODEL,
-    help="Regularisation of W (document-topic), as scikit-learn's alpha_W.")]  # fmt: skip
-AlphaH = Annotated[Optional[float], typer.Option(
-    "--alpha-h", min=0.0, rich_help_panel=MODEL, show_default="--alpha-w",
-    help="Regularisation of H (topic-term), as scikit-learn's alpha_H.")]  # fmt: skip
-L1Ratio = Annotated[float, typer.Option(
-    "--l1-ratio", min=0.0, max=1.0, rich_help_panel=MODEL,
-    help="Share of L1 in the regularisation (0: L2 only; 1: L1, sparser topics).")]  # fmt: skip
+K = Annotated[
+    int, typer.Option("--k", "-k", min=1, rich_help_panel=MODEL, help="Number of topics.")
+]
+Seed = Annotated[
+    int,
+    typer.Option(
+        min=0, rich_help_panel=MODEL, help="Random seed; same inputs and seed give the same topics."
+    ),
+]
+SvdSolver = Annotated[
+    Literal["propack", "arpack", "randomized"],
+    typer.Option(
+        "--solver",
+        "--svd-solver",
+        rich_help_panel=MODEL,
+        help="propack/arpack: exact Lanczos; randomized: Halko et al. (approximate).",
+    ),
+]
+Loss = Annotated[
+    Optional[Literal["frobenius", "kl"]],
+    typer.Option(
+        rich_help_panel=MODEL,
+        show_default="kl (chosen on evidence, see README)",
+        help="frobenius: least squares; kl: Kullback-Leibler divergence (PLSA's).",
+    ),
+]
+NmfSolver = Annotated[
+    Optional[Literal["hals", "mu", "amu"]],
+    typer.Option(
+        rich_help_panel=MODEL,
+        show_default="hals for frobenius, amu for kl",
+        help="frobenius: hals (coordinate descent) or mu (multiplicative updates); kl: amu "
+        "(over-relaxed multiplicative updates) or mu.",
+    ),
+]
+Init = Annotated[
+    Optional[Literal["nndsvd", "nndsvda", "random"]],
+    typer.Option(
+        rich_help_panel=MODEL,
+        show_default="nndsvd for hals, nndsvda for mu and amu",
+        help="Starting point.",
+    ),
+]
+AlphaW = Annotated[
+    float,
+    typer.Option(
+        "--alpha-w",
+        min=0.0,
+        rich_help_panel=MODEL,
+        help="Regularisation of W (document-topic), as scikit-learn's alpha_W.",
+    ),
+]
+AlphaH = Annotated[
+    Optional[float],
+    typer.Option(
+        "--alpha-h",
+        min=0.0,
+        rich_help_panel=MODEL,
+        show_default="--alpha-w",
+        help="Regularisation of H (topic-term), as scikit-learn's alpha_H.",
+    ),
+]
+L1Ratio = Annotated[
+    float,
+    typer.Option(
+        "--l1-ratio",
+        min=0.0,
+        max=1.0,
+        rich_help_panel=MODEL,
+        help="Share of L1 in the regularisation (0: L2 only; 1: L1, sparser topics).",
+    ),
+]
 MaxIter = Annotated[int, typer.Option(min=1, rich_help_panel=MODEL, help="Iteration cap.")]
-Tol = Annotated[float, typer.Option(
-    min=0.0, rich_help_panel=MODEL,
-    help="Stop when the loss falls by less than this fraction in one iteration.")]  # fmt: skip
+Tol = Annotated[
+    float,
+    typer.Option(
+        min=0.0,
+        rich_help_panel=MODEL,
+        help="Stop when the loss falls by less than this fraction in one iteration.",
+    ),
+]
 
 # --- output ------------------------------------------------------------------------------
-TopWords = Annotated[int, typer.Option(min=1, rich_help_panel=OUTPUT,
-                                       help="Words shown per topic.")]  # fmt: skip
-Format = Annotated[Literal["table", "json", "csv"], typer.Option(
-    "--format", "-f", rich_help_panel=OUTPUT, help="table for people; json or csv for programs.")]  # fmt: skip
-Output = Annotated[Optional[Path], typer.Option(
-    "--output", "-o", rich_help_panel=OUTPUT, help="Write to this file instead of stdout.")]  # fmt: skip
-DocTopics = Annotated[Optional[Path], typer.Option(
-    rich_help_panel=OUTPUT, help="Write each document's topic weights to FILE.csv or FILE.jsonl.")]  # fmt: skip
-Html = Annotated[Optional[Path], typer.Option(
-    rich_help_panel=OUTPUT,
-    help="Also write a self-contained HTML explorer of the result (opens offline).")]  # fmt: skip
-Normalize = Annotated[bool, typer.Option(
-    "--normalize", metavar=FLAG, rich_help_panel=OUTPUT,
-    help="Document-topic weights as proportions per document (NMF; each row sums to 1).")]  # fmt: skip
-Save = Annotated[Optional[Path], typer.Option(
-    rich_help_panel=MODEL_FILES,
-    help="Save the fitted model as a bundle folder (reuse it with show and infer).")]  # fmt: skip
-Force = Annotated[bool, typer.Option("--force", metavar=FLAG, rich_help_panel=MODEL_FILES,
-                                     help="Replace an existing bundle at --save.")]  # fmt: skip
+TopWords = Annotated[
+    int, typer.Option(min=1, rich_help_panel=OUTPUT, help="Words shown per topic.")
+]
+Format = Annotated[
+    Literal["table", "json", "csv"],
+    typer.Option(
+        "--format", "-f", rich_help_panel=OUTPUT, help="table for people; json or csv for programs."
+    ),
+]
+Output = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--output", "-o", rich_help_panel=OUTPUT, help="Write to this file instead of stdout."
+    ),
+]
+DocTopics = Annotated[
+    Optional[Path],
+    typer.Option(
+        rich_help_panel=OUTPUT,
+        help="Write each document's topic weights to FILE.csv or FILE.jsonl.",
+    ),
+]
+Html = Annotated[
+    Optional[Path],
+    typer.Option(
+        rich_help_panel=OUTPUT,
+        help="Also write a self-contained HTML explorer of the result (opens offline).",
+    ),
+]
+Normalize = Annotated[
+    bool,
+    typer.Option(
+        "--normalize",
+        metavar=FLAG,
+        rich_help_panel=OUTPUT,
+        help="Document-topic weights as proportions per document (NMF; each row sums to 1).",
+    ),
+]
+Save = Annotated[
+    Optional[Path],
+    typer.Option(
+        rich_help_panel=MODEL_FILES,
+        help="Save the fitted model as a bundle folder (reuse it with show and infer).",
+    ),
+]
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        metavar=FLAG,
+        rich_help_panel=MODEL_FILES,
+        help="Replace an existing bundle at --save.",
+    ),
+]
 
 # --- quality and cache -------------------------------------------------------------------
-Docs = Annotated[int, typer.Option(
-    min=0, rich_help_panel=QUALITY,
-    help="List each topic's N most representative documents (id, weight, snippet).")]  # fmt: skip
-Seeds = Annotated[int, typer.Option(
-    min=1, rich_help_panel=QUALITY,
-    help="Fit N seeds and report each topic's stability (flagging unstable ones).")]  # fmt: skip
-Plot = Annotated[bool, typer.Option(
-    "--plot", metavar=FLAG, rich_help_panel=QUALITY,
-    help="Draw the singular value spectrum (SVD) or the documents each topic wins (NMF) on "
-    "stderr.")]  # fmt: skip
-Quiet = Annotated[bool, typer.Option(
-    "--quiet", "-q", metavar=FLAG, rich_help_panel=QUALITY,
-    help="No progress display on stderr (it only shows when stderr is a terminal).")]  # fmt: skip
-CacheDir = Annotated[Optional[Path], typer.Option(
-    "--cache-dir", rich_help_panel=CACHE,
-    help="Where vectorized corpora and finished runs are kept for repeated runs (default: "
-    "TOPICS_CACHE_DIR, else $XDG_CACHE_HOME/topiccli or ~/.cache/topiccli).")]  # fmt: skip
-NoCache = Annotated[bool, typer.Option(
-    "--no-cache", metavar=FLAG, rich_help_panel=CACHE,
-    help="Neither read nor write the corpus cache or the run cache (also: TOPICS_CACHE=0).")]  # fmt: skip
+Docs = Annotated[
+    int,
+    typer.Option(
+        min=0,
+        rich_help_panel=QUALITY,
+        help="List each topic's N most representative documents (id, weight, snippet).",
+    ),
+]
+Seeds = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        rich_help_panel=QUALITY,
+        help="Fit N seeds and report each topic's stability (flagging unstable ones).",
+    ),
+]
+Plot = Annotated[
+    bool,
+    typer.Option(
+        "--plot",
+        metavar=FLAG,
+        rich_help_panel=QUALITY,
+        help="Draw the singular value spectrum (SVD) or the documents each topic wins (NMF) on "
+        "stderr.",
+    ),
+]
+Quiet = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        metavar=FLAG,
+        rich_help_panel=QUALITY,
+        help="No progress display on stderr (it only shows when stderr is a terminal).",
+    ),
+]
+CacheDir = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--cache-dir",
+        rich_help_panel=CACHE,
+        help="Where vectorized corpora and finished runs are kept for repeated runs (default: "
+        "TOPICS_CACHE_DIR, else $XDG_CACHE_HOME/topiccli or ~/.cache/topiccli).",
+    ),
+]
+NoCache = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        metavar=FLAG,
+        rich_help_panel=CACHE,
+        help="Neither read nor write the corpus cache or the run cache (also: TOPICS_CACHE=0).",
+    ),
+]
 
 # --- sweep -------------------------------------------------------------------------------
-Method = Annotated[Literal["nmf", "svd"], typer.Option(rich_help_panel=SWEEP,
-                                                       help="The model to sweep.")]  # fmt: skip
-KRange = Annotated[str, typer.Option(
-    "--k", "-k", callback=parse_k_range, rich_help_panel=SWEEP, help="FIRST:LAST[:STEP], inclusive, e.g. 2:20 or 2:20:2.")]  # fmt: skip
-SweepSeeds = Annotated[int, typer.Option(min=1, rich_help_panel=SWEEP,
-                                         help="Fits per k, for the stability score.")]  # fmt: skip
+Method = Annotated[
+    Literal["nmf", "svd"], typer.Option(rich_help_panel=SWEEP, help="The model to sweep.")
+]
+KRange = Annotated[
+    str,
+    typer.Option(
+        "--k",
+        "-k",
+        callback=parse_k_range,
+        rich_help_panel=SWEEP,
+        help="FIRST:LAST[:STEP], inclusive, e.g. 2:20 or 2:20:2.",
+    ),
+]
+SweepSeeds = Annotated[
+    int, typer.Option(min=1, rich_help_panel=SWEEP, help="Fits per k, for the stability score.")
+]
 
 # --- models ------------------------------------------------------------------------------
 ModelPath = Annotated[Path, typer.Argument(help="A model bundle folder written by --save.")]
-ShowTopWords = Annotated[Optional[int], typer.Option(
-    min=1, rich_help_panel=OUTPUT, show_default="as many as the fit showed",
-    help="Words shown per topic.")]  # fmt: skip
-RowFormat = Annotated[Literal["table", "json", "csv", "jsonl"], typer.Option(
-    "--format", "-f", rich_help_panel=OUTPUT,
-    help="table for people; json, csv or jsonl (one document a line) for programs.")]  # fmt: skip
+ShowTopWords = Annotated[
+    Optional[int],
+    typer.Option(
+        min=1,
+        rich_help_panel=OUTPUT,
+        show_default="as many as the fit showed",
+        help="Words shown per topic.",
+    ),
+]
+RowFormat = Annotated[
+    Literal["table", "json", "csv", "jsonl"],
+    typer.Option(
+        "--format",
+        "-f",
+        rich_help_panel=OUTPUT,
+        help="table for people; json, csv or jsonl (one document a line) for programs.",
+    ),
+]
 
 DEFAULTS = {
     "k": ModelSpec.k,

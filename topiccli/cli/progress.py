@@ -94,8 +94,11 @@ class Progress:
 
         def report(n_iter: int, error: float) -> None:
             # The core's reconstruction error: ‖X − WH‖_F, or √(2·D_KL) under the KL loss.
-            self._display.update(task, completed=n_iter,
-                                 description=f"{label} · iteration {n_iter} · error {error:.5g}")  # fmt: skip
+            self._display.update(
+                task,
+                completed=n_iter,
+                description=f"{label} · iteration {n_iter} · error {error:.5g}",
+            )
             now = time.monotonic()
             if now - drawn[0] >= REDRAW_SECONDS:  # the first iteration, then at most 10 a second
                 drawn[0] = now

@@ -52,7 +52,8 @@ def check_rank(k, shape, *, strict: bool) -> int:
     if not 1 <= k <= limit:
         bound = "min(n_documents, n_terms) - 1" if strict else "min(n_documents, n_terms)"
         raise InvalidParameterError(
-            f"k must be between 1 and {bound} = {limit} for a {shape[0]}×{shape[1]} matrix, got {k}",
+            f"k must be between 1 and {bound} = {limit} for a {shape[0]}×{shape[1]} matrix, "
+            f"got {k}",
             params=("k",),
         )
     return int(k)

@@ -55,8 +55,10 @@ def sweep(request: SweepRequest, progress=None) -> SweepResult:
 
         raise UsageError("loss applies to method nmf only", params=("loss", "method"))
     check_model(spec.model(spec.ks[0]), request.vectorizer.kind)
-    check_outputs({"output": request.output, "html": request.html},
-                  lambda: inputs_of(source, request.vectorizer))  # fmt: skip
+    check_outputs(
+        {"output": request.output, "html": request.html},
+        lambda: inputs_of(source, request.vectorizer),
+    )
     stages = Stages(progress)
     stages.timings["cache"] = 0.0
     corpus, dt, cache_state = load_and_vectorize(source, vectorizer, request.cache_dir, stages)
@@ -70,7 +72,7 @@ def sweep(request: SweepRequest, progress=None) -> SweepResult:
             {"loss": spec.model(1).nmf_loss(request.vectorizer.kind)}
             if spec.method == "nmf"
             else {}
-        ),  # fmt: skip
+        ),
         "ks": list(spec.ks),
         "seeds": spec.seeds,
         "seed": spec.seed,
@@ -100,8 +102,9 @@ def _rows(dt, corpus, spec: SweepSpec, stages: Stages) -> list:
             f"{dt.X.shape[0]}×{dt.X.shape[1]} matrix; the sweep asks for {ks[-1]}",
             params=("k",),
         )
-    advance = stages.progress.task(f"sweeping k = {ks[0]}…{ks[-1]}", len(ks)) \
-        if stages.progress else None  # fmt: skip
+    advance = (
+        stages.progress.task(f"sweeping k = {ks[0]}…{ks[-1]}", len(ks)) if stages.progress else None
+    )
     largest = []
     if spec.method == "svd":
         with stages.stage("factorize", f"fitting SVD at k = {ks[-1]}"):
@@ -116,16 +119,21 @@ def _rows(dt, corpus, spec: SweepSpec, stages: Stages) -> list:
                 first, runs = fits[0], [[t.words for t in f.topics] for f in fits]
             else:
                 variants = _seed_models(model, spec.seeds)
-                first = fit_model(dt, model, stages.iterations(iteration_label(model),
-                                                               model.max_iter))  # fmt: skip
+                first = fit_model(
+                    dt, model, stages.iterations(iteration_label(model), model.max_iter)
+                )
                 runs = [[t.words for t in first.topics]]
                 for variant in variants[1:]:
                     label = iteration_label(variant, f"seed {variant.seed}")
-                    runs.append(refit_words(dt, variant,
-                                            stages.iterations(label, variant.max_iter)))  # fmt: skip
+                    runs.append(
+                        refit_words(dt, variant, stages.iterations(label, variant.max_iter))
+                    )
         with stages.stage("metrics", f"scoring k = {k}"):
-            rows.append(score_k(k, first.result, first.weights, first.topics, runs, dt.X,
-                                corpus, spec.top_words))  # fmt: skip
+            rows.append(
+                score_k(
+                    k, first.result, first.weights, first.topics, runs, dt.X, corpus, spec.top_words
+                )
+            )
         if advance:
             advance()
     return rows
