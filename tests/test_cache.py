@@ -62,7 +62,7 @@ def forbid_loading(monkeypatch) -> None:
 def test_second_run_is_a_hit_that_neither_loads_nor_vectorizes(
     corpus, private_cache_dir, monkeypatch
 ):
-    args = ("nmf", "--input", corpus, "--k", 4, "--vectorizer", "tfidf")
+    args = ("nmf", "--input", corpus, "--k", 4, "--vectorizer", "count")
     first, _ = run_json(*args)
     assert first["corpus"]["cache"] == "miss"
     assert len(entries(private_cache_dir)) == 1
@@ -77,7 +77,7 @@ def test_a_different_setting_or_k_reuses_or_separates_entries(corpus, private_ca
     base = ("svd", "--input", corpus)
     assert run_json(*base, "--k", 3)[0]["corpus"]["cache"] == "miss"
     assert run_json(*base, "--k", 5)[0]["corpus"]["cache"] == "hit"  # k is not a corpus setting
-    for option, value in [("--vectorizer", "tfidf"), ("--min-df", "2"), ("--min-df", "0.05"),
+    for option, value in [("--vectorizer", "count"), ("--min-df", "2"), ("--min-df", "0.05"),
                           ("--ngram-range", "1,2"), ("--stop-words", "none"),
                           ("--max-features", "50"), ("--glob", "0*.txt")]:  # fmt: skip
         assert run_json(*base, "--k", 2, option, value)[0]["corpus"]["cache"] == "miss", option
@@ -86,7 +86,7 @@ def test_a_different_setting_or_k_reuses_or_separates_entries(corpus, private_ca
 
 
 def test_an_edited_file_misses_and_is_read_afresh(corpus):
-    args = ("svd", "--input", corpus, "--k", 3)
+    args = ("svd", "--input", corpus, "--k", 3, "--min-df", 1)
     before, _ = run_json(*args)
     run_json(*args)
     edited = corpus / "astronomy" / "01.txt"
@@ -124,7 +124,7 @@ def test_added_and_removed_files_miss(corpus):
 def test_an_entry_from_newer_data_replaces_the_old_one(corpus, private_cache_dir):
     args = ("svd", "--input", corpus, "--k", 3)
     run_json(*args)
-    run_json(*args, "--vectorizer", "tfidf")
+    run_json(*args, "--vectorizer", "count")
     before = entries(private_cache_dir)
     edited = corpus / "astronomy" / "02.txt"
     edited.write_text(edited.read_text(encoding="utf-8") + " saffron", encoding="utf-8")

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from topiccli.cli import app
 
-from .conftest import TUTORIAL_CATEGORIES
+from .conftest import TUTORIAL_CATEGORIES, TUTORIAL_VECTORIZER
 
 runner = CliRunner()
 GOLDEN = Path(__file__).parent / "golden" / "nmf_table.txt"
@@ -36,7 +36,7 @@ def test_nmf_json_report_has_the_documented_fields(sample_corpus):
     assert report["corpus"]["source"] == "folder"
     assert report["corpus"]["n_documents"] == len(list(sample_corpus.glob("*/*.txt")))
     assert report["vectorizer"]["kind"] == "tfidf"
-    assert report["vectorizer"]["stop_words"] == "english"
+    assert report["vectorizer"]["stop_words"] == "english+fillers"
     assert {"reconstruction_error", "n_iter", "converged"} <= report.keys()
     assert set(report["timings"]) == {
         "cache",
@@ -210,6 +210,7 @@ def test_tutorial_svd_reproduces_the_published_numbers(newsgroups_home):
         10,
         "--data-home",
         newsgroups_home,
+        *TUTORIAL_VECTORIZER,
     )
     assert report["corpus"]["n_documents"] == 2034
     assert report["corpus"]["n_terms"] == 26576

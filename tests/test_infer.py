@@ -73,7 +73,7 @@ def test_rebuilt_vectorizer_reproduces_the_training_matrix(sample_corpus, settin
 def test_stop_word_file_is_saved_by_content(sample_corpus, tmp_path):
     words = tmp_path / "stop.txt"
     words.write_text("# mine\nstars\nsoil\n")
-    state = capture(VectorizerSettings(stop_words=str(words)))
+    state = capture(VectorizerSettings(kind="count", stop_words=str(words)))
     words.unlink()  # the bundle must not need the file any more
     assert state["stop_words"] == ["soil", "stars"]
     X = transform(state, np.array(["soil", "stars", "moon"], dtype=object), None,

@@ -96,9 +96,9 @@ def test_records_file_is_cached_per_text_field(tmp_path):
             for i in range(6)
         )
     )
-    first = fit("--input", docs, "--text-field", "a", "--k", 1)
+    first = fit("--input", docs, "--text-field", "a", "--k", 1, "--max-df", "1.0")
     assert first["corpus"]["cache"] in ("miss", "off")
-    other = fit("--input", docs, "--text-field", "b", "--k", 1)
+    other = fit("--input", docs, "--text-field", "b", "--k", 1, "--max-df", "1.0")
     assert "stars" in other["topics"][0]["words"] and "apples" in first["topics"][0]["words"]
 
 

@@ -48,15 +48,25 @@ class SourceSpec:
 
 @dataclass(frozen=True)
 class VectorizerSettings:
-    """Every choice that shapes the document-term matrix (scikit-learn's meaning)."""
+    """Every choice that shapes the document-term matrix (scikit-learn's meaning where it has
+    one; the defaults and the evidence for them: topiccli.text_rules)."""
 
-    kind: str = "count"
-    stop_words: str = "english"
-    """``"english"`` (scikit-learn's list), ``"none"``, or the path of a file, one word a line."""
-    min_df: int | float = 1
-    max_df: int | float = 1.0
+    kind: str = "tfidf"
+    stop_words: str = "english+fillers"
+    """``+``-joined: ``english`` (scikit-learn's list), ``fillers`` (topiccli's), ``none``, or
+    the path of a file, one word a line."""
+    min_df: int | float | str = "auto"
+    """A document count, a proportion, or ``"auto"``: max(2, ⌈0.0005·n⌉)."""
+    max_df: int | float = 0.5
     max_features: int | None = None
     ngram_range: tuple[int, int] = (1, 1)
+    token_pattern: str = "letters"
+    """``letters`` (two or more letters), ``words`` (scikit-learn's ``\\w\\w+``) or a regex."""
+    contractions: str = "strip"
+    """``strip`` (``don't`` → ``do`` before tokenizing) or ``keep``."""
+    junk: str = "drop"
+    """``drop`` (uuencoded, base64 and binary-like documents are skipped and counted) or
+    ``keep``."""
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -64,9 +74,10 @@ class VectorizerSettings:
         return data
 
     @property
-    def stop_word_file(self) -> Path | None:
-        """The stop-word file these settings read, if any (an input of the run)."""
-        return None if self.stop_words in ("english", "none") else Path(self.stop_words)
+    def stop_word_files(self) -> list[Path]:
+        """The stop-word files these settings read (inputs of the run)."""
+        return [Path(item) for item in self.stop_words.split("+")
+                if item and item not in ("english", "fillers", "none")]  # fmt: skip
 
 
 @dataclass(frozen=True)

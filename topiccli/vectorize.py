@@ -6,11 +6,13 @@ a float is a proportion of documents.
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import text_rules
 from .errors import UsageError, VectorizeError
 from .specs import VECTORIZERS, VectorizerSettings
 
@@ -39,6 +41,8 @@ def check_settings(settings: VectorizerSettings) -> VectorizerSettings:
         )
     for name in ("min_df", "max_df"):
         value = getattr(settings, name)
+        if name == "min_df" and value == text_rules.AUTO:
+            continue
         if isinstance(value, float) and not 0.0 <= value <= 1.0:
             raise UsageError(
                 f"{name} as a proportion must be in [0, 1], got {value}", params=(name,)
@@ -60,12 +64,24 @@ def check_settings(settings: VectorizerSettings) -> VectorizerSettings:
             f"ngram_range must be MIN,MAX with 1 <= MIN <= MAX, got {low},{high}",
             params=("ngram_range",),
         )
-    stop_file = settings.stop_word_file
-    if stop_file is not None and not stop_file.is_file():
-        raise UsageError(
-            f"stop_words takes english, none or a file of words; no file {settings.stop_words!r}",
-            params=("stop_words",),
-        )
+    for stop_file in settings.stop_word_files:
+        if not stop_file.is_file():
+            raise UsageError(
+                f"stop_words takes english, fillers, none or files of words, joined by +; "
+                f"no file {str(stop_file)!r}",
+                params=("stop_words",),
+            )
+    for name, choices in (("contractions", ("strip", "keep")), ("junk", ("drop", "keep"))):
+        if getattr(settings, name) not in choices:
+            raise UsageError(f"{name} must be one of {', '.join(choices)}", params=(name,))
+    try:
+        compiled = re.compile(text_rules.token_pattern(settings.token_pattern))
+    except re.error as exc:
+        raise UsageError(f"token_pattern is not a regular expression ({exc})",
+                         params=("token_pattern",)) from None  # fmt: skip
+    if compiled.groups > 1:
+        raise UsageError("token_pattern may hold at most one capturing group",
+                         params=("token_pattern",))  # fmt: skip
     return settings
 
 
@@ -85,19 +101,25 @@ class Vectorizer:
         from . import fast_vectorize
 
         settings = self.settings
+        texts = prepared(settings, texts)
+        pattern = text_rules.token_pattern(settings.token_pattern)
+        min_df = text_rules.resolve_min_df(settings.min_df, len(texts))
         try:
             with warnings.catch_warnings():
                 warnings.filterwarnings("default", category=UserWarning)
-                if fast_vectorize.supports(token_pattern=TOKEN_PATTERN,
+                if fast_vectorize.supports(token_pattern=pattern,
                                            ngram_range=settings.ngram_range):  # fmt: skip
                     X, terms, idf = fast_vectorize.fit_transform(
-                        list(texts), kind=settings.kind, stop_words=stop_word_set(settings),
-                        min_df=settings.min_df, max_df=settings.max_df,
+                        texts, kind=settings.kind, stop_words=stop_word_set(settings),
+                        min_df=min_df, max_df=settings.max_df,
                         max_features=settings.max_features,
-                        ngram_range=tuple(settings.ngram_range), token_pattern=TOKEN_PATTERN,
+                        ngram_range=tuple(settings.ngram_range), token_pattern=pattern,
                     )  # fmt: skip
                 else:
-                    X, terms, idf = _sklearn_fit(settings, texts)
+                    vectorizer = sklearn_vectorizer(settings, min_df)
+                    X = vectorizer.fit_transform(texts)
+                    terms = vectorizer.get_feature_names_out()
+                    idf = getattr(vectorizer, "idf_", None)
         except ValueError as exc:
             raise VectorizeError(*_explain(str(exc)), params=("min_df", "max_df")) from exc
         import numpy as np
@@ -107,22 +129,16 @@ class Vectorizer:
         return DocumentTerm(X=X, terms=terms, idf=idf, settings=settings)
 
 
-def _sklearn_fit(settings: VectorizerSettings, texts):
-    vectorizer = sklearn_vectorizer(settings)
-    X = vectorizer.fit_transform(texts)
-    return X, vectorizer.get_feature_names_out(), getattr(vectorizer, "idf_", None)
-
-
-TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-"""scikit-learn's default token pattern (the words of two or more word characters)."""
+def prepared(settings: VectorizerSettings, texts) -> list[str]:
+    """The texts as the tokenizer sees them: contractions stripped unless kept."""
+    if settings.contractions == "strip":
+        return [text_rules.strip_contractions(text) for text in texts]
+    return list(texts)
 
 
 def stop_word_set(settings: VectorizerSettings) -> frozenset[str] | None:
     """The stop words ``settings`` name, as a set (None for none)."""
-    if settings.stop_words == "english":
-        return english_stop_words()
-    words = _stop_words(settings.stop_words)
-    return None if words is None else frozenset(words)
+    return text_rules.stop_words(settings.stop_words, english_stop_words)
 
 
 def english_stop_words() -> frozenset[str]:
@@ -150,28 +166,20 @@ def vectorize(texts: list[str], settings: VectorizerSettings) -> DocumentTerm:
     return Vectorizer(settings).fit_transform(texts)
 
 
-def sklearn_vectorizer(settings: VectorizerSettings):
-    """The scikit-learn vectorizer ``settings`` describe (unfitted)."""
+def sklearn_vectorizer(settings: VectorizerSettings, min_df=1):
+    """The scikit-learn vectorizer ``settings`` describe (unfitted; ``min_df`` resolved)."""
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
     cls = TfidfVectorizer if settings.kind == "tfidf" else CountVectorizer
+    words = stop_word_set(settings)
     return cls(
-        stop_words=_stop_words(settings.stop_words),
-        min_df=settings.min_df,
+        stop_words=None if words is None else sorted(words),
+        min_df=min_df,
         max_df=settings.max_df,
         max_features=settings.max_features,
         ngram_range=tuple(settings.ngram_range),
+        token_pattern=text_rules.token_pattern(settings.token_pattern),
     )
-
-
-def _stop_words(choice: str):
-    if choice == "english":
-        return "english"
-    if choice == "none":
-        return None
-    lines = Path(choice).read_text(encoding="utf-8", errors="replace").splitlines()
-    words = [line.strip().lower() for line in lines]
-    return sorted({w for w in words if w and not w.startswith("#")})
 
 
 def _explain(message: str) -> tuple[str, ...]:

@@ -19,9 +19,11 @@ import unicodedata
 import numpy as np
 
 from .errors import BundleError
+from .text_rules import strip_contractions
 from .vectorize import VectorizerSettings, sklearn_vectorizer
 
-STATE_VERSION = 1
+STATE_VERSION = 2
+"""2 adds ``contractions`` (version 1 states keep them)."""
 
 
 def capture(settings: VectorizerSettings) -> dict:
@@ -43,6 +45,7 @@ def capture(settings: VectorizerSettings) -> dict:
         "stop_words": None if stop_words is None else sorted(stop_words),
         "ngram_range": [int(n) for n in params["ngram_range"]],
         "binary": bool(params["binary"]),
+        "contractions": settings.contractions,
         "tfidf": None,
     }
     if settings.kind == "tfidf":
@@ -118,7 +121,11 @@ def analyzer(state: dict):
     accents = {None: None, "unicode": _strip_accents_unicode, "ascii": _strip_accents_ascii}
     strip = accents[state["strip_accents"]]
 
+    strip_clitics = state.get("contractions", "keep") == "strip"
+
     def analyze(text: str) -> list[str]:
+        if strip_clitics:
+            text = strip_contractions(text)
         if state["lowercase"]:
             text = text.lower()
         if strip is not None:

@@ -105,9 +105,13 @@ def _relative(file: Path, root: Path) -> str:
 def _settings_identity(settings: VectorizerSettings) -> dict:
     """Every vectorizer setting; a stop-word file counts by its content, not its name."""
     data = settings.as_dict()
-    if settings.stop_words not in ("english", "none"):
-        content = Path(settings.stop_words).read_bytes()
-        data["stop_words"] = "sha256:" + hashlib.sha256(content).hexdigest()
+    items = []
+    for item in settings.stop_words.split("+"):
+        if item in ("english", "fillers", "none") or not item:
+            items.append(item)
+        else:
+            items.append("sha256:" + hashlib.sha256(Path(item).read_bytes()).hexdigest())
+    data["stop_words"] = "+".join(items)
     return data
 
 

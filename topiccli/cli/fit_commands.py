@@ -41,10 +41,16 @@ def source_spec(
     )
 
 
-def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range):
+def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range,
+                        extra_stop_words=None, token_pattern="letters", keep_contractions=False,
+                        keep_junk=False):  # fmt: skip
     from ..specs import VectorizerSettings
 
+    stop_words = "+".join([stop_words, *(str(f) for f in extra_stop_words or ())])
     return VectorizerSettings(
+        token_pattern=token_pattern,
+        contractions="keep" if keep_contractions else "strip",
+        junk="keep" if keep_junk else "drop",
         kind=vectorizer,
         stop_words=stop_words,
         min_df=min_df,
@@ -104,6 +110,10 @@ def svd(
     label_field: opt.LabelField = None,
     vectorizer: opt.Vectorizer = D["vectorizer"],
     stop_words: opt.StopWords = D["stop_words"],
+    extra_stop_words: opt.ExtraStopWords = None,
+    token_pattern: opt.TokenPattern = D["token_pattern"],
+    keep_contractions: opt.KeepContractions = False,
+    keep_junk: opt.KeepJunk = False,
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -147,7 +157,18 @@ def svd(
                 id_field,
                 label_field,
             ),
-            vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range),
+            vectorizer_settings(
+                vectorizer,
+                stop_words,
+                min_df,
+                max_df,
+                max_features,
+                ngram_range,
+                extra_stop_words,
+                token_pattern,
+                keep_contractions,
+                keep_junk,
+            ),
             ModelSpec(
                 method="svd",
                 k=k,
@@ -183,6 +204,10 @@ def nmf(
     label_field: opt.LabelField = None,
     vectorizer: opt.Vectorizer = D["vectorizer"],
     stop_words: opt.StopWords = D["stop_words"],
+    extra_stop_words: opt.ExtraStopWords = None,
+    token_pattern: opt.TokenPattern = D["token_pattern"],
+    keep_contractions: opt.KeepContractions = False,
+    keep_junk: opt.KeepJunk = False,
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -233,7 +258,18 @@ def nmf(
                 id_field,
                 label_field,
             ),
-            vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range),
+            vectorizer_settings(
+                vectorizer,
+                stop_words,
+                min_df,
+                max_df,
+                max_features,
+                ngram_range,
+                extra_stop_words,
+                token_pattern,
+                keep_contractions,
+                keep_junk,
+            ),
             ModelSpec(
                 method="nmf",
                 k=k,
@@ -276,6 +312,10 @@ def sweep(
     label_field: opt.LabelField = None,
     vectorizer: opt.Vectorizer = D["vectorizer"],
     stop_words: opt.StopWords = D["stop_words"],
+    extra_stop_words: opt.ExtraStopWords = None,
+    token_pattern: opt.TokenPattern = D["token_pattern"],
+    keep_contractions: opt.KeepContractions = False,
+    keep_junk: opt.KeepJunk = False,
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -319,7 +359,18 @@ def sweep(
                 id_field,
                 label_field,
             ),
-            vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range),
+            vectorizer_settings(
+                vectorizer,
+                stop_words,
+                min_df,
+                max_df,
+                max_features,
+                ngram_range,
+                extra_stop_words,
+                token_pattern,
+                keep_contractions,
+                keep_junk,
+            ),
             SweepSpec(
                 method=method,
                 ks=k,

@@ -45,10 +45,11 @@ def remove_parts(values: list[str] | None) -> tuple[str, ...]:
     return () if parts == ["none"] else tuple(parts)
 
 
-def parse_df(value: str | None) -> int | float | None:
-    """A document frequency as scikit-learn takes it: an integer count or a float proportion."""
-    if value is None:
-        return None
+def parse_df(value: str | None) -> int | float | str | None:
+    """A document frequency as scikit-learn takes it (an integer count or a float proportion),
+    or ``auto``."""
+    if value is None or value == "auto":
+        return value
     try:
         return int(value)
     except ValueError:
@@ -197,7 +198,42 @@ Vectorizer = Annotated[
 StopWords = Annotated[
     str,
     typer.Option(
-        rich_help_panel=VECTORIZE, help="english, none, or a file with one stop word a line."
+        rich_help_panel=VECTORIZE,
+        help="+-joined lists: english (scikit-learn's), fillers (20 conversational words such "
+        "as said, just, mr), none, or a file with one stop word a line.",
+    ),
+]
+ExtraStopWords = Annotated[
+    Optional[list[Path]],
+    typer.Option(
+        rich_help_panel=VECTORIZE,
+        help="A file of more stop words, added to --stop-words (repeatable).",
+    ),
+]
+TokenPattern = Annotated[
+    str,
+    typer.Option(
+        rich_help_panel=VECTORIZE,
+        help="letters (two or more letters, no digits), words (scikit-learn's \\w\\w+) or a "
+        "regular expression.",
+    ),
+]
+KeepContractions = Annotated[
+    bool,
+    typer.Option(
+        "--keep-contractions",
+        metavar=FLAG,
+        rich_help_panel=VECTORIZE,
+        help="Tokenize don't, it's as they are (default: strip the clitic: do, it).",
+    ),
+]
+KeepJunk = Annotated[
+    bool,
+    typer.Option(
+        "--keep-junk",
+        metavar=FLAG,
+        rich_help_panel=VECTORIZE,
+        help="Keep uuencoded, base64 and binary-like documents (default: skip and count them).",
     ),
 ]
 MinDf = Annotated[
@@ -205,7 +241,8 @@ MinDf = Annotated[
     typer.Option(
         callback=parse_df,
         rich_help_panel=VECTORIZE,
-        help="Ignore terms in fewer documents (integer count, or float proportion).",
+        help="Ignore terms in fewer documents (integer count, float proportion, or auto: "
+        "max(2, 0.05% of the documents)).",
     ),
 ]
 MaxDf = Annotated[
@@ -469,6 +506,7 @@ DEFAULTS = {
     "tol": ModelSpec.tol,
     "vectorizer": VectorizerSettings.kind,
     "stop_words": VectorizerSettings.stop_words,
+    "token_pattern": VectorizerSettings.token_pattern,
     "min_df": str(VectorizerSettings.min_df),
     "max_df": str(VectorizerSettings.max_df),
     "ngram_range": ",".join(map(str, VectorizerSettings.ngram_range)),

@@ -73,8 +73,8 @@ def prepare(request: FitRequest) -> Plan:
 def inputs_of(source: Source, settings: VectorizerSettings | None, *extra) -> list[Path]:
     """Every path a run reads: the source's, a stop-word file, and ``extra``."""
     paths = source.input_paths()
-    if settings is not None and settings.stop_word_file is not None:
-        paths.append(settings.stop_word_file)
+    if settings is not None:
+        paths.extend(settings.stop_word_files)
     return paths + [Path(p) for p in extra if p is not None]
 
 

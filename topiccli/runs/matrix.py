@@ -32,6 +32,17 @@ def load_and_vectorize(
             return (*found, "hit")
     with stages.stage("load"):
         corpus = source.load()
+        if settings.junk == "drop":
+            from ..corpus.junk import drop_junk
+
+            corpus = drop_junk(corpus)
+    if len(corpus.texts) < 2:
+        from ..errors import CorpusError
+
+        raise CorpusError(
+            f"only {len(corpus.texts)} document to model; topics need at least 2 documents "
+            "(give a folder of files, or a .jsonl/.csv file of records)"
+        )
     with stages.stage("vectorize"):
         dt = vectorizer.fit_transform(corpus.texts)
     if store is None:
