@@ -163,8 +163,9 @@ def test_normalize_gives_proportions_and_numbers_are_written_alike(bundle, sampl
 
 
 def test_sweep_closing_line_speaks_of_its_own_seeds(sample_corpus):
-    one = runner.invoke(app, ["sweep", "-i", str(sample_corpus), "--k", "2:3"])
-    three = runner.invoke(app, ["sweep", "-i", str(sample_corpus), "--k", "2:3", "--seeds", "2"])
+    base = ["sweep", "-i", str(sample_corpus), "--k", "2:3", "--criterion", "score"]
+    one = runner.invoke(app, base)
+    three = runner.invoke(app, [*base, "--seeds", "2"])
     assert "stability counts as 1 with one seed" in one.stdout
     assert "with one seed" not in three.stdout
 
@@ -237,3 +238,46 @@ def test_infer_transforms_without_importing_scikit_learn(bundle, sample_corpus):
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == len(list((sample_corpus / "astronomy").iterdir()))
+
+
+def test_a_topic_carried_by_a_handful_of_documents_is_narrow_and_out_of_the_mean(tmp_path):
+    """Ten copies of one signature post among real essays: its topic is flagged ``narrow``,
+    scored on its own, and left out of the headline coherence (reported beside it)."""
+    import shutil
+
+    corpus = tmp_path / "docs"
+    shutil.copytree(Path(__file__).parents[1] / "sample_corpora" / "essays", corpus)
+    (corpus / "signature").mkdir()
+    for i in range(2):
+        (corpus / "signature" / f"{i}.txt").write_text(
+            "zorblat quixel vantrow mirelda zorblat quixel vantrow mirelda " * 5
+        )
+    result = runner.invoke(
+        app, ["nmf", "-i", str(corpus), "--k", "7", "-f", "json", "--min-df", "1", "--no-cache"]
+    )
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    narrow = [t for t in report["topics"] if t["narrow"]]
+    assert narrow and "zorblat" in narrow[0]["words"]
+    assert narrow[0]["support_documents"] <= 2
+    broad = [t["coherence_npmi"] for t in report["topics"] if not t["narrow"]]
+    metrics = report["metrics"]
+    assert metrics["n_narrow"] == len(narrow)
+    assert metrics["coherence_npmi"] == pytest.approx(sum(broad) / len(broad))
+    assert metrics["coherence_npmi_all"] != metrics["coherence_npmi"]
+    assert all("c_npmi" in t for t in report["topics"]) and metrics["c_npmi"] is not None
+
+
+def test_sweep_recommends_by_agreement_under_resampling_and_shows_the_spread(sample_corpus):
+    result = runner.invoke(app, ["sweep", "-i", str(sample_corpus), "--k", "4:7", "-f", "json",
+                                 "--samples", "4"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["criterion"] == "agreement" and document["samples"] == 4
+    rows = {r["k"]: r for r in document["results"]}
+    best = max(rows.values(), key=lambda r: (r["agreement"], -r["k"]))
+    assert document["recommended_k"] == best["k"]
+    assert all(0 <= r["agreement"] <= 1 and r["agreement_std"] >= 0 for r in rows.values())
+    for k in document["within_noise"]:
+        gap = best["agreement"] - rows[k]["agreement"]
+        assert gap <= max(best["agreement_std"], rows[k]["agreement_std"])

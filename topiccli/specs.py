@@ -129,6 +129,15 @@ class SweepSpec:
     max_iter: int = ModelSpec.max_iter
     tol: float = ModelSpec.tol
     loss: str | None = None
+    criterion: str | None = None
+    """``agreement`` (stability under resampling, Greene et al. 2014; NMF's default) or
+    ``score`` (coherence × diversity × seed stability; SVD's default)."""
+    samples: int = 10
+    """Subsamples of 80% of the documents per k for the agreement criterion."""
+
+    @property
+    def chosen_criterion(self) -> str:
+        return self.criterion or ("agreement" if self.method == "nmf" else "score")
 
     def model(self, k: int) -> ModelSpec:
         return ModelSpec(method=self.method, k=k, seed=self.seed, top_words=self.top_words,

@@ -1,7 +1,8 @@
 """How raw text becomes terms by default: the token pattern, contractions, stop words and the
 document-frequency floor. Plain Python (no numpy), shared by fitting and by ``infer``.
 
-Each default was chosen on measurements over eight labelled corpora (``scripts/evaluate_defaults.md``):
+Each default was chosen on measurements over eight labelled corpora
+(``scripts/evaluate_defaults.md``):
 
 * **Letters only**, ``(?u)\\b[^\\W\\d_][^\\W\\d_]+\\b``: runs of two or more letters that are not
   glued to digits or underscores, so numbers (``10 25 12``), digit–letter strings (``b8f a86
@@ -30,8 +31,28 @@ WORD_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 TOKEN_PATTERNS = {"letters": LETTERS_TOKEN_PATTERN, "words": WORD_TOKEN_PATTERN}
 
 FILLERS = frozenset(
-    "just like know think does did said say says mr really got going want ve ll don doesn "
-    "didn isn".split()
+    [
+        "just",
+        "like",
+        "know",
+        "think",
+        "does",
+        "did",
+        "said",
+        "say",
+        "says",
+        "mr",
+        "really",
+        "got",
+        "going",
+        "want",
+        "ve",
+        "ll",
+        "don",
+        "doesn",
+        "didn",
+        "isn",
+    ]
 )
 """Conversational fillers added to the English stop words by default (see the module)."""
 BUILTIN_LISTS = ("english", "fillers", "none")

@@ -129,6 +129,21 @@ class Vectorizer:
         return DocumentTerm(X=X, terms=terms, idf=idf, settings=settings)
 
 
+def tokenizer(settings: VectorizerSettings):
+    """``text → tokens`` in order as the vectorizer reads them (unigrams, stop words removed):
+    the sequences a sliding-window coherence counts over."""
+    pattern = re.compile(text_rules.token_pattern(settings.token_pattern))
+    stop = stop_word_set(settings) or frozenset()
+    strip = settings.contractions == "strip"
+
+    def tokens(text: str) -> list[str]:
+        if strip:
+            text = text_rules.strip_contractions(text)
+        return [t for t in pattern.findall(text.lower()) if t not in stop]
+
+    return tokens
+
+
 def prepared(settings: VectorizerSettings, texts) -> list[str]:
     """The texts as the tokenizer sees them: contractions stripped unless kept."""
     if settings.contractions == "strip":

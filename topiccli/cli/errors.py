@@ -72,6 +72,8 @@ FLAGS = {
     "save": "--save",
     "force": "--force",
     "html": "--html",
+    "criterion": "--criterion",
+    "samples": "--samples",
 }
 """Library parameter → command-line flag."""
 

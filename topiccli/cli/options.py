@@ -477,6 +477,20 @@ SweepSeeds = Annotated[
     int, typer.Option(min=1, rich_help_panel=SWEEP, help="Fits per k, for the stability score.")
 ]
 
+Criterion = Annotated[
+    Optional[Literal["agreement", "score"]],
+    typer.Option(
+        rich_help_panel=SWEEP,
+        show_default="agreement for nmf, score for svd",
+        help="How k is recommended: agreement (stability of the top 20 terms under 80% "
+        "subsamples, Greene et al. 2014) or score (coherence × diversity × seed stability).",
+    ),
+]
+Samples = Annotated[
+    int,
+    typer.Option(min=1, rich_help_panel=SWEEP, help="Subsamples per k for --criterion agreement."),
+]
+
 # --- models ------------------------------------------------------------------------------
 ModelPath = Annotated[Path, typer.Argument(help="A model bundle folder written by --save.")]
 ShowTopWords = Annotated[

@@ -17,13 +17,24 @@ from ..topics import Topic, negative_indices, top_indices
 from ..weights import top_topics
 from . import coherence, documents, fit, labels
 
+NARROW_SHARE = 0.005
+"""A topic dominant in (or whose top words co-occur in) under 0.5% of the documents…"""
+NARROW_MIN = 3
+"""…or in fewer than 3 documents is ``narrow``: carried by a handful of posts."""
 
-def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, docs: int = 0):
+
+def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, docs: int = 0,
+           tokens=None):  # fmt: skip
     """(topics with ``quality`` filled in, metrics dict) for a fitted SVD or NMF model.
 
     ``weights`` are the documents' topic weights (topiccli.weights: the one definition the
     table, labels and exports share). ``corpus`` (ids, texts, labels) is needed for labels and
-    ``docs``; texts are read only for the representative documents.
+    ``docs``; texts are read only for the representative documents. ``tokens`` (each
+    document's tokens in order, or None) adds the sliding-window ``c_npmi``.
+
+    Honest headline scores: a ``narrow`` topic (see NARROW_SHARE) keeps its own scores but is
+    left out of the corpus-level ``coherence_npmi`` and ``c_npmi``; ``coherence_npmi_all``
+    and ``n_narrow`` report the whole picture.
     """
     is_svd = hasattr(fitted, "Vt")
     components = fitted.Vt if is_svd else fitted.H
@@ -33,17 +44,33 @@ def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, doc
     k = len(topics)
     winners = top_topics(weights)
     sizes = documents.topic_sizes(winners, k)
+    support = coherence.support(X, positive)
+    floor = max(NARROW_MIN, NARROW_SHARE * X.shape[0])
+    narrow = [bool(sizes[t] < floor or support[t] < floor) for t in range(k)]
     per_topic = [
-        {"coherence_npmi": float(scores[t]), "n_documents": int(sizes[t])} for t in range(k)
-    ]
+        {"coherence_npmi": float(scores[t]), "n_documents": int(sizes[t]),
+         "support_documents": int(support[t]), "narrow": narrow[t]}
+        for t in range(k)
+    ]  # fmt: skip
     if is_svd:
         for t in range(k):
             has_pole = len(columns[k + t]) > 1
             per_topic[t]["negative_coherence_npmi"] = float(scores[k + t]) if has_pole else None
+    broad = [t for t in range(k) if not narrow[t]] or list(range(k))
     metrics = {
-        "coherence_npmi": float(np.mean(scores[:k])) if k else 0.0,
+        "coherence_npmi": float(np.mean(scores[broad])) if k else 0.0,
+        "coherence_npmi_all": float(np.mean(scores[:k])) if k else 0.0,
+        "n_narrow": int(sum(narrow)),
         "diversity": coherence.diversity([t.words for t in topics]),
     }
+    if tokens is not None:
+        from .window_coherence import c_npmi
+
+        windowed = c_npmi(tokens, [t.words for t in topics])
+        for t in range(k):
+            per_topic[t]["c_npmi"] = None if np.isnan(windowed[t]) else float(windowed[t])
+        kept = [windowed[t] for t in broad if not np.isnan(windowed[t])]
+        metrics["c_npmi"] = float(np.mean(kept)) if kept else None
     metrics.update(_fit_metrics(fitted, X, is_svd))
     if corpus is not None and corpus.has_labels:
         for t, (label, share) in enumerate(labels.topic_labels(winners, corpus.labels, k)):

@@ -72,3 +72,16 @@ def diversity(word_lists: list[list[str]]) -> float:
     """The share of distinct words among all topics' top words (1.0: no word repeats)."""
     words = [w for words in word_lists for w in words]
     return len(set(words)) / len(words) if words else 0.0
+
+
+def support(X, topics_columns: list[np.ndarray]) -> np.ndarray:
+    """For each topic, the documents holding at least half of its top words (its words'
+    co-occurrence support: a topic of one repeated post has a support of a few documents)."""
+    result = np.zeros(len(topics_columns), dtype=np.int64)
+    for t, columns in enumerate(topics_columns):
+        if not len(columns):
+            continue
+        present = X[:, columns]
+        present = (present != 0).sum(axis=1) if sp.issparse(present) else (present != 0).sum(1)
+        result[t] = int(np.count_nonzero(np.asarray(present).ravel() >= (len(columns) + 1) // 2))
+    return result

@@ -30,9 +30,34 @@ RULE = (
 ONE_SEED = " (stability counts as 1 with one seed)"
 
 
-def rule(seeds: int) -> str:
-    """The recommended-k rule in words, for a sweep with ``seeds`` fits per k."""
+AGREEMENT_RULE = (
+    "agreement = mean Average Jaccard (top 20 terms, topics matched by the Hungarian method) "
+    "between the fit on all documents and {samples} fits on random 80% subsamples "
+    "(Greene, O'Callaghan & Cunningham 2014); recommended k = highest agreement, the smaller k "
+    "on a tie"
+)
+
+
+def rule(seeds: int, criterion: str = "score", samples: int = 10) -> str:
+    """The recommended-k rule in words."""
+    if criterion == "agreement":
+        return AGREEMENT_RULE.format(samples=samples)
     return RULE + (ONE_SEED if seeds == 1 else "")
+
+
+def within_noise(rows: list[SweepRow], best: int | None) -> list[int]:
+    """The other ks whose agreement is within the spread (one standard deviation, the larger
+    of the two) of the recommended k's: the data cannot tell them apart."""
+    chosen = next((r for r in rows if r.k == best and r.agreement is not None), None)
+    if chosen is None:
+        return []
+    return [
+        r.k
+        for r in rows
+        if r.k != best
+        and r.agreement is not None
+        and chosen.agreement - r.agreement <= max(chosen.agreement_std, r.agreement_std)
+    ]
 
 
 @dataclass(frozen=True)
@@ -47,6 +72,9 @@ class SweepRow:
     label_nmi: float | None
     stability: float | None
     score: float
+    agreement: float | None = None
+    """Mean Average-Jaccard agreement of subsample fits with the full fit (Greene et al.)."""
+    agreement_std: float | None = None
 
 
 def score(coherence_npmi: float, diversity: float, stability_value: float | None) -> float:
@@ -55,11 +83,15 @@ def score(coherence_npmi: float, diversity: float, stability_value: float | None
     return (1.0 + coherence_npmi) / 2.0 * diversity * factor
 
 
-def recommend(rows: list[SweepRow]) -> int | None:
-    """The k of highest score; the smaller k on a tie."""
+def recommend(rows: list[SweepRow], criterion: str = "score") -> int | None:
+    """The k of highest score (or agreement); the smaller k on a tie."""
+
+    def value(row):
+        return row.agreement if criterion == "agreement" else row.score
+
     best = None
     for row in sorted(rows, key=lambda r: r.k):
-        if best is None or row.score > best.score + 1e-12:
+        if best is None or value(row) > value(best) + 1e-12:
             best = row
     return None if best is None else best.k
 

@@ -13,9 +13,24 @@ def quality_columns(report) -> list[tuple[str, object]]:
         columns.append(("docs", lambda t: str(t.quality["n_documents"])))
     if "label" in first:
         columns.append(("label", _label_cell))
+    if "c_npmi" in first:
+        columns.append(("c_npmi", _c_npmi_cell))
     if "stability" in first:
         columns.append(("stability", _stability_cell))
+    if any(t.quality.get("narrow") or t.quality.get("unstable") for t in report.topics):
+        columns.append(("flags", _flags_cell))
     return columns
+
+
+def _c_npmi_cell(topic) -> str:
+    value = topic.quality.get("c_npmi")
+    return "—" if value is None else f"{value:+.2f}"
+
+
+def _flags_cell(topic) -> str:
+    """Words, not colours: ``narrow`` (a handful of documents carry it), ``unstable``."""
+    q = topic.quality
+    return " ".join(flag for flag in ("narrow", "unstable") if q.get(flag))
 
 
 def _label_cell(topic) -> str:
@@ -25,7 +40,7 @@ def _label_cell(topic) -> str:
 
 def _stability_cell(topic) -> str:
     value = topic.quality["stability"]
-    return f"{value:.2f}" + (" unstable" if topic.quality.get("unstable") else "")
+    return f"{value:.2f}"
 
 
 def quality_lines(report) -> list[str]:
@@ -34,7 +49,11 @@ def quality_lines(report) -> list[str]:
     m = report.metrics
     parts = []
     if "coherence_npmi" in m:
-        parts.append(f"mean NPMI {m['coherence_npmi']:+.3f}")
+        narrow = m.get("n_narrow") or 0
+        extra = f" (all topics {m['coherence_npmi_all']:+.3f}, {narrow} narrow)" if narrow else ""
+        parts.append(f"mean NPMI {m['coherence_npmi']:+.3f}{extra}")
+    if m.get("c_npmi") is not None:
+        parts.append(f"c_npmi {m['c_npmi']:+.3f}")
     if "diversity" in m:
         parts.append(f"diversity {m['diversity']:.2f}")
     if "explained_variance_ratio_total" in m:

@@ -67,28 +67,43 @@ def _table(document: dict, width: int | None) -> str:
         title_justify="left",
     )
     fit_heading = "rel. error" if document["method"] == "nmf" else "expl. var."
-    for heading in ["k", "npmi", "diversity", fit_heading, "label NMI", "stability", "score", ""]:
+    agreement = document.get("criterion") == "agreement"
+    seeds = document["seeds"] > 1
+    columns = [("k", lambda e: str(e["k"]))]
+    if agreement:
+        columns.append(("agreement", lambda e: f"{e['agreement']:.3f} ± {e['agreement_std']:.3f}"))
+    columns += [
+        ("npmi", lambda e: f"{e['coherence_npmi']:+.3f}"),
+        ("diversity", lambda e: f"{e['diversity']:.3f}"),
+        (fit_heading, lambda e: f"{e[fit_field]:.3f}"),
+        ("label NMI", lambda e: _cell(e["label_nmi"], ".3f")),
+    ]
+    if seeds:
+        columns.append(("stability", lambda e: _cell(e["stability"], ".3f")))
+    if not agreement:
+        columns.append(("score", lambda e: f"{e['score']:.3f}"))
+    for heading, _ in columns:
         table.add_column(heading, justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
     for e in document["results"]:
         mark = "← recommended" if e["k"] == document["recommended_k"] else ""
-        table.add_row(
-            str(e["k"]),
-            f"{e['coherence_npmi']:+.3f}",
-            f"{e['diversity']:.3f}",
-            f"{e[fit_field]:.3f}",
-            _cell(e["label_nmi"], ".3f"),
-            _cell(e["stability"], ".3f"),
-            f"{e['score']:.3f}",
-            mark,
-        )
+        if e["k"] in document.get("within_noise", []):
+            mark = "≈ within noise"
+        table.add_row(*(cell(e) for _, cell in columns), mark)
     out = console(width)
     out.print(table)
+    shown = "agreement" if agreement else "score"
     chart = bar_chart(
-        "Score by k",
-        [(f"k={e['k']}", e["score"], f"{e['score']:.3f}") for e in document["results"]],
+        f"{shown.capitalize()} by k",
+        [(f"k={e['k']}", e[shown], f"{e[shown]:.3f}") for e in document["results"]],
         width=min(out.width, 80),
     )
     out.print(chart, soft_wrap=True, end="")
-    out.print(f"Recommended k = {document['recommended_k']} ({document['rule']})",
-              soft_wrap=True)  # fmt: skip
+    out.print(f"Recommended k = {document['recommended_k']} ({document['rule']})")
+    close = document.get("within_noise") or []
+    if close:
+        out.print(
+            f"k = {', '.join(map(str, close))} score within the spread of the recommended "
+            "k: the data cannot tell them apart; read the whole table."
+        )
     return text(out)

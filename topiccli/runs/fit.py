@@ -106,8 +106,16 @@ def fit(request: FitRequest, progress=None) -> RunReport:
             callback = stages.iterations(iteration_label(model), model.max_iter)
             fitted = fit_model(dt, model, callback)
         with stages.stage("metrics", "scoring topics"):
-            topics, metrics = assess(fitted.result, fitted.weights, dt.X, fitted.topics,
-                                     model.top_words, corpus, model.docs)  # fmt: skip
+            topics, metrics = assess(
+                fitted.result,
+                fitted.weights,
+                dt.X,
+                fitted.topics,
+                model.top_words,
+                corpus,
+                model.docs,
+                tokens=document_tokens(corpus, request.vectorizer),
+            )
         if model.seeds > 1:
             with stages.stage("stability", "refitting other seeds"):
                 topics, metrics = _stability(dt, model, topics, metrics, stages)
@@ -119,6 +127,14 @@ def fit(request: FitRequest, progress=None) -> RunReport:
         runs.put(report, heard, stages)
     write_fit_files(report, request.files)
     return report
+
+
+def document_tokens(corpus, settings: VectorizerSettings) -> list[list[str]]:
+    """Each document's tokens in order (for the sliding-window c_npmi)."""
+    from ..vectorize import tokenizer
+
+    tokens = tokenizer(settings)
+    return [tokens(text) for text in corpus.texts]
 
 
 def _stability(dt, model: ModelSpec, topics, metrics, stages: Stages):
