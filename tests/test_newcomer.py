@@ -281,3 +281,18 @@ def test_sweep_recommends_by_agreement_under_resampling_and_shows_the_spread(sam
     for k in document["within_noise"]:
         gap = best["agreement"] - rows[k]["agreement"]
         assert gap <= max(best["agreement_std"], rows[k]["agreement_std"])
+
+
+def test_the_vocabulary_report_says_what_was_pruned_and_which_stop_words_never_match(
+    sample_corpus, tmp_path
+):
+    stop = tmp_path / "stop.txt"
+    stop.write_text("don't\nx\nsoil\n")
+    result = runner.invoke(app, ["nmf", "-i", str(sample_corpus), "--k", "3", "-f", "json",
+                                 "--vocabulary", "--extra-stop-words", str(stop)])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    v = json.loads(result.stdout)["vocabulary"]
+    kept = v["terms_before_pruning"] - v["pruned_min_df"] - v["pruned_max_df"]
+    assert v["terms_kept"] == kept - v["pruned_max_features"] > 0
+    assert {"don't", "x"} <= set(v["stop_words_never_matched"])  # the pattern cannot make them
+    assert "soil" not in v["stop_words_never_matched"] and "soil" not in v["most_frequent"]

@@ -49,5 +49,7 @@ class RunReport:
     """Corpus-level quality (topiccli.quality): coherence, diversity, fit, label agreement."""
     run_cache: str = "off"
     """Whether the run came from the run cache: "hit", "miss" (run and stored) or "off"."""
+    vocabulary: dict | None = None
+    """What vectorizing kept and pruned (``--vocabulary``), or None."""
     weights: object = field(default=None, repr=False, compare=False)
     """Documents × topics (topiccli.weights), None when the run came from the cache."""

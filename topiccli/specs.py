@@ -158,11 +158,15 @@ class FitFiles:
     """Document weights as proportions per document (rows sum to 1) in ``doc_topics``."""
     html: Path | None = None
     """The self-contained HTML explorer of the fit (topiccli.explorer)."""
+    vocabulary: bool = False
+    """Report what vectorizing kept and pruned (``vocabulary`` in the report)."""
 
     @property
     def needs_factors(self) -> bool:
         """Whether the run must fit (a run-cache hit keeps no factors)."""
-        return any(path is not None for path in (self.save, self.doc_topics, self.html))
+        return self.vocabulary or any(
+            p is not None for p in (self.save, self.doc_topics, self.html)
+        )
 
 
 K_RANGE = "2:20"

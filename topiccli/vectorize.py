@@ -206,3 +206,40 @@ def _explain(message: str) -> tuple[str, ...]:
     if "After pruning, no terms remain" in message:
         return ("no terms remain after pruning; lower min_df or raise max_df",)
     return (f"vectorizing failed: {message}",)
+
+
+def vocabulary_report(texts, settings: VectorizerSettings, dt: DocumentTerm, top: int = 20) -> dict:
+    """What vectorizing kept and why the rest went (``--vocabulary``): the terms before
+    pruning, how many fell below ``min_df``, above ``max_df`` or past ``max_features``, the most
+    frequent terms kept, and the stop words the token pattern can never produce (so they can
+    never match: a silent failure scikit-learn only warns about)."""
+    import numpy as np
+
+    from dataclasses import replace
+
+    n = len(texts)
+    unpruned = Vectorizer(replace(settings, min_df=1, max_df=1.0, max_features=None))
+    full = unpruned.fit_transform(texts)
+    df = np.diff(full.X.tocsc().indptr)
+    min_df = text_rules.resolve_min_df(settings.min_df, n)
+    low = min_df if isinstance(min_df, int) else min_df * n
+    high = settings.max_df if isinstance(settings.max_df, int) else settings.max_df * n
+    kept = set(map(str, dt.terms))
+    below, above = int(np.count_nonzero(df < low)), int(np.count_nonzero(df > high))
+    in_range = int(np.count_nonzero((df >= low) & (df <= high)))
+    totals = np.asarray(dt.X.sum(axis=0)).ravel()
+    order = np.argsort(-totals, kind="stable")[:top]
+    pattern = re.compile(text_rules.token_pattern(settings.token_pattern))
+    unmatched = sorted(w for w in stop_word_set(settings) or ()
+                       if pattern.fullmatch(w.lower()) is None)  # fmt: skip
+    return {
+        "terms_before_pruning": int(full.X.shape[1]),
+        "terms_kept": len(kept),
+        "pruned_min_df": below,
+        "pruned_max_df": above,
+        "pruned_max_features": in_range - len(kept),
+        "min_df": min_df,
+        "max_df": settings.max_df,
+        "most_frequent": [str(dt.terms[i]) for i in order],
+        "stop_words_never_matched": unmatched,
+    }

@@ -126,6 +126,7 @@ def svd(
     output: opt.Output = None,
     doc_topics: opt.DocTopics = None,
     html: opt.Html = None,
+    vocabulary: opt.Vocabulary = False,
     save: opt.Save = None,
     force: opt.Force = False,
     docs: opt.Docs = 0,
@@ -178,7 +179,9 @@ def svd(
                 docs=docs,
                 seeds=seeds,
             ),
-            FitFiles(save=save, force=force, doc_topics=doc_topics, html=html),
+            FitFiles(
+                save=save, force=force, doc_topics=doc_topics, html=html, vocabulary=vocabulary
+            ),
             output,
             cache_dir(cache_dir_, no_cache),
         )
@@ -227,6 +230,7 @@ def nmf(
     output: opt.Output = None,
     doc_topics: opt.DocTopics = None,
     html: opt.Html = None,
+    vocabulary: opt.Vocabulary = False,
     normalize: opt.Normalize = False,
     save: opt.Save = None,
     force: opt.Force = False,
@@ -286,7 +290,14 @@ def nmf(
                 docs=docs,
                 seeds=seeds,
             ),
-            FitFiles(save=save, force=force, doc_topics=doc_topics, normalize=normalize, html=html),
+            FitFiles(
+                save=save,
+                force=force,
+                doc_topics=doc_topics,
+                normalize=normalize,
+                html=html,
+                vocabulary=vocabulary,
+            ),
             output,
             cache_dir(cache_dir_, no_cache),
         )

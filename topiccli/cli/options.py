@@ -370,6 +370,16 @@ DocTopics = Annotated[
         help="Write each document's topic weights to FILE.csv or FILE.jsonl.",
     ),
 ]
+Vocabulary = Annotated[
+    bool,
+    typer.Option(
+        "--vocabulary",
+        metavar=FLAG,
+        rich_help_panel=OUTPUT,
+        help="Report what vectorizing kept and pruned (and why), the most frequent terms, and "
+        "stop words the token pattern never produces.",
+    ),
+]
 Html = Annotated[
     Optional[Path],
     typer.Option(

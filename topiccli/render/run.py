@@ -23,6 +23,7 @@ def to_dict(report: RunReport) -> dict:
         **report.details,
         "metrics": report.metrics,
         "topics": [_topic_dict(t) for t in report.topics],
+        **({"vocabulary": report.vocabulary} if report.vocabulary is not None else {}),
         "run_cache": report.run_cache,
         "timings": report.timings,
     }
@@ -90,7 +91,26 @@ def _table(report: RunReport, width: int | None) -> str:
         out.print(line)
     if method == "nmf":
         out.print(_fit_line(report.details))
+    if report.vocabulary is not None:
+        for line in vocabulary_lines(report.vocabulary):
+            out.print(line)
     return text(out)
+
+
+def vocabulary_lines(v: dict) -> list[str]:
+    """``--vocabulary`` in words, below the table."""
+    lines = [
+        f"Vocabulary: {v['terms_kept']} of {v['terms_before_pruning']} terms kept; pruned "
+        f"{v['pruned_min_df']} in fewer than min_df={v['min_df']} documents, "
+        f"{v['pruned_max_df']} in more than max_df={v['max_df']}, "
+        f"{v['pruned_max_features']} past max_features",
+        f"Most frequent kept: {' '.join(v['most_frequent'])}",
+    ]
+    if v["stop_words_never_matched"]:
+        shown = " ".join(v["stop_words_never_matched"][:20])
+        lines.append(f"Stop words the token pattern never produces "
+                     f"({len(v['stop_words_never_matched'])}): {shown}")  # fmt: skip
+    return lines
 
 
 def _fit_line(d: dict) -> str:

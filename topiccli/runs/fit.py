@@ -123,6 +123,11 @@ def fit(request: FitRequest, progress=None) -> RunReport:
                        request.vectorizer.as_dict(), topics, fitted.details, stages.timings,
                        fitted.result, dt, corpus, metrics=metrics,
                        weights=fitted.weights)  # fmt: skip
+    if request.files.vocabulary:
+        from ..vectorize import vocabulary_report
+
+        with stages.stage("vocabulary", "reporting the vocabulary"):
+            report.vocabulary = vocabulary_report(corpus.texts, request.vectorizer, dt)
     if runs is not None:
         runs.put(report, heard, stages)
     write_fit_files(report, request.files)
