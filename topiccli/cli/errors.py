@@ -69,6 +69,7 @@ FLAGS = {
     "save": "--save",
     "force": "--force",
     "html": "--html",
+    "scheduler": "--scheduler",
 }
 """Library parameter → command-line flag."""
 

@@ -124,6 +124,7 @@ def svd(
     quiet: opt.Quiet = False,
     cache_dir_: opt.CacheDir = None,
     no_cache: opt.NoCache = False,
+    scheduler: opt.Scheduler = None,
 ) -> None:
     """Latent semantic analysis: truncated SVD of the document-term matrix.
 
@@ -160,6 +161,7 @@ def svd(
             FitFiles(save=save, force=force, doc_topics=doc_topics, html=html),
             output,
             cache_dir(cache_dir_, no_cache),
+            scheduler=scheduler,
         )
         run_fit(request, format, plot, quiet)
 
@@ -211,6 +213,7 @@ def nmf(
     quiet: opt.Quiet = False,
     cache_dir_: opt.CacheDir = None,
     no_cache: opt.NoCache = False,
+    scheduler: opt.Scheduler = None,
 ) -> None:
     """Nonnegative matrix factorization (KL or Frobenius loss) of the document-term matrix.
 
@@ -253,6 +256,7 @@ def nmf(
             FitFiles(save=save, force=force, doc_topics=doc_topics, normalize=normalize, html=html),
             output,
             cache_dir(cache_dir_, no_cache),
+            scheduler=scheduler,
         )
         run_fit(request, format, plot, quiet)
 
@@ -294,6 +298,7 @@ def sweep(
     quiet: opt.Quiet = False,
     cache_dir_: opt.CacheDir = None,
     no_cache: opt.NoCache = False,
+    scheduler: opt.Scheduler = None,
 ) -> None:
     """Choose k: fit every k of a range on one vectorized corpus and score each.
 
@@ -333,6 +338,7 @@ def sweep(
             output,
             cache_dir(cache_dir_, no_cache),
             html,
+            scheduler,
         )
         with progress_display(quiet) as progress:
             result = run_sweep(request, progress)
