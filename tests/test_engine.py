@@ -45,7 +45,7 @@ def scheduler():
     from distributed import LocalCluster
 
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None, silence_logs=logging.ERROR)  # fmt: skip
+                           dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)  # fmt: skip
     yield cluster.scheduler_address
     cluster.close()
 

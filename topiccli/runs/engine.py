@@ -79,13 +79,16 @@ class Engine:
         if self.client is None:
             if importlib.util.find_spec("distributed") is None:
                 raise TopicsError(
-                    f"the Dask engine (scheduler {self.address}) needs the dask extra: "
-                    "pip install 'topiccli[dask]' (or run without --scheduler and unset "
-                    f"{SCHEDULER_ENV})"
+                    f"cannot use the Dask scheduler at {self.address}: the dask extra is not "
+                    "installed (pip install 'topiccli[dask]'), or pass --scheduler none"
                 )
             from ..distributed import connect
 
-            self.client = connect(self.address, self.timeout)
+            try:
+                self.client = connect(self.address, self.timeout)
+            except KeyboardInterrupt:
+                _quiet_cluster_exit()
+                raise
         return self.client
 
     def matrix(self, X):
@@ -132,6 +135,23 @@ class Engine:
             self.release()
             client, self.client = self.client, None
             close(client)
+
+
+def _quiet_cluster_exit() -> None:
+    """Ctrl-C while a LocalCluster starts leaves it half made, and Dask's own exit hook then
+    prints a traceback closing it: close it at exit without a word instead."""
+    import atexit
+    import logging
+
+    from distributed.deploy import spec
+
+    def close_quietly():
+        logging.disable(logging.CRITICAL)
+        with contextlib.suppress(BaseException):
+            spec.close_clusters()
+
+    atexit.unregister(spec.close_clusters)
+    atexit.register(close_quietly)
 
 
 @contextmanager
