@@ -163,3 +163,40 @@ def test_an_unreachable_scheduler_is_one_line_and_fast(sample_corpus, monkeypatc
     assert topics("nmf", "--input", sample_corpus, "--k", 3, "--no-cache").exit_code == 1
     ok = topics("nmf", "--input", sample_corpus, "--k", 3, "--no-cache", "--scheduler", "none")
     assert ok.exit_code == 0, ok.stderr
+
+
+@needs_dask
+def test_ctrl_c_cancels_the_clusters_tasks_and_exits_130(sample_corpus, scheduler, tmp_path):
+    import signal
+
+    from distributed import Client
+
+    out = tmp_path / "report.json"
+    argv = [sys.executable, "-m", "topiccli", "nmf", "--input", str(sample_corpus), "--k", "3",
+            "--max-iter", "100000", "--tol", "0", "--no-cache", "--scheduler", scheduler,
+            "-o", str(out)]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k != "TOPICS_DEBUG"}
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env, preexec_fn=lambda: signal.signal(signal.SIGINT,
+                                                                      signal.SIG_DFL))  # fmt: skip
+    with Client(scheduler, timeout=10) as client:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not client.run_on_scheduler(_n_tasks):
+            time.sleep(0.1)  # until the fit's tasks are on the cluster
+        assert client.run_on_scheduler(_n_tasks), "the fit never reached the cluster"
+        proc.send_signal(signal.SIGINT)
+        start = time.monotonic()
+        _, stderr = proc.communicate(timeout=30)
+        assert proc.returncode == 130 and time.monotonic() - start < 10
+        assert stderr.strip().splitlines() == [
+            "Interrupted: stopped by Ctrl-C; no output was written"
+        ]
+        assert not out.exists()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and client.run_on_scheduler(_n_tasks):
+            time.sleep(0.1)
+        assert client.run_on_scheduler(_n_tasks) == 0, "the fit's tasks outlived it"
+
+
+def _n_tasks(dask_scheduler=None) -> int:
+    return sum(1 for key in dask_scheduler.tasks if str(key).startswith("topiccli-"))
