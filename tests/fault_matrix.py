@@ -302,6 +302,14 @@ ROWS = [
         for kind, label in (("corpus", "corpus cache"), ("runs", "run cache"))
         for name in ("truncated", "tampered", "newer")
     ],
+    # the Dask engine: one line within the connect timeout (10 s), or the missing extra (no
+    # cache: a run the run cache answers never connects)
+    Row(
+        "unreachable scheduler",
+        (*FIT, *GOOD, "--no-cache", "--scheduler", "tcp://127.0.0.1:9"),
+        1,
+        "Dask scheduler at tcp://127.0.0.1:9",
+    ),  # fmt: skip
     Row(
         "cache dir is a file",
         (*FIT, *GOOD, "--cache-dir", "{ws}/stop.txt"),

@@ -42,8 +42,13 @@ class Inference:
     """Documents sharing no term with the model's vocabulary."""
 
 
-def infer(bundle: ModelBundle, corpus: Corpus) -> Inference:
-    """Vectorize ``corpus`` as the model's training data was, then weigh it against the topics."""
+def infer(bundle: ModelBundle, corpus: Corpus, row_map=None) -> Inference:
+    """Vectorize ``corpus`` as the model's training data was, then weigh it against the topics.
+
+    ``row_map(func, X)``, if given, computes the row-separable ``func(X)`` (each row's weights
+    depend on that row alone), e.g. block by block on a cluster."""
+    from functools import partial
+
     from .vectorizer_state import transform
     from .weights import document_weights, top_topics
 
@@ -53,7 +58,9 @@ def infer(bundle: ModelBundle, corpus: Corpus) -> Inference:
     if bundle.method == "nmf" and loss not in ("frobenius", "kl"):
         raise BundleError(f"this topiccli cannot infer topics for an NMF fitted with loss {loss!r}")
     regularization = bundle.metadata.get("regularization")
-    weights = document_weights(bundle.method, bundle.components, X, loss, regularization)
+    weigh = partial(document_weights, bundle.method, bundle.components, loss=loss,
+                    regularization=regularization)  # fmt: skip
+    weights = weigh(X) if row_map is None else row_map(weigh, X)
     unmatched = int(np.count_nonzero(np.diff(X.indptr) == 0))
     return Inference(corpus, weights, top_topics(weights), unmatched)
 

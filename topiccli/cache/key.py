@@ -59,7 +59,7 @@ def lookup_key(source: Source | SourceSpec, settings: VectorizerSettings) -> Loo
         if spec.max_file_bytes != MAX_FILE_BYTES:
             identity["max_file_bytes"] = spec.max_file_bytes  # a cap changes the texts
         identity.update(records.cache_identity(root, source.fields))  # JSONL/CSV: the fields
-        if not root.exists():
+        if not root.exists() and not records.is_pattern(root):
             folder_source.candidate_files(root)  # the loader's own error for a missing input
         stats = [(_relative(file, root), _stat(file)) for file in source.listing[0]]
         newest = max((st.st_mtime_ns for _, st in stats if st), default=0)
@@ -99,7 +99,12 @@ def _identity(st: os.stat_result | None) -> list[int]:
 
 
 def _relative(file: Path, root: Path) -> str:
-    return file.name if file == root else file.relative_to(root).as_posix()
+    if file == root:
+        return file.name
+    try:
+        return file.relative_to(root).as_posix()
+    except ValueError:  # a shard a glob matched
+        return file.as_posix()
 
 
 def _settings_identity(settings: VectorizerSettings) -> dict:

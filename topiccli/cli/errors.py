@@ -74,6 +74,7 @@ FLAGS = {
     "html": "--html",
     "criterion": "--criterion",
     "samples": "--samples",
+    "scheduler": "--scheduler",
 }
 """Library parameter → command-line flag."""
 

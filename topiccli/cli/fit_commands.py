@@ -135,6 +135,7 @@ def svd(
     quiet: opt.Quiet = False,
     cache_dir_: opt.CacheDir = None,
     no_cache: opt.NoCache = False,
+    scheduler: opt.Scheduler = None,
 ) -> None:
     """Latent semantic analysis: truncated SVD of the document-term matrix.
 
@@ -184,6 +185,7 @@ def svd(
             ),
             output,
             cache_dir(cache_dir_, no_cache),
+            scheduler=scheduler,
         )
         run_fit(request, format, plot, quiet)
 
@@ -240,6 +242,7 @@ def nmf(
     quiet: opt.Quiet = False,
     cache_dir_: opt.CacheDir = None,
     no_cache: opt.NoCache = False,
+    scheduler: opt.Scheduler = None,
 ) -> None:
     """Nonnegative matrix factorization (KL or Frobenius loss) of the document-term matrix.
 
@@ -300,6 +303,7 @@ def nmf(
             ),
             output,
             cache_dir(cache_dir_, no_cache),
+            scheduler=scheduler,
         )
         run_fit(request, format, plot, quiet)
 
@@ -347,6 +351,7 @@ def sweep(
     quiet: opt.Quiet = False,
     cache_dir_: opt.CacheDir = None,
     no_cache: opt.NoCache = False,
+    scheduler: opt.Scheduler = None,
 ) -> None:
     """Choose k: fit every k of a range on one vectorized corpus and score each.
 
@@ -399,6 +404,7 @@ def sweep(
             output,
             cache_dir(cache_dir_, no_cache),
             html,
+            scheduler,
         )
         with progress_display(quiet) as progress:
             result = run_sweep(request, progress)

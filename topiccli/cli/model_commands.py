@@ -49,6 +49,7 @@ def infer(
     output: opt.Output = None,
     doc_topics: opt.DocTopics = None,
     normalize: opt.Normalize = False,
+    scheduler: opt.Scheduler = None,
 ) -> None:
     """See INFER_HELP."""
     with handled():
@@ -60,7 +61,8 @@ def infer(
         source = SourceSpec(input=input, glob=glob, max_file_bytes=max_file_bytes,
                             text_field=text_field, id_field=id_field,
                             label_field=label_field)  # fmt: skip
-        request = InferRequest(model, source, top_words, output, doc_topics, normalize)
+        request = InferRequest(model, source, top_words, output, doc_topics, normalize,
+                               scheduler)  # fmt: skip
         result = run_infer(request)
         if format in ("csv", "jsonl"):
             from ..render.doc_topics import write_rows

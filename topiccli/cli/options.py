@@ -22,13 +22,14 @@ QUALITY = "Quality"
 SWEEP = "Sweep"
 CACHE = "Cache"
 MODEL_FILES = "Model files"
+ENGINE = "Engine"
 FLAG = ""
 """The metavar of an on/off flag: none (Typer would show ``<bool>``, yet a flag takes no value)."""
 
 ENVIRONMENT = (
     "Environment: TOPICS_NUM_THREADS (worker threads, default: the CPUs available), "
     "TOPICS_CACHE_DIR and TOPICS_CACHE=0 (the cache), TOPICS_DEBUG=1 (tracebacks), "
-    "COLUMNS (table width)."
+    "COLUMNS (table width), DASK_SCHEDULER_ADDRESS and TOPICS_DASK_TIMEOUT (--scheduler)."
 )
 
 
@@ -466,6 +467,20 @@ NoCache = Annotated[
         metavar=FLAG,
         rich_help_panel=CACHE,
         help="Neither read nor write the corpus cache or the run cache (also: TOPICS_CACHE=0).",
+    ),
+]
+
+# --- engine ------------------------------------------------------------------------------
+Scheduler = Annotated[
+    Optional[str],
+    typer.Option(
+        "--scheduler",
+        metavar="ADDRESS",
+        rich_help_panel=ENGINE,
+        show_default="this machine, or DASK_SCHEDULER_ADDRESS when set",
+        help="Factorize on a Dask cluster (pip install 'topiccli[dask]'): local or local:N "
+        "starts N workers on 127.0.0.1, tcp://host:8786 is a running scheduler, none forces "
+        "this machine.",
     ),
 ]
 

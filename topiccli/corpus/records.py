@@ -11,11 +11,22 @@ A record's text is its ``text_field`` (default ``text``). Its id is its ``id_fie
 row after the header). Its label is its ``label_field`` when given. Records whose text is
 missing, not a string or blank are skipped and counted, as the folder loader counts empty files.
 Bytes decode as the folder loader decodes files (UTF-8, a BOM, then Windows-1252/Latin-1).
+
+Files are read as a stream, a line (JSONL) or a row (CSV) at a time, so memory grows with the
+texts kept, not with the file: the encoding is tried in that order from the file's start, and
+a file that is not valid in one is read again in the next.
+
+Shards: a path holding a glob pattern (``shards/*.jsonl``, ``exports/part-?.csv``) is one
+corpus, its matching files read in sorted path order; record ids get the file's path in front
+(``shards/a.jsonl:3``) so they stay unique, and ids from ``id_field`` must be unique across all
+the shards.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import glob as globbing
 import io
 import json
 import sys
@@ -23,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CorpusError, UsageError
-from .folder import decode
+from .folder import _BOMS, _SNIFF_BYTES, decode
 from .model import Corpus
 
 STDIN = "-"
@@ -52,12 +63,28 @@ def is_stdin(path) -> bool:
     return path is not None and str(path) == STDIN
 
 
+def is_pattern(path) -> bool:
+    """Whether ``path`` is a glob of record shards (it holds * ? or [ and names no file)."""
+    if path is None or is_stdin(path):
+        return False
+    text = str(path)
+    return any(c in text for c in "*?[") and not Path(path).exists()
+
+
+def shards(path) -> list[Path]:
+    """The files a shard pattern matches, in sorted path order (regular files only)."""
+    return sorted(Path(p) for p in globbing.glob(str(path), recursive=True) if Path(p).is_file())
+
+
 def record_format(path) -> str | None:
-    """ "stdin", "jsonl" or "csv" when ``path`` is read by this module; None otherwise."""
+    """ "stdin", "jsonl" or "csv" when ``path`` is read by this module; None otherwise. A shard
+    pattern's format is its suffix's (``*.jsonl``)."""
     if path is None:
         return None
     if is_stdin(path):
         return "stdin"
+    if is_pattern(path):
+        return SUFFIXES.get(Path(str(path)).suffix.lower())
     path = Path(path)
     return SUFFIXES.get(path.suffix.lower()) if path.is_file() else None
 
@@ -97,13 +124,71 @@ def load_records(path, fields: Fields = Fields(), stdin=None) -> Corpus:
         return _load_stdin(fields, stdin if stdin is not None else sys.stdin)
     if fmt is None:
         raise CorpusError(f"{path} is not a .jsonl or .csv file")
+    if not is_pattern(path):
+        records = _file_records(Path(path), fmt, fields)
+        return _corpus(records, fields, str(path), selection(path, fields))
+    files = shards(path)
+    if not files:
+        raise CorpusError(f"no file matches {path}", params=("input",))
+    wrong = [f for f in files if SUFFIXES.get(f.suffix.lower()) != fmt]
+    if wrong:
+        raise CorpusError(f"{wrong[0]} matches {path} but is not a .{fmt} file")
+    described = {**selection(path, fields), "shards": len(files)}
+    return _corpus(_shard_records(files, fmt, fields), fields, str(path), described)
+
+
+def _shard_records(files: list[Path], fmt: str, fields: Fields):
+    """Every shard's records, numbered ``path:line`` (``path:row`` for CSV)."""
+    for file in files:
+        for number, record in _file_records(file, fmt, fields):
+            yield f"{file.as_posix()}:{number}", record
+
+
+def _file_records(path: Path, fmt: str, fields: Fields):
+    """(number, record) of one file, streamed in the encoding :func:`_encoding` finds."""
+    name = str(path)
+    encoding = _encoding(path)
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as raw:
+            stream = io.TextIOWrapper(raw, encoding=encoding, errors="strict",
+                                      newline="" if fmt == "csv" else "\n")  # fmt: skip
+            yield from _jsonl(stream, name) if fmt == "jsonl" else _csv(stream, name, fields)
     except OSError as exc:
         raise CorpusError(f"cannot read {path}: {exc.strerror}") from exc
-    text = _decode(data, str(path))
-    records = _jsonl(text, str(path)) if fmt == "jsonl" else _csv(text, str(path), fields)
-    return _corpus(records, fields, str(path), selection(path, fields))
+
+
+_CHUNK = 1 << 20
+
+
+def _encoding(path: Path) -> str:
+    """The encoding ``folder.decode`` would pick for the whole file, found by reading it in
+    chunks: a BOM's, else UTF-8, else Windows-1252, else Latin-1 (NUL bytes: binary)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+            for bom, encoding in _BOMS:
+                if head.startswith(bom):
+                    candidates = [encoding]
+                    break
+            else:
+                if b"\x00" in head:
+                    raise CorpusError(f"{path} looks binary (it holds NUL bytes), not text records")
+                candidates = ["utf-8", "cp1252"]
+            for encoding in candidates:
+                handle.seek(0)
+                decoder = codecs.getincrementaldecoder(encoding)()
+                try:
+                    while chunk := handle.read(_CHUNK):
+                        decoder.decode(chunk)
+                    decoder.decode(b"", final=True)
+                    return encoding
+                except UnicodeDecodeError:
+                    continue
+    except OSError as exc:
+        raise CorpusError(f"cannot read {path}: {exc.strerror}") from exc
+    if len(candidates) == 1:  # a BOM that its encoding does not follow
+        raise CorpusError(f"{path} looks binary (not valid {candidates[0]}), not text records")
+    return "latin-1"
 
 
 def _load_stdin(fields: Fields, stream) -> Corpus:
@@ -135,14 +220,16 @@ def _decode(data: bytes, name: str) -> str:
     return text
 
 
-def _lines(text: str):
-    """(line number, line) pairs; only \\n ends a line, so U+2028 inside JSON strings is safe."""
-    for number, line in enumerate(text.split("\n"), start=1):
-        yield number, line.removesuffix("\r")
+def _lines(text):
+    """(line number, line) pairs of a string or a text stream opened with newline="\\n"; only
+    \\n ends a line, so U+2028 inside JSON strings is safe."""
+    lines = text.split("\n") if isinstance(text, str) else text
+    for number, line in enumerate(lines, start=1):
+        yield number, line.removesuffix("\n").removesuffix("\r")
 
 
-def _jsonl(text: str, name: str) -> list[tuple[int, dict]]:
-    records = []
+def _jsonl(text, name: str):
+    """(line number, object) of each non-blank line, as they are read."""
     for number, line in _lines(text):
         if not line.strip():
             continue
@@ -152,13 +239,13 @@ def _jsonl(text: str, name: str) -> list[tuple[int, dict]]:
             raise CorpusError(f"{name} line {number}: not valid JSON") from None
         if not isinstance(record, dict):
             raise CorpusError(f"{name} line {number}: not a JSON object")
-        records.append((number, record))
-    return records
+        yield number, record
 
 
-def _csv(text: str, name: str, fields: Fields) -> list[tuple[int, dict]]:
+def _csv(text, name: str, fields: Fields):
+    """(row number, row) of each record, as they are read (the columns checked first)."""
     csv.field_size_limit(2**31 - 1)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline="") if isinstance(text, str) else text)
     try:
         columns = reader.fieldnames or []
         for field in (fields.text_name, fields.id, fields.label):
@@ -166,7 +253,7 @@ def _csv(text: str, name: str, fields: Fields) -> list[tuple[int, dict]]:
                 raise CorpusError(
                     f"{name} has no column {field!r}; its columns are: {', '.join(columns)}"
                 )
-        return [(number, row) for number, row in enumerate(reader, start=1)]
+        yield from enumerate(reader, start=1)
     except csv.Error as exc:
         raise CorpusError(f"{name} line {reader.line_num}: {exc}") from None
 
@@ -176,10 +263,13 @@ def _corpus(records, fields: Fields, name: str, described: dict) -> Corpus:
     skipped: dict[str, int] = {}
     first_seen: dict[str, int] = {}
     text_field = fields.text_name
+    seen: set[str] = set()  # the fields of records without text (for the message below)
     for number, record in records:
         value = record.get(text_field)
         reason = _skip_reason(value, text_field)
         if reason:
+            if not texts and len(seen) < 1000:
+                seen.update(record)
             skipped[reason] = skipped.get(reason, 0) + 1
             continue
         doc_id = _record_id(record, fields.id, number, name)
@@ -194,7 +284,7 @@ def _corpus(records, fields: Fields, name: str, described: dict) -> Corpus:
         label = record.get(fields.label) if fields.label else None
         labels.append(None if label is None or label == "" else str(label))
     if not texts and set(skipped) == {f"no {text_field}"}:
-        seen = sorted({key for _, record in records for key in record})
+        seen = sorted(seen)
         raise CorpusError(
             f"no record in {name} has a {text_field!r} field; its records have the fields "
             f"{', '.join(repr(key) for key in seen) or '(none)'}: name the text field with "

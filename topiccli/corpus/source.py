@@ -57,6 +57,8 @@ class Source:
     def listing(self) -> tuple[list[Path], dict[str, int]]:
         """The files a folder source reads and what its walk skipped: walked once per run."""
         if self.kind != "folder":
+            if records.is_pattern(self.spec.input):  # shards: the files the glob matches
+                return records.shards(self.spec.input), {}
             return ([Path(self.spec.input)] if self.kind in ("jsonl", "csv") else []), {}
         return folder.list_files(Path(self.spec.input), self.spec.glob)
 
@@ -85,6 +87,8 @@ class Source:
         folder, the files outside it that its links lead to (they are inputs too)."""
         if self.kind in (NEWSGROUPS, "stdin"):
             return []
+        if records.is_pattern(self.spec.input):
+            return list(self.listing[0])
         root = Path(self.spec.input)
         paths = [root]
         if root.is_dir():

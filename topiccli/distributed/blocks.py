@@ -193,9 +193,9 @@ def _share_documents(files, root, fields, max_file_bytes):
 def count_texts(texts, settings: VectorizerSettings):
     """Tokenize texts with scikit-learn's analyzer for ``settings`` (the one
     ``topiccli.vectorize`` fits); return (sorted terms, int64 CSR counts over them)."""
-    from ..vectorize import _make_vectorizer
+    from ..vectorize import sklearn_vectorizer
 
-    analyze = _make_vectorizer(settings).build_analyzer()
+    analyze = sklearn_vectorizer(settings).build_analyzer()
     vocabulary: dict[str, int] = {}
     indices: list[int] = []
     values: list[int] = []
@@ -273,7 +273,9 @@ def prune(terms, df, tf, n_doc: int, settings: VectorizerSettings) -> np.ndarray
     high = max_df if isinstance(max_df, Integral) else max_df * n_doc
     low = min_df if isinstance(min_df, Integral) else min_df * n_doc
     if high < low:
-        raise VectorizeError(_explain("max_df corresponds to < documents than min_df"))
+        raise VectorizeError(
+            *_explain("max_df corresponds to < documents than min_df"), params=("min_df", "max_df")
+        )
     mask = (df <= high) & (df >= low)
     if limit is not None and mask.sum() > limit:
         mask_inds = (-tf[mask]).argsort()[:limit]
@@ -281,7 +283,9 @@ def prune(terms, df, tf, n_doc: int, settings: VectorizerSettings) -> np.ndarray
         new_mask[np.where(mask)[0][mask_inds]] = True
         mask = new_mask
     if not mask.any():
-        raise VectorizeError(_explain("After pruning, no terms remain"))
+        raise VectorizeError(
+            *_explain("After pruning, no terms remain"), params=("min_df", "max_df")
+        )
     return mask
 
 
@@ -341,7 +345,7 @@ def vectorize_files(
             skipped[reason] = skipped.get(reason, 0) + n
     terms, df, tf = merge_frequencies(summaries)
     if len(terms) == 0:
-        raise VectorizeError(_explain("empty vocabulary"))
+        raise VectorizeError(*_explain("empty vocabulary"))
     mask = prune(terms, df, tf, n_doc, settings)
     vocabulary = np.asarray(terms[mask].astype(str))
     idf = None

@@ -1,7 +1,7 @@
 """Connect to a Dask cluster: a LocalCluster on this machine, or a scheduler already running.
 
 ``connect("local")`` (or ``"local:N"``) starts N worker processes of one thread each on
-127.0.0.1, without a dashboard; any other address is a running scheduler's
+127.0.0.1 (its dashboard on a free port); any other address is a running scheduler's
 (``tcp://host:8786``); ``None`` reads ``DASK_SCHEDULER_ADDRESS``. A scheduler that cannot be
 reached raises :class:`~topiccli.distributed.errors.EngineError` within the timeout, with one
 line naming the address and the timeout.
@@ -61,7 +61,7 @@ def connect(address: str | None = None, timeout: float = 10.0):
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
-                dashboard_address=None,
+                dashboard_address="127.0.0.1:0",  # a free port: never a clash on 8787
                 silence_logs=logging.ERROR,
             )
         except Exception as exc:  # noqa: BLE001 - any failure to start is one message

@@ -49,6 +49,16 @@ from ..factorize._frobenius import (
     squared_error,
 )
 from ..factorize._kl import _ETA_MAX, _FLOOR, _GROWTH, Penalty, SparsePattern, _Serial
+from ..factorize._nmf import (
+    _INNER_DELTA,
+    _MAX_INNER,
+    DEFAULT_MAX_ITER,
+    DEFAULT_TOL,
+    NMFResult,
+    _check_alpha_h,
+    _check_l1_ratio,
+    _warn_not_converged,
+)
 from ..factorize._parallel import Chunked, tile_rows
 from ..factorize._validation import (
     check_choice,
@@ -57,21 +67,11 @@ from ..factorize._validation import (
     check_rank,
     check_seed,
 )
-from ..factorize.nmf import (
-    _INNER_DELTA,
-    _MAX_INNER,
+from ..factorize.options import (
     DEFAULT_INIT,
-    DEFAULT_MAX_ITER,
-    DEFAULT_TOL,
-    LOSS_SOLVERS,
     NMF_INITS,
     NMF_LOSSES,
-    NMFResult,
-    _check_alpha_h,
-    _check_l1_ratio,
-    _check_solver,
-    _problem_penalties,
-    _warn_not_converged,
+    check_nmf_options,
 )
 from ._session import Session, interruptible
 from .blocks import DistributedCSR, squared_norm
@@ -122,7 +122,7 @@ def nmf(
     m, n = data.shape
     k = check_rank(k, data.shape, strict=True)
     check_choice("loss", loss, NMF_LOSSES)
-    solver = LOSS_SOLVERS[loss][0] if solver is None else _check_solver(solver, loss)
+    solver, _ = check_nmf_options(loss, solver, None)
     max_iter = check_positive_int("max_iter", max_iter)
     tol = check_nonnegative_float("tol", tol)
     seed = check_seed(seed)
@@ -133,14 +133,14 @@ def nmf(
     if callback is not None and not callable(callback):
         raise InvalidParameterError(f"callback must be callable, got {callback!r}")
     if isinstance(init, tuple):
-        from ..factorize.nmf import _check_start
+        from ..factorize._nmf import _check_start
 
         W0, H0 = _check_start(init, _Shape(data), k)
         init_name = "custom"
     else:
         init_name = DEFAULT_INIT[solver] if init is None else check_choice("init", init, NMF_INITS)
         W0, H0 = _named_start(data, k, init_name, solver, seed, timeout)
-    penalty = _problem_penalties(data.shape, alpha_W, alpha_H, l1_ratio)
+    penalty = Penalty.scaled(data.shape, alpha_W, alpha_H, l1_ratio)
     session = Session(data.client, f"nmf-{loss}-{solver}", timeout, watch_workers=True)
     traffic = traffic if traffic is not None else Traffic()
     fit = _Fit(session, data, k, loss, solver, W0, H0, penalty, max_iter, tol, callback, traffic)
@@ -158,7 +158,7 @@ class _Shape:
 def _named_start(data, k, init, solver, seed, timeout):
     """The core's named starts on a distributed matrix (the same arrays the core draws)."""
     from ..factorize import _nndsvd
-    from ..factorize.nmf import _start
+    from ..factorize._nmf import _start
 
     class _Stats(_Shape):
         def __init__(self, data, total):

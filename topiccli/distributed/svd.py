@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..factorize._svd import SVDResult, _lanczos, orient_signs
 from ..factorize._validation import check_choice, check_rank, check_seed
-from ..factorize.svd import SVDResult, _lanczos, orient_signs
 from ._session import Session, interruptible
 from .blocks import DistributedCSR
 

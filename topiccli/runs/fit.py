@@ -18,6 +18,7 @@ from ..errors import CorpusError
 from ..report import RunReport
 from ..specs import FitFiles, ModelSpec, SourceSpec, VectorizerSettings
 from ..vectorize import Vectorizer
+from .engine import runs_on
 from .matrix import corpus_description, load_and_vectorize
 from .modeling import check_model, fit_model, iteration_label, refit_words
 from .outputs import check_bundle_destination, check_outputs, check_row_format
@@ -38,6 +39,8 @@ class FitRequest:
     files: FitFiles = field(default_factory=FitFiles)
     output: Path | None = None
     cache_dir: Path | None = None
+    scheduler: str | None = None
+    """Where to factorize: None/``none``, this machine; else a Dask scheduler (runs.engine)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ def inputs_of(source: Source, settings: VectorizerSettings | None, *extra) -> li
     return paths + [Path(p) for p in extra if p is not None]
 
 
+@runs_on
 def fit(request: FitRequest, progress=None) -> RunReport:
     """Run one fit (see the module docstring)."""
     plan = prepare(request)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..corpus import Corpus, Source
 from ..vectorize import DocumentTerm, Vectorizer
+from .engine import ready
 from .stages import Stages
 
 
@@ -30,6 +31,7 @@ def load_and_vectorize(
         if found is not None:
             stages.skipped("load", "vectorize")
             return (*found, "hit")
+    ready()  # connect to the Dask scheduler, if any, before reading (runs.engine)
     with stages.stage("load"):
         corpus = source.load()
         if settings.junk == "drop":

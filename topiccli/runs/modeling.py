@@ -77,9 +77,10 @@ def fit_model(dt: DocumentTerm, model: ModelSpec, callback=None, start=None) -> 
 
 def factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None):
     """The core's fit for ``model`` (NMF components ordered by share)."""
-    from ..factorize import nmf, truncated_svd
     from ..topics import order_nmf
+    from .engine import factorizers
 
+    nmf, truncated_svd = factorizers()  # the core's, or the Dask engine's (--scheduler)
     if model.method == "svd":
         return truncated_svd(dt.X, model.k, solver=model.solver or "propack", seed=model.seed)
     reg = model.regularization

@@ -11,6 +11,7 @@ from ..corpus import Source, check_source
 from ..errors import TopicsWarning, UsageError
 from ..report import RunReport
 from ..specs import SourceSpec
+from .engine import ready, row_map, runs_on
 from .fit import inputs_of
 from .outputs import check_destination, check_not_input, check_outputs, check_row_format
 from .stages import warn_skipped
@@ -54,6 +55,7 @@ class InferRequest:
     output: Path | None = None
     doc_topics: Path | None = None
     normalize: bool = False
+    scheduler: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class InferResult:
     title: str
 
 
+@runs_on
 def infer(request: InferRequest, progress=None) -> InferResult:
     """Weigh new documents against a saved model; write ``doc_topics`` if asked."""
     from ..bundle import load
@@ -87,11 +90,12 @@ def infer(request: InferRequest, progress=None) -> InferResult:
     timings = {}
     start = time.perf_counter()
     bundle = load(request.model)
+    ready()
     timings["load_model"] = time.perf_counter() - start
     corpus = source.load()
     warn_skipped(corpus.skipped, request.source.max_file_bytes)
     timings["load"] = time.perf_counter() - start - timings["load_model"]
-    inference = infer_weights(bundle, corpus)
+    inference = infer_weights(bundle, corpus, row_map)
     timings["infer"] = time.perf_counter() - start - timings["load_model"] - timings["load"]
     if inference.n_unmatched:
         warnings.warn(

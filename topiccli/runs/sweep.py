@@ -16,6 +16,7 @@ from ..corpus import Source, check_source
 from ..errors import InvalidParameterError
 from ..specs import SourceSpec, SweepSpec, VectorizerSettings
 from ..vectorize import Vectorizer
+from .engine import runs_on
 from .fit import inputs_of
 from .matrix import corpus_description, load_and_vectorize
 from .modeling import check_model, fit_model, iteration_label, refit_words
@@ -31,6 +32,7 @@ class SweepRequest:
     output: Path | None = None
     cache_dir: Path | None = None
     html: Path | None = None
+    scheduler: str | None = None
 
 
 @dataclass
@@ -43,6 +45,7 @@ class SweepResult:
     rule: str = ""
 
 
+@runs_on
 def sweep(request: SweepRequest, progress=None) -> SweepResult:
     """Run the sweep (see the module docstring); every option is checked before reading."""
     from ..quality.sweep import recommend, rule, within_noise

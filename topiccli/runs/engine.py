@@ -1,0 +1,205 @@
+"""Where a run factorizes: on this machine (the core) or on a Dask cluster (``--scheduler``).
+
+The choice: the ``scheduler`` setting of a request (``--scheduler``) when given, else Dask's
+own ``DASK_SCHEDULER_ADDRESS`` when it is set; ``none``/``off`` (or neither) is the core.
+``local``/``local:N`` starts a LocalCluster on 127.0.0.1 for the run, any other value is a
+running scheduler's address (``tcp://host:8786``).
+
+:func:`engine` is the context a run's body runs in (``@runs_on`` wraps a run function): it
+sets the current :class:`Engine`, which connects when the run first needs the cluster
+(:func:`ready`, called before the corpus is read, so an unreachable scheduler fails before
+any work and a run answered by the run cache never connects) and closes the client (and the
+LocalCluster it started) when the run ends. :func:`factorizers` gives ``nmf`` and
+``truncated_svd`` with the core's signatures: the core's, or the engine's, which scatter the
+local matrix as CSR row blocks onto the workers once per matrix and run the distributed fit;
+the result is the same ``NMFResult``/``SVDResult``, so describing, scoring (on the local
+matrix, which the client keeps), caching and saving are unchanged. :func:`row_map` runs a
+row-separable function (document weights for ``infer``) block by block on the workers.
+
+Without a scheduler nothing here imports dask.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib.util
+import os
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from ..errors import TopicsError, UsageError
+
+SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
+TIMEOUT_ENV = "TOPICS_DASK_TIMEOUT"
+DEFAULT_TIMEOUT = 10.0
+"""Seconds to reach the scheduler (``TOPICS_DASK_TIMEOUT``)."""
+OFF = ("none", "off")
+
+_CURRENT: ContextVar[Engine | None] = ContextVar("topiccli_engine", default=None)
+
+
+def resolve(scheduler: str | None) -> str | None:
+    """The scheduler address a run uses, or None for the core (see the module docstring)."""
+    if scheduler is None:
+        return os.environ.get(SCHEDULER_ENV, "").strip() or None
+    value = scheduler.strip()
+    if not value:
+        raise UsageError(
+            "scheduler must be local, local:N, an address such as tcp://host:8786, or none",
+            params=("scheduler",),
+        )
+    return None if value.lower() in OFF else value
+
+
+def connect_timeout() -> float:
+    raw = os.environ.get(TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise UsageError(f"{TIMEOUT_ENV} must be a positive number of seconds, got {raw!r}")
+    return value
+
+
+class Engine:
+    """A run's Dask client, connected on first use; the matrix it scattered last."""
+
+    def __init__(self, address: str, timeout: float) -> None:
+        self.address = address
+        self.timeout = timeout
+        self.client = None
+        self._matrix = None  # (local X, its DistributedCSR): X kept so its id stays unique
+
+    def ready(self):
+        """The client, connecting now if not yet."""
+        if self.client is None:
+            if importlib.util.find_spec("distributed") is None:
+                raise TopicsError(
+                    f"cannot use the Dask scheduler at {self.address}: the dask extra is not "
+                    "installed (pip install 'topiccli[dask]'), or pass --scheduler none"
+                )
+            from ..distributed import connect
+
+            try:
+                self.client = connect(self.address, self.timeout)
+            except KeyboardInterrupt:
+                _quiet_cluster_exit()
+                raise
+        return self.client
+
+    def matrix(self, X):
+        """``X``'s row blocks on the workers (scattered once per matrix)."""
+        if self._matrix is None or self._matrix[0] is not X:
+            from ..distributed import scatter_csr
+
+            self.release()
+            self._matrix = (X, scatter_csr(self.ready(), X))
+        return self._matrix[1]
+
+    def nmf(self, X, k, **options):
+        from ..distributed import nmf
+
+        return nmf(self.matrix(X), k, **options)
+
+    def truncated_svd(self, X, k, *, solver="propack", seed=0):
+        from ..distributed import truncated_svd
+
+        return truncated_svd(self.matrix(X), k, solver=solver, seed=seed)
+
+    def row_map(self, func, X):
+        """``func(X)`` computed block by block on the workers (``func`` row-separable)."""
+        import numpy as np
+
+        from ..distributed._session import Session, interruptible
+
+        data = self.matrix(X)
+        session = Session(data.client, "rows", 600.0)
+        futures = [session.submit(func, b, what="rows") for b in data.blocks]
+        parts = interruptible(session, session.gather, futures, "document weights")
+        return np.vstack(parts)
+
+    def release(self) -> None:
+        if self._matrix is not None:
+            with contextlib.suppress(Exception):  # the cluster may be gone already
+                self._matrix[1].release()
+            self._matrix = None
+
+    def close(self) -> None:
+        if self.client is not None:
+            from ..distributed import close
+
+            self.release()
+            client, self.client = self.client, None
+            close(client)
+
+
+def _quiet_cluster_exit() -> None:
+    """Ctrl-C while a LocalCluster starts leaves it half made, and Dask's own exit hook then
+    prints a traceback closing it: close it at exit without a word instead."""
+    import atexit
+    import logging
+
+    from distributed.deploy import spec
+
+    def close_quietly():
+        logging.disable(logging.CRITICAL)
+        with contextlib.suppress(BaseException):
+            spec.close_clusters()
+
+    atexit.unregister(spec.close_clusters)
+    atexit.register(close_quietly)
+
+
+@contextmanager
+def engine(scheduler: str | None):
+    """The engine for ``scheduler`` as the current one for the body (None: the core)."""
+    address = resolve(scheduler)
+    current = Engine(address, connect_timeout()) if address is not None else None
+    token = _CURRENT.set(current)
+    try:
+        yield current
+    finally:
+        _CURRENT.reset(token)
+        if current is not None:
+            current.close()
+
+
+def runs_on(func):
+    """Run ``func(request, …)`` inside :func:`engine` for ``request.scheduler``."""
+
+    @functools.wraps(func)
+    def wrapper(request, *args, **kwargs):
+        with engine(getattr(request, "scheduler", None)):
+            return func(request, *args, **kwargs)
+
+    return wrapper
+
+
+def current() -> Engine | None:
+    return _CURRENT.get()
+
+
+def ready() -> None:
+    """Connect the current engine, if any, now (before the corpus is read)."""
+    if (active := current()) is not None:
+        active.ready()
+
+
+def factorizers():
+    """(nmf, truncated_svd) for the current engine: the core's, or the cluster's."""
+    active = current()
+    if active is None:
+        from ..factorize import nmf, truncated_svd
+
+        return nmf, truncated_svd
+    return active.nmf, active.truncated_svd
+
+
+def row_map(func, X):
+    """``func(X)``, on the cluster's blocks when an engine is current."""
+    active = current()
+    return func(X) if active is None else active.row_map(func, X)
