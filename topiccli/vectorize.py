@@ -213,9 +213,9 @@ def vocabulary_report(texts, settings: VectorizerSettings, dt: DocumentTerm, top
     pruning, how many fell below ``min_df``, above ``max_df`` or past ``max_features``, the most
     frequent terms kept, and the stop words the token pattern can never produce (so they can
     never match: a silent failure scikit-learn only warns about)."""
-    import numpy as np
-
     from dataclasses import replace
+
+    import numpy as np
 
     n = len(texts)
     unpruned = Vectorizer(replace(settings, min_df=1, max_df=1.0, max_features=None))
