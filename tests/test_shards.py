@@ -114,8 +114,22 @@ def test_the_cli_fits_a_glob_of_shards(tmp_path):
     from topiccli.cli import app
 
     _shards(tmp_path / "shards", "jsonl")
-    done = CliRunner().invoke(app, ["nmf", "--input", str(tmp_path / "shards" / "*.jsonl"),
-                                    "--k", "2", "--format", "json", "--max-df", "1.0", "--token-pattern", "words"])  # fmt: skip
+    done = CliRunner().invoke(
+        app,
+        [
+            "nmf",
+            "--input",
+            str(tmp_path / "shards" / "*.jsonl"),
+            "--k",
+            "2",
+            "--format",
+            "json",
+            "--max-df",
+            "1.0",
+            "--token-pattern",
+            "words",
+        ],
+    )
     assert done.exit_code == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["corpus"]["n_documents"] == 9 and report["corpus"]["shards"] == 3
