@@ -88,6 +88,8 @@ if TYPE_CHECKING:
     import scipy.sparse
 
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+LETTERS_TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
+"""Words of two or more letters: no digits, no underscores, no digit-letter mixes."""
 BLOCK_CHARS = 24_000_000
 """Characters of text tokenized at once (bounds the memory of the exploded tokens)."""
 
@@ -106,32 +108,57 @@ _ANALYZER_DEFAULTS = {
 """scikit-learn settings this module does not implement: ``supports`` wants their defaults."""
 
 _PATTERN = re.compile(r"(?:\(\?u\))?(?:\\b)?((?:\\w)*)\\w\+(?:\\b)?")
+_LETTER = r"\[\^(?:\\W\\d_|\\W_\\d|\\d\\W_|\\d_\\W|_\\W\\d|_\\d\\W)\]"
+_LETTERS_PATTERN = re.compile(
+    rf"(?:\(\?u\))?\\b(?:((?:{_LETTER})*)|{_LETTER}\{{(\d{{1,3}})\}})({_LETTER})\+\\b"
+)
 
 
-def _min_run(token_pattern: str) -> int | None:
-    """m when ``token_pattern`` finds exactly the maximal runs of >= m word characters."""
+def _parse(token_pattern) -> tuple[int, bool] | None:
+    """(m, letters_only) when ``token_pattern`` finds exactly the maximal runs of >= m word
+    characters (made only of letters, ``[^\\W\\d_]``, when ``letters_only``), else None."""
     if not isinstance(token_pattern, str):
         return None
     match = _PATTERN.fullmatch(token_pattern)
+    if match is not None:
+        return len(match.group(1)) // 2 + 1, False
+    match = _LETTERS_PATTERN.fullmatch(token_pattern)
     if match is None:
         return None
-    return len(match.group(1)) // 2 + 1
+    if match.group(2) is not None:
+        return int(match.group(2)) + 1, True
+    return len(match.group(1)) // len(match.group(3)) + 1, True  # every spelling is 8 long
+
+
+def _min_run(token_pattern: str) -> int | None:
+    """m when ``token_pattern`` finds exactly the maximal runs of >= m word characters
+    (of letters only, for the letters patterns; see ``_parse``)."""
+    parsed = _parse(token_pattern)
+    return None if parsed is None else parsed[0]
 
 
 def supports(*, token_pattern: str = DEFAULT_TOKEN_PATTERN, ngram_range=(1, 1),
              lowercase: bool = True, **_) -> bool:  # fmt: skip
     """True when ``fit_transform`` is guaranteed identical to scikit-learn for these settings.
 
-    Accepted token patterns: ``(?u)`` optional, ``\\b`` optional at either end, then ``\\w``
-    repeated, ending in ``\\w+``: the default ``(?u)\\b\\w\\w+\\b``, ``\\w+``,
-    ``\\b\\w\\w\\w+\\b``…
-    Anything else (character classes, alternatives, other escapes, capture groups, flags,
-    ``\\w*``) is refused, and so are an n-gram range that is not two integers
+    Accepted token patterns:
+
+    * ``(?u)`` optional, ``\\b`` optional at either end, then ``\\w`` repeated, ending in
+      ``\\w+``: the default ``(?u)\\b\\w\\w+\\b``, ``\\w+``, ``\\b\\w\\w\\w+\\b``…
+    * letters only (``LETTERS_TOKEN_PATTERN``): ``(?u)`` optional, then ``\\b``,
+      ``[^\\W\\d_]`` repeated (or ``[^\\W\\d_]{k}``), ``[^\\W\\d_]+``, ``\\b``: the letters
+      default ``(?u)\\b[^\\W\\d_][^\\W\\d_]+\\b``, ``\\b[^\\W\\d_]+\\b``,
+      ``\\b[^\\W\\d_]{2}[^\\W\\d_]+\\b``… (``[^\\W\\d_]`` may list \\W, \\d and _ in any order;
+      both ``\\b`` are required: without them a match may start or end inside a run,
+      "1ab" -> "ab").
+
+    Anything else (other character classes, alternatives, other escapes, capture groups,
+    flags, ``\\w*``) is refused, and so are an n-gram range that is not two integers
     1 <= MIN <= MAX and any other scikit-learn analyzer setting given with a value other than
     its default (analyzer, tokenizer, preprocessor, strip_accents, vocabulary, binary, input):
     the caller then uses scikit-learn.
     """
-    if _min_run(token_pattern) is None:
+    if _parse(token_pattern) is None:
         return False
     for name, default in _ANALYZER_DEFAULTS.items():
         if name in _ and _[name] != default:  # scikit-learn's other analyzer settings
@@ -145,23 +172,49 @@ def supports(*, token_pattern: str = DEFAULT_TOKEN_PATTERN, ngram_range=(1, 1),
     return isinstance(low, Integral) and isinstance(high, Integral) and 1 <= low <= high
 
 
-@lru_cache(maxsize=1)
-def word_class() -> str:
-    """A regex character class of exactly the characters the running Python's ``\\w`` matches."""
+@lru_cache(maxsize=4)
+def char_class(python_class: str = r"\w") -> str:
+    """A Rust regex character class of exactly the characters the running Python's
+    ``python_class`` (a one-character regex such as ``\\w``) matches, from every code point."""
     every = "".join(map(chr, range(0x110000)))
     parts = []
-    for match in re.finditer(r"\w+", every):
+    for match in re.finditer(f"(?:{python_class})+", every):
         first, last = match.start(), match.end() - 1
         parts.append(f"\\x{{{first:X}}}" if first == last else f"\\x{{{first:X}}}-\\x{{{last:X}}}")
     return "[" + "".join(parts) + "]"
 
 
+def word_class() -> str:
+    """A regex character class of exactly the characters the running Python's ``\\w`` matches."""
+    return char_class(r"\w")
+
+
+def letter_class() -> str:
+    """The same for Python's ``[^\\W\\d_]`` (word characters but decimal digits and '_')."""
+    return char_class(r"[^\W\d_]")
+
+
+def non_letter_word_class() -> str:
+    """The same for Python's ``[\\d_]``: the word characters that are no letters (every
+    ``\\d`` is a ``\\w``), so a run of word characters is letters only iff it has none."""
+    return char_class(r"[\d_]")
+
+
 def rust_pattern(token_pattern: str) -> str:
-    """The Rust regex finding the same tokens as the Python ``token_pattern`` (see supports)."""
-    m = _min_run(token_pattern)
-    if m is None:
+    """The Rust regex finding the same runs as the Python ``token_pattern`` (see supports);
+    for a letters pattern the runs that hold a ``non_letter_word_class`` character must then
+    be dropped (``rust_patterns``)."""
+    return rust_patterns(token_pattern)[0]
+
+
+def rust_patterns(token_pattern: str) -> tuple[str, str | None]:
+    """(runs, reject): the Rust regex of the runs, and the one whose runs are dropped (None
+    for the ``\\w`` patterns)."""
+    parsed = _parse(token_pattern)
+    if parsed is None:
         raise ValueError(f"token pattern {token_pattern!r} has no exact Rust equivalent")
-    return f"{word_class()}{{{m},}}"
+    m, letters = parsed
+    return f"{word_class()}{{{m},}}", non_letter_word_class() if letters else None
 
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -190,8 +243,11 @@ def _implode_is_in() -> bool:
     return found == [True, False]
 
 
-def _tokens(series, pattern: str, stop_words, ngram_range, with_seen: bool):
+def _tokens(series, pattern: str, stop_words, ngram_range, with_seen: bool,
+            reject: str | None = None):  # fmt: skip
     """(doc, term, seen) of every n-gram of a block, as scikit-learn's analyzer makes them.
+
+    The tokens are the matches of ``pattern`` but those ``reject`` finds something in.
 
     ``seen`` orders the n-grams as scikit-learn meets them: by document, then n, then position
     (``doc << 34 | (n - low) << 31 | unigram row``; a block has < 2**24 documents and
@@ -207,9 +263,14 @@ def _tokens(series, pattern: str, stop_words, ngram_range, with_seen: bool):
         .explode("term")
         .drop_nulls("term")
     )
+    drop = []
+    if reject is not None:  # runs with a digit or '_' for the letters patterns
+        drop.append(pl.col("term").str.contains(reject))
     if stop_words:
         stop = pl.Series(sorted(stop_words), dtype=pl.String)
-        frame = frame.filter(~pl.col("term").is_in(stop.implode() if _implode_is_in() else stop))
+        drop.append(pl.col("term").is_in(stop.implode() if _implode_is_in() else stop))
+    if drop:
+        frame = frame.filter(~pl.any_horizontal(drop) if len(drop) > 1 else ~drop[0])
     frame = frame.with_row_index("row")
     low, high = ngram_range
     grams = []
@@ -461,7 +522,7 @@ def fit_transform(
 
     stop = None if stop_words is None else frozenset(stop_words)
     _warn_stop_words(stop, token_pattern, lowercase)
-    pattern = rust_pattern(token_pattern)
+    pattern, reject = rust_patterns(token_pattern)
     with_seen = kind == "tfidf" and norm is not None
     n_docs = len(texts)
     if n_docs == 0:  # scikit-learn: no documents, so no vocabulary
@@ -475,7 +536,7 @@ def fit_transform(
         chunk = texts[start:end]
         if lowercase:
             chunk = [t.lower() for t in chunk]
-        tokens = _tokens(_series(chunk), pattern, stop, tuple(ngram_range), with_seen)
+        tokens = _tokens(_series(chunk), pattern, stop, tuple(ngram_range), with_seen, reject)
         blocks.append(_block_counts(tokens, end - start))
         del tokens, chunk
         start = end
