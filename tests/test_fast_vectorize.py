@@ -292,6 +292,21 @@ def test_lone_surrogates_are_no_word_characters():
     assert_same(texts, kind="count", stop_words=None)
 
 
+@pytest.mark.parametrize("workers", [2, 3, 5])
+def test_threaded_norms_are_scikit_learns(monkeypatch, workers):
+    """The row norms on several threads (ranges of rows): the same bits."""
+    monkeypatch.setattr(fv, "THREADED_NNZ", 0)
+    monkeypatch.setattr(fv, "_workers", lambda: workers)
+    rng = np.random.default_rng(workers)
+    words = [f"w{i:03d}" for i in range(500)] + ["ab", "cd"]
+    lengths = rng.integers(0, 120, 300)
+    texts = [" ".join(rng.choice(words, n)) for n in lengths]
+    texts[3] = texts[17] = ""
+    for params in ({}, {"norm": "l1"}, {"sublinear_tf": True, "ngram_range": (1, 2)}):
+        assert_same(texts, kind="tfidf", stop_words=None, **params)
+        assert_same(texts[:7], kind="tfidf", stop_words=None, **params)
+
+
 def test_max_features_ties_break_as_scikit_learn():
     """Many terms share each corpus frequency: scikit-learn's (unstable) argsort decides."""
     rng = np.random.default_rng(0)

@@ -93,6 +93,9 @@ LETTERS_TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
 BLOCK_CHARS = 24_000_000
 """Characters of text tokenized at once (bounds the memory of the exploded tokens)."""
 
+THREADED_NNZ = 1 << 18
+"""Entries from which the row norms are computed on several threads."""
+
 BLOCK_DOCS = 1 << 20
 """Documents at most in a block (``seen`` keeps 30 bits for a block's document number)."""
 
@@ -347,7 +350,12 @@ def _block_counts(tokens, n_docs: int):
 
 def _merge(blocks, n_docs: int):
     """One CSR matrix over the union of the blocks' vocabularies (sorted), that vocabulary,
-    and each term's rank of first appearance in the corpus (int64)."""
+    and each term's rank of first appearance in the corpus (int64).
+
+    Each block's sorted vocabulary maps into the sorted union by an increasing map (so rows
+    stay sorted); the blocks are copied through their maps on ``_workers()`` threads (numpy
+    releases the GIL), each block freed once copied: the peak is the result and the blocks.
+    """
     import numpy as np
     import polars as pl
     import scipy.sparse as sp
@@ -357,30 +365,41 @@ def _merge(blocks, n_docs: int):
         if seen is None:
             return X, vocab, None
         return X, vocab, _ranks(seen)
-    if blocks[0][2] is None:
-        vocab = pl.concat([vocab for _, vocab, _ in blocks]).unique().sort()
-        rank = None
-    else:
-        vocab, rank = _first_appearance(blocks)
-    enum = pl.Enum(vocab)
+    locals_ = pl.concat([vocab for _, vocab, _ in blocks])
+    vocab = locals_.unique().sort()
     nnz = sum(X.nnz for X, _, _ in blocks)
-    index_dtype = np.int32 if nnz <= np.iinfo(np.int32).max else np.int64
+    index_dtype = np.int32 if max(nnz, len(vocab)) <= np.iinfo(np.int32).max else np.int64
+    # every block's map at once: position in the union of each local term
+    remap = (
+        pl.LazyFrame({"term": locals_}).select(pl.col("term").cast(pl.Enum(vocab)).to_physical())
+        .collect()["term"].to_numpy().astype(index_dtype)
+    )  # fmt: skip
+    del locals_
+    splits = np.cumsum([len(local) for _, local, _ in blocks])[:-1]
+    remaps = np.split(remap, splits)
+    rank = None
+    if blocks[0][2] is not None:
+        rank = _first_appearance(remaps, [seen for _, _, seen in blocks], len(vocab))
     data = np.empty(nnz, dtype=np.float64)
     indices = np.empty(nnz, dtype=index_dtype)
     indptr = np.empty(n_docs + 1, dtype=index_dtype)
     indptr[0] = 0
-    offset, row = 0, 0
-    blocks.reverse()
-    while blocks:  # each block is freed once copied: the peak is the result and one block
-        X, local, _ = blocks.pop()
-        end = offset + X.nnz
-        if len(local):
-            remap = local.cast(enum).to_physical().to_numpy().astype(index_dtype)
-            np.take(remap, X.indices, out=indices[offset:end])  # increasing: rows stay sorted
+    offsets = np.cumsum([0] + [X.nnz for X, _, _ in blocks]).tolist()
+    rows = np.cumsum([0] + [X.shape[0] for X, _, _ in blocks]).tolist()
+
+    def copy(b: int) -> None:
+        X = blocks[b][0]
+        blocks[b] = None  # freed once copied
+        offset, end, row = offsets[b], offsets[b + 1], rows[b]
+        np.take(remaps[b], X.indices, out=indices[offset:end])  # increasing: rows stay sorted
         data[offset:end] = X.data
-        indptr[row + 1 : row + 1 + X.shape[0]] = X.indptr[1:] + offset
-        offset, row = end, row + X.shape[0]
-        del X, local
+        np.add(X.indptr[1:], offset, out=indptr[row + 1 : row + 1 + X.shape[0]])
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(_workers()) as pool:
+        for done in [pool.submit(copy, b) for b in range(len(blocks))]:
+            done.result()
     X = sp.csr_matrix((data, indices, indptr), shape=(n_docs, len(vocab)))
     X.has_sorted_indices = True
     return X, vocab, rank
@@ -395,24 +414,19 @@ def _ranks(keys):
     return rank
 
 
-def _first_appearance(blocks):
-    """The sorted union of the blocks' vocabularies, and each term's rank of first appearance."""
+def _first_appearance(remaps, seens, n_terms: int):
+    """Each term's rank of first appearance: by its first block, then its ``seen`` there."""
     import numpy as np
-    import polars as pl
 
-    firsts = pl.concat(
-        [
-            pl.DataFrame(
-                {"term": vocab, "block": np.full(len(vocab), b, dtype=np.uint32), "seen": seen}
-            )  # fmt: skip
-            for b, (_, vocab, seen) in enumerate(blocks)
-        ]
-    )
-    firsts = (
-        firsts.sort("block", "seen").unique("term", keep="first", maintain_order=True)
-        .with_row_index("rank").sort("term")
-    )  # fmt: skip
-    return firsts["term"], firsts["rank"].to_numpy().astype(np.int64)
+    first_block = np.empty(n_terms, dtype=np.int64)
+    first_seen = np.empty(n_terms, dtype=np.uint64)
+    for b in range(len(remaps) - 1, -1, -1):  # the earliest block writes last
+        first_block[remaps[b]] = b
+        first_seen[remaps[b]] = seens[b]
+    order = np.lexsort((first_seen, first_block))
+    rank = np.empty(n_terms, dtype=np.int64)
+    rank[order] = np.arange(n_terms, dtype=np.int64)
+    return rank
 
 
 def _valid(kind, min_df, max_df, max_features, norm, use_idf, smooth_idf, sublinear_tf) -> bool:
@@ -619,7 +633,7 @@ def _tfidf(X, dfs, rank, norm, use_idf, smooth_idf, sublinear_tf):
     return X, idf
 
 
-def _normalize_as_sklearn(X, norm: str, rank) -> None:
+def _normalize_as_sklearn(X, norm: str, rank, workers: int | None = None) -> None:
     """Normalize X's rows in place with exactly the sums scikit-learn's ``normalize`` computes.
 
     scikit-learn (``_inplace_csr_row_normalize_l1/l2`` in sparsefuncs_fast.pyx) adds up each
@@ -630,33 +644,73 @@ def _normalize_as_sklearn(X, norm: str, rank) -> None:
     each row's entries in first-appearance order (columns renumbered by first appearance, then
     CSR -> CSC -> CSR, which orders every row), add them
     sequentially (``_sequential_row_sums``), and divide.
+
+    Every row is computed on its own, so ranges of rows (of about equal numbers of entries) go
+    to ``workers`` threads (numpy and scipy's sparsetools release the GIL): the same sums.
     """
+    import numpy as np
+
+    if X.nnz == 0:
+        return
+    if workers is None:
+        workers = _workers() if X.nnz >= THREADED_NNZ else 1
+    ranks = rank.astype(X.indices.dtype)
+    targets = np.linspace(0, X.nnz, workers + 1)[1:-1]
+    cuts = np.searchsorted(X.indptr, targets).tolist()
+    bounds = sorted({0, X.shape[0], *cuts})
+    parts = list(zip(bounds[:-1], bounds[1:]))
+    if len(parts) == 1:
+        _normalize_rows(X, norm, ranks, *parts[0])
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(parts)) as pool:
+        for done in [pool.submit(_normalize_rows, X, norm, ranks, lo, hi) for lo, hi in parts]:
+            done.result()
+
+
+def _workers() -> int:
+    """Threads for the numpy steps: the cores this process may use (at most 4)."""
+    import os
+
+    try:
+        return max(1, min(4, len(os.sched_getaffinity(0))))
+    except AttributeError:  # not on Linux
+        return max(1, min(4, os.cpu_count() or 1))
+
+
+def _normalize_rows(X, norm: str, ranks, lo: int, hi: int) -> None:
+    """``_normalize_as_sklearn`` for rows lo..hi-1 (``ranks``: rank in X's index dtype)."""
     import numpy as np
     import scipy.sparse as sp
 
-    n_rows = X.shape[0]
-    lengths = np.diff(X.indptr)
-    if X.nnz == 0:
+    first, last = int(X.indptr[lo]), int(X.indptr[hi])
+    if first == last:
         return
-    position = np.arange(X.nnz, dtype=X.indices.dtype)
-    ranks = rank.astype(X.indices.dtype)[X.indices]
-    by_appearance = sp.csr_matrix((position, ranks, X.indptr), shape=(n_rows, len(rank)))
-    del position, ranks
+    indptr = X.indptr[lo : hi + 1] - first
+    lengths = np.diff(indptr)
+    position = np.arange(last - first, dtype=X.indices.dtype)
+    by_appearance = sp.csr_matrix(
+        (position, ranks[X.indices[first:last]], indptr), shape=(hi - lo, len(ranks))
+    )
+    del position
     # to CSC and back: two linear passes leave each row ordered by first appearance (faster
     # than sorting every row); the data say where each entry was
     perm = by_appearance.tocsc().tocsr().data
     del by_appearance
-    terms = X.data[perm]  # each row's entries in first-appearance order
+    data = X.data[first:last]  # a view: the rows are divided in place
+    terms = data[perm]  # each row's entries in first-appearance order
     del perm
     if norm == "l1":
         np.abs(terms, out=terms)
     else:
         np.multiply(terms, terms, out=terms)
-    sums = _sequential_row_sums(terms, X.indptr, lengths)
+    sums = _sequential_row_sums(terms, indptr, lengths)
+    del terms
     if norm == "l2":
         np.sqrt(sums, out=sums)
     sums[sums == 0.0] = 1.0  # scikit-learn leaves such rows alone; x / 1.0 == x
-    X.data /= np.repeat(sums, lengths)  # the same divisions, in any order
+    data /= np.repeat(sums, lengths)  # the same divisions, in any order
 
 
 def _sequential_row_sums(values, indptr, lengths, cells: int = 1 << 21):
