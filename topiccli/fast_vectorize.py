@@ -90,11 +90,15 @@ if TYPE_CHECKING:
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 LETTERS_TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
 """Words of two or more letters: no digits, no underscores, no digit-letter mixes."""
-BLOCK_CHARS = 24_000_000
+BLOCK_CHARS = 12_000_000
 """Characters of text tokenized at once (bounds the memory of the exploded tokens)."""
 
 THREADED_NNZ = 1 << 18
 """Entries from which the row norms are computed on several threads."""
+
+BLOCK_WORKERS = 2
+"""Blocks tokenized and counted at once, each on its own thread (polars and numpy release
+the GIL; each block also uses polars' own threads)."""
 
 BLOCK_DOCS = 1 << 20
 """Documents at most in a block (``seen`` keeps 30 bits for a block's document number)."""
@@ -541,19 +545,32 @@ def fit_transform(
     n_docs = len(texts)
     if n_docs == 0:  # scikit-learn: no documents, so no vocabulary
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-    blocks, start = [], 0
+    ranges, start = [], 0
     while start < n_docs:
         end, size = start, 0
         while end < n_docs and (size < BLOCK_CHARS and end - start < BLOCK_DOCS or end == start):
             size += len(texts[end])
             end += 1
+        ranges.append((start, end))
+        start = end
+
+    def block(bounds):
+        start, end = bounds
         chunk = texts[start:end]
         if lowercase:
             chunk = [t.lower() for t in chunk]
         tokens = _tokens(_series(chunk), pattern, stop, tuple(ngram_range), with_seen, reject)
-        blocks.append(_block_counts(tokens, end - start))
-        del tokens, chunk
-        start = end
+        del chunk
+        return _block_counts(tokens, end - start)
+
+    workers = min(BLOCK_WORKERS, len(ranges))
+    if workers <= 1:
+        blocks = [block(bounds) for bounds in ranges]
+    else:  # one block's serial steps (lowercasing, numpy) overlap another's polars work
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(workers) as pool:
+            blocks = list(pool.map(block, ranges))
     X, vocab, rank = _merge(blocks, n_docs)
     del blocks
     if len(vocab) == 0:
