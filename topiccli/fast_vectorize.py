@@ -25,6 +25,20 @@ How it stays exact
   not from Rust's ``\\w``, which follows another Unicode version (superscript digits ¹²³, for
   one, are ``\\w`` in Python and not in Rust). tests/test_fast_vectorize.py checks, through
   polars, every code point 0..0x10FFFF alone and between word characters.
+* **Letters only.** For ``LETTERS_TOKEN_PATTERN``, ``(?u)\\b[^\\W\\d_][^\\W\\d_]+\\b``, and its
+  family ``\\b[^\\W\\d_]{m-1}[^\\W\\d_]+\\b``, ``re.findall`` returns exactly the maximal runs
+  of word characters that are made only of letters (``[^\\W\\d_]``: ``\\w`` but no ``\\d``, no
+  '_') and are at least m long: a match starts only where a run starts (``\\b``), the greedy
+  class takes the run's letters, and the closing ``\\b`` holds only if the run ends there; if
+  a digit or '_' follows, backtracking cannot help (``\\b`` never holds between two word
+  characters), and no later start inside the run has a ``\\b``. So ``"abc1 def_x ghi"`` gives
+  ``["ghi"]``. (Python's letters include what is ``\\w`` without being decimal: superscripts
+  ¹²³, fractions ½, Roman numerals Ⅻ, so ``"x²y"`` is a token.) Here: the runs of >= m word
+  characters as above, then those holding a character of ``[\\d_]`` (the word characters that
+  are no letters: every ``\\d`` is a ``\\w``) dropped, that class also built from Python's
+  own ``[\\d_]`` over every code point (``non_letter_word_class``). Tests: the claim itself
+  against a brute force over random strings (digits of several scripts, '_', superscripts,
+  combining marks, CJK…), both classes on every code point, and scikit-learn as the oracle.
 * **Order.** polars sorts strings by their UTF-8 bytes, which is code-point order, Python's
   order. Lone surrogates (not UTF-8) are never word characters: they become U+FFFD, also none.
 * **Stop words, n-grams, pruning** follow ``_word_ngrams`` and ``_limit_features``: stop words
