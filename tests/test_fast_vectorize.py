@@ -188,6 +188,31 @@ def test_letter_tokens_match_re_findall_around_every_code_point():
     assert not different[:5]
 
 
+@pytest.mark.parametrize("pattern", [fv.DEFAULT_TOKEN_PATTERN, r"\w+", r"\b\w\w\w+\b",
+                                     fv.LETTERS_TOKEN_PATTERN])  # fmt: skip
+@pytest.mark.parametrize("lowercase", [True, False])
+@pytest.mark.parametrize("share", [0.0, 1.0])  # non-ASCII documents: Rust regex, Python re
+def test_ascii_and_other_documents_give_pythons_runs(pattern, lowercase, share, monkeypatch):
+    """ASCII documents (bytes.translate, split at spaces) and the others (the Rust regex),
+    interleaved in one block: every ASCII character between word characters and alone, and
+    the same texts with a non-ASCII character added, against re.findall."""
+    import polars as pl
+
+    monkeypatch.setattr(fv, "OTHER_SHARE", share)
+    texts = [f"Ab{chr(c)}cD {chr(c)} X{chr(c)} 1{chr(c)}aB {chr(c)}{chr(c)}" for c in range(128)]
+    texts += [t + " é" + t for t in texts] + ["", "é", "ab", "İx ab", "AB", "ab\ud800cd Σας"]
+    texts = [texts[i] for i in np.random.default_rng(0).permutation(len(texts))]
+    runs, reject = fv.rust_patterns(pattern)
+    frame = fv._runs(texts, lowercase, runs, fv._min_run(pattern))
+    if reject is not None:
+        frame = frame.filter(~pl.col("term").str.contains(reject))
+    got = frame.group_by("doc", maintain_order=True).agg("term").collect()
+    found = dict(zip(got["doc"].to_list(), got["term"].to_list()))
+    findall = re.compile(pattern).findall
+    for i, t in enumerate(texts):
+        assert found.get(i, []) == findall(t.lower() if lowercase else t), repr(t)
+
+
 @settings(max_examples=50, deadline=None)
 @given(
     st.lists(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=6), max_size=60)
@@ -234,17 +259,22 @@ def vectorizer_settings(draw):
 
 
 DEFAULT_BLOCK_CHARS = fv.BLOCK_CHARS
+DEFAULT_OTHER_SHARE = fv.OTHER_SHARE
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(texts=texts_strategy, params=vectorizer_settings(), block=st.sampled_from([0, 1, 7, 40]))
-def test_same_as_scikit_learn(texts, params, block):
-    # small blocks: several blocks of documents, merged over the union of their vocabularies
+@given(texts=texts_strategy, params=vectorizer_settings(), block=st.sampled_from([0, 1, 7, 40]),
+       share=st.sampled_from([0.05, 1.0]))  # fmt: skip
+def test_same_as_scikit_learn(texts, params, block, share):
+    # small blocks: several blocks of documents, merged over the union of their vocabularies;
+    # share 1.0: non-ASCII documents through Python's re, beside the ASCII ones
     fv.BLOCK_CHARS = block or DEFAULT_BLOCK_CHARS
+    fv.OTHER_SHARE = share
     try:
         assert_same(texts, **params)
     finally:
         fv.BLOCK_CHARS = DEFAULT_BLOCK_CHARS
+        fv.OTHER_SHARE = DEFAULT_OTHER_SHARE
 
 
 LETTERS_PATTERNS = [
@@ -260,13 +290,16 @@ LETTERS_PATTERNS = [
     params=vectorizer_settings(),
     block=st.sampled_from([0, 1, 7, 40]),
     pattern=st.sampled_from(LETTERS_PATTERNS + [fv.LETTERS_TOKEN_PATTERN] * 3),
+    share=st.sampled_from([0.05, 1.0]),
 )
-def test_letters_same_as_scikit_learn(texts, params, block, pattern):
+def test_letters_same_as_scikit_learn(texts, params, block, pattern, share):
     fv.BLOCK_CHARS = block or DEFAULT_BLOCK_CHARS
+    fv.OTHER_SHARE = share
     try:
         assert_same(texts, token_pattern=pattern, **params)
     finally:
         fv.BLOCK_CHARS = DEFAULT_BLOCK_CHARS
+        fv.OTHER_SHARE = DEFAULT_OTHER_SHARE
 
 
 @pytest.mark.parametrize("kind", ["count", "tfidf"])
