@@ -77,7 +77,8 @@ def _letters() -> None:
     SETTINGS["token_pattern"] = LETTERS_TOKEN_PATTERN
 
 
-WARM_UP = [f"alpha{i % 4} beta{i % 5} gamma{i % 3}" for i in range(20)]
+_WORDS = ["alpha", "beta", "gamma", "delta", "omega"]
+WARM_UP = [f"{_WORDS[i % 5]} {_WORDS[(i + 2) % 5]} alpha{i % 4} beta{i % 5}" for i in range(20)]
 
 
 def _warm_up() -> None:

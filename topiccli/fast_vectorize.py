@@ -65,21 +65,27 @@ How it stays exact
 Measurements (2 cores shared with other engineers' jobs; bench/vectorizer.py)
 -----------------------------------------------------------------------------
 English stop words, min_df=2, max_df=0.95; medians of alternating rounds (5 on 20NG, 3 on
-the 200k corpus); every pair of results identical. Load average 1-2 from other jobs.
+the 200k corpus); every pair of results identical. CPU ratio: scikit-learn's CPU seconds
+over ours (all threads). This round (threads, ASCII split, cheaper merge) ran while other
+jobs held the machine at load average 4.4-5.4 (2 cores), so ours mostly got one core:
 
-| corpus (docs, characters) | vectorizer | scikit-learn | ours | speedup |
-|---|---|---|---|---|
-| 20NG train (11,314; 14 M) | Count | 1.04 s | 0.29 s | 3.60x |
-| 20NG train | TF-IDF | 1.06 s | 0.33 s | 3.18x |
-| 20NG all (18,846; 22 M) | Count | 1.67 s | 0.42 s | 3.97x |
-| 20NG all | TF-IDF | 1.68 s | 0.49 s | 3.43x |
-| 200k generated (200,000; 225 M) | Count | 16.69 s | 4.84 s | 3.45x |
-| 200k generated | TF-IDF | 16.69 s | 6.09 s | 2.74x |
+| corpus (docs, characters) | vectorizer | scikit-learn | ours | speedup | CPU ratio |
+|---|---|---|---|---|---|
+| 20NG train (11,314; 14 M) | Count | 1.23 s | 0.83 s | 1.49x | 2.30x |
+| 20NG train | TF-IDF | 1.78 s | 0.88 s | 2.03x | 2.15x |
+| 20NG all (18,846; 22 M) | Count | 2.77 s | 1.69 s | 1.64x | 2.27x |
+| 20NG all | TF-IDF | 1.80 s | 0.98 s | 1.84x | 1.85x |
+| 200k generated (200,000; 225 M) | Count | 17.60 s | 6.78 s | 2.59x | 2.50x |
+| 200k generated | TF-IDF | 25.15 s | 13.51 s | 1.86x | 2.01x |
 
-Peak RSS on the 200k corpus, fresh process, 395 MB of texts already loaded: Count 936 MB
-(scikit-learn 747 MB), TF-IDF 966 MB (scikit-learn 743 MB). On the 200k corpus TF-IDF costs
-1.2 s more than Count, 1.1 s of it in ``_normalize_as_sklearn`` (13 M entries reordered twice
-for the bit-equal norms).
+The round before (load 1-2, before these changes): 3.60x, 3.18x, 3.97x, 3.43x, 3.45x,
+2.74x in the same order. Under the same load, old against new in one process: CPU -7% (20NG
+all Count), -8% and -10% (200k TF-IDF and Count), 20NG-all TF-IDF unchanged. scikit-learn is
+one thread, so the wall ratio is at most the CPU ratio times the cores ours gets: 4x needs
+1.6-2.2 cores of 2 here, out of reach on a loaded machine.
+
+Peak RSS on the 200k corpus, fresh process, 400 MB of texts already loaded: Count 866 MB
+(scikit-learn 737 MB), TF-IDF 932 MB (scikit-learn 737 MB).
 
 Choosing the library (20NG-all, 22 M characters, CPU seconds on one thread): polars'
 ``str.extract_all`` 0.25 s (its regex search alone 0.14 s), pyarrow's
