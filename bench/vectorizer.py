@@ -70,7 +70,15 @@ def our_pass(texts, kind: str):
     return X, terms
 
 
-WARM_UP = [f"alpha{i % 4} beta{i % 5} gamma{i % 3}" for i in range(20)]
+def _letters() -> None:
+    """Both sides with the letters-only token pattern from now on."""
+    from topiccli.fast_vectorize import LETTERS_TOKEN_PATTERN
+
+    SETTINGS["token_pattern"] = LETTERS_TOKEN_PATTERN
+
+
+_WORDS = ["alpha", "beta", "gamma", "delta", "omega"]
+WARM_UP = [f"{_WORDS[i % 5]} {_WORDS[(i + 2) % 5]} alpha{i % 4} beta{i % 5}" for i in range(20)]
 
 
 def _warm_up() -> None:
@@ -98,32 +106,42 @@ def _check_equal(theirs, ours) -> None:
 
 
 def _timed(function, texts, kind):
+    """(wall seconds, CPU seconds of the process on all its threads, result)."""
     gc.collect()
+    cpu = time.process_time()
     start = time.perf_counter()
     result = function(texts, kind)
-    return time.perf_counter() - start, result
+    return time.perf_counter() - start, time.process_time() - cpu, result
 
 
 def compare(texts, kind: str, repeats: int, log=print) -> dict:
     """Alternating rounds (who goes first alternates), medians and their ratio."""
     ours, theirs = [], []
+    cpu = {"ours": [], "sklearn": []}
     for round_ in range(repeats):
         order = [("ours", our_pass), ("sklearn", sklearn_pass)]
         if round_ % 2:
             order.reverse()
         results = {}
         for name, function in order:
-            seconds, results[name] = _timed(function, texts, kind)
+            seconds, cpu_seconds, results[name] = _timed(function, texts, kind)
             (ours if name == "ours" else theirs).append(seconds)
+            cpu[name].append(cpu_seconds)
         _check_equal(results["sklearn"], results["ours"])
         del results
-        log(f"  {kind} round {round_ + 1}: ours {ours[-1]:.2f} s, scikit-learn {theirs[-1]:.2f} s")
+        log(
+            f"  {kind} round {round_ + 1}: ours {ours[-1]:.2f} s ({cpu['ours'][-1]:.2f} s CPU), "
+            f"scikit-learn {theirs[-1]:.2f} s ({cpu['sklearn'][-1]:.2f} s CPU)"
+        )
     return {
         "ours": ours,
         "sklearn": theirs,
         "ours_median": statistics.median(ours),
         "sklearn_median": statistics.median(theirs),
         "speedup": statistics.median(theirs) / statistics.median(ours),
+        "cpu_ours": cpu["ours"],
+        "cpu_sklearn": cpu["sklearn"],
+        "cpu_ratio": statistics.median(cpu["sklearn"]) / statistics.median(cpu["ours"]),
         "identical": True,
     }
 
@@ -172,6 +190,7 @@ def memory(path: str, kind: str) -> dict:
     out = {}
     for which in ("ours", "sklearn"):
         cmd = [sys.executable, "-m", "bench.vectorizer", "--memory-child", which, kind, path]
+        cmd += ["--letters"] if "token_pattern" in SETTINGS else []
         done = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
         out[which] = json.loads(done.stdout.strip().splitlines()[-1])
     return out
@@ -235,14 +254,14 @@ def markdown(result: dict) -> str:
         "English stop words, min_df=2, max_df=0.95; medians of alternating rounds; every pair "
         "of results identical.",
         "",
-        "| corpus | vectorizer | docs | scikit-learn (s) | ours (s) | speedup |",
-        "|---|---|---|---|---|---|",
+        "| corpus | vectorizer | docs | scikit-learn (s) | ours (s) | speedup | CPU ratio |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, cell in result["cells"].items():
         corpus, kind = name.rsplit("-", 1)
         lines.append(
             f"| {corpus} | {kind} | {cell['docs']:,} | {cell['sklearn_median']:.2f} | "
-            f"{cell['ours_median']:.2f} | {cell['speedup']:.2f}× |"
+            f"{cell['ours_median']:.2f} | {cell['speedup']:.2f}× | {cell['cpu_ratio']:.2f}× |"
         )
     memory_rows = [(n, c["memory"]) for n, c in result["cells"].items() if "memory" in c]
     if memory_rows:
@@ -263,6 +282,8 @@ def main() -> None:
     import argparse
 
     if len(sys.argv) > 1 and sys.argv[1] == "--memory-child":
+        if sys.argv[5:] == ["--letters"]:
+            _letters()
         _memory_child(*sys.argv[2:5])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -271,7 +292,11 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=BIG_DOCS, help="documents (0: none)")
     parser.add_argument("--big-repeats", type=int, default=None)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--letters", action="store_true",
+                        help="the letters-only token pattern (LETTERS_TOKEN_PATTERN)")  # fmt: skip
     args = parser.parse_args()
+    if args.letters:
+        _letters()
     archive = args.archive or _script().default_archive()
     result = run(archive, args.repeats, args.big, args.big_repeats,
                  log=lambda m: print(m, file=sys.stderr, flush=True))  # fmt: skip

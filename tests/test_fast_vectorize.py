@@ -105,6 +105,114 @@ def test_tokens_match_re_findall_around_every_code_point():
     assert not different[:5]
 
 
+def test_letter_classes_are_pythons_on_every_code_point():
+    """letter_class is Python's [^\\W\\d_], non_letter_word_class its [\\d_], and the two
+    split \\w: every \\d is a \\w (so a \\w-run is letters only iff it holds no [\\d_])."""
+    import polars as pl
+
+    series = pl.Series(ALL_CODE_POINTS, dtype=pl.String)
+    for rust_class, python_class in [
+        (fv.letter_class(), r"[^\W\d_]"),
+        (fv.non_letter_word_class(), r"[\d_]"),
+    ]:
+        rust = series.str.contains(f"^{rust_class}$").to_list()
+        python = [re.fullmatch(python_class, c) is not None for c in ALL_CODE_POINTS]
+        different = [hex(ord(c)) for c, a, b in zip(ALL_CODE_POINTS, rust, python) if a != b]
+        assert not different, python_class
+    word = re.compile(r"\w").fullmatch
+    letter = re.compile(r"[^\W\d_]").fullmatch
+    digit = re.compile(r"[\d_]").fullmatch
+    for c in ALL_CODE_POINTS:
+        assert bool(word(c)) == (bool(letter(c)) or bool(digit(c)))
+        assert not (letter(c) and digit(c))
+
+
+# a mixed alphabet: letters, digits of several scripts, '_', superscripts, fractions, Nl,
+# combining marks, joiners, CJK, astral letters and digits, punctuation and spaces
+MIXED = list("aAbBzZ09_ '-.éßİıΣς¹²½Ⅻ٣۵中文ひ한") + [
+    "\u0301", "\u0307", "\u200d", "\u00aa", "\u2160", "\U0001d7ce", "\U0001d400", "\U0001f600",
+    "\u0660", "\uff10", "\uff41",
+]  # fmt: skip
+
+
+def _letter_runs(text: str, m: int) -> list[str]:
+    """The maximal runs of \\w that consist only of letters and are >= m long (brute force)."""
+    runs, current = [], []
+    for c in text + " ":
+        if c.isalnum() or c == "_":
+            current.append(c)
+            continue
+        if len(current) >= m and all(x.isalnum() and not x.isdecimal() for x in current):
+            runs.append("".join(current))
+        current = []
+    return runs
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(MIXED), max_size=40), st.sampled_from([1, 2, 3]))
+def test_letters_pattern_finds_the_maximal_letter_runs(text, m):
+    """The claim the letters path rests on, for re.findall itself: \\b[^\\W\\d_]{m-1}
+    [^\\W\\d_]+\\b finds exactly the maximal \\w-runs made of letters, >= m long (a
+    letter being \\w, not decimal (sre's \\d), not '_')."""
+    pattern = r"(?u)\b" + r"[^\W\d_]" * (m - 1) + r"[^\W\d_]+\b"
+    assert fv._parse(pattern) == (m, True)
+    assert re.findall(pattern, text) == _letter_runs(text, m)
+    counted = r"\b[^\W\d_]{" + str(m - 1) + r"}[^\W\d_]+\b"
+    assert fv._parse(counted) == (m, True)
+    assert re.findall(counted, text) == _letter_runs(text, m)
+
+
+def test_letters_pattern_examples():
+    findall = re.compile(fv.LETTERS_TOKEN_PATTERN).findall
+    assert findall("abc1 def_x ghi") == ["ghi"]
+    # superscripts and fractions are \\w but no \\d: letters here; U+0301 is no \\w
+    assert findall("x²y ab٣ ½ab a ab-cd e\u0301tt") == ["x²y", "½ab", "ab", "cd", "tt"]
+
+
+def test_letter_tokens_match_re_findall_around_every_code_point():
+    """Each character between letters, after a digit and alone: the pipeline's tokens
+    (runs, then those with a [\\d_] dropped) against Python's."""
+    import polars as pl
+
+    texts = [f"ab{c}cd {c} x{c} 1{c}ab {c}{c}" for c in ALL_CODE_POINTS]
+    runs, reject = fv.rust_patterns(fv.LETTERS_TOKEN_PATTERN)
+    tokens = (
+        pl.DataFrame({"text": texts}).with_row_index("doc")
+        .select("doc", pl.col("text").str.extract_all(runs).alias("term"))
+        .explode("term").drop_nulls("term").filter(~pl.col("term").str.contains(reject))
+        .group_by("doc", maintain_order=True).agg("term")
+    )  # fmt: skip
+    rust = dict(zip(tokens["doc"].to_list(), tokens["term"].to_list()))
+    python = re.compile(fv.LETTERS_TOKEN_PATTERN).findall
+    different = [t for i, t in enumerate(texts) if rust.get(i, []) != python(t)]
+    assert not different[:5]
+
+
+@pytest.mark.parametrize("pattern", [fv.DEFAULT_TOKEN_PATTERN, r"\w+", r"\b\w\w\w+\b",
+                                     fv.LETTERS_TOKEN_PATTERN])  # fmt: skip
+@pytest.mark.parametrize("lowercase", [True, False])
+@pytest.mark.parametrize("share", [0.0, 1.0])  # non-ASCII documents: Rust regex, Python re
+def test_ascii_and_other_documents_give_pythons_runs(pattern, lowercase, share, monkeypatch):
+    """ASCII documents (bytes.translate, split at spaces) and the others (the Rust regex),
+    interleaved in one block: every ASCII character between word characters and alone, and
+    the same texts with a non-ASCII character added, against re.findall."""
+    import polars as pl
+
+    monkeypatch.setattr(fv, "OTHER_SHARE", share)
+    texts = [f"Ab{chr(c)}cD {chr(c)} X{chr(c)} 1{chr(c)}aB {chr(c)}{chr(c)}" for c in range(128)]
+    texts += [t + " é" + t for t in texts] + ["", "é", "ab", "İx ab", "AB", "ab\ud800cd Σας"]
+    texts = [texts[i] for i in np.random.default_rng(0).permutation(len(texts))]
+    runs, reject = fv.rust_patterns(pattern)
+    frame = fv._runs(texts, lowercase, runs, fv._min_run(pattern))
+    if reject is not None:
+        frame = frame.filter(~pl.col("term").str.contains(reject))
+    got = frame.group_by("doc", maintain_order=True).agg("term").collect()
+    found = dict(zip(got["doc"].to_list(), got["term"].to_list()))
+    findall = re.compile(pattern).findall
+    for i, t in enumerate(texts):
+        assert found.get(i, []) == findall(t.lower() if lowercase else t), repr(t)
+
+
 @settings(max_examples=50, deadline=None)
 @given(
     st.lists(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=6), max_size=60)
@@ -151,17 +259,47 @@ def vectorizer_settings(draw):
 
 
 DEFAULT_BLOCK_CHARS = fv.BLOCK_CHARS
+DEFAULT_OTHER_SHARE = fv.OTHER_SHARE
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(texts=texts_strategy, params=vectorizer_settings(), block=st.sampled_from([0, 1, 7, 40]))
-def test_same_as_scikit_learn(texts, params, block):
-    # small blocks: several blocks of documents, merged over the union of their vocabularies
+@given(texts=texts_strategy, params=vectorizer_settings(), block=st.sampled_from([0, 1, 7, 40]),
+       share=st.sampled_from([0.05, 1.0]))  # fmt: skip
+def test_same_as_scikit_learn(texts, params, block, share):
+    # small blocks: several blocks of documents, merged over the union of their vocabularies;
+    # share 1.0: non-ASCII documents through Python's re, beside the ASCII ones
     fv.BLOCK_CHARS = block or DEFAULT_BLOCK_CHARS
+    fv.OTHER_SHARE = share
     try:
         assert_same(texts, **params)
     finally:
         fv.BLOCK_CHARS = DEFAULT_BLOCK_CHARS
+        fv.OTHER_SHARE = DEFAULT_OTHER_SHARE
+
+
+LETTERS_PATTERNS = [
+    fv.LETTERS_TOKEN_PATTERN,
+    r"\b[^\W\d_]+\b",
+    r"\b[^\W\d_]{2}[^\W\d_]+\b",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    texts=texts_strategy,
+    params=vectorizer_settings(),
+    block=st.sampled_from([0, 1, 7, 40]),
+    pattern=st.sampled_from(LETTERS_PATTERNS + [fv.LETTERS_TOKEN_PATTERN] * 3),
+    share=st.sampled_from([0.05, 1.0]),
+)
+def test_letters_same_as_scikit_learn(texts, params, block, pattern, share):
+    fv.BLOCK_CHARS = block or DEFAULT_BLOCK_CHARS
+    fv.OTHER_SHARE = share
+    try:
+        assert_same(texts, token_pattern=pattern, **params)
+    finally:
+        fv.BLOCK_CHARS = DEFAULT_BLOCK_CHARS
+        fv.OTHER_SHARE = DEFAULT_OTHER_SHARE
 
 
 @pytest.mark.parametrize("kind", ["count", "tfidf"])
@@ -177,12 +315,29 @@ def test_special_lowercase_and_scripts(kind, ngrams):
         "中文 文字 ひらがな 한국어 ᄀᄀ",
     ]
     for lowercase in (True, False):
-        assert_same(texts, kind=kind, stop_words=None, ngram_range=ngrams, lowercase=lowercase)
+        for pattern in (fv.DEFAULT_TOKEN_PATTERN, fv.LETTERS_TOKEN_PATTERN):
+            assert_same(texts, kind=kind, stop_words=None, ngram_range=ngrams,
+                        lowercase=lowercase, token_pattern=pattern)  # fmt: skip
 
 
 def test_lone_surrogates_are_no_word_characters():
     texts = ["ab\ud800cd ef", "\udcff\udcffgh ab"]
     assert_same(texts, kind="count", stop_words=None)
+
+
+@pytest.mark.parametrize("workers", [2, 3, 5])
+def test_threaded_norms_are_scikit_learns(monkeypatch, workers):
+    """The row norms on several threads (ranges of rows): the same bits."""
+    monkeypatch.setattr(fv, "THREADED_NNZ", 0)
+    monkeypatch.setattr(fv, "_workers", lambda: workers)
+    rng = np.random.default_rng(workers)
+    words = [f"w{i:03d}" for i in range(500)] + ["ab", "cd"]
+    lengths = rng.integers(0, 120, 300)
+    texts = [" ".join(rng.choice(words, n)) for n in lengths]
+    texts[3] = texts[17] = ""
+    for params in ({}, {"norm": "l1"}, {"sublinear_tf": True, "ngram_range": (1, 2)}):
+        assert_same(texts, kind="tfidf", stop_words=None, **params)
+        assert_same(texts[:7], kind="tfidf", stop_words=None, **params)
 
 
 def test_max_features_ties_break_as_scikit_learn():
@@ -257,11 +412,24 @@ def test_stop_word_warning_is_scikit_learns():
         (r"(\w\w+)", False),
         (r"\w\w*", False),
         (r"\S+", False),
+        (r"(?u)\b[^\W\d_][^\W\d_]+\b", True),
+        (r"\b[^\W\d_][^\W\d_]+\b", True),
+        (r"\b[^\W\d_]+\b", True),
+        (r"\b[^\W\d_][^\W\d_][^\W\d_]+\b", True),
+        (r"\b[^\W\d_]{2}[^\W\d_]+\b", True),
+        (r"\b[^\W_\d][^\d\W_]+\b", True),
+        (r"[^\W\d_][^\W\d_]+", False),  # "1ab" -> "ab": a match inside a run
+        (r"\b[^\W\d_][^\W\d_]+", False),
+        (r"[^\W\d_][^\W\d_]+\b", False),
+        (r"\b[^\W\d][^\W\d]+\b", False),
+        (r"\b[^\W\d_]{2,}\b", False),
+        (r"\b[^\W\d_]*\b", False),
+        (r"\b\w[^\W\d_]+\b", False),
     ],
 )
 def test_supports(pattern, accepted):
     assert fv.supports(token_pattern=pattern, ngram_range=(1, 1)) is accepted
-    texts = ["Ab cd_e f1 ¹² x", "naïve ab-cd", ""]
+    texts = ["Ab cd_e f1 ¹² x", "naïve ab-cd", "", "1ab ab1 a1b ab_ _ab x²y ٣ab abc ab"]
     assert_same(texts, kind="count", stop_words=None, token_pattern=pattern)
 
 
@@ -322,6 +490,11 @@ def test_newsgroups_train():
     assert_same(texts, kind="count", **common)
     assert_same(texts, kind="tfidf", **common)
     assert_same(texts[:4000], kind="tfidf", **common, ngram_range=(1, 2), max_features=20000,
+                sublinear_tf=True)  # fmt: skip
+    letters = {**common, "token_pattern": fv.LETTERS_TOKEN_PATTERN}
+    assert_same(texts, kind="count", **letters)
+    assert_same(texts, kind="tfidf", **letters)
+    assert_same(texts[:4000], kind="tfidf", **letters, ngram_range=(1, 2), max_features=20000,
                 sublinear_tf=True)  # fmt: skip
 
 

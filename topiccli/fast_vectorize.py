@@ -10,9 +10,21 @@ itself, so the result (or its error) is still scikit-learn's.
 
 How it stays exact
 ------------------
-* **Lowercasing** is Python's own ``str.lower`` (one C call a document, ~4% of the time), so
-  'İ' -> 'i̇', final sigma, 'ẞ' -> 'ß' and every multi-character lowercase are Python's. Rust's
-  ``to_lowercase`` (polars') follows another Unicode version and is not used.
+* **Lowercasing** is Python's own ``str.lower`` (one C call a document), so 'İ' -> 'i̇', final
+  sigma, 'ẞ' -> 'ß' and every multi-character lowercase are Python's. Rust's
+  ``to_lowercase`` (polars') follows another Unicode version and is not used. On an ASCII
+  document (``str.isascii``) ``str.lower`` maps A-Z to a-z and nothing else, so there the
+  ``bytes.translate`` below does it.
+* **ASCII documents** (nearly all of 20NG's) skip the regex: one ``bytes.translate`` keeps
+  Python's ASCII ``\\w`` ([0-9A-Za-z_]; A-Z lowercased) and turns every other byte into a
+  space, polars splits at the spaces, and a filter on the byte length (which, in ASCII, is
+  the character length) drops the empty strings and the runs shorter than m: the maximal
+  runs of >= m word characters, as below, a third cheaper in CPU than the regex. In a block
+  where the other documents hold at most ``OTHER_SHARE`` of the characters, each of them is
+  replaced by its runs of >= m word characters found by Python's own ``re`` (``\\w{m,}``),
+  joined by spaces (no space is ``\\w``; >= m characters are >= m bytes, so the filter keeps
+  them); a block with more goes through the Rust regex below whole. The test: every ASCII
+  character alone and between word characters, mixed with non-ASCII documents, both ways.
 * **Tokens.** For the patterns ``supports`` accepts, ``(?u)`` optional, ``\\b`` optional on
   either side, ``\\w`` repeated m-1 times, then ``\\w+`` — the default ``(?u)\\b\\w\\w+\\b`` is
   m = 2 — Python's ``re.findall`` returns exactly the maximal runs of word characters that are
@@ -25,6 +37,20 @@ How it stays exact
   not from Rust's ``\\w``, which follows another Unicode version (superscript digits ¹²³, for
   one, are ``\\w`` in Python and not in Rust). tests/test_fast_vectorize.py checks, through
   polars, every code point 0..0x10FFFF alone and between word characters.
+* **Letters only.** For ``LETTERS_TOKEN_PATTERN``, ``(?u)\\b[^\\W\\d_][^\\W\\d_]+\\b``, and its
+  family ``\\b[^\\W\\d_]{m-1}[^\\W\\d_]+\\b``, ``re.findall`` returns exactly the maximal runs
+  of word characters that are made only of letters (``[^\\W\\d_]``: ``\\w`` but no ``\\d``, no
+  '_') and are at least m long: a match starts only where a run starts (``\\b``), the greedy
+  class takes the run's letters, and the closing ``\\b`` holds only if the run ends there; if
+  a digit or '_' follows, backtracking cannot help (``\\b`` never holds between two word
+  characters), and no later start inside the run has a ``\\b``. So ``"abc1 def_x ghi"`` gives
+  ``["ghi"]``. (Python's letters include what is ``\\w`` without being decimal: superscripts
+  ¹²³, fractions ½, Roman numerals Ⅻ, so ``"x²y"`` is a token.) Here: the runs of >= m word
+  characters as above, then those holding a character of ``[\\d_]`` (the word characters that
+  are no letters: every ``\\d`` is a ``\\w``) dropped, that class also built from Python's
+  own ``[\\d_]`` over every code point (``non_letter_word_class``). Tests: the claim itself
+  against a brute force over random strings (digits of several scripts, '_', superscripts,
+  combining marks, CJK…), both classes on every code point, and scikit-learn as the oracle.
 * **Order.** polars sorts strings by their UTF-8 bytes, which is code-point order, Python's
   order. Lone surrogates (not UTF-8) are never word characters: they become U+FFFD, also none.
 * **Stop words, n-grams, pruning** follow ``_word_ngrams`` and ``_limit_features``: stop words
@@ -39,21 +65,27 @@ How it stays exact
 Measurements (2 cores shared with other engineers' jobs; bench/vectorizer.py)
 -----------------------------------------------------------------------------
 English stop words, min_df=2, max_df=0.95; medians of alternating rounds (5 on 20NG, 3 on
-the 200k corpus); every pair of results identical. Load average 1-2 from other jobs.
+the 200k corpus); every pair of results identical. CPU ratio: scikit-learn's CPU seconds
+over ours (all threads). This round (threads, ASCII split, cheaper merge) ran while other
+jobs held the machine at load average 4.4-5.4 (2 cores), so ours mostly got one core:
 
-| corpus (docs, characters) | vectorizer | scikit-learn | ours | speedup |
-|---|---|---|---|---|
-| 20NG train (11,314; 14 M) | Count | 1.04 s | 0.29 s | 3.60x |
-| 20NG train | TF-IDF | 1.06 s | 0.33 s | 3.18x |
-| 20NG all (18,846; 22 M) | Count | 1.67 s | 0.42 s | 3.97x |
-| 20NG all | TF-IDF | 1.68 s | 0.49 s | 3.43x |
-| 200k generated (200,000; 225 M) | Count | 16.69 s | 4.84 s | 3.45x |
-| 200k generated | TF-IDF | 16.69 s | 6.09 s | 2.74x |
+| corpus (docs, characters) | vectorizer | scikit-learn | ours | speedup | CPU ratio |
+|---|---|---|---|---|---|
+| 20NG train (11,314; 14 M) | Count | 1.23 s | 0.83 s | 1.49x | 2.30x |
+| 20NG train | TF-IDF | 1.78 s | 0.88 s | 2.03x | 2.15x |
+| 20NG all (18,846; 22 M) | Count | 2.77 s | 1.69 s | 1.64x | 2.27x |
+| 20NG all | TF-IDF | 1.80 s | 0.98 s | 1.84x | 1.85x |
+| 200k generated (200,000; 225 M) | Count | 17.60 s | 6.78 s | 2.59x | 2.50x |
+| 200k generated | TF-IDF | 25.15 s | 13.51 s | 1.86x | 2.01x |
 
-Peak RSS on the 200k corpus, fresh process, 395 MB of texts already loaded: Count 936 MB
-(scikit-learn 747 MB), TF-IDF 966 MB (scikit-learn 743 MB). On the 200k corpus TF-IDF costs
-1.2 s more than Count, 1.1 s of it in ``_normalize_as_sklearn`` (13 M entries reordered twice
-for the bit-equal norms).
+The round before (load 1-2, before these changes): 3.60x, 3.18x, 3.97x, 3.43x, 3.45x,
+2.74x in the same order. Under the same load, old against new in one process: CPU -7% (20NG
+all Count), -8% and -10% (200k TF-IDF and Count), 20NG-all TF-IDF unchanged. scikit-learn is
+one thread, so the wall ratio is at most the CPU ratio times the cores ours gets: 4x needs
+1.6-2.2 cores of 2 here, out of reach on a loaded machine.
+
+Peak RSS on the 200k corpus, fresh process, 400 MB of texts already loaded: Count 866 MB
+(scikit-learn 737 MB), TF-IDF 932 MB (scikit-learn 737 MB).
 
 Choosing the library (20NG-all, 22 M characters, CPU seconds on one thread): polars'
 ``str.extract_all`` 0.25 s (its regex search alone 0.14 s), pyarrow's
@@ -65,11 +97,14 @@ them on two cores. So ours is ~2.8x less work and the rest is parallelism: on a 
 machine the ratio falls towards 2.8x. First call in a process: ~0.4 s (numpy, scipy and
 polars imports, 0.15 s of it for building the word class), not included above.
 
-Memory: documents are processed in blocks of ~``BLOCK_CHARS`` characters; each block becomes
-a CSR block over its own sorted vocabulary, and blocks are merged at the end (the map from a
+Memory and threads: documents are processed in blocks of ~``BLOCK_CHARS`` characters,
+``BLOCK_WORKERS`` (2) at a time on threads, so one block's serial steps (the Python-side
+translation, numpy's counting) overlap the other's polars work; each block becomes a CSR
+block over its own sorted vocabulary, and blocks are merged at the end (the map from a
 block's sorted vocabulary into the global sorted vocabulary is increasing, so indices stay
-sorted), each freed as it is copied. Peak memory is about twice the CSR matrix plus one
-block's tokens.
+sorted), copied on threads and each freed as it is copied. Peak memory is about twice the
+CSR matrix plus two blocks' tokens. The TF-IDF row norms run on threads over ranges of rows
+(each row's sum is its own, so the bits do not depend on the split).
 
 polars is imported inside the functions only: importing this module imports nothing heavy,
 and the fast path never imports scikit-learn.
@@ -88,8 +123,17 @@ if TYPE_CHECKING:
     import scipy.sparse
 
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-BLOCK_CHARS = 24_000_000
+LETTERS_TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
+"""Words of two or more letters: no digits, no underscores, no digit-letter mixes."""
+BLOCK_CHARS = 12_000_000
 """Characters of text tokenized at once (bounds the memory of the exploded tokens)."""
+
+THREADED_NNZ = 1 << 18
+"""Entries from which the row norms are computed on several threads."""
+
+BLOCK_WORKERS = 2
+"""Blocks tokenized and counted at once, each on its own thread (polars and numpy release
+the GIL; each block also uses polars' own threads)."""
 
 BLOCK_DOCS = 1 << 20
 """Documents at most in a block (``seen`` keeps 30 bits for a block's document number)."""
@@ -106,32 +150,57 @@ _ANALYZER_DEFAULTS = {
 """scikit-learn settings this module does not implement: ``supports`` wants their defaults."""
 
 _PATTERN = re.compile(r"(?:\(\?u\))?(?:\\b)?((?:\\w)*)\\w\+(?:\\b)?")
+_LETTER = r"\[\^(?:\\W\\d_|\\W_\\d|\\d\\W_|\\d_\\W|_\\W\\d|_\\d\\W)\]"
+_LETTERS_PATTERN = re.compile(
+    rf"(?:\(\?u\))?\\b(?:((?:{_LETTER})*)|{_LETTER}\{{(\d{{1,3}})\}})({_LETTER})\+\\b"
+)
 
 
-def _min_run(token_pattern: str) -> int | None:
-    """m when ``token_pattern`` finds exactly the maximal runs of >= m word characters."""
+def _parse(token_pattern) -> tuple[int, bool] | None:
+    """(m, letters_only) when ``token_pattern`` finds exactly the maximal runs of >= m word
+    characters (made only of letters, ``[^\\W\\d_]``, when ``letters_only``), else None."""
     if not isinstance(token_pattern, str):
         return None
     match = _PATTERN.fullmatch(token_pattern)
+    if match is not None:
+        return len(match.group(1)) // 2 + 1, False
+    match = _LETTERS_PATTERN.fullmatch(token_pattern)
     if match is None:
         return None
-    return len(match.group(1)) // 2 + 1
+    if match.group(2) is not None:
+        return int(match.group(2)) + 1, True
+    return len(match.group(1)) // len(match.group(3)) + 1, True  # every spelling is 8 long
+
+
+def _min_run(token_pattern: str) -> int | None:
+    """m when ``token_pattern`` finds exactly the maximal runs of >= m word characters
+    (of letters only, for the letters patterns; see ``_parse``)."""
+    parsed = _parse(token_pattern)
+    return None if parsed is None else parsed[0]
 
 
 def supports(*, token_pattern: str = DEFAULT_TOKEN_PATTERN, ngram_range=(1, 1),
              lowercase: bool = True, **_) -> bool:  # fmt: skip
     """True when ``fit_transform`` is guaranteed identical to scikit-learn for these settings.
 
-    Accepted token patterns: ``(?u)`` optional, ``\\b`` optional at either end, then ``\\w``
-    repeated, ending in ``\\w+``: the default ``(?u)\\b\\w\\w+\\b``, ``\\w+``,
-    ``\\b\\w\\w\\w+\\b``…
-    Anything else (character classes, alternatives, other escapes, capture groups, flags,
-    ``\\w*``) is refused, and so are an n-gram range that is not two integers
+    Accepted token patterns:
+
+    * ``(?u)`` optional, ``\\b`` optional at either end, then ``\\w`` repeated, ending in
+      ``\\w+``: the default ``(?u)\\b\\w\\w+\\b``, ``\\w+``, ``\\b\\w\\w\\w+\\b``…
+    * letters only (``LETTERS_TOKEN_PATTERN``): ``(?u)`` optional, then ``\\b``,
+      ``[^\\W\\d_]`` repeated (or ``[^\\W\\d_]{k}``), ``[^\\W\\d_]+``, ``\\b``: the letters
+      default ``(?u)\\b[^\\W\\d_][^\\W\\d_]+\\b``, ``\\b[^\\W\\d_]+\\b``,
+      ``\\b[^\\W\\d_]{2}[^\\W\\d_]+\\b``… (``[^\\W\\d_]`` may list \\W, \\d and _ in any order;
+      both ``\\b`` are required: without them a match may start or end inside a run,
+      "1ab" -> "ab").
+
+    Anything else (other character classes, alternatives, other escapes, capture groups,
+    flags, ``\\w*``) is refused, and so are an n-gram range that is not two integers
     1 <= MIN <= MAX and any other scikit-learn analyzer setting given with a value other than
     its default (analyzer, tokenizer, preprocessor, strip_accents, vocabulary, binary, input):
     the caller then uses scikit-learn.
     """
-    if _min_run(token_pattern) is None:
+    if _parse(token_pattern) is None:
         return False
     for name, default in _ANALYZER_DEFAULTS.items():
         if name in _ and _[name] != default:  # scikit-learn's other analyzer settings
@@ -145,23 +214,49 @@ def supports(*, token_pattern: str = DEFAULT_TOKEN_PATTERN, ngram_range=(1, 1),
     return isinstance(low, Integral) and isinstance(high, Integral) and 1 <= low <= high
 
 
-@lru_cache(maxsize=1)
-def word_class() -> str:
-    """A regex character class of exactly the characters the running Python's ``\\w`` matches."""
+@lru_cache(maxsize=4)
+def char_class(python_class: str = r"\w") -> str:
+    """A Rust regex character class of exactly the characters the running Python's
+    ``python_class`` (a one-character regex such as ``\\w``) matches, from every code point."""
     every = "".join(map(chr, range(0x110000)))
     parts = []
-    for match in re.finditer(r"\w+", every):
+    for match in re.finditer(f"(?:{python_class})+", every):
         first, last = match.start(), match.end() - 1
         parts.append(f"\\x{{{first:X}}}" if first == last else f"\\x{{{first:X}}}-\\x{{{last:X}}}")
     return "[" + "".join(parts) + "]"
 
 
+def word_class() -> str:
+    """A regex character class of exactly the characters the running Python's ``\\w`` matches."""
+    return char_class(r"\w")
+
+
+def letter_class() -> str:
+    """The same for Python's ``[^\\W\\d_]`` (word characters but decimal digits and '_')."""
+    return char_class(r"[^\W\d_]")
+
+
+def non_letter_word_class() -> str:
+    """The same for Python's ``[\\d_]``: the word characters that are no letters (every
+    ``\\d`` is a ``\\w``), so a run of word characters is letters only iff it has none."""
+    return char_class(r"[\d_]")
+
+
 def rust_pattern(token_pattern: str) -> str:
-    """The Rust regex finding the same tokens as the Python ``token_pattern`` (see supports)."""
-    m = _min_run(token_pattern)
-    if m is None:
+    """The Rust regex finding the same runs as the Python ``token_pattern`` (see supports);
+    for a letters pattern the runs that hold a ``non_letter_word_class`` character must then
+    be dropped (``rust_patterns``)."""
+    return rust_patterns(token_pattern)[0]
+
+
+def rust_patterns(token_pattern: str) -> tuple[str, str | None]:
+    """(runs, reject): the Rust regex of the runs, and the one whose runs are dropped (None
+    for the ``\\w`` patterns)."""
+    parsed = _parse(token_pattern)
+    if parsed is None:
         raise ValueError(f"token pattern {token_pattern!r} has no exact Rust equivalent")
-    return f"{word_class()}{{{m},}}"
+    m, letters = parsed
+    return f"{word_class()}{{{m},}}", non_letter_word_class() if letters else None
 
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -190,8 +285,67 @@ def _implode_is_in() -> bool:
     return found == [True, False]
 
 
-def _tokens(series, pattern: str, stop_words, ngram_range, with_seen: bool):
+def _ascii_table(lowercase: bool) -> bytes:
+    """``bytes.translate`` table: Python's ASCII ``\\w`` ([0-9A-Za-z_]) kept, A-Z lowercased
+    when ``lowercase`` (on ASCII text ``str.lower`` does exactly that), every other byte a
+    space."""
+    table = bytearray(b" " * 256)
+    for c in b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_":
+        table[c] = c + 32 if lowercase and 65 <= c <= 90 else c
+    return bytes(table)
+
+
+_ASCII_TABLES = {lowercase: _ascii_table(lowercase) for lowercase in (False, True)}
+
+
+OTHER_SHARE = 0.05
+"""A block whose non-ASCII documents hold more than this share of its characters goes
+through the Rust regex whole; below it, those documents through Python's ``re``."""
+
+
+def _runs(chunk: list[str], lowercase: bool, pattern: str, m: int):
+    """(doc, term): every run of >= m word characters of a block's documents, in document
+    then text order, each document lowercased first as Python's ``str.lower`` does.
+
+    An ASCII document (most of them) is lowercased and has its non-word characters turned
+    into spaces by one ``bytes.translate``, then split at the spaces in polars (the runs of
+    ASCII ``\\w``, plus empty strings and runs shorter than m, which a length filter drops:
+    in ASCII, bytes are characters): a third cheaper than the regex. The few other documents
+    become their runs of >= m characters found by Python's own ``re`` (``\\w{m,}``), joined
+    by spaces (>= m characters are >= m bytes: the filter keeps them all). A block with many
+    non-ASCII documents (``OTHER_SHARE``) goes through the Rust ``pattern`` instead.
+    """
+    import polars as pl
+
+    ascii_docs = [t.isascii() for t in chunk]
+    other_chars = sum(len(t) for t, is_ascii in zip(chunk, ascii_docs) if not is_ascii)
+    if other_chars > OTHER_SHARE * sum(map(len, chunk)):
+        lowered = [t.lower() for t in chunk] if lowercase else chunk
+        return (
+            pl.DataFrame([_series(lowered)]).lazy().with_row_index("doc")
+            .select("doc", pl.col("text").str.extract_all(pattern).alias("term"))
+            .explode("term").drop_nulls("term")
+        )  # fmt: skip
+    table = _ASCII_TABLES[lowercase]
+    runs = re.compile(rf"\w{{{m},}}").findall
+    translated = [
+        t.encode().translate(table) if is_ascii
+        else " ".join(runs(t.lower() if lowercase else t)).encode()  # no surrogate is \w
+        for t, is_ascii in zip(chunk, ascii_docs)
+    ]  # fmt: skip
+    text = pl.Series("text", translated, dtype=pl.Binary).cast(pl.String)
+    del translated
+    return (
+        pl.DataFrame([text]).lazy().with_row_index("doc")
+        .select("doc", pl.col("text").str.split(" ").alias("term"))
+        .explode("term").filter(pl.col("term").str.len_bytes() >= m)
+    )  # fmt: skip
+
+
+def _tokens(runs, stop_words, ngram_range, with_seen: bool, reject: str | None = None):
     """(doc, term, seen) of every n-gram of a block, as scikit-learn's analyzer makes them.
+
+    The tokens are the ``runs`` (``_runs``) but those ``reject`` finds something in.
 
     ``seen`` orders the n-grams as scikit-learn meets them: by document, then n, then position
     (``doc << 34 | (n - low) << 31 | unigram row``; a block has < 2**24 documents and
@@ -199,17 +353,15 @@ def _tokens(series, pattern: str, stop_words, ngram_range, with_seen: bool):
     """
     import polars as pl
 
-    frame = (
-        pl.DataFrame([series])
-        .lazy()
-        .with_row_index("doc")
-        .select("doc", pl.col("text").str.extract_all(pattern).alias("term"))
-        .explode("term")
-        .drop_nulls("term")
-    )
+    frame = runs
+    drop = []
+    if reject is not None:  # runs with a digit or '_' for the letters patterns
+        drop.append(pl.col("term").str.contains(reject))
     if stop_words:
         stop = pl.Series(sorted(stop_words), dtype=pl.String)
-        frame = frame.filter(~pl.col("term").is_in(stop.implode() if _implode_is_in() else stop))
+        drop.append(pl.col("term").is_in(stop.implode() if _implode_is_in() else stop))
+    if drop:
+        frame = frame.filter(~pl.any_horizontal(drop) if len(drop) > 1 else ~drop[0])
     frame = frame.with_row_index("row")
     low, high = ngram_range
     grams = []
@@ -286,7 +438,12 @@ def _block_counts(tokens, n_docs: int):
 
 def _merge(blocks, n_docs: int):
     """One CSR matrix over the union of the blocks' vocabularies (sorted), that vocabulary,
-    and each term's rank of first appearance in the corpus (int64)."""
+    and each term's rank of first appearance in the corpus (int64).
+
+    Each block's sorted vocabulary maps into the sorted union by an increasing map (so rows
+    stay sorted); the blocks are copied through their maps on ``_workers()`` threads (numpy
+    releases the GIL), each block freed once copied: the peak is the result and the blocks.
+    """
     import numpy as np
     import polars as pl
     import scipy.sparse as sp
@@ -296,30 +453,41 @@ def _merge(blocks, n_docs: int):
         if seen is None:
             return X, vocab, None
         return X, vocab, _ranks(seen)
-    if blocks[0][2] is None:
-        vocab = pl.concat([vocab for _, vocab, _ in blocks]).unique().sort()
-        rank = None
-    else:
-        vocab, rank = _first_appearance(blocks)
-    enum = pl.Enum(vocab)
+    locals_ = pl.concat([vocab for _, vocab, _ in blocks])
+    vocab = locals_.unique().sort()
     nnz = sum(X.nnz for X, _, _ in blocks)
-    index_dtype = np.int32 if nnz <= np.iinfo(np.int32).max else np.int64
+    index_dtype = np.int32 if max(nnz, len(vocab)) <= np.iinfo(np.int32).max else np.int64
+    # every block's map at once: position in the union of each local term
+    remap = (
+        pl.LazyFrame({"term": locals_}).select(pl.col("term").cast(pl.Enum(vocab)).to_physical())
+        .collect()["term"].to_numpy().astype(index_dtype)
+    )  # fmt: skip
+    del locals_
+    splits = np.cumsum([len(local) for _, local, _ in blocks])[:-1]
+    remaps = np.split(remap, splits)
+    rank = None
+    if blocks[0][2] is not None:
+        rank = _first_appearance(remaps, [seen for _, _, seen in blocks], len(vocab))
     data = np.empty(nnz, dtype=np.float64)
     indices = np.empty(nnz, dtype=index_dtype)
     indptr = np.empty(n_docs + 1, dtype=index_dtype)
     indptr[0] = 0
-    offset, row = 0, 0
-    blocks.reverse()
-    while blocks:  # each block is freed once copied: the peak is the result and one block
-        X, local, _ = blocks.pop()
-        end = offset + X.nnz
-        if len(local):
-            remap = local.cast(enum).to_physical().to_numpy().astype(index_dtype)
-            np.take(remap, X.indices, out=indices[offset:end])  # increasing: rows stay sorted
+    offsets = np.cumsum([0] + [X.nnz for X, _, _ in blocks]).tolist()
+    rows = np.cumsum([0] + [X.shape[0] for X, _, _ in blocks]).tolist()
+
+    def copy(b: int) -> None:
+        X = blocks[b][0]
+        blocks[b] = None  # freed once copied
+        offset, end, row = offsets[b], offsets[b + 1], rows[b]
+        np.take(remaps[b], X.indices, out=indices[offset:end])  # increasing: rows stay sorted
         data[offset:end] = X.data
-        indptr[row + 1 : row + 1 + X.shape[0]] = X.indptr[1:] + offset
-        offset, row = end, row + X.shape[0]
-        del X, local
+        np.add(X.indptr[1:], offset, out=indptr[row + 1 : row + 1 + X.shape[0]])
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(_workers()) as pool:
+        for done in [pool.submit(copy, b) for b in range(len(blocks))]:
+            done.result()
     X = sp.csr_matrix((data, indices, indptr), shape=(n_docs, len(vocab)))
     X.has_sorted_indices = True
     return X, vocab, rank
@@ -334,24 +502,19 @@ def _ranks(keys):
     return rank
 
 
-def _first_appearance(blocks):
-    """The sorted union of the blocks' vocabularies, and each term's rank of first appearance."""
+def _first_appearance(remaps, seens, n_terms: int):
+    """Each term's rank of first appearance: by its first block, then its ``seen`` there."""
     import numpy as np
-    import polars as pl
 
-    firsts = pl.concat(
-        [
-            pl.DataFrame(
-                {"term": vocab, "block": np.full(len(vocab), b, dtype=np.uint32), "seen": seen}
-            )  # fmt: skip
-            for b, (_, vocab, seen) in enumerate(blocks)
-        ]
-    )
-    firsts = (
-        firsts.sort("block", "seen").unique("term", keep="first", maintain_order=True)
-        .with_row_index("rank").sort("term")
-    )  # fmt: skip
-    return firsts["term"], firsts["rank"].to_numpy().astype(np.int64)
+    first_block = np.empty(n_terms, dtype=np.int64)
+    first_seen = np.empty(n_terms, dtype=np.uint64)
+    for b in range(len(remaps) - 1, -1, -1):  # the earliest block writes last
+        first_block[remaps[b]] = b
+        first_seen[remaps[b]] = seens[b]
+    order = np.lexsort((first_seen, first_block))
+    rank = np.empty(n_terms, dtype=np.int64)
+    rank[order] = np.arange(n_terms, dtype=np.int64)
+    return rank
 
 
 def _valid(kind, min_df, max_df, max_features, norm, use_idf, smooth_idf, sublinear_tf) -> bool:
@@ -461,24 +624,39 @@ def fit_transform(
 
     stop = None if stop_words is None else frozenset(stop_words)
     _warn_stop_words(stop, token_pattern, lowercase)
-    pattern = rust_pattern(token_pattern)
+    pattern, reject = rust_patterns(token_pattern)
+    m = _min_run(token_pattern)
     with_seen = kind == "tfidf" and norm is not None
     n_docs = len(texts)
     if n_docs == 0:  # scikit-learn: no documents, so no vocabulary
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-    blocks, start = [], 0
+    # blocks of about equal size, at most BLOCK_CHARS characters (so 22 M: two of 11 M)
+    total = sum(map(len, texts))
+    block_chars = max(1, -(-total // max(1, -(-total // max(1, BLOCK_CHARS)))))
+    ranges, start = [], 0
     while start < n_docs:
         end, size = start, 0
-        while end < n_docs and (size < BLOCK_CHARS and end - start < BLOCK_DOCS or end == start):
+        while end < n_docs and (size < block_chars and end - start < BLOCK_DOCS or end == start):
             size += len(texts[end])
             end += 1
-        chunk = texts[start:end]
-        if lowercase:
-            chunk = [t.lower() for t in chunk]
-        tokens = _tokens(_series(chunk), pattern, stop, tuple(ngram_range), with_seen)
-        blocks.append(_block_counts(tokens, end - start))
-        del tokens, chunk
+        ranges.append((start, end))
         start = end
+
+    def block(bounds):
+        start, end = bounds
+        runs = _runs(texts[start:end], lowercase, pattern, m)
+        tokens = _tokens(runs, stop, tuple(ngram_range), with_seen, reject)
+        del runs
+        return _block_counts(tokens, end - start)
+
+    workers = min(BLOCK_WORKERS, len(ranges))
+    if workers <= 1:
+        blocks = [block(bounds) for bounds in ranges]
+    else:  # one block's serial steps (lowercasing, numpy) overlap another's polars work
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(workers) as pool:
+            blocks = list(pool.map(block, ranges))
     X, vocab, rank = _merge(blocks, n_docs)
     del blocks
     if len(vocab) == 0:
@@ -558,7 +736,7 @@ def _tfidf(X, dfs, rank, norm, use_idf, smooth_idf, sublinear_tf):
     return X, idf
 
 
-def _normalize_as_sklearn(X, norm: str, rank) -> None:
+def _normalize_as_sklearn(X, norm: str, rank, workers: int | None = None) -> None:
     """Normalize X's rows in place with exactly the sums scikit-learn's ``normalize`` computes.
 
     scikit-learn (``_inplace_csr_row_normalize_l1/l2`` in sparsefuncs_fast.pyx) adds up each
@@ -569,33 +747,73 @@ def _normalize_as_sklearn(X, norm: str, rank) -> None:
     each row's entries in first-appearance order (columns renumbered by first appearance, then
     CSR -> CSC -> CSR, which orders every row), add them
     sequentially (``_sequential_row_sums``), and divide.
+
+    Every row is computed on its own, so ranges of rows (of about equal numbers of entries) go
+    to ``workers`` threads (numpy and scipy's sparsetools release the GIL): the same sums.
     """
+    import numpy as np
+
+    if X.nnz == 0:
+        return
+    if workers is None:
+        workers = _workers() if X.nnz >= THREADED_NNZ else 1
+    ranks = rank.astype(X.indices.dtype)
+    targets = np.linspace(0, X.nnz, workers + 1)[1:-1]
+    cuts = np.searchsorted(X.indptr, targets).tolist()
+    bounds = sorted({0, X.shape[0], *cuts})
+    parts = list(zip(bounds[:-1], bounds[1:]))
+    if len(parts) == 1:
+        _normalize_rows(X, norm, ranks, *parts[0])
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(parts)) as pool:
+        for done in [pool.submit(_normalize_rows, X, norm, ranks, lo, hi) for lo, hi in parts]:
+            done.result()
+
+
+def _workers() -> int:
+    """Threads for the numpy steps: the cores this process may use (at most 4)."""
+    import os
+
+    try:
+        return max(1, min(4, len(os.sched_getaffinity(0))))
+    except AttributeError:  # not on Linux
+        return max(1, min(4, os.cpu_count() or 1))
+
+
+def _normalize_rows(X, norm: str, ranks, lo: int, hi: int) -> None:
+    """``_normalize_as_sklearn`` for rows lo..hi-1 (``ranks``: rank in X's index dtype)."""
     import numpy as np
     import scipy.sparse as sp
 
-    n_rows = X.shape[0]
-    lengths = np.diff(X.indptr)
-    if X.nnz == 0:
+    first, last = int(X.indptr[lo]), int(X.indptr[hi])
+    if first == last:
         return
-    position = np.arange(X.nnz, dtype=X.indices.dtype)
-    ranks = rank.astype(X.indices.dtype)[X.indices]
-    by_appearance = sp.csr_matrix((position, ranks, X.indptr), shape=(n_rows, len(rank)))
-    del position, ranks
+    indptr = X.indptr[lo : hi + 1] - first
+    lengths = np.diff(indptr)
+    position = np.arange(last - first, dtype=X.indices.dtype)
+    by_appearance = sp.csr_matrix(
+        (position, ranks[X.indices[first:last]], indptr), shape=(hi - lo, len(ranks))
+    )
+    del position
     # to CSC and back: two linear passes leave each row ordered by first appearance (faster
     # than sorting every row); the data say where each entry was
     perm = by_appearance.tocsc().tocsr().data
     del by_appearance
-    terms = X.data[perm]  # each row's entries in first-appearance order
+    data = X.data[first:last]  # a view: the rows are divided in place
+    terms = data[perm]  # each row's entries in first-appearance order
     del perm
     if norm == "l1":
         np.abs(terms, out=terms)
     else:
         np.multiply(terms, terms, out=terms)
-    sums = _sequential_row_sums(terms, X.indptr, lengths)
+    sums = _sequential_row_sums(terms, indptr, lengths)
+    del terms
     if norm == "l2":
         np.sqrt(sums, out=sums)
     sums[sums == 0.0] = 1.0  # scikit-learn leaves such rows alone; x / 1.0 == x
-    X.data /= np.repeat(sums, lengths)  # the same divisions, in any order
+    data /= np.repeat(sums, lengths)  # the same divisions, in any order
 
 
 def _sequential_row_sums(values, indptr, lengths, cells: int = 1 << 21):
