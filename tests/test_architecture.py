@@ -16,7 +16,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "topiccli"
 
 LAYERS = [
     {"errors", "specs", "atomic"},
-    {"corpus", "factorize", "fast_vectorize", "text_rules"},
+    {"corpus", "factorize", "text_rules"},
+    {"fast_vectorize"},
     {"vectorize", "vectorizer_state", "synthetic", "weights", "report"},
     {"topics", "quality", "cache", "bundle"},
     {"infer", "explorer", "distributed"},

@@ -122,8 +122,9 @@ if TYPE_CHECKING:
     import numpy as np
     import scipy.sparse
 
-DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-LETTERS_TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
+from .text_rules import LETTERS_TOKEN_PATTERN  # noqa: E402,F401  (topiccli's default)
+from .text_rules import WORD_TOKEN_PATTERN as DEFAULT_TOKEN_PATTERN  # noqa: E402
+
 """Words of two or more letters: no digits, no underscores, no digit-letter mixes."""
 BLOCK_CHARS = 12_000_000
 """Characters of text tokenized at once (bounds the memory of the exploded tokens)."""
