@@ -394,7 +394,7 @@ def parse(argv=None) -> argparse.Namespace:
         help="LdaMulticore workers (its default on 2 cores: cpu_count() - 1)",
     )
     parser.add_argument("--lda-passes", type=int, default=10, help="gensim LdaMulticore passes")
-    parser.add_argument("--gensim-nmf-passes", type=int, default=1, help="gensim Nmf passes")
+    parser.add_argument("--gensim-nmf-passes", type=int, default=10, help="gensim Nmf passes")
     parser.add_argument("--tomotopy-iterations", type=int, default=1000)
     parser.add_argument(
         "--no-gensim-check",
