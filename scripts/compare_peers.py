@@ -24,8 +24,10 @@ repeated by their counts). Every tool's topics are therefore words of the same v
 **Scores**, the same for every tool:
 
 * time — wall time of the fit alone (``time.perf_counter``), the tools run one after another in
-  this one process; converting the matrix to a tool's input and reading the documents' topics
-  back are not timed;
+  this one process; converting the matrix to a tool's input is not timed, and reading the
+  documents' topics back (topiccli: solving W against H, as ``--doc-topics`` does;
+  scikit-learn LDA: ``transform``; gensim: ``inference``, ``get_document_topics``; tomotopy:
+  ``get_topic_dist``) is timed apart, ``read_seconds`` in the JSON;
 * label NMI — scikit-learn's ``normalized_mutual_info_score`` of the labels and each
   document's argmax topic (documents left without terms are left out, for every tool);
 * c_npmi — the mean over topics of the sliding-window NPMI (window 10) of the top 10 words,
@@ -176,8 +178,9 @@ def fit_topiccli(c: Corpus, loss: str | None, args) -> Fit:
     seconds = time.perf_counter() - start
     used = model.nmf_loss("tfidf")
     W = document_weights("nmf", result.H, c.tfidf, used, model.regularization)
+    read = time.perf_counter() - start - seconds
     settings = f"tfidf, loss {used}, {result.solver}, {result.n_iter} it"
-    return Fit(result.H, W, seconds, settings, {"n_iter": result.n_iter})
+    return Fit(result.H, W, seconds, settings, {"n_iter": result.n_iter, "read_seconds": read})
 
 
 def fit_sklearn_nmf(c: Corpus, args) -> Fit:
@@ -186,7 +189,7 @@ def fit_sklearn_nmf(c: Corpus, args) -> Fit:
     model = NMF(c.k, random_state=0)
     start = time.perf_counter()
     W = model.fit_transform(c.tfidf)
-    seconds = time.perf_counter() - start
+    seconds = time.perf_counter() - start  # W is the fit's own: nothing to read back
     settings = f"tfidf, NMF(k, random_state=0): frobenius, cd, {model.n_iter_} it"
     return Fit(model.components_, W, seconds, settings, {"n_iter": int(model.n_iter_)})
 
@@ -200,8 +203,9 @@ def fit_sklearn_lda(c: Corpus, args) -> Fit:
     model.fit(c.counts)
     seconds = time.perf_counter() - start
     theta = model.transform(c.counts)
+    extra = {"n_iter": int(model.n_iter_), "read_seconds": time.perf_counter() - start - seconds}
     settings = f"counts, batch, n_jobs={args.workers}, {model.n_iter_} it"
-    return Fit(model.components_, theta, seconds, settings, {"n_iter": int(model.n_iter_)})
+    return Fit(model.components_, theta, seconds, settings, extra)
 
 
 def _gensim_corpus(X) -> list:
@@ -228,8 +232,9 @@ def fit_gensim_lda(c: Corpus, args) -> Fit:
                          passes=args.lda_passes, random_state=0)  # fmt: skip
     seconds = time.perf_counter() - start
     gamma, _ = model.inference(bow)
+    read = time.perf_counter() - start - seconds
     settings = f"counts, workers={args.gensim_workers}, passes={args.lda_passes}"
-    return Fit(model.get_topics(), gamma, seconds, settings)
+    return Fit(model.get_topics(), gamma, seconds, settings, {"read_seconds": read})
 
 
 def fit_gensim_nmf(c: Corpus, args) -> Fit:
@@ -243,7 +248,9 @@ def fit_gensim_nmf(c: Corpus, args) -> Fit:
     seconds = time.perf_counter() - start
     theta = _dense_topics([model.get_document_topics(d, minimum_probability=0.0) for d in bow],
                           c.k)  # fmt: skip
-    return Fit(model.get_topics(), theta, seconds, f"tfidf, passes={args.gensim_nmf_passes}")
+    read = time.perf_counter() - start - seconds
+    settings = f"tfidf, passes={args.gensim_nmf_passes}"
+    return Fit(model.get_topics(), theta, seconds, settings, {"read_seconds": read})
 
 
 def fit_tomotopy(c: Corpus, args) -> Fit:
@@ -270,8 +277,9 @@ def fit_tomotopy(c: Corpus, args) -> Fit:
     theta = np.zeros((X.shape[0], c.k))
     for i, doc in zip(rows, model.docs):
         theta[i] = doc.get_topic_dist()
+    read = time.perf_counter() - start - seconds
     settings = f"counts, {args.tomotopy_iterations} it, workers={args.workers}"
-    return Fit(phi, theta, seconds, settings, {"tomotopy": tp.__version__})
+    return Fit(phi, theta, seconds, settings, {"read_seconds": read})
 
 
 RUNNERS = {
