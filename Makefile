@@ -34,7 +34,7 @@ compare-loss: $(STAMP)
 	$(BIN)/python scripts/compare_loss.py
 
 # topiccli against scikit-learn, gensim and tomotopy (README, "Against the tools users pick
-# instead"); 20 Newsgroups from TOPICS_20NG_ARCHIVE or ../shared/data, about 10 minutes.
+# instead"); 20 Newsgroups from TOPICS_20NG_ARCHIVE or ../shared/data; ~5 min on 2 cores.
 compare: $(STAMP)
 	$(BIN)/pip install -q -e '.[peers]'
 	$(BIN)/python scripts/compare_peers.py --out bench/results/compare_peers.json
