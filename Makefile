@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint bench bench-kl compare-loss clean
+.PHONY: install demo test lint bench bench-kl compare-loss compare clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ bench-kl: $(STAMP)
 
 compare-loss: $(STAMP)
 	$(BIN)/python scripts/compare_loss.py
+
+# topiccli against scikit-learn, gensim and tomotopy (README, "Against the tools users pick
+# instead"); 20 Newsgroups from TOPICS_20NG_ARCHIVE or ../shared/data; ~5 min on 2 cores.
+compare: $(STAMP)
+	$(BIN)/pip install -q -e '.[peers]'
+	$(BIN)/python scripts/compare_peers.py --out bench/results/compare_peers.json
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
