@@ -18,9 +18,9 @@ DEFAULT_LOSS = {"count": "kl", "tfidf": "kl"}
 """NMF's loss when none is given, by vectorizer: chosen on evidence (README, make compare-loss)."""
 NMF_TOL = {"frobenius": 2e-6, "kl": 3e-5}
 """NMF's stopping tolerance when none is given, by loss: the run stops when one iteration lowers
-the objective by less than this fraction, (f_prev − f) < tol·f_prev. The largest that ends within
-1e-4 (Frobenius) / 5e-4 (KL) relative of scikit-learn's default fit's final objective on 20NG
-(train/all × TF-IDF/Count × k = 10, 20), still ≥ 5× faster: bench/defaults.py, bench/RESULTS.md."""
+the objective by less than this fraction, (f_prev − f) < tol·f_prev. Chosen so the final
+objective ends within 1e-4 (Frobenius) / 5e-4 (KL) relative of scikit-learn's defaults' on 20NG
+(train/all × TF-IDF/Count × k = 10, 20; bench/defaults.py, measured in bench/RESULTS.md)."""
 REFIT_TOL = 1e-4
 """The tolerance of the helper fits when none is given (the stability check's warm starts and the
 sweep's resampling refits): they compare top words, not objectives."""
