@@ -14,6 +14,9 @@ Parts (``--only``, comma-separated; ``make bench`` runs all but ``dense``):
 * ``svd``: k = 10, 50, 100 vs TruncatedSVD and svds (bench/svd.py);
 * ``scaling``: hals on planted corpora of 10k, 100k, 1M documents, time and peak memory;
 * ``kl``: KL-divergence NMF against scikit-learn's mu (bench/kl.py);
+* ``defaults``: our default NMF (Frobenius and KL, the CLI's tolerances) against
+  scikit-learn's defaults, final objective and time, 20NG train/all × TF-IDF/Count × k = 10, 20
+  (bench/defaults.py; ``--repeats`` rounds);
 * ``vectorize``: topiccli.fast_vectorize against scikit-learn's Count/TF-IDF vectorizers on
   20NG train/all and a generated 200k-document corpus, with peak memory (bench/vectorizer.py);
 * ``dense``: (optional) the tutorial SVD against a dense scipy.linalg.svd script.
@@ -66,7 +69,7 @@ def wall(cmd: list[str], repeat: int) -> list[float]:
     return times
 
 
-PARTS = ("e2e", "nmf", "mu", "share", "svd", "scaling", "kl", "vectorize")
+PARTS = ("e2e", "nmf", "mu", "share", "svd", "scaling", "kl", "defaults", "vectorize")
 OPTIONAL = ("dense",)
 
 
@@ -185,6 +188,13 @@ def main() -> None:
             results["kl"] = kl_bench.run(home, ks=(10,) if args.quick else (10, 20),
                                          repeat=repeats)  # fmt: skip
             text.append(kl_bench.markdown(results["kl"]))
+        if "defaults" in args.parts:
+            from bench import defaults as defaults_bench
+
+            names, ks = _grid(args, defaults_bench.KS)
+            results["defaults"] = defaults_bench.run(home, repeats, names, ks, log=_log)
+            save()
+            text.append(defaults_bench.markdown(results["defaults"]))
         if "vectorize" in args.parts:
             from bench import vectorizer as vectorizer_bench
 

@@ -16,6 +16,14 @@ VECTORIZERS = ("count", "tfidf")
 NMF_LOSSES = ("frobenius", "kl")
 DEFAULT_LOSS = {"count": "kl", "tfidf": "kl"}
 """NMF's loss when none is given, by vectorizer: chosen on evidence (README, make compare-loss)."""
+NMF_TOL = {"frobenius": 2e-6, "kl": 3e-5}
+"""NMF's stopping tolerance when none is given, by loss: the run stops when one iteration lowers
+the objective by less than this fraction, (f_prev − f) < tol·f_prev. Chosen so the final
+objective ends within 1e-4 (Frobenius) / 5e-4 (KL) relative of scikit-learn's defaults' on 20NG
+(train/all × TF-IDF/Count × k = 10, 20; bench/defaults.py, measured in bench/RESULTS.md)."""
+REFIT_TOL = 1e-4
+"""The tolerance of the helper fits when none is given (the stability check's warm starts and the
+sweep's resampling refits): they compare top words, not objectives."""
 
 NEWSGROUP_PARTS = ("headers", "footers", "quotes")
 """The parts of a 20 Newsgroups post that can be stripped (all of them by default)."""
@@ -89,7 +97,8 @@ class ModelSpec:
     seed: int = 0
     top_words: int = 8
     max_iter: int = 200
-    tol: float = 1e-4
+    tol: float | None = None
+    """None: the loss's default (NMF_TOL)."""
     solver: str | None = None
     """None: the method's default (svd: propack; nmf: the loss's, hals or amu)."""
     loss: str | None = None
@@ -109,6 +118,11 @@ class ModelSpec:
         """The NMF loss a run uses: the one asked for, else the vectorizer's default."""
         return self.loss or DEFAULT_LOSS[vectorizer]
 
+    def nmf_tol(self, loss: str) -> float:
+        """The stopping tolerance an NMF fit under ``loss`` uses: the one asked for, else the
+        loss's default (NMF_TOL)."""
+        return NMF_TOL[loss] if self.tol is None else self.tol
+
     @property
     def regularization(self) -> dict:
         """The NMF penalties in scikit-learn's words (``alpha_H`` resolved from "same")."""
@@ -127,7 +141,8 @@ class SweepSpec:
     seed: int = 0
     top_words: int = ModelSpec.top_words
     max_iter: int = ModelSpec.max_iter
-    tol: float = ModelSpec.tol
+    tol: float | None = ModelSpec.tol
+    """None: the loss's default (NMF_TOL); REFIT_TOL for the resampling refits."""
     loss: str | None = None
     criterion: str | None = None
     """``agreement`` (stability under resampling, Greene et al. 2014; NMF's default) or

@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from ..specs import K_RANGE, ModelSpec, SourceSpec, SweepSpec, VectorizerSettings
+from ..specs import K_RANGE, NMF_TOL, ModelSpec, SourceSpec, SweepSpec, VectorizerSettings
 
 SOURCE = "Source (default: 20 Newsgroups)"
 VECTORIZE = "Vectorizer"
@@ -340,11 +340,12 @@ L1Ratio = Annotated[
 ]
 MaxIter = Annotated[int, typer.Option(min=1, rich_help_panel=MODEL, help="Iteration cap.")]
 Tol = Annotated[
-    float,
+    Optional[float],
     typer.Option(
         min=0.0,
         rich_help_panel=MODEL,
-        help="Stop when the loss falls by less than this fraction in one iteration.",
+        help="Stop when the loss falls by less than this fraction in one iteration "
+        f"(default: {NMF_TOL['frobenius']:g} for frobenius, {NMF_TOL['kl']:g} for kl).",
     ),
 ]
 

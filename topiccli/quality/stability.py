@@ -83,11 +83,12 @@ def refit_start(X, model, loss: str):
 
     from ..errors import ConvergenceWarning
     from ..factorize import nmf
+    from ..specs import REFIT_TOL
 
     with warnings.catch_warnings():  # a start need not converge; the KL fit after it reports
         warnings.simplefilter("ignore", ConvergenceWarning)
         warm = nmf(X, model.k, init="random", seed=model.seed, max_iter=model.max_iter,
-                   tol=model.tol)  # fmt: skip
+                   tol=REFIT_TOL if model.tol is None else model.tol)  # fmt: skip
     return warm.W, warm.H
 
 

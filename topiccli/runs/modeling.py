@@ -84,14 +84,15 @@ def factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None):
     if model.method == "svd":
         return truncated_svd(dt.X, model.k, solver=model.solver or "propack", seed=model.seed)
     reg = model.regularization
+    loss = model.nmf_loss(dt.settings.kind)
     result = nmf(
         dt.X,
         model.k,
-        loss=model.nmf_loss(dt.settings.kind),
+        loss=loss,
         solver=model.solver,
         init=model.init if start is None else start,
         max_iter=model.max_iter,
-        tol=model.tol,
+        tol=model.nmf_tol(loss),
         seed=model.seed,
         alpha_W=reg["alpha_W"],
         alpha_H=reg["alpha_H"],

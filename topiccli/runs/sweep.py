@@ -155,9 +155,11 @@ def _with_agreement(rows: list, dt, spec: SweepSpec) -> list:
     (quality.stability.refit_start), and measured over six corpora the Frobenius agreement
     found the labelled k where the KL one did not (scripts/evaluate_defaults.md)."""
     from ..quality.resampling import nmf_top_terms, stability_by_resampling
+    from ..specs import REFIT_TOL
 
     fit_top_terms = nmf_top_terms(dt.terms, loss="frobenius", init="random",
-                                  max_iter=spec.max_iter, tol=spec.tol)  # fmt: skip
+                                  max_iter=spec.max_iter,
+                                  tol=REFIT_TOL if spec.tol is None else spec.tol)  # fmt: skip
     found = stability_by_resampling(dt.X, [r.k for r in rows], fit_top_terms,
                                     n_samples=spec.samples, seed=spec.seed)  # fmt: skip
     return [replace(row, agreement=f["agreement"], agreement_std=f["agreement_std"])
