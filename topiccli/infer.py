@@ -45,8 +45,11 @@ class Inference:
 def infer(bundle: ModelBundle, corpus: Corpus, row_map=None) -> Inference:
     """Vectorize ``corpus`` as the model's training data was, then weigh it against the topics.
 
-    ``row_map(func, X)``, if given, computes the row-separable ``func(X)`` (each row's weights
-    depend on that row alone), e.g. block by block on a cluster."""
+    ``row_map(func, X)``, if given, computes a row-separable ``func(X)`` block by block (on a
+    cluster). SVD's projection and the Frobenius NNLS (each row stops on its own change) are;
+    the KL solve is not (its over-relaxation and its stop are shared by the rows it is given,
+    so blocks would stop at slightly different weights), so it always runs here, and the same
+    documents get the same weights however the work is split."""
     from functools import partial
 
     from .vectorizer_state import transform
@@ -60,7 +63,8 @@ def infer(bundle: ModelBundle, corpus: Corpus, row_map=None) -> Inference:
     regularization = bundle.metadata.get("regularization")
     weigh = partial(document_weights, bundle.method, bundle.components, loss=loss,
                     regularization=regularization)  # fmt: skip
-    weights = weigh(X) if row_map is None else row_map(weigh, X)
+    separable = bundle.method == "svd" or loss == "frobenius"
+    weights = row_map(weigh, X) if row_map is not None and separable else weigh(X)
     unmatched = int(np.count_nonzero(np.diff(X.indptr) == 0))
     return Inference(corpus, weights, top_topics(weights), unmatched)
 
