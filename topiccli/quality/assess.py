@@ -71,6 +71,7 @@ def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, doc
             per_topic[t]["c_npmi"] = None if np.isnan(windowed[t]) else float(windowed[t])
         kept = [windowed[t] for t in broad if not np.isnan(windowed[t])]
         metrics["c_npmi"] = float(np.mean(kept)) if kept else None
+
     metrics.update(_fit_metrics(fitted, X, is_svd))
     if corpus is not None and corpus.has_labels:
         for t, (label, share) in enumerate(labels.topic_labels(winners, corpus.labels, k)):

@@ -104,7 +104,7 @@ def _npmi_pairs(occurrences, joint, n_windows: int, ids: np.ndarray) -> float:
 
 
 def window_counts(
-    token_docs: Sequence[Sequence[str]],
+    token_docs: Iterable[Sequence[str]],
     vocabulary: dict[str, int],
     window: int = 10,
     counting: str = "gensim",
@@ -114,21 +114,29 @@ def window_counts(
     ``vocabulary`` maps the words that matter to ids 0…V−1; other tokens only take positions.
     """
     n_words = len(vocabulary)
-    lengths = np.fromiter(map(len, token_docs), dtype=np.int64, count=len(token_docs))
-    flat = [vocabulary.get(t, -1) for t in chain.from_iterable(token_docs)]
-    ids = np.asarray(flat, dtype=np.int64)
+    # One pass, keeping only where the words that matter stand (memory: the topic words'
+    # occurrences, not every token of the corpus).
+    lengths_list, positions_list, words_list = [], [], []
+    offset = 0
+    for tokens in token_docs:
+        for i, token in enumerate(tokens):
+            found = vocabulary.get(token)
+            if found is not None:
+                positions_list.append(offset + i)
+                words_list.append(found)
+        lengths_list.append(len(tokens))
+        offset += len(tokens)
+    lengths = np.asarray(lengths_list, dtype=np.int64)
+    positions = np.asarray(positions_list, dtype=np.int64)
     n_win = np.where(lengths >= window, lengths - window + 1, 1)
     n_windows = int(n_win.sum())
     empty = np.zeros(n_words)
-    if n_words == 0 or not len(ids):
-        return empty, np.zeros((n_words, n_words)), n_windows
-    positions = np.flatnonzero(ids >= 0)
-    if not len(positions):
+    if n_words == 0 or not len(positions):
         return empty, np.zeros((n_words, n_words)), n_windows
     doc_start = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     win_start = np.concatenate([[0], np.cumsum(n_win)[:-1]])
     doc = np.searchsorted(np.cumsum(lengths), positions, side="right")
-    word = ids[positions]
+    word = np.asarray(words_list, dtype=np.int64)
     local = positions - doc_start[doc]
     intervals = _gensim_intervals if counting == "gensim" else _boolean_intervals
     starts, ends, words = intervals(word, doc, local, lengths, n_win, win_start, window)

@@ -138,12 +138,23 @@ def fit(request: FitRequest, progress=None) -> RunReport:
     return report
 
 
-def document_tokens(corpus, settings: VectorizerSettings) -> list[list[str]]:
-    """Each document's tokens in order (for the sliding-window c_npmi)."""
+C_NPMI_DOCUMENTS = 100_000
+"""c_npmi counts windows over at most this many documents (a seeded sample of a larger corpus,
+said in ``metrics.c_npmi_documents``): tokenizing is Python work, about 0.2 ms a document."""
+
+
+def document_tokens(corpus, settings: VectorizerSettings):
+    """Each document's tokens in order (for the sliding-window c_npmi), made as they are read."""
     from ..vectorize import tokenizer
 
     tokens = tokenizer(settings)
-    return [tokens(text) for text in corpus.texts]
+    texts = corpus.texts
+    chosen = range(len(texts))
+    if len(texts) > C_NPMI_DOCUMENTS:
+        import numpy as np
+
+        chosen = np.sort(np.random.default_rng(0).choice(len(texts), C_NPMI_DOCUMENTS, False))
+    return (tokens(texts[int(i)]) for i in chosen)
 
 
 def _stability(dt, model: ModelSpec, topics, metrics, stages: Stages):
