@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..corpus import Source, check_source
-from ..errors import CorpusError
 from ..report import RunReport
 from ..specs import FitFiles, ModelSpec, SourceSpec, VectorizerSettings
 from ..vectorize import Vectorizer
@@ -97,11 +96,6 @@ def fit(request: FitRequest, progress=None) -> RunReport:
         source, plan.vectorizer, request.cache_dir, stages, runs and runs.lookup
     )
     warn_skipped(corpus.skipped, request.source.max_file_bytes)
-    if dt.X.shape[0] < 2:
-        raise CorpusError(
-            f"only {dt.X.shape[0]} document to model; topics need at least 2 documents "
-            "(give a folder of files, or a .jsonl/.csv file of records)"
-        )
     from ..cache.runs import heard_warnings
     from ..quality.assess import assess
 
@@ -120,6 +114,7 @@ def fit(request: FitRequest, progress=None) -> RunReport:
                 model.docs,
                 tokens=document_tokens(corpus, request.vectorizer),
             )
+            metrics["c_npmi_documents"] = min(len(corpus.texts), C_NPMI_DOCUMENTS)
         if model.seeds > 1:
             with stages.stage("stability", "refitting other seeds"):
                 topics, metrics = _stability(dt, model, topics, metrics, stages)
