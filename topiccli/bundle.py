@@ -148,7 +148,7 @@ def check_destination(path: Path, force: bool) -> None:
         raise BundleError(f"cannot save the model to {path}: folder {parent} does not exist")
     if path.exists() or path.is_symlink():
         if not force:
-            raise BundleError(f"{path} already exists; pass --force to replace it")
+            raise BundleError(f"{path} already exists; pass force to replace it", params=("force",))
         if not (path.is_dir() and (path / MANIFEST).is_file()):
             raise BundleError(f"refusing to replace {path}: it is not a topiccli model bundle")
 
@@ -255,7 +255,9 @@ def load(path) -> ModelBundle:
     path = Path(path)
     if not path.is_dir():
         if path.exists():
-            raise BundleError(f"{path} is not a model bundle (a bundle is a folder; see --save)")
+            raise BundleError(
+                f"{path} is not a model bundle (a bundle is a folder; see save)", params=("save",)
+            )
         raise BundleError(f"no model bundle at {path}")
     manifest = _read_manifest(path)
     contents = {name: _read_checked(path, name, manifest["files"]) for name in FILES}

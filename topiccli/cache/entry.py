@@ -70,7 +70,9 @@ class LazyTexts(Sequence):
     def _recover(self, exc: Exception) -> list[str]:
         problem = f"the cached texts in {self._path} are unreadable ({exc})"
         if self._reload is None:
-            raise CorpusError(f"{problem}; delete the file or rerun with --no-cache") from exc
+            raise CorpusError(
+                f"{problem}; delete the file or rerun with no_cache", params=("no_cache",)
+            ) from exc
         warn(f"{problem}; reading the source again")
         texts = list(self._reload())
         if len(texts) != self._count:

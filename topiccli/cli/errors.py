@@ -71,6 +71,7 @@ FLAGS = {
     "normalize": "--normalize",
     "save": "--save",
     "force": "--force",
+    "no_cache": "--no-cache",
     "html": "--html",
     "criterion": "--criterion",
     "samples": "--samples",
