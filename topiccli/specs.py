@@ -28,6 +28,8 @@ sweep's resampling refits): they compare top words, not objectives."""
 NEWSGROUP_PARTS = ("headers", "footers", "quotes")
 """The parts of a 20 Newsgroups post that can be stripped (all of them by default)."""
 SUBSETS = ("train", "test", "all")
+STOP_WORD_LISTS = ("english", "fillers", "none")
+"""The named stop-word lists ``VectorizerSettings.stop_words`` may join with files by ``+``."""
 MAX_FILE_BYTES = 16 * 2**20
 """The most read from any one file of a folder (16 MiB), so memory stays bounded."""
 
@@ -85,7 +87,7 @@ class VectorizerSettings:
     def stop_word_files(self) -> list[Path]:
         """The stop-word files these settings read (inputs of the run)."""
         return [Path(item) for item in self.stop_words.split("+")
-                if item and item not in ("english", "fillers", "none")]  # fmt: skip
+                if item and item not in STOP_WORD_LISTS]  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -55,8 +55,6 @@ FILLERS = frozenset(
     ]
 )
 """Conversational fillers added to the English stop words by default (see the module)."""
-BUILTIN_LISTS = ("english", "fillers", "none")
-DEFAULT_STOP_WORDS = "english+fillers"
 AUTO = "auto"
 """``min_df="auto"``: max(2, ⌈0.0005·n⌉) documents."""
 
@@ -75,11 +73,6 @@ def strip_contractions(text: str) -> str:
 def stop_word_items(spec: str) -> list[str]:
     """``"english+fillers+my.txt"`` → ["english", "fillers", "my.txt"]."""
     return [item for item in spec.split("+") if item]
-
-
-def stop_word_files(spec: str) -> list[Path]:
-    """The files a stop-word spec reads (inputs of the run)."""
-    return [Path(item) for item in stop_word_items(spec) if item not in BUILTIN_LISTS]
 
 
 def stop_words(spec: str, english) -> frozenset[str] | None:

@@ -6,6 +6,7 @@ a float is a proportion of documents.
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from dataclasses import dataclass
@@ -156,6 +157,7 @@ def stop_word_set(settings: VectorizerSettings) -> frozenset[str] | None:
     return text_rules.stop_words(settings.stop_words, english_stop_words)
 
 
+@functools.lru_cache(maxsize=1)
 def english_stop_words() -> frozenset[str]:
     """scikit-learn's English list, read from its source file without importing scikit-learn
     (about 1 s), so the parallel path runs without it."""

@@ -23,7 +23,7 @@ from ..corpus import folder as folder_source
 from ..corpus import newsgroups as newsgroups_source
 from ..corpus import records
 from ..corpus.source import Source
-from ..specs import MAX_FILE_BYTES, SourceSpec, VectorizerSettings
+from ..specs import MAX_FILE_BYTES, STOP_WORD_LISTS, SourceSpec, VectorizerSettings
 
 FORMAT = 2
 RACY_NS = 2_000_000_000
@@ -112,7 +112,7 @@ def _settings_identity(settings: VectorizerSettings) -> dict:
     data = settings.as_dict()
     items = []
     for item in settings.stop_words.split("+"):
-        if item in ("english", "fillers", "none") or not item:
+        if item in STOP_WORD_LISTS or not item:
             items.append(item)
         else:
             items.append("sha256:" + hashlib.sha256(Path(item).read_bytes()).hexdigest())
