@@ -171,8 +171,14 @@ def test_ctrl_c_cancels_the_clusters_tasks_and_exits_130(sample_corpus, schedule
 
     from distributed import Client
 
+    from topiccli.synthetic import planted, write_folder
+
+    # Big enough that --tol 0 keeps the fit going well past the signal (on the 72 essays the
+    # objective can stop falling within seconds on a busy machine, and the run ends first).
+    corpus = tmp_path / "planted"
+    write_folder(planted(3000, 5, seed=1), corpus)
     out = tmp_path / "report.json"
-    argv = [sys.executable, "-m", "topiccli", "nmf", "--input", str(sample_corpus), "--k", "3",
+    argv = [sys.executable, "-m", "topiccli", "nmf", "--input", str(corpus), "--k", "3",
             "--max-iter", "100000", "--tol", "0", "--no-cache", "--scheduler", scheduler,
             "-o", str(out)]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if k != "TOPICS_DEBUG"}
