@@ -182,14 +182,18 @@ def test_ctrl_c_cancels_the_clusters_tasks_and_exits_130(sample_corpus, schedule
             "--max-iter", "100000", "--tol", "0", "--no-cache", "--scheduler", scheduler,
             "-o", str(out)]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if k != "TOPICS_DEBUG"}
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env, preexec_fn=lambda: signal.signal(signal.SIGINT,
-                                                                      signal.SIG_DFL))  # fmt: skip
     with Client(scheduler, timeout=10) as client:
+        before = client.run_on_scheduler(_n_tasks)  # other tests' tasks may still be there
+
+        def default_sigint():
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=env, preexec_fn=default_sigint)  # fmt: skip
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not client.run_on_scheduler(_n_tasks):
-            time.sleep(0.1)  # until the fit's tasks are on the cluster
-        assert client.run_on_scheduler(_n_tasks), "the fit never reached the cluster"
+        while time.monotonic() < deadline and client.run_on_scheduler(_n_tasks) <= before:
+            time.sleep(0.1)  # until this fit's tasks are on the cluster
+        assert client.run_on_scheduler(_n_tasks) > before, "the fit never reached the cluster"
         proc.send_signal(signal.SIGINT)
         start = time.monotonic()
         _, stderr = proc.communicate(timeout=30)
