@@ -77,6 +77,59 @@ def test_rows_report_mean_std_and_samples():
     assert rows[0]["agreement_std"] == pytest.approx(np.std(rows[0]["samples"]))
 
 
+def test_the_reference_comes_from_fit_reference():
+    """The reference (all rows) is fitted by ``fit_reference``, only the subsamples by
+    ``fit_top_terms``: a reference that matches no subsample fit scores 0 everywhere."""
+    X = np.zeros((50, 4))
+
+    def other_words(X, k, seed):
+        return [[f"v{t}-{i}" for i in range(20)] for t in range(k)]
+
+    rows = stability_by_resampling(X, [3], fake_fit, n_samples=3, fit_reference=other_words)
+    assert rows[0]["agreement"] == 0.0
+    assert stability_by_resampling(X, [3], fake_fit, n_samples=3)[0]["agreement"] == 1.0
+
+
+def test_the_sweep_fits_its_reference_from_nndsvd(monkeypatch):
+    """Greene et al.'s design, as the sweep runs it: the reference from NNDSVD, the subsample
+    fits from random starts (scripts/evaluate_k.md: 11 of 16 labelled corpora against 8)."""
+    from topiccli.quality import resampling
+    from topiccli.runs import sweep
+
+    made = []
+    original = resampling.nmf_top_terms
+
+    def recording(terms, top_t=20, **options):
+        made.append(options["init"])
+        return original(terms, top_t, **options)
+
+    seen = {}
+
+    def fake_stability(X, ks, fit_top_terms, *, n_samples, seed, fit_reference):
+        seen["inits"] = list(made)
+        return [{"agreement": 1.0, "agreement_std": 0.0} for _ in ks]
+
+    monkeypatch.setattr(resampling, "nmf_top_terms", recording)
+    monkeypatch.setattr(resampling, "stability_by_resampling", fake_stability)
+    corpus = planted(60, 2, seed=0)
+
+    class DT:
+        X, terms = corpus.counts, corpus.vocabulary
+
+    from topiccli.specs import SweepSpec
+
+    spec = SweepSpec(ks=(2,))
+    sweep._with_agreement([sweep_row(2)], DT, spec)
+    assert seen["inits"] == ["random", "nndsvd"]
+
+
+def sweep_row(k):
+    from topiccli.quality.sweep import SweepRow
+
+    return SweepRow(k=k, coherence_npmi=0.0, diversity=1.0, fit=0.5, label_nmi=None,
+                    stability=None, score=0.5)  # fmt: skip
+
+
 def test_deterministic_for_a_seed():
     corpus = planted(200, 3, seed=1)
     fit = nmf_top_terms(corpus.vocabulary, init="random")

@@ -32,7 +32,8 @@ ONE_SEED = " (stability counts as 1 with one seed)"
 
 AGREEMENT_RULE = (
     "agreement = mean Average Jaccard (top 20 terms, topics matched by the Hungarian method) "
-    "between the fit on all documents and {samples} fits on random 80% subsamples "
+    "between the NNDSVD fit on all documents and {samples} random-start fits on random 80% "
+    "subsamples "
     "(Greene, O'Callaghan & Cunningham 2014); recommended k = highest agreement, the smaller k "
     "on a tie"
 )

@@ -1,0 +1,260 @@
+"""Evidence for the sweep's recommended-k rule (issue 13): agreement curves on labelled corpora.
+
+For each labelled corpus this fits what ``topics sweep`` fits by default (the default
+vectorizer, k = 2…10, ``--samples`` subsamples of 80%) and stores, per k, every subsample's
+agreement with the reference fit, under two reference choices:
+
+* ``random``: the reference is a random-start fit (seed 0) on all documents;
+* ``nndsvd``: the reference is the deterministic NNDSVD fit on all documents (Greene et al.'s
+  choice), the subsamples still from random starts.
+
+It also stores each k's label NMI of the reference fit, so a rule can be judged against the
+truth. ``--rules`` then prints, for each stored run, the k that each candidate rule picks
+(see ``RULES``). The corpora: 20NG selections of 3–8 groups from distinct families
+(``FAMILIES``), seeded, from train and from test; the tutorial's four groups; the sample
+essays; planted corpora. The JSON holds numbers only (no post text); never commit it.
+
+    python scripts/evaluate_k.py --data-home /tmp/q-sklearn-data --out /tmp/k.json
+    python scripts/evaluate_k.py --rules /tmp/k.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+FAMILIES = (
+    ("comp.graphics", "comp.os.ms-windows.misc", "comp.sys.ibm.pc.hardware",
+     "comp.sys.mac.hardware", "comp.windows.x"),
+    ("rec.autos", "rec.motorcycles"),
+    ("rec.sport.baseball", "rec.sport.hockey"),
+    ("sci.crypt",), ("sci.electronics",), ("sci.med",), ("sci.space",),
+    ("talk.politics.guns", "talk.politics.mideast", "talk.politics.misc"),
+    ("alt.atheism", "soc.religion.christian", "talk.religion.misc"),
+    ("misc.forsale",),
+)  # fmt: skip
+"""Groups of one family overlap in vocabulary; a selection takes at most one of each."""
+
+TUTORIAL = ("alt.atheism", "talk.religion.misc", "comp.graphics", "sci.space")
+
+
+def selections(seed: int = 2026) -> list[tuple[str, tuple[str, ...], str]]:
+    """(name, groups, subset): sizes 3–8 from distinct families, once from train, once from
+    test, plus the tutorial's four groups (train)."""
+    rng = np.random.default_rng(seed)
+    chosen = [("tutorial-4", TUTORIAL, "train")]
+    for subset in ("train", "test"):
+        for size in range(3, 9):
+            families = rng.choice(len(FAMILIES), size=size, replace=False)
+            groups = tuple(sorted(str(rng.choice(FAMILIES[f])) for f in families))
+            chosen.append((f"{subset}-{size}", groups, subset))
+    return chosen
+
+
+def corpora(data_home: str | None, names: list[str] | None):
+    """(name, texts, labels, number of labels, groups)."""
+    from topiccli.corpus import load_folder, load_newsgroups
+    from topiccli.corpus.junk import drop_junk
+    from topiccli.synthetic import planted
+
+    wanted = set(names) if names else None
+    for name, groups, subset in selections() if data_home else []:
+        if wanted is None or name in wanted:
+            corpus = drop_junk(load_newsgroups(list(groups), subset, data_home=data_home))
+            yield name, corpus.texts, list(corpus.labels), len(groups), list(groups)
+    for name in ("essays", "planted-5", "planted-8"):
+        if wanted is not None and name not in wanted:
+            continue
+        if name == "essays":
+            corpus = load_folder(ROOT / "sample_corpora" / "essays")
+            yield name, corpus.texts, list(corpus.labels), 6, []
+        else:
+            k = int(name.split("-")[1])
+            corpus = planted(1500, k, purity=0.65, doc_length=80, seed=k)
+            yield name, corpus.texts, [f"t{x}" for x in corpus.labels], k, []
+
+
+def curves(X, terms, labels, ks, samples: int) -> dict:
+    """Per k and variant: the reference fit's label NMI and each subsample's agreement."""
+    from scipy.optimize import linear_sum_assignment
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from topiccli.errors import ConvergenceWarning
+    from topiccli.factorize import nmf
+    from topiccli.quality.resampling import aj_matrix, subsample
+    from topiccli.specs import REFIT_TOL
+
+    vocabulary = np.asarray(terms)
+
+    def fit(M, k, seed, init):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            result = nmf(M, k, seed=seed, loss="frobenius", init=init, tol=REFIT_TOL)
+        order = np.argsort(-np.asarray(result.H), axis=1, kind="stable")[:, :20]
+        return result, [[str(w) for w in vocabulary[row]] for row in order]
+
+    rng = np.random.default_rng(0)
+    chosen = [subsample(X.shape[0], 0.8, rng) for _ in range(samples)]
+    out = {}
+    for k in ks:
+        references = {"random": fit(X, k, 0, "random"), "nndsvd": fit(X, k, 0, None)}
+        random_starts = [fit(X[rows], k, 1 + i, "random")[1] for i, rows in enumerate(chosen)]
+        nndsvd_starts = [fit(X[rows], k, 0, None)[1] for rows in chosen]
+        row = {}
+        for name, (result, top), others in (
+            ("random", references["random"], random_starts),
+            ("nndsvd", references["nndsvd"], random_starts),
+            ("nndsvd2", references["nndsvd"], nndsvd_starts),
+        ):
+            winners = np.asarray(result.W).argmax(axis=1)
+            topics = []  # per sample: each reference topic's matched Average Jaccard
+            for other in others:
+                table = aj_matrix(top, other)
+                r, c = linear_sum_assignment(table, maximize=True)
+                matched = np.zeros(len(top))
+                matched[r] = table[r, c]
+                topics.append(matched.tolist())
+            row[name] = {
+                "nmi": float(normalized_mutual_info_score(labels, winners)),
+                "samples": [float(np.mean(t)) for t in topics],
+                "topics": topics,
+                "shares": np.bincount(winners, minlength=k).tolist(),
+            }
+        out[str(k)] = row
+    return out
+
+
+def collect(args) -> int:
+    from topiccli.specs import VectorizerSettings
+    from topiccli.vectorize import Vectorizer
+
+    results = []
+    for name, texts, labels, n_labels, groups in corpora(args.data_home, args.corpora):
+        start = time.perf_counter()
+        dt = Vectorizer(VectorizerSettings()).fit_transform(texts)
+        found = curves(dt.X, dt.terms, labels, range(2, 11), args.samples)
+        seconds = time.perf_counter() - start
+        results.append({"name": name, "groups": groups, "labels": n_labels,
+                        "docs": dt.X.shape[0], "terms": dt.X.shape[1], "seconds": seconds,
+                        "curves": found})  # fmt: skip
+        print(f"{name}: {dt.X.shape[0]} docs, {n_labels} labels, {seconds:.1f} s", flush=True)
+        Path(args.out).write_text(json.dumps(results, indent=1))
+    return 0
+
+
+# --------------------------------------------------------------------------- candidate rules
+
+
+def _stats(curve: dict, reference: str):
+    ks = sorted(int(k) for k in curve)
+    values = [np.asarray(curve[str(k)][reference]["samples"]) for k in ks]
+    return ks, np.array([v.mean() for v in values]), np.array([v.std() for v in values]), values
+
+
+def argmax_rule(curve, reference):
+    ks, mean, _, _ = _stats(curve, reference)
+    return ks[int(np.argmax(mean))]
+
+
+def largest_within_std(curve, reference):
+    """The largest k whose mean is within one (the larger) std of the best mean."""
+    ks, mean, std, _ = _stats(curve, reference)
+    best = int(np.argmax(mean))
+    close = [i for i in range(len(ks)) if mean[best] - mean[i] <= max(std[best], std[i])]
+    return ks[max(close)]
+
+
+def largest_within_se(curve, reference):
+    """The largest k whose mean is within two standard errors of the difference."""
+    ks, mean, _, values = _stats(curve, reference)
+    best = int(np.argmax(mean))
+    close = []
+    for i in range(len(ks)):
+        diff = values[best] - values[i]  # paired: the same subsamples for every k
+        se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else 0.0
+        if diff.mean() <= 2 * se:
+            close.append(i)
+    return ks[max(close)]
+
+
+def argmax_above_two(curve, reference):
+    ks, mean, _, _ = _stats(curve, reference)
+    return ks[1 + int(np.argmax(mean[1:]))]
+
+
+def best_nmi(curve, reference):
+    ks = sorted(int(k) for k in curve)
+    return ks[int(np.argmax([curve[str(k)][reference]["nmi"] for k in ks]))]
+
+
+def stable_topics(curve, reference, k, threshold):
+    """How many of k's reference topics come back: mean matched AJ over samples ≥ threshold."""
+    per_topic = np.mean(np.asarray(curve[str(k)][reference]["topics"]), axis=0)
+    return int((per_topic >= threshold).sum())
+
+
+def most_stable_topics(threshold):
+    def rule(curve, reference):
+        ks = sorted(int(k) for k in curve)
+        counts = [stable_topics(curve, reference, k, threshold) for k in ks]
+        return ks[int(np.argmax(counts))]
+
+    rule.__doc__ = f"The smallest k with the most topics of mean matched AJ ≥ {threshold}."
+    return rule
+
+
+RULES = {
+    "argmax": argmax_rule,
+    "largest within std": largest_within_std,
+    "largest within 2 SE (paired)": largest_within_se,
+    "argmax over k ≥ 3": argmax_above_two,
+    **{f"most stable topics ≥{t}": most_stable_topics(t) for t in (0.4, 0.5, 0.6, 0.7)},
+    "(k of best NMI)": best_nmi,
+}
+
+
+def report(path: str) -> int:
+    results = json.loads(Path(path).read_text())
+    for reference in ("random", "nndsvd", "nndsvd2"):
+        print(f"\n## reference: {reference}\n")
+        print("| corpus | docs | labels | " + " | ".join(RULES) + " | agreement mean±std by k |")
+        print("|---" * (4 + len(RULES)) + "|")
+        hits = dict.fromkeys(RULES, 0)
+        for run in results:
+            picks = {name: rule(run["curves"], reference) for name, rule in RULES.items()}
+            cells = []
+            for name, k in picks.items():
+                ok = abs(k - run["labels"]) <= 1
+                hits[name] += ok
+                cells.append(f"{k}" if ok else f"**{k}**")
+            ks, mean, std, _ = _stats(run["curves"], reference)
+            shape = " ".join(f"{k}:{m:.2f}±{s:.2f}" for k, m, s in zip(ks, mean, std))
+            print(f"| {run['name']} | {run['docs']} | {run['labels']} | "
+                  + " | ".join(cells) + f" | {shape} |")  # fmt: skip
+        totals = " | ".join(f"{hits[n]}/{len(results)}" for n in RULES)
+        print(f"| within ±1 | | | {totals} | |")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-home")
+    parser.add_argument("--corpora", type=lambda s: s.split(","))
+    parser.add_argument("--samples", type=int, default=10)
+    parser.add_argument("--out", default="k_curves.json")
+    parser.add_argument("--rules", metavar="JSON", help="print the rules' picks from a run")
+    args = parser.parse_args(argv)
+    return report(args.rules) if args.rules else collect(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
