@@ -73,6 +73,7 @@ class Engine:
         self.timeout = timeout
         self.client = None
         self._matrix = None  # (local X, its DistributedCSR): X kept so its id stays unique
+        self._weights = None  # (the gathered weights, their DistributedRows on the workers)
 
     def ready(self):
         """The client, connecting now if not yet."""
@@ -110,6 +111,23 @@ class Engine:
 
         return truncated_svd(self.matrix(X), k, solver=solver, seed=seed)
 
+    def document_weights(self, method, components, X, loss="frobenius", regularization=None):
+        """``topiccli.weights.document_weights`` computed on the workers, next to X's blocks;
+        the blocks stay there (:meth:`weight_blocks`) and the client gets the whole array."""
+        from ..distributed.weights import document_weights
+
+        rows = document_weights(self.matrix(X), method, components, loss, regularization)
+        weights = rows.gather()
+        self._release_weights()
+        self._weights = (weights, rows)
+        return weights
+
+    def weight_blocks(self, weights):
+        """The workers' row blocks of ``weights`` (made by :meth:`document_weights`), or None."""
+        if self._weights is not None and self._weights[0] is weights:
+            return self._weights[1]
+        return None
+
     def row_map(self, func, X):
         """``func(X)`` computed block by block on the workers (``func`` row-separable)."""
         import numpy as np
@@ -122,7 +140,14 @@ class Engine:
         parts = interruptible(session, session.gather, futures, "document weights")
         return np.vstack(parts)
 
+    def _release_weights(self) -> None:
+        if self._weights is not None:
+            with contextlib.suppress(Exception):
+                self._weights[1].release()
+            self._weights = None
+
     def release(self) -> None:
+        self._release_weights()
         if self._matrix is not None:
             with contextlib.suppress(Exception):  # the cluster may be gone already
                 self._matrix[1].release()
@@ -197,6 +222,17 @@ def factorizers():
 
         return nmf, truncated_svd
     return active.nmf, active.truncated_svd
+
+
+def weigher():
+    """``document_weights`` (topiccli.weights' signature) for the current engine: the core's,
+    or the cluster's, which keeps the weights' row blocks on the workers."""
+    active = current()
+    if active is None:
+        from ..weights import document_weights
+
+        return document_weights
+    return active.document_weights
 
 
 def row_map(func, X):
