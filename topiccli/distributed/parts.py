@@ -72,6 +72,9 @@ def write_partitioned(client, blocks, destination, write_part, block_args, heade
             raise OutputError(f"cannot write {destination}: {exc}") from None
         if any(size is None for size in sizes):
             return False
+        failed = [size for size in sizes if isinstance(size, str)]
+        if failed:
+            raise OutputError(f"cannot write {destination}: {failed[0]}")
         parts = [folder / _part_name(i) for i in range(len(sizes))]
         for part, size in zip(parts, sizes):
             if not part.is_file() or part.stat().st_size != size:
@@ -101,7 +104,8 @@ def _part_name(index: int) -> str:
 
 def _write_part(folder: str, token: str, index: int, write_part, block, *args):
     """On a worker: block ``index``'s part, its size in bytes; None when the worker cannot see
-    the client's folder (the marker is missing or another one)."""
+    the client's folder (the marker is missing or another one); the reason, a string, when the
+    part cannot be written."""
     folder_path = Path(folder)
     try:
         seen = (folder_path / MARKER).read_text(encoding="ascii") == token
@@ -110,9 +114,21 @@ def _write_part(folder: str, token: str, index: int, write_part, block, *args):
     if not seen:
         return None
     part = folder_path / _part_name(index)
-    with open(part, "x", encoding="utf-8", newline="") as handle:
-        write_part(handle, block, *args)
-    return part.stat().st_size
+    try:
+        with open(part, "x", encoding="utf-8", newline="") as handle:
+            write_part(handle, block, *args)
+        return part.stat().st_size
+    except OSError as exc:  # a full disk, a quota: said by the client, no worker traceback
+        return f"part {index} on {_worker_address()}: {exc.strerror or exc}"
+
+
+def _worker_address() -> str:
+    try:
+        from distributed import get_worker
+
+        return f"worker {get_worker().address}"
+    except (ImportError, ValueError):
+        return "a worker"
 
 
 def _settle(futures) -> None:
