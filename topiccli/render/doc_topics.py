@@ -3,8 +3,11 @@
 The same rows serve ``--doc-topics FILE`` (on ``svd``, ``nmf`` and ``infer``) and ``infer``'s
 own output. CSV or JSONL is chosen by the file's extension; rows are streamed one by one into a
 temporary file beside the destination, which is renamed into place when complete (a reader never
-sees half a table). Columns never depend on the data: ``label`` is empty/null when a document
-has none, ``top_topic`` is empty/null when all of a document's weights are zero.
+sees half a table). On a Dask cluster each worker writes its own block of rows with
+:func:`write_part` (the same rows, no header) and the client joins the parts after
+:func:`header` (``runs.doc_topics``). Columns never depend on the data: ``label`` is
+empty/null when a document has none, ``top_topic`` is empty/null when all of a document's
+weights are zero.
 
 * CSV: ``id,label,top_topic,topic_0,…,topic_{k-1}``
 * JSONL: ``{"id": …, "label": …, "top_topic": …, "weights": [w_0, …, w_{k-1}]}``

@@ -13,7 +13,10 @@ LocalCluster it started) when the run ends. :func:`factorizers` gives ``nmf`` an
 ``truncated_svd`` with the core's signatures: the core's, or the engine's, which scatter the
 local matrix as CSR row blocks onto the workers once per matrix and run the distributed fit;
 the result is the same ``NMFResult``/``SVDResult``, so describing, scoring (on the local
-matrix, which the client keeps), caching and saving are unchanged. :func:`row_map` runs a
+matrix, which the client keeps), caching and saving are unchanged. :func:`weigher` gives
+``document_weights``: the core's, or the engine's, which computes the weights next to X's
+blocks and keeps their blocks on the workers (for ``--doc-topics`` written by partition,
+``runs.doc_topics``) while the client gets the whole array. :func:`row_map` runs a
 row-separable function (document weights for ``infer``) block by block on the workers.
 
 Without a scheduler nothing here imports dask.
