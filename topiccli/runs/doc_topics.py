@@ -1,4 +1,4 @@
-"""``--doc-topics`` for a fit: written by this process, or by partition on the Dask cluster.
+"""``--doc-topics`` (a fit's, infer's): written by this process, or by partition on a cluster.
 
 On one machine the table is streamed into a temporary file and renamed into place
 (``render.doc_topics.write_file``). On a cluster (``--scheduler``) the weights' row blocks are

@@ -16,8 +16,8 @@ the result is the same ``NMFResult``/``SVDResult``, so describing, scoring (on t
 matrix, which the client keeps), caching and saving are unchanged. :func:`weigher` gives
 ``document_weights``: the core's, or the engine's, which computes the weights next to X's
 blocks and keeps their blocks on the workers (for ``--doc-topics`` written by partition,
-``runs.doc_topics``) while the client gets the whole array. :func:`row_map` runs a
-row-separable function (document weights for ``infer``) block by block on the workers.
+``runs.doc_topics``) while the client gets the whole array; ``infer`` weighs its documents
+with it too.
 
 Without a scheduler nothing here imports dask.
 """
@@ -131,18 +131,6 @@ class Engine:
             return self._weights[1]
         return None
 
-    def row_map(self, func, X):
-        """``func(X)`` computed block by block on the workers (``func`` row-separable)."""
-        import numpy as np
-
-        from ..distributed._session import Session, interruptible
-
-        data = self.matrix(X)
-        session = Session(data.client, "rows", 600.0)
-        futures = [session.submit(func, b, what="rows") for b in data.blocks]
-        parts = interruptible(session, session.gather, futures, "document weights")
-        return np.vstack(parts)
-
     def _release_weights(self) -> None:
         if self._weights is not None:
             with contextlib.suppress(Exception):
@@ -236,9 +224,3 @@ def weigher():
 
         return document_weights
     return active.document_weights
-
-
-def row_map(func, X):
-    """``func(X)``, on the cluster's blocks when an engine is current."""
-    active = current()
-    return func(X) if active is None else active.row_map(func, X)
