@@ -100,6 +100,31 @@ def test_nmf_named_start_matches_the_core(blocks, matrix):
     assert abs(dist.divergence - core.divergence) <= 1e-6 * core.divergence
 
 
+@pytest.mark.parametrize("loss", ["kl", "frobenius"])
+@pytest.mark.parametrize("regularization", [{}, {"alpha_W": 0.01, "l1_ratio": 0.5}])
+def test_document_weights_on_the_blocks_equal_the_cores(blocks, matrix, loss, regularization):
+    from topiccli.distributed.weights import document_weights as on_blocks
+    from topiccli.weights import document_weights
+
+    H = topiccli.nmf(matrix, 4, loss=loss, max_iter=30).H
+    rows = on_blocks(blocks, "nmf", H, loss, regularization)
+    assert rows.bounds == blocks.bounds and rows.shape == (matrix.shape[0], 4)
+    core = document_weights("nmf", H, matrix, loss, regularization)
+    # KL's solve is decided on the client from the blocks' sums, as the core decides it, so it
+    # stops at the same step (block by block it would stop about 1e-4 relative elsewhere).
+    np.testing.assert_allclose(rows.gather(), core, rtol=1e-12, atol=1e-13)
+    rows.release()
+
+
+def test_svd_document_weights_on_the_blocks_are_the_cores_bits(blocks, matrix):
+    from topiccli.distributed.weights import document_weights as on_blocks
+    from topiccli.weights import document_weights
+
+    Vt = topiccli.truncated_svd(matrix, 4).Vt
+    assert np.array_equal(on_blocks(blocks, "svd", Vt).gather(),
+                          document_weights("svd", Vt, matrix))  # fmt: skip
+
+
 @pytest.mark.parametrize("solver", ["propack", "arpack"])
 def test_svd_matches_the_core(blocks, matrix, solver):
     core = topiccli.truncated_svd(matrix, 5, solver=solver)

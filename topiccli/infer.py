@@ -42,16 +42,12 @@ class Inference:
     """Documents sharing no term with the model's vocabulary."""
 
 
-def infer(bundle: ModelBundle, corpus: Corpus, row_map=None) -> Inference:
+def infer(bundle: ModelBundle, corpus: Corpus, weigh=None) -> Inference:
     """Vectorize ``corpus`` as the model's training data was, then weigh it against the topics.
 
-    ``row_map(func, X)``, if given, computes a row-separable ``func(X)`` block by block (on a
-    cluster). SVD's projection and the Frobenius NNLS (each row stops on its own change) are;
-    the KL solve is not (its over-relaxation and its stop are shared by the rows it is given,
-    so blocks would stop at slightly different weights), so it always runs here, and the same
-    documents get the same weights however the work is split."""
-    from functools import partial
-
+    ``weigh``, if given, replaces ``topiccli.weights.document_weights`` (same signature and
+    result): the Dask engine's, which weighs the documents next to their rows on the workers
+    (``--scheduler``)."""
     from .vectorizer_state import transform
     from .weights import document_weights, top_topics
 
@@ -60,11 +56,9 @@ def infer(bundle: ModelBundle, corpus: Corpus, row_map=None) -> Inference:
     loss = details.get("loss", "frobenius")
     if bundle.method == "nmf" and loss not in ("frobenius", "kl"):
         raise BundleError(f"this topiccli cannot infer topics for an NMF fitted with loss {loss!r}")
-    regularization = bundle.metadata.get("regularization")
-    weigh = partial(document_weights, bundle.method, bundle.components, loss=loss,
-                    regularization=regularization)  # fmt: skip
-    separable = bundle.method == "svd" or loss == "frobenius"
-    weights = row_map(weigh, X) if row_map is not None and separable else weigh(X)
+    weigh = weigh or document_weights
+    weights = weigh(bundle.method, bundle.components, X, loss=loss,
+                    regularization=bundle.metadata.get("regularization"))  # fmt: skip
     unmatched = int(np.count_nonzero(np.diff(X.indptr) == 0))
     return Inference(corpus, weights, top_topics(weights), unmatched)
 

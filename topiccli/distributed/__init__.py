@@ -12,6 +12,10 @@ never imports dask. The pieces:
 * :func:`nmf` (``nmf``): row-partitioned NMF (Frobenius HALS/MU, KL MU/amu), W on the workers and
   H on the client, agreeing with :func:`topiccli.nmf` from the same start.
 * :func:`truncated_svd` (``svd``): exact truncated SVD through distributed products.
+* ``weights``: the documents' topic weights computed next to X's blocks, kept on the workers
+  (:class:`~topiccli.distributed.weights.DistributedRows`).
+* ``parts``: a file written by partition, each worker its own block's part, joined atomically by
+  the client (``--doc-topics`` on a cluster).
 
 Importing the package imports numpy, scipy and the core, never dask: dask is imported inside the
 functions that talk to a cluster.

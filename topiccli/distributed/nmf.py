@@ -246,9 +246,10 @@ def _kl_state(pattern, W, Ht):
                      float(np.vdot(W, W)))  # fmt: skip
 
 
-def _kl_w(pattern, state, Ht, eta: float, l1: float, l2: float):
-    """amu/mu's W half-step on one block (``_KLState.half_step`` side 0), then the block's share
-    of the next H half-step's numerator (X⊘WH)ᵀ·W."""
+def kl_w_update(pattern, state, Ht, eta: float, l1: float, l2: float):
+    """amu/mu's W half-step on one block (``_KLState.half_step`` side 0) against a fixed Hᵀ:
+    the new (W, WH) state and its sums (as :func:`_kl_state`). Also the fixed-H solve's step
+    (``distributed.weights``)."""
     W, wh = state
     q = pattern.x / np.maximum(wh, _FLOOR)
     num = pattern.ratio_times(q, Ht, False, _Serial)
@@ -256,9 +257,15 @@ def _kl_w(pattern, state, Ht, eta: float, l1: float, l2: float):
     den = den + l2 * W if l2 else np.broadcast_to(den, W.shape)
     ratio = num / np.maximum(den, _FLOOR)
     W = W * ratio if eta == 1.0 else W * ratio**eta
-    new_state, small = _kl_state(pattern, W, Ht)
+    return _kl_state(pattern, W, Ht)
+
+
+def _kl_w(pattern, state, Ht, eta: float, l1: float, l2: float):
+    """:func:`kl_w_update`, then the block's share of the next H half-step's numerator
+    (X⊘WH)ᵀ·W."""
+    new_state, small = kl_w_update(pattern, state, Ht, eta, l1, l2)
     q = pattern.x / np.maximum(new_state[1], _FLOOR)
-    return new_state, (*small, pattern.ratio_times(q, W, True, _Serial))
+    return new_state, (*small, pattern.ratio_times(q, new_state[0], True, _Serial))
 
 
 def _pattern(X):

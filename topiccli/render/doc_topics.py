@@ -3,8 +3,11 @@
 The same rows serve ``--doc-topics FILE`` (on ``svd``, ``nmf`` and ``infer``) and ``infer``'s
 own output. CSV or JSONL is chosen by the file's extension; rows are streamed one by one into a
 temporary file beside the destination, which is renamed into place when complete (a reader never
-sees half a table). Columns never depend on the data: ``label`` is empty/null when a document
-has none, ``top_topic`` is empty/null when all of a document's weights are zero.
+sees half a table). On a Dask cluster each worker writes its own block of rows with
+:func:`write_part` (the same rows, no header) and the client joins the parts after
+:func:`header` (``runs.doc_topics``). Columns never depend on the data: ``label`` is
+empty/null when a document has none, ``top_topic`` is empty/null when all of a document's
+weights are zero.
 
 * CSV: ``id,label,top_topic,topic_0,…,topic_{k-1}``
 * JSONL: ``{"id": …, "label": …, "top_topic": …, "weights": [w_0, …, w_{k-1}]}``
@@ -18,6 +21,7 @@ row sums to 1).
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -59,10 +63,15 @@ class DocTopics:
         """The same documents with each row of weights as proportions (NMF; rows sum to 1)."""
         from ..weights import proportions
 
-        if (self.weights < 0).any():
-            raise OutputError("normalize applies to NMF weights; SVD's are signed",
-                              params=("normalize",))  # fmt: skip
+        check_normalizable(self.weights)
         return DocTopics(self.ids, self.labels, proportions(self.weights), self.top_topic)
+
+
+def check_normalizable(weights) -> None:
+    """Refuse ``--normalize`` for signed weights (SVD's): proportions need weights ≥ 0."""
+    if (weights < 0).any():
+        raise OutputError("normalize applies to NMF weights; SVD's are signed",
+                          params=("normalize",))  # fmt: skip
 
 
 def _written(row) -> list[float]:
@@ -82,12 +91,24 @@ def format_for(path: Path) -> str:
     return fmt
 
 
-def write_rows(handle, fmt: str, table: DocTopics) -> None:
-    """Stream ``table`` to a text handle as CSV (with a header) or JSONL."""
+def header(fmt: str, k: int) -> str:
+    """What a table of ``k`` topics starts with: CSV's header line; nothing for JSONL."""
+    if fmt != "csv":
+        return ""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(
+        ["id", "label", "top_topic", *(f"topic_{t}" for t in range(k))]
+    )
+    return buffer.getvalue()
+
+
+def write_rows(handle, fmt: str, table: DocTopics, with_header: bool = True) -> None:
+    """Stream ``table`` to a text handle as CSV (with a header unless ``with_header`` is
+    False: a part of a larger table) or JSONL."""
     if fmt == "csv":
+        if with_header:
+            handle.write(header(fmt, table.weights.shape[1]))
         writer = csv.writer(handle, lineterminator="\n")
-        k = table.weights.shape[1]
-        writer.writerow(["id", "label", "top_topic", *(f"topic_{t}" for t in range(k))])
         for doc_id, label, top, weights in table.rows():
             writer.writerow([doc_id, "" if label is None else label,
                              "" if top is None else top, *weights])  # fmt: skip
@@ -102,6 +123,16 @@ def write_file(path: Path, table: DocTopics, fmt: str | None = None) -> None:
     fmt = fmt or format_for(path)
     with atomic_text_file(path) as handle:
         write_rows(handle, fmt, table)
+
+
+def write_part(handle, weights, fmt: str, ids, labels, normalize: bool) -> None:
+    """One row block of a table written by partition (``--doc-topics`` on a Dask cluster; runs
+    on the worker holding ``weights``, the block's rows): the rows ``write_file`` writes for
+    these documents, without the header. ``ids`` and ``labels`` are the block's."""
+    from ..weights import top_topics
+
+    table = DocTopics(ids, labels, weights, top_topics(weights))
+    write_rows(handle, fmt, table.normalized() if normalize else table, with_header=False)
 
 
 def infer_json(table: DocTopics, header: dict) -> str:

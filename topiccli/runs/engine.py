@@ -13,8 +13,11 @@ LocalCluster it started) when the run ends. :func:`factorizers` gives ``nmf`` an
 ``truncated_svd`` with the core's signatures: the core's, or the engine's, which scatter the
 local matrix as CSR row blocks onto the workers once per matrix and run the distributed fit;
 the result is the same ``NMFResult``/``SVDResult``, so describing, scoring (on the local
-matrix, which the client keeps), caching and saving are unchanged. :func:`row_map` runs a
-row-separable function (document weights for ``infer``) block by block on the workers.
+matrix, which the client keeps), caching and saving are unchanged. :func:`weigher` gives
+``document_weights``: the core's, or the engine's, which computes the weights next to X's
+blocks and keeps their blocks on the workers (for ``--doc-topics`` written by partition,
+``runs.doc_topics``) while the client gets the whole array; ``infer`` weighs its documents
+with it too.
 
 Without a scheduler nothing here imports dask.
 """
@@ -73,6 +76,7 @@ class Engine:
         self.timeout = timeout
         self.client = None
         self._matrix = None  # (local X, its DistributedCSR): X kept so its id stays unique
+        self._weights = None  # (the gathered weights, their DistributedRows on the workers)
 
     def ready(self):
         """The client, connecting now if not yet."""
@@ -110,19 +114,31 @@ class Engine:
 
         return truncated_svd(self.matrix(X), k, solver=solver, seed=seed)
 
-    def row_map(self, func, X):
-        """``func(X)`` computed block by block on the workers (``func`` row-separable)."""
-        import numpy as np
+    def document_weights(self, method, components, X, loss="frobenius", regularization=None):
+        """``topiccli.weights.document_weights`` computed on the workers, next to X's blocks;
+        the blocks stay there (:meth:`weight_blocks`) and the client gets the whole array."""
+        from ..distributed.weights import document_weights
 
-        from ..distributed._session import Session, interruptible
+        rows = document_weights(self.matrix(X), method, components, loss, regularization)
+        weights = rows.gather()
+        self._release_weights()
+        self._weights = (weights, rows)
+        return weights
 
-        data = self.matrix(X)
-        session = Session(data.client, "rows", 600.0)
-        futures = [session.submit(func, b, what="rows") for b in data.blocks]
-        parts = interruptible(session, session.gather, futures, "document weights")
-        return np.vstack(parts)
+    def weight_blocks(self, weights):
+        """The workers' row blocks of ``weights`` (made by :meth:`document_weights`), or None."""
+        if self._weights is not None and self._weights[0] is weights:
+            return self._weights[1]
+        return None
+
+    def _release_weights(self) -> None:
+        if self._weights is not None:
+            with contextlib.suppress(Exception):
+                self._weights[1].release()
+            self._weights = None
 
     def release(self) -> None:
+        self._release_weights()
         if self._matrix is not None:
             with contextlib.suppress(Exception):  # the cluster may be gone already
                 self._matrix[1].release()
@@ -199,7 +215,12 @@ def factorizers():
     return active.nmf, active.truncated_svd
 
 
-def row_map(func, X):
-    """``func(X)``, on the cluster's blocks when an engine is current."""
+def weigher():
+    """``document_weights`` (topiccli.weights' signature) for the current engine: the core's,
+    or the cluster's, which keeps the weights' row blocks on the workers."""
     active = current()
-    return func(X) if active is None else active.row_map(func, X)
+    if active is None:
+        from ..weights import document_weights
+
+        return document_weights
+    return active.document_weights

@@ -164,18 +164,18 @@ def _stability(dt, model: ModelSpec, topics, metrics, stages: Stages):
 
 
 def write_fit_files(report: RunReport, files: FitFiles) -> None:
-    """Save the bundle and write the document-topic table, as asked (atomically)."""
+    """Save the bundle and write the document-topic table, as asked (atomically; the table by
+    partition on a Dask cluster, runs.doc_topics)."""
     if files.save is not None:
         from ..bundle import from_report, save
 
         save(from_report(report), files.save, force=files.force)
     if files.doc_topics is not None:
-        from ..render.doc_topics import DocTopics, write_file
-        from ..weights import top_topics
+        from .doc_topics import write_doc_topics
 
-        corpus, weights = report.documents, report.weights
-        table = DocTopics(corpus.ids, corpus.labels, weights, top_topics(weights))
-        write_file(files.doc_topics, table.normalized() if files.normalize else table)
+        corpus = report.documents
+        write_doc_topics(files.doc_topics, corpus.ids, corpus.labels, report.weights,
+                         files.normalize)  # fmt: skip
     if files.html is not None:
         from .explore import fit_page, write_page
 

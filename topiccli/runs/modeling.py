@@ -53,8 +53,9 @@ def check_model(model: ModelSpec, vectorizer: str) -> ModelSpec:
 def fit_model(dt: DocumentTerm, model: ModelSpec, callback=None, start=None) -> Fitted:
     """Factorize, order, describe, weigh. ``start``, an NMF start (W, H), replaces ``init``."""
     from ..topics import describe_nmf, describe_svd
-    from ..weights import document_weights
+    from .engine import weigher
 
+    document_weights = weigher()  # on the cluster's blocks with --scheduler (runs.engine)
     result = factorize(dt, model, callback, start)
     if model.method == "svd":
         details = {"solver": result.solver, "singular_values": [float(s) for s in result.s]}

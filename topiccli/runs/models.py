@@ -11,7 +11,7 @@ from ..corpus import Source, check_source
 from ..errors import TopicsWarning, UsageError
 from ..report import RunReport
 from ..specs import SourceSpec
-from .engine import ready, row_map, runs_on
+from .engine import ready, runs_on, weigher
 from .fit import inputs_of
 from .outputs import check_destination, check_not_input, check_outputs, check_row_format
 from .stages import warn_skipped
@@ -76,7 +76,7 @@ def infer(request: InferRequest, progress=None) -> InferResult:
     from ..infer import infer as infer_weights
     from ..infer import show_report
     from ..render import SCHEMA_VERSION
-    from ..render.doc_topics import DocTopics, write_file
+    from ..render.doc_topics import DocTopics
 
     if request.source.input is None:
         raise UsageError(
@@ -95,7 +95,7 @@ def infer(request: InferRequest, progress=None) -> InferResult:
     corpus = source.load()
     warn_skipped(corpus.skipped, request.source.max_file_bytes)
     timings["load"] = time.perf_counter() - start - timings["load_model"]
-    inference = infer_weights(bundle, corpus, row_map)
+    inference = infer_weights(bundle, corpus, weigher())
     timings["infer"] = time.perf_counter() - start - timings["load_model"] - timings["load"]
     if inference.n_unmatched:
         warnings.warn(
@@ -108,7 +108,10 @@ def infer(request: InferRequest, progress=None) -> InferResult:
     if request.normalize:
         table = table.normalized()
     if request.doc_topics is not None:
-        write_file(request.doc_topics, table)
+        from .doc_topics import write_doc_topics
+
+        write_doc_topics(request.doc_topics, corpus.ids, corpus.labels, inference.weights,
+                         request.normalize)  # fmt: skip
     words = [t.words for t in show_report(bundle, request.top_words).topics]
     header = {
         "schema_version": SCHEMA_VERSION,
