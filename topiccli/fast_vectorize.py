@@ -59,7 +59,7 @@ How it stays exact
   TF-IDF) and order, so even its tie-breaking is the same.
 * **TF-IDF** is ``TfidfTransformer``'s arithmetic operation for operation. The row norms are
   the subtle part: scikit-learn sums each row in storage order, which is the order the terms
-  first appeared in the corpus, not column order; ``_normalize_as_sklearn`` reproduces that
+  first appeared in the corpus, not column order; ``normalize_as_sklearn`` reproduces that
   order and the sequential sum (see there), so even the last bit agrees.
 
 Measurements (2 cores shared with other engineers' jobs; bench/vectorizer.py)
@@ -661,7 +661,7 @@ def count(texts: list[str], *, stop_words: frozenset[str] | None, ngram_range=(1
     """(X, vocabulary, rank): the counts of ``texts`` (float64 CSR, indices sorted) over their
     own sorted vocabulary (a polars Series), before any pruning, and with
     ``first_appearance`` each term's rank of first appearance in ``texts`` (int64; None
-    otherwise), the order scikit-learn stores each row in (see ``_normalize_as_sklearn``).
+    otherwise), the order scikit-learn stores each row in (see ``normalize_as_sklearn``).
 
     The counting half of ``fit_transform``, for settings ``supports`` accepts; a corpus
     counted in parts (``topiccli.distributed``) calls it once per part. Documents go in
@@ -782,11 +782,11 @@ def _tfidf(X, dfs, rank, norm, use_idf, smooth_idf, sublinear_tf):
     if idf is not None:
         X.data *= idf[X.indices]
     if norm is not None:
-        _normalize_as_sklearn(X, norm, rank)  # scikit-learn's normalize, sum for sum
+        normalize_as_sklearn(X, norm, rank)  # scikit-learn's normalize, sum for sum
     return X, idf
 
 
-def _normalize_as_sklearn(X, norm: str, rank, workers: int | None = None) -> None:
+def normalize_as_sklearn(X, norm: str, rank, workers: int | None = None) -> None:
     """Normalize X's rows in place with exactly the sums scikit-learn's ``normalize`` computes.
 
     scikit-learn (``_inplace_csr_row_normalize_l1/l2`` in sparsefuncs_fast.pyx) adds up each
@@ -833,7 +833,7 @@ def _workers() -> int:
 
 
 def _normalize_rows(X, norm: str, ranks, lo: int, hi: int) -> None:
-    """``_normalize_as_sklearn`` for rows lo..hi-1 (``ranks``: rank in X's index dtype)."""
+    """``normalize_as_sklearn`` for rows lo..hi-1 (``ranks``: rank in X's index dtype)."""
     import numpy as np
     import scipy.sparse as sp
 
