@@ -2,8 +2,8 @@
 
 Skipped when the ``dask`` extra is not installed. Agreement with the core from the same start
 (objective within 1e-6 relative, both losses), singular values within 1e-8, the two-pass
-vectorizer against scikit-learn, traffic per iteration, and faults: a worker killed mid-fit, an
-unreachable scheduler, Ctrl-C.
+vectorizer against the one-machine Vectorizer (bit for bit), traffic per iteration, and
+faults: a worker killed mid-fit, an unreachable scheduler, Ctrl-C.
 """
 
 from __future__ import annotations
@@ -240,11 +240,11 @@ SETTINGS = [
     VectorizerSettings(),
     VectorizerSettings(kind="count"),
     VectorizerSettings(min_df=1, max_df=1.0, ngram_range=(1, 2), stop_words="none"),
-    VectorizerSettings(kind="count", min_df=1, max_df=1.0, ngram_range=(1, 2),
-                       stop_words="none"),  # fmt: skip
+    VectorizerSettings(kind="count", min_df=1, max_df=1.0, ngram_range=(1, 2), stop_words="none"),
     VectorizerSettings(token_pattern="words", contractions="keep", max_features=300),
-    VectorizerSettings(kind="count", token_pattern="words", stop_words="english",
-                       max_df=0.8, max_features=150),  # fmt: skip
+    VectorizerSettings(
+        kind="count", token_pattern="words", stop_words="english", max_df=0.8, max_features=150
+    ),
     VectorizerSettings(token_pattern=r"(?u)\b[a-z]{3,}\b", min_df=3),  # scikit-learn's path
     VectorizerSettings(junk="keep", min_df=0.05),
 ]

@@ -22,7 +22,8 @@ Two ways to get one:
   weighs them and normalises the rows with ``vectorize.weigh``, which adds each row up in
   the terms' order of first appearance in the corpus, as scikit-learn does. So the
   assembled matrix, its terms and idf are bit for bit ``Vectorizer(settings).fit_transform``
-  of the texts ``topics`` loads, in the same order.
+  of the texts ``topics`` loads, in the same order (one difference: .jsonl/.csv files inside a
+  folder are read as records, where ``topics`` reads each as one text).
 """
 
 from __future__ import annotations
