@@ -2,8 +2,8 @@
 
 Skipped when the ``dask`` extra is not installed. Agreement with the core from the same start
 (objective within 1e-6 relative, both losses), singular values within 1e-8, the two-pass
-vectorizer against scikit-learn, traffic per iteration, and faults: a worker killed mid-fit, an
-unreachable scheduler, Ctrl-C.
+vectorizer against the one-machine Vectorizer (bit for bit), traffic per iteration, and
+faults: a worker killed mid-fit, an unreachable scheduler, Ctrl-C.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import sys
 import threading
 import time
 import warnings
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -191,6 +193,20 @@ def corpus_files(tmp_path_factory):
     return root, ordered
 
 
+def _assert_same_matrix(data, expected):
+    """The gathered distributed matrix is ``expected`` (a DocumentTerm) bit for bit."""
+    got = data.gather()
+    assert got.shape == expected.X.shape == data.shape
+    assert list(data.terms) == list(expected.terms)
+    assert np.array_equal(got.indptr, expected.X.indptr)
+    assert np.array_equal(got.indices, expected.X.indices)
+    assert np.array_equal(got.data, expected.X.data)
+    if expected.idf is None:
+        assert data.idf is None
+    else:
+        assert np.array_equal(data.idf, expected.idf)
+
+
 @pytest.mark.parametrize(
     ("kind", "min_df", "max_df", "max_features"),
     [
@@ -202,30 +218,128 @@ def corpus_files(tmp_path_factory):
         ("tfidf", 0.02, 120, 50),
     ],
 )
-def test_vectorizer_equals_scikit_learn(client, corpus_files, kind, min_df, max_df, max_features):
-    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+def test_vectorizer_equals_the_one_machine_vectorizer(client, corpus_files, kind, min_df,
+                                                      max_df, max_features):  # fmt: skip
+    from topiccli.vectorize import Vectorizer
 
     root, texts = corpus_files
     settings = VectorizerSettings(kind=kind, min_df=min_df, max_df=max_df,
                                   max_features=max_features)  # fmt: skip
     data = vectorize_files(client, root, settings, partitions=4)
-    cls = TfidfVectorizer if kind == "tfidf" else CountVectorizer
-    ref = cls(stop_words="english", min_df=min_df, max_df=max_df, max_features=max_features)
-    expected = ref.fit_transform(texts).tocsr()
-    expected.sort_indices()
-    got = data.gather()
     assert data.partitions > 1
-    assert list(data.terms) == list(ref.get_feature_names_out())
-    assert got.shape == expected.shape == data.shape
-    assert np.array_equal(got.indptr, expected.indptr)
-    assert np.array_equal(got.indices, expected.indices)
-    if kind == "count":
-        assert np.array_equal(got.data, expected.data.astype(np.float64))
-    else:
-        np.testing.assert_allclose(got.data, expected.data, rtol=0, atol=1e-12)
-        np.testing.assert_allclose(data.idf, ref.idf_, rtol=0, atol=1e-12)
+    _assert_same_matrix(data, Vectorizer(settings).fit_transform(texts))
     assert len(data.ids) == len(texts)
     data.release()
+
+
+ESSAYS = Path(__file__).resolve().parents[1] / "sample_corpora" / "essays"
+"""72 essays in 6 subfolders: four shares hold fewer than 20 documents each, so min_df
+"auto" is 1 per share but 2 on the whole corpus."""
+
+SETTINGS = [
+    VectorizerSettings(),
+    VectorizerSettings(kind="count"),
+    VectorizerSettings(min_df=1, max_df=1.0, ngram_range=(1, 2), stop_words="none"),
+    VectorizerSettings(kind="count", min_df=1, max_df=1.0, ngram_range=(1, 2), stop_words="none"),
+    VectorizerSettings(token_pattern="words", contractions="keep", max_features=300),
+    VectorizerSettings(
+        kind="count", token_pattern="words", stop_words="english", max_df=0.8, max_features=150
+    ),
+    VectorizerSettings(token_pattern=r"(?u)\b[a-z]{3,}\b", min_df=3),  # scikit-learn's path
+    VectorizerSettings(junk="keep", min_df=0.05),
+]
+
+
+def _one_machine(spec, settings):
+    """The documents ``topics`` loads from ``spec`` (junk dropped as the settings say) and
+    the one-machine matrix of them."""
+    from topiccli.corpus import Source
+    from topiccli.corpus.junk import drop_junk
+    from topiccli.vectorize import Vectorizer
+
+    corpus = Source(spec).load()
+    if settings.junk == "drop":
+        corpus = drop_junk(corpus)
+    return corpus, Vectorizer(settings).fit_transform(corpus.texts)
+
+
+@pytest.mark.parametrize("settings", SETTINGS, ids=range(len(SETTINGS)))
+def test_vectorizer_on_the_essays_is_the_one_machine_matrix(client, settings):
+    from topiccli.specs import SourceSpec
+
+    corpus, expected = _one_machine(SourceSpec(input=ESSAYS), settings)
+    data = vectorize_files(client, ESSAYS, settings, partitions=4)
+    assert data.partitions == 4
+    _assert_same_matrix(data, expected)
+    assert data.ids == corpus.ids
+    data.release()
+
+
+@pytest.fixture(scope="module")
+def essay_shards(tmp_path_factory):
+    """The essays as three JSONL shards (a glob), with a uuencoded post, a record without
+    text, a blank one and a document of contractions added."""
+    import binascii
+    import random
+
+    from topiccli.corpus.folder import load_folder
+
+    root = tmp_path_factory.mktemp("shards")
+    texts = load_folder(ESSAYS).texts
+    rng = random.Random(0)
+    data = bytes(rng.randrange(256) for _ in range(45 * 30))
+    uu = "\n".join(binascii.b2a_uu(data[i : i + 45]).decode("ascii").rstrip("\n")
+                   for i in range(0, len(data), 45))  # fmt: skip
+    records = [{"text": t} for t in texts]
+    records.insert(5, {"text": "Here is the picture.\nbegin 644 a.gif\n" + uu + "\n`\nend\n"})
+    records.insert(30, {"title": "no text here"})
+    records.insert(31, {"text": "   "})
+    records.insert(40, {"text": "I don't think it's what we'll do; they can't, won't, "
+                                "shan't. Don't! It’s theirs; we've, you'd, I'm."})  # fmt: skip
+    for number, part in enumerate((records[:20], records[20:50], records[50:])):
+        with open(root / f"part-{number}.jsonl", "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(r) + "\n" for r in part)
+    return root
+
+
+@pytest.mark.parametrize("settings", SETTINGS, ids=range(len(SETTINGS)))
+def test_vectorizer_on_jsonl_shards_is_the_one_machine_matrix(client, essay_shards, settings):
+    from topiccli.specs import SourceSpec
+
+    pattern = str(essay_shards / "part-*.jsonl")
+    corpus, expected = _one_machine(SourceSpec(input=Path(pattern)), settings)
+    data = vectorize_files(client, pattern, settings, partitions=3)
+    assert data.partitions > 1
+    _assert_same_matrix(data, expected)
+    assert data.ids == corpus.ids
+    assert data.skipped == corpus.skipped
+    assert data.skipped.get("uuencoded", 0) == (1 if settings.junk == "drop" else 0)
+    assert data.skipped["no text"] == data.skipped["empty"] == 1
+    data.release()
+
+
+def test_vectorizer_resolves_min_df_auto_on_the_whole_corpus(client):
+    from topiccli.text_rules import resolve_min_df
+
+    data = vectorize_files(client, ESSAYS, VectorizerSettings(kind="count"), partitions=4)
+    X = data.gather()
+    assert max(b - a for a, b in data.bounds) < 20 <= X.shape[0]  # "auto" is 1 in a share
+    assert resolve_min_df("auto", X.shape[0]) == 2
+    assert np.diff(X.tocsc().indptr).min() == 2  # every kept term is in >= 2 documents
+    data.release()
+
+
+def test_vectorizer_strips_contractions_as_the_settings_say(client, tmp_path):
+    (tmp_path / "a.txt").write_text("We don't know; it's late. They can't go.", "utf-8")
+    (tmp_path / "b.txt").write_text("You won't see it. Don't go, we'll stay.", "utf-8")
+    settings = VectorizerSettings(stop_words="none", max_df=1.0)
+    stripped = vectorize_files(client, tmp_path, settings)
+    kept = vectorize_files(client, tmp_path, replace(settings, contractions="keep"))
+    assert {"don", "ll"} & set(stripped.terms) == set()
+    assert {"can", "will", "do"} <= set(stripped.terms)
+    assert {"don", "ll"} <= set(kept.terms)
+    stripped.release()
+    kept.release()
 
 
 def test_vectorizer_refuses_contradicting_df(client, corpus_files):

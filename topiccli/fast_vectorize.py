@@ -59,7 +59,7 @@ How it stays exact
   TF-IDF) and order, so even its tie-breaking is the same.
 * **TF-IDF** is ``TfidfTransformer``'s arithmetic operation for operation. The row norms are
   the subtle part: scikit-learn sums each row in storage order, which is the order the terms
-  first appeared in the corpus, not column order; ``_normalize_as_sklearn`` reproduces that
+  first appeared in the corpus, not column order; ``normalize_as_sklearn`` reproduces that
   order and the sequential sum (see there), so even the last bit agrees.
 
 Measurements (2 cores shared with other engineers' jobs; bench/vectorizer.py)
@@ -621,16 +621,56 @@ def fit_transform(
     if not (exact and valid) or not all(type(t) is str for t in texts):
         return _sklearn(texts, kind, **params)
 
-    import numpy as np
-
     stop = None if stop_words is None else frozenset(stop_words)
     _warn_stop_words(stop, token_pattern, lowercase)
+    with_seen = kind == "tfidf" and norm is not None
+    if len(texts) == 0:  # scikit-learn: no documents, so no vocabulary
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    X, vocab, rank = count(texts, stop_words=stop, ngram_range=ngram_range,
+                           token_pattern=token_pattern, lowercase=lowercase,
+                           first_appearance=with_seen)  # fmt: skip
+    if len(vocab) == 0:
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+
+    import numpy as np
+
+    # CountVectorizer.fit_transform: the document-count limits, then _limit_features
+    dfs = np.bincount(X.indices, minlength=X.shape[1])
+    totals = None
+    if max_features is not None:
+        totals = np.bincount(X.indices, weights=X.data, minlength=X.shape[1])
+    mask = feature_mask(dfs, totals, len(texts), kind=kind, min_df=min_df, max_df=max_df,
+                        max_features=max_features)  # fmt: skip
+    kept = np.flatnonzero(mask)
+    if len(kept) < X.shape[1]:
+        X = _keep_columns(X, mask)
+        vocab = vocab.gather(kept)
+        dfs = dfs[kept]
+        rank = None if rank is None else _ranks(rank[kept])  # 0..len(kept)-1 again
+    terms = np.asarray(vocab.to_list(), dtype=object)
+
+    idf = None
+    if kind == "tfidf":
+        X, idf = _tfidf(X, dfs, rank, norm, use_idf, smooth_idf, sublinear_tf)
+    return X, terms, idf
+
+
+def count(texts: list[str], *, stop_words: frozenset[str] | None, ngram_range=(1, 1),
+          token_pattern: str = DEFAULT_TOKEN_PATTERN, lowercase: bool = True,
+          first_appearance: bool = False):  # fmt: skip
+    """(X, vocabulary, rank): the counts of ``texts`` (float64 CSR, indices sorted) over their
+    own sorted vocabulary (a polars Series), before any pruning, and with
+    ``first_appearance`` each term's rank of first appearance in ``texts`` (int64; None
+    otherwise), the order scikit-learn stores each row in (see ``normalize_as_sklearn``).
+
+    The counting half of ``fit_transform``, for settings ``supports`` accepts; a corpus
+    counted in parts (``topiccli.distributed``) calls it once per part. Documents go in
+    blocks of about ``BLOCK_CHARS`` characters, ``BLOCK_WORKERS`` at a time on threads.
+    """
     pattern, reject = rust_patterns(token_pattern)
     m = _min_run(token_pattern)
-    with_seen = kind == "tfidf" and norm is not None
+    stop = None if not stop_words else frozenset(stop_words)
     n_docs = len(texts)
-    if n_docs == 0:  # scikit-learn: no documents, so no vocabulary
-        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
     # blocks of about equal size, at most BLOCK_CHARS characters (so 22 M: two of 11 M)
     total = sum(map(len, texts))
     block_chars = max(1, -(-total // max(1, -(-total // max(1, BLOCK_CHARS)))))
@@ -646,10 +686,17 @@ def fit_transform(
     def block(bounds):
         start, end = bounds
         runs = _runs(texts[start:end], lowercase, pattern, m)
-        tokens = _tokens(runs, stop, tuple(ngram_range), with_seen, reject)
+        tokens = _tokens(runs, stop, tuple(ngram_range), first_appearance, reject)
         del runs
         return _block_counts(tokens, end - start)
 
+    if not ranges:
+        import numpy as np
+        import polars as pl
+        import scipy.sparse as sp
+
+        rank = np.zeros(0, dtype=np.int64) if first_appearance else None
+        return sp.csr_matrix((0, 0), dtype=np.float64), pl.Series([], dtype=pl.String), rank
     workers = min(BLOCK_WORKERS, len(ranges))
     if workers <= 1:
         blocks = [block(bounds) for bounds in ranges]
@@ -658,40 +705,51 @@ def fit_transform(
 
         with ThreadPoolExecutor(workers) as pool:
             blocks = list(pool.map(block, ranges))
-    X, vocab, rank = _merge(blocks, n_docs)
-    del blocks
-    if len(vocab) == 0:
-        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    return _merge(blocks, n_docs)
 
-    # CountVectorizer.fit_transform: the document-count limits, then _limit_features
+
+def feature_mask(dfs, totals, n_docs: int, *, kind: str, min_df, max_df, max_features):
+    """The kept terms (a boolean mask over the sorted vocabulary), as ``CountVectorizer``'s
+    document-count limits and ``_limit_features`` choose them: ``min_df <= df <= max_df``
+    (an integer counts documents, a float is a proportion of ``n_docs``), then the
+    ``max_features`` terms of highest total count ``totals`` (needed only with
+    ``max_features``), ranked with scikit-learn's own unstable ``(-tfs[mask]).argsort()``
+    on an array of its dtype (int64 for Count, float64 for TF-IDF), so ties break the same.
+
+    Raises scikit-learn's ValueErrors ("max_df corresponds to < documents than min_df",
+    "After pruning, no terms remain...").
+    """
+    import numpy as np
+
     max_doc_count = max_df if isinstance(max_df, Integral) else max_df * n_docs
     min_doc_count = min_df if isinstance(min_df, Integral) else min_df * n_docs
     if max_doc_count < min_doc_count:
         raise ValueError("max_df corresponds to < documents than min_df")
-    dfs = np.bincount(X.indices, minlength=X.shape[1])
     mask = (dfs <= max_doc_count) & (dfs >= min_doc_count)
     if max_features is not None and mask.sum() > max_features:
         # the same array (dtype and order) scikit-learn argsorts, so the same tie-breaking
-        tfs = np.bincount(X.indices, weights=X.data, minlength=X.shape[1])
-        tfs = tfs.astype(np.int64) if kind == "count" else tfs
+        tfs = np.asarray(totals).astype(np.int64 if kind == "count" else np.float64)
         mask_inds = (-tfs[mask]).argsort()[:max_features]
         new_mask = np.zeros(len(dfs), dtype=bool)
         new_mask[np.where(mask)[0][mask_inds]] = True
         mask = new_mask
-    kept = np.flatnonzero(mask)
-    if len(kept) == 0:
+    if not mask.any():
         raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
-    if len(kept) < X.shape[1]:
-        X = _keep_columns(X, mask)
-        vocab = vocab.gather(kept)
-        dfs = dfs[kept]
-        rank = None if rank is None else _ranks(rank[kept])  # 0..len(kept)-1 again
-    terms = np.asarray(vocab.to_list(), dtype=object)
+    return mask
 
-    idf = None
-    if kind == "tfidf":
-        X, idf = _tfidf(X, dfs, rank, norm, use_idf, smooth_idf, sublinear_tf)
-    return X, terms, idf
+
+def idf_weights(dfs, n_docs: int, smooth_idf: bool = True):
+    """``TfidfTransformer``'s idf, operation for operation: log((n + s) / (df + s)) + 1."""
+    import numpy as np
+
+    df = np.asarray(dfs).astype(np.float64)
+    df += float(smooth_idf)
+    n_samples = n_docs + int(smooth_idf)
+    idf = np.full_like(df, fill_value=n_samples, dtype=np.float64)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    return idf
 
 
 def _keep_columns(X, mask):
@@ -717,27 +775,18 @@ def _tfidf(X, dfs, rank, norm, use_idf, smooth_idf, sublinear_tf):
     """TfidfTransformer.fit then transform, operation for operation (bit-equal)."""
     import numpy as np
 
-    idf = None
-    if use_idf:
-        n_samples = X.shape[0]
-        df = dfs.astype(np.float64, copy=False)
-        df += float(smooth_idf)
-        n_samples += int(smooth_idf)
-        idf = np.full_like(df, fill_value=n_samples, dtype=np.float64)
-        idf /= df
-        np.log(idf, out=idf)
-        idf += 1.0
+    idf = idf_weights(dfs, X.shape[0], smooth_idf) if use_idf else None
     if sublinear_tf:
         np.log(X.data, X.data)
         X.data += 1.0
     if idf is not None:
         X.data *= idf[X.indices]
     if norm is not None:
-        _normalize_as_sklearn(X, norm, rank)  # scikit-learn's normalize, sum for sum
+        normalize_as_sklearn(X, norm, rank)  # scikit-learn's normalize, sum for sum
     return X, idf
 
 
-def _normalize_as_sklearn(X, norm: str, rank, workers: int | None = None) -> None:
+def normalize_as_sklearn(X, norm: str, rank, workers: int | None = None) -> None:
     """Normalize X's rows in place with exactly the sums scikit-learn's ``normalize`` computes.
 
     scikit-learn (``_inplace_csr_row_normalize_l1/l2`` in sparsefuncs_fast.pyx) adds up each
@@ -784,7 +833,7 @@ def _workers() -> int:
 
 
 def _normalize_rows(X, norm: str, ranks, lo: int, hi: int) -> None:
-    """``_normalize_as_sklearn`` for rows lo..hi-1 (``ranks``: rank in X's index dtype)."""
+    """``normalize_as_sklearn`` for rows lo..hi-1 (``ranks``: rank in X's index dtype)."""
     import numpy as np
     import scipy.sparse as sp
 

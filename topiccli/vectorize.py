@@ -199,6 +199,106 @@ def sklearn_vectorizer(settings: VectorizerSettings, min_df=1):
     )
 
 
+# --- a corpus vectorized in parts (topiccli.distributed) ----------------------------------------
+# Fitting in two passes gives fit_transform's matrix bit for bit: pass one counts each part of
+# the corpus (count_terms); the parts' frequencies, summed, are pruned as one corpus
+# (kept_terms, which resolves min_df "auto" with the whole corpus's size) and weighed
+# (idf_weights); pass two maps each part onto the kept terms and, for TF-IDF, weighs and
+# normalises its rows with the sums fit_transform computes (weigh). Each setting is honoured by
+# the same functions fit_transform calls, so the two cannot drift apart.
+
+
+def count_terms(settings: VectorizerSettings, texts: list[str]):
+    """Pass one on one part of a corpus: (terms, X, first). ``terms`` are the part's own terms,
+    sorted (an object array); ``X`` its counts over them (float64 CSR, indices sorted, nothing
+    pruned); ``first`` each term's rank of first appearance in the part (int64), the order
+    scikit-learn stores a row's entries in, which fixes the last bit of the TF-IDF row norms.
+    The texts are tokenized as ``fit_transform`` tokenizes them: contractions as the settings
+    say (``prepared``), the token pattern, the stop words and the n-grams, on the parallel
+    path when ``fast_vectorize.supports`` the settings and with scikit-learn's analyzer
+    otherwise."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from . import fast_vectorize
+
+    texts = prepared(settings, texts)
+    pattern = text_rules.token_pattern(settings.token_pattern)
+    if fast_vectorize.supports(token_pattern=pattern, ngram_range=settings.ngram_range):
+        X, vocab, first = fast_vectorize.count(
+            texts, stop_words=stop_word_set(settings), ngram_range=tuple(settings.ngram_range),
+            token_pattern=pattern, first_appearance=True,
+        )  # fmt: skip
+        terms = np.asarray(vocab.to_list(), dtype=object)
+        X = sp.csr_matrix((X.data, X.indices, X.indptr), shape=(len(texts), len(terms)))
+        X.has_sorted_indices = True
+        return terms, X, first
+    analyze = sklearn_vectorizer(settings).build_analyzer()
+    vocabulary: dict[str, int] = {}  # term -> rank of first appearance
+    indices: list[int] = []
+    values: list[int] = []
+    indptr = [0]
+    for doc in texts:
+        counter: dict[int, int] = {}
+        for token in analyze(doc):
+            index = vocabulary.setdefault(token, len(vocabulary))
+            counter[index] = counter.get(index, 0) + 1
+        indices.extend(counter.keys())
+        values.extend(counter.values())
+        indptr.append(len(indices))
+    terms = np.array(sorted(vocabulary), dtype=object)
+    first = np.fromiter((vocabulary[t] for t in terms), dtype=np.int64, count=len(terms))
+    sorted_index = np.empty(len(terms), dtype=np.int64)  # first appearance -> sorted index
+    sorted_index[first] = np.arange(len(terms), dtype=np.int64)
+    X = sp.csr_matrix(
+        (np.asarray(values, dtype=np.float64),
+         sorted_index[np.asarray(indices, dtype=np.int64)],
+         np.asarray(indptr, dtype=np.int64)),
+        shape=(len(texts), len(terms)),
+    )  # fmt: skip
+    X.sort_indices()
+    return terms, X, first
+
+
+def kept_terms(settings: VectorizerSettings, df, totals, n_documents: int):
+    """The terms (a boolean mask over the sorted vocabulary) ``fit_transform`` keeps on a
+    corpus of ``n_documents`` whose terms have document frequencies ``df`` and total counts
+    ``totals``: min_df (``"auto"`` resolved with ``n_documents``, the whole corpus's size),
+    max_df, then max_features, with scikit-learn's tie-breaking. Raises VectorizeError in
+    ``fit_transform``'s words."""
+    from . import fast_vectorize
+
+    if len(df) == 0:
+        raise VectorizeError(*_explain("empty vocabulary"), params=("min_df", "max_df"))
+    min_df = text_rules.resolve_min_df(settings.min_df, n_documents)
+    try:
+        return fast_vectorize.feature_mask(
+            df, totals, n_documents, kind=settings.kind, min_df=min_df,
+            max_df=settings.max_df, max_features=settings.max_features,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise VectorizeError(*_explain(str(exc)), params=("min_df", "max_df")) from exc
+
+
+def idf_weights(df, n_documents: int):
+    """The TF-IDF weights of terms with document frequencies ``df`` in ``n_documents``
+    (scikit-learn's smoothed idf, as ``fit_transform`` computes it)."""
+    from . import fast_vectorize
+
+    return fast_vectorize.idf_weights(df, n_documents)
+
+
+def weigh(X, idf, first) -> None:
+    """Counts ``X`` (float64 CSR over the kept terms) to TF-IDF in place: each count times its
+    term's ``idf``, then each row l2-normalised with the sums ``fit_transform`` computes, added
+    in the terms' order of first appearance in the corpus (``first``, ranks over the kept
+    terms), so the rows agree to the last bit."""
+    from . import fast_vectorize
+
+    X.data *= idf[X.indices]
+    fast_vectorize.normalize_as_sklearn(X, "l2", first)
+
+
 def _explain(message: str) -> tuple[str, ...]:
     """scikit-learn's message in our words, and the parameters it concerns (for the CLI)."""
     if "empty vocabulary" in message:

@@ -259,11 +259,33 @@ def _csv(text, name: str, fields: Fields):
 
 
 def _corpus(records, fields: Fields, name: str, described: dict) -> Corpus:
+    texts, ids, labels, skipped, seen = collect(records, fields, name)
+    text_field = fields.text_name
+    if not texts and set(skipped) == {f"no {text_field}"}:
+        seen = sorted(seen)
+        raise CorpusError(
+            f"no record in {name} has a {text_field!r} field; its records have the fields "
+            f"{', '.join(repr(key) for key in seen) or '(none)'}: name the text field with "
+            "text_field",
+            params=("text_field",),
+        )
+    if not texts:
+        detail = ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
+        raise CorpusError(f"no documents in {name}" + (f" ({detail})" if detail else ""))
+    has_labels = any(label is not None for label in labels)
+    return Corpus(texts, ids, labels if has_labels else None, described, skipped)
+
+
+def collect(records, fields: Fields, name: str):
+    """(texts, ids, labels, skipped, fields seen) of (number, record) pairs: the records with
+    a text kept in order, the others counted by reason; raises only on a repeated id. A
+    corpus read in parts (``topiccli.distributed``) collects each part with it, and may
+    find no documents in one part without that being an error."""
     texts, ids, labels = [], [], []
     skipped: dict[str, int] = {}
     first_seen: dict[str, int] = {}
     text_field = fields.text_name
-    seen: set[str] = set()  # the fields of records without text (for the message below)
+    seen: set[str] = set()  # the fields of records without text (for the message in _corpus)
     for number, record in records:
         value = record.get(text_field)
         reason = _skip_reason(value, text_field)
@@ -283,19 +305,17 @@ def _corpus(records, fields: Fields, name: str, described: dict) -> Corpus:
         ids.append(doc_id)
         label = record.get(fields.label) if fields.label else None
         labels.append(None if label is None or label == "" else str(label))
-    if not texts and set(skipped) == {f"no {text_field}"}:
-        seen = sorted(seen)
-        raise CorpusError(
-            f"no record in {name} has a {text_field!r} field; its records have the fields "
-            f"{', '.join(repr(key) for key in seen) or '(none)'}: name the text field with "
-            "text_field",
-            params=("text_field",),
-        )
-    if not texts:
-        detail = ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
-        raise CorpusError(f"no documents in {name}" + (f" ({detail})" if detail else ""))
-    has_labels = any(label is not None for label in labels)
-    return Corpus(texts, ids, labels if has_labels else None, described, skipped)
+    return texts, ids, labels, skipped, seen
+
+
+def file_records(path: Path, fields: Fields, number_prefix: str = ""):
+    """(number, record) of one .jsonl/.csv file, numbered ``number_prefix`` + line (or row)
+    as the shard loader numbers them (``shards/a.jsonl:3``; "" for a single file)."""
+    fmt = record_format(path)
+    if fmt not in ("jsonl", "csv"):
+        raise CorpusError(f"{path} is not a .jsonl or .csv file")
+    for number, record in _file_records(Path(path), fmt, fields):
+        yield (f"{number_prefix}{number}" if number_prefix else number), record
 
 
 def _skip_reason(value, field: str) -> str | None:

@@ -9,15 +9,21 @@ Two ways to get one:
 
 * :func:`scatter_csr` splits a local CSR matrix into P row blocks balanced by nonzeros.
 * :func:`vectorize_files` reads the input on the workers, each worker its own share of the
-  files (JSONL/CSV records or text files, through ``topiccli.corpus``), in two passes. Pass 1:
-  each share is tokenized with scikit-learn's analyzer (the settings of
-  ``topiccli.vectorize``) into counts over the share's own terms, kept on its worker; only the
-  share's terms with their document and term frequencies go to the client, which sums them
-  into the corpus's global frequencies and prunes with min_df/max_df/max_features exactly as
-  scikit-learn's ``CountVectorizer`` does on the whole corpus (dask-ml prunes per partition,
-  which keeps the wrong terms). Pass 2: each worker maps its counts onto the global vocabulary
-  and, for TF-IDF, weighs them with the global idf and l2-normalises the rows. The assembled
-  matrix equals scikit-learn's on the same texts in the same order.
+  files (a folder's text files and JSONL/CSV records, one records file, or a glob of shards,
+  through ``topiccli.corpus``'s loaders), in two passes. Pass 1: each share drops the junk
+  documents ``topics`` drops (``settings.junk``) and is counted with
+  ``topiccli.vectorize.count_terms`` (the same contractions, token pattern, stop words and
+  n-grams as ``Vectorizer``), kept on its worker; only the share's terms with their
+  document and total counts and their order of first appearance go to the client. The client
+  sums them into the corpus's frequencies and prunes with ``vectorize.kept_terms`` on the
+  whole corpus (min_df "auto" resolved with the whole corpus's number of documents, then
+  max_df and max_features, scikit-learn's rules; dask-ml prunes per partition, which keeps
+  the wrong terms). Pass 2: each worker maps its counts onto the kept terms and, for TF-IDF,
+  weighs them and normalises the rows with ``vectorize.weigh``, which adds each row up in
+  the terms' order of first appearance in the corpus, as scikit-learn does. So the
+  assembled matrix, its terms and idf are bit for bit ``Vectorizer(settings).fit_transform``
+  of the texts ``topics`` loads, in the same order (one difference: .jsonl/.csv files inside a
+  folder are read as records, where ``topics`` reads each as one text).
 """
 
 from __future__ import annotations
@@ -25,13 +31,12 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass, field
-from numbers import Integral
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
-from ..errors import VectorizeError
+from ..errors import CorpusError
 from ..vectorize import VectorizerSettings, check_settings
 from ._session import Session
 
@@ -132,22 +137,60 @@ def scatter_csr(client, X, partitions: int | None = None, timeout: float = 600.0
 # --- the two-pass vectorizer --------------------------------------------------------------------
 
 
-def input_files(path, glob: str | None = None) -> tuple[Path, list[Path], dict]:
-    """The files a run reads under ``path`` (a folder, walked as ``topics`` walks it, or one
-    file), their root (for document ids), and the files the walk skipped, by reason."""
-    from ..corpus.folder import candidate_files
+@dataclass(frozen=True)
+class InputFile:
+    """One file a share reads: ``path`` as a worker opens it (absolute), ``records`` its
+    format ("jsonl", "csv") or None for a text file, ``doc_id`` the text file's document id
+    or the prefix of every record's id (records in a folder), ``number_prefix`` what record
+    numbers get in front (a shard's ``path:``, as the shard loader numbers them)."""
 
+    path: str
+    records: str | None
+    doc_id: str = ""
+    number_prefix: str = ""
+
+
+def input_files(path, glob: str | None = None) -> tuple[list[InputFile], dict]:
+    """The files a run reads from ``path``, in the order ``topics`` reads them, and what the
+    walk skipped, by reason. ``path`` is a folder (walked as ``topics`` walks it: sorted,
+    hidden entries skipped; ``glob`` filters its files), one file, or a glob of .jsonl/.csv
+    shards (its matches in sorted path order, records numbered ``shard:line`` as
+    ``topics`` numbers them)."""
+    from ..corpus.folder import candidate_files, printable
+    from ..corpus.records import SUFFIXES, is_pattern, record_format, shards
+
+    if is_pattern(path):
+        fmt = record_format(path)
+        if fmt not in ("jsonl", "csv"):
+            raise CorpusError(f"{path} is a pattern, but not of .jsonl or .csv shards",
+                              params=("input",))  # fmt: skip
+        files = shards(path)
+        if not files:
+            raise CorpusError(f"no file matches {path}", params=("input",))
+        wrong = [f for f in files if SUFFIXES.get(f.suffix.lower()) != fmt]
+        if wrong:
+            raise CorpusError(f"{wrong[0]} matches {path} but is not a .{fmt} file")
+        return [InputFile(str(f.resolve()), fmt, number_prefix=f"{f.as_posix()}:")
+                for f in files], {}  # fmt: skip
     root = Path(path)
     skipped: dict[str, int] = {}
-    files = candidate_files(root, glob, skipped) if root.is_dir() else [root]
-    return root, list(files), skipped
+    if not root.is_dir():
+        candidate_files(root)  # raises CorpusError for a missing path or a special file
+        fmt = record_format(root)  # a record file's ids are its numbers, a text file's its name
+        return [InputFile(str(root.resolve()), fmt, "" if fmt else printable(root.name))], {}
+    found = []
+    for file in candidate_files(root, glob, skipped):
+        relative = printable(file.relative_to(root).as_posix())
+        fmt = record_format(file)
+        found.append(InputFile(str(file.resolve()), fmt, f"{relative}:" if fmt else relative))
+    return found, skipped
 
 
-def shares(files: list[Path], partitions: int) -> list[list[Path]]:
+def shares(files: list, partitions: int) -> list[list]:
     """Consecutive runs of files of about equal total size, at most ``partitions`` of them."""
     if not files:
         return []
-    sizes = np.array([max(1, _size(f)) for f in files], dtype=np.float64)
+    sizes = np.array([max(1, _size(getattr(f, "path", f))) for f in files], dtype=np.float64)
     cost = np.concatenate(([0.0], np.cumsum(sizes)))
     parts = max(1, min(int(partitions), len(files)))
     cuts = np.searchsorted(cost, cost[-1] * np.arange(1, parts) / parts)
@@ -155,149 +198,115 @@ def shares(files: list[Path], partitions: int) -> list[list[Path]]:
     return [files[a:b] for a, b in zip(edges[:-1], edges[1:]) if b > a]
 
 
-def _size(path: Path) -> int:
+def _size(path) -> int:
     try:
         return os.stat(path).st_size
     except OSError:
         return 1
 
 
-def _share_documents(files, root, fields, max_file_bytes):
-    """(texts, ids, skipped) of one share, read with topiccli's loaders file by file."""
-    from ..corpus.folder import TRUNCATED, _read_text, printable
-    from ..corpus.records import load_records, record_format
+def share_documents(files: list[InputFile], fields, max_file_bytes: int, junk: str):
+    """(texts, ids, skipped) of one share, read with ``topics``' loaders file by file: text
+    files as the folder loader reads them (cut at ``max_file_bytes``, unreadable, binary and
+    empty ones skipped), record files record by record; with ``junk`` "drop", the junk
+    documents ``topics`` drops (``corpus.junk.drop_junk``) left out and counted by reason."""
+    from ..corpus.folder import TRUNCATED, _read_text
+    from ..corpus.junk import drop_junk
+    from ..corpus.model import Corpus
+    from ..corpus.records import collect, file_records
 
     texts, ids, skipped = [], [], {}
+
+    def count(reason: str, n: int = 1) -> None:
+        skipped[reason] = skipped.get(reason, 0) + n
+
     for file in files:
-        file = Path(file)
-        relative = file.relative_to(root) if file != root else Path(file.name)
-        if record_format(file) in ("jsonl", "csv"):
-            corpus = load_records(file, fields)
-            texts.extend(corpus.texts)
-            prefix = "" if file == root else f"{printable(relative.as_posix())}:"
-            ids.extend(prefix + i for i in corpus.ids)
-            for reason, n in corpus.skipped.items():
-                skipped[reason] = skipped.get(reason, 0) + n
+        if file.records:
+            records = file_records(Path(file.path), fields, file.number_prefix)
+            found, found_ids, _, found_skipped, _ = collect(records, fields, file.path)
+            texts.extend(found)
+            ids.extend(file.doc_id + i for i in found_ids)
+            for reason, n in found_skipped.items():
+                count(reason, n)
             continue
-        text, reason = _read_text(file, max_file_bytes)
-        if reason and reason != TRUNCATED:
-            skipped[reason] = skipped.get(reason, 0) + 1
-            continue
+        text, reason = _read_text(Path(file.path), max_file_bytes)
         if reason == TRUNCATED:
-            skipped[TRUNCATED] = skipped.get(TRUNCATED, 0) + 1
+            count(TRUNCATED)
+        elif reason:
+            count(reason)
+            continue
         texts.append(text)
-        ids.append(printable(relative.as_posix()))
+        ids.append(file.doc_id)
+    if junk == "drop":
+        corpus = drop_junk(Corpus(texts, ids, None, {}, skipped))
+        texts, ids, skipped = corpus.texts, corpus.ids, dict(corpus.skipped)
     return texts, ids, skipped
 
 
-def count_texts(texts, settings: VectorizerSettings):
-    """Tokenize texts with scikit-learn's analyzer for ``settings`` (the one
-    ``topiccli.vectorize`` fits); return (sorted terms, int64 CSR counts over them)."""
-    from ..vectorize import sklearn_vectorizer
-
-    analyze = sklearn_vectorizer(settings).build_analyzer()
-    vocabulary: dict[str, int] = {}
-    indices: list[int] = []
-    values: list[int] = []
-    indptr = [0]
-    for doc in texts:
-        counter: dict[int, int] = {}
-        for token in analyze(doc):
-            index = vocabulary.setdefault(token, len(vocabulary))
-            counter[index] = counter.get(index, 0) + 1
-        indices.extend(counter.keys())
-        values.extend(counter.values())
-        indptr.append(len(indices))
-    terms = np.array(sorted(vocabulary), dtype=object)
-    order = np.empty(len(vocabulary), dtype=np.int64)  # first-seen index -> sorted index
-    for new, term in enumerate(terms):
-        order[vocabulary[term]] = new
-    X = sp.csr_matrix(
-        (
-            np.asarray(values, dtype=np.int64),
-            order[np.asarray(indices, dtype=np.int64)] if indices else np.zeros(0, np.int64),
-            np.asarray(indptr, dtype=np.int64),
-        ),
-        shape=(len(texts), len(terms)),
-    )
-    X.sort_indices()
-    return terms, X
-
-
-def _pass1(files, root, settings, fields, max_file_bytes):
+def _pass1(files, settings, fields, max_file_bytes):
     """One share: its counts (kept on the worker) and what the client needs to prune."""
-    texts, ids, skipped = _share_documents(files, root, fields, max_file_bytes)
-    terms, X = count_texts(texts, settings)
+    from ..vectorize import count_terms
+
+    texts, ids, skipped = share_documents(files, fields, max_file_bytes, settings.junk)
+    terms, X, first = count_terms(settings, texts)
     df = np.bincount(X.indices, minlength=len(terms)).astype(np.int64)
-    tf = np.asarray(X.sum(axis=0), dtype=np.int64).ravel()
-    return {"terms": terms, "X": X}, {"terms": terms, "df": df, "tf": tf, "n": len(texts),
-                                      "ids": ids, "skipped": skipped}  # fmt: skip
+    tf = np.bincount(X.indices, weights=X.data, minlength=len(terms)).astype(np.int64)
+    summary = {"terms": terms, "df": df, "tf": tf, "first": first, "n": len(texts), "ids": ids,
+               "skipped": skipped}  # fmt: skip
+    return X, summary
 
 
 def _pass1_summary(local):
     return local[1]
 
 
-def _pass2(local, vocabulary, idf, kind: str):
-    """One share's counts over the global vocabulary (TF-IDF: weighed and l2-normalised)."""
-    terms, X = local[0]["terms"], local[0]["X"]
-    where = np.searchsorted(vocabulary, terms)
-    where = np.minimum(where, len(vocabulary) - 1)
-    kept = vocabulary[where] == terms if len(terms) else np.zeros(0, bool)
-    mapping = np.where(kept, where, -1)
-    new_cols = mapping[X.indices]
+def _pass2(local, mapping, idf, first, kind: str):
+    """One share's counts over the kept vocabulary (``mapping``: each of the share's terms'
+    column there, -1 if pruned); TF-IDF: weighed and normalised as ``fit_transform`` does."""
+    from ..vectorize import weigh
+
+    X = local[0]
+    n_terms = len(first)
+    new_cols = mapping[X.indices] if X.nnz else np.zeros(0, np.int64)
     keep = new_cols >= 0
-    row_of = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))[keep]
-    counts = np.bincount(row_of, minlength=X.shape[0])
-    indptr = np.concatenate(([0], np.cumsum(counts)))
+    cumulative = np.zeros(X.nnz + 1, dtype=np.int64)
+    np.cumsum(keep, out=cumulative[1:])
     # The mapping is increasing, so each row's columns stay sorted.
     out = sp.csr_matrix(
-        (X.data[keep].astype(np.float64), new_cols[keep].astype(np.int32), indptr),
-        shape=(X.shape[0], len(vocabulary)),
-    )
+        (X.data[keep].astype(np.float64), new_cols[keep].astype(np.int32),
+         cumulative[X.indptr]),
+        shape=(X.shape[0], n_terms),
+    )  # fmt: skip
+    out.has_sorted_indices = True
     if kind == "tfidf":
-        from sklearn.preprocessing import normalize
-
-        out.data *= idf[out.indices]
-        out = normalize(out, norm="l2", copy=False)
+        weigh(out, idf, first)
     return out
 
 
-def prune(terms, df, tf, n_doc: int, settings: VectorizerSettings) -> np.ndarray:
-    """The mask of kept terms (terms sorted), as ``CountVectorizer._limit_features`` makes it
-    on the whole corpus: min_df/max_df on document frequencies, then the max_features terms of
-    highest total count (with scikit-learn's own argsort, so ties go the same way)."""
-    from ..vectorize import _explain
-
-    max_df, min_df, limit = settings.max_df, settings.min_df, settings.max_features
-    high = max_df if isinstance(max_df, Integral) else max_df * n_doc
-    low = min_df if isinstance(min_df, Integral) else min_df * n_doc
-    if high < low:
-        raise VectorizeError(
-            *_explain("max_df corresponds to < documents than min_df"), params=("min_df", "max_df")
-        )
-    mask = (df <= high) & (df >= low)
-    if limit is not None and mask.sum() > limit:
-        mask_inds = (-tf[mask]).argsort()[:limit]
-        new_mask = np.zeros(len(df), dtype=bool)
-        new_mask[np.where(mask)[0][mask_inds]] = True
-        mask = new_mask
-    if not mask.any():
-        raise VectorizeError(
-            *_explain("After pruning, no terms remain"), params=("min_df", "max_df")
-        )
-    return mask
-
-
-def merge_frequencies(summaries) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sorted union of the shares' terms with summed document and term frequencies."""
-    all_terms = np.concatenate([s["terms"] for s in summaries]) if summaries else np.array([])
-    if all_terms.size == 0:
-        return np.array([], dtype=object), np.zeros(0, np.int64), np.zeros(0, np.int64)
+def merge_frequencies(summaries):
+    """The shares' terms as one corpus: (terms, df, tf, first, inverses). ``terms`` the
+    sorted union, ``df``/``tf`` their summed document and total counts, ``first`` each term's
+    rank of first appearance in the corpus (by the first share holding it, then its rank
+    there: shares hold consecutive documents), ``inverses`` each share's terms' positions
+    in ``terms``."""
+    sizes = [len(s["terms"]) for s in summaries]
+    if sum(sizes) == 0:
+        empty = np.zeros(0, np.int64)
+        return np.array([], dtype=object), empty, empty, empty, [empty for _ in summaries]
+    all_terms = np.concatenate([np.asarray(s["terms"], dtype=object) for s in summaries])
     terms, inverse = np.unique(all_terms.astype(str), return_inverse=True)
-    df = np.bincount(inverse, np.concatenate([s["df"] for s in summaries]), len(terms))
-    tf = np.bincount(inverse, np.concatenate([s["tf"] for s in summaries]), len(terms))
-    return terms.astype(object), df.astype(np.int64), tf.astype(np.int64)
+    inverse = inverse.ravel()
+    n = len(terms)
+    df = np.bincount(inverse, np.concatenate([s["df"] for s in summaries]), n).astype(np.int64)
+    tf = np.bincount(inverse, np.concatenate([s["tf"] for s in summaries]), n).astype(np.int64)
+    share = np.repeat(np.arange(len(summaries)), sizes)
+    local_first = np.concatenate([s["first"] for s in summaries])
+    order = np.lexsort((local_first, share))  # every (share, term) in corpus order
+    _, where = np.unique(inverse[order], return_index=True)  # each term's first entry there
+    first = np.empty(n, dtype=np.int64)
+    first[np.argsort(where, kind="stable")] = np.arange(n, dtype=np.int64)
+    inverses = np.split(inverse, np.cumsum(sizes)[:-1])
+    return terms.astype(object), df, tf, first, inverses
 
 
 def vectorize_files(
@@ -313,28 +322,26 @@ def vectorize_files(
 ) -> DistributedCSR:
     """Vectorize the files under ``path`` on the cluster; see the module's description.
 
-    ``partitions`` (default: twice the workers) is how many shares of files there are: one
-    task, and one row block of the result, each. Rows come in the order ``topics`` reads the
-    files (records in file order within a file).
+    ``path``: a folder, one file, or a glob of .jsonl/.csv shards. ``partitions`` (default:
+    twice the workers) is how many shares of files there are: one task, and one row block
+    of the result, each. Rows come in the order ``topics`` reads the documents (records in
+    file order within a file), junk documents dropped unless ``settings.junk`` is "keep";
+    the result's ``skipped`` counts what was left out, by reason.
     """
     from ..corpus.folder import DEFAULT_MAX_FILE_BYTES
     from ..corpus.records import Fields
-    from ..vectorize import _explain
+    from ..vectorize import idf_weights, kept_terms
 
     check_settings(settings)
     fields = fields or Fields()
     max_file_bytes = max_file_bytes or DEFAULT_MAX_FILE_BYTES
-    root, files, skipped = input_files(path, glob)
+    files, skipped = input_files(path, glob)
     if partitions is None:
         partitions = 2 * max(1, len(client.nthreads()))
     session = Session(client, "vectorize", timeout)
     groups = shares(files, partitions)
-    locals_ = [
-        session.submit(
-            _pass1, [str(f) for f in g], str(root), settings, fields, max_file_bytes, what="pass1"
-        )  # fmt: skip
-        for g in groups
-    ]
+    locals_ = [session.submit(_pass1, g, settings, fields, max_file_bytes, what="pass1")
+               for g in groups]  # fmt: skip
     summaries = session.gather(
         [session.submit(_pass1_summary, f, what="summary") for f in locals_],
         "the vocabulary counts",
@@ -343,33 +350,42 @@ def vectorize_files(
     for s in summaries:
         for reason, n in s["skipped"].items():
             skipped[reason] = skipped.get(reason, 0) + n
-    terms, df, tf = merge_frequencies(summaries)
-    if len(terms) == 0:
-        raise VectorizeError(*_explain("empty vocabulary"))
-    mask = prune(terms, df, tf, n_doc, settings)
-    vocabulary = np.asarray(terms[mask].astype(str))
-    idf = None
-    if settings.kind == "tfidf":
-        # TfidfTransformer's smoothed idf, computed as it does: log((1 + n) / (1 + df)) + 1.
-        d = df[mask].astype(np.float64) + 1.0
-        idf = np.full_like(d, fill_value=n_doc + 1, dtype=np.float64)
-        idf /= d
-        np.log(idf, out=idf)
-        idf += 1.0
-    vocab_f = session.submit(_identity, vocabulary, what="vocabulary")
+    ids = [i for s in summaries for i in s["ids"]]
+    _check_documents(path, ids, skipped, fields)
+    terms, df, tf, first, inverses = merge_frequencies(summaries)
+    mask = kept_terms(settings, df, tf, n_doc)  # min_df "auto" from the whole corpus's size
+    vocabulary = terms[mask]
+    column = np.where(mask, np.cumsum(mask) - 1, -1)
+    kept_first = np.empty(len(vocabulary), dtype=np.int64)
+    kept_first[np.argsort(first[mask], kind="stable")] = np.arange(len(vocabulary))
+    idf = idf_weights(df[mask], n_doc) if settings.kind == "tfidf" else None
     idf_f = session.submit(_identity, idf, what="idf")
-    blocks, bounds, ids, start = [], [], [], 0
-    for local, summary in zip(locals_, summaries):
+    first_f = session.submit(_identity, kept_first, what="first")
+    blocks, bounds, start = [], [], 0
+    for local, summary, inverse in zip(locals_, summaries, inverses):
         if summary["n"] == 0:
             continue
-        blocks.append(session.submit(_pass2, local, vocab_f, idf_f, settings.kind, what="block"))
+        blocks.append(session.submit(_pass2, local, column[inverse], idf_f, first_f,
+                                     settings.kind, what="block"))  # fmt: skip
         bounds.append((start, start + summary["n"]))
         start += summary["n"]
-        ids.extend(summary["ids"])
     return DistributedCSR(
         client, blocks, bounds, (n_doc, len(vocabulary)), np.dtype(np.float64),
-        terms=vocabulary.astype(object), idf=idf, ids=ids, skipped=skipped,
+        terms=vocabulary, idf=idf, ids=ids, skipped=skipped,
     )  # fmt: skip
+
+
+def _check_documents(path, ids: list[str], skipped: dict, fields) -> None:
+    """Refuse what ``topics`` refuses when loading: no documents at all, or an id (from
+    ``id_field``) used twice, across shares as within one."""
+    if not ids:
+        detail = ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
+        raise CorpusError(f"no documents in {path}" + (f" ({detail})" if detail else ""))
+    if fields.id is not None and len(set(ids)) < len(ids):
+        seen: set[str] = set()
+        repeated = next(i for i in ids if i in seen or seen.add(i))
+        raise CorpusError(f"{path}: id {repeated!r} (field {fields.id!r}) is used by more than "
+                          "one record; ids must be unique")  # fmt: skip
 
 
 def _identity(value):
