@@ -448,3 +448,25 @@ def test_ctrl_c_cancels_the_fits_futures(client, blocks, start):
             break
         time.sleep(0.2)
     assert not left, sorted(left)[:5]
+
+
+def test_a_ctrl_c_lost_in_a_finalizer_is_raised_at_the_next_wait():
+    """Python drops a KeyboardInterrupt raised inside ``__del__`` (a Dask future's finalizer
+    runs often during a fit); the latch keeps it for the next wait."""
+    import gc
+
+    from topiccli.distributed import _session
+
+    with _session._latched_sigint():
+        handler = signal.getsignal(signal.SIGINT)
+
+        class Finalized:
+            def __del__(self):
+                handler(signal.SIGINT, None)
+
+        Finalized()
+        gc.collect()
+        with pytest.raises(KeyboardInterrupt):
+            _session._raise_if_interrupted()
+        _session._raise_if_interrupted()  # raised once
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from topiccli.factorize._kl import KL_SOLVERS, fit_kl, kl_divergence, reconstruction_error
+from topiccli.factorize._kl import (
+    KL_SOLVERS,
+    _Serial,
+    fit_kl,
+    kl_divergence,
+    reconstruction_error,
+)
 
 
 def _start(shape, k, seed=1):
@@ -167,3 +173,20 @@ def test_stopping_reports_convergence_and_max_iter():
     assert (short.n_iter, short.converged) == (2, False)
     loose = fit_kl(X, W, H, max_iter=500, tol=1e-2)
     assert loose.converged and loose.n_iter < 500
+
+
+def test_a_pattern_pickles_without_its_threads_buffers():
+    # A Dask worker keeps (and may spill or move) a block's pattern: it must pickle, and the
+    # copy works the same.
+    import pickle
+
+    from topiccli.factorize._kl import SparsePattern
+
+    X = _counts(seed=3)
+    W, H = _start(X.shape, 3)
+    pattern = SparsePattern(X)
+    copy = pickle.loads(pickle.dumps(pattern))
+    first, again = np.empty(X.nnz), np.empty(X.nnz)
+    Ht = np.ascontiguousarray(H.T)
+    assert pattern.refresh(W, Ht, first, _Serial) == copy.refresh(W, Ht, again, _Serial)
+    assert np.array_equal(first, again)

@@ -5,11 +5,19 @@ can watch the workers it started with: when one of them leaves (a crash, a kill)
 state the computation cannot rebuild, the next wait raises :class:`WorkerLost` within about
 ``POLL`` seconds. Ctrl-C (KeyboardInterrupt) cancels every future the session made, then
 re-raises. The bytes the client sends and receives are counted, per step.
+
+Ctrl-C is latched while a computation runs (:func:`interruptible`): Python raises
+KeyboardInterrupt wherever the main thread happens to be when the signal is handled, and when
+that is a finalizer (a Dask future's ``__del__`` releasing its key, which a fit runs thousands
+of times) the exception is printed as "ignored" and lost, so the fit ran on to its end. The
+latch remembers the signal, and the next wait raises it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import signal
+import threading
 import time
 import uuid
 import warnings
@@ -121,6 +129,7 @@ class Session:
         deadline = time.monotonic() + self.timeout
         self.check_workers()
         while True:
+            _raise_if_interrupted()
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise EngineError(
@@ -148,9 +157,43 @@ class Session:
 
 
 def interruptible(session: Session, func, *args, **kwargs):
-    """Run ``func``; on Ctrl-C cancel the session's futures, then re-raise."""
+    """Run ``func`` with Ctrl-C latched (see the module docstring); on Ctrl-C cancel the
+    session's futures, then re-raise."""
     try:
-        return func(*args, **kwargs)
+        with _latched_sigint():
+            return func(*args, **kwargs)
     except KeyboardInterrupt:
         session.cancel()
         raise
+
+
+_INTERRUPTED = threading.Event()
+
+
+def _raise_if_interrupted() -> None:
+    if _INTERRUPTED.is_set():
+        _INTERRUPTED.clear()
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _latched_sigint():
+    """While the body runs, SIGINT also sets a flag that :meth:`Session.gather` checks. Only
+    on the main thread and over Python's own handler (a caller's handler, or SIGINT ignored,
+    is left alone)."""
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):  # fmt: skip
+        yield
+        return
+
+    def latch(signum, frame):
+        _INTERRUPTED.set()
+        raise KeyboardInterrupt
+
+    _INTERRUPTED.clear()
+    signal.signal(signal.SIGINT, latch)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        _INTERRUPTED.clear()

@@ -87,6 +87,16 @@ class SparsePattern:
         self.block_nnz = max((int(X.indptr[b] - X.indptr[a]) for a, b in self.blocks), default=0)
         self._scratch = threading.local()
 
+    def __getstate__(self) -> dict:
+        """Pickled without the threads' buffers (a Dask worker keeps a block's pattern)."""
+        state = dict(self.__dict__)
+        del state["_scratch"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._scratch = threading.local()
+
     def scratch(self, k: int, dtype) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """This thread's buffers for one block: two (nnz, k) gathers and one nnz vector.
 
