@@ -127,14 +127,21 @@ def load_records(path, fields: Fields = Fields(), stdin=None) -> Corpus:
     if not is_pattern(path):
         records = _file_records(Path(path), fmt, fields)
         return _corpus(records, fields, str(path), selection(path, fields))
-    files = shards(path)
-    if not files:
-        raise CorpusError(f"no file matches {path}", params=("input",))
-    wrong = [f for f in files if SUFFIXES.get(f.suffix.lower()) != fmt]
-    if wrong:
-        raise CorpusError(f"{wrong[0]} matches {path} but is not a .{fmt} file")
+    files = checked_shards(path, fmt)
     described = {**selection(path, fields), "shards": len(files)}
     return _corpus(_shard_records(files, fmt, fields), fields, str(path), described)
+
+
+def checked_shards(pattern, fmt: str) -> list[Path]:
+    """The files a shard glob names (``shards``), refused when none matches or one is not of
+    the pattern's format."""
+    files = shards(pattern)
+    if not files:
+        raise CorpusError(f"no file matches {pattern}", params=("input",))
+    wrong = [f for f in files if SUFFIXES.get(f.suffix.lower()) != fmt]
+    if wrong:
+        raise CorpusError(f"{wrong[0]} matches {pattern} but is not a .{fmt} file")
+    return files
 
 
 def _shard_records(files: list[Path], fmt: str, fields: Fields):

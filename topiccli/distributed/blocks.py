@@ -157,19 +157,14 @@ def input_files(path, glob: str | None = None) -> tuple[list[InputFile], dict]:
     shards (its matches in sorted path order, records numbered ``shard:line`` as
     ``topics`` numbers them)."""
     from ..corpus.folder import candidate_files, printable
-    from ..corpus.records import SUFFIXES, is_pattern, record_format, shards
+    from ..corpus.records import checked_shards, is_pattern, record_format
 
     if is_pattern(path):
         fmt = record_format(path)
         if fmt not in ("jsonl", "csv"):
             raise CorpusError(f"{path} is a pattern, but not of .jsonl or .csv shards",
                               params=("input",))  # fmt: skip
-        files = shards(path)
-        if not files:
-            raise CorpusError(f"no file matches {path}", params=("input",))
-        wrong = [f for f in files if SUFFIXES.get(f.suffix.lower()) != fmt]
-        if wrong:
-            raise CorpusError(f"{wrong[0]} matches {path} but is not a .{fmt} file")
+        files = checked_shards(path, fmt)
         return [InputFile(str(f.resolve()), fmt, number_prefix=f"{f.as_posix()}:")
                 for f in files], {}  # fmt: skip
     root = Path(path)
