@@ -427,7 +427,16 @@ def test_worker_killed_without_restarts_is_one_clear_error(client, blocks, start
     _wait_for_two_workers(client)
 
 
-def test_ctrl_c_cancels_the_fits_futures(client, blocks, start):
+@pytest.fixture
+def python_sigint():
+    """Python's own SIGINT handler for the test: a shell's background job (CI under ``&``)
+    starts with SIGINT ignored, and then no Ctrl-C reaches anything."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_cancels_the_fits_futures(client, blocks, start, python_sigint):
     _wait_for_two_workers(client)
 
     def ours(dask_scheduler):
@@ -450,7 +459,7 @@ def test_ctrl_c_cancels_the_fits_futures(client, blocks, start):
     assert not left, sorted(left)[:5]
 
 
-def test_a_ctrl_c_lost_in_a_finalizer_is_raised_at_the_next_wait():
+def test_a_ctrl_c_lost_in_a_finalizer_is_raised_at_the_next_wait(python_sigint):
     """Python drops a KeyboardInterrupt raised inside ``__del__`` (a Dask future's finalizer
     runs often during a fit); the latch keeps it for the next wait."""
     import gc
@@ -469,4 +478,16 @@ def test_a_ctrl_c_lost_in_a_finalizer_is_raised_at_the_next_wait():
         with pytest.raises(KeyboardInterrupt):
             _session._raise_if_interrupted()
         _session._raise_if_interrupted()  # raised once
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+def test_an_ignored_sigint_stays_ignored():
+    """A caller that ignores Ctrl-C (a background job) keeps it ignored during a fit."""
+    from topiccli.distributed import _session
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with _session._latched_sigint():
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
