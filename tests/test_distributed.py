@@ -466,7 +466,7 @@ def test_a_ctrl_c_lost_in_a_finalizer_is_raised_at_the_next_wait(python_sigint):
 
     from topiccli.distributed import _session
 
-    with _session._latched_sigint():
+    with _session.latched_sigint():
         handler = signal.getsignal(signal.SIGINT)
 
         class Finalized:
@@ -487,7 +487,7 @@ def test_an_ignored_sigint_stays_ignored():
 
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        with _session._latched_sigint():
+        with _session.latched_sigint():
             assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)

@@ -155,9 +155,14 @@ def _interrupt(argv, env, ws: Path, timeout: float) -> tuple[int, str, str]:
 
     cache = Path(tempfile.mkdtemp(prefix="sigint-cache-", dir=ws.parent))
     env = {**env, "TOPICS_CACHE_DIR": str(cache)}
+
+    def python_sigint():  # a background job (CI under '&') starts with SIGINT ignored
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
     with subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True
-    ) as proc:
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+        preexec_fn=python_sigint,
+    ) as proc:  # fmt: skip
         deadline = time.monotonic() + timeout
         while not list(cache.glob("corpus-v*/*.json")) and time.monotonic() < deadline:
             if proc.poll() is not None:

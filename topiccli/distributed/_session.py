@@ -6,7 +6,8 @@ state the computation cannot rebuild, the next wait raises :class:`WorkerLost` w
 ``POLL`` seconds. Ctrl-C (KeyboardInterrupt) cancels every future the session made, then
 re-raises. The bytes the client sends and receives are counted, per step.
 
-Ctrl-C is latched while a computation runs (:func:`interruptible`): Python raises
+Ctrl-C is latched while a computation runs (:func:`interruptible`, and for as long as a
+run's engine is connected, ``runs.engine``): Python raises
 KeyboardInterrupt wherever the main thread happens to be when the signal is handled, and when
 that is a finalizer (a Dask future's ``__del__`` releasing its key, which a fit runs thousands
 of times) the exception is printed as "ignored" and lost, so the fit ran on to its end. The
@@ -160,7 +161,7 @@ def interruptible(session: Session, func, *args, **kwargs):
     """Run ``func`` with Ctrl-C latched (see the module docstring); on Ctrl-C cancel the
     session's futures, then re-raise."""
     try:
-        with _latched_sigint():
+        with latched_sigint():
             return func(*args, **kwargs)
     except KeyboardInterrupt:
         session.cancel()
@@ -177,7 +178,7 @@ def _raise_if_interrupted() -> None:
 
 
 @contextlib.contextmanager
-def _latched_sigint():
+def latched_sigint():
     """While the body runs, SIGINT also sets a flag that :meth:`Session.gather` checks. Only
     on the main thread and over Python's own handler (a caller's handler, or SIGINT ignored,
     is left alone)."""

@@ -76,6 +76,7 @@ class Engine:
         self.timeout = timeout
         self.client = None
         self._matrix = None  # (local X, its DistributedCSR): X kept so its id stays unique
+        self._latch = contextlib.ExitStack()  # Ctrl-C latched while connected (see ready)
         self._weights = None  # (the gathered weights, their DistributedRows on the workers)
 
     def ready(self):
@@ -93,6 +94,11 @@ class Engine:
             except KeyboardInterrupt:
                 _quiet_cluster_exit()
                 raise
+            # From now on Ctrl-C is also latched: Python drops a KeyboardInterrupt raised in a
+            # Dask future's finalizer, and the next wait on the cluster raises it instead.
+            from ..distributed._session import latched_sigint
+
+            self._latch.enter_context(latched_sigint())
         return self.client
 
     def matrix(self, X):
@@ -150,7 +156,10 @@ class Engine:
 
             self.release()
             client, self.client = self.client, None
-            close(client)
+            try:
+                close(client)
+            finally:
+                self._latch.close()
 
 
 def _quiet_cluster_exit() -> None:
