@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import InvalidParameterError
 from ..factorize._frobenius import (
     Extrapolation,
     FactorStats,
@@ -55,17 +54,14 @@ from ..factorize._nmf import (
     DEFAULT_MAX_ITER,
     DEFAULT_TOL,
     NMFResult,
-    _check_alpha_h,
-    _check_l1_ratio,
     _warn_not_converged,
+    check_fit_options,
 )
 from ..factorize._parallel import Chunked, tile_rows
 from ..factorize._validation import (
     check_choice,
     check_nonnegative_float,
-    check_positive_int,
     check_rank,
-    check_seed,
 )
 from ..factorize.options import (
     DEFAULT_INIT,
@@ -123,15 +119,10 @@ def nmf(
     k = check_rank(k, data.shape, strict=True)
     check_choice("loss", loss, NMF_LOSSES)
     solver, _ = check_nmf_options(loss, solver, None)
-    max_iter = check_positive_int("max_iter", max_iter)
-    tol = check_nonnegative_float("tol", tol)
-    seed = check_seed(seed)
-    alpha_W = check_nonnegative_float("alpha_W", alpha_W)
-    alpha_H = alpha_W if alpha_H == "same" else _check_alpha_h(alpha_H)
-    l1_ratio = _check_l1_ratio(l1_ratio)
+    max_iter, tol, seed, alpha_W, alpha_H, l1_ratio = check_fit_options(
+        max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback
+    )
     timeout = check_nonnegative_float("timeout", timeout) or 600.0
-    if callback is not None and not callable(callback):
-        raise InvalidParameterError(f"callback must be callable, got {callback!r}")
     if isinstance(init, tuple):
         from ..factorize._nmf import _check_start
 

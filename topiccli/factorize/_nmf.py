@@ -125,6 +125,15 @@ def nmf(
         init = _check_start(init, X, k)
     else:
         solver, init = check_nmf_options(loss, solver, init)
+    max_iter, tol, seed, alpha_W, alpha_H, l1_ratio = check_fit_options(
+        max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback
+    )
+    return _nmf(X, k, loss, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback)
+
+
+def check_fit_options(max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback) -> tuple:
+    """The options every NMF entry shares (this one and the Dask engine's), checked once:
+    (max_iter, tol, seed, alpha_W, alpha_H, l1_ratio), ``alpha_H="same"`` resolved."""
     max_iter = check_positive_int("max_iter", max_iter)
     tol = check_nonnegative_float("tol", tol)
     seed = check_seed(seed)
@@ -133,7 +142,7 @@ def nmf(
     l1_ratio = _check_l1_ratio(l1_ratio)
     if callback is not None and not callable(callback):
         raise InvalidParameterError(f"callback must be callable, got {callback!r}")
-    return _nmf(X, k, loss, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback)
+    return max_iter, tol, seed, alpha_W, alpha_H, l1_ratio
 
 
 def _check_start(pair: tuple, X, k: int) -> tuple[np.ndarray, np.ndarray]:
