@@ -62,30 +62,29 @@ How it stays exact
   first appeared in the corpus, not column order; ``normalize_as_sklearn`` reproduces that
   order and the sequential sum (see there), so even the last bit agrees.
 
-Measurements (2 cores shared with other engineers' jobs; bench/vectorizer.py)
------------------------------------------------------------------------------
+Measurements (2 cores, idle; ``python -m bench.vectorizer``, 2026-12-02)
+-----------------------------------------------------------------------
 English stop words, min_df=2, max_df=0.95; medians of alternating rounds (5 on 20NG, 3 on
 the 200k corpus); every pair of results identical. CPU ratio: scikit-learn's CPU seconds
-over ours (all threads). This round (threads, ASCII split, cheaper merge) ran while other
-jobs held the machine at load average 4.4-5.4 (2 cores), so ours mostly got one core:
+over ours (all threads).
 
 | corpus (docs, characters) | vectorizer | scikit-learn | ours | speedup | CPU ratio |
 |---|---|---|---|---|---|
-| 20NG train (11,314; 14 M) | Count | 1.23 s | 0.83 s | 1.49x | 2.30x |
-| 20NG train | TF-IDF | 1.78 s | 0.88 s | 2.03x | 2.15x |
-| 20NG all (18,846; 22 M) | Count | 2.77 s | 1.69 s | 1.64x | 2.27x |
-| 20NG all | TF-IDF | 1.80 s | 0.98 s | 1.84x | 1.85x |
-| 200k generated (200,000; 225 M) | Count | 17.60 s | 6.78 s | 2.59x | 2.50x |
-| 200k generated | TF-IDF | 25.15 s | 13.51 s | 1.86x | 2.01x |
+| 20NG train (11,314; 14 M) | Count | 1.05 s | 0.23 s | 4.56x | 3.03x |
+| 20NG train | TF-IDF | 1.11 s | 0.28 s | 3.94x | 2.56x |
+| 20NG all (18,846; 22 M) | Count | 1.75 s | 0.40 s | 4.36x | 2.92x |
+| 20NG all | TF-IDF | 1.74 s | 0.41 s | 4.25x | 2.68x |
+| 200k generated (200,000; 225 M) | Count | 18.31 s | 3.70 s | 4.95x | 2.85x |
+| 200k generated | TF-IDF | 18.07 s | 4.41 s | 4.09x | 2.39x |
 
-The round before (load 1-2, before these changes): 3.60x, 3.18x, 3.97x, 3.43x, 3.45x,
-2.74x in the same order. Under the same load, old against new in one process: CPU -7% (20NG
-all Count), -8% and -10% (200k TF-IDF and Count), 20NG-all TF-IDF unchanged. scikit-learn is
-one thread, so the wall ratio is at most the CPU ratio times the cores ours gets: 4x needs
-1.6-2.2 cores of 2 here, out of reach on a loaded machine.
+What the last round changed (the same day, before: 3.78x, 3.24x, 4.18x, 3.64x, 4.71x, 4.05x in
+the same order): a corpus of at most two blocks' worth is one block on polars' streaming
+engine (no merge); a block's entries found from document changes and group starts; the TF-IDF
+row sums keyed by first appearance through a per-row sort. scikit-learn is one thread, so the
+wall ratio is at most the CPU ratio times the cores ours gets.
 
-Peak RSS on the 200k corpus, fresh process, 400 MB of texts already loaded: Count 866 MB
-(scikit-learn 737 MB), TF-IDF 932 MB (scikit-learn 737 MB).
+Peak RSS on the 200k corpus, fresh process, 395 MB of texts already loaded: Count 951 MB
+(scikit-learn 732 MB), TF-IDF 951 MB (scikit-learn 737 MB).
 
 Choosing the library (20NG-all, 22 M characters, CPU seconds on one thread): polars'
 ``str.extract_all`` 0.25 s (its regex search alone 0.14 s), pyarrow's
@@ -97,7 +96,9 @@ them on two cores. So ours is ~2.8x less work and the rest is parallelism: on a 
 machine the ratio falls towards 2.8x. First call in a process: ~0.4 s (numpy, scipy and
 polars imports, 0.15 s of it for building the word class), not included above.
 
-Memory and threads: documents are processed in blocks of ~``BLOCK_CHARS`` characters,
+Memory and threads: a corpus of at most ``BLOCK_WORKERS`` × ``BLOCK_CHARS`` characters is
+one block, collected on polars' streaming engine (which spreads its tokenizing and grouping
+over the cores); a larger one is processed in blocks of ~``BLOCK_CHARS`` characters,
 ``BLOCK_WORKERS`` (2) at a time on threads, so one block's serial steps (the Python-side
 translation, numpy's counting) overlap the other's polars work; each block becomes a CSR
 block over its own sorted vocabulary, and blocks are merged at the end (the map from a
