@@ -425,3 +425,31 @@ def test_kl_refits_start_from_frobenius_so_stability_measures_topics_not_a_solve
     warm_stability = stability.run_stability(words(warm))
     raw_stability = stability.run_stability(words(raw))
     assert warm_stability > 0.5 > 0.3 > raw_stability
+
+
+def test_progress_counts_documents_and_their_rate():
+    import io
+
+    from topiccli.cli.progress import make_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = Terminal()
+    with make_progress(stream=stream) as progress:
+        progress.stage("reading")
+        counted = progress.documents("reading")
+        counted(1024)
+    shown = stream.getvalue()
+    assert "reading · 1,024 documents · " in shown and " documents/s" in shown
+
+
+def test_a_run_that_reads_shows_documents_per_second_on_the_terminal(sample_corpus):
+    args = ["nmf", "--input", str(sample_corpus), "--k", "3", "--format", "json", "--no-cache"]
+    code, out, err = _run_with_stderr_on_a_terminal(args)
+    assert code == 0, err.decode(errors="replace")
+    assert json.loads(out)["k"] == 3
+    shown = err.decode()
+    n = len([p for p in sample_corpus.rglob("*") if p.is_file()])
+    assert f"reading · {n:,} documents · " in shown and " documents/s" in shown

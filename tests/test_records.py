@@ -185,3 +185,44 @@ def test_unicode_line_separator_inside_a_json_string_is_not_a_line_break(tmp_pat
     docs = tmp_path / "d.jsonl"
     docs.write_text(json.dumps({"text": "a\u2028b"}, ensure_ascii=False) + "\n", encoding="utf-8")
     assert load_records(docs).texts == ["a\u2028b"]
+
+
+def _counts_heard(load):
+    heard: list[int] = []
+    corpus = load(heard.append)
+    return corpus, heard
+
+
+@pytest.mark.parametrize("kind", ["folder", "jsonl", "csv", "shards", "stdin"])
+def test_loaders_tell_the_documents_read_so_far(tmp_path, kind):
+    """Each loader reports its running count every COUNT_EVERY documents and once at the end
+    (the progress display's documents per second); records without text are not counted."""
+    from topiccli.corpus.model import COUNT_EVERY
+
+    n = 2 * COUNT_EVERY + 37
+    texts = [f"document {i} about subject {i % 7}" for i in range(n)]
+    if kind == "folder":
+        for i, text in enumerate(texts):
+            (tmp_path / f"{i:05d}.txt").write_text(text)
+        corpus, heard = _counts_heard(lambda c: load_folder(tmp_path, counted=c))
+    elif kind in ("jsonl", "shards", "stdin"):
+        lines = [json.dumps({"text": t}) for t in texts] + [json.dumps({"title": "no text"})]
+        if kind == "shards":
+            (tmp_path / "a.jsonl").write_text("\n".join(lines[:300]) + "\n")
+            (tmp_path / "b.jsonl").write_text("\n".join(lines[300:]) + "\n")
+            path = str(tmp_path / "*.jsonl")
+            corpus, heard = _counts_heard(lambda c: load_records(path, counted=c))
+        elif kind == "stdin":
+            stream = io.BytesIO(("\n".join(lines) + "\n").encode())
+            corpus, heard = _counts_heard(lambda c: load_records("-", stdin=stream, counted=c))
+        else:
+            (tmp_path / "c.jsonl").write_text("\n".join(lines) + "\n")
+            corpus, heard = _counts_heard(lambda c: load_records(tmp_path / "c.jsonl", counted=c))
+    else:
+        with open(tmp_path / "c.csv", "w", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["text"])
+            writer.writerows([t] for t in texts)
+        corpus, heard = _counts_heard(lambda c: load_records(tmp_path / "c.csv", counted=c))
+    assert len(corpus) == n
+    assert heard == [COUNT_EVERY, 2 * COUNT_EVERY, n]

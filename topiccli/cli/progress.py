@@ -5,8 +5,10 @@ nothing is written (``make_progress`` returns None). stdout is never touched, an
 is transient: it vanishes when the command finishes, leaving only the data and any warnings.
 
 Each stage is a fresh line with its own elapsed time (so "fitting" counts from the fit's
-start); a stage of unknown length shows a spinner and its time, no empty bar. An iterative fit
-gets a bar with its iteration and error while it runs; the bar goes when the next stage begins.
+start); a stage of unknown length shows a spinner and its time, no empty bar. Reading a
+folder, a .jsonl/.csv file or shards shows the documents read so far and how many a second.
+An iterative fit gets a bar with its iteration and error while it runs; the bar goes when the
+next stage begins.
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ def make_progress(quiet: bool = False, stream=None):
     if quiet or not getattr(stream, "isatty", lambda: False)():
         return None
     return Progress(stream)
+
+
+def documents_line(label: str, n: int, rate: float) -> str:
+    """``reading · 12,345 documents · 8,901 documents/s``."""
+    return f"{label} · {n:,} documents · {rate:,.0f} documents/s"
 
 
 def _known_total(column_class):
@@ -83,6 +90,25 @@ class Progress:
         """A counted task (e.g. the k of a sweep); returns an advance() function."""
         task = self._display.add_task(description, total=total)
         return lambda: self._display.advance(task)
+
+    def documents(self, label: str):
+        """A ``counted(n)`` callback for a loader: the stage's line shows the ``n`` documents
+        read so far and the rate since the callback was made (redrawn at most 10 a second)."""
+        import time
+
+        started = time.monotonic()
+        drawn = [0.0]
+
+        def counted(n: int) -> None:
+            now = time.monotonic()
+            if now - drawn[0] < REDRAW_SECONDS or self._stage is None:
+                return
+            drawn[0] = now
+            rate = n / max(now - started, 1e-9)
+            self._display.update(self._stage, description=documents_line(label, n, rate))
+            self._display.refresh()
+
+        return counted
 
     def iterations(self, label: str, total: int):
         """A ``callback(n_iter, error)`` for an NMF fit, showing its iteration and loss."""

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..errors import CorpusError, InvalidParameterError
 from ..specs import MAX_FILE_BYTES
-from .model import Corpus
+from .model import Corpus, tell
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -42,10 +42,12 @@ def load_folder(
     glob: str | None = None,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     listing: tuple[list[Path], dict[str, int]] | None = None,
+    counted=None,
 ) -> Corpus:
     """Read every matching text file under ``path`` (or ``path`` itself if it is a file).
 
     ``listing``: the (files, skipped) of :func:`list_files`, when the caller walked already.
+    ``counted(n)``, if given, hears the documents read so far (``model.tell``).
     """
     root = Path(path)
     if max_file_bytes < 1:
@@ -66,6 +68,8 @@ def load_folder(
         texts.append(text)
         ids.append(printable(relative.as_posix()))
         labels.append(printable(relative.parts[0]) if len(relative.parts) > 1 else None)
+        tell(counted, len(texts))
+    tell(counted, len(texts), final=True)
     if not texts:
         detail = f" ({_describe(skipped)} skipped)" if skipped else ""
         raise CorpusError(f"no readable text files under {root}{detail}")

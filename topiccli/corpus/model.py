@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+COUNT_EVERY = 512
+"""A loader tells its ``counted`` callback the documents read so far once per this many."""
+
+
+def tell(counted: Callable[[int], None] | None, n: int, final: bool = False) -> None:
+    """Call ``counted(n)`` every ``COUNT_EVERY`` documents and once at the end (``final``)."""
+    if counted is not None and (final or n % COUNT_EVERY == 0):
+        counted(n)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from ..errors import CorpusError, UsageError
 from .folder import _BOMS, _SNIFF_BYTES, decode
-from .model import Corpus
+from .model import Corpus, tell
 
 STDIN = "-"
 SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
@@ -117,19 +117,20 @@ def cache_identity(path, fields: Fields) -> dict:
     return {"kind": fmt, "fields": [fields.text_name, fields.id, fields.label]}
 
 
-def load_records(path, fields: Fields = Fields(), stdin=None) -> Corpus:
-    """Read a .jsonl/.csv file, or stdin for ``-`` (``stdin``: a binary stream to use)."""
+def load_records(path, fields: Fields = Fields(), stdin=None, counted=None) -> Corpus:
+    """Read a .jsonl/.csv file, or stdin for ``-`` (``stdin``: a binary stream to use).
+    ``counted(n)``, if given, hears the documents read so far (``model.tell``)."""
     fmt = record_format(path)
     if fmt == "stdin":
-        return _load_stdin(fields, stdin if stdin is not None else sys.stdin)
+        return _load_stdin(fields, stdin if stdin is not None else sys.stdin, counted)
     if fmt is None:
         raise CorpusError(f"{path} is not a .jsonl or .csv file")
     if not is_pattern(path):
         records = _file_records(Path(path), fmt, fields)
-        return _corpus(records, fields, str(path), selection(path, fields))
+        return _corpus(records, fields, str(path), selection(path, fields), counted)
     files = checked_shards(path, fmt)
     described = {**selection(path, fields), "shards": len(files)}
-    return _corpus(_shard_records(files, fmt, fields), fields, str(path), described)
+    return _corpus(_shard_records(files, fmt, fields), fields, str(path), described, counted)
 
 
 def checked_shards(pattern, fmt: str) -> list[Path]:
@@ -198,7 +199,7 @@ def _encoding(path: Path) -> str:
     return "latin-1"
 
 
-def _load_stdin(fields: Fields, stream) -> Corpus:
+def _load_stdin(fields: Fields, stream, counted=None) -> Corpus:
     if hasattr(stream, "isatty") and stream.isatty():
         raise CorpusError("input - reads documents from stdin, but stdin is a terminal; pipe "
                           "them in (JSONL, or one document a line)", params=("input",))  # fmt: skip
@@ -217,7 +218,7 @@ def _load_stdin(fields: Fields, stream) -> Corpus:
             ) from None
         records = [(n, {DEFAULT_TEXT_FIELD: line}) for n, line in _lines(text) if line.strip()]
         described.update(format="lines", text_field=None)
-    return _corpus(records, fields, "stdin", described)
+    return _corpus(records, fields, "stdin", described, counted)
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -265,8 +266,8 @@ def _csv(text, name: str, fields: Fields):
         raise CorpusError(f"{name} line {reader.line_num}: {exc}") from None
 
 
-def _corpus(records, fields: Fields, name: str, described: dict) -> Corpus:
-    texts, ids, labels, skipped, seen = collect(records, fields, name)
+def _corpus(records, fields: Fields, name: str, described: dict, counted=None) -> Corpus:
+    texts, ids, labels, skipped, seen = collect(records, fields, name, counted)
     text_field = fields.text_name
     if not texts and set(skipped) == {f"no {text_field}"}:
         seen = sorted(seen)
@@ -283,11 +284,12 @@ def _corpus(records, fields: Fields, name: str, described: dict) -> Corpus:
     return Corpus(texts, ids, labels if has_labels else None, described, skipped)
 
 
-def collect(records, fields: Fields, name: str):
+def collect(records, fields: Fields, name: str, counted=None):
     """(texts, ids, labels, skipped, fields seen) of (number, record) pairs: the records with
     a text kept in order, the others counted by reason; raises only on a repeated id. A
     corpus read in parts (``topiccli.distributed``) collects each part with it, and may
-    find no documents in one part without that being an error."""
+    find no documents in one part without that being an error. ``counted(n)``, if given,
+    hears the documents kept so far (``model.tell``)."""
     texts, ids, labels = [], [], []
     skipped: dict[str, int] = {}
     first_seen: dict[str, int] = {}
@@ -312,6 +314,8 @@ def collect(records, fields: Fields, name: str):
         ids.append(doc_id)
         label = record.get(fields.label) if fields.label else None
         labels.append(None if label is None or label == "" else str(label))
+        tell(counted, len(texts))
+    tell(counted, len(texts), final=True)
     return texts, ids, labels, skipped, seen
 
 

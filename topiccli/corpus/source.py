@@ -71,16 +71,18 @@ class Source:
             return folder.selection(spec.input, spec.glob)
         return records.selection(spec.input, self.fields)
 
-    def load(self) -> Corpus:
-        """Read the corpus."""
+    def load(self, counted=None) -> Corpus:
+        """Read the corpus; ``counted(n)``, if given, hears the documents read so far (a
+        folder, records or shards; 20 Newsgroups comes whole from scikit-learn's cache)."""
         spec = self.spec
         if self.kind == NEWSGROUPS:
             return newsgroups.load_newsgroups(
                 spec.categories, spec.subset, spec.remove, spec.data_home
             )
         if self.kind == "folder":
-            return folder.load_folder(spec.input, spec.glob, spec.max_file_bytes, self.listing)
-        return records.load_records(spec.input, self.fields)
+            return folder.load_folder(spec.input, spec.glob, spec.max_file_bytes, self.listing,
+                                      counted)  # fmt: skip
+        return records.load_records(spec.input, self.fields, counted=counted)
 
     def input_paths(self) -> list[Path]:
         """Every path the run reads from the source: the input itself (not stdin) and, for a

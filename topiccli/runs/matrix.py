@@ -32,8 +32,8 @@ def load_and_vectorize(
             stages.skipped("load", "vectorize")
             return (*found, "hit")
     ready()  # connect to the Dask scheduler, if any, before reading (runs.engine)
-    with stages.stage("load"):
-        corpus = source.load()
+    with stages.stage("load", "reading"):
+        corpus = source.load(stages.documents("reading"))
         if settings.junk == "drop":
             from ..corpus.junk import drop_junk
 

@@ -2,7 +2,8 @@
 
 A ``progress`` object, if given, is the caller's display (the CLI's is rich, on stderr). It is
 duck-typed so this layer needs no display library: ``stage(name)`` when a stage begins,
-``iterations(label, total)`` → ``callback(n_iter, error)`` for an iterative fit, and
+``iterations(label, total)`` → ``callback(n_iter, error)`` for an iterative fit,
+``documents(label)`` → ``counted(n)`` for a loader (n documents read so far), and
 ``task(description, total)`` → ``advance()`` for a counted loop.
 """
 
@@ -41,6 +42,10 @@ class Stages:
     def iterations(self, label: str, total: int):
         """A per-iteration callback for the display, or None without one."""
         return None if self.progress is None else self.progress.iterations(label, total)
+
+    def documents(self, label: str):
+        """A loader's ``counted(n)`` callback for the display, or None without one."""
+        return None if self.progress is None else self.progress.documents(label)
 
 
 def warn_skipped(skipped: dict[str, int], max_file_bytes: int) -> None:
