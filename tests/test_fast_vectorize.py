@@ -543,3 +543,23 @@ def test_the_pipeline_vectorizes_on_the_parallel_path_without_scikit_learn():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("long_row", [fv.LONG_ROW, 3])
+def test_row_sums_are_sequential_left_to_right(monkeypatch, long_row):
+    """Each row's sum is the left-to-right loop a C extension runs (not numpy's pairwise sum),
+    for short rows, rows past LONG_ROW (summed one by one) and empty rows alike."""
+    monkeypatch.setattr(fv, "LONG_ROW", long_row)
+    rng = np.random.default_rng(5)
+    lengths = rng.integers(0, 40, size=300)
+    lengths[[3, 70]] = 0
+    lengths[11] = 5000
+    indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    values = rng.random(int(indptr[-1])) * 10.0 ** rng.integers(-8, 8, size=int(indptr[-1]))
+    sums = fv._sequential_row_sums(values, indptr, lengths)
+    for row, (a, b) in enumerate(zip(indptr[:-1], indptr[1:])):
+        total = 0.0
+        for value in values[a:b].tolist():
+            total += value
+        assert sums[row] == total

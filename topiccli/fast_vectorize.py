@@ -130,6 +130,10 @@ from .text_rules import WORD_TOKEN_PATTERN as DEFAULT_TOKEN_PATTERN  # noqa: E40
 BLOCK_CHARS = 12_000_000
 """Characters of text tokenized at once (bounds the memory of the exploded tokens)."""
 
+LONG_ROW = 4096
+"""Rows with more entries than this have their TF-IDF norms summed one by one
+(``_sequential_row_sums``)."""
+
 THREADED_NNZ = 1 << 18
 """Entries from which the row norms are computed on several threads."""
 
@@ -884,7 +888,9 @@ def _sequential_row_sums(values, indptr, lengths):
 
     Rows in order of decreasing length: step j adds every row's j-th value (the rows longer
     than j are a prefix of that order) to its running sum, one vectorized addition per
-    position, so each row is summed strictly in order.
+    position, so each row is summed strictly in order. Rows longer than ``LONG_ROW`` (a
+    document with that many distinct terms) are each summed by ``np.cumsum``, also a
+    sequential scan, so the steps stop at ``LONG_ROW``.
     """
     import numpy as np
 
@@ -892,11 +898,17 @@ def _sequential_row_sums(values, indptr, lengths):
     sums = np.zeros(n_rows, dtype=np.float64)
     if n_rows == 0 or len(values) == 0:
         return sums
-    order = np.argsort(-lengths, kind="stable")
+    starts = indptr[:-1].astype(np.int64)
+    for row in np.flatnonzero(lengths > LONG_ROW).tolist():
+        sums[row] = np.cumsum(values[starts[row] : starts[row] + lengths[row]])[-1]
+    short = np.flatnonzero((lengths > 0) & (lengths <= LONG_ROW))
+    if len(short) == 0:
+        return sums
+    order = short[np.argsort(-lengths[short], kind="stable")]
     longest = lengths[order]
-    position = indptr[:-1][order].astype(np.int64)
+    position = starts[order]
     active = np.searchsorted(-longest, -np.arange(int(longest[0])), side="left")
-    running = np.zeros(n_rows, dtype=np.float64)
+    running = np.zeros(len(order), dtype=np.float64)
     for j, a in enumerate(active.tolist()):
         running[:a] += values[position[:a] + j]
     sums[order] = running
