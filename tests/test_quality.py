@@ -455,3 +455,25 @@ def test_a_run_that_reads_shows_documents_per_second_on_the_terminal(sample_corp
 
     n = len(load_folder(sample_corpus))  # the documents the run read, before any junk check
     assert f"reading · {n:,} documents · " in shown and " documents/s" in shown
+
+
+def test_infer_shows_its_progress_on_a_terminal_only(sample_corpus, tmp_path):
+    model = tmp_path / "m"
+    fit = runner.invoke(app, ["nmf", "--input", str(sample_corpus), "--k", "4", "--save",
+                              str(model), "--no-cache"])  # fmt: skip
+    assert fit.exit_code == 0, fit.stderr
+    args = ["infer", str(model), "--input", str(sample_corpus), "--format", "json"]
+    piped = runner.invoke(app, args)  # stderr not a terminal: nothing there
+    assert piped.exit_code == 0 and piped.stderr == ""
+    assert set(json.loads(piped.stdout)["timings"]) == {"load_model", "load", "infer"}
+    code, out, err = _run_with_stderr_on_a_terminal(args)
+    assert code == 0, err.decode(errors="replace")
+    assert (
+        json.loads(out)["corpus"]["n_documents"]
+        == json.loads(piped.stdout)["corpus"]["n_documents"]
+    )
+    shown = err.decode()
+    assert "loading the model" in shown and "inferring topic weights" in shown
+    assert " documents · " in shown and " documents/s" in shown
+    code, out, err = _run_with_stderr_on_a_terminal([*args, "--quiet"])
+    assert code == 0 and err == b""

@@ -10,6 +10,7 @@ from . import options as opt
 from .app import app
 from .errors import TopicsCommand, handled
 from .options import DEFAULTS as D
+from .progress import progress_display
 
 
 def source_spec(
@@ -64,16 +65,6 @@ def cache_dir(option: Path | None, no_cache: bool):
     from ..cache import resolve_dir
 
     return resolve_dir(option, disabled=no_cache)
-
-
-def progress_display(quiet: bool):
-    """The progress display for a run (a no-op context when it would not show)."""
-    from contextlib import nullcontext
-
-    from .progress import make_progress
-
-    display = make_progress(quiet)
-    return nullcontext(None) if display is None else display
 
 
 def run_fit(request, fmt: str, plot: bool, quiet: bool) -> None:

@@ -50,6 +50,7 @@ def infer(
     doc_topics: opt.DocTopics = None,
     normalize: opt.Normalize = False,
     scheduler: opt.Scheduler = None,
+    quiet: opt.Quiet = False,
 ) -> None:
     """See INFER_HELP."""
     with handled():
@@ -57,13 +58,15 @@ def infer(
         from ..runs.models import infer as run_infer
         from ..specs import SourceSpec
         from .output import width_for, write_streamed, write_text
+        from .progress import progress_display
 
         source = SourceSpec(input=input, glob=glob, max_file_bytes=max_file_bytes,
                             text_field=text_field, id_field=id_field,
                             label_field=label_field)  # fmt: skip
         request = InferRequest(model, source, top_words, output, doc_topics, normalize,
                                scheduler)  # fmt: skip
-        result = run_infer(request)
+        with progress_display(quiet) as progress:
+            result = run_infer(request, progress)
         if format in ("csv", "jsonl"):
             from ..render.doc_topics import write_rows
 

@@ -26,6 +26,15 @@ def make_progress(quiet: bool = False, stream=None):
     return Progress(stream)
 
 
+def progress_display(quiet: bool):
+    """The progress display for a run, as a context (a no-op one, giving None, when it would
+    not show)."""
+    from contextlib import nullcontext
+
+    display = make_progress(quiet)
+    return nullcontext(None) if display is None else display
+
+
 def documents_line(label: str, n: int, rate: float) -> str:
     """``reading · 12,345 documents · 8,901 documents/s``."""
     return f"{label} · {n:,} documents · {rate:,.0f} documents/s"

@@ -14,7 +14,7 @@ from ..specs import SourceSpec
 from .engine import ready, runs_on, weigher
 from .fit import inputs_of
 from .outputs import check_destination, check_not_input, check_outputs, check_row_format
-from .stages import warn_skipped
+from .stages import Stages, warn_skipped
 
 
 def show(model: Path, top_words: int | None = None, output: Path | None = None) -> RunReport:
@@ -87,16 +87,16 @@ def infer(request: InferRequest, progress=None) -> InferResult:
     outputs = {"output": request.output, "doc_topics": request.doc_topics}
     check_outputs(outputs, lambda: inputs_of(source, None, request.model))
     check_row_format(request.doc_topics)
-    timings = {}
-    start = time.perf_counter()
-    bundle = load(request.model)
-    ready()
-    timings["load_model"] = time.perf_counter() - start
-    corpus = source.load()
+    stages = Stages(progress)
+    with stages.stage("load_model", "loading the model"):
+        bundle = load(request.model)
+        ready()
+    with stages.stage("load", "reading"):
+        corpus = source.load(stages.documents("reading"))
     warn_skipped(corpus.skipped, request.source.max_file_bytes)
-    timings["load"] = time.perf_counter() - start - timings["load_model"]
-    inference = infer_weights(bundle, corpus, weigher())
-    timings["infer"] = time.perf_counter() - start - timings["load_model"] - timings["load"]
+    with stages.stage("infer", "inferring topic weights"):
+        inference = infer_weights(bundle, corpus, weigher())
+    timings = stages.timings
     if inference.n_unmatched:
         warnings.warn(
             f"{inference.n_unmatched} of {len(corpus)} documents share no word with the "
