@@ -229,10 +229,7 @@ def count_terms(settings: VectorizerSettings, texts: list[str]):
             texts, stop_words=stop_word_set(settings), ngram_range=tuple(settings.ngram_range),
             token_pattern=pattern, first_appearance=True,
         )  # fmt: skip
-        terms = np.asarray(vocab.to_list(), dtype=object)
-        X = sp.csr_matrix((X.data, X.indices, X.indptr), shape=(len(texts), len(terms)))
-        X.has_sorted_indices = True
-        return terms, X, first
+        return np.asarray(vocab.to_list(), dtype=object), X, first
     analyze = sklearn_vectorizer(settings).build_analyzer()
     vocabulary: dict[str, int] = {}  # term -> rank of first appearance
     indices: list[int] = []
