@@ -18,7 +18,7 @@ LAYERS = [
     {"errors", "specs", "atomic"},
     {"corpus", "factorize", "text_rules"},
     {"fast_vectorize"},
-    {"vectorize", "vectorizer_state", "synthetic", "weights", "report"},
+    {"vectorize", "vectorizer_state", "synthetic", "weights", "report", "held"},
     {"topics", "quality", "cache", "bundle"},
     {"infer", "explorer", "distributed"},
     {"render"},

@@ -167,30 +167,30 @@ def test_traffic_per_iteration_scales_with_p_k_n_not_m(client):
 
 @pytest.fixture(scope="module")
 def corpus_files(tmp_path_factory):
-    """Text files, a JSONL file and a CSV file; the texts in the order topics reads them."""
+    """Text files, a JSONL file and a CSV file in a folder; the texts topics reads from it, in
+    its order (a folder's files are texts, .jsonl and .csv ones too, as the folder loader
+    reads them)."""
     import csv
 
     root = tmp_path_factory.mktemp("dcorpus")
     docs = planted(150, 4, words_per_topic=20, background_words=40, seed=5).texts
     extra = ["the and of it is", "The quick brown fox", "a b c", "Ünïcode wörds here ¹²"]
     docs = [d + " " + extra[i % 4] for i, d in enumerate(docs)]
-    ordered = []
     (root / "a_records.csv").parent.mkdir(exist_ok=True)
     with open(root / "a_records.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["id", "text"])
         for i, d in enumerate(docs[:50]):
             w.writerow([f"r{i}", d])
-    ordered += docs[:50]
     with open(root / "b_records.jsonl", "w", encoding="utf-8") as f:
         for i, d in enumerate(docs[50:100]):
             f.write(json.dumps({"text": d}) + "\n")
-    ordered += docs[50:100]
     (root / "c").mkdir()
     for i, d in enumerate(docs[100:]):
         (root / "c" / f"doc{i:03d}.txt").write_text(d, encoding="utf-8")
-    ordered += docs[100:]
-    return root, ordered
+    from topiccli.corpus.folder import load_folder
+
+    return root, load_folder(root).texts
 
 
 def _assert_same_matrix(data, expected):

@@ -279,7 +279,8 @@ def test_doc_topics_written_by_partition_are_the_one_machine_bytes(
     run_json(*args, "--doc-topics", here)
     assert partitions == []
     run_json(*args, "--doc-topics", there, "--scheduler", scheduler)
-    assert partitions == [(2, True)]  # one part per worker's block, joined on the client
+    # The workers read the one records file, spread over both of them: a part per block.
+    assert partitions == [(2, True)]
     assert there.read_bytes() == here.read_bytes()
     assert "doc,1 «" in there.read_text(encoding="utf-8")  # the tricky ids were written
     assert _leftovers(out, {here.name, there.name}) == []  # no part folder, no temp file
@@ -330,7 +331,7 @@ def test_workers_that_cannot_see_the_folder_leave_the_table_to_the_client(
     assert topics(*args, "--doc-topics", here, "-q").exit_code == 0
     result = topics(*args, "--doc-topics", there, "--scheduler", scheduler, "-q")
     assert result.exit_code == 0, result.stderr
-    assert partitions == [(2, False)]
+    assert partitions == [(4, False)]  # the workers read the folder in 2 shares each
     assert "cannot see the folder" in result.stderr and "wrote the document-topic" in result.stderr
     assert there.read_bytes() == here.read_bytes()
     assert _leftovers(tmp_path, {here.name, there.name}) == []

@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
+from .held import column_sums, row_digests
 from .errors import BundleError
 
 FORMAT = "topiccli-model"
@@ -111,16 +112,18 @@ def from_report(report) -> ModelBundle:
         doc_ids=[str(i) for i in corpus.ids],
         doc_labels=None if corpus.labels is None else list(corpus.labels),
         metadata=metadata,
-        term_frequency=np.asarray(dt.X.sum(axis=0), dtype=np.float64).ravel(),
+        term_frequency=column_sums(dt.X),
     )
 
 
 def fingerprint(ids, X) -> str:
-    """SHA-256 of the training matrix (CSR arrays and shape) and the document ids."""
+    """SHA-256 of the training matrix's shape, the document ids and the digests of its rows
+    in runs (``held.row_digests``: CSR arrays of each run), so a matrix held as row blocks on a
+    cluster is fingerprinted where it is, to the same value."""
     digest = hashlib.sha256()
     digest.update(json.dumps([list(X.shape), [str(i) for i in ids]]).encode("utf-8"))
-    for array in (X.indptr, X.indices, X.data):
-        digest.update(np.ascontiguousarray(array).tobytes())
+    for part in row_digests(X):
+        digest.update(part)
     return "sha256:" + digest.hexdigest()
 
 

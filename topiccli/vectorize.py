@@ -311,28 +311,33 @@ def vocabulary_report(texts, settings: VectorizerSettings, dt: DocumentTerm, top
     """What vectorizing kept and why the rest went (``--vocabulary``): the terms before
     pruning, how many fell below ``min_df``, above ``max_df`` or past ``max_features``, the most
     frequent terms kept, and the stop words the token pattern can never produce (so they can
-    never match: a silent failure scikit-learn only warns about)."""
+    never match: a silent failure scikit-learn only warns about). A matrix held on a cluster
+    brings the unpruned document frequencies its first pass summed (``unpruned_df``); else
+    the texts are counted again without pruning."""
     from dataclasses import replace
 
     import numpy as np
 
+    from .held import column_sums
+
     n = len(texts)
-    unpruned = Vectorizer(replace(settings, min_df=1, max_df=1.0, max_features=None))
-    full = unpruned.fit_transform(texts)
-    df = np.diff(full.X.tocsc().indptr)
+    df = getattr(dt.X, "unpruned_df", None)
+    if df is None:
+        unpruned = Vectorizer(replace(settings, min_df=1, max_df=1.0, max_features=None))
+        df = np.diff(unpruned.fit_transform(texts).X.tocsc().indptr)
     min_df = text_rules.resolve_min_df(settings.min_df, n)
     low = min_df if isinstance(min_df, int) else min_df * n
     high = settings.max_df if isinstance(settings.max_df, int) else settings.max_df * n
     kept = set(map(str, dt.terms))
     below, above = int(np.count_nonzero(df < low)), int(np.count_nonzero(df > high))
     in_range = int(np.count_nonzero((df >= low) & (df <= high)))
-    totals = np.asarray(dt.X.sum(axis=0)).ravel()
+    totals = column_sums(dt.X)
     order = np.argsort(-totals, kind="stable")[:top]
     pattern = re.compile(text_rules.token_pattern(settings.token_pattern))
     unmatched = sorted(w for w in stop_word_set(settings) or ()
                        if pattern.fullmatch(w.lower()) is None)  # fmt: skip
     return {
-        "terms_before_pruning": int(full.X.shape[1]),
+        "terms_before_pruning": int(len(df)),
         "terms_kept": len(kept),
         "pruned_min_df": below,
         "pruned_max_df": above,

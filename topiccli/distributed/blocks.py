@@ -22,28 +22,39 @@ Two ways to get one:
   weighs them and normalises the rows with ``vectorize.weigh``, which adds each row up in
   the terms' order of first appearance in the corpus, as scikit-learn does. So the
   assembled matrix, its terms and idf are bit for bit ``Vectorizer(settings).fit_transform``
-  of the texts ``topics`` loads, in the same order (one difference: .jsonl/.csv files inside a
-  folder are read as records, where ``topics`` reads each as one text).
+  of the texts ``topics`` loads, in the same order, with the same ids and labels. The texts
+  stay on the workers too (``documents``: one future per block), for the scores that read them
+  (``topiccli.distributed.texts``).
+
+A :class:`DistributedCSR` is a ``topiccli.held.HeldMatrix``: column sums, its norm, a few
+columns, ⟨X·Hᵀ, W⟩ and its rows' digests are computed next to the blocks, and only the answers
+travel.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
 from ..errors import CorpusError
+from ..held import HeldMatrix, run_digest
 from ..vectorize import VectorizerSettings, check_settings
 from ._session import Session
 
 
 @dataclass
-class DistributedCSR:
-    """Row blocks of a CSR matrix on the workers: ``blocks[i]`` holds rows ``bounds[i]``."""
+class DistributedCSR(HeldMatrix):
+    """Row blocks of a CSR matrix on the workers: ``blocks[i]`` holds rows ``bounds[i]``.
+
+    From :func:`vectorize_files` it also knows its ``terms``, ``idf``, the documents' ``ids``
+    and ``labels``, what was ``skipped``, the document frequencies of every term before
+    pruning (``unpruned_df``, for ``--vocabulary``) and, per block, the future of the block's
+    texts (``documents``)."""
 
     client: object
     blocks: list
@@ -54,6 +65,10 @@ class DistributedCSR:
     idf: np.ndarray | None = None
     ids: list[str] | None = None
     skipped: dict = field(default_factory=dict)
+    labels: list | None = None
+    unpruned_df: np.ndarray | None = None
+    documents: list | None = None
+    timeout: float = 600.0
     _derived: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -86,8 +101,107 @@ class DistributedCSR:
             for f in futures:
                 f.release()
         self._derived.clear()
-        for f in self.blocks:
+        for f in self.blocks + list(self.documents or ()):
             f.release()
+
+    def __getitem__(self, rows):
+        """The rows at ``rows`` (sorted indices) as a new DistributedCSR, each block's taken
+        where it lives (a resampling's subsample); nothing else is indexable."""
+        rows = np.asarray(rows)
+        if rows.ndim != 1 or rows.dtype.kind not in "iu":
+            raise TypeError("a DistributedCSR is indexed by an array of row numbers only")
+        starts = np.array([a for a, _ in self.bounds], dtype=np.int64)
+        block = np.searchsorted(starts, rows, side="right") - 1
+        session = Session(self.client, "rows", self.timeout)
+        blocks, bounds, at = [], [], 0
+        for b in np.unique(block):
+            local = rows[block == b] - starts[b]
+            blocks.append(session.submit(_block_rows_at, self.blocks[b], local, what="rows"))
+            bounds.append((at, at + len(local)))
+            at += len(local)
+        return DistributedCSR(self.client, blocks, bounds, (len(rows), self.shape[1]), self.dtype,
+                              terms=self.terms, idf=self.idf, timeout=self.timeout)  # fmt: skip
+
+    # --- topiccli.held.HeldMatrix: answers computed next to the blocks ---------------------
+
+    def _each(self, what: str, func, *args, per_block=None):
+        """``func(block, *args, *per_block(i))`` on every block, gathered in block order."""
+        session = Session(self.client, what, self.timeout)
+        futures = [session.submit(func, b, *args, *(per_block(i) if per_block else ()),
+                                  what=what) for i, b in enumerate(self.blocks)]  # fmt: skip
+        return session.gather(futures, what)
+
+    def column_sums(self) -> np.ndarray:
+        parts = self._each("column-sums", _block_column_sums)
+        return np.sum(parts, axis=0) if parts else np.zeros(self.shape[1])
+
+    def squared_norm(self) -> float:
+        return math.fsum(self._each("norm", _block_norm_sq))
+
+    def columns(self, columns) -> sp.csr_matrix:
+        columns = np.asarray(columns, dtype=np.intp)
+        parts = self._each("columns", _block_columns, columns)
+        return sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, len(columns)))
+
+    def cross(self, W, H) -> float:
+        W = np.asarray(W, dtype=np.float64)
+        session = Session(self.client, "cross", self.timeout)
+        H_f = session.broadcast(np.ascontiguousarray(H, dtype=np.float64), what="H")
+        return math.fsum(self._each("cross", _block_cross, H_f,
+                                    per_block=lambda i: (W[slice(*self.bounds[i])],)))  # fmt: skip
+
+    def row_digests(self, rows: int) -> list[bytes]:
+        pieces = self._each("digests", _block_runs, rows, self.shape[0],
+                            per_block=lambda i: (self.bounds[i][0],))  # fmt: skip
+        return join_runs([p for block in pieces for p in block])
+
+
+def _block_rows_at(X, local):
+    return X[local]
+
+
+def _block_column_sums(X) -> np.ndarray:
+    return np.asarray(X.sum(axis=0), dtype=np.float64).ravel()
+
+
+def _block_columns(X, columns):
+    return X[:, columns]
+
+
+def _block_cross(X, H, W) -> float:
+    return float(np.vdot(np.asarray(X @ H.T, dtype=np.float64), W))
+
+
+def _block_runs(X, rows: int, total: int, start: int) -> list:
+    """The block's share of ``held.row_digests``: (run, digest, None) for each run wholly in
+    the block, (run, None, its rows here) for a run the block shares with a neighbour."""
+    found, at, stop = [], start, start + X.shape[0]
+    while at < stop:
+        run = at // rows
+        first, last = run * rows, min((run + 1) * rows, total)
+        end = min(last, stop)
+        if at == first and end == last:
+            found.append((run, run_digest(X, at - start, end - start), None))
+        else:
+            found.append((run, None, X[at - start : end - start]))
+        at = end
+    return found
+
+
+def join_runs(pieces: list) -> list[bytes]:
+    """The digests of every run from the blocks' pieces, in block order (a shared run's rows
+    joined, then digested)."""
+    digests, shared = [], []
+    for i, (run, digest, rows) in enumerate(pieces):
+        if digest is not None:
+            digests.append(digest)
+            continue
+        shared.append(rows)
+        if i + 1 == len(pieces) or pieces[i + 1][0] != run:
+            joined = sp.vstack(shared, format="csr")
+            digests.append(run_digest(joined, 0, joined.shape[0]))
+            shared = []
+    return digests
 
 
 def _csr(data, indices, indptr, shape):
@@ -134,28 +248,81 @@ def scatter_csr(client, X, partitions: int | None = None, timeout: float = 600.0
     return DistributedCSR(client, blocks, bounds, X.shape, X.dtype)
 
 
+def rebalance(data: DistributedCSR, partitions: int) -> DistributedCSR:
+    """``data`` cut into ``partitions`` row blocks of about equal nonzeros + rows, spread
+    over the workers (one records file is one share, so one block: this gives every worker
+    its part of the fit). Only each block's row lengths come to the client; the rows move
+    between workers. The texts stay where they were read."""
+    session = Session(data.client, "rebalance", data.timeout)
+    lengths = session.gather([session.submit(_row_lengths, b, what="lengths")
+                              for b in data.blocks], "the blocks' row lengths")  # fmt: skip
+    indptr = np.concatenate(([0], np.cumsum(np.concatenate(lengths)))).astype(np.int64)
+    bounds = row_bounds(_Lengths(indptr, data.shape[0]), partitions)
+    workers = sorted(data.client.nthreads())
+    blocks = []
+    for i, (a, b) in enumerate(bounds):
+        pieces = [session.submit(_block_slice, block, max(a, lo) - lo, min(b, hi) - lo,
+                                 what="piece")
+                  for block, (lo, hi) in zip(data.blocks, data.bounds) if lo < b and a < hi]  # fmt: skip
+        blocks.append(session.submit(_stack, *pieces, what="block",
+                                     workers=[workers[i % len(workers)]],
+                                     allow_other_workers=True))  # fmt: skip
+    session.gather([session.submit(_block_rows, f, what="rows") for f in blocks], "the blocks")
+    for f in data.blocks:
+        f.release()
+    return replace(data, blocks=blocks, bounds=bounds, _derived={})
+
+
+@dataclass(frozen=True)
+class _Lengths:
+    """What ``row_bounds`` reads of a matrix: its CSR row pointer and its rows."""
+
+    indptr: np.ndarray
+    rows: int
+
+    @property
+    def shape(self):
+        return (self.rows, 0)
+
+
+def _row_lengths(X) -> np.ndarray:
+    return np.diff(X.indptr).astype(np.int64)
+
+
+def _block_slice(X, a: int, b: int):
+    return X[a:b]
+
+
+def _stack(*pieces):
+    out = sp.vstack(pieces, format="csr")
+    out.sort_indices()
+    return out
+
+
 # --- the two-pass vectorizer --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class InputFile:
     """One file a share reads: ``path`` as a worker opens it (absolute), ``records`` its
-    format ("jsonl", "csv") or None for a text file, ``doc_id`` the text file's document id
-    or the prefix of every record's id (records in a folder), ``number_prefix`` what record
-    numbers get in front (a shard's ``path:``, as the shard loader numbers them)."""
+    format ("jsonl", "csv") or None for a text file, ``doc_id`` the text file's document id,
+    ``number_prefix`` what record numbers get in front (a shard's ``path:``, as the shard
+    loader numbers them)."""
 
     path: str
     records: str | None
     doc_id: str = ""
     number_prefix: str = ""
+    label: str | None = None
+    """A text file's label: its subfolder under the input, as the folder loader labels it."""
 
 
 def input_files(path, glob: str | None = None) -> tuple[list[InputFile], dict]:
     """The files a run reads from ``path``, in the order ``topics`` reads them, and what the
     walk skipped, by reason. ``path`` is a folder (walked as ``topics`` walks it: sorted,
-    hidden entries skipped; ``glob`` filters its files), one file, or a glob of .jsonl/.csv
-    shards (its matches in sorted path order, records numbered ``shard:line`` as
-    ``topics`` numbers them)."""
+    hidden entries skipped, ``glob`` filters its files, every file one text labelled by its
+    subfolder), one file, or a glob of .jsonl/.csv shards (its matches in sorted path order,
+    records numbered ``shard:line`` as ``topics`` numbers them)."""
     from ..corpus.folder import candidate_files, printable
     from ..corpus.records import checked_shards, is_pattern, record_format
 
@@ -175,9 +342,10 @@ def input_files(path, glob: str | None = None) -> tuple[list[InputFile], dict]:
         return [InputFile(str(root.resolve()), fmt, "" if fmt else printable(root.name))], {}
     found = []
     for file in candidate_files(root, glob, skipped):
-        relative = printable(file.relative_to(root).as_posix())
-        fmt = record_format(file)
-        found.append(InputFile(str(file.resolve()), fmt, f"{relative}:" if fmt else relative))
+        relative = file.relative_to(root)
+        label = printable(relative.parts[0]) if len(relative.parts) > 1 else None
+        found.append(InputFile(str(file.resolve()), None, printable(relative.as_posix()), "",
+                               label))  # fmt: skip
     return found, skipped
 
 
@@ -201,7 +369,7 @@ def _size(path) -> int:
 
 
 def share_documents(files: list[InputFile], fields, max_file_bytes: int, junk: str):
-    """(texts, ids, skipped) of one share, read with ``topics``' loaders file by file: text
+    """(texts, ids, labels, skipped) of one share, read with ``topics``' loaders file by file: text
     files as the folder loader reads them (cut at ``max_file_bytes``, unreadable, binary and
     empty ones skipped), record files record by record; with ``junk`` "drop", the junk
     documents ``topics`` drops (``corpus.junk.drop_junk``) left out and counted by reason."""
@@ -210,7 +378,7 @@ def share_documents(files: list[InputFile], fields, max_file_bytes: int, junk: s
     from ..corpus.model import Corpus
     from ..corpus.records import collect, file_records
 
-    texts, ids, skipped = [], [], {}
+    texts, ids, labels, skipped = [], [], [], {}
 
     def count(reason: str, n: int = 1) -> None:
         skipped[reason] = skipped.get(reason, 0) + n
@@ -218,9 +386,10 @@ def share_documents(files: list[InputFile], fields, max_file_bytes: int, junk: s
     for file in files:
         if file.records:
             records = file_records(Path(file.path), fields, file.number_prefix)
-            found, found_ids, _, found_skipped, _ = collect(records, fields, file.path)
+            found, found_ids, found_labels, found_skipped, _ = collect(records, fields, file.path)
             texts.extend(found)
             ids.extend(file.doc_id + i for i in found_ids)
+            labels.extend(found_labels)
             for reason, n in found_skipped.items():
                 count(reason, n)
             continue
@@ -232,27 +401,32 @@ def share_documents(files: list[InputFile], fields, max_file_bytes: int, junk: s
             continue
         texts.append(text)
         ids.append(file.doc_id)
+        labels.append(file.label)
     if junk == "drop":
-        corpus = drop_junk(Corpus(texts, ids, None, {}, skipped))
-        texts, ids, skipped = corpus.texts, corpus.ids, dict(corpus.skipped)
-    return texts, ids, skipped
+        corpus = drop_junk(Corpus(texts, ids, labels, {}, skipped))
+        texts, ids, labels, skipped = corpus.texts, corpus.ids, corpus.labels, dict(corpus.skipped)
+    return texts, ids, labels, skipped
 
 
 def _pass1(files, settings, fields, max_file_bytes):
     """One share: its counts (kept on the worker) and what the client needs to prune."""
     from ..vectorize import count_terms
 
-    texts, ids, skipped = share_documents(files, fields, max_file_bytes, settings.junk)
+    texts, ids, labels, skipped = share_documents(files, fields, max_file_bytes, settings.junk)
     terms, X, first = count_terms(settings, texts)
     df = np.bincount(X.indices, minlength=len(terms)).astype(np.int64)
     tf = np.bincount(X.indices, weights=X.data, minlength=len(terms)).astype(np.int64)
     summary = {"terms": terms, "df": df, "tf": tf, "first": first, "n": len(texts), "ids": ids,
-               "skipped": skipped}  # fmt: skip
-    return X, summary
+               "labels": labels, "skipped": skipped}  # fmt: skip
+    return X, summary, texts
 
 
 def _pass1_summary(local):
     return local[1]
+
+
+def _pass1_texts(local):
+    return local[2]
 
 
 def _pass2(local, mapping, idf, first, kind: str):
@@ -314,6 +488,7 @@ def vectorize_files(
     fields=None,
     max_file_bytes: int | None = None,
     timeout: float = 600.0,
+    stage=None,
 ) -> DistributedCSR:
     """Vectorize the files under ``path`` on the cluster; see the module's description.
 
@@ -321,13 +496,17 @@ def vectorize_files(
     twice the workers) is how many shares of files there are: one task, and one row block
     of the result, each. Rows come in the order ``topics`` reads the documents (records in
     file order within a file), junk documents dropped unless ``settings.junk`` is "keep";
-    the result's ``skipped`` counts what was left out, by reason.
+    the result's ``skipped`` counts what was left out, by reason. ``stage(name)``, if given,
+    is a context manager around each pass ("load": reading and counting, "vectorize":
+    pruning, mapping and weighing), for a run's timings.
     """
+    from contextlib import nullcontext
+
     from ..corpus.folder import DEFAULT_MAX_FILE_BYTES
     from ..corpus.records import Fields
-    from ..vectorize import idf_weights, kept_terms
 
     check_settings(settings)
+    stage = stage or (lambda name: nullcontext())
     fields = fields or Fields()
     max_file_bytes = max_file_bytes or DEFAULT_MAX_FILE_BYTES
     files, skipped = input_files(path, glob)
@@ -335,12 +514,21 @@ def vectorize_files(
         partitions = 2 * max(1, len(client.nthreads()))
     session = Session(client, "vectorize", timeout)
     groups = shares(files, partitions)
-    locals_ = [session.submit(_pass1, g, settings, fields, max_file_bytes, what="pass1")
-               for g in groups]  # fmt: skip
-    summaries = session.gather(
-        [session.submit(_pass1_summary, f, what="summary") for f in locals_],
-        "the vocabulary counts",
-    )
+    with stage("load"):
+        locals_ = [session.submit(_pass1, g, settings, fields, max_file_bytes, what="pass1")
+                   for g in groups]  # fmt: skip
+        summaries = session.gather(
+            [session.submit(_pass1_summary, f, what="summary") for f in locals_],
+            "the vocabulary counts",
+        )
+    with stage("vectorize"):
+        return _second_pass(session, path, settings, fields, skipped, locals_, summaries)
+
+
+def _second_pass(session, path, settings, fields, skipped, locals_, summaries) -> DistributedCSR:
+    """Prune on the whole corpus's frequencies, then map and weigh every share's counts."""
+    from ..vectorize import idf_weights, kept_terms
+
     n_doc = sum(s["n"] for s in summaries)
     for s in summaries:
         for reason, n in s["skipped"].items():
@@ -356,17 +544,23 @@ def vectorize_files(
     idf = idf_weights(df[mask], n_doc) if settings.kind == "tfidf" else None
     idf_f = session.submit(_identity, idf, what="idf")
     first_f = session.submit(_identity, kept_first, what="first")
-    blocks, bounds, start = [], [], 0
+    blocks, bounds, documents, start = [], [], [], 0
     for local, summary, inverse in zip(locals_, summaries, inverses):
         if summary["n"] == 0:
             continue
         blocks.append(session.submit(_pass2, local, column[inverse], idf_f, first_f,
                                      settings.kind, what="block"))  # fmt: skip
+        documents.append(session.submit(_pass1_texts, local, what="texts"))
         bounds.append((start, start + summary["n"]))
         start += summary["n"]
+    session.gather([session.submit(_block_rows, b, what="rows") for b in blocks],
+                   "the matrix blocks")  # the blocks are built when vectorizing ends
+    labels = [label for s in summaries for label in s["labels"]]
     return DistributedCSR(
-        client, blocks, bounds, (n_doc, len(vocabulary)), np.dtype(np.float64),
+        session.client, blocks, bounds, (n_doc, len(vocabulary)), np.dtype(np.float64),
         terms=vocabulary, idf=idf, ids=ids, skipped=skipped,
+        labels=labels if any(label is not None for label in labels) else None,
+        unpruned_df=df, documents=documents, timeout=session.timeout,
     )  # fmt: skip
 
 
@@ -385,6 +579,10 @@ def _check_documents(path, ids: list[str], skipped: dict, fields) -> None:
 
 def _identity(value):
     return value
+
+
+def _block_rows(X) -> int:
+    return X.shape[0]
 
 
 def squared_norm(data: DistributedCSR, session: Session) -> float:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .. import held
+
 from .data import SNIPPET_CHARS, ExplorerInput
 
 
@@ -31,7 +33,7 @@ def from_fit(
     """
     if method not in ("nmf", "svd"):
         raise ValueError(f"method must be 'nmf' or 'svd', got {method!r}")
-    term_frequency = np.asarray(X.sum(axis=0), dtype=np.float64).ravel()
+    term_frequency = held.column_sums(X)
     if method == "nmf":
         W = np.asarray(fit.W, dtype=np.float64)
         H = np.asarray(fit.H, dtype=np.float64)
@@ -49,6 +51,8 @@ def from_fit(
     snippets = None
     if texts is not None:
         cut = SNIPPET_CHARS + 1  # data.page_data shortens to SNIPPET_CHARS with an ellipsis
+        if isinstance(texts, held.HeldTexts):  # only each text's opening comes here
+            texts = texts.openings(SNIPPET_CHARS * 4)
         snippets = [" ".join(str(t)[: SNIPPET_CHARS * 4].split())[:cut] for t in texts]
     k = components.shape[0]
     quality = list(quality) + [{}] * max(0, k - len(quality))

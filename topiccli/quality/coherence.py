@@ -21,17 +21,19 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from .. import held
+
 
 def cooccurrence(X, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Document counts (D(w) per column, D(wᵢ, wⱼ) per pair) of ``columns`` of X."""
-    columns = np.asarray(columns, dtype=np.intp)
-    if sp.issparse(X):
-        B = sp.csc_matrix(X[:, columns] if X.format == "csc" else sp.csr_matrix(X)[:, columns])
+    """Document counts (D(w) per column, D(wᵢ, wⱼ) per pair) of ``columns`` of X (a local
+    matrix, or one held as row blocks elsewhere: only those columns come here)."""
+    B = held.columns(X, columns)
+    if sp.issparse(B):
         B.data = (B.data != 0).astype(np.float64)
         B.eliminate_zeros()
         joint = (B.T @ B).toarray()
     else:
-        B = (np.asarray(X)[:, columns] != 0).astype(np.float64)
+        B = (B != 0).astype(np.float64)
         joint = B.T @ B
     return np.diag(joint).copy(), joint
 
@@ -78,10 +80,18 @@ def support(X, topics_columns: list[np.ndarray]) -> np.ndarray:
     """For each topic, the documents holding at least half of its top words (its words'
     co-occurrence support: a topic of one repeated post has a support of a few documents)."""
     result = np.zeros(len(topics_columns), dtype=np.int64)
-    for t, columns in enumerate(topics_columns):
-        if not len(columns):
+    if not any(len(c) for c in topics_columns):
+        return result
+    union, inverse = np.unique(np.concatenate(topics_columns), return_inverse=True)
+    B = held.columns(X, union)
+    B = sp.csr_matrix(B) if sp.issparse(B) else B
+    start = 0
+    for t, cols in enumerate(topics_columns):
+        local = inverse[start : start + len(cols)]
+        start += len(cols)
+        if not len(cols):
             continue
-        present = X[:, columns]
+        present = B[:, local]
         present = (present != 0).sum(axis=1) if sp.issparse(present) else (present != 0).sum(1)
-        result[t] = int(np.count_nonzero(np.asarray(present).ravel() >= (len(columns) + 1) // 2))
+        result[t] = int(np.count_nonzero(np.asarray(present).ravel() >= (len(cols) + 1) // 2))
     return result

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .. import held
+
 SNIPPET_CHARS = 100
 
 
@@ -36,14 +38,14 @@ def representative(
     Each is ``{"id", "weight", "snippet"}``; ties go to the earlier document. Only the chosen
     documents' texts are read.
     """
-    result = []
+    orders = []
     for column in np.asarray(weights).T:
         order = np.argsort(-column, kind="stable")[:n]
-        order = order[column[order] > 0]
-        result.append(
-            [
-                {"id": str(ids[i]), "weight": float(column[i]), "snippet": snippet(texts[i])}
-                for i in order
-            ]
-        )
-    return result
+        orders.append((column, order[column[order] > 0]))
+    wanted = sorted({int(i) for _, order in orders for i in order})
+    found = dict(zip(wanted, held.take(texts, wanted)))  # held texts: one round trip
+    return [
+        [{"id": str(ids[i]), "weight": float(column[i]), "snippet": snippet(found[int(i)])}
+         for i in order]
+        for column, order in orders
+    ]  # fmt: skip

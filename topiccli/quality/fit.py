@@ -13,12 +13,12 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
+
+from .. import held
 
 
 def squared_norm(X) -> float:
-    values = X.data if sp.issparse(X) else np.asarray(X)
-    return float(np.dot(values.ravel(), values.ravel()))
+    return held.squared_norm(X)
 
 
 def relative_error(X, reconstruction_error: float) -> float:
@@ -31,7 +31,7 @@ def frobenius_error(X, W: np.ndarray, H: np.ndarray) -> float:
     """‖X − WH‖_F without forming WH: ‖X‖² − 2⟨X·Hᵀ, W⟩ + ⟨WᵀW, HHᵀ⟩."""
     W = np.asarray(W, dtype=np.float64)
     H = np.asarray(H, dtype=np.float64)
-    cross = float(np.vdot(np.asarray(X @ H.T, dtype=np.float64), W))
+    cross = held.cross(X, W, H)
     square = float(np.vdot(W.T @ W, H @ H.T))
     return float(np.sqrt(max(squared_norm(X) - 2.0 * cross + square, 0.0)))
 
@@ -39,7 +39,7 @@ def frobenius_error(X, W: np.ndarray, H: np.ndarray) -> float:
 def total_variance(X) -> float:
     """Σⱼ Var(X[:, j]) over the rows (ddof 0), from ‖X‖²_F and the column means."""
     m = X.shape[0]
-    means = np.asarray(X.sum(axis=0)).ravel() / m
+    means = held.column_sums(X) / m
     return max(squared_norm(X) / m - float(means @ means), 0.0)
 
 

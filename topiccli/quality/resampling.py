@@ -129,9 +129,10 @@ def recommend(rows: Sequence[dict]) -> int | None:
     return None if best is None else best["k"]
 
 
-def nmf_top_terms(terms: Sequence[str], top_t: int = 20, **nmf_options) -> FitTopTerms:
+def nmf_top_terms(terms: Sequence[str], top_t: int = 20, nmf=None, **nmf_options) -> FitTopTerms:
     """A ``fit_top_terms`` fitting topiccli's own NMF (``topiccli.nmf(X, k, seed=seed,
-    **nmf_options)``), each topic's terms by decreasing weight (ties: the earlier term).
+    **nmf_options)``, or the ``nmf`` given: the Dask engine's on a cluster), each topic's
+    terms by decreasing weight (ties: the earlier term).
 
     Pass ``init="random"`` for Greene et al.'s random starts on the subsamples: NNDSVD ignores
     the seed, so with it only the subsample varies.
@@ -139,7 +140,9 @@ def nmf_top_terms(terms: Sequence[str], top_t: int = 20, **nmf_options) -> FitTo
     import warnings
 
     from ..errors import ConvergenceWarning
-    from ..factorize import nmf
+
+    if nmf is None:
+        from ..factorize import nmf
 
     vocabulary = np.asarray(terms)
 

@@ -68,8 +68,9 @@ def reseeded(model, seeds: int) -> list:
     return [replace(model, seed=model.seed + i, init=init, docs=0) for i in range(1, seeds)]
 
 
-def refit_start(X, model, loss: str):
+def refit_start(X, model, loss: str, nmf=None):
     """The start (W, H) of an NMF refit under the KL loss, or None (the refit's own init).
+    ``nmf``: the factorizer to use (default the core's; the Dask engine's on a cluster).
 
     Multiplicative updates from a raw random start settle in poor minima of the KL divergence:
     on the sample essays at k = 6, about 8% above the NNDSVDa start's (scikit-learn's KL solver
@@ -82,8 +83,10 @@ def refit_start(X, model, loss: str):
     import warnings
 
     from ..errors import ConvergenceWarning
-    from ..factorize import nmf
     from ..specs import REFIT_TOL
+
+    if nmf is None:
+        from ..factorize import nmf
 
     with warnings.catch_warnings():  # a start need not converge; the KL fit after it reports
         warnings.simplefilter("ignore", ConvergenceWarning)

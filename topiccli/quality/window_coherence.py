@@ -76,13 +76,21 @@ def c_npmi(
     window: int = 10,
     counting: str = "gensim",
 ) -> list[float]:
-    """Each topic's sliding-window NPMI coherence (see the module docstring)."""
+    """Each topic's sliding-window NPMI coherence (see the module docstring).
+
+    ``token_docs``: each document's tokens, or an object whose ``window_counts(vocabulary,
+    window, counting)`` counts them where they are (held texts, summed over their parts:
+    every count is a sum over documents, so the parts' sums are the whole's)."""
     if window < 1:
         raise ValueError(f"window must be >= 1, got {window}")
     if counting not in COUNTING:
         raise ValueError(f"counting must be one of {', '.join(COUNTING)}, got {counting!r}")
     vocabulary = {w: i for i, w in enumerate(dict.fromkeys(chain.from_iterable(topics)))}
-    occurrences, joint, n_windows = window_counts(token_docs, vocabulary, window, counting)
+    count = getattr(token_docs, "window_counts", None)  # documents counted where they are
+    if count is None:
+        occurrences, joint, n_windows = window_counts(token_docs, vocabulary, window, counting)
+    else:
+        occurrences, joint, n_windows = count(vocabulary, window, counting)
     result = []
     for topic in topics:
         ids = np.array([vocabulary[w] for w in topic if occurrences[vocabulary[w]] > 0], int)

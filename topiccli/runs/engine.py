@@ -30,6 +30,7 @@ import importlib.util
 import os
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 
 from ..errors import TopicsError, UsageError
 
@@ -101,8 +102,58 @@ class Engine:
             self._latch.enter_context(latched_sigint())
         return self.client
 
+    def reads(self, source) -> bool:
+        """Whether the workers read ``source`` themselves (:meth:`read`): a folder, a .jsonl or
+        .csv file or a glob of shards whose files every worker sees (they share the client's
+        filesystem: a LocalCluster, or a cluster on a shared volume). stdin and 20 Newsgroups
+        are read here; so is a source the workers cannot see, with a warning."""
+        if source.kind not in ("folder", "jsonl", "csv"):
+            return False
+        files = source.listing[0] or [Path(source.spec.input)]
+        probes = sorted({str(Path(f).resolve()) for f in (files[0], files[-1])})
+        seen = self.ready().run(_all_exist, probes)
+        if all(seen.values()):
+            return True
+        import warnings
+
+        from ..errors import TopicsWarning
+
+        warnings.warn(f"the Dask workers cannot see {source.spec.input}: reading it here and "
+                      "sending the matrix to them", TopicsWarning, stacklevel=2)  # fmt: skip
+        return False
+
+    def read(self, source, settings, stage=None):
+        """(corpus, matrix) read and vectorized on the workers, each its own share of the
+        files (``distributed.vectorize_files``): the matrix's row blocks and the texts stay
+        there (``held.HeldMatrix``/``HeldTexts``); the client gets ids, labels, terms, idf."""
+        from ..corpus import Corpus
+        from ..distributed import vectorize_files
+        from ..distributed.texts import WorkerTexts
+        from ..vectorize import DocumentTerm
+
+        spec = source.spec
+        data = vectorize_files(self.ready(), spec.input, settings, glob=spec.glob,
+                               fields=source.fields, max_file_bytes=spec.max_file_bytes,
+                               stage=stage)  # fmt: skip
+        texts = WorkerTexts(self.client, data.documents, data.bounds, settings)  # read there
+        workers = len(self.client.nthreads())
+        if data.partitions < workers:  # one records file is one share: spread it
+            from ..distributed.blocks import rebalance
+
+            with stage("vectorize") if stage else contextlib.nullcontext():
+                data = rebalance(data, workers)
+        self.release()
+        self._matrix = (data, data)
+        corpus = Corpus(texts, data.ids, data.labels, source.selection(), data.skipped)
+        return corpus, DocumentTerm(X=data, terms=data.terms, idf=data.idf, settings=settings)
+
     def matrix(self, X):
-        """``X``'s row blocks on the workers (scattered once per matrix)."""
+        """``X``'s row blocks on the workers (scattered once per matrix; a matrix the workers
+        read is there already)."""
+        from ..held import HeldMatrix
+
+        if isinstance(X, HeldMatrix):
+            return X
         if self._matrix is None or self._matrix[0] is not X:
             from ..distributed import scatter_csr
 
@@ -160,6 +211,11 @@ class Engine:
                 close(client)
             finally:
                 self._latch.close()
+
+
+def _all_exist(paths: list[str]) -> bool:
+    """On a worker: whether it sees every one of ``paths``."""
+    return all(os.path.exists(p) for p in paths)
 
 
 def _quiet_cluster_exit() -> None:

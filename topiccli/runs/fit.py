@@ -10,6 +10,7 @@ topics, refits other seeds for ``seeds`` > 1, stores the run, and writes ``--sav
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,17 +140,29 @@ said in ``metrics.c_npmi_documents``): tokenizing is Python work, about 0.2 ms a
 
 
 def document_tokens(corpus, settings: VectorizerSettings):
-    """Each document's tokens in order (for the sliding-window c_npmi), made as they are read."""
+    """Each document's tokens in order (for the sliding-window c_npmi), made as they are read;
+    for texts held on the Dask workers, their ``window_counts`` over the same documents (each
+    worker tokenizes and counts its own)."""
+    import numpy as np
+
+    from ..held import HeldTexts
     from ..vectorize import tokenizer
 
-    tokens = tokenizer(settings)
     texts = corpus.texts
-    chosen = range(len(texts))
+    chosen = np.arange(len(texts))
     if len(texts) > C_NPMI_DOCUMENTS:
-        import numpy as np
-
         chosen = np.sort(np.random.default_rng(0).choice(len(texts), C_NPMI_DOCUMENTS, False))
+    if isinstance(texts, HeldTexts):
+        return _Windows(functools.partial(texts.window_counts, chosen))
+    tokens = tokenizer(settings)
     return (tokens(texts[int(i)]) for i in chosen)
+
+
+@dataclass(frozen=True)
+class _Windows:
+    """Sliding-window counts made elsewhere (``window_coherence.c_npmi`` asks for them)."""
+
+    window_counts: object
 
 
 def _stability(dt, model: ModelSpec, topics, metrics, stages: Stages):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..corpus import Corpus, Source
 from ..vectorize import DocumentTerm, Vectorizer
-from .engine import ready
+from .engine import current, ready
 from .stages import Stages
 
 
@@ -17,8 +17,10 @@ def load_and_vectorize(
     stages: Stages,
     lookup=None,
 ) -> tuple[Corpus, DocumentTerm, str]:
-    """(corpus, matrix, "hit"/"miss"/"off"). With ``cache_dir`` None nothing is cached; a miss
-    stores what it built (cache.entry). ``lookup``: the source's cache key, if known already."""
+    """(corpus, matrix, "hit"/"miss"/"off"/"workers"). With ``cache_dir`` None nothing is
+    cached; a miss stores what it built (cache.entry). ``lookup``: the source's cache key, if
+    known already. On a Dask cluster whose workers see the files, they read and vectorize the
+    corpus (``Engine.read``): its matrix and texts stay there, and it is not stored."""
     settings = vectorizer.settings
     store = None
     if cache_dir is not None and source.cacheable:
@@ -32,19 +34,20 @@ def load_and_vectorize(
             stages.skipped("load", "vectorize")
             return (*found, "hit")
     ready()  # connect to the Dask scheduler, if any, before reading (runs.engine)
+    active = current()
+    if active is not None and active.reads(source):
+        labels = {"load": "reading on the workers", "vectorize": "vectorizing on the workers"}
+        corpus, dt = active.read(source, settings,
+                                 stage=lambda name: stages.stage(name, labels[name]))  # fmt: skip
+        _check_enough(corpus)
+        return corpus, dt, "off" if store is None else WORKERS
     with stages.stage("load", "reading"):
         corpus = source.load(stages.documents("reading"))
         if settings.junk == "drop":
             from ..corpus.junk import drop_junk
 
             corpus = drop_junk(corpus)
-    if len(corpus.texts) < 2:
-        from ..errors import CorpusError
-
-        raise CorpusError(
-            f"only {len(corpus.texts)} document to model; topics need at least 2 documents "
-            "(give a folder of files, or a .jsonl/.csv file of records)"
-        )
+    _check_enough(corpus)
     with stages.stage("vectorize"):
         dt = vectorizer.fit_transform(corpus.texts)
     if store is None:
@@ -55,6 +58,21 @@ def load_and_vectorize(
         if lookup.storable:
             store.put(lookup.key, corpus, dt)
     return corpus, dt, "miss"
+
+
+WORKERS = "workers"
+"""The corpus cache state of a corpus the Dask workers read: its matrix and texts stay on
+them, so the corpus cache does not store it (the run cache still does)."""
+
+
+def _check_enough(corpus: Corpus) -> None:
+    if len(corpus.texts) < 2:
+        from ..errors import CorpusError
+
+        raise CorpusError(
+            f"only {len(corpus.texts)} document to model; topics need at least 2 documents "
+            "(give a folder of files, or a .jsonl/.csv file of records)"
+        )
 
 
 def corpus_description(corpus: Corpus, dt: DocumentTerm, cache_state: str) -> dict:

@@ -109,9 +109,12 @@ def refit_words(dt: DocumentTerm, model: ModelSpec, callback=None) -> list[list[
     from ..quality import stability
     from ..topics import describe_nmf, describe_svd
 
+    from .engine import factorizers
+
     start = None
     if model.method == "nmf":
-        start = stability.refit_start(dt.X, model, model.nmf_loss(dt.settings.kind))
+        start = stability.refit_start(dt.X, model, model.nmf_loss(dt.settings.kind),
+                                      nmf=factorizers()[0])  # fmt: skip
     result = factorize(dt, model, callback, start)
     describe = describe_svd if model.method == "svd" else describe_nmf
     return [t.words for t in describe(result, dt.terms, model.top_words)]

@@ -16,7 +16,7 @@ from ..corpus import Source, check_source
 from ..errors import InvalidParameterError
 from ..specs import SourceSpec, SweepSpec, VectorizerSettings
 from ..vectorize import Vectorizer
-from .engine import runs_on
+from .engine import factorizers, runs_on, weigher
 from .fit import inputs_of
 from .matrix import corpus_description, load_and_vectorize
 from .modeling import check_model, fit_model, iteration_label, refit_words
@@ -161,10 +161,11 @@ def _with_agreement(rows: list, dt, spec: SweepSpec) -> list:
 
     options = {"loss": "frobenius", "max_iter": spec.max_iter,
                "tol": REFIT_TOL if spec.tol is None else spec.tol}  # fmt: skip
+    nmf = factorizers()[0]  # the core's, or the Dask engine's (--scheduler)
     found = stability_by_resampling(
-        dt.X, [r.k for r in rows], nmf_top_terms(dt.terms, init="random", **options),
+        dt.X, [r.k for r in rows], nmf_top_terms(dt.terms, nmf=nmf, init="random", **options),
         n_samples=spec.samples, seed=spec.seed,
-        fit_reference=nmf_top_terms(dt.terms, init="nndsvd", **options),
+        fit_reference=nmf_top_terms(dt.terms, nmf=nmf, init="nndsvd", **options),
     )  # fmt: skip
     return [replace(row, agreement=f["agreement"], agreement_std=f["agreement_std"])
             for row, f in zip(rows, found)]  # fmt: skip
@@ -179,8 +180,9 @@ def _seed_models(model, seeds: int) -> list:
 def _leading_fit(result, k: int, dt, model):
     """The rank-k truncated SVD read off a larger one, described and weighed like a fit."""
     from ..topics import describe_svd
-    from ..weights import document_weights
     from .modeling import Fitted
+
+    document_weights = weigher()
 
     leading = replace(result, U=result.U[:, :k], s=result.s[:k], Vt=result.Vt[:k])
     topics = describe_svd(leading, dt.terms, model.top_words)
