@@ -36,8 +36,8 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .held import column_sums, row_digests
 from .errors import BundleError
+from .held import column_sums, row_digests
 
 FORMAT = "topiccli-model"
 SCHEMA_VERSION = 1

@@ -261,9 +261,10 @@ def rebalance(data: DistributedCSR, partitions: int) -> DistributedCSR:
     workers = sorted(data.client.nthreads())
     blocks = []
     for i, (a, b) in enumerate(bounds):
-        pieces = [session.submit(_block_slice, block, max(a, lo) - lo, min(b, hi) - lo,
-                                 what="piece")
-                  for block, (lo, hi) in zip(data.blocks, data.bounds) if lo < b and a < hi]  # fmt: skip
+        overlapping = [(f, lo, hi) for f, (lo, hi) in zip(data.blocks, data.bounds)
+                       if lo < b and a < hi]  # fmt: skip
+        pieces = [session.submit(_block_slice, f, max(a, lo) - lo, min(b, hi) - lo, what="piece")
+                  for f, lo, hi in overlapping]  # fmt: skip
         blocks.append(session.submit(_stack, *pieces, what="block",
                                      workers=[workers[i % len(workers)]],
                                      allow_other_workers=True))  # fmt: skip
@@ -553,8 +554,9 @@ def _second_pass(session, path, settings, fields, skipped, locals_, summaries) -
         documents.append(session.submit(_pass1_texts, local, what="texts"))
         bounds.append((start, start + summary["n"]))
         start += summary["n"]
-    session.gather([session.submit(_block_rows, b, what="rows") for b in blocks],
-                   "the matrix blocks")  # the blocks are built when vectorizing ends
+    session.gather(
+        [session.submit(_block_rows, b, what="rows") for b in blocks], "the matrix blocks"
+    )  # the blocks are built when vectorizing ends
     labels = [label for s in summaries for label in s["labels"]]
     return DistributedCSR(
         session.client, blocks, bounds, (n_doc, len(vocabulary)), np.dtype(np.float64),

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import held
-
 from .data import SNIPPET_CHARS, ExplorerInput
 
 

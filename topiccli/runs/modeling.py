@@ -108,7 +108,6 @@ def refit_words(dt: DocumentTerm, model: ModelSpec, callback=None) -> list[list[
     topiccli.quality.stability.refit_start says (a random start refined by Frobenius HALS)."""
     from ..quality import stability
     from ..topics import describe_nmf, describe_svd
-
     from .engine import factorizers
 
     start = None
