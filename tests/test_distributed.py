@@ -350,6 +350,74 @@ def test_vectorizer_refuses_contradicting_df(client, corpus_files):
         vectorize_files(client, root, VectorizerSettings(min_df=50, max_df=0.1))
 
 
+# --- what the layers above ask of a matrix and texts held on the workers ------------------------
+
+
+def test_a_matrix_on_the_workers_answers_as_the_local_one(client):
+    import scipy.sparse as sp
+
+    from topiccli import held
+    from topiccli.bundle import fingerprint
+    from topiccli.distributed.blocks import rebalance
+
+    rng = np.random.default_rng(3)
+    X = sp.random(203, 40, density=0.1, format="csr", random_state=rng)
+    X.sort_indices()
+    data = scatter_csr(client, X, partitions=5)  # blocks of about 40 rows
+    np.testing.assert_allclose(held.column_sums(data), held.column_sums(X), rtol=1e-13)
+    assert held.squared_norm(data) == pytest.approx(held.squared_norm(X), rel=1e-13)
+    columns = [3, 0, 17, 39]
+    assert (held.columns(data, columns) != held.columns(X, columns)).nnz == 0
+    W, H = rng.random((203, 4)), rng.random((4, 40))
+    assert held.cross(data, W, H) == pytest.approx(held.cross(X, W, H), rel=1e-12)
+    for rows in (7, 40, 1000):  # runs inside blocks, straddling them, and one for all
+        assert held.row_digests(data, rows) == held.row_digests(X, rows)
+    ids = [f"d{i}" for i in range(203)]
+    assert fingerprint(ids, data) == fingerprint(ids, X)
+    assert fingerprint(ids, data) != fingerprint(ids, X[::-1])
+    chosen = np.array([0, 5, 40, 41, 150, 202])
+    assert (data[chosen].gather() != X[chosen]).nnz == 0
+    one = scatter_csr(client, X, partitions=1)
+    spread = rebalance(one, 3)
+    assert spread.partitions == 3 and spread.bounds[-1][1] == 203
+    assert (spread.gather() != X).nnz == 0
+    data.release()
+    spread.release()
+
+
+def test_texts_on_the_workers_answer_as_the_local_ones(client):
+    from topiccli.corpus.folder import load_folder
+    from topiccli.distributed.texts import WorkerTexts
+    from topiccli.quality.window_coherence import c_npmi, window_counts
+    from topiccli.vectorize import tokenizer
+
+    settings = VectorizerSettings()
+    texts = load_folder(ESSAYS).texts
+    data = vectorize_files(client, ESSAYS, settings, partitions=4)
+    held = WorkerTexts(client, data.documents, data.bounds, settings)
+    assert len(held) == len(texts) and data.partitions == 4
+    assert held.take([71, 0, 35, 36]) == [texts[71], texts[0], texts[35], texts[36]]
+    assert held[10] == texts[10] and held[-2:] == texts[-2:]
+    assert held.openings(60) == [t[:60] for t in texts]
+    tokens = tokenizer(settings)
+    vocabulary = {"garden": 0, "soil": 1, "match": 2, "stars": 3}
+    chosen = np.array([1, 2, 20, 40, 41, 70])
+    here = window_counts([tokens(texts[i]) for i in chosen], vocabulary)
+    there = held.window_counts(chosen, vocabulary, 10, "gensim")
+    np.testing.assert_array_equal(there[0], here[0])
+    np.testing.assert_array_equal(there[1], here[1])
+    assert there[2] == here[2]
+    topics = [["garden", "soil", "plants"], ["match", "season", "players"]]
+    every = np.arange(len(texts))
+    local = c_npmi([tokens(t) for t in texts], topics)
+
+    class Counted:
+        window_counts = staticmethod(lambda *args: held.window_counts(every, *args))
+
+    assert c_npmi(Counted(), topics) == local
+    data.release()
+
+
 # --- faults ------------------------------------------------------------------------------------
 
 

@@ -355,3 +355,133 @@ def test_infer_doc_topics_by_partition_are_the_one_machine_bytes(
     assert partitions == [(2, True)]
     assert there.read_bytes() == here.read_bytes()
     assert _leftovers(tmp_path, {"model", here.name, there.name}) == []
+
+
+# --- the workers read the corpus -----------------------------------------------------------------
+
+
+def on_the_workers(*args):
+    """``run_json`` where any reading or vectorizing of the corpus on the client fails: the
+    workers must do both."""
+    from topiccli.corpus.source import Source
+    from topiccli.vectorize import Vectorizer
+
+    def refuse(*_, **__):
+        raise AssertionError("the client read or vectorized the corpus")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Source, "load", refuse)
+        patch.setattr(Vectorizer, "fit_transform", refuse)
+        return run_json(*args)
+
+
+def _same_run(here: dict, there: dict) -> None:
+    """The one-machine report and the cluster's: the same corpus, vocabulary and topics, the
+    same counts-based scores exactly and the others to rounding."""
+    assert there["corpus"] == here["corpus"]
+    assert there.get("vocabulary") == here.get("vocabulary")
+    for a, b in zip(here["topics"], there["topics"]):
+        assert b["words"] == a["words"]
+        for key in ("coherence_npmi", "c_npmi", "n_documents", "support_documents", "label",
+                    "label_share", "narrow", "stability"):  # fmt: skip
+            assert b.get(key) == a.get(key), key
+        docs_a, docs_b = a.get("representative_docs", []), b.get("representative_docs", [])
+        assert [(d["id"], d["snippet"]) for d in docs_b] == [(d["id"], d["snippet"]) for d in docs_a]
+        assert [d["weight"] for d in docs_b] == pytest.approx([d["weight"] for d in docs_a])
+    assert there["metrics"].keys() == here["metrics"].keys()
+    for key, value in here["metrics"].items():
+        assert there["metrics"][key] == pytest.approx(value, rel=1e-9), key
+
+
+@needs_dask
+@pytest.mark.parametrize(
+    "options",
+    [("nmf", "--loss", "kl", "--seeds", 2), ("nmf", "--loss", "frobenius"), ("svd",)],
+    ids=["nmf-kl-seeds", "nmf-frobenius", "svd"],
+)
+def test_the_workers_read_a_folder_and_the_report_is_the_one_machines(
+    sample_corpus, scheduler, options
+):
+    args = (*options, "--input", sample_corpus, "--k", 4, "--docs", 2, "--vocabulary")
+    here, there = run_json(*args), on_the_workers(*args, "--scheduler", scheduler)
+    _same_run(here, there)
+    assert there["metrics"]["label_nmi"] is not None  # the subfolders' labels came back
+    assert there["vocabulary"]["terms_before_pruning"] > there["corpus"]["n_terms"]
+    assert ("stability" in there["metrics"]) == ("--seeds" in options)
+
+
+@needs_dask
+def test_the_workers_read_one_records_file_with_ids_and_labels(records, scheduler):
+    args = ("nmf", "--input", records, "--id-field", "id", "--label-field", "label", "--k", 3,
+            "--docs", 3)  # fmt: skip
+    here, there = run_json(*args), on_the_workers(*args, "--scheduler", scheduler)
+    _same_run(here, there)
+    assert any("«" in d["id"] for t in there["topics"] for d in t["representative_docs"])
+
+
+@needs_dask
+def test_the_workers_read_shards_as_one_corpus(sample_corpus, scheduler, tmp_path):
+    files = sorted(sample_corpus.rglob("*.txt"))
+    for number in range(3):
+        with (tmp_path / f"part-{number}.jsonl").open("w", encoding="utf-8") as handle:
+            for file in files[number::3]:
+                handle.write(json.dumps({"text": file.read_text(encoding="utf-8")}) + "\n")
+    args = ("nmf", "--input", tmp_path / "part-*.jsonl", "--k", 3, "--docs", 1)
+    here, there = run_json(*args), on_the_workers(*args, "--scheduler", scheduler)
+    _same_run(here, there)
+    assert there["corpus"]["n_documents"] == len(files)
+
+
+@needs_dask
+def test_a_model_fitted_where_the_workers_read_saves_the_same_bundle(
+    sample_corpus, scheduler, tmp_path
+):
+    from topiccli.bundle import load
+
+    args = ("nmf", "--input", sample_corpus, "--k", 3)
+    run_json(*args, "--save", tmp_path / "here")
+    on_the_workers(*args, "--scheduler", scheduler, "--save", tmp_path / "there",
+                   "--html", tmp_path / "page.html")  # fmt: skip
+    here, there = load(tmp_path / "here"), load(tmp_path / "there")
+    # The same matrix, fingerprinted on the workers block by block to the same digest.
+    assert there.metadata["fingerprint"] == here.metadata["fingerprint"]
+    assert (there.doc_ids, there.doc_labels) == (here.doc_ids, here.doc_labels)
+    np.testing.assert_allclose(there.term_frequency, here.term_frequency, rtol=1e-12)
+    np.testing.assert_allclose(there.doc_topics, here.doc_topics, rtol=1e-6, atol=1e-9)
+    page = (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert "Compost is garden gold" in page  # snippets made from the texts on the workers
+    inferred = topics("infer", tmp_path / "there", "--input", sample_corpus, "--format", "json")
+    assert inferred.exit_code == 0, inferred.stderr
+
+
+@needs_dask
+def test_the_run_cache_keeps_a_run_the_workers_read(sample_corpus, scheduler, tmp_path):
+    args = ("nmf", "--input", sample_corpus, "--k", 3, "--format", "json", "--cache-dir",
+            tmp_path / "cache", "--scheduler", scheduler)  # fmt: skip
+    first = topics(*args)
+    assert first.exit_code == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert report["corpus"]["cache"] == "workers"  # not stored: the matrix is on the workers
+    assert report["run_cache"] == "miss"
+    again = json.loads(topics(*args).stdout)
+    assert again["run_cache"] == "hit" and again["topics"] == report["topics"]
+
+
+class _Blind:
+    """A client whose workers see no file."""
+
+    def run(self, func, *args):
+        return {"tcp://w1": False, "tcp://w2": True}
+
+
+def test_workers_that_cannot_see_the_input_leave_reading_to_the_client(sample_corpus):
+    from topiccli.corpus import Source
+    from topiccli.errors import TopicsWarning
+    from topiccli.specs import SourceSpec
+
+    active = engine.Engine("tcp://nowhere:8786", 1.0)
+    active.client = _Blind()
+    with pytest.warns(TopicsWarning, match="cannot see"):
+        assert active.reads(Source(SourceSpec(input=sample_corpus))) is False
+    assert active.reads(Source(SourceSpec(input=None))) is False  # 20 Newsgroups: read here
+    active.client = None

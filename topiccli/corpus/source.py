@@ -69,6 +69,8 @@ class Source:
             return newsgroups.selection(spec.categories, spec.subset, spec.remove, spec.data_home)
         if self.kind == "folder":
             return folder.selection(spec.input, spec.glob)
+        if records.is_pattern(spec.input):  # as the shard loader describes them
+            return {**records.selection(spec.input, self.fields), "shards": len(self.listing[0])}
         return records.selection(spec.input, self.fields)
 
     def load(self, counted=None) -> Corpus:
