@@ -352,7 +352,7 @@ def test_infer_doc_topics_by_partition_are_the_one_machine_bytes(
     assert topics(*args, "--doc-topics", here).exit_code == 0
     result = topics(*args, "--doc-topics", there, "--scheduler", scheduler)
     assert result.exit_code == 0, result.stderr
-    assert partitions == [(2, True)]
+    assert partitions == [(4, True)]  # the workers read the folder in 2 shares each
     assert there.read_bytes() == here.read_bytes()
     assert _leftovers(tmp_path, {"model", here.name, there.name}) == []
 
@@ -360,9 +360,10 @@ def test_infer_doc_topics_by_partition_are_the_one_machine_bytes(
 # --- the workers read the corpus -----------------------------------------------------------------
 
 
-def on_the_workers(*args):
-    """``run_json`` where any reading or vectorizing of the corpus on the client fails: the
-    workers must do both."""
+def on_the_workers_raw(*args):
+    """The command's result where any reading or vectorizing of the corpus on the client
+    fails: the workers must do both."""
+    from topiccli import vectorizer_state
     from topiccli.corpus.source import Source
     from topiccli.vectorize import Vectorizer
 
@@ -372,7 +373,15 @@ def on_the_workers(*args):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Source, "load", refuse)
         patch.setattr(Vectorizer, "fit_transform", refuse)
-        return run_json(*args)
+        patch.setattr(vectorizer_state, "transform", refuse)
+        return topics(*args)
+
+
+def on_the_workers(*args):
+    """``run_json`` with the workers reading and vectorizing (``on_the_workers_raw``)."""
+    result = on_the_workers_raw(*args, "--format", "json", "--no-cache")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
 
 
 def _same_run(here: dict, there: dict) -> None:
@@ -386,7 +395,8 @@ def _same_run(here: dict, there: dict) -> None:
                     "label_share", "narrow", "stability"):  # fmt: skip
             assert b.get(key) == a.get(key), key
         docs_a, docs_b = a.get("representative_docs", []), b.get("representative_docs", [])
-        assert [(d["id"], d["snippet"]) for d in docs_b] == [(d["id"], d["snippet"]) for d in docs_a]
+        shown = [(d["id"], d["snippet"]) for d in docs_a]
+        assert [(d["id"], d["snippet"]) for d in docs_b] == shown
         assert [d["weight"] for d in docs_b] == pytest.approx([d["weight"] for d in docs_a])
     assert there["metrics"].keys() == here["metrics"].keys()
     for key, value in here["metrics"].items():
@@ -485,3 +495,23 @@ def test_workers_that_cannot_see_the_input_leave_reading_to_the_client(sample_co
         assert active.reads(Source(SourceSpec(input=sample_corpus))) is False
     assert active.reads(Source(SourceSpec(input=None))) is False  # 20 Newsgroups: read here
     active.client = None
+
+
+@needs_dask
+@pytest.mark.parametrize("method", ["nmf", "svd"])
+def test_infer_on_the_cluster_reads_on_the_workers(records, scheduler, tmp_path, method):
+    bundle = tmp_path / "model"
+    run_json(method, "--input", records, "--id-field", "id", "--label-field", "label", "--k", 3,
+             "--save", bundle)  # fmt: skip
+    args = ("infer", bundle, "--input", records, "--id-field", "id", "--label-field", "label",
+            "--format", "json")  # fmt: skip
+    here = topics(*args, "--doc-topics", tmp_path / "here.csv")
+    assert here.exit_code == 0, here.stderr
+    there = on_the_workers_raw(*args, "--scheduler", scheduler, "--doc-topics",
+                               tmp_path / "there.csv")  # fmt: skip
+    assert there.exit_code == 0, there.stderr
+    a, b = json.loads(here.stdout), json.loads(there.stdout)
+    assert b["corpus"] == a["corpus"]
+    assert [d["id"] for d in b["documents"]] == [d["id"] for d in a["documents"]]
+    assert [d["weights"] for d in b["documents"]] == [d["weights"] for d in a["documents"]]
+    assert (tmp_path / "there.csv").read_bytes() == (tmp_path / "here.csv").read_bytes()

@@ -2,13 +2,14 @@
 on other machines (the Dask engine's workers, when they read the corpus themselves).
 
 The layers above ask a matrix for a handful of facts: its column sums (term frequencies), its
-squared norm, a few of its columns (the topics' top words, for coherence), the inner product
-⟨X·Hᵀ, W⟩ (the Frobenius error of a KL fit), and the digests of its rows (a bundle's
-fingerprint). They ask texts for their number, a few of them (representative documents), their
-openings (the explorer's snippets) and the sliding-window counts of some words (c_npmi). The
-functions here answer each question for a local matrix or list of texts directly and hand it to
-a :class:`HeldMatrix` / :class:`HeldTexts` otherwise, which computes the answer where the data
-is and sends back only the answer. So quality scores, bundles and the explorer read the same
+rows' lengths (documents sharing no term with a model), its squared norm, a few of its columns
+(the topics' top words, for coherence), the inner product ⟨X·Hᵀ, W⟩ (the Frobenius error of a
+KL fit), and the digests of its rows (a bundle's fingerprint). They ask texts for their
+number, a few of them (representative documents), their openings (the explorer's snippets) and
+the sliding-window counts of some words (c_npmi). The functions here answer each question for
+a local matrix or list of texts directly and hand it to a :class:`HeldMatrix` /
+:class:`HeldTexts` otherwise, which computes the answer where the data is and sends back only
+the answer. So quality scores, bundles and the explorer read the same
 whether the corpus is here or on a cluster, and nothing here imports a cluster library.
 """
 
@@ -45,6 +46,10 @@ class HeldMatrix(ABC):
     @abstractmethod
     def cross(self, W: np.ndarray, H: np.ndarray) -> float:
         """⟨X·Hᵀ, W⟩ for a local W (m × k) and H (k × n)."""
+
+    @abstractmethod
+    def row_lengths(self) -> np.ndarray:
+        """Each row's number of stored entries."""
 
     @abstractmethod
     def row_digests(self, rows: int) -> list[bytes]:
@@ -102,6 +107,13 @@ def cross(X, W: np.ndarray, H: np.ndarray) -> float:
     if isinstance(X, HeldMatrix):
         return X.cross(W, H)
     return float(np.vdot(np.asarray(X @ H.T, dtype=np.float64), W))
+
+
+def row_lengths(X) -> np.ndarray:
+    """Each row's stored entries (a CSR matrix's, or a held one's)."""
+    if isinstance(X, HeldMatrix):
+        return X.row_lengths()
+    return np.diff(sp.csr_matrix(X).indptr)
 
 
 def take(texts: Sequence[str], indices) -> list[str]:

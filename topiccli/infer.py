@@ -42,16 +42,19 @@ class Inference:
     """Documents sharing no term with the model's vocabulary."""
 
 
-def infer(bundle: ModelBundle, corpus: Corpus, weigh=None) -> Inference:
+def infer(bundle: ModelBundle, corpus: Corpus, weigh=None, X=None) -> Inference:
     """Vectorize ``corpus`` as the model's training data was, then weigh it against the topics.
 
     ``weigh``, if given, replaces ``topiccli.weights.document_weights`` (same signature and
     result): the Dask engine's, which weighs the documents next to their rows on the workers
-    (``--scheduler``)."""
+    (``--scheduler``). ``X``, if given, is the corpus already vectorized over the model's
+    vocabulary (on the workers that read it: a ``held.HeldMatrix``)."""
+    from .held import row_lengths
     from .vectorizer_state import transform
     from .weights import document_weights, top_topics
 
-    X = transform(bundle.vectorizer, bundle.terms, bundle.idf, corpus.texts)
+    if X is None:
+        X = transform(bundle.vectorizer, bundle.terms, bundle.idf, corpus.texts)
     details = bundle.metadata.get("details", {})
     loss = details.get("loss", "frobenius")
     if bundle.method == "nmf" and loss not in ("frobenius", "kl"):
@@ -59,7 +62,7 @@ def infer(bundle: ModelBundle, corpus: Corpus, weigh=None) -> Inference:
     weigh = weigh or document_weights
     weights = weigh(bundle.method, bundle.components, X, loss=loss,
                     regularization=bundle.metadata.get("regularization"))  # fmt: skip
-    unmatched = int(np.count_nonzero(np.diff(X.indptr) == 0))
+    unmatched = int(np.count_nonzero(row_lengths(X) == 0))
     return Inference(corpus, weights, top_topics(weights), unmatched)
 
 

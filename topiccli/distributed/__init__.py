@@ -8,7 +8,10 @@ never imports dask. The pieces:
 * ``blocks``: a document-term matrix as CSR row blocks living on the workers
   (:class:`DistributedCSR`): :func:`scatter_csr` from a local matrix, or
   :func:`vectorize_files`, a two-pass vectorizer where each worker reads its own share of the
-  input files and the vocabulary is pruned on the corpus's global document frequencies.
+  input files and the vocabulary is pruned on the corpus's global document frequencies (the
+  texts stay on the workers too: ``texts.WorkerTexts``); ``transform_files`` reads new
+  documents the same way over a saved model's vocabulary; ``rebalance`` spreads few blocks
+  over every worker.
 * :func:`nmf` (``nmf``): row-partitioned NMF (Frobenius HALS/MU, KL MU/amu), W on the workers and
   H on the client, agreeing with :func:`topiccli.nmf` from the same start.
 * :func:`truncated_svd` (``svd``): exact truncated SVD through distributed products.

@@ -150,6 +150,10 @@ class DistributedCSR(HeldMatrix):
         return math.fsum(self._each("cross", _block_cross, H_f,
                                     per_block=lambda i: (W[slice(*self.bounds[i])],)))  # fmt: skip
 
+    def row_lengths(self) -> np.ndarray:
+        parts = self._each("lengths", _row_lengths)
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
     def row_digests(self, rows: int) -> list[bytes]:
         pieces = self._each("digests", _block_runs, rows, self.shape[0],
                             per_block=lambda i: (self.bounds[i][0],))  # fmt: skip
@@ -564,6 +568,72 @@ def _second_pass(session, path, settings, fields, skipped, locals_, summaries) -
         labels=labels if any(label is not None for label in labels) else None,
         unpruned_df=df, documents=documents, timeout=session.timeout,
     )  # fmt: skip
+
+
+def transform_files(
+    client,
+    path,
+    state: dict,
+    terms,
+    idf,
+    *,
+    partitions: int | None = None,
+    glob: str | None = None,
+    fields=None,
+    max_file_bytes: int | None = None,
+    timeout: float = 600.0,
+) -> DistributedCSR:
+    """New documents under ``path`` read on the workers, each its share of the files as
+    :func:`vectorize_files` shares them, and vectorized over a saved model's vocabulary
+    (``vectorizer_state.transform``: ``state``, ``terms``, ``idf``; nothing refitted, junk
+    kept, as ``infer`` reads). One pass: the blocks, their texts (``documents``), and the ids,
+    labels and skipped files come back to the client."""
+    from ..corpus.folder import DEFAULT_MAX_FILE_BYTES
+    from ..corpus.records import Fields
+
+    fields = fields or Fields()
+    files, skipped = input_files(path, glob)
+    if partitions is None:
+        partitions = 2 * max(1, len(client.nthreads()))
+    session = Session(client, "transform", timeout)
+    model = session.submit(_identity, (state, np.asarray(terms, dtype=object), idf), what="model")
+    locals_ = [session.submit(_transform_share, g, model, fields,
+                              max_file_bytes or DEFAULT_MAX_FILE_BYTES, what="share")
+               for g in shares(files, partitions)]  # fmt: skip
+    summaries = session.gather([session.submit(_pass1_summary, f, what="summary")
+                                for f in locals_], "the documents read")  # fmt: skip
+    blocks, bounds, documents, start = [], [], [], 0
+    for local, summary in zip(locals_, summaries):
+        for reason, n in summary["skipped"].items():
+            skipped[reason] = skipped.get(reason, 0) + n
+        if summary["n"] == 0:
+            continue
+        blocks.append(session.submit(_first, local, what="block"))
+        documents.append(session.submit(_pass1_texts, local, what="texts"))
+        bounds.append((start, start + summary["n"]))
+        start += summary["n"]
+    ids = [i for s in summaries for i in s["ids"]]
+    _check_documents(path, ids, skipped, fields)
+    labels = [label for s in summaries for label in s["labels"]]
+    return DistributedCSR(
+        client, blocks, bounds, (start, len(terms)), np.dtype(np.float64), ids=ids,
+        skipped=skipped, labels=labels if any(x is not None for x in labels) else None,
+        documents=documents, timeout=timeout,
+    )  # fmt: skip
+
+
+def _transform_share(files, model, fields, max_file_bytes):
+    """One share of new documents: (X over the model's terms, summary, texts)."""
+    from ..vectorizer_state import transform
+
+    state, terms, idf = model
+    texts, ids, labels, skipped = share_documents(files, fields, max_file_bytes, "keep")
+    X = transform(state, terms, idf, texts)
+    return X, {"n": len(texts), "ids": ids, "labels": labels, "skipped": skipped}, texts
+
+
+def _first(local):
+    return local[0]
 
 
 def _check_documents(path, ids: list[str], skipped: dict, fields) -> None:

@@ -17,10 +17,11 @@ from ._session import Session
 
 
 class WorkerTexts(HeldTexts):
-    """Texts in corpus order: ``futures[i]`` holds the texts of rows ``bounds[i]``."""
+    """Texts in corpus order: ``futures[i]`` holds the texts of rows ``bounds[i]``;
+    ``settings`` tokenize them for the window counts (None: new documents, never counted)."""
 
     def __init__(self, client, futures: list, bounds: list[tuple[int, int]],
-                 settings: VectorizerSettings, timeout: float = 600.0) -> None:  # fmt: skip
+                 settings: VectorizerSettings | None, timeout: float = 600.0) -> None:  # fmt: skip
         self.client = client
         self.futures = futures
         self.bounds = bounds

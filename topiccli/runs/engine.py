@@ -9,11 +9,14 @@ running scheduler's address (``tcp://host:8786``).
 sets the current :class:`Engine`, which connects when the run first needs the cluster
 (:func:`ready`, called before the corpus is read, so an unreachable scheduler fails before
 any work and a run answered by the run cache never connects) and closes the client (and the
-LocalCluster it started) when the run ends. :func:`factorizers` gives ``nmf`` and
-``truncated_svd`` with the core's signatures: the core's, or the engine's, which scatter the
-local matrix as CSR row blocks onto the workers once per matrix and run the distributed fit;
-the result is the same ``NMFResult``/``SVDResult``, so describing, scoring (on the local
-matrix, which the client keeps), caching and saving are unchanged. :func:`weigher` gives
+LocalCluster it started) when the run ends. :meth:`Engine.reads` says whether the workers read
+a source themselves (a folder, a records file or shards they can see): :meth:`Engine.read`
+(``svd``, ``nmf``, ``sweep``) and :meth:`Engine.read_new` (``infer``) then give a corpus and
+matrix held on the workers (``topiccli.held``), which scoring, bundles and the explorer ask
+for answers only. :func:`factorizers` gives ``nmf`` and ``truncated_svd`` with the core's
+signatures: the core's, or the engine's, which run the distributed fit on the held matrix (a
+local one, read here or from the corpus cache, is scattered as CSR row blocks once per
+matrix); the result is the same ``NMFResult``/``SVDResult``. :func:`weigher` gives
 ``document_weights``: the core's, or the engine's, which computes the weights next to X's
 blocks and keeps their blocks on the workers (for ``--doc-topics`` written by partition,
 ``runs.doc_topics``) while the client gets the whole array; ``infer`` weighs its documents
@@ -136,16 +139,38 @@ class Engine:
                                fields=source.fields, max_file_bytes=spec.max_file_bytes,
                                stage=stage)  # fmt: skip
         texts = WorkerTexts(self.client, data.documents, data.bounds, settings)  # read there
-        workers = len(self.client.nthreads())
-        if data.partitions < workers:  # one records file is one share: spread it
-            from ..distributed.blocks import rebalance
-
-            with stage("vectorize") if stage else contextlib.nullcontext():
-                data = rebalance(data, workers)
-        self.release()
-        self._matrix = (data, data)
+        with stage("vectorize") if stage else contextlib.nullcontext():
+            data = self._spread(data)
         corpus = Corpus(texts, data.ids, data.labels, source.selection(), data.skipped)
         return corpus, DocumentTerm(X=data, terms=data.terms, idf=data.idf, settings=settings)
+
+    def read_new(self, source, bundle):
+        """(corpus, matrix) of new documents read on the workers and vectorized there over
+        ``bundle``'s vocabulary (``distributed.transform_files``), for ``infer``."""
+        from ..corpus import Corpus
+        from ..distributed.blocks import transform_files
+        from ..distributed.texts import WorkerTexts
+
+        spec = source.spec
+        data = transform_files(self.ready(), spec.input, bundle.vectorizer, bundle.terms,
+                               bundle.idf, glob=spec.glob, fields=source.fields,
+                               max_file_bytes=spec.max_file_bytes)  # fmt: skip
+        texts = WorkerTexts(self.client, data.documents, data.bounds, None)
+        data = self._spread(data)
+        corpus = Corpus(texts, data.ids, data.labels, source.selection(), data.skipped)
+        return corpus, data
+
+    def _spread(self, data):
+        """``data`` rebalanced over every worker when it has fewer blocks (one records file
+        is one share), and kept as the engine's matrix."""
+        workers = len(self.client.nthreads())
+        if data.partitions < workers:
+            from ..distributed.blocks import rebalance
+
+            data = rebalance(data, workers)
+        self.release()
+        self._matrix = (data, data)
+        return data
 
     def matrix(self, X):
         """``X``'s row blocks on the workers (scattered once per matrix; a matrix the workers

@@ -11,7 +11,7 @@ from ..corpus import Source, check_source
 from ..errors import TopicsWarning, UsageError
 from ..report import RunReport
 from ..specs import SourceSpec
-from .engine import ready, runs_on, weigher
+from .engine import current, ready, runs_on, weigher
 from .fit import inputs_of
 from .outputs import check_destination, check_not_input, check_outputs, check_row_format
 from .stages import Stages, warn_skipped
@@ -91,11 +91,16 @@ def infer(request: InferRequest, progress=None) -> InferResult:
     with stages.stage("load_model", "loading the model"):
         bundle = load(request.model)
         ready()
-    with stages.stage("load", "reading"):
-        corpus = source.load(stages.documents("reading"))
+    active, X = current(), None
+    if active is not None and active.reads(source):
+        with stages.stage("load", "reading on the workers"):
+            corpus, X = active.read_new(source, bundle)
+    else:
+        with stages.stage("load", "reading"):
+            corpus = source.load(stages.documents("reading"))
     warn_skipped(corpus.skipped, request.source.max_file_bytes)
     with stages.stage("infer", "inferring topic weights"):
-        inference = infer_weights(bundle, corpus, weigher())
+        inference = infer_weights(bundle, corpus, weigher(), X)
     timings = stages.timings
     if inference.n_unmatched:
         warnings.warn(
