@@ -318,6 +318,67 @@ def test_vectorizer_on_jsonl_shards_is_the_one_machine_matrix(client, essay_shar
     data.release()
 
 
+@pytest.fixture
+def one_big_jsonl(tmp_path, monkeypatch):
+    """The essays three times over as one .jsonl file with CRLF and LF lines, blank lines and
+    non-ASCII text, and any .jsonl of 1 KiB or more cut into line ranges."""
+    from topiccli.corpus.folder import load_folder
+    from topiccli.distributed import blocks
+
+    monkeypatch.setattr(blocks, "SPLIT_BYTES", 1024)
+    texts = load_folder(ESSAYS).texts
+    path = tmp_path / "big.jsonl"
+    with open(path, "wb") as handle:
+        for copy in range(3):
+            for i, text in enumerate(texts):
+                end = b"\r\n" if i % 3 == 0 else b"\n"
+                record = {"text": f"{text} ünïcödé {copy}", "n": i}
+                handle.write(json.dumps(record, ensure_ascii=copy == 1).encode("utf-8") + end)
+                if i % 17 == 0:
+                    handle.write(b"\n")  # a blank line: numbered, never a record
+    return path
+
+
+def test_one_large_jsonl_file_is_read_in_line_ranges_by_several_workers(client, one_big_jsonl):
+    from topiccli.specs import SourceSpec
+
+    settings = VectorizerSettings()
+    corpus, expected = _one_machine(SourceSpec(input=one_big_jsonl), settings)
+    data = vectorize_files(client, one_big_jsonl, settings, partitions=4)
+    assert data.partitions == 4  # one file, four shares of its lines
+    _assert_same_matrix(data, expected)
+    assert data.ids == corpus.ids  # the whole file's line numbers
+    data.release()
+
+
+def test_a_bad_line_in_a_range_names_the_files_line(client, one_big_jsonl):
+    from topiccli.errors import CorpusError
+
+    lines = one_big_jsonl.read_bytes().split(b"\n")
+    lines[150] = b"{not json"
+    one_big_jsonl.write_bytes(b"\n".join(lines))
+    with pytest.raises(CorpusError, match="line 151: not valid JSON"):
+        vectorize_files(client, one_big_jsonl, VectorizerSettings(), partitions=4)
+
+
+def test_a_jsonl_file_not_in_utf8_stays_whole(client, tmp_path, monkeypatch):
+    from topiccli.distributed import blocks
+    from topiccli.specs import SourceSpec
+
+    monkeypatch.setattr(blocks, "SPLIT_BYTES", 256)
+    path = tmp_path / "latin.jsonl"
+    words = ["café crème", "naïve façade", "señor piñata", "über straße"]
+    body = "".join(json.dumps({"text": f"{words[i % 4]} text number {i} and more"},
+                              ensure_ascii=False) + "\n" for i in range(60))  # fmt: skip
+    path.write_bytes(body.encode("cp1252"))
+    settings = VectorizerSettings(min_df=1)
+    corpus, expected = _one_machine(SourceSpec(input=path), settings)
+    data = vectorize_files(client, path, settings, partitions=4)
+    assert data.partitions == 1  # read whole, in the encoding found on the whole file
+    _assert_same_matrix(data, expected)
+    data.release()
+
+
 def test_vectorizer_resolves_min_df_auto_on_the_whole_corpus(client):
     from topiccli.text_rules import resolve_min_df
 

@@ -329,6 +329,21 @@ def file_records(path: Path, fields: Fields, number_prefix: str = ""):
         yield (f"{number_prefix}{number}" if number_prefix else number), record
 
 
+def range_records(path: Path, start: int, stop: int, first_line: int, number_prefix: str = ""):
+    """(number, record) of the lines in bytes ``start``…``stop``−1 of a UTF-8 .jsonl file
+    (a range starting a line and ending one), numbered from ``first_line`` as
+    :func:`file_records` numbers the whole file: so ranges read apart give its records."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            data = handle.read(stop - start)
+    except OSError as exc:
+        raise CorpusError(f"cannot read {path}: {exc.strerror}") from exc
+    for number, record in _jsonl(data.decode("utf-8"), str(path)):
+        number += first_line - 1
+        yield (f"{number_prefix}{number}" if number_prefix else number), record
+
+
 def _skip_reason(value, field: str) -> str | None:
     if value is None:
         return f"no {field}"

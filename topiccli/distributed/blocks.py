@@ -320,6 +320,15 @@ class InputFile:
     number_prefix: str = ""
     label: str | None = None
     """A text file's label: its subfolder under the input, as the folder loader labels it."""
+    byte_range: tuple[int, int] | None = None
+    """Part of a .jsonl file only: its bytes [start, stop), lines from ``first_line``."""
+    first_line: int = 1
+
+    @property
+    def size(self) -> int:
+        if self.byte_range is not None:
+            return self.byte_range[1] - self.byte_range[0]
+        return _size(self.path)
 
 
 def input_files(path, glob: str | None = None) -> tuple[list[InputFile], dict]:
@@ -358,12 +367,83 @@ def shares(files: list, partitions: int) -> list[list]:
     """Consecutive runs of files of about equal total size, at most ``partitions`` of them."""
     if not files:
         return []
-    sizes = np.array([max(1, _size(getattr(f, "path", f))) for f in files], dtype=np.float64)
+    sizes = np.array([max(1, f.size if isinstance(f, InputFile) else _size(f)) for f in files],
+                     dtype=np.float64)  # fmt: skip
     cost = np.concatenate(([0.0], np.cumsum(sizes)))
     parts = max(1, min(int(partitions), len(files)))
     cuts = np.searchsorted(cost, cost[-1] * np.arange(1, parts) / parts)
     edges = np.unique(np.concatenate(([0], cuts, [len(files)])))
     return [files[a:b] for a, b in zip(edges[:-1], edges[1:]) if b > a]
+
+
+SPLIT_BYTES = 1 << 22
+"""A .jsonl file is cut into line ranges for several workers only from this size (4 MiB)."""
+
+
+def split_records(session: Session, files: list[InputFile], partitions: int) -> list[InputFile]:
+    """``files`` with each large .jsonl file cut into line ranges when there are fewer files
+    than ``partitions`` (one 245 MB file would otherwise be one worker's share): about
+    ``partitions`` ranges in all, in proportion to size, cut after a newline. The workers count
+    each range's lines (so records keep the whole file's numbers) and check it is UTF-8; a
+    file with a byte-order mark or NUL bytes at its start, or one not UTF-8 throughout, stays
+    whole (read as ``topics`` reads it, its encoding found on the whole file)."""
+    total = sum(f.size for f in files)
+    if len(files) >= partitions or total == 0:
+        return files
+    out: list[InputFile] = []
+    for file in files:
+        parts = int(round(partitions * file.size / total))
+        large = file.records == "jsonl" and file.size >= SPLIT_BYTES
+        cuts = _line_cuts(file, parts) if large else None
+        if not cuts:
+            out.append(file)
+            continue
+        ranges = list(zip(cuts[:-1], cuts[1:]))
+        facts = session.gather([session.submit(_range_facts, file.path, a, b, what="lines")
+                                for a, b in ranges], "the line counts")  # fmt: skip
+        if not all(utf8 for _, utf8 in facts):
+            out.append(file)
+            continue
+        first = np.concatenate(([1], 1 + np.cumsum([n for n, _ in facts])[:-1]))
+        out.extend(replace(file, byte_range=r, first_line=int(line))
+                   for r, line in zip(ranges, first))  # fmt: skip
+    return out
+
+
+def _line_cuts(file: InputFile, parts: int) -> list[int] | None:
+    """Offsets cutting ``file`` into about ``parts`` runs of whole lines, or None when it
+    stays whole (fewer than 2 parts, a BOM or NUL bytes in its first bytes)."""
+    from ..corpus.folder import _BOMS, _SNIFF_BYTES
+
+    if parts < 2:
+        return None
+    size = file.size
+    cuts = [0]
+    with open(file.path, "rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+        if b"\x00" in head or any(head.startswith(bom) for bom, _ in _BOMS):
+            return None
+        for i in range(1, parts):
+            handle.seek(max(cuts[-1], size * i // parts))
+            handle.readline()  # to the start of the next line
+            at = handle.tell()
+            if cuts[-1] < at < size:
+                cuts.append(at)
+    cuts.append(size)
+    return cuts if len(cuts) > 2 else None
+
+
+def _range_facts(path: str, start: int, stop: int) -> tuple[int, bool]:
+    """On a worker: (newlines in bytes ``start``…``stop``−1 of ``path``, whether they are
+    UTF-8)."""
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        data = handle.read(stop - start)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.count(b"\n"), False
+    return data.count(b"\n"), True
 
 
 def _size(path) -> int:
@@ -381,7 +461,7 @@ def share_documents(files: list[InputFile], fields, max_file_bytes: int, junk: s
     from ..corpus.folder import TRUNCATED, _read_text
     from ..corpus.junk import drop_junk
     from ..corpus.model import Corpus
-    from ..corpus.records import collect, file_records
+    from ..corpus.records import collect, file_records, range_records
 
     texts, ids, labels, skipped = [], [], [], {}
 
@@ -390,7 +470,11 @@ def share_documents(files: list[InputFile], fields, max_file_bytes: int, junk: s
 
     for file in files:
         if file.records:
-            records = file_records(Path(file.path), fields, file.number_prefix)
+            if file.byte_range is not None:
+                records = range_records(Path(file.path), *file.byte_range, file.first_line,
+                                        file.number_prefix)  # fmt: skip
+            else:
+                records = file_records(Path(file.path), fields, file.number_prefix)
             found, found_ids, found_labels, found_skipped, _ = collect(records, fields, file.path)
             texts.extend(found)
             ids.extend(file.doc_id + i for i in found_ids)
@@ -518,7 +602,7 @@ def vectorize_files(
     if partitions is None:
         partitions = 2 * max(1, len(client.nthreads()))
     session = Session(client, "vectorize", timeout)
-    groups = shares(files, partitions)
+    groups = shares(split_records(session, files, partitions), partitions)
     with stage("load"):
         locals_ = [session.submit(_pass1, g, settings, fields, max_file_bytes, what="pass1")
                    for g in groups]  # fmt: skip
@@ -599,7 +683,7 @@ def transform_files(
     model = session.submit(_identity, (state, np.asarray(terms, dtype=object), idf), what="model")
     locals_ = [session.submit(_transform_share, g, model, fields,
                               max_file_bytes or DEFAULT_MAX_FILE_BYTES, what="share")
-               for g in shares(files, partitions)]  # fmt: skip
+               for g in shares(split_records(session, files, partitions), partitions)]  # fmt: skip
     summaries = session.gather([session.submit(_pass1_summary, f, what="summary")
                                 for f in locals_], "the documents read")  # fmt: skip
     blocks, bounds, documents, start = [], [], [], 0
