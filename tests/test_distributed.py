@@ -458,7 +458,7 @@ def test_texts_on_the_workers_answer_as_the_local_ones(client):
     held = WorkerTexts(client, data.documents, data.bounds, settings)
     assert len(held) == len(texts) and data.partitions == 4
     assert held.take([71, 0, 35, 36]) == [texts[71], texts[0], texts[35], texts[36]]
-    assert held[10] == texts[10] and held[-2:] == texts[-2:]
+    assert held[10] == texts[10] and held[-1] == texts[-1] and held[-2:] == texts[-2:]
     assert held.openings(60) == [t[:60] for t in texts]
     tokens = tokenizer(settings)
     vocabulary = {"garden": 0, "soil": 1, "match": 2, "stars": 3}

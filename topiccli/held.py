@@ -9,8 +9,8 @@ number, a few of them (representative documents), their openings (the explorer's
 the sliding-window counts of some words (c_npmi). The functions here answer each question for
 a local matrix or list of texts directly and hand it to a :class:`HeldMatrix` /
 :class:`HeldTexts` otherwise, which computes the answer where the data is and sends back only
-the answer. So quality scores, bundles and the explorer read the same
-whether the corpus is here or on a cluster, and nothing here imports a cluster library.
+the answer. So quality scores, bundles and the explorer read the same whether the corpus is
+here or on a cluster, and nothing here imports a cluster library.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class HeldTexts(Sequence, ABC):
     def __getitem__(self, index):
         if isinstance(index, slice):
             return self.take(range(len(self))[index])
-        return self.take([index])[0]
+        return self.take([range(len(self))[index]])[0]  # a negative index counts from the end
 
     @abstractmethod
     def take(self, indices) -> list[str]:

@@ -258,9 +258,7 @@ def rebalance(data: DistributedCSR, partitions: int) -> DistributedCSR:
     its part of the fit). Only each block's row lengths come to the client; the rows move
     between workers. The texts stay where they were read."""
     session = Session(data.client, "rebalance", data.timeout)
-    lengths = session.gather([session.submit(_row_lengths, b, what="lengths")
-                              for b in data.blocks], "the blocks' row lengths")  # fmt: skip
-    indptr = np.concatenate(([0], np.cumsum(np.concatenate(lengths)))).astype(np.int64)
+    indptr = np.concatenate(([0], np.cumsum(data.row_lengths()))).astype(np.int64)
     bounds = row_bounds(_Lengths(indptr, data.shape[0]), partitions)
     workers = sorted(data.client.nthreads())
     blocks = []
