@@ -336,12 +336,20 @@ def range_records(path: Path, start: int, stop: int, first_line: int, number_pre
     try:
         with open(path, "rb") as handle:
             handle.seek(start)
-            data = handle.read(stop - start)
+            for number, record in _jsonl(_range_lines(handle, stop - start), str(path)):
+                number += first_line - 1
+                yield (f"{number_prefix}{number}" if number_prefix else number), record
     except OSError as exc:
         raise CorpusError(f"cannot read {path}: {exc.strerror}") from exc
-    for number, record in _jsonl(data.decode("utf-8"), str(path)):
-        number += first_line - 1
-        yield (f"{number_prefix}{number}" if number_prefix else number), record
+
+
+def _range_lines(handle, size: int):
+    """The next ``size`` bytes of a binary file, as decoded lines (streamed: a line at a time)."""
+    for raw in handle:
+        yield raw[:size].decode("utf-8")
+        size -= len(raw)
+        if size <= 0:
+            return
 
 
 def _skip_reason(value, field: str) -> str | None:

@@ -434,14 +434,21 @@ def _line_cuts(file: InputFile, parts: int) -> list[int] | None:
 def _range_facts(path: str, start: int, stop: int) -> tuple[int, bool]:
     """On a worker: (newlines in bytes ``start``…``stop``−1 of ``path``, whether they are
     UTF-8)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    newlines, left, utf8 = 0, stop - start, True
     with open(path, "rb") as handle:
         handle.seek(start)
-        data = handle.read(stop - start)
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.count(b"\n"), False
-    return data.count(b"\n"), True
+        while left > 0 and (chunk := handle.read(min(left, 1 << 20))):
+            left -= len(chunk)
+            newlines += chunk.count(b"\n")
+            if utf8:
+                try:
+                    decoder.decode(chunk, final=left <= 0)
+                except UnicodeDecodeError:
+                    utf8 = False
+    return newlines, utf8
 
 
 def _size(path) -> int:
@@ -600,8 +607,8 @@ def vectorize_files(
     if partitions is None:
         partitions = 2 * max(1, len(client.nthreads()))
     session = Session(client, "vectorize", timeout)
-    groups = shares(split_records(session, files, partitions), partitions)
     with stage("load"):
+        groups = shares(split_records(session, files, partitions), partitions)
         locals_ = [session.submit(_pass1, g, settings, fields, max_file_bytes, what="pass1")
                    for g in groups]  # fmt: skip
         summaries = session.gather(
