@@ -556,6 +556,32 @@ def test_worker_killed_without_restarts_is_one_clear_error(client, blocks, start
     _wait_for_two_workers(client)
 
 
+def test_a_worker_killed_holding_what_the_workers_read_is_rebuilt_from_the_files(client):
+    from topiccli import held
+    from topiccli.corpus.folder import load_folder
+    from topiccli.distributed.texts import WorkerTexts
+
+    _wait_for_two_workers(client)
+    settings = VectorizerSettings()
+    data = vectorize_files(client, ESSAYS, settings, partitions=4)
+    texts = WorkerTexts(client, data.documents, data.bounds, settings)
+    options = dict(loss="kl", solver="mu", max_iter=6, tol=0, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plain = nmf(data, 4, **options)
+        callback, state = _killer(client, 3)
+        traffic = Traffic()
+        hit = nmf(data, 4, callback=callback, timeout=60, traffic=traffic, **options)
+    assert state["killed"] is not None and traffic.restarts == 1
+    assert hit.divergence == pytest.approx(plain.divergence, rel=1e-12)
+    # The killed worker's blocks and texts were read again by Dask from the tasks' lineage.
+    local = load_folder(ESSAYS).texts
+    assert texts.take([0, 35, 71]) == [local[0], local[35], local[71]]
+    assert held.row_digests(data) == held.row_digests(data.gather())
+    data.release()
+    _wait_for_two_workers(client)
+
+
 @pytest.fixture
 def python_sigint():
     """Python's own SIGINT handler for the test: a shell's background job (CI under ``&``)
