@@ -19,6 +19,10 @@ Parts (``--only``, comma-separated; ``make bench`` runs all but ``dense``):
   (bench/defaults.py; ``--repeats`` rounds);
 * ``vectorize``: topiccli.fast_vectorize against scikit-learn's Count/TF-IDF vectorizers on
   20NG train/all and a generated 200k-document corpus, with peak memory (bench/vectorizer.py);
+* ``cluster``: end to end from a generated JSONL of real text, one process against a
+  LocalCluster of 2 workers reading it themselves, at 100k and 1M documents (20k with
+  ``--quick``): wall, stage timings, peak RSS of the client and of the largest worker
+  (bench/cluster.py; needs the ``dask`` extra);
 * ``dense``: (optional) the tutorial SVD against a dense scipy.linalg.svd script.
 
 ``--matrices`` and ``--ks`` narrow the grid of nmf, mu, share and svd; ``--repeats`` sets the
@@ -69,7 +73,7 @@ def wall(cmd: list[str], repeat: int) -> list[float]:
     return times
 
 
-PARTS = ("e2e", "nmf", "mu", "share", "svd", "scaling", "kl", "defaults", "vectorize")
+PARTS = ("e2e", "nmf", "mu", "share", "svd", "scaling", "kl", "defaults", "vectorize", "cluster")
 OPTIONAL = ("dense",)
 
 
@@ -203,6 +207,14 @@ def main() -> None:
             )
             save()
             text.append(vectorizer_bench.markdown(results["vectorize"]))
+        if "cluster" in args.parts:
+            from bench import cluster as cluster_bench
+
+            sizes = (20_000,) if args.quick else (100_000, 1_000_000)
+            results["cluster"] = [cluster_bench.measure(n, 20, 2, archive_path(), log=_log)
+                                  for n in sizes]  # fmt: skip
+            save()
+            text.append(cluster_bench.markdown(results["cluster"]))
         if "dense" in args.parts:
             results["dense"] = _dense(home, repeats)
             text.append(_dense_markdown(results["dense"]))
