@@ -228,17 +228,18 @@ def _decode(data: bytes, name: str) -> str:
     return text
 
 
-def _lines(text):
-    """(line number, line) pairs of a string or a text stream opened with newline="\\n"; only
-    \\n ends a line, so U+2028 inside JSON strings is safe."""
+def _lines(text, first: int = 1):
+    """(line number, line) pairs of a string or a text stream opened with newline="\\n",
+    numbered from ``first``; only \\n ends a line, so U+2028 inside JSON strings is safe."""
     lines = text.split("\n") if isinstance(text, str) else text
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines, start=first):
         yield number, line.removesuffix("\n").removesuffix("\r")
 
 
-def _jsonl(text, name: str):
-    """(line number, object) of each non-blank line, as they are read."""
-    for number, line in _lines(text):
+def _jsonl(text, name: str, first: int = 1):
+    """(line number, object) of each non-blank line, as they are read (lines numbered from
+    ``first``)."""
+    for number, line in _lines(text, first):
         if not line.strip():
             continue
         try:
@@ -336,8 +337,8 @@ def range_records(path: Path, start: int, stop: int, first_line: int, number_pre
     try:
         with open(path, "rb") as handle:
             handle.seek(start)
-            for number, record in _jsonl(_range_lines(handle, stop - start), str(path)):
-                number += first_line - 1
+            lines = _range_lines(handle, stop - start)
+            for number, record in _jsonl(lines, str(path), first_line):
                 yield (f"{number_prefix}{number}" if number_prefix else number), record
     except OSError as exc:
         raise CorpusError(f"cannot read {path}: {exc.strerror}") from exc

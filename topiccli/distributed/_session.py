@@ -27,6 +27,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..errors import TopicsError
 from .errors import EngineError, WorkerLost
 
 POLL = 0.5
@@ -146,6 +147,10 @@ class Session:
         for future in futures:
             if future.status == "error":
                 exc = future.exception()
+                if isinstance(exc, TopicsError) and not isinstance(exc, EngineError):
+                    # our own error in our words (a bad record, an empty vocabulary): raised
+                    # as one machine raises it, whichever worker met it
+                    raise exc.with_traceback(None)
                 raise EngineError(f"{what} failed on a Dask worker: {type(exc).__name__}: {exc}")
             if future.status != "finished":
                 raise WorkerLost(f"{what} were lost ({future.status}) on the Dask cluster")

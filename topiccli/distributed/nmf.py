@@ -230,19 +230,20 @@ def _first(pair):
 
 
 def _kl_state(pattern, W, Ht):
-    """(W, (WH) at the block's nonzeros) and (Σ x·log(WH), ΣW by column, ΣW, ‖W‖²)."""
-    wh = np.empty(pattern.x.shape, dtype=W.dtype)
-    cross = pattern.refresh(W, Ht, wh, _Serial)
-    return (W, wh), (cross, W.sum(axis=0, dtype=np.float64), float(W.sum(dtype=np.float64)),
-                     float(np.vdot(W, W)))  # fmt: skip
+    """(W, X/max(WH, ε) at the block's nonzeros) and (Σ x·log(max(WH, ε)), ΣW by column, ΣW,
+    ‖W‖²). The ratio is what both half-steps read, written by the refresh as the core's
+    ``_KLState`` writes it (the same arithmetic, so the same bits; no (WH) array)."""
+    q = np.empty(pattern.x.shape, dtype=W.dtype)
+    cross = pattern.refresh(W, Ht, q, _Serial, ratio=True)
+    return (W, q), (cross, W.sum(axis=0, dtype=np.float64), float(W.sum(dtype=np.float64)),
+                    float(np.vdot(W, W)))  # fmt: skip
 
 
 def kl_w_update(pattern, state, Ht, eta: float, l1: float, l2: float):
     """amu/mu's W half-step on one block (``_KLState.half_step`` side 0) against a fixed Hᵀ:
-    the new (W, WH) state and its sums (as :func:`_kl_state`). Also the fixed-H solve's step
+    the new (W, X/WH) state and its sums (as :func:`_kl_state`). Also the fixed-H solve's step
     (``distributed.weights``)."""
-    W, wh = state
-    q = pattern.x / np.maximum(wh, _FLOOR)
+    W, q = state
     num = pattern.ratio_times(q, Ht, False, _Serial)
     den = Ht.sum(axis=0) + l1
     den = den + l2 * W if l2 else np.broadcast_to(den, W.shape)
@@ -255,8 +256,7 @@ def _kl_w(pattern, state, Ht, eta: float, l1: float, l2: float):
     """:func:`kl_w_update`, then the block's share of the next H half-step's numerator
     (X⊘WH)ᵀ·W."""
     new_state, small = kl_w_update(pattern, state, Ht, eta, l1, l2)
-    q = pattern.x / np.maximum(new_state[1], _FLOOR)
-    return new_state, (*small, pattern.ratio_times(q, new_state[0], True, _Serial))
+    return new_state, (*small, pattern.ratio_times(new_state[1], new_state[0], True, _Serial))
 
 
 def _pattern(X):
