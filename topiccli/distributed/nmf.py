@@ -7,9 +7,10 @@ O(P·(k·n + k²)) numbers whatever the number of documents:
 * Frobenius (``hals``, ``mu``): each block updates Wᵢ from Xᵢ·Hᵀ and H·Hᵀ (the core's own phase,
   ``_frobenius._phase``, run on the block) and returns WᵢᵀWᵢ, ⟨XᵢHᵀ, Wᵢ⟩, ΣWᵢ and XᵢᵀWᵢ; the
   client sums them in block order and updates Hᵀ with the same phase on the reduced XᵀW.
-* KL (``amu``, ``mu``): each block keeps (WH) at its nonzeros (the core's ``SparsePattern``),
-  updates Wᵢ by the multiplicative ratio (X⊘WH)·Hᵀ / (1·Hᵀ) and returns Σ x·log(WH) over its
-  nonzeros, Wᵢ's column sums and the partial (Xᵢ⊘WᵢH)ᵀ·Wᵢ that the H update needs.
+* KL (``amu``, ``mu``): each block keeps X⊘max(WH, ε) at its nonzeros (the core's
+  ``SparsePattern``), updates Wᵢ by the multiplicative ratio (X⊘WH)·Hᵀ / (1·Hᵀ) and returns
+  Σ x·log(WH) over its nonzeros, Wᵢ's column sums and the partial (Xᵢ⊘WᵢH)ᵀ·Wᵢ that the H
+  update needs.
 
 Every W update is row-separable: HALS's sweep over the k columns of W updates each row from that
 row's own products (row i of W·(HHᵀ) needs only row i of W), so it runs block by block with the
@@ -509,7 +510,7 @@ class _Fit:
         return self._result(W_blocks, Ht, n_iter, converged, 2.0 * self.div, init_name, self.div)
 
     def _refresh(self, states, Ht, first: bool = False):
-        """(WH) at every block's nonzeros for the blocks' W and this Hᵀ."""
+        """X⊘max(WH, ε) at every block's nonzeros for the blocks' W and this Hᵀ."""
         s = self.s
         Ht_f = s.broadcast(Ht, "Ht")
         func = _kl_state_from_w if first else _kl_state_from_state
