@@ -160,8 +160,9 @@ class DistributedCSR(HeldMatrix):
         return join_runs([p for block in pieces for p in block])
 
 
-def _block_rows_at(X, local):
-    return X[local]
+def _block_rows_at(X, rows):
+    """The block's rows at ``rows`` (an array of row numbers, or a slice)."""
+    return X[rows]
 
 
 def _block_column_sums(X) -> np.ndarray:
@@ -265,8 +266,8 @@ def rebalance(data: DistributedCSR, partitions: int) -> DistributedCSR:
     for i, (a, b) in enumerate(bounds):
         overlapping = [(f, lo, hi) for f, (lo, hi) in zip(data.blocks, data.bounds)
                        if lo < b and a < hi]  # fmt: skip
-        pieces = [session.submit(_block_slice, f, max(a, lo) - lo, min(b, hi) - lo, what="piece")
-                  for f, lo, hi in overlapping]  # fmt: skip
+        pieces = [session.submit(_block_rows_at, f, slice(max(a, lo) - lo, min(b, hi) - lo),
+                                 what="piece") for f, lo, hi in overlapping]  # fmt: skip
         blocks.append(session.submit(_stack, *pieces, what="block",
                                      workers=[workers[i % len(workers)]],
                                      allow_other_workers=True))  # fmt: skip
@@ -290,10 +291,6 @@ class _Lengths:
 
 def _row_lengths(X) -> np.ndarray:
     return np.diff(X.indptr).astype(np.int64)
-
-
-def _block_slice(X, a: int, b: int):
-    return X[a:b]
 
 
 def _stack(*pieces):
@@ -624,11 +621,7 @@ def _second_pass(session, path, settings, fields, skipped, locals_, summaries) -
     from ..vectorize import idf_weights, kept_terms
 
     n_doc = sum(s["n"] for s in summaries)
-    for s in summaries:
-        for reason, n in s["skipped"].items():
-            skipped[reason] = skipped.get(reason, 0) + n
-    ids = [i for s in summaries for i in s["ids"]]
-    _check_documents(path, ids, skipped, fields)
+    ids, labels = _documents(path, fields, skipped, summaries)
     terms, df, tf, first, inverses = merge_frequencies(summaries)
     mask = kept_terms(settings, df, tf, n_doc)  # min_df "auto" from the whole corpus's size
     vocabulary = terms[mask]
@@ -638,25 +631,45 @@ def _second_pass(session, path, settings, fields, skipped, locals_, summaries) -
     idf = idf_weights(df[mask], n_doc) if settings.kind == "tfidf" else None
     idf_f = session.submit(_identity, idf, what="idf")
     first_f = session.submit(_identity, kept_first, what="first")
-    blocks, bounds, documents, start = [], [], [], 0
-    for local, summary, inverse in zip(locals_, summaries, inverses):
-        if summary["n"] == 0:
-            continue
-        blocks.append(session.submit(_pass2, local, column[inverse], idf_f, first_f,
-                                     settings.kind, what="block"))  # fmt: skip
-        documents.append(session.submit(_pass1_texts, local, what="texts"))
-        bounds.append((start, start + summary["n"]))
-        start += summary["n"]
+    blocks, bounds, documents = _share_blocks(
+        session, locals_, summaries,
+        lambda i, local: session.submit(_pass2, local, column[inverses[i]], idf_f, first_f,
+                                        settings.kind, what="block"),
+    )  # fmt: skip
     session.gather(
         [session.submit(_block_rows, b, what="rows") for b in blocks], "the matrix blocks"
     )  # the blocks are built when vectorizing ends
-    labels = [label for s in summaries for label in s["labels"]]
     return DistributedCSR(
         session.client, blocks, bounds, (n_doc, len(vocabulary)), np.dtype(np.float64),
-        terms=vocabulary, idf=idf, ids=ids, skipped=skipped,
-        labels=labels if any(label is not None for label in labels) else None,
+        terms=vocabulary, idf=idf, ids=ids, skipped=skipped, labels=labels,
         unpruned_df=df, documents=documents, timeout=session.timeout,
     )  # fmt: skip
+
+
+def _documents(path, fields, skipped: dict, summaries) -> tuple[list, list | None]:
+    """The shares' ids and labels in corpus order (labels None when no document has one),
+    their skipped counts added to ``skipped``; refused as ``_check_documents`` says."""
+    for summary in summaries:
+        for reason, n in summary["skipped"].items():
+            skipped[reason] = skipped.get(reason, 0) + n
+    ids = [i for s in summaries for i in s["ids"]]
+    _check_documents(path, ids, skipped, fields)
+    labels = [label for s in summaries for label in s["labels"]]
+    return ids, labels if any(label is not None for label in labels) else None
+
+
+def _share_blocks(session, locals_, summaries, block):
+    """(blocks, bounds, documents) of the shares holding documents: ``block(i, local)``'s
+    future for share i, its rows, and the future of its texts."""
+    blocks, bounds, documents, start = [], [], [], 0
+    for i, (local, summary) in enumerate(zip(locals_, summaries)):
+        if summary["n"] == 0:
+            continue
+        blocks.append(block(i, local))
+        documents.append(session.submit(_pass1_texts, local, what="texts"))
+        bounds.append((start, start + summary["n"]))
+        start += summary["n"]
+    return blocks, bounds, documents
 
 
 def transform_files(
@@ -691,23 +704,13 @@ def transform_files(
                for g in shares(split_records(session, files, partitions), partitions)]  # fmt: skip
     summaries = session.gather([session.submit(_pass1_summary, f, what="summary")
                                 for f in locals_], "the documents read")  # fmt: skip
-    blocks, bounds, documents, start = [], [], [], 0
-    for local, summary in zip(locals_, summaries):
-        for reason, n in summary["skipped"].items():
-            skipped[reason] = skipped.get(reason, 0) + n
-        if summary["n"] == 0:
-            continue
-        blocks.append(session.submit(_first, local, what="block"))
-        documents.append(session.submit(_pass1_texts, local, what="texts"))
-        bounds.append((start, start + summary["n"]))
-        start += summary["n"]
-    ids = [i for s in summaries for i in s["ids"]]
-    _check_documents(path, ids, skipped, fields)
-    labels = [label for s in summaries for label in s["labels"]]
+    ids, labels = _documents(path, fields, skipped, summaries)
+    blocks, bounds, documents = _share_blocks(
+        session, locals_, summaries, lambda i, local: session.submit(_first, local, what="block")
+    )
     return DistributedCSR(
-        client, blocks, bounds, (start, len(terms)), np.dtype(np.float64), ids=ids,
-        skipped=skipped, labels=labels if any(x is not None for x in labels) else None,
-        documents=documents, timeout=timeout,
+        client, blocks, bounds, (len(ids), len(terms)), np.dtype(np.float64), ids=ids,
+        skipped=skipped, labels=labels, documents=documents, timeout=timeout,
     )  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .. import held
 from ..topics import Topic, negative_indices, top_indices
 from ..weights import top_topics
 from . import coherence, documents, fit, labels
@@ -40,11 +41,15 @@ def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, doc
     components = fitted.Vt if is_svd else fitted.H
     positive = [top_indices(row, top_n) for row in components]
     columns = positive + ([negative_indices(row, top_n) for row in components] if is_svd else [])
-    scores = coherence.coherence_npmi(X, columns)
+    # The topics' words' columns, taken once (from the workers when X is held there).
+    words, where = np.unique(np.concatenate(columns), return_inverse=True)
+    B = held.columns(X, words)
+    local = np.split(where.ravel(), np.cumsum([len(c) for c in columns])[:-1])
+    scores = coherence.coherence_npmi(B, local)
     k = len(topics)
     winners = top_topics(weights)
     sizes = documents.topic_sizes(winners, k)
-    support = coherence.support(X, positive)
+    support = coherence.support(B, local[:k])
     floor = max(NARROW_MIN, NARROW_SHARE * X.shape[0])
     narrow = [bool(sizes[t] < floor or support[t] < floor) for t in range(k)]
     per_topic = [
