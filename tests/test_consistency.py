@@ -68,7 +68,9 @@ def outputs(request, tmp_path_factory):
 
 def page_data(path: Path) -> dict:
     text = path.read_text(encoding="utf-8")
-    block = re.search(r'<script type="application/json" id="topics-data">(.*?)</script>', text, re.S)
+    block = re.search(
+        r'<script type="application/json" id="topics-data">(.*?)</script>', text, re.S
+    )
     return json.loads(block.group(1))
 
 

@@ -173,7 +173,11 @@ def svd(
                 seeds=seeds,
             ),
             FitFiles(
-                save=save, force=force, doc_topics=doc_topics, html=html, vocabulary=vocabulary,
+                save=save,
+                force=force,
+                doc_topics=doc_topics,
+                html=html,
+                vocabulary=vocabulary,
                 save_snippets=save_snippets,
             ),
             output,
