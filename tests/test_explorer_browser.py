@@ -300,8 +300,9 @@ def _overlaps(boxes: list[dict]) -> list[tuple[str, str]]:
     out = []
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
-            if (min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"]) > 0.5
-                    and min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"]) > 0.5):  # fmt: skip
+            across = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
+            down = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+            if across > 0.5 and down > 0.5:
                 out.append((a["t"], b["t"]))
     return out
 
@@ -446,8 +447,10 @@ def test_sweep_page_plots_agreement_with_its_spread_range_and_noise(opened, tmp_
     assert sorted(tops, key=tops.get)[0] == 6 and sorted(tops, key=tops.get)[-1] == 2
     assert o.page.locator("svg.chart line.err[data-k]").count() == 7  # ± spread at every k
     assert o.page.locator("svg.chart rect.range").count() == 1
-    assert sorted(int(e) for e in o.page.eval_on_selector_all(
-        "svg.chart .pt.noise", "els => els.map(e => e.getAttribute('data-k'))")) == [5, 7]  # fmt: skip
+    noise = o.page.eval_on_selector_all(
+        "svg.chart .pt.noise", "els => els.map(e => e.getAttribute('data-k'))"
+    )
+    assert sorted(int(k) for k in noise) == [5, 7]
     assert o.page.locator("#verdict").text_content() == "Plausible k: 5 to 7."
     assert "granularity" in o.page.locator("#next").text_content()
     assert "k = 5, 7" in o.page.locator("#noise-note").text_content()
