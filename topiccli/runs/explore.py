@@ -17,8 +17,9 @@ def fit_page(report) -> str:
                    corpus.texts, [t.quality for t in report.topics], report.metrics,
                    _title(report.model.method, report.model.k, dt.X.shape),
                    doc_weights=report.weights,
-                   language=report_language(report.corpus, report.vectorizer,
-                                            report.details))  # fmt: skip
+                   language=report_language({"language": getattr(report, "language", None)},
+                                            report.details, report.corpus,
+                                            report.vectorizer))  # fmt: skip
     return explorer_html(inp)
 
 
