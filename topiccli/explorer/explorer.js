@@ -108,7 +108,7 @@
     var mapPanel = el("section", { cls: "panel", "aria-labelledby": "map-h" });
     mapPanel.appendChild(el("h2", { id: "map-h", text: "Intertopic map" }));
     mapPanel.appendChild(el("p", { cls: "muted small", id: "map-help", text:
-      "Each circle is a topic, numbered; its area is the topic's share" +
+      "Each circle is a topic, numbered from 0 as in the table; its area is the topic's share" +
       (svd ? " (σ², the component's squared singular value, as a share of all k)" : "") +
       ". Closer circles have more similar word distributions (Jensen–Shannon distance, " +
       "laid out by classical MDS). Hover or focus a circle for its top words; click it, or " +
