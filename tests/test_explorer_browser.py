@@ -456,6 +456,8 @@ def test_sweep_page_plots_agreement_with_its_spread_range_and_noise(opened, tmp_
     assert "k = 5, 7" in o.page.locator("#noise-note").text_content()
     assert "≈ within noise" in o.page.locator("#sweep-table tr[data-k='7']").inner_text()
     assert "★ recommended" in o.page.locator("#sweep-table tr.recommended").inner_text()
+    headers = o.page.locator("#sweep-table thead th").all_text_contents()
+    assert headers[:3] == ["k", "agreement", "agreement std"] and "score" not in headers
     o.shot("sweep-advice.png")
     o.clean()
 

@@ -650,8 +650,14 @@
     main.appendChild(panel);
     var table = el("section", { cls: "panel full", "aria-labelledby": "rows-h" });
     table.appendChild(el("h2", { id: "rows-h", text: "All rows" }));
-    var fields = [];
-    rows.forEach(function (r) { Object.keys(r).forEach(function (f) { if (fields.indexOf(f) < 0) fields.push(f); }); });
+    // k, then the criterion and its spread, then the rest; the score is left out when it is
+    // not what chooses k (as in the command's table)
+    var fields = ["k"].concat(field === "agreement" ? ["agreement", "agreement_std"] : ["score"]);
+    rows.forEach(function (r) {
+      Object.keys(r).forEach(function (f) {
+        if (fields.indexOf(f) < 0 && !(field === "agreement" && f === "score")) fields.push(f);
+      });
+    });
     var thead = el("thead", null, el("tr", null, fields.map(function (f) {
       return el("th", { scope: "col", text: f.replace(/_/g, " ") });
     }).concat([el("th", { scope: "col", text: "reading" })])));
