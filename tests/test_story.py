@@ -94,7 +94,8 @@ def test_facts_agree_with_a_plain_count_on_random_data():
     ("language", "text"),
     [(None, None), ("", None), ("de", "de"), ({"code": "zh"}, "zh"),
      ({"detected": "de", "shares": {"de": 0.7, "en": 0.3}}, "de (mixed: de 70%, en 30%)"),
-     ({"shares": {"en": 1.0}}, None), ({"code": "en", "shares": {"en": 1.0}}, "en")],
+     ({"shares": {"en": 1.0}}, None), ({"code": "en", "shares": {"en": 1.0}}, "en"),
+     ({"code": "de", "shares": {"en": 25, "de": 75}}, "de (mixed: de 75%, en 25%)")],
 )  # fmt: skip
 def test_language_in_words(language, text):
     assert language_text(language) == text

@@ -405,7 +405,8 @@ def language_text(language) -> str | None:
     parts = []
     if isinstance(shares, dict) and len(shares) > 1:
         ranked = sorted(shares.items(), key=lambda kv: -_number(kv[1]))
-        parts = [f"{name} {_number(share):.0%}" for name, share in ranked[:5]]
+        scale = 100.0 if max(_number(v) for v in shares.values()) > 1 else 1.0  # percentages
+        parts = [f"{name} {_number(share) / scale:.0%}" for name, share in ranked[:5]]
     if code is None and not parts:
         return None
     text = code or "mixed"

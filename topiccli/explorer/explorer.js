@@ -625,7 +625,8 @@
     var rec = DATA.recommended_k;
     var advice = DATA.advice;
     var noise = DATA.within_noise || [];
-    var field = DATA.criterion === "agreement" &&
+    var criterion = (advice && advice.criterion) || DATA.criterion;
+    var field = criterion === "agreement" &&
       rows.some(function (r) { return typeof r.agreement === "number"; }) ? "agreement" : "score";
     var spread = field === "agreement" ? "agreement_std" : null;
     var range = advice && advice.verdict === "range" ? advice.k_range : null;
