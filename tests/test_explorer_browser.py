@@ -283,7 +283,8 @@ def crowded_input(**changes):
         topic_weights=list(np.linspace(2.0, 1.0, k) / np.linspace(2.0, 1.0, k).sum()),
         doc_ids=[f"doc-{i}" for i in range(m)],
         doc_labels=[NEWSGROUP_LIKE[i % len(NEWSGROUP_LIKE)] for i in range(m)],
-        snippets=None, quality=[{"narrow": t == 3} for t in range(k)], metrics={},
+        snippets=None, quality=[{"narrow": t == 3, "effective_documents": 2.4 if t == 3 else 30.0}
+                 for t in range(k)], metrics={},
         title="crowded", texts_note="The texts were left out (a test).",
     )  # fmt: skip
     fields.update(changes)
@@ -408,7 +409,8 @@ def test_page_says_why_texts_are_absent_and_which_language(opened, tmp_path):
     assert "narrow: carried by a handful of documents" not in o.page.locator("#badges").inner_text()
     o.page.locator("svg.map g.topic[data-topic='3']").focus()
     o.page.keyboard.press("Enter")
-    assert "⚠ narrow: carried by a handful of documents" in o.page.locator("#badges").inner_text()
+    badges = o.page.locator("#badges").inner_text()
+    assert "⚠ narrow: carried by a handful of documents (its weight comes from ≈ 2.4" in badges
     o.clean()
 
 

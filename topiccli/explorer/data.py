@@ -31,6 +31,7 @@ QUALITY_KEYS = (
     "stability",
     "unstable",
     "narrow",
+    "effective_documents",
 )
 
 

@@ -394,7 +394,9 @@
         badges.appendChild(el("li", { cls: "badge" + (flag ? " flag" : ""), "data-field": name, text: text }));
       }
       (story.flags || []).forEach(function (f) {
-        add("⚠ " + f + (meanings[f] ? ": " + meanings[f] : ""), true, "flag-" + f);
+        var evidence = f === "narrow" && typeof q.effective_documents === "number" ?
+          " (its weight comes from ≈ " + fmt(q.effective_documents, 1) + " documents)" : "";
+        add("⚠ " + f + (meanings[f] ? ": " + meanings[f] : "") + evidence, true, "flag-" + f);
       });
       if ("coherence_npmi" in q) add("coherence (NPMI) " + fmt(q.coherence_npmi, 2), false, "npmi");
       if (story.n_documents !== null && story.n_documents !== undefined)
