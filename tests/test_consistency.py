@@ -1,5 +1,6 @@
 """One story across every output: the same run told by the table, JSON, CSV, ``--doc-topics``,
-the explorer (``--html``), the saved bundle, ``topics show`` and ``topics explore`` of the bundle.
+the explorer (``--html``), the saved bundle, ``topics show`` (table, JSON, CSV) and
+``topics explore`` of the bundle, and ``topics infer --doc-topics`` on the training documents.
 
 Each output is read back the way a user's program would (the table parsed from its text, the
 page's embedded JSON block, the bundle's files) and compared with the JSON report, field by
@@ -75,7 +76,11 @@ def outputs(request, tmp_path_factory):
         "bundle": folder / "model",
         "show_json": json.loads(topics("show", folder / "model", "-f", "json")),
         "show_table": topics("show", folder / "model", "-f", "table"),
+        "show_csv": topics("show", folder / "model", "-f", "csv"),
     }
+    if "--input" in source:  # infer on the training documents: the fit's weights again
+        topics("infer", folder / "model", *source, "--doc-topics", folder / "infer.csv")
+        out["infer_doc_topics"] = (folder / "infer.csv").read_text(encoding="utf-8")
     topics("explore", folder / "model", "-o", folder / "bundle.html")
     out["bundle_explorer"] = page_data(folder / "bundle.html")
     return RUNS[request.param][0], out
@@ -229,6 +234,7 @@ def disagreements(method: str, out: dict) -> tuple[list[tuple], int]:
         "csv": from_csv(out["csv"], method == "svd"),
         "show_json": from_json(out["show_json"]),
         "show_table": from_table(out["show_table"]),
+        "show_csv": from_csv(out["show_csv"], method == "svd"),
     }
     for output, entries in readers.items():
         ids(output, entries)
@@ -255,14 +261,17 @@ def disagreements(method: str, out: dict) -> tuple[list[tuple], int]:
             if "label_table" in e:
                 check(output, e["id"], "label (topics × labels)",
                       (want["label"], want["label_share"]), e["label_table"])  # fmt: skip
-    entries = from_doc_topics(out["doc_topics"], k)
-    ids("doc_topics", entries)
-    for e in entries:
-        if e["id"] not in truth:
+    for output in ("doc_topics", "infer_doc_topics"):
+        if output not in out:
             continue
-        want = truth[e["id"]]
-        for field in ("n_documents", "label", "label_share"):
-            check("doc_topics", e["id"], field, want[field], e[field])
+        entries = from_doc_topics(out[output], k)
+        ids(output, entries)
+        for e in entries:
+            if e["id"] not in truth:
+                continue
+            want = truth[e["id"]]
+            for field in ("n_documents", "label", "label_share"):
+                check(output, e["id"], field, want[field], e[field])
     entries = from_bundle(out["bundle"])
     ids("bundle", entries)
     for e in entries:
@@ -283,7 +292,7 @@ def share(value, output: str):
         return None
     if output.endswith("table"):
         return round(value * 100)
-    if output == "csv":
+    if output.endswith("csv"):
         return float(f"{value:.6g}")
     return value
 
