@@ -77,7 +77,8 @@ def infer(
         if format == "json":
             text = infer_json(result.table, result.header)
         else:
-            text = infer_table(result.table, result.words, result.title, width_for(output))
+            text = infer_table(result.table, result.words, result.title, width_for(output),
+                               result.header.get("engine"))  # fmt: skip
         write_text(text, output)
 
 
