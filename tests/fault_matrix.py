@@ -427,7 +427,7 @@ def _hostile(folder: Path, bundle: Path) -> None:
         text = f"{GOOD_DOCS[i]} {words}" if i < 3 else GOOD_DOCS[i]
         lines.append(json.dumps({"id": doc_id, "label": label, "text": text}))
     _files(folder, {"records.jsonl": ("\n".join(lines) + "\n").encode(),
-                    "stop.txt": "[/]\n[bold]\n\x1b[31m\n".encode()})  # fmt: skip
+                    "stop.txt": b"[/]\n[bold]\n\x1b[31m\n"})  # fmt: skip
     _fit("-i", folder / "records.jsonl", "--token-pattern", r"\S+", "--no-cache", "--save", bundle)
 
 
