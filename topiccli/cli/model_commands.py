@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import typer
+
 from . import options as opt
 from .app import app
 from .errors import TopicsCommand, handled
@@ -44,6 +48,7 @@ def infer(
     text_field: opt.TextField = None,
     id_field: opt.IdField = None,
     label_field: opt.LabelField = None,
+    no_labels: opt.NoLabels = False,
     top_words: opt.TopWords = D["top_words"],
     format: opt.RowFormat = "table",
     output: opt.Output = None,
@@ -62,7 +67,7 @@ def infer(
 
         source = SourceSpec(input=input, glob=glob, max_file_bytes=max_file_bytes,
                             text_field=text_field, id_field=id_field,
-                            label_field=label_field)  # fmt: skip
+                            label_field=label_field, labels=not no_labels)  # fmt: skip
         request = InferRequest(model, source, top_words, output, doc_topics, normalize,
                                scheduler)  # fmt: skip
         with progress_display(quiet) as progress:
@@ -82,16 +87,36 @@ def infer(
         write_text(text, output)
 
 
+EXPLORE_DEFAULT = "topics.html"
+"""Where ``explore`` writes its page without ``-o`` when stdout is a terminal."""
+
+
 @app.command("explore", cls=TopicsCommand, short_help="Write a saved model's HTML explorer.")
 def explore(model: opt.ModelPath, output: opt.Output = None) -> None:
     """Write a self-contained HTML explorer of a saved model: the intertopic map, each topic's
     terms by relevance, its documents and labels. It fetches nothing and opens from file://.
+
+    Without --output the page goes to stdout when stdout is a file or a pipe, and to
+    topics.html in the current folder when stdout is a terminal (a page is no text to read).
     """
     with handled():
         from ..runs.explore import bundle_page
         from ..runs.outputs import check_destination, check_not_input
         from .output import write_text
 
+        chosen = output is None and stdout_is_terminal()
+        if chosen:
+            output = Path(EXPLORE_DEFAULT)
         check_not_input(output, [model])
         check_destination(output)
         write_text(bundle_page(model), output)
+        if chosen:  # say where the page went: the user named no file
+            typer.echo(f"Wrote the explorer to {output} (choose the file with -o)", err=True)
+
+
+def stdout_is_terminal() -> bool:
+    """Whether stdout is a terminal (a person reading, not a file or a pipe)."""
+    import sys
+
+    isatty = getattr(sys.stdout, "isatty", None)
+    return bool(isatty and isatty())

@@ -192,6 +192,17 @@ LabelField = Annotated[
     ),
 ]
 
+NoLabels = Annotated[
+    bool,
+    typer.Option(
+        "--no-labels",
+        metavar=FLAG,
+        rich_help_panel=SOURCE,
+        help="Give the documents no labels: subfolder names, --label-field and newsgroups are "
+        "not read as classes (no label column, label NMI or label in --doc-topics).",
+    ),
+]
+
 # --- vectorizer --------------------------------------------------------------------------
 Vectorizer = Annotated[
     Literal["count", "tfidf"], typer.Option(rich_help_panel=VECTORIZE, help="Term weighting.")
@@ -288,7 +299,7 @@ Loss = Annotated[
     Optional[Literal["frobenius", "kl"]],
     typer.Option(
         rich_help_panel=MODEL,
-        show_default="kl (chosen on evidence, see README)",
+        show_default="kl, chosen on evidence (see the README)",
         help="frobenius: least squares; kl: Kullback-Leibler divergence (PLSA's).",
     ),
 ]

@@ -219,7 +219,7 @@ class _RunLookup:
 
         with stages.stage("cache", "reading the cache"):
             lookup = lookup_key(plan.source, plan.request.vectorizer)
-            key = run_key(lookup.key, plan.request.model)
+            key = run_key(lookup.key, plan.request.model, labels=plan.request.source.labels)
             return cls(RunCache(plan.request.cache_dir), lookup, key, plan)
 
     def get(self, stages: Stages) -> RunReport | None:

@@ -98,6 +98,7 @@ def infer(request: InferRequest, progress=None) -> InferResult:
     else:
         with stages.stage("load", "reading"):
             corpus = source.load(stages.documents("reading"))
+    corpus = source.as_chosen(corpus)
     warn_skipped(corpus.skipped, request.source.max_file_bytes)
     with stages.stage("infer", "inferring topic weights"):
         inference = infer_weights(bundle, corpus, weigher(), X)
