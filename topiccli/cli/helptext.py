@@ -5,8 +5,8 @@ spelled-out default in parentheses (``[default: (kl, …)]``) and reads help tex
 markup, so ``pip install 'topiccli[dask]'`` loses its ``[dask]``. :func:`prepare` rewrites a
 command's options once, just before its help is drawn (parsing and checks are untouched: the
 ranges are enforced by the options' types): a value name (``N``, ``FILE``, ``DIR``…), the
-range and a spelled-out default said in the help's own words, and every help text escaped so
-rich shows it as written.
+range and a spelled-out default said in the help's own words, no type beside an argument
+(``MODEL`` says what it is), and every help text escaped so rich shows it as written.
 """
 
 from __future__ import annotations
@@ -45,9 +45,15 @@ def prepare(command) -> None:
     from rich.markup import escape
 
     for param in command.params:
-        if getattr(param, "is_flag", False) or getattr(param, "param_type_name", "") != "option":
+        if getattr(param, "param_type_name", "") == "argument":
+            param.display_type_rich = lambda ctx: None  # its name (MODEL) says what it is
+            param.help = escape(param.help or "")
             continue
-        if param.metavar is None and not _is_choice(param):
+        if getattr(param, "param_type_name", "") != "option":
+            continue
+        if getattr(param, "is_flag", False):
+            param.metavar = param.metavar or ""  # a flag takes no value: no <bool>
+        elif param.metavar is None and not _is_choice(param):
             named = VALUE_NAMES.get(param.name) or _value_name(param)
             param.metavar = TEXT_NAMES.get(param.name, named) if named == "TEXT" else named
         help_text = (param.help or "").strip()
