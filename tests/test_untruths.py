@@ -147,3 +147,9 @@ def test_a_run_cache_hit_reports_this_runs_corpus_path(tmp_path, monkeypatch):
     again = as_json("nmf", "-i", SAMPLE.name, "--k", 4)
     assert again["run_cache"] == "hit"
     assert again["corpus"]["path"] == SAMPLE.name
+
+
+def test_infer_help_does_not_offer_20_newsgroups():
+    shown = topics("infer", "--help", env=WIDE).stdout
+    assert "20 Newsgroups" not in shown  # infer reads --input only
+    assert "Documents" in shown and "(required)" in shown

@@ -29,6 +29,21 @@ def show(
         write_text(render(report, format, width_for(output)), output)
 
 
+DOCUMENTS = "Documents"
+"""infer's source panel: it reads --input only (never 20 Newsgroups)."""
+InferInput = opt.in_panel(
+    opt.Input,
+    DOCUMENTS,
+    "The documents: a folder of text files, one text file, a .jsonl/.csv file of records, "
+    "or - for stdin (required).",
+)
+InferGlob = opt.in_panel(opt.Glob, DOCUMENTS)
+InferMaxFileBytes = opt.in_panel(opt.MaxFileBytes, DOCUMENTS)
+InferTextField = opt.in_panel(opt.TextField, DOCUMENTS)
+InferIdField = opt.in_panel(opt.IdField, DOCUMENTS)
+InferLabelField = opt.in_panel(opt.LabelField, DOCUMENTS)
+InferNoLabels = opt.in_panel(opt.NoLabels, DOCUMENTS)
+
 INFER_HELP = (
     "Infer the topics of new documents with a saved model (its vocabulary, never refitted)."
     "\n\nEach document gets its topic weights and its top topic: for NMF the weights that "
@@ -42,13 +57,13 @@ INFER_HELP = (
              short_help="Infer the topics of new documents with a saved model.")  # fmt: skip
 def infer(
     model: opt.ModelPath,
-    input: opt.Input = None,
-    glob: opt.Glob = None,
-    max_file_bytes: opt.MaxFileBytes = opt.MAX_FILE_BYTES,
-    text_field: opt.TextField = None,
-    id_field: opt.IdField = None,
-    label_field: opt.LabelField = None,
-    no_labels: opt.NoLabels = False,
+    input: InferInput = None,
+    glob: InferGlob = None,
+    max_file_bytes: InferMaxFileBytes = opt.MAX_FILE_BYTES,
+    text_field: InferTextField = None,
+    id_field: InferIdField = None,
+    label_field: InferLabelField = None,
+    no_labels: InferNoLabels = False,
     top_words: opt.TopWords = D["top_words"],
     format: opt.RowFormat = "table",
     output: opt.Output = None,

@@ -113,6 +113,19 @@ def _size_text(size: int) -> str:
     return str(size)
 
 
+def in_panel(alias, panel: str, help: str | None = None):
+    """``alias`` (an ``Annotated`` option) shown in another help panel, with other help."""
+    import copy
+    from typing import get_args
+
+    base, info = get_args(alias)
+    info = copy.copy(info)
+    info.rich_help_panel = panel
+    if help is not None:
+        info.help = help
+    return Annotated[base, info]
+
+
 # --- source ------------------------------------------------------------------------------
 Input = Annotated[
     Optional[Path],
