@@ -96,7 +96,7 @@ def captured(tmp_path_factory) -> dict[str, Captured]:
             "nmf": _fit(["nmf", "-i", SAMPLE, "--k", 6, "--seeds", 2, "--save", bundle]),
             "sweep": _sweep(["sweep", "-i", SAMPLE, "--k", "2:12:2", "--seeds", 2, "--samples", 4]),
             "show": _fit(["show", bundle]),
-            "infer": _infer(["infer", bundle, "-i", SAMPLE]),
+            "infer": _infer(["infer", bundle, "-i", SAMPLE, "--glob", "0[12].txt"]),
             "vocabulary": _fit(["nmf", "-i", SAMPLE, "--k", 6, "--vocabulary"]),
             "nmf-long-labels": _fit(["nmf", "-i", long, "--k", 6, "--docs", 1]),
             "svd-long-labels": _fit(["svd", "-i", long, "--k", 6]),
@@ -181,3 +181,24 @@ def test_a_word_wider_than_the_table_is_the_only_thing_ever_cut():
     assert max(cell_len(line) for line in shown.splitlines()) <= 60
     assert "short" in _tokens(shown) and "tail" in _tokens(shown)
     assert "".join(_tokens(shown) - {"0", "#", "words", "short", "tail"}) == long_word
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("esc\x1b]0;PWNED\x07\x1b[31mred", "esc\\x1b]0;PWNED\\x07\\x1b[31mred"),
+        ("two\nlines\tand\rreturn", "two\\nlines\\tand\\rreturn"),
+        ("c1 \x9b31m and del \x7f", "c1 \\x9b31m and del \\x7f"),
+        (
+            "\u202eevil \u2066isolate\u2069 \u2028sep",
+            "\\u202eevil \\u2066isolate\\u2069 \\u2028sep",
+        ),
+        ("not-utf8-\udcff.txt", "not-utf8-\\xff.txt"),
+        ("[/] [bold]café ✓ 漢字", "[/] [bold]café ✓ 漢字"),
+    ],
+)
+def test_visible_escapes_what_a_terminal_would_act_on(raw, shown):
+    from topiccli.render.tables import is_visible
+
+    assert visible(raw) == shown
+    assert is_visible(visible(raw))
