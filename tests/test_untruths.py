@@ -125,6 +125,8 @@ def test_a_dask_engine_is_named_by_its_scheduler():
     assert engine_line({**described, "workers": 4}) == (
         "Engine: Dask scheduler tcp://10.0.0.1:8786 (4 workers)"
     )
+    assert engine_line({**described, "workers": 1}).endswith("(1 worker)")
+    assert engine_line({"kind": "local", "threads": 1}) == "Engine: this machine (1 thread)"
 
 
 def test_explore_without_output_writes_topics_html_on_a_terminal(bundle, tmp_path, monkeypatch):

@@ -82,8 +82,9 @@ def engine_line(described: dict | None, run_cache: str = "off") -> str:
         return ""
     if described.get("kind") == "dask":
         workers = described.get("workers")
+        plural = "s" if workers != 1 else ""
         where = f"Dask scheduler {described['scheduler']}" + (
-            f" ({workers} workers)" if workers else ""
+            f" ({workers} worker{plural})" if workers else ""
         )
     else:
         threads = described.get("threads")
