@@ -1,0 +1,23 @@
+"""Python estimators over the CLI's own machinery (scikit-learn's estimator contract).
+
+* :class:`NMF` and :class:`TruncatedSVD` (``topiccli.models.matrix``) take a matrix X and
+  factorize it with the core (topiccli.factorize) under the CLI's defaults;
+* :class:`TopicModel` (``topiccli.models.texts``) takes texts and runs the CLI's own fit
+  (topiccli.runs.fit), so a notebook and ``topics nmf`` give the same topics.
+
+Imported on first use: ``import topiccli.models`` loads neither numpy nor scikit-learn.
+"""
+
+from __future__ import annotations
+
+_LAZY = {"NMF": "matrix", "TruncatedSVD": "matrix", "TopicModel": "texts"}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,267 @@
+"""``NMF`` and ``TruncatedSVD``: scikit-learn estimators over a matrix X, fitted as the CLI fits.
+
+Each ``fit`` builds the run's :class:`~topiccli.specs.ModelSpec` from the estimator's
+parameters and hands it, with X, to ``topiccli.runs.modeling.fit_model``, the very function
+``topics nmf``/``topics svd`` call after vectorizing. So the defaults are the CLI's and are
+resolved where the CLI resolves them: the loss from ``ModelSpec.nmf_loss`` (the default
+vectorizer's ``DEFAULT_LOSS``: KL), the tolerance from ``ModelSpec.nmf_tol`` (``NMF_TOL`` of
+that loss), the solver and start from ``check_nmf_options``, the penalties from
+``ModelSpec.regularization``. ``NMF(k).fit(X)`` therefore reaches the CLI's objective on the
+same matrix bit for bit, components in the CLI's order (by decreasing share). The plain
+function ``topiccli.nmf(X, k)`` keeps the core's own defaults (Frobenius, ``tol=1e-4``).
+
+Document weights (``transform``, and ``fit_transform``, which equals ``fit(X).transform(X)``)
+are ``topiccli.weights.document_weights``: the ones ``--doc-topics``, bundles and ``topics
+infer`` give (NMF: the weights the fit's loss gives each row against the fixed topics; SVD:
+the projection X·Vᵀ).
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, check_non_negative
+
+from ..factorize.options import NMF_INITS, NMF_LOSSES, NMF_SOLVERS, SVD_SOLVERS
+from ..specs import ModelSpec, VectorizerSettings
+
+try:  # scikit-learn >= 1.6
+    from sklearn.utils.validation import validate_data as _validate_data
+except ImportError:  # pragma: no cover - older scikit-learn
+
+    def _validate_data(estimator, X, reset=True, **kwargs):
+        return estimator._validate_data(X, reset=reset, **kwargs)
+
+
+_ACCEPT = {"accept_sparse": ("csr", "csc"), "dtype": [np.float64, np.float32]}
+
+
+class _Factorization(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """What both estimators share: input checks, the CLI's fit path, the fitted attributes."""
+
+    _method = ""
+
+    def _spec(self) -> ModelSpec:
+        raise NotImplementedError
+
+    def _check_rank(self, shape) -> None:
+        """n_components against X's shape, said in scikit-learn's words (before any work)."""
+        m, n = shape
+        limit = min(m, n) - 1  # the core's sparse solvers (NNDSVD's SVD too) need k < min
+        if self.n_components > limit:
+            bound = "min(n_samples, n_features) - 1"
+            raise ValueError(
+                f"n_components={self.n_components} must be at most {bound} = {limit} "
+                f"(n_samples = {m}, n_features = {n})"
+            )
+
+    def fit(self, X, y=None):
+        """Factorize X (documents × terms) as ``topics {nmf,svd}`` would; returns self."""
+        self._fit(X)
+        return self
+
+    def fit_transform(self, X, y=None, **params):
+        """Fit, then X's document weights (the same as ``fit(X).transform(X)``)."""
+        return self._fit(X)
+
+    def _fit(self, X):
+        from ..runs.modeling import fit_model
+        from ..vectorize import DocumentTerm
+
+        self._validate_params()
+        X = self._check_X(X, reset=True)
+        self._check_rank(X.shape)
+        spec = self._spec()
+        terms = np.array([str(j) for j in range(X.shape[1])], dtype=object)
+        dt = DocumentTerm(X=X, terms=terms, idf=None, settings=VectorizerSettings())
+        fitted = fit_model(dt, spec)
+        self._set_fitted(spec, fitted, X)
+        return fitted.weights
+
+    def _check_X(self, X, reset: bool):
+        X = _validate_data(self, X, reset=reset, **_ACCEPT)
+        if self._method == "nmf":
+            check_non_negative(X, f"{type(self).__name__} (input X)")
+        return X
+
+    def transform(self, X):
+        """Each row's topic weights against the fitted components (see the module)."""
+        from ..weights import document_weights
+
+        check_is_fitted(self, "components_")
+        X = self._check_X(X, reset=False)
+        return document_weights(self._method, self.components_, X, **self._weighing())
+
+    def _weighing(self) -> dict:
+        return {}
+
+    def inverse_transform(self, X):
+        """The rows of X (documents × n_components) mapped back to term space: X · components_."""
+        check_is_fitted(self, "components_")
+        from sklearn.utils import check_array
+
+        X = check_array(X, dtype=[np.float64, np.float32])
+        if X.shape[1] != self.n_components_:
+            raise ValueError(
+                f"X has {X.shape[-1]} columns, but {type(self).__name__} has "
+                f"{self.n_components_} components"
+            )
+        return X @ self.components_
+
+    @property
+    def _n_features_out(self) -> int:
+        return self.components_.shape[0]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.input_tags.positive_only = self._method == "nmf"
+        tags.transformer_tags.preserves_dtype = ["float64"]
+        return tags
+
+    def _more_tags(self):  # scikit-learn < 1.6
+        return {"requires_positive_X": self._method == "nmf", "preserves_dtype": [np.float64]}
+
+
+class NMF(_Factorization):
+    """Nonnegative matrix factorization X ≈ W·H with ``topics nmf``'s defaults.
+
+    Parameters are the CLI's (``--k``, ``--loss``, ``--solver``, ``--init``, ``--max-iter``,
+    ``--tol``, ``--seed``, ``--alpha-w``, ``--alpha-h``, ``--l1-ratio``) with the CLI's
+    defaults, read from ``topiccli.specs.ModelSpec``; ``None`` means "as the CLI resolves it":
+    ``loss`` the default vectorizer's (KL), ``tol`` that loss's ``NMF_TOL``, ``solver`` the
+    loss's first (KL: amu; Frobenius: hals), ``init`` the solver's, ``alpha_H`` the same as
+    ``alpha_W``.
+
+    Fitted attributes: ``components_`` (H, n_components × n_features, topics ordered by
+    decreasing share as the CLI shows them), ``n_components_``, ``n_features_in_``,
+    ``reconstruction_err_`` (√(2·divergence), scikit-learn's meaning), ``divergence_`` (the
+    loss without penalties, the CLI's ``details.divergence``), ``n_iter_``, ``converged_``,
+    ``loss_``, ``solver_``, ``init_``, ``tol_`` (as resolved).
+    """
+
+    _method = "nmf"
+    _parameter_constraints: dict = {
+        "n_components": [Interval(numbers.Integral, 1, None, closed="left")],
+        "loss": [StrOptions(set(NMF_LOSSES)), None],
+        "solver": [StrOptions(set(NMF_SOLVERS)), None],
+        "init": [StrOptions(set(NMF_INITS)), None],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "tol": [Interval(numbers.Real, 0, None, closed="left"), None],
+        "seed": [Interval(numbers.Integral, 0, None, closed="left")],
+        "alpha_W": [Interval(numbers.Real, 0, None, closed="left")],
+        "alpha_H": [Interval(numbers.Real, 0, None, closed="left"), None],
+        "l1_ratio": [Interval(numbers.Real, 0, 1, closed="both")],
+    }
+
+    def __init__(
+        self,
+        n_components: int = ModelSpec.k,
+        *,
+        loss: str | None = ModelSpec.loss,
+        solver: str | None = ModelSpec.solver,
+        init: str | None = ModelSpec.init,
+        max_iter: int = ModelSpec.max_iter,
+        tol: float | None = ModelSpec.tol,
+        seed: int = ModelSpec.seed,
+        alpha_W: float = ModelSpec.alpha_w,
+        alpha_H: float | None = ModelSpec.alpha_h,
+        l1_ratio: float = ModelSpec.l1_ratio,
+    ) -> None:
+        self.n_components = n_components
+        self.loss = loss
+        self.solver = solver
+        self.init = init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.seed = seed
+        self.alpha_W = alpha_W
+        self.alpha_H = alpha_H
+        self.l1_ratio = l1_ratio
+
+    def _spec(self) -> ModelSpec:
+        from ..factorize.options import check_nmf_options
+
+        spec = ModelSpec(method="nmf", k=int(self.n_components), seed=int(self.seed),
+                         max_iter=int(self.max_iter), tol=self.tol, solver=self.solver,
+                         loss=self.loss, init=self.init, alpha_w=self.alpha_W,
+                         alpha_h=self.alpha_H, l1_ratio=self.l1_ratio)  # fmt: skip
+        check_nmf_options(self._loss(spec), spec.solver, spec.init)  # a ValueError, before work
+        return spec
+
+    @staticmethod
+    def _loss(spec: ModelSpec) -> str:
+        return spec.nmf_loss(VectorizerSettings.kind)
+
+    def _set_fitted(self, spec: ModelSpec, fitted, X) -> None:
+        result = fitted.result
+        self.components_ = result.H
+        self.n_components_ = result.H.shape[0]
+        self.reconstruction_err_ = result.reconstruction_error
+        self.divergence_ = result.divergence
+        self.n_iter_ = result.n_iter
+        self.converged_ = result.converged
+        self.loss_, self.solver_, self.init_ = result.loss, result.solver, result.init
+        self.tol_ = spec.nmf_tol(result.loss)
+        self.regularization_ = spec.regularization
+
+    def _weighing(self) -> dict:
+        return {"loss": self.loss_, "regularization": self.regularization_}
+
+
+class TruncatedSVD(_Factorization):
+    """Truncated SVD (LSA) with ``topics svd``'s defaults: X ≈ U·diag(s)·Vt.
+
+    Parameters: ``n_components`` (``--k``), ``solver`` (``--solver``; None: the CLI's, propack)
+    and ``seed``, defaults from ``topiccli.specs.ModelSpec``. Components come largest first,
+    each oriented so its largest-magnitude term loading is positive (topiccli.factorize).
+
+    Fitted attributes: ``components_`` (Vt), ``singular_values_``, ``explained_variance_``,
+    ``explained_variance_ratio_`` (scikit-learn's meanings), ``n_components_``,
+    ``n_features_in_``, ``solver_``. ``transform`` is the projection X·Vᵀ.
+    """
+
+    _method = "svd"
+    _parameter_constraints: dict = {
+        "n_components": [Interval(numbers.Integral, 1, None, closed="left")],
+        "solver": [StrOptions(set(SVD_SOLVERS)), None],
+        "seed": [Interval(numbers.Integral, 0, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        n_components: int = ModelSpec.k,
+        *,
+        solver: str | None = ModelSpec.solver,
+        seed: int = ModelSpec.seed,
+    ) -> None:
+        self.n_components = n_components
+        self.solver = solver
+        self.seed = seed
+
+    def _spec(self) -> ModelSpec:
+        return ModelSpec(method="svd", k=int(self.n_components), seed=int(self.seed),
+                         solver=self.solver)  # fmt: skip
+
+    def _set_fitted(self, spec: ModelSpec, fitted, X) -> None:
+        result = fitted.result
+        self.components_ = result.Vt
+        self.singular_values_ = result.s
+        self.n_components_ = result.Vt.shape[0]
+        self.solver_ = result.solver
+        self.explained_variance_ = np.var(fitted.weights, axis=0)
+        self.explained_variance_ratio_ = self.explained_variance_ / max(_total_variance(X), np.finfo(float).tiny)
+
+
+def _total_variance(X) -> float:
+    """The sum of X's column variances (dense or sparse, never densified)."""
+    import scipy.sparse as sp
+
+    if sp.issparse(X):
+        mean = np.asarray(X.mean(axis=0)).ravel()
+        mean_sq = np.asarray(X.multiply(X).mean(axis=0)).ravel()
+        return float(np.sum(mean_sq - mean**2))
+    return float(np.var(X, axis=0).sum())
