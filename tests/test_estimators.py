@@ -44,3 +44,72 @@ def expected_failures(estimator) -> dict[str, str]:
 @parametrize_with_checks(CHECKED, expected_failed_checks=expected_failures)
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
+
+
+def _cli_fit(app_args, tmp_path):
+    """The CLI's report (JSON) and saved bundle of ``topics <app_args> --save``."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from topiccli.bundle import load
+    from topiccli.cli import app
+
+    saved = tmp_path / "model"
+    result = CliRunner().invoke(app, [*app_args, "--save", str(saved), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout), load(saved)
+
+
+def _cli_matrix():
+    """The document-term matrix the CLI builds for the sample corpus with its defaults."""
+    from topiccli.runs.matrix import matrix_of
+    from topiccli.specs import SourceSpec, VectorizerSettings
+
+    from .conftest import SAMPLE
+
+    return matrix_of(SourceSpec(input=SAMPLE), VectorizerSettings())[1]
+
+
+def test_nmf_defaults_reach_the_cli_objective_bit_for_bit(tmp_path):
+    from .conftest import SAMPLE
+
+    report, bundle = _cli_fit(["nmf", "--input", str(SAMPLE)], tmp_path)
+    dt = _cli_matrix()
+    model = NMF().fit(dt.X)
+    details = report  # the fit's details sit at the top level
+    assert (model.loss_, model.solver_, model.init_) == ("kl", "amu", "nndsvda")
+    assert details["loss"] == model.loss_ and details["solver"] == model.solver_
+    assert model.divergence_ == details["divergence"]  # the objective, bit for bit
+    assert model.n_iter_ == details["n_iter"]
+    assert model.reconstruction_err_ == details["reconstruction_error"]
+    assert np.array_equal(model.components_, bundle.components)
+    assert np.array_equal(model.transform(dt.X), bundle.doc_topics)
+    assert np.array_equal(model.fit_transform(dt.X), bundle.doc_topics)
+    # the plain function keeps the core's own defaults: another objective
+    import topiccli
+
+    assert topiccli.nmf(dt.X, 6).loss == "frobenius"
+
+
+def test_truncated_svd_matches_the_cli_bit_for_bit(tmp_path):
+    from .conftest import SAMPLE
+
+    report, bundle = _cli_fit(["svd", "--input", str(SAMPLE)], tmp_path)
+    dt = _cli_matrix()
+    model = TruncatedSVD().fit(dt.X)
+    assert model.singular_values_.tolist() == report["singular_values"]
+    assert np.array_equal(model.components_, bundle.components)
+    assert np.array_equal(model.transform(dt.X), bundle.doc_topics)
+    back = model.inverse_transform(model.transform(dt.X))
+    assert back.shape == dt.X.shape
+
+
+def test_parameters_are_checked_before_any_work():
+    X = sp.random(20, 10, density=0.5, random_state=0, format="csr")
+    with pytest.raises(ValueError, match="does not minimise the frobenius loss"):
+        NMF(2, loss="frobenius", solver="amu").fit(X)
+    with pytest.raises(ValueError, match="loss"):
+        NMF(2, loss="poisson").fit(X)
+    with pytest.raises(ValueError, match="n_samples = 20, n_features = 10"):
+        TruncatedSVD(10).fit(X)
