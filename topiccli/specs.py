@@ -34,9 +34,20 @@ MAX_FILE_BYTES = 16 * 2**20
 """The most read from any one file of a folder (16 MiB), so memory stays bounded."""
 
 
+@dataclass(frozen=True, eq=False)
+class Documents:
+    """Texts held in memory (from Python: ``topiccli.TopicModel``), with their ids and labels;
+    compared by identity, so a spec holding them never hashes or compares the texts."""
+
+    texts: tuple[str, ...]
+    ids: tuple[str, ...]
+    labels: tuple[str | None, ...] | None = None
+
+
 @dataclass(frozen=True)
 class SourceSpec:
-    """Where the documents come from: a folder/file (``input``) or 20 Newsgroups."""
+    """Where the documents come from: a folder/file (``input``), texts in memory
+    (``documents``) or 20 Newsgroups."""
 
     input: Path | None = None
     glob: str | None = None
@@ -53,6 +64,8 @@ class SourceSpec:
     labels: bool = True
     """False (``--no-labels``): the documents have no labels, whatever their subfolders, a
     label field or the newsgroups say."""
+    documents: Documents | None = None
+    """Texts given from Python instead of ``input`` (never cached: they have no fingerprint)."""
 
     @property
     def is_stdin(self) -> bool:

@@ -16,6 +16,8 @@ from . import folder, newsgroups, records
 from .model import Corpus
 
 NEWSGROUPS = "20newsgroups"
+TEXTS = "texts"
+"""Texts given from Python (``SourceSpec.documents``)."""
 
 
 def check_source(spec: SourceSpec) -> SourceSpec:
@@ -24,7 +26,10 @@ def check_source(spec: SourceSpec) -> SourceSpec:
         raise UsageError(
             f"max_file_bytes must be >= 1, got {spec.max_file_bytes}", params=("max_file_bytes",)
         )
-    if spec.input is None:
+    if spec.documents is not None:
+        if spec.input is not None or spec.categories:
+            raise UsageError("give documents or an input, not both", params=("input",))
+    elif spec.input is None:
         newsgroups.check_selection(spec.categories, spec.subset, spec.remove)
     elif spec.categories:
         raise UsageError(
@@ -49,19 +54,24 @@ class Source:
 
     @cached_property
     def kind(self) -> str:
-        """ "stdin", "jsonl", "csv", "folder" (a folder or one text file) or "20newsgroups"."""
+        """ "stdin", "jsonl", "csv", "folder" (a folder or one text file), "texts" (in
+        memory) or "20newsgroups"."""
+        if self.spec.documents is not None:
+            return TEXTS
         if self.spec.input is None:
             return NEWSGROUPS
         return records.record_format(self.spec.input) or "folder"
 
     @property
     def cacheable(self) -> bool:
-        """stdin is read once and has no fingerprint: never cached."""
-        return self.kind != "stdin"
+        """stdin is read once and texts in memory have no fingerprint: never cached."""
+        return self.kind not in ("stdin", TEXTS)
 
     @cached_property
     def listing(self) -> tuple[list[Path], dict[str, int]]:
         """The files a folder source reads and what its walk skipped: walked once per run."""
+        if self.kind == TEXTS:
+            return [], {}
         if self.kind != "folder":
             if records.is_pattern(self.spec.input):  # shards: the files the glob matches
                 return records.shards(self.spec.input), {}
@@ -71,6 +81,8 @@ class Source:
     def selection(self) -> dict:
         """How the JSON report describes the source, known without loading it."""
         spec = self.spec
+        if self.kind == TEXTS:
+            return {"source": TEXTS}
         if self.kind == NEWSGROUPS:
             return newsgroups.selection(spec.categories, spec.subset, spec.remove, spec.data_home)
         if self.kind == "folder":
@@ -83,6 +95,8 @@ class Source:
         """Read the corpus; ``counted(n)``, if given, hears the documents read so far (a
         folder, records or shards; 20 Newsgroups comes whole from scikit-learn's cache)."""
         spec = self.spec
+        if self.kind == TEXTS:
+            return _held_corpus(spec.documents)
         if self.kind == NEWSGROUPS:
             return newsgroups.load_newsgroups(
                 spec.categories, spec.subset, spec.remove, spec.data_home
@@ -100,7 +114,7 @@ class Source:
     def input_paths(self) -> list[Path]:
         """Every path the run reads from the source: the input itself (not stdin) and, for a
         folder, the files outside it that its links lead to (they are inputs too)."""
-        if self.kind in (NEWSGROUPS, "stdin"):
+        if self.kind in (NEWSGROUPS, "stdin", TEXTS):
             return []
         if records.is_pattern(self.spec.input):
             return list(self.listing[0])
@@ -111,3 +125,9 @@ class Source:
             targets = (file.resolve() for file in self.listing[0])
             paths += [target for target in targets if inside not in target.parents]
         return paths
+
+
+def _held_corpus(documents) -> Corpus:
+    """The corpus of texts given in memory (as a loader would return it)."""
+    labels = None if documents.labels is None else list(documents.labels)
+    return Corpus(list(documents.texts), list(documents.ids), labels, {"source": TEXTS})

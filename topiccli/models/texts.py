@@ -1,0 +1,319 @@
+"""``TopicModel``: a scikit-learn-style estimator over texts that runs the CLI's own fit.
+
+``fit`` turns its parameters into the specs ``topics nmf``/``topics svd`` build from their
+options (``SourceSpec``, ``VectorizerSettings``, ``ModelSpec``; the defaults are those
+dataclasses' own) and calls ``topiccli.runs.fit.fit`` with them: the same checks, loading,
+vectorizing, factorizing, describing and scoring as the command line, so the same texts and
+options give the same topics and the same JSON report. Texts held in memory reach the run as
+``SourceSpec.documents``; a path is read by the CLI's loaders.
+
+``transform`` is ``topics infer``: new texts are vectorized with the fitted vocabulary,
+analyzer and IDF (topiccli.vectorizer_state) and weighed against the fixed topics
+(topiccli.infer). ``save``/``load`` are the pickle-free bundle (topiccli.bundle) that
+``--save`` writes and ``topics show``/``infer`` read; ``explore`` writes the HTML explorer.
+"""
+
+from __future__ import annotations
+
+import numbers
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ..specs import (
+    METHODS,
+    NMF_LOSSES,
+    VECTORIZERS,
+    Documents,
+    ModelSpec,
+    SourceSpec,
+    SweepSpec,
+    VectorizerSettings,
+)
+
+_MODEL = ("k", "seed", "top_words", "max_iter", "tol", "solver", "loss", "init", "alpha_w",
+          "alpha_h", "l1_ratio", "docs", "seeds")  # fmt: skip
+"""TopicModel's parameters that are ModelSpec fields, of the same names."""
+_VECTORIZER = ("stop_words", "min_df", "max_df", "max_features", "ngram_range", "token_pattern",
+               "contractions", "junk")  # fmt: skip
+"""TopicModel's parameters that are VectorizerSettings fields (besides ``vectorizer``: kind)."""
+_SOURCE = ("glob", "text_field", "id_field", "label_field")
+"""TopicModel's parameters that are SourceSpec fields: how a path given to fit is read."""
+
+
+class TopicModel(TransformerMixin, BaseEstimator):
+    """Topics of a collection of texts, fitted by ``topics nmf``/``topics svd``'s own run.
+
+    Parameters are the CLI's options, named as its fields are (``--k`` → ``k``,
+    ``--vectorizer`` → ``vectorizer``, ``--alpha-w`` → ``alpha_w``, ...) with the CLI's
+    defaults (``topiccli.specs``); ``method`` is ``"nmf"`` (default) or ``"svd"``. ``None``
+    means what the CLI does when the option is not given (e.g. ``loss``: the vectorizer's
+    default, KL; ``tol``: that loss's ``NMF_TOL``).
+
+    ``fit(X, y=None)`` accepts a list of texts, a pandas or polars Series, a one-column array
+    (a ``ColumnTransformer``'s output), a DataFrame (the column ``text_field``, else its only
+    column, else ``text``), or a path the CLI reads (a folder, one text file, a .jsonl/.csv
+    file). ``y``, if given, labels the documents (label agreement in the report).
+
+    Fitted attributes: ``topics_`` (a polars DataFrame: topic, rank, word, weight),
+    ``doc_topics_`` (documents × k, the fit's document weights, as ``--doc-topics``),
+    ``doc_ids_``, ``vocabulary_`` (term → column), ``components_`` (k × terms), ``report_``
+    (the JSON report of ``topics nmf --format json``, as a dict) and ``bundle_`` (the model as
+    ``--save`` writes it).
+    """
+
+    _parameter_constraints: dict = {
+        "method": [StrOptions(set(METHODS))],
+        "k": [Interval(numbers.Integral, 1, None, closed="left")],
+        "vectorizer": [StrOptions(set(VECTORIZERS))],
+        "seed": [Interval(numbers.Integral, 0, None, closed="left")],
+        "top_words": [Interval(numbers.Integral, 1, None, closed="left")],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "tol": [Interval(numbers.Real, 0, None, closed="left"), None],
+        "loss": [StrOptions(set(NMF_LOSSES)), None],
+        "seeds": [Interval(numbers.Integral, 1, None, closed="left")],
+        "docs": [Interval(numbers.Integral, 0, None, closed="left")],
+    }
+    """The checks scikit-learn runs at ``fit``; every other option is checked by the run
+    itself before any text is read (topiccli.runs.fit.prepare), as on the command line."""
+
+    def __init__(
+        self,
+        method: str = SweepSpec.method,
+        k: int = ModelSpec.k,
+        *,
+        vectorizer: str = VectorizerSettings.kind,
+        stop_words: str = VectorizerSettings.stop_words,
+        min_df: int | float | str = VectorizerSettings.min_df,
+        max_df: int | float = VectorizerSettings.max_df,
+        max_features: int | None = VectorizerSettings.max_features,
+        ngram_range: tuple[int, int] = VectorizerSettings.ngram_range,
+        token_pattern: str = VectorizerSettings.token_pattern,
+        contractions: str = VectorizerSettings.contractions,
+        junk: str = VectorizerSettings.junk,
+        seed: int = ModelSpec.seed,
+        top_words: int = ModelSpec.top_words,
+        max_iter: int = ModelSpec.max_iter,
+        tol: float | None = ModelSpec.tol,
+        solver: str | None = ModelSpec.solver,
+        loss: str | None = ModelSpec.loss,
+        init: str | None = ModelSpec.init,
+        alpha_w: float = ModelSpec.alpha_w,
+        alpha_h: float | None = ModelSpec.alpha_h,
+        l1_ratio: float = ModelSpec.l1_ratio,
+        docs: int = ModelSpec.docs,
+        seeds: int = ModelSpec.seeds,
+        glob: str | None = SourceSpec.glob,
+        text_field: str | None = SourceSpec.text_field,
+        id_field: str | None = SourceSpec.id_field,
+        label_field: str | None = SourceSpec.label_field,
+        scheduler: str | None = None,
+    ) -> None:
+        self.method = method
+        self.k = k
+        self.vectorizer = vectorizer
+        self.stop_words = stop_words
+        self.min_df = min_df
+        self.max_df = max_df
+        self.max_features = max_features
+        self.ngram_range = ngram_range
+        self.token_pattern = token_pattern
+        self.contractions = contractions
+        self.junk = junk
+        self.seed = seed
+        self.top_words = top_words
+        self.max_iter = max_iter
+        self.tol = tol
+        self.solver = solver
+        self.loss = loss
+        self.init = init
+        self.alpha_w = alpha_w
+        self.alpha_h = alpha_h
+        self.l1_ratio = l1_ratio
+        self.docs = docs
+        self.seeds = seeds
+        self.glob = glob
+        self.text_field = text_field
+        self.id_field = id_field
+        self.label_field = label_field
+        self.scheduler = scheduler
+
+    # -- the specs, as the CLI builds them -------------------------------------------------
+
+    def model_spec(self) -> ModelSpec:
+        """The ModelSpec ``topics <method>`` would build from the same options."""
+        return ModelSpec(method=self.method, **{name: getattr(self, name) for name in _MODEL})
+
+    def vectorizer_settings(self) -> VectorizerSettings:
+        """The VectorizerSettings the same options give (``ngram_range`` as a pair)."""
+        values = {name: getattr(self, name) for name in _VECTORIZER}
+        values["ngram_range"] = tuple(values["ngram_range"])
+        return VectorizerSettings(kind=self.vectorizer, **values)
+
+    def source_spec(self, X, y=None) -> SourceSpec:
+        """Where the run reads ``X``: a path through the CLI's loaders, else texts in memory."""
+        fields = {name: getattr(self, name) for name in _SOURCE}
+        if isinstance(X, (str, Path)):
+            return SourceSpec(input=Path(X), **fields)
+        texts = texts_of(X, self.text_field)
+        ids = tuple(str(i) for i in range(len(texts)))
+        labels = None if y is None else tuple(None if v is None else str(v) for v in _list(y))
+        if labels is not None and len(labels) != len(texts):
+            raise ValueError(f"y has {len(labels)} labels for {len(texts)} texts")
+        return SourceSpec(documents=Documents(tuple(texts), ids, labels))
+
+    # -- fitting ---------------------------------------------------------------------------
+
+    def fit(self, X, y=None):
+        """Run the CLI's fit on ``X`` (see the class); returns self."""
+        from ..bundle import from_report
+        from ..runs.fit import FitRequest, fit
+
+        self._validate_params()
+        request = FitRequest(source=self.source_spec(X, y), vectorizer=self.vectorizer_settings(),
+                             model=self.model_spec(), scheduler=self.scheduler)  # fmt: skip
+        report = fit(request)
+        self._report = report
+        self._bundle_path = None
+        self._set_fitted(from_report(report), report)
+        return self
+
+    def fit_transform(self, X, y=None, **params):
+        """Fit, then the weights of every given text (``fit(X).transform(X)``: one row per
+        text, a text the fit dropped as junk included)."""
+        return self.fit(X, y).transform(X)
+
+    def _set_fitted(self, bundle, report) -> None:
+        from ..render.run import to_dict
+
+        self.bundle_ = bundle
+        self.components_ = bundle.components
+        self.doc_topics_ = bundle.doc_topics
+        self.doc_ids_ = list(bundle.doc_ids)
+        self.vocabulary_ = {str(term): j for j, term in enumerate(bundle.terms)}
+        self.topics_ = topics_frame(report.topics)
+        self.report_ = to_dict(report)
+
+    # -- using a fitted model --------------------------------------------------------------
+
+    def transform(self, X):
+        """Topic weights of new texts (documents × k), as ``topics infer`` computes them."""
+        return self._inference(X).weights
+
+    def _inference(self, X):
+        from ..corpus import Source
+        from ..infer import infer
+
+        check_is_fitted(self, "bundle_")
+        corpus = Source(self.source_spec(X)).load()
+        return infer(self.bundle_, corpus)
+
+    def score(self, X, y=None) -> float:
+        """How well the topics' top words hang together in the texts ``X``: the mean over
+        topics of the sliding-window NPMI (``c_npmi``, the report's measure, in [-1, 1],
+        higher is better) of each topic's top words, counted over ``X`` tokenized as the fit
+        tokenized. A topic none of whose word pairs occur in ``X`` is left out; -1.0 when
+        none is left. Made for model selection (``GridSearchCV``'s default scorer)."""
+        from ..corpus import Source
+        from ..quality.window_coherence import c_npmi
+        from ..runs.fit import document_tokens
+
+        check_is_fitted(self, "bundle_")
+        corpus = Source(self.source_spec(X)).load()
+        words = [list(words) for words in self.topics_.group_by("topic", maintain_order=True)
+                 .agg("word")["word"].to_list()]  # fmt: skip
+        values = [v for v in c_npmi(document_tokens(corpus, self.vectorizer_settings()), words)
+                  if not np.isnan(v)]  # fmt: skip
+        return float(np.mean(values)) if values else -1.0
+
+    def save(self, path, *, force: bool = False) -> Path:
+        """Write the model bundle (as ``--save``; ``force`` replaces an existing one)."""
+        from ..bundle import save
+
+        check_is_fitted(self, "bundle_")
+        return save(self.bundle_, Path(path), force=force)
+
+    @classmethod
+    def load(cls, path) -> TopicModel:
+        """A fitted TopicModel from a bundle (``--save`` or :meth:`save`): its parameters and
+        topics as saved, ready to ``transform``, ``score``, ``save`` and ``explore``."""
+        from ..bundle import load
+        from ..infer import show_report
+
+        bundle = load(Path(path))
+        meta = bundle.metadata
+        model = cls(**_saved_params(meta))
+        model._report = None
+        model._bundle_path = Path(path)
+        model._set_fitted(bundle, show_report(bundle, meta.get("top_words", ModelSpec.top_words)))
+        return model
+
+    def explore(self, path) -> Path:
+        """Write the self-contained HTML explorer of the model (as ``--html``/``topics
+        explore``): with the documents' openings after a fit, with ids only after ``load``."""
+        from ..runs.explore import bundle_page, fit_page, write_page
+
+        check_is_fitted(self, "bundle_")
+        page = fit_page(self._report) if self._report is not None else \
+            bundle_page(self._bundle_path)  # fmt: skip
+        write_page(page, Path(path))
+        return Path(path)
+
+
+def texts_of(X, text_field: str | None = None) -> list[str]:
+    """The texts of a list, a Series, a one-column array or a DataFrame (see TopicModel)."""
+    columns = getattr(X, "columns", None)
+    if columns is not None and not isinstance(X, np.ndarray):
+        names = [str(c) for c in columns]
+        name = text_field or (names[0] if len(names) == 1 else "text")
+        if name not in names:
+            raise ValueError(f"the DataFrame has no column {name!r} (set text_field)")
+        X = X[name]
+    values = np.asarray(_list(X), dtype=object)
+    if values.ndim == 2 and values.shape[1] == 1:
+        values = values[:, 0]
+    if values.ndim != 1:
+        raise ValueError(f"expected texts (one column), got an array of shape {values.shape}")
+    if not all(isinstance(v, str) for v in values):
+        raise ValueError("every document must be a str")
+    return [str(v) for v in values]
+
+
+def _list(values) -> list:
+    for method in ("to_list", "tolist"):  # polars, pandas and numpy
+        if hasattr(values, method):
+            return getattr(values, method)()
+    return list(values)
+
+
+def topics_frame(topics):
+    """The topics' top words as a polars DataFrame: topic, rank, word, weight."""
+    import polars as pl
+
+    rows = [(t.id, rank, word, float(weight)) for t in topics
+            for rank, (word, weight) in enumerate(zip(t.words, t.weights))]  # fmt: skip
+    return pl.DataFrame(rows, schema={"topic": pl.Int64, "rank": pl.Int64, "word": pl.String,
+                                      "weight": pl.Float64}, orient="row")  # fmt: skip
+
+
+def _saved_params(meta: dict) -> dict:
+    """A bundle's options as TopicModel parameters (what ``model.json`` records)."""
+    vectorizer = dict(meta.get("vectorizer") or {})
+    params = {name: vectorizer[name] for name in _VECTORIZER if name in vectorizer}
+    if "ngram_range" in params:
+        params["ngram_range"] = tuple(params["ngram_range"])
+    if "kind" in vectorizer:
+        params["vectorizer"] = vectorizer["kind"]
+    details = meta.get("details") or {}
+    if meta["method"] == "nmf":
+        params.update(loss=details.get("loss"), solver=details.get("solver"),
+                      init=details.get("init"))  # fmt: skip
+        regularization = meta.get("regularization") or {}
+        params.update(alpha_w=regularization.get("alpha_W", ModelSpec.alpha_w),
+                      alpha_h=regularization.get("alpha_H"),
+                      l1_ratio=regularization.get("l1_ratio", ModelSpec.l1_ratio))  # fmt: skip
+    return {"method": meta["method"], "k": meta["k"], "seed": meta["seed"],
+            "top_words": meta.get("top_words", ModelSpec.top_words), **params}  # fmt: skip
