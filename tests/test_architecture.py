@@ -23,6 +23,7 @@ LAYERS = [
     {"infer", "explorer", "distributed"},
     {"render"},
     {"runs"},
+    {"models"},
     {"cli"},
 ]
 """From the bottom (plain data and errors) to the top (the command line)."""

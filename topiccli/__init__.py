@@ -1,7 +1,10 @@
 """topiccli: topic modeling from the command line and from Python.
 
-``topiccli.truncated_svd`` and ``topiccli.nmf`` are the factorization core; they are imported
-on first use so that ``topics --help`` starts fast.
+``topiccli.TopicModel`` (texts in, the CLI's own fit underneath) and ``topiccli.NMF`` /
+``topiccli.TruncatedSVD`` (a matrix in, the CLI's defaults) are scikit-learn estimators
+(docs/python.md); ``topiccli.truncated_svd`` and ``topiccli.nmf`` are the factorization core
+with its own defaults. All are imported on first use, so ``import topiccli`` and ``topics
+--help`` load neither numpy nor scikit-learn.
 """
 
 from __future__ import annotations
@@ -13,9 +16,13 @@ _LAZY = {
     "truncated_svd": "topiccli.factorize",
     "NMFResult": "topiccli.factorize",
     "SVDResult": "topiccli.factorize",
+    "NMF": "topiccli.models",
+    "TruncatedSVD": "topiccli.models",
+    "TopicModel": "topiccli.models",
 }
 
-__all__ = ["NMFResult", "SVDResult", "__version__", "nmf", "truncated_svd"]
+__all__ = ["NMF", "NMFResult", "SVDResult", "TopicModel", "TruncatedSVD", "__version__", "nmf",
+           "truncated_svd"]  # fmt: skip
 
 
 def __getattr__(name: str):

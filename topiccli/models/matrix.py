@@ -253,7 +253,8 @@ class TruncatedSVD(_Factorization):
         self.n_components_ = result.Vt.shape[0]
         self.solver_ = result.solver
         self.explained_variance_ = np.var(fitted.weights, axis=0)
-        self.explained_variance_ratio_ = self.explained_variance_ / max(_total_variance(X), np.finfo(float).tiny)
+        total = max(_total_variance(X), np.finfo(float).tiny)
+        self.explained_variance_ratio_ = self.explained_variance_ / total
 
 
 def _total_variance(X) -> float:

@@ -156,7 +156,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
     def source_spec(self, X, y=None) -> SourceSpec:
         """Where the run reads ``X``: a path through the CLI's loaders, else texts in memory."""
         fields = {name: getattr(self, name) for name in _SOURCE}
-        if isinstance(X, (str, Path)):
+        if _is_path(X):
             return SourceSpec(input=Path(X), **fields)
         texts = texts_of(X, self.text_field)
         ids = tuple(str(i) for i in range(len(texts)))
@@ -182,9 +182,14 @@ class TopicModel(TransformerMixin, BaseEstimator):
         return self
 
     def fit_transform(self, X, y=None, **params):
-        """Fit, then the weights of every given text (``fit(X).transform(X)``: one row per
-        text, a text the fit dropped as junk included)."""
-        return self.fit(X, y).transform(X)
+        """Fit, then one row of weights per given text: ``doc_topics_`` (the fit's, as
+        ``--doc-topics``) when the fit kept every text, else ``transform(X)`` (a text dropped
+        as junk is weighed as ``topics infer`` weighs it). Both agree to rounding. For a path,
+        ``doc_topics_``: the rows of the documents the CLI's loader kept."""
+        self.fit(X, y)
+        if _is_path(X) or len(self.doc_ids_) == len(texts_of(X, self.text_field)):
+            return self.doc_topics_
+        return self.transform(X)
 
     def _set_fitted(self, bundle, report) -> None:
         from ..render.run import to_dict
@@ -280,6 +285,10 @@ def texts_of(X, text_field: str | None = None) -> list[str]:
     if not all(isinstance(v, str) for v in values):
         raise ValueError("every document must be a str")
     return [str(v) for v in values]
+
+
+def _is_path(X) -> bool:
+    return isinstance(X, (str, Path))
 
 
 def _list(values) -> list:
