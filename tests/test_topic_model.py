@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from topiccli.corpus import load_folder
 from topiccli.models import TopicModel
+from topiccli.runs.fit import FitRequest
 from topiccli.specs import ModelSpec, SourceSpec, SweepSpec, VectorizerSettings
 
 from .conftest import SAMPLE
@@ -30,9 +31,10 @@ def test_defaults_are_the_specs_own():
     specs = {}
     for spec in (ModelSpec, VectorizerSettings, SourceSpec):
         specs.update({f.name: f.default for f in fields(spec) if f.name in params})
-    specs.update(vectorizer=VectorizerSettings.kind, method=SweepSpec.method)
+    specs.update(vectorizer=VectorizerSettings.kind, method=SweepSpec.method,
+                 scheduler=FitRequest.scheduler)  # fmt: skip
     assert {name: params[name].default for name in specs} == specs
-    assert set(params) - set(specs) == {"scheduler"}
+    assert set(params) == set(specs)
 
 
 def test_fit_gives_the_cli_topics_and_report(essays, tmp_path):

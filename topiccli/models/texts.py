@@ -23,6 +23,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..runs.fit import FitRequest
 from ..specs import (
     METHODS,
     NMF_LOSSES,
@@ -110,7 +111,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         text_field: str | None = SourceSpec.text_field,
         id_field: str | None = SourceSpec.id_field,
         label_field: str | None = SourceSpec.label_field,
-        scheduler: str | None = None,
+        scheduler: str | None = FitRequest.scheduler,
     ) -> None:
         self.method = method
         self.k = k
@@ -170,7 +171,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Run the CLI's fit on ``X`` (see the class); returns self."""
         from ..bundle import from_report
-        from ..runs.fit import FitRequest, fit
+        from ..runs.fit import fit
 
         self._validate_params()
         request = FitRequest(source=self.source_spec(X, y), vectorizer=self.vectorizer_settings(),
