@@ -15,11 +15,12 @@ if tuple(int(p) for p in sklearn.__version__.split(".")[:2]) < (1, 6):
 
 from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
-CHECKED = [NMF(n_components=1), TruncatedSVD(n_components=1),
+CHECKED = [NMF(n_components=1), TruncatedSVD(n_components=1), NMF(1, loss="frobenius"),
            NMF(n_components=2), TruncatedSVD(n_components=2)]  # fmt: skip
 """The checks fit matrices of as few as 2 features, and the core needs k < min(X.shape) (its
 sparse SVD, NMF's NNDSVD start too; the CLI's default k = 6 exceeds them all): every check
-runs at k = 1, and again at k = 2, where the checks on 2-feature data are expected to fail."""
+runs at k = 1 (NMF under the CLI's default KL loss and under Frobenius/HALS), and again at
+k = 2, where the checks on 2-feature data are expected to fail."""
 
 TWO_FEATURES = (
     "check_estimators_overwrite_params",
