@@ -44,7 +44,7 @@ def source_spec(
 
 def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range,
                         extra_stop_words=None, token_pattern="letters", keep_contractions=False,
-                        keep_junk=False):  # fmt: skip
+                        keep_junk=False, language="auto", lemmatize=False):  # fmt: skip
     from ..specs import VectorizerSettings
 
     stop_words = "+".join([stop_words, *(str(f) for f in extra_stop_words or ())])
@@ -52,6 +52,8 @@ def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ng
         token_pattern=token_pattern,
         contractions="keep" if keep_contractions else "strip",
         junk="keep" if keep_junk else "drop",
+        language=language,
+        lemmatize=lemmatize,
         kind=vectorizer,
         stop_words=stop_words,
         min_df=min_df,
@@ -105,6 +107,8 @@ def svd(
     token_pattern: opt.TokenPattern = D["token_pattern"],
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
+    language: opt.Language = D["language"],
+    lemmatize: opt.Lemmatize = False,
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -161,6 +165,8 @@ def svd(
                 token_pattern,
                 keep_contractions,
                 keep_junk,
+                language,
+                lemmatize,
             ),
             ModelSpec(
                 method="svd",
@@ -204,6 +210,8 @@ def nmf(
     token_pattern: opt.TokenPattern = D["token_pattern"],
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
+    language: opt.Language = D["language"],
+    lemmatize: opt.Lemmatize = False,
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -267,6 +275,8 @@ def nmf(
                 token_pattern,
                 keep_contractions,
                 keep_junk,
+                language,
+                lemmatize,
             ),
             ModelSpec(
                 method="nmf",
@@ -322,6 +332,8 @@ def sweep(
     token_pattern: opt.TokenPattern = D["token_pattern"],
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
+    language: opt.Language = D["language"],
+    lemmatize: opt.Lemmatize = False,
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -379,6 +391,8 @@ def sweep(
                 token_pattern,
                 keep_contractions,
                 keep_junk,
+                language,
+                lemmatize,
             ),
             SweepSpec(
                 method=method,
