@@ -606,6 +606,7 @@ def vectorize_files(
     session = Session(client, "vectorize", timeout)
     with stage("load"):
         groups = shares(split_records(session, files, partitions), partitions)
+        settings, language = _resolve_language(session, groups, settings, fields, max_file_bytes)
         locals_ = [session.submit(_pass1, g, settings, fields, max_file_bytes, what="pass1")
                    for g in groups]  # fmt: skip
         summaries = session.gather(
@@ -613,7 +614,40 @@ def vectorize_files(
             "the vocabulary counts",
         )
     with stage("vectorize"):
-        return _second_pass(session, path, settings, fields, skipped, locals_, summaries)
+        data = _second_pass(session, path, settings, fields, skipped, locals_, summaries)
+    data.applied, data.language = settings, language  # the language resolved (text.languages)
+    return data
+
+
+def _resolve_language(session, groups, settings, fields, max_file_bytes):
+    """(settings with the language resolved, its description): ``auto`` detected on a seeded
+    sample of the documents' openings, drawn by every share from its own documents."""
+    from ..text.languages import AUTO, SAMPLE
+    from ..vectorize import resolve_language
+
+    if settings.language != AUTO:
+        resolved, detection = resolve_language(settings, [])
+        return resolved, detection.as_dict()
+    per_share = -(-SAMPLE // max(1, len(groups)))
+    parts = session.gather(
+        [session.submit(_openings, g, fields, max_file_bytes, settings.junk, per_share,
+                        what="language") for g in groups],
+        "the language sample",
+    )  # fmt: skip
+    resolved, detection = resolve_language(settings, [t for part in parts for t in part])
+    return resolved, detection.as_dict()
+
+
+def _openings(files, fields, max_file_bytes, junk, count: int) -> list[str]:
+    """A seeded sample of ``count`` of one share's documents, their openings only."""
+    import random
+
+    from ..text.languages import SAMPLE_CHARS
+
+    texts = share_documents(files, fields, max_file_bytes, junk)[0]
+    if len(texts) > count:
+        texts = [texts[i] for i in sorted(random.Random(0).sample(range(len(texts)), count))]
+    return [t[:SAMPLE_CHARS] for t in texts]
 
 
 def _second_pass(session, path, settings, fields, skipped, locals_, summaries) -> DistributedCSR:

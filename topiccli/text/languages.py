@@ -38,6 +38,10 @@ NAMES = {
     "id": "Indonesian", "hu": "Hungarian", "ro": "Romanian", "fa": "Persian",
 }  # fmt: skip
 """Names for messages; any ISO 639-1 code is accepted."""
+FOLDED = {"wuu": "zh", "yue": "zh", "cmn": "zh", "nan": "zh", "hak": "zh", "gan": "zh",
+          "lzh": "zh", "nb": "no", "nn": "no"}  # fmt: skip
+"""The detector's varieties counted as their ISO 639-1 language (Wu and Cantonese Chinese
+are written with the same characters and segmented alike; Bokmål and Nynorsk as Norwegian)."""
 _CODE = re.compile(r"[a-z]{2}")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -104,14 +108,15 @@ def detect(texts, sample: int = SAMPLE, seed: int = 0) -> Detection:
         if _LETTER.search(opening) is None:
             continue
         code = classify(opening)
+        code = FOLDED.get(code, code)
         counts[code] = counts.get(code, 0) + 1
     total = sum(counts.values())
     if total == 0:
         return Detection(("en",), {}, 0)
     shares = {c: round(k / total, 4) for c, k in sorted(counts.items(), key=lambda x: -x[1])}
-    kept = [c for c, s in shares.items()
-            if s >= MIXED_SHARE or (c in SEGMENTED and s >= SEGMENTED_SHARE)]  # fmt: skip
-    dominant = next(iter(shares))
+    kept = [c for c, s in shares.items() if _CODE.fullmatch(c)
+            and (s >= MIXED_SHARE or (c in SEGMENTED and s >= SEGMENTED_SHARE))]  # fmt: skip
+    dominant = next((c for c in shares if _CODE.fullmatch(c)), "en")
     chosen_codes = [dominant] + [c for c in kept if c != dominant]
     return Detection(tuple(chosen_codes), shares, total)
 
