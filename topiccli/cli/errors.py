@@ -54,6 +54,7 @@ FLAGS = {
     "token_pattern": "--token-pattern",
     "contractions": "--keep-contractions",
     "junk": "--keep-junk",
+    "language": "--language",
     "k": "--k",
     "seed": "--seed",
     "method": "--method",

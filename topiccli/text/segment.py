@@ -5,8 +5,8 @@ Thai; Han alone: Chinese, or Japanese when the run's language is Japanese only) 
 well-kept analyser from the package index, installed as an extra:
 
 * Chinese: rjieba (jieba's dictionary and algorithm in Rust), else jieba;
-* Japanese: fugashi with unidic-lite (MeCab): content words (nouns, verbs, adjectives,
-  adverbs), inflected words in their dictionary form;
+* Japanese: SudachiPy with its core dictionary (split mode B): content words (nouns, verbs,
+  adjectives, adverbs), inflected words in their dictionary form;
 * Korean: kiwipiepy: content morphemes only (nouns, roots, foreign words; verb and adjective
   stems as ``stem+다``), never particles or endings;
 * Thai: PyThaiNLP's newmm.
@@ -41,7 +41,7 @@ _RUNS = re.compile(f"[{HAN}{KANA}{HANGUL}]+|[{THAI}]+")
 
 EXTRAS = {
     "zh": (("rjieba", "jieba"), "zh", "rjieba"),
-    "ja": (("fugashi",), "ja", "fugashi and unidic-lite"),
+    "ja": (("sudachipy",), "ja", "sudachipy and sudachidict-core"),
     "ko": (("kiwipiepy",), "ko", "kiwipiepy"),
     "th": (("pythainlp",), "th", "pythainlp"),
 }
@@ -52,7 +52,8 @@ KOREAN_KEPT = ("NNG", "NNP", "XR", "SL", "SH", "VV", "VA")
 """Kiwi's tags of content morphemes (general and proper nouns, roots, foreign words and
 Hanja, verb and adjective stems); particles (J*), endings (E*), suffixes (X*) are dropped."""
 JAPANESE_KEPT = ("名詞", "動詞", "形容詞", "形状詞", "副詞")
-"""UniDic's parts of speech kept (nouns, verbs, adjectives, adjectival nouns, adverbs)."""
+"""Sudachi's (UniDic-style) parts of speech kept (nouns, verbs, adjectives, adjectival nouns,
+adverbs); particles, auxiliaries, symbols and suffixes are dropped."""
 JAPANESE_DROPPED = ("数詞", "非自立可能")
 """Noun subclasses dropped: numerals and dependent nouns (こと, もの, ため)."""
 
@@ -189,21 +190,45 @@ def _chinese():
 
 
 def _japanese():
-    import fugashi
+    import sudachipy
 
-    tagger = fugashi.Tagger()
+    dictionary = sudachipy.Dictionary(dict="core")
+    tokenizer = dictionary.tokenizer(mode=sudachipy.SplitMode.B)
 
     def words(text: str) -> list[str]:
         out = []
-        for word in tagger(text):
-            feature = word.feature
-            if feature.pos1 not in JAPANESE_KEPT or feature.pos2 in JAPANESE_DROPPED:
+        for morpheme in (m for piece in _pieces(text) for m in tokenizer.tokenize(piece)):
+            pos = morpheme.part_of_speech()
+            if pos[0] not in JAPANESE_KEPT or pos[1] in JAPANESE_DROPPED:
                 continue
-            base = getattr(feature, "orthBase", None)
-            out.append(base if base and base != "*" else word.surface)
+            out.append(morpheme.dictionary_form())
         return out
 
     return words
+
+
+SUDACHI_CHARS = 4000
+"""Sudachi refuses inputs past ~49 kB: longer texts are analysed in pieces of at most this
+many characters, cut at line breaks or sentence ends where there are some."""
+_BREAK = re.compile(r"(?<=[\n。！？!?])")
+
+
+def _pieces(text: str) -> list[str]:
+    """``text`` in pieces of at most SUDACHI_CHARS characters, cut after breaks if possible."""
+    if len(text) <= SUDACHI_CHARS:
+        return [text]
+    pieces, current = [], ""
+    for part in _BREAK.split(text):
+        while len(part) > SUDACHI_CHARS:
+            pieces.extend([current] if current else [])
+            current = ""
+            pieces.append(part[:SUDACHI_CHARS])
+            part = part[SUDACHI_CHARS:]
+        if len(current) + len(part) > SUDACHI_CHARS:
+            pieces.append(current)
+            current = ""
+        current += part
+    return [p for p in [*pieces, current] if p]
 
 
 def _korean():
