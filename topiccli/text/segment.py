@@ -46,8 +46,9 @@ EXTRAS = {
     "th": (("pythainlp",), "th", "pythainlp"),
 }
 """language → (modules, any of which segments it; the topiccli extra; what it installs)."""
-POOL_CHARS = 1_000_000
-"""Below this many characters segmentation runs in this process (a pool costs ~1 s to start)."""
+POOL_CHARS = 200_000
+"""Below this many characters segmentation runs in this process (a pool costs ~1 s to start,
+and each worker loads its analyser: kiwipiepy ~2 s)."""
 KOREAN_KEPT = ("NNG", "NNP", "XR", "SL", "SH", "VV", "VA")
 """Kiwi's tags of content morphemes (general and proper nouns, roots, foreign words and
 Hanja, verb and adjective stems); particles (J*), endings (E*), suffixes (X*) are dropped."""
