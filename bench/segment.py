@@ -126,8 +126,12 @@ def run(archive=None, repeats: int = 3, documents: int = DOCUMENTS, log=print) -
 
 
 def markdown(results: dict) -> str:
-    lines = ["### Segmentation throughput", "",
-             "| language | pipeline | seconds | documents/s | MB/s |", "|---|---|---|---|---|"]  # fmt: skip
+    lines = [
+        "### Segmentation throughput",
+        "",
+        "| language | pipeline | seconds | documents/s | MB/s |",
+        "|---|---|---|---|---|",
+    ]
     for code, rows in results["languages"].items():
         for row in rows:
             lines.append(f"| {code} | {row['row']} | {row['seconds']} | {row['docs_per_s']} | "
