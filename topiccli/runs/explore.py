@@ -15,7 +15,8 @@ def fit_page(report) -> str:
     corpus, dt = report.documents, report.matrix
     inp = from_fit(report.model.method, report.fit, dt.X, dt.terms, corpus.ids, corpus.labels,
                    corpus.texts, [t.quality for t in report.topics], report.metrics,
-                   _title(report.model.method, report.model.k, dt.X.shape),
+                   _title(report.model.method, report.model.k, dt.X.shape,
+                          report.corpus.get("language")),
                    doc_weights=report.weights)  # fmt: skip
     return explorer_html(inp)
 
@@ -39,7 +40,8 @@ def bundle_page(path: Path) -> str:
         doc_labels=bundle.doc_labels, snippets=None,
         quality=list(quality.get("topics") or [{}] * bundle.k),
         metrics=dict(quality.get("metrics") or {}),
-        title=_title(bundle.method, bundle.k, (len(bundle.doc_ids), len(bundle.terms))),
+        title=_title(bundle.method, bundle.k, (len(bundle.doc_ids), len(bundle.terms)),
+                     (bundle.metadata.get("corpus") or {}).get("language")),
     )  # fmt: skip
     return explorer_html(inp)
 
@@ -56,5 +58,13 @@ def write_page(html: str, path: Path) -> None:
         handle.write(html)
 
 
-def _title(method: str, k: int, shape) -> str:
-    return f"{method.upper()} · k={k} · {shape[0]} documents × {shape[1]} terms"
+def _title(method: str, k: int, shape, language: dict | None = None) -> str:
+    """The page's title; it says which language the words were read as (and whether it was
+    detected or given), English included."""
+    title = f"{method.upper()} · k={k} · {shape[0]} documents × {shape[1]} terms"
+    if isinstance(language, dict) and isinstance(language.get("code"), str):
+        from ..text.languages import codes, name
+
+        read_as = " + ".join(name(c) for c in codes(language["code"]))
+        title += f" · read as {read_as} ({language.get('method', 'detected')})"
+    return title
