@@ -14,15 +14,16 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..errors import UsageError
 
 AUTO = "auto"
 SEGMENTED = ("zh", "ja", "ko", "th")
 """Languages written without spaces between words: they need a segmenter (text.segment)."""
-SAMPLE = 400
+SAMPLE = 300
 """Documents detected per corpus (a seeded sample of a larger corpus)."""
-SAMPLE_CHARS = 600
+SAMPLE_CHARS = 300
 """Characters of each sampled document given to the detector (its opening)."""
 MIXED_SHARE = 0.10
 """A second language counts when at least this share of the sample is written in it."""
@@ -123,19 +124,81 @@ def detect(texts, sample: int = SAMPLE, seed: int = 0) -> Detection:
 
 def _classifier():
     """``text → ISO code`` with py3langid's model (loaded once per process)."""
+    global _IDENTIFIER
+    if _IDENTIFIER is None:
+        _IDENTIFIER = _load_identifier()
+    identifier = _IDENTIFIER
+    return lambda text: identifier.classify(text)[0]
+
+
+_IDENTIFIER = None
+
+
+def _load_identifier():
+    """py3langid's identifier. Its model ships LZMA-compressed, and decompressing it takes
+    ~1 s of CPU on every run, so the decompressed arrays are kept (68 MB) in the user's cache
+    folder on first use (as topiccli.cache.location places it; TOPICS_CACHE=0 keeps nothing)
+    and read from there (~0.2 s)."""
     try:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+        import py3langid.modelio as modelio
+        from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
     except ImportError:  # a core dependency; said in one line if an install lost it
         from ..errors import TopicsError
 
         raise TopicsError(
             "--language auto needs py3langid: pip install py3langid (or give --language CODE)"
         ) from None
-    global _IDENTIFIER
-    if _IDENTIFIER is None:
-        _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
-    identifier = _IDENTIFIER
-    return lambda text: identifier.classify(text)[0]
+    import numpy as np
+
+    source = Path(MODEL_FILE) if Path(MODEL_FILE).is_absolute() else Path(MODEL_DIR) / MODEL_FILE
+    cached = _model_cache(source)
+    if cached is not None and not cached.is_file():
+        _decompress(source, cached)
+    if cached is None or not cached.is_file():
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+    with np.load(cached, allow_pickle=False) as data:
+        return LanguageIdentifier(
+            np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(),
+            modelio._to_array(data["nextmove"]), data["out_feat"].tolist(), norm_probs=False,
+            tk_row=modelio._to_array(data["nextmove_row"]),
+        )  # fmt: skip
 
 
-_IDENTIFIER = None
+def _model_cache(source: Path) -> Path | None:
+    """Where the decompressed model is kept (None when caching is off)."""
+    import os
+
+    if os.environ.get("TOPICS_CACHE", "").strip().lower() in ("0", "false", "no", "off"):
+        return None
+    if os.environ.get("TOPICS_CACHE_DIR"):
+        base = Path(os.environ["TOPICS_CACHE_DIR"]).expanduser()
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+        base = base / "topiccli"
+    try:
+        stat = source.stat()
+    except OSError:
+        return None
+    return base / "models" / f"py3langid-{stat.st_size}-{int(stat.st_mtime)}.npz"
+
+
+def _decompress(source: Path, target: Path) -> None:
+    """Decompress the model to ``target`` atomically; a failure only costs speed."""
+    import lzma
+    import os
+    import shutil
+    import tempfile
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=target.parent, suffix=".partial")
+        try:
+            with os.fdopen(fd, "wb") as out, lzma.open(source) as src:
+                shutil.copyfileobj(src, out, length=1 << 20)
+            os.replace(temporary, target)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    except (OSError, lzma.LZMAError):
+        pass
