@@ -108,6 +108,7 @@ def no_chinese_segmenter(monkeypatch):
 
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
     segment._segmenter.cache_clear()
+    segment._MEMO.clear()
     yield
     segment._segmenter.cache_clear()
 

@@ -103,8 +103,17 @@ def document_language(text: str, language: str) -> str | None:
     return "ja" if "ja" in run and "zh" not in run else "zh"
 
 
+MEMO_DOCUMENTS = 200_000
+"""``segment_texts`` remembers the segmentation of a corpus up to this many documents, so that
+tokenizing it again (the c_npmi windows, ``vectorize.tokenizer``) does not segment twice."""
+_MEMO: dict = {}
+
+
 def segment(text: str, language: str) -> str:
     """One document's words joined by spaces (the text itself if it needs no segmenting)."""
+    found = _MEMO.get((language, text))
+    if found is not None:
+        return found
     code = document_language(text, language)
     if code is None:
         return text
@@ -119,7 +128,14 @@ def segment_texts(texts, language: str, workers: int | None = None) -> list[str]
     if not needed(language):
         return texts
     warn_missing(language)
-    workers = workers or _cores()
+    _MEMO.clear()
+    out = _segment_all(texts, language, workers or _cores())
+    if len(texts) <= MEMO_DOCUMENTS:
+        _MEMO.update(((language, t), s) for t, s in zip(texts, out))
+    return out
+
+
+def _segment_all(texts: list[str], language: str, workers: int) -> list[str]:
     size = sum(len(t) for t in texts)
     if workers <= 1 or size < POOL_CHARS or _in_daemon():
         return [segment(t, language) for t in texts]
