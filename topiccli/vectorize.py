@@ -164,6 +164,8 @@ def resolve_language(settings: VectorizerSettings, texts):
         detection = languages.given(settings.language)
     stop_words = stopwords.resolve(settings.stop_words, detection.language)
     resolved = replace(settings, language=detection.language, stop_words=stop_words)
+    if settings.token_pattern == "letters" and any(c in languages.MARKED for c in detection.codes):
+        resolved = replace(resolved, token_pattern="letters_marks")  # vowel signs inside words
     return resolved, detection
 
 

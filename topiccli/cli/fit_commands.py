@@ -52,7 +52,7 @@ def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ng
         token_pattern=token_pattern,
         contractions="keep" if keep_contractions else "strip",
         junk="keep" if keep_junk else "drop",
-        language=language,
+        language=language.strip().lower(),
         lemmatize=lemmatize,
         kind=vectorizer,
         stop_words=stop_words,

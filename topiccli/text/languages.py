@@ -21,6 +21,10 @@ from ..errors import UsageError
 AUTO = "auto"
 SEGMENTED = ("zh", "ja", "ko", "th")
 """Languages written without spaces between words: they need a segmenter (text.segment)."""
+MARKED = ("th", "lo", "km", "my", "hi", "mr", "ne", "bn", "pa", "gu", "or", "ta", "te", "kn",
+          "ml", "si", "bo", "ar", "fa", "ur", "ps", "he", "yi")  # fmt: skip
+"""Languages whose words carry combining marks (vowel signs): the default ``letters`` token
+pattern becomes ``letters_marks`` for them (text_rules), so their words stay whole."""
 SAMPLE = 300
 """Documents detected per corpus (a seeded sample of a larger corpus)."""
 SAMPLE_CHARS = 300
