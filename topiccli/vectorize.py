@@ -164,8 +164,11 @@ def resolve_language(settings: VectorizerSettings, texts):
         detection = languages.given(settings.language)
     stop_words = stopwords.resolve(settings.stop_words, detection.language)
     resolved = replace(settings, language=detection.language, stop_words=stop_words)
-    if settings.token_pattern == "letters" and any(c in languages.MARKED for c in detection.codes):
-        resolved = replace(resolved, token_pattern="letters_marks")  # vowel signs inside words
+    if settings.token_pattern == "letters":
+        if any(c in languages.MARKED for c in detection.codes):
+            resolved = replace(resolved, token_pattern="letters_marks")  # vowel signs inside
+        elif all(c in languages.ONE_CHARACTER for c in detection.codes):
+            resolved = replace(resolved, token_pattern="letters_one")  # 车, 房: one-character
     return resolved, detection
 
 

@@ -25,6 +25,9 @@ MARKED = ("th", "lo", "km", "my", "hi", "mr", "ne", "bn", "pa", "gu", "or", "ta"
           "ml", "si", "bo", "ar", "fa", "ur", "ps", "he", "yi")  # fmt: skip
 """Languages whose words carry combining marks (vowel signs): the default ``letters`` token
 pattern becomes ``letters_marks`` for them (text_rules), so their words stay whole."""
+ONE_CHARACTER = ("zh", "ja")
+"""Languages whose segmented words may be one character long: a run in these alone reads
+``letters`` as ``letters_one`` (text_rules)."""
 SAMPLE = 300
 """Documents detected per corpus (a seeded sample of a larger corpus)."""
 SAMPLE_CHARS = 300
