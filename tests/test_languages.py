@@ -312,3 +312,22 @@ def test_lemmatize_german():
     dt = Vectorizer(VectorizerSettings(min_df=1, max_df=1.0, lemmatize=True,
                                        language="de")).fit_transform(texts)  # fmt: skip
     assert "haus" in set(dt.terms) and "häuser" not in set(dt.terms)
+
+
+def test_a_corpus_cache_hit_keeps_the_resolved_language(tmp_path):
+    needs("rjieba")
+    corpus = tmp_path / "docs.jsonl"
+    corpus.write_text("".join(json.dumps({"text": t}) + "\n" for t in zh_corpus()),
+                      encoding="utf-8")  # fmt: skip
+    runs = []
+    for i in range(2):
+        args = ["nmf", "--input", str(corpus), "--k", "3", "--cache-dir", str(tmp_path / "c"),
+                "-f", "json", "--doc-topics", str(tmp_path / f"d{i}.csv")]  # fmt: skip
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.stderr
+        runs.append(json.loads(result.stdout))
+    assert [r["corpus"]["cache"] for r in runs] == ["miss", "hit"]
+    assert runs[1]["vectorizer"] == runs[0]["vectorizer"]
+    assert runs[1]["vectorizer"]["token_pattern"] == "letters_one"
+    assert runs[1]["corpus"]["language"] == runs[0]["corpus"]["language"]
+    assert runs[1]["metrics"]["c_npmi"] == runs[0]["metrics"]["c_npmi"]

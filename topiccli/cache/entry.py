@@ -81,6 +81,10 @@ class LazyTexts(Sequence):
         return texts
 
 
+APPLIED = ("language", "stop_words", "token_pattern")
+"""The settings vectorizing resolves from the text (topiccli.text), kept with an entry."""
+
+
 class CorpusCache:
     """The corpus entries under one cache directory."""
 
@@ -109,8 +113,7 @@ class CorpusCache:
         texts = LazyTexts(texts_path, meta["texts_sha256"], X.shape[0], reload)
         corpus = Corpus(texts, meta["ids"], meta["labels"], selection, dict(meta["skipped"]))
         applied = meta.get("applied") or {}  # the language and stop words the matrix used
-        settings = replace(settings, **{k: v for k, v in applied.items()
-                                        if k in ("language", "stop_words")})  # fmt: skip
+        settings = replace(settings, **{k: v for k, v in applied.items() if k in APPLIED})
         return corpus, DocumentTerm(X=X, terms=terms, idf=idf, settings=settings,
                                     language=meta.get("language"))  # fmt: skip
 
@@ -165,7 +168,7 @@ class CorpusCache:
             "ids": list(corpus.ids),
             "labels": None if corpus.labels is None else list(corpus.labels),
             "skipped": dict(corpus.skipped),
-            "applied": {"language": dt.settings.language, "stop_words": dt.settings.stop_words},
+            "applied": {key: getattr(dt.settings, key) for key in APPLIED},
             "language": dt.language,
         }
         try:
