@@ -16,6 +16,8 @@ from topiccli.specs import VectorizerSettings
 from topiccli.text import languages, segment, stopwords
 from topiccli.vectorize import Vectorizer, stop_word_set, tokenizer
 
+from .conftest import age
+
 runner = CliRunner()
 
 # Tiny themed corpora, written for these tests (no third-party text).
@@ -319,6 +321,7 @@ def test_a_corpus_cache_hit_keeps_the_resolved_language(tmp_path):
     corpus = tmp_path / "docs.jsonl"
     corpus.write_text("".join(json.dumps({"text": t}) + "\n" for t in zh_corpus()),
                       encoding="utf-8")  # fmt: skip
+    age(corpus)  # settled data: the cache stores it
     runs = []
     for i in range(2):
         args = ["nmf", "--input", str(corpus), "--k", "3", "--cache-dir", str(tmp_path / "c"),
