@@ -31,7 +31,8 @@ class DocumentTerm:
     terms: np.ndarray
     idf: np.ndarray | None
     settings: VectorizerSettings
-    """The settings as applied: ``language`` and ``stop_words`` resolved (never ``auto``)."""
+    """The settings as applied: ``language``, ``stop_words`` and the default token pattern
+    resolved by language (never ``auto``)."""
     language: dict | None = None
     """The language found or given (``text.languages.Detection.as_dict``) and what vectorizing
     found wrong with it (``diagnose``), for the report."""
@@ -234,7 +235,7 @@ def text_analysis(settings: VectorizerSettings):
 
 def stop_word_set(settings: VectorizerSettings) -> frozenset[str] | None:
     """The stop words ``settings`` name, as a set (None for none): named lists, language
-    codes (``de``: stopwordsiso's German list; ``en``: scikit-learn's) and files. An
+    codes (``de``: German's list, text.stopwords; ``en``: scikit-learn's) and files. An
     unresolved ``auto`` reads as the settings' language (English while it is ``auto``)."""
     from .text import languages, stopwords
 
