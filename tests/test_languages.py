@@ -93,6 +93,15 @@ def test_thai_and_indic_words_keep_their_vowel_signs():
     assert {"हिन्दी", "भाषा", "ร้านอาหาร"} <= set(dt.terms)
 
 
+def test_segmenting_on_every_core_keeps_document_order(monkeypatch):
+    needs("rjieba")
+    texts = [f"{s}{i}" for i, s in enumerate(zh_corpus(2))] + [EN]
+    alone = segment.segment_texts(texts, "zh", workers=1)
+    monkeypatch.setattr(segment, "POOL_CHARS", 0)  # a process pool even for a small corpus
+    assert segment.segment_texts(texts, "zh", workers=2) == alone
+    assert alone[-1] == EN and "球队" in alone[0].split()
+
+
 def test_text_without_spaceless_script_is_untouched():
     assert segment.segment(EN, "zh") == EN
     assert segment.segment_texts([EN, DE], "en") == [EN, DE]
