@@ -151,17 +151,17 @@ class Vectorizer:
         return DocumentTerm(X=X, terms=terms, idf=idf, settings=settings, language=language)
 
 
-def resolve_language(settings: VectorizerSettings, texts):
+def resolve_language(settings: VectorizerSettings, texts, detection=None):
     """(settings with ``language`` and ``stop_words`` resolved, the Detection): ``auto``
-    detected on a seeded sample of ``texts``; a stop-word ``auto`` becomes that language's
-    lists (topiccli.text)."""
+    detected on a sample of ``texts`` (or the ``detection`` made already); a stop-word
+    ``auto`` becomes that language's lists (topiccli.text)."""
     from dataclasses import replace
 
     from .text import languages, stopwords
 
-    if settings.language == languages.AUTO:
+    if detection is None and settings.language == languages.AUTO:
         detection = languages.detect(texts)
-    else:
+    elif detection is None:
         detection = languages.given(settings.language)
     stop_words = stopwords.resolve(settings.stop_words, detection.language)
     resolved = replace(settings, language=detection.language, stop_words=stop_words)

@@ -620,34 +620,29 @@ def vectorize_files(
 
 
 def _resolve_language(session, groups, settings, fields, max_file_bytes):
-    """(settings with the language resolved, its description): ``auto`` detected on a seeded
-    sample of the documents' openings, drawn by every share from its own documents."""
-    from ..text.languages import AUTO, SAMPLE
+    """(settings with the language resolved, its description): ``auto`` detected on the
+    sample one machine takes (text.languages.sample_openings), each share offering its own."""
+    from ..text.languages import AUTO, detect_openings, merge_samples
     from ..vectorize import resolve_language
 
     if settings.language != AUTO:
         resolved, detection = resolve_language(settings, [])
         return resolved, detection.as_dict()
-    per_share = -(-SAMPLE // max(1, len(groups)))
     parts = session.gather(
-        [session.submit(_openings, g, fields, max_file_bytes, settings.junk, per_share,
-                        what="language") for g in groups],
+        [session.submit(_openings, g, fields, max_file_bytes, settings.junk, what="language")
+         for g in groups],
         "the language sample",
     )  # fmt: skip
-    resolved, detection = resolve_language(settings, [t for part in parts for t in part])
+    detection = detect_openings([opening for _, opening in merge_samples(parts)])
+    resolved, _ = resolve_language(settings, [], detection)
     return resolved, detection.as_dict()
 
 
-def _openings(files, fields, max_file_bytes, junk, count: int) -> list[str]:
-    """A seeded sample of ``count`` of one share's documents, their openings only."""
-    import random
+def _openings(files, fields, max_file_bytes, junk) -> list:
+    """One share's candidates for the language sample (text.languages.sample_openings)."""
+    from ..text.languages import sample_openings
 
-    from ..text.languages import SAMPLE_CHARS
-
-    texts = share_documents(files, fields, max_file_bytes, junk)[0]
-    if len(texts) > count:
-        texts = [texts[i] for i in sorted(random.Random(0).sample(range(len(texts)), count))]
-    return [t[:SAMPLE_CHARS] for t in texts]
+    return sample_openings(share_documents(files, fields, max_file_bytes, junk)[0])
 
 
 def _second_pass(session, path, settings, fields, skipped, locals_, summaries) -> DistributedCSR:

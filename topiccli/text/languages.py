@@ -1,4 +1,4 @@
-"""Which language a corpus is written in: ``--language auto`` detects it on a seeded sample.
+"""Which language a corpus is written in: ``--language auto`` detects it on a sample.
 
 The detector is py3langid (Lui & Baldwin's langid.py model, 97 languages, pure Python with
 numpy): on 300 documents per language it was as accurate as lingua on documents of a sentence
@@ -11,8 +11,9 @@ segmentation on. Plain Python; the detector is imported only when detecting.
 
 from __future__ import annotations
 
-import random
+import heapq
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,7 @@ ONE_CHARACTER = ("zh", "ja")
 """Languages whose segmented words may be one character long: a run in these alone reads
 ``letters`` as ``letters_one`` (text_rules)."""
 SAMPLE = 300
-"""Documents detected per corpus (a seeded sample of a larger corpus)."""
+"""Documents detected per corpus (a sample of a larger corpus: ``sample_openings``)."""
 SAMPLE_CHARS = 300
 """Characters of each sampled document given to the detector (its opening)."""
 MIXED_SHARE = 0.10
@@ -103,16 +104,35 @@ def given(language: str) -> Detection:
     return Detection(codes(language), {c: None for c in codes(language)}, 0, "given")
 
 
-def detect(texts, sample: int = SAMPLE, seed: int = 0) -> Detection:
-    """Detect the languages of ``texts`` on a seeded sample of ``sample`` documents (all of a
-    smaller corpus): each document's opening is classified on its own, and the shares decide
-    (see MIXED_SHARE, SEGMENTED_SHARE). A corpus with no letters at all reads as English."""
-    n = len(texts)
-    chosen = range(n) if n <= sample else sorted(random.Random(seed).sample(range(n), sample))
+def detect(texts, sample: int = SAMPLE) -> Detection:
+    """Detect the languages of ``texts`` on a sample of ``sample`` documents (all of a smaller
+    corpus), see ``sample_openings``: each document's opening is classified on its own, and
+    the shares decide (see MIXED_SHARE, SEGMENTED_SHARE)."""
+    return detect_openings([opening for _, opening in sample_openings(texts, sample)])
+
+
+def sample_openings(texts, sample: int = SAMPLE) -> list[tuple[int, str]]:
+    """The sampled documents' openings, as (key, opening): the ``sample`` distinct openings
+    with the smallest CRC-32. Chosen by content, not position, so the sample is the same
+    however the corpus is split: a Dask share returns its own smallest and the client keeps
+    the smallest of them all (``merge_samples``), the very sample one machine takes. Distinct,
+    so a text repeated many times (a template, a footer-only post) counts once."""
+    openings = {str(text)[:SAMPLE_CHARS] for text in texts}
+    keyed = ((zlib.crc32(o.encode("utf-8", "replace")), o) for o in openings)
+    return heapq.nsmallest(sample, keyed)
+
+
+def merge_samples(parts, sample: int = SAMPLE) -> list[tuple[int, str]]:
+    """The sample of a corpus from its parts' ``sample_openings``."""
+    return heapq.nsmallest(sample, {tuple(pair) for part in parts for pair in part})
+
+
+def detect_openings(openings: list[str]) -> Detection:
+    """``detect`` on the sampled openings themselves. A corpus with no letters at all reads
+    as English."""
     classify = _classifier()
     counts: dict[str, int] = {}
-    for i in chosen:
-        opening = str(texts[i])[:SAMPLE_CHARS]
+    for opening in openings:
         if _LETTER.search(opening) is None:
             continue
         code = classify(opening)
