@@ -147,7 +147,9 @@ class Vectorizer:
 
         X = X.tocsr().astype(np.float64, copy=False)
         X.sort_indices()
-        language = {**detection.as_dict(), **diagnose(settings, detection, X, terms)}
+        dominant = detection.codes[0] if detection.codes else None
+        found = diagnose(settings, dominant, np.diff(X.indptr), terms)
+        language = {**detection.as_dict(), **found}
         return DocumentTerm(X=X, terms=terms, idf=idf, settings=settings, language=language)
 
 

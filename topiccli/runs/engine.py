@@ -143,6 +143,12 @@ class Engine:
         texts = WorkerTexts(self.client, data.documents, data.bounds, settings)  # read there
         with stage("vectorize") if stage else contextlib.nullcontext():
             data = self._spread(data)
+        if language is not None:  # the same checks as one machine's (text.diagnose)
+            from ..text.diagnose import diagnose
+
+            dominant = language["code"].split("+")[0]
+            language = {**language,
+                        **diagnose(settings, dominant, data.row_lengths(), data.terms)}  # fmt: skip
         corpus = Corpus(texts, data.ids, data.labels, source.selection(), data.skipped)
         return corpus, DocumentTerm(X=data, terms=data.terms, idf=data.idf, settings=settings,
                                     language=language)  # fmt: skip

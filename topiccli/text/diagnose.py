@@ -30,13 +30,14 @@ def term_length_norm(terms) -> float:
     return DEFAULT_TERM_LENGTH
 
 
-def diagnose(settings, detection, X, terms) -> dict:
-    """The share of documents without terms and the terms' mean length, warning (with the
-    likely cause) when either is off, or when the stop list's language is not the text's."""
+def diagnose(settings, dominant: str | None, row_lengths, terms) -> dict:
+    """The share of documents without terms (``row_lengths``: each document's count of
+    distinct terms) and the terms' mean length, warning (with the likely cause) when either
+    is off, or when the stop list's language is not the text's (``dominant``)."""
     import numpy as np
 
-    n = X.shape[0]
-    empty = float(np.count_nonzero(np.diff(X.indptr) == 0) / n) if n else 0.0
+    n = len(row_lengths)
+    empty = float(np.count_nonzero(np.asarray(row_lengths) == 0) / n) if n else 0.0
     lengths = [len(str(t)) for t in terms]
     mean_length = float(np.mean(lengths)) if lengths else 0.0
     clauses = bool(lengths) and mean_length > CLAUSE_FACTOR * term_length_norm(terms)
@@ -47,7 +48,7 @@ def diagnose(settings, detection, X, terms) -> dict:
     if empty > EMPTY_SHARE:
         warnings.warn(f"{empty:.1%} of the documents keep no term: {cause}", TopicsWarning,
                       stacklevel=4)  # fmt: skip
-    _check_stop_language(settings, detection)
+    _check_stop_language(settings, dominant)
     return {"documents_without_terms": round(empty, 4), "mean_term_length": round(mean_length, 2)}
 
 
@@ -70,10 +71,9 @@ def _cause(settings, clauses: bool, mean_length: float, terms) -> str:
     )
 
 
-def _check_stop_language(settings, detection) -> None:
+def _check_stop_language(settings, dominant: str | None) -> None:
     """Warn when named stop lists exist but none is in the text's (dominant) language."""
     named = stopwords.spec_languages(settings.stop_words)
-    dominant = detection.codes[0] if detection.codes else None
     if named and dominant and dominant not in named and stopwords.has_list(dominant):
         listed = ", ".join(languages.name(c) for c in sorted(named))
         warnings.warn(f"the stop words are {listed} but the text reads as "
