@@ -24,8 +24,9 @@ def source_spec(
     text_field=None,
     id_field=None,
     label_field=None,
+    no_labels=False,
 ):
-    """The SourceSpec the source options describe (also ``infer``'s)."""
+    """The SourceSpec the source options describe."""
     from ..specs import SourceSpec
 
     return SourceSpec(
@@ -39,6 +40,7 @@ def source_spec(
         id_field=id_field,
         label_field=label_field,
         max_file_bytes=max_file_bytes,
+        labels=not no_labels,
     )
 
 
@@ -101,6 +103,7 @@ def svd(
     text_field: opt.TextField = None,
     id_field: opt.IdField = None,
     label_field: opt.LabelField = None,
+    no_labels: opt.NoLabels = False,
     vectorizer: opt.Vectorizer = D["vectorizer"],
     stop_words: opt.StopWords = D["stop_words"],
     extra_stop_words: opt.ExtraStopWords = None,
@@ -123,6 +126,7 @@ def svd(
     html: opt.Html = None,
     vocabulary: opt.Vocabulary = False,
     save: opt.Save = None,
+    save_snippets: opt.SaveSnippets = False,
     force: opt.Force = False,
     docs: opt.Docs = 0,
     seeds: opt.Seeds = 1,
@@ -153,6 +157,7 @@ def svd(
                 text_field,
                 id_field,
                 label_field,
+                no_labels,
             ),
             vectorizer_settings(
                 vectorizer,
@@ -178,7 +183,12 @@ def svd(
                 seeds=seeds,
             ),
             FitFiles(
-                save=save, force=force, doc_topics=doc_topics, html=html, vocabulary=vocabulary
+                save=save,
+                force=force,
+                doc_topics=doc_topics,
+                html=html,
+                vocabulary=vocabulary,
+                save_snippets=save_snippets,
             ),
             output,
             cache_dir(cache_dir_, no_cache),
@@ -204,6 +214,7 @@ def nmf(
     text_field: opt.TextField = None,
     id_field: opt.IdField = None,
     label_field: opt.LabelField = None,
+    no_labels: opt.NoLabels = False,
     vectorizer: opt.Vectorizer = D["vectorizer"],
     stop_words: opt.StopWords = D["stop_words"],
     extra_stop_words: opt.ExtraStopWords = None,
@@ -234,6 +245,7 @@ def nmf(
     vocabulary: opt.Vocabulary = False,
     normalize: opt.Normalize = False,
     save: opt.Save = None,
+    save_snippets: opt.SaveSnippets = False,
     force: opt.Force = False,
     docs: opt.Docs = 0,
     seeds: opt.Seeds = 1,
@@ -263,6 +275,7 @@ def nmf(
                 text_field,
                 id_field,
                 label_field,
+                no_labels,
             ),
             vectorizer_settings(
                 vectorizer,
@@ -296,6 +309,7 @@ def nmf(
             ),
             FitFiles(
                 save=save,
+                save_snippets=save_snippets,
                 force=force,
                 doc_topics=doc_topics,
                 normalize=normalize,
@@ -326,6 +340,7 @@ def sweep(
     text_field: opt.TextField = None,
     id_field: opt.IdField = None,
     label_field: opt.LabelField = None,
+    no_labels: opt.NoLabels = False,
     vectorizer: opt.Vectorizer = D["vectorizer"],
     stop_words: opt.StopWords = D["stop_words"],
     extra_stop_words: opt.ExtraStopWords = None,
@@ -379,6 +394,7 @@ def sweep(
                 text_field,
                 id_field,
                 label_field,
+                no_labels,
             ),
             vectorizer_settings(
                 vectorizer,
