@@ -30,7 +30,7 @@ INFER_HELP = (
     "\n\nEach document gets its topic weights and its top topic: for NMF the weights that "
     "minimise the model's own loss (least squares, or KL divergence for a KL model) against "
     "its fixed topics, with its penalty on W; for SVD the projection onto the components. "
-    "--input is required."
+    "--input is required: a model infers documents you give it, never 20 Newsgroups."
 )
 
 
@@ -38,12 +38,12 @@ INFER_HELP = (
              short_help="Infer the topics of new documents with a saved model.")  # fmt: skip
 def infer(
     model: opt.ModelPath,
-    input: opt.Input = None,
-    glob: opt.Glob = None,
-    max_file_bytes: opt.MaxFileBytes = opt.MAX_FILE_BYTES,
-    text_field: opt.TextField = None,
-    id_field: opt.IdField = None,
-    label_field: opt.LabelField = None,
+    input: opt.InferInput = None,
+    glob: opt.in_panel(opt.Glob, opt.DOCUMENTS) = None,
+    max_file_bytes: opt.in_panel(opt.MaxFileBytes, opt.DOCUMENTS) = opt.MAX_FILE_BYTES,
+    text_field: opt.in_panel(opt.TextField, opt.DOCUMENTS) = None,
+    id_field: opt.in_panel(opt.IdField, opt.DOCUMENTS) = None,
+    label_field: opt.in_panel(opt.LabelField, opt.DOCUMENTS) = None,
     top_words: opt.TopWords = D["top_words"],
     format: opt.RowFormat = "table",
     output: opt.Output = None,

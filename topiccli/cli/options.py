@@ -192,6 +192,29 @@ LabelField = Annotated[
     ),
 ]
 
+DOCUMENTS = "Documents (required: --input)"
+"""infer's panel: a model infers new documents from a file, folder or stdin, never 20 Newsgroups."""
+InferInput = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--input",
+        "-i",
+        rich_help_panel=DOCUMENTS,
+        help="The documents to infer: a folder of text files, one text file, a .jsonl/.csv file "
+        "of records, or - for stdin.",
+    ),
+]
+
+
+def in_panel(option, panel: str):
+    """The same ``Annotated`` option shown under another help panel (infer's ``Documents``)."""
+    import copy
+
+    info = copy.copy(option.__metadata__[0])
+    info.rich_help_panel = panel
+    return Annotated[option.__origin__, info]
+
+
 # --- vectorizer --------------------------------------------------------------------------
 Vectorizer = Annotated[
     Literal["count", "tfidf"], typer.Option(rich_help_panel=VECTORIZE, help="Term weighting.")
