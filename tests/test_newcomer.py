@@ -225,7 +225,7 @@ def test_every_command_and_option_is_in_the_guide():
             walk(sub, [*path, name])
         for param in getattr(command, "params", []):
             for opt in param.opts:
-                documented = re.search(rf"`{re.escape(opt)}(?![\w-])", guide)
+                documented = re.search(rf"(?<![\w-]){re.escape(opt)}(?![\w-])", guide)
                 if opt.startswith("--") and opt != "--help" and not documented:
                     missing.append(f"{' '.join(path)} {opt}")
 
