@@ -113,6 +113,19 @@ def _size_text(size: int) -> str:
     return str(size)
 
 
+def in_panel(alias, panel: str, help: str | None = None):
+    """``alias`` (an ``Annotated`` option) shown in another help panel, with other help."""
+    import copy
+    from typing import get_args
+
+    base, info = get_args(alias)
+    info = copy.copy(info)
+    info.rich_help_panel = panel
+    if help is not None:
+        info.help = help
+    return Annotated[base, info]
+
+
 # --- source ------------------------------------------------------------------------------
 Input = Annotated[
     Optional[Path],
@@ -192,28 +205,16 @@ LabelField = Annotated[
     ),
 ]
 
-DOCUMENTS = "Documents (required: --input)"
-"""infer's panel: a model infers new documents from a file, folder or stdin, never 20 Newsgroups."""
-InferInput = Annotated[
-    Optional[Path],
+NoLabels = Annotated[
+    bool,
     typer.Option(
-        "--input",
-        "-i",
-        rich_help_panel=DOCUMENTS,
-        help="The documents to infer: a folder of text files, one text file, a .jsonl/.csv file "
-        "of records, or - for stdin.",
+        "--no-labels",
+        metavar=FLAG,
+        rich_help_panel=SOURCE,
+        help="Give the documents no labels: subfolder names, --label-field and newsgroups are "
+        "not read as classes (no label column, label NMI or label in --doc-topics).",
     ),
 ]
-
-
-def in_panel(option, panel: str):
-    """The same ``Annotated`` option shown under another help panel (infer's ``Documents``)."""
-    import copy
-
-    info = copy.copy(option.__metadata__[0])
-    info.rich_help_panel = panel
-    return Annotated[option.__origin__, info]
-
 
 # --- vectorizer --------------------------------------------------------------------------
 Vectorizer = Annotated[
@@ -311,7 +312,7 @@ Loss = Annotated[
     Optional[Literal["frobenius", "kl"]],
     typer.Option(
         rich_help_panel=MODEL,
-        show_default="kl (chosen on evidence, see README)",
+        show_default="kl, chosen on evidence (see the README)",
         help="frobenius: least squares; kl: Kullback-Leibler divergence (PLSA's).",
     ),
 ]
@@ -426,6 +427,16 @@ Save = Annotated[
     typer.Option(
         rich_help_panel=MODEL_FILES,
         help="Save the fitted model as a bundle folder (reuse it with show and infer).",
+    ),
+]
+SaveSnippets = Annotated[
+    bool,
+    typer.Option(
+        "--save-snippets",
+        metavar=FLAG,
+        rich_help_panel=MODEL_FILES,
+        help="Keep in the --save bundle the first 300 characters of the documents its explorer "
+        "page shows (each topic's 10 most representative), so `topics explore` can show them.",
     ),
 ]
 Force = Annotated[
