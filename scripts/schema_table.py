@@ -27,6 +27,7 @@ SECTIONS = [
     ("metrics", "metrics"),
     ("topic", "A topic: `topics[]`"),
     ("vocabulary", "vocabulary (`--vocabulary`)"),
+    ("engine", "engine"),
     ("fit_timings", "Fit timings"),
     ("sweep_row", "A sweep row: `results[]`"),
     ("sweep_timings", "Sweep timings"),
