@@ -29,7 +29,15 @@ sys.path.insert(0, str(ROOT / "scripts"))
 LABELS = ROOT / "scripts" / "flag_labels.json"
 FITS = {
     "all-20": (20, 30),
-    "tutorial-4": (10,),
+    "signatures-train": (40, (40, "frobenius")),
+    "signatures-test": (40, (40, "frobenius")),
+    "tutorial-4": (10, (30, "frobenius")),
+    "essays-copies": (7,),
+    "en_agnews": (4,),
+    "en_bbc": (5,),
+    "de_gnad": (9,),
+    "ko_ynat_titles": (7,),
+    "zh_thucnews_titles": (10,),
     "train-6": (12,),
     "test-8": (16,),
     "subjects-8": (10,),
@@ -37,7 +45,28 @@ FITS = {
     "essays": (6,),
     "planted-short-6": (6,),
 }
-"""Corpus (evaluate_k's names) → the ks fitted on it."""
+"""Corpus (evaluate_k's names, and ``own_corpora``'s) → the fits on it: k (the CLI's default
+loss) or (k, loss)."""
+
+
+def own_corpora(data_home: str | None, wanted):
+    """Corpora where narrow topics are expected: all 20 groups (train, test) with the
+    signatures and the encoded attachments left in (headers and quotes removed, footers and
+    junk posts kept), and the sample essays with ten copies of one signature post added
+    (label ``copies``)."""
+    from topiccli.corpus import load_folder, load_newsgroups
+    for subset in ("train", "test") if data_home else ():
+        name = f"signatures-{subset}"
+        if name in wanted:
+            corpus = load_newsgroups(None, subset, remove=("headers", "quotes"),
+                                     data_home=data_home)  # fmt: skip
+            yield name, corpus.texts, list(corpus.labels), 20, []
+    if "essays-copies" in wanted:
+        corpus = load_folder(ROOT / "sample_corpora" / "essays")
+        post = ("zorblat quexton frimble daxworth glimmerpost snorkelwave blibbertron "
+                "wuzzlefrank " * 3)  # fmt: skip
+        texts = list(corpus.texts) + [f"{post} note {i}" for i in range(10)]
+        yield "essays-copies", texts, list(corpus.labels) + ["copies"] * 10, 7, []
 
 OLD_SHARE, OLD_MIN = 0.005, 3
 
@@ -54,10 +83,10 @@ def aligned(topic: dict, n_docs: int) -> bool:
     return (topic.get("label_share") or 0) >= 0.5 and topic["n_documents"] >= 0.02 * n_docs
 
 
-def fit_corpus(name, texts, labels, k, snippets: Path | None) -> list[dict]:
+def fit_corpus(name, texts, labels, k, loss, snippets: Path | None) -> list[dict]:
     from topiccli.quality import coherence, documents
     from topiccli.quality import labels as label_scores
-    from topiccli.quality.signature import signature
+    from topiccli.quality.signature import corpus_documents, repeated_words, signature
     from topiccli.runs.modeling import fit_model
     from topiccli.specs import ModelSpec, VectorizerSettings
     from topiccli.topics import top_indices
@@ -67,22 +96,30 @@ def fit_corpus(name, texts, labels, k, snippets: Path | None) -> list[dict]:
     dt = Vectorizer(VectorizerSettings()).fit_transform(texts)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fitted = fit_model(dt, ModelSpec("nmf", k=k))
+        fitted = fit_model(dt, ModelSpec("nmf", k=k, loss=loss))
     n = dt.X.shape[0]
     winners = top_topics(fitted.weights)
     sizes = documents.topic_sizes(winners, k)
     columns = [top_indices(row, 8) for row in fitted.result.H]
     support = coherence.support(dt.X, columns)
     found = signature(fitted.weights, dt.X)
+    import scipy.sparse as sp
+
+    union, where = np.unique(np.concatenate(columns), return_inverse=True)
+    local = np.split(where.ravel(), np.cumsum([len(c) for c in columns])[:-1])
+    repeated = repeated_words(sp.csc_matrix(dt.X)[:, union], local,
+                              [list(t.words) for t in fitted.topics])  # fmt: skip
+    chance = corpus_documents(fitted.weights)
     tags = label_scores.topic_labels(winners, labels, k)
     old = old_narrow(sizes, support, n)
     rows = []
     for t, topic in enumerate(fitted.topics):
         rows.append({
-            "corpus": name, "k": k, "topic": t, "n_docs": n, "words": topic.words,
+            "corpus": name, "k": k, "loss": loss, "topic": t, "n_docs": n, "words": topic.words,
             "n_documents": int(sizes[t]), "support_documents": int(support[t]),
             "label": tags[t][0], "label_share": tags[t][1],
-            "old_narrow": old[t], **found[t],
+            "old_narrow": old[t], **found[t], "repeated_words": repeated[t],
+            "corpus_documents": chance,
         })  # fmt: skip
     if snippets is not None:
         snippets.mkdir(parents=True, exist_ok=True)
@@ -93,7 +130,7 @@ def fit_corpus(name, texts, labels, k, snippets: Path | None) -> list[dict]:
             lines.append(f"## {name} k={k} topic {t}: {' '.join(topic.words)}  {rows[t]}")
             lines += [f"   {column[i]:.3f} [{labels[i]}] {' '.join(texts[i].split())[:160]}"
                       for i in order]  # fmt: skip
-        (snippets / f"{name}-k{k}.txt").write_text("\n".join(lines), encoding="utf-8")
+        (snippets / f"{name}-k{k}{'-' + loss if loss else ''}.txt").write_text("\n".join(lines), encoding="utf-8")
     return rows
 
 
@@ -102,16 +139,24 @@ def dump(args) -> int:
 
     out = Path(args.dump)
     rows = json.loads(out.read_text()) if out.exists() else []
-    done = {(r["corpus"], r["k"]) for r in rows}
+    done = {(r["corpus"], r["k"], r.get("loss")) for r in rows}
     wanted = [name for name in FITS if not args.corpora or name in args.corpora]
-    for name, texts, labels, _, _ in corpora(args.data_home, wanted, args.extra):
-        for k in FITS.get(name, (max(4, len(set(labels))),)):
-            if (name, k) in done:
+    import itertools
+
+    found = itertools.chain(own_corpora(args.data_home, wanted),
+                            corpora(args.data_home, wanted, args.extra))  # fmt: skip
+    for name, texts, labels, _, _ in found:
+        for fit in FITS.get(name, (max(4, len(set(labels))),)):
+            k, loss = fit if isinstance(fit, tuple) else (fit, None)
+            if (name, k, loss) in done:
                 continue
-            rows += fit_corpus(name, texts, labels, k, Path(args.snippets) if args.snippets
+            rows += fit_corpus(name, texts, labels, k, loss, Path(args.snippets) if args.snippets
                                else None)  # fmt: skip
-            print(f"{name} k={k}: {sum(r['narrow'] for r in rows[-k:])} flagged, "
-                  f"{sum(r['old_narrow'] for r in rows[-k:])} before", flush=True)
+            print(
+                f"{name} k={k}: {sum(r['narrow'] for r in rows[-k:])} flagged, "
+                f"{sum(r['old_narrow'] for r in rows[-k:])} before",
+                flush=True,
+            )
             out.write_text(json.dumps(rows, indent=1))
     return 0
 
@@ -125,31 +170,40 @@ def score(flags, truth) -> tuple[float, float, int, int, int]:
     return precision, recall, tp, fp, fn
 
 
+def key(entry: dict) -> tuple:
+    """A topic's place: corpus, k, loss ("" for the CLI's default) and topic number."""
+    return entry["corpus"], entry["k"], entry.get("loss") or "", entry["topic"]
+
+
 def report(path: str) -> int:
     rows = json.loads(Path(path).read_text())
-    labels = {(e["corpus"], e["k"], e["topic"]): e for e in json.loads(LABELS.read_text())["topics"]}
-    labelled = [r for r in rows if (r["corpus"], r["k"], r["topic"]) in labels]
-    truth = [labels[(r["corpus"], r["k"], r["topic"])]["signature"] for r in labelled]
+    labels = {key(e): e for e in json.loads(LABELS.read_text())["topics"]}
+    labelled = [r for r in rows if key(r) in labels]
+    truth = [labels[key(r)]["signature"] for r in labelled]
     print(f"{len(labelled)} hand-labelled topics, {sum(truth)} signature\n")
     print("| rule | precision | recall | flagged | true pos. | false pos. | missed | "
           "label-aligned flagged |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|")
-    for name, key in (("before (issue 13 `narrow`)", "old_narrow"), ("after", "narrow")):
-        flags = [r[key] for r in labelled]
+    for name, flag in (("before (issue 13 `narrow`)", "old_narrow"), ("after", "narrow")):
+        flags = [r[flag] for r in labelled]
         p, rc, tp, fp, fn = score(flags, truth)
-        bad = sum(r[key] and aligned(r, r["n_docs"]) for r in rows)
+        bad = sum(r[flag] and aligned(r, r["n_docs"]) for r in rows)
         print(f"| {name} | {p:.2f} | {rc:.2f} | {sum(flags)} | {tp} | {fp} | {fn} | {bad} |")
-    print("\n| corpus | k | topics | signature (hand) | flagged before | flagged after | "
+    print("\n| corpus | k (loss) | topics | signature (hand) | flagged before | flagged after | "
           "label-aligned flagged before / after |")  # fmt: skip
     print("|---|---|---|---|---|---|---|")
-    for corpus, k in dict.fromkeys((r["corpus"], r["k"]) for r in rows):
-        part = [r for r in rows if r["corpus"] == corpus and r["k"] == k]
-        hand = sum(labels.get((corpus, k, r["topic"]), {}).get("signature", False) for r in part)
+    for fit in dict.fromkeys(key(r)[:3] for r in rows):
+        part = [r for r in rows if key(r)[:3] == fit]
+        hand = sum(labels.get(key(r), {}).get("signature", False) for r in part)
         before = sum(r["old_narrow"] for r in part)
         after = sum(r["narrow"] for r in part)
-        bad = (sum(r["old_narrow"] and aligned(r, r["n_docs"]) for r in part),
-               sum(r["narrow"] and aligned(r, r["n_docs"]) for r in part))
-        print(f"| {corpus} | {k} | {len(part)} | {hand} | {before} | {after} | {bad[0]} / {bad[1]} |")
+        bad = (
+            sum(r["old_narrow"] and aligned(r, r["n_docs"]) for r in part),
+            sum(r["narrow"] and aligned(r, r["n_docs"]) for r in part),
+        )
+        corpus, k, loss = fit
+        print(f"| {corpus} | {k}{' ' + loss if loss else ''} | {len(part)} | {hand} | {before} | "
+              f"{after} | {bad[0]} / {bad[1]} |")  # fmt: skip
     return 0
 
 

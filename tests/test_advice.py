@@ -63,7 +63,9 @@ def test_the_best_supported_k_lies_in_the_range_and_the_others_are_within_noise(
     assert advice.verdict == "range"
     lo, hi = advice.k_range
     assert lo <= advice.best <= hi
-    assert all(lo <= k <= hi for k in advice.within_noise) and advice.best not in advice.within_noise
+    assert (
+        all(lo <= k <= hi for k in advice.within_noise) and advice.best not in advice.within_noise
+    )
 
 
 def test_the_sweep_json_carries_the_advice(sample_corpus):

@@ -91,13 +91,17 @@ def advise(ks: Sequence[int], samples: Sequence[Sequence[float]]) -> Advice:
                       "with.", _next(None))  # fmt: skip
     span = f"{lo}–{hi}" if lo != hi else f"{lo}"
     if means[best] < MIN_AGREEMENT:
-        reason = (f"no k is reproducible: the best agreement, {peak}, is under {MIN_AGREEMENT}, "
-                  "so fewer than half of a topic's top words come back on a typical subsample")
+        reason = (
+            f"no k is reproducible: the best agreement, {peak}, is under {MIN_AGREEMENT}, "
+            "so fewer than half of a topic's top words come back on a typical subsample"
+        )
     elif best == len(ks) - 1:
         reason = f"the agreement is highest at the largest k swept, {peak}, and may rise beyond it"
     elif hi - lo + 1 > MAX_WIDTH:
-        reason = (f"the curve is flat within its noise: {len(close)} of {len(ks)} k (k = {span}) "
-                  f"are within {Z:g} standard errors of the best, {peak}")
+        reason = (
+            f"the curve is flat within its noise: {len(close)} of {len(ks)} k (k = {span}) "
+            f"are within {Z:g} standard errors of the best, {peak}"
+        )
     else:
         evidence = (f"Agreement under resampling peaks at {peak}; "
                     + (f"k = {', '.join(map(str, within))} within {Z:g} standard errors of it, "
@@ -113,7 +117,11 @@ def _next(k_range) -> str:
                 "`topics nmf --k K` and the same input options.")  # fmt: skip
     lo, hi = k_range
     if lo == hi:
-        return (f"Read the topics at k = {lo} with `topics nmf --k {lo}` and the same input "
-                "options; a finer or coarser k is a choice of granularity.")
-    return (f"Choose within k = {lo}–{hi} by the granularity you need: read each with "
-            f"`topics nmf --k K` and the same input options.")
+        return (
+            f"Read the topics at k = {lo} with `topics nmf --k {lo}` and the same input "
+            "options; a finer or coarser k is a choice of granularity."
+        )
+    return (
+        f"Choose within k = {lo}–{hi} by the granularity you need: read each with "
+        f"`topics nmf --k K` and the same input options."
+    )
