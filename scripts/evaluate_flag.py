@@ -55,6 +55,7 @@ def own_corpora(data_home: str | None, wanted):
     junk posts kept), and the sample essays with ten copies of one signature post added
     (label ``copies``)."""
     from topiccli.corpus import load_folder, load_newsgroups
+
     for subset in ("train", "test") if data_home else ():
         name = f"signatures-{subset}"
         if name in wanted:
@@ -67,6 +68,7 @@ def own_corpora(data_home: str | None, wanted):
                 "wuzzlefrank " * 3)  # fmt: skip
         texts = list(corpus.texts) + [f"{post} note {i}" for i in range(10)]
         yield "essays-copies", texts, list(corpus.labels) + ["copies"] * 10, 7, []
+
 
 OLD_SHARE, OLD_MIN = 0.005, 3
 
@@ -130,7 +132,9 @@ def fit_corpus(name, texts, labels, k, loss, snippets: Path | None) -> list[dict
             lines.append(f"## {name} k={k} topic {t}: {' '.join(topic.words)}  {rows[t]}")
             lines += [f"   {column[i]:.3f} [{labels[i]}] {' '.join(texts[i].split())[:160]}"
                       for i in order]  # fmt: skip
-        (snippets / f"{name}-k{k}{'-' + loss if loss else ''}.txt").write_text("\n".join(lines), encoding="utf-8")
+        (snippets / f"{name}-k{k}{'-' + loss if loss else ''}.txt").write_text(
+            "\n".join(lines), encoding="utf-8"
+        )
     return rows
 
 

@@ -334,6 +334,79 @@ def report(path: str) -> int:
     return 0
 
 
+TUNE = ("tutorial-4", "train-", "essays", "planted-5", "planted-8", "subjects-6", "subjects-8",
+        "firsts-4", "en_bbc", "de_gnad")  # fmt: skip
+"""The corpora the advice's constants were chosen on; the others only check them."""
+
+
+def kind(name: str) -> str:
+    if name.startswith(("subjects", "firsts", "planted-short")) or name.endswith("titles"):
+        return "short"
+    if name[:3] in ("de_", "ko_", "zh_", "ja_"):
+        return "non-English"
+    return "planted" if name.startswith("planted") else "English"
+
+
+def advice_row(run: dict) -> dict:
+    """Today's pick (argmax) and the advice (quality.advice) on one stored run."""
+    from topiccli.quality.advice import advise
+
+    ks = sorted(int(k) for k in run["curves"])
+    samples = [run["curves"][str(k)]["nndsvd"]["samples"] for k in ks]
+    means = [float(np.mean(s)) for s in samples]
+    argmax = ks[int(np.argmax(means))]
+    advice = advise(ks, samples)
+    label = run["labels"]
+    width = None
+    verdict = "no clear k"
+    if advice.verdict == "range":
+        lo, hi = advice.k_range
+        width = hi - lo + 1
+        ok = lo - 1 <= label <= hi + 1
+        verdict = f"{lo}–{hi}" if lo != hi else f"{lo}"
+        verdict = verdict if ok else f"**{verdict}** (contradicted)"
+    return {
+        "name": run["name"], "set": "tune" if run["name"].startswith(TUNE) else "check",
+        "kind": kind(run["name"]), "docs": run["docs"], "labels": label, "argmax": argmax,
+        "before_ok": abs(argmax - label) <= 1, "advice": advice, "verdict": verdict,
+        "width": width, "contradicted": verdict.endswith("(contradicted)"),
+        "curve": " ".join(f"{k}:{m:.2f}" for k, m in zip(ks, means)),
+    }  # fmt: skip
+
+
+def advice_report(paths: str) -> int:
+    """The before/after table of scripts/evaluate_k.md from stored runs (comma-separated)."""
+    runs = [run for path in paths.split(",") for run in json.loads(Path(path).read_text())]
+    rows = [advice_row(run) for run in runs]
+    print("| corpus | set | kind | docs | labels | before: recommended k | after: advice | "
+          "width | agreement by k |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        before = f"{r['argmax']}" if r["before_ok"] else f"**{r['argmax']}** (contradicted)"
+        print(f"| {r['name']} | {r['set']} | {r['kind']} | {r['docs']} | {r['labels']} | "
+              f"{before} | {r['verdict']} | {r['width'] or ''} | {r['curve']} |")  # fmt: skip
+    print("\n| corpora | n | before: contradicted | before: hits (±1) | after: contradicted | "
+          "after: hits (range ∋ labels ±1) | after: no clear k | after: informative (≤ 4 k) | "
+          "after: mean width |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
+    groups = [("all", rows), ("tune", [r for r in rows if r["set"] == "tune"]),
+              ("check", [r for r in rows if r["set"] == "check"])]  # fmt: skip
+    groups += [(k, [r for r in rows if r["kind"] == k])
+               for k in ("English", "short", "non-English", "planted")]  # fmt: skip
+    for name, part in groups:
+        if not part:
+            continue
+        n = len(part)
+        ranged = [r for r in part if r["width"] is not None]
+        informative = [r for r in ranged if r["width"] <= 4 and not r["contradicted"]]
+        width = f"{np.mean([r['width'] for r in ranged]):.1f}" if ranged else "—"
+        print(f"| {name} | {n} | {sum(not r['before_ok'] for r in part)} | "
+              f"{sum(r['before_ok'] for r in part)} | {sum(r['contradicted'] for r in part)} | "
+              f"{len(ranged) - sum(r['contradicted'] for r in ranged)} | {n - len(ranged)} | "
+              f"{len(informative)} ({len(informative) / n:.0%}) | {width} |")  # fmt: skip
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-home")
@@ -344,7 +417,10 @@ def main(argv=None) -> int:
     parser.add_argument("--variants", type=lambda s: tuple(s.split(",")), default=("nndsvd",))
     parser.add_argument("--extra", help="JSON list of extra labelled JSONL corpora")
     parser.add_argument("--rules", metavar="JSON", help="print the rules' picks from a run")
+    parser.add_argument("--advice", metavar="JSON[,JSON]", help="the advice's before/after table")
     args = parser.parse_args(argv)
+    if args.advice:
+        return advice_report(args.advice)
     return report(args.rules) if args.rules else collect(args)
 
 

@@ -49,12 +49,22 @@ def test_a_noisy_curve_widens_the_range_until_it_says_no_clear_k():
     assert loud.verdict == "no_clear_k"
 
 
-def test_a_peak_at_the_largest_k_or_a_low_curve_is_no_clear_k():
+def test_a_peak_at_either_end_or_a_low_curve_is_no_clear_k():
     ks = [2, 3, 4, 5]
     rising = advise(ks, curve([0.5, 0.6, 0.7, 0.9], 0.005))
     assert rising.verdict == "no_clear_k" and "largest k swept" in rising.evidence
+    falling = advise(ks, curve([0.9, 0.7, 0.6, 0.5], 0.005))
+    assert falling.verdict == "no_clear_k" and "smallest k swept" in falling.evidence
     low = advise(ks, curve([0.2, 0.4, 0.3, 0.25], 0.005))
     assert low.verdict == "no_clear_k" and "reproducible" in low.evidence
+
+
+def test_a_best_k_found_on_some_subsamples_only_is_no_clear_k():
+    ks = [2, 3, 4, 5, 6]
+    samples = curve([0.5, 0.55, 0.6, 0.5, 0.45], 0.005)
+    samples[2] = [0.95] * 6 + [0.3] * 4  # k = 4 comes back on six subsamples of ten
+    advice = advise(ks, samples)
+    assert advice.verdict == "no_clear_k" and "not reproduced on every subsample" in advice.evidence
 
 
 def test_the_best_supported_k_lies_in_the_range_and_the_others_are_within_noise():

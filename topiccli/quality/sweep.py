@@ -34,8 +34,10 @@ AGREEMENT_RULE = (
     "agreement = mean Average Jaccard (top 20 terms, topics matched by the Hungarian method) "
     "between the NNDSVD fit on all documents and {samples} random-start fits on random 80% "
     "subsamples "
-    "(Greene, O'Callaghan & Cunningham 2014); recommended k = highest agreement, the smaller k "
-    "on a tie"
+    "(Greene, O'Callaghan & Cunningham 2014); advice: the k within 2 paired standard errors "
+    "of the best agreement form the range, or no clear k when the range spans more than 4 k, "
+    "the best is the smallest or largest k swept, varies by more than 0.15, or is under 0.5 "
+    "(docs/advice.md)"
 )
 
 
