@@ -103,7 +103,8 @@ def corpora(data_home: str | None, names: list[str] | None, extra: str | None = 
             yield "all-20", corpus.texts, list(corpus.labels), 20, []
     for entry in json.loads(Path(extra).read_text()) if extra else []:
         if take(entry["name"]):
-            records = [json.loads(line) for line in Path(entry["path"]).open(encoding="utf-8")]
+            lines = Path(entry["path"]).read_text(encoding="utf-8").splitlines()
+            records = [json.loads(line) for line in lines if line.strip()]
             texts = [r["text"] for r in records]
             if entry.get("segment") == "bigrams":
                 texts = [cjk_bigrams(t) for t in texts]

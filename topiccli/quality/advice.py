@@ -99,7 +99,8 @@ def advise(ks: Sequence[int], samples: Sequence[Sequence[float]]) -> Advice:
     stds = [float(np.std(s)) for s in samples]
     lo, hi = ks[min(close)], ks[max(close)]
     within = [ks[i] for i in close if i != best]
-    peak = f"k = {ks[best]} ({means[best]:.2f} ± {stds[best]:.2f} over {len(samples[best])} subsamples)"
+    spread = f"{means[best]:.2f} ± {stds[best]:.2f} over {len(samples[best])} subsamples"
+    peak = f"k = {ks[best]} ({spread})"
     if len(ks) == 1:
         return Advice("no_clear_k", None, None, [], f"Only {peak} was swept: nothing to compare it "
                       "with.", _next(None))  # fmt: skip
