@@ -164,10 +164,11 @@ def _rows(dt, corpus, spec: SweepSpec, stages: Stages) -> list:
 def _with_agreement(rows: list, dt, spec: SweepSpec) -> tuple[list, list]:
     """(each row with its agreement, each k's per-subsample agreements): the agreement under
     resampling (quality.resampling) of Frobenius HALS fits, the reference from NNDSVD and the
-    subsamples from random starts, as Greene et al. KL from random starts settles in scattered minima (quality.stability.refit_start), and measured
-    over six corpora the Frobenius agreement found the labelled k where the KL one did not
-    (scripts/evaluate_defaults.md); the NNDSVD reference found it on 11 of 16 corpora where a
-    random-start one found it on 8 (scripts/evaluate_k.md)."""
+    subsamples from random starts, as Greene et al. KL from random starts settles in scattered
+    minima (quality.stability.refit_start), and measured over six corpora the Frobenius
+    agreement found the labelled k where the KL one did not (scripts/evaluate_defaults.md); the
+    NNDSVD reference found it on 11 of 16 corpora where a random-start one found it on 8
+    (scripts/evaluate_k.md)."""
     from ..quality.resampling import nmf_top_terms, stability_by_resampling
     from ..specs import REFIT_TOL
 
