@@ -124,8 +124,8 @@ def advise(ks: Sequence[int], samples: Sequence[Sequence[float]]) -> Advice:
         )
     elif hi - lo + 1 > MAX_WIDTH:
         reason = (
-            f"the curve is flat within its noise: {len(close)} of {len(ks)} k (k = {span}) "
-            f"are within {Z:g} standard errors of the best, {peak}"
+            f"the curve is flat within its noise: k = {', '.join(str(ks[i]) for i in close)} "
+            f"(spanning {span}) are within {Z:g} standard errors of the best, {peak}"
         )
     else:
         evidence = (f"Agreement under resampling peaks at {peak}; "

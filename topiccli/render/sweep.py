@@ -119,8 +119,6 @@ def _table(document: dict, width: int | None) -> str:
     if advice["verdict"] == "range":
         lo, hi = advice["k_range"]
         out.print(f"Plausible k = {lo}–{hi}" if lo != hi else f"Plausible k = {lo}")
-    else:
-        out.print("No clear k")
     out.print(advice["evidence"])
     out.print(f"Next: {advice['next']}")
     out.print(f"Rule: {document['rule']}")
