@@ -104,7 +104,6 @@ def fit_corpus(name, texts, labels, k, loss, snippets: Path | None) -> list[dict
     sizes = documents.topic_sizes(winners, k)
     columns = [top_indices(row, 8) for row in fitted.result.H]
     support = coherence.support(dt.X, columns)
-    found = signature(fitted.weights, dt.X)
     import scipy.sparse as sp
 
     union, where = np.unique(np.concatenate(columns), return_inverse=True)
@@ -112,6 +111,7 @@ def fit_corpus(name, texts, labels, k, loss, snippets: Path | None) -> list[dict
     repeated = repeated_words(sp.csc_matrix(dt.X)[:, union], local,
                               [list(t.words) for t in fitted.topics])  # fmt: skip
     chance = corpus_documents(fitted.weights)
+    found = signature(fitted.weights, dt.X, repeated)
     tags = label_scores.topic_labels(winners, labels, k)
     old = old_narrow(sizes, support, n)
     rows = []
@@ -130,8 +130,9 @@ def fit_corpus(name, texts, labels, k, loss, snippets: Path | None) -> list[dict
             column = np.asarray(fitted.weights)[:, t]
             order = np.argsort(-column, kind="stable")[:12]
             lines.append(f"## {name} k={k} topic {t}: {' '.join(topic.words)}  {rows[t]}")
-            lines += [f"   {column[i]:.3f} [{labels[i]}] {' '.join(texts[i].split())[:160]}"
-                      for i in order]  # fmt: skip
+            for i in order:
+                words = " ".join(texts[i].split())
+                lines.append(f"   {column[i]:.3f} [{labels[i]}] {words[:120]} … {words[-120:]}")
         (snippets / f"{name}-k{k}{'-' + loss if loss else ''}.txt").write_text(
             "\n".join(lines), encoding="utf-8"
         )

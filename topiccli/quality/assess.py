@@ -51,9 +51,9 @@ def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, doc
     winners = top_topics(weights)
     sizes = documents.topic_sizes(winners, k)
     support = coherence.support(B, local[:k])
-    flags = signature.signature(weights, X)
-    narrow = [f["narrow"] for f in flags]
     repeated = signature.repeated_words(B, local[:k], [list(t.words) for t in topics])
+    flags = signature.signature(weights, X, repeated)
+    narrow = [f["narrow"] for f in flags]
     per_topic = [
         {"coherence_npmi": float(scores[t]), "n_documents": int(sizes[t]),
          "support_documents": int(support[t]), "narrow": narrow[t],

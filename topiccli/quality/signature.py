@@ -9,8 +9,8 @@ share, negative SVD weights counted as 0):
 
 * the **effective number of documents** carrying it, the participation ratio (Σw)²/Σw²: n
   for a weight spread evenly over n documents, 1 for a topic of one document. Near-duplicate
-  documents count once: among the documents holding the first half of the topic's weight
-  (at most ``EXAMINED``), two whose rows of the document-term matrix have a cosine
+  documents count once: among the documents holding the first ``COVERED`` (90%) of the
+  topic's weight (at most ``EXAMINED``, 400), two whose rows of the document-term matrix have a cosine
   similarity of at least ``NEAR_DUPLICATE`` (0.95) are near-duplicates, and each connected
   group of near-duplicates counts as one document of their summed weight;
 * what chance gives on this corpus: the same participation ratio of every document's total
@@ -20,17 +20,17 @@ share, negative SVD weights counted as 0):
   documents that are not there.
 
 A topic is ``narrow`` when its effective number of documents is at most ``SHARE`` (1%) of the
-corpus's (and at most ``MIN_DOCUMENTS`` (3) in a tiny corpus): its weight comes from about
-1% of the documents or fewer, or from a group of near-duplicates.
+corpus's (at least ``MIN_DOCUMENTS``, 3, in a tiny corpus): its weight comes from about 1% of
+the documents or fewer, or from a group of near-duplicates; or when it is led by a block of
+repeated words (below).
 
-Separately, ``repeated_words`` lists a topic's top words that travel together as one block of
-text (a signature, a repeated footer): at least ``BLOCK`` (3) top words whose sets of
+``repeated_words`` lists a topic's top words that travel together as one block of text (a
+signature, a repeated footer): at least ``BLOCK`` (3) top words whose sets of
 documents nearly coincide (Jaccard ≥ ``SAME_DOCUMENTS``, 0.8, in at least 3 documents) far
 beyond chance (they meet at least ``LIFT`` (10) times as often as independent words of their
 frequencies would: a theme's common words, each in a quarter of the documents, can coincide
-without being one block). Such
-words can lead a topic that many documents carry (an author's signature on a group's many
-posts), so they do not make it narrow; they say where its top words come from.
+without being one block). A topic with at least ``BLOCK`` (3) such words is narrow: its
+words come from one repeated piece of text, however many posts carry it.
 
 Measured against hand labels in scripts/evaluate_flag.md.
 """
@@ -103,14 +103,17 @@ def narrow_floor(weights: np.ndarray) -> float:
     return max(MIN_DOCUMENTS, SHARE * corpus_documents(weights))
 
 
-def signature(weights, X) -> list[dict]:
-    """Each topic's ``effective_documents``, ``near_duplicate_share`` and ``narrow``."""
+def signature(weights, X, repeated: list[list[str]] | None = None) -> list[dict]:
+    """Each topic's ``effective_documents``, ``near_duplicate_share`` and ``narrow``: carried
+    by about 1% of the documents or fewer, or led by a block of repeated words
+    (``repeated[t]``, from ``repeated_words``, at least BLOCK of them)."""
     W = np.asarray(weights)
     floor = narrow_floor(W)
     out = []
     for t in range(W.shape[1]):
         found = topic_evidence(W[:, t], X)
-        found["narrow"] = bool(found["effective_documents"] <= floor)
+        block = len(repeated[t]) >= BLOCK if repeated is not None else False
+        found["narrow"] = bool(found["effective_documents"] <= floor or block)
         out.append(found)
     return out
 
