@@ -64,15 +64,15 @@ def test_empty_documents_do_not_count_as_chance():
 
 def test_repeated_words_find_a_signature_block():
     words = ["gordon", "banks", "pitt", "pain", "food"]
-    B = np.zeros((400, 5))
-    B[:12, :3] = 1  # a signature on 12 of 400 posts
+    B = np.zeros((2000, 5))
+    B[:12, :3] = 1  # a signature on 12 of 2000 posts
     B[5:60, 3] = 1
     B[40:100, 4] = 1
     B[0, 4] = 1
     found = signature.repeated_words(sp.csc_matrix(B), [np.arange(5)], [words])
     assert found == [["gordon", "banks", "pitt"]]
-    common = np.zeros((400, 3))
-    common[:300] = 1  # three words in three quarters of the documents: no block
+    common = np.zeros((2000, 3))
+    common[:100] = 1  # three words always together, but in 5% of the documents: a theme
     assert signature.repeated_words(sp.csc_matrix(common), [np.arange(3)], [words[:3]]) == [[]]
 
 
