@@ -111,7 +111,7 @@ def fit_corpus(name, texts, labels, k, loss, snippets: Path | None) -> list[dict
     repeated = repeated_words(sp.csc_matrix(dt.X)[:, union], local,
                               [list(t.words) for t in fitted.topics])  # fmt: skip
     chance = corpus_documents(fitted.weights)
-    found = signature(fitted.weights, dt.X, repeated)
+    found = signature(fitted.weights, dt.X, repeated, sizes)
     tags = label_scores.topic_labels(winners, labels, k)
     old = old_narrow(sizes, support, n)
     rows = []

@@ -115,3 +115,19 @@ def test_short_documents_are_not_flagged_for_being_short(tmp_path):
     assert not any(t["narrow"] for t in report["topics"])
     assert all(t["effective_documents"] > 0.1 * 1200 for t in report["topics"])
     assert report["metrics"]["coherence_npmi"] == report["metrics"]["coherence_npmi_unflagged"]
+
+
+def test_the_main_topic_of_two_percent_of_the_documents_is_never_narrow():
+    """Fifty copies carry a topic, but they are 2.5% of the corpus and it is their main topic:
+    that many documents are mainly about it, so it is not narrow (a label can align with it)."""
+    n = 2000
+    X = sp.random(n, 400, density=0.03, format="csr", random_state=3).tolil()
+    for i in range(50):
+        X[i] = X[0]
+    W = np.zeros((n, 2))
+    W[:50, 0] = 1.0
+    W[:, 1] = np.random.default_rng(0).random(n)
+    sizes = np.array([50, n - 50])
+    assert signature.signature(W, X.tocsr())[0]["narrow"]
+    assert not signature.signature(W, X.tocsr(), sizes=sizes)[0]["narrow"]
+    assert signature.signature(W, X.tocsr(), sizes=np.array([39, n - 39]))[0]["narrow"]

@@ -52,7 +52,7 @@ def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, doc
     sizes = documents.topic_sizes(winners, k)
     support = coherence.support(B, local[:k])
     repeated = signature.repeated_words(B, local[:k], [list(t.words) for t in topics])
-    flags = signature.signature(weights, X, repeated)
+    flags = signature.signature(weights, X, repeated, sizes)
     narrow = [f["narrow"] for f in flags]
     per_topic = [
         {"coherence_npmi": float(scores[t]), "n_documents": int(sizes[t]),

@@ -10,9 +10,9 @@ share, negative SVD weights counted as 0):
 * the **effective number of documents** carrying it, the participation ratio (Σw)²/Σw²: n
   for a weight spread evenly over n documents, 1 for a topic of one document. Near-duplicate
   documents count once: among the documents holding the first ``COVERED`` (90%) of the
-  topic's weight (at most ``EXAMINED``, 400), two whose rows of the document-term matrix have a cosine
-  similarity of at least ``NEAR_DUPLICATE`` (0.95) are near-duplicates, and each connected
-  group of near-duplicates counts as one document of their summed weight;
+  topic's weight (at most ``EXAMINED``, 400), two whose rows of the document-term matrix
+  have a cosine similarity of at least ``NEAR_DUPLICATE`` (0.95) are near-duplicates, and
+  each connected group of near-duplicates counts as one document of their summed weight;
 * what chance gives on this corpus: the same participation ratio of every document's total
   weight, ``corpus_documents``. It is the number of documents when every document carries
   the same weight, and less when documents differ in length or some carry no term at all
@@ -22,16 +22,19 @@ share, negative SVD weights counted as 0):
 A topic is ``narrow`` when its effective number of documents is at most ``SHARE`` (1%) of the
 corpus's (at least ``MIN_DOCUMENTS``, 3, in a tiny corpus): its weight comes from about 1% of
 the documents or fewer, or from a group of near-duplicates; or when it is led by a block of
-repeated words (below).
+repeated words (below). Never when it is the main topic (the largest weight) of at least
+``MAIN_SHARE`` (2%) of the documents: that many documents are mainly about it, whatever its
+words, and a topic aligned with a label (half of its documents from one label, over 2% of
+the corpus) can have its words from a prolific author's signature.
 
 ``repeated_words`` lists a topic's top words that travel together as one block of text in a
-handful of documents (a signature, a repeated footer): at least ``BLOCK`` (3) top words
-linked pairwise (connected) when their sets of documents mostly coincide (Jaccard ≥
-``SAME_DOCUMENTS``, 0.6, in at least 3 documents) and they meet at least ``LIFT`` (100, that
+handful of documents (a signature, a repeated footer): at least ``BLOCK`` (3) top words,
+two of them linked when the rarer one's documents nearly all hold the other (overlap ≥
+``SAME_DOCUMENTS``, 0.8, in at least 3 documents) and they meet at least ``LIFT`` (100, that
 is 1/SHARE) times as often as independent words of their frequencies would, which for words
 that travel together means each is in about 1% of the documents or fewer. A theme's words
-can coincide too (``armenian``, ``armenians``, ``turkish``), but over more documents: on 20
-Newsgroups they meet 60–95 times as often as chance, a signature's 100–390 times
+coincide too (``armenian``, ``armenians``, ``turkish``), but over more documents: on all of
+20 Newsgroups they meet 60–95 times as often as chance, a signature's 100–750 times
 (scripts/evaluate_flag.md). A topic led by such a block is narrow: its words come from one
 repeated piece of text.
 
@@ -51,7 +54,8 @@ EXAMINED = 400
 COVERED = 0.9
 NEAR_DUPLICATE = 0.95
 BLOCK = 3
-SAME_DOCUMENTS = 0.6
+SAME_DOCUMENTS = 0.8
+MAIN_SHARE = 0.02
 LIFT = 1.0 / SHARE
 
 
@@ -106,17 +110,20 @@ def narrow_floor(weights: np.ndarray) -> float:
     return max(MIN_DOCUMENTS, SHARE * corpus_documents(weights))
 
 
-def signature(weights, X, repeated: list[list[str]] | None = None) -> list[dict]:
+def signature(weights, X, repeated: list[list[str]] | None = None,
+              sizes=None) -> list[dict]:  # fmt: skip
     """Each topic's ``effective_documents``, ``near_duplicate_share`` and ``narrow``: carried
     by about 1% of the documents or fewer, or led by a block of repeated words
-    (``repeated[t]``, from ``repeated_words``, at least BLOCK of them)."""
+    (``repeated[t]``, from ``repeated_words``, at least BLOCK of them), and the main topic of
+    fewer than MAIN_SHARE of the documents (``sizes[t]``: the documents it wins)."""
     W = np.asarray(weights)
     floor = narrow_floor(W)
     out = []
     for t in range(W.shape[1]):
         found = topic_evidence(W[:, t], X)
         block = len(repeated[t]) >= BLOCK if repeated is not None else False
-        found["narrow"] = bool(found["effective_documents"] <= floor or block)
+        few = sizes is None or sizes[t] < MAIN_SHARE * W.shape[0]
+        found["narrow"] = bool((found["effective_documents"] <= floor or block) and few)
         out.append(found)
     return out
 
@@ -139,11 +146,11 @@ def repeated_words(B, local: list[np.ndarray], words: list[list[str]]) -> list[l
         block = present[:, cols]
         both = (block.T @ block).toarray()
         sizes = np.diag(both)
-        union = sizes[:, None] + sizes[None, :] - both
-        jaccard = np.divide(both, union, out=np.zeros_like(both), where=union > 0)
+        smaller = np.minimum.outer(sizes, sizes)
+        overlap = np.divide(both, smaller, out=np.zeros_like(both), where=smaller > 0)
         lift = np.divide(both * block.shape[0], np.outer(sizes, sizes),
                          out=np.zeros_like(both), where=both > 0)  # fmt: skip
-        linked = (jaccard >= SAME_DOCUMENTS) & (both >= 3) & (lift >= LIFT)
+        linked = (overlap >= SAME_DOCUMENTS) & (both >= 3) & (lift >= LIFT)
         np.fill_diagonal(linked, False)
         _, groups = connected_components(sp.csr_matrix(linked), directed=False)
         counts = np.bincount(groups)
