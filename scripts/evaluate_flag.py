@@ -194,6 +194,19 @@ def report(path: str) -> int:
         p, rc, tp, fp, fn = score(flags, truth)
         bad = sum(r[flag] and aligned(r, r["n_docs"]) for r in rows)
         print(f"| {name} | {p:.2f} | {rc:.2f} | {sum(flags)} | {tp} | {fp} | {fn} | {bad} |")
+    free = [(r, t) for r, t in zip(labelled, truth) if not aligned(r, r["n_docs"])]
+    p, rc, tp, fp, fn = score([r["narrow"] for r, _ in free], [t for _, t in free])
+    print(
+        f"| after, label-aligned topics left out ({sum(t for _, t in free)} signature) | "
+        f"{p:.2f} | {rc:.2f} | {sum(r['narrow'] for r, _ in free)} | {tp} | {fp} | {fn} | 0 |"
+    )
+    won = [(r, t) for r, t in zip(labelled, truth) if r["n_documents"] < 0.02 * r["n_docs"]]
+    p, rc, tp, fp, fn = score([r["narrow"] for r, _ in won], [t for _, t in won])
+    print(
+        f"| after, on topics that win < 2% of the documents ({sum(t for _, t in won)} "
+        f"signature) | {p:.2f} | {rc:.2f} | {sum(r['narrow'] for r, _ in won)} | {tp} | {fp} "
+        f"| {fn} | 0 |"
+    )
     print("\n| corpus | k (loss) | topics | signature (hand) | flagged before | flagged after | "
           "label-aligned flagged before / after |")  # fmt: skip
     print("|---|---|---|---|---|---|---|")

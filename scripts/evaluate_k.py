@@ -341,10 +341,12 @@ TUNE = ("tutorial-4", "train-", "essays", "planted-5", "planted-8", "subjects-6"
 
 
 def kind(name: str) -> str:
-    if name.startswith(("subjects", "firsts", "planted-short")) or name.endswith("titles"):
-        return "short"
+    """English, short (subject lines, first sentences, planted short), non-English (German,
+    and Korean, Chinese, Japanese headlines or news), planted."""
     if name[:3] in ("de_", "ko_", "zh_", "ja_"):
         return "non-English"
+    if name.startswith(("subjects", "firsts", "planted-short")) or name.endswith("titles"):
+        return "short"
     return "planted" if name.startswith("planted") else "English"
 
 

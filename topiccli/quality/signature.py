@@ -23,7 +23,8 @@ A topic is ``narrow`` when its effective number of documents is at most ``SHARE`
 corpus's (at least ``MIN_DOCUMENTS``, 3, in a tiny corpus): its weight comes from about 1% of
 the documents or fewer, or from a group of near-duplicates; or when it is led by a block of
 repeated words (below). Never when it is the main topic (the largest weight) of at least
-``MAIN_SHARE`` (2%) of the documents: that many documents are mainly about it, whatever its
+``MAIN_SHARE`` (2%) of the documents (and at least ``MAIN_MIN``, 10, in a corpus of fewer
+than 500, where 2% is still a handful): that many documents are mainly about it, whatever its
 words, and a topic aligned with a label (half of its documents from one label, over 2% of
 the corpus) can have its words from a prolific author's signature.
 
@@ -56,6 +57,7 @@ NEAR_DUPLICATE = 0.95
 BLOCK = 3
 SAME_DOCUMENTS = 0.8
 MAIN_SHARE = 0.02
+MAIN_MIN = 10
 LIFT = 1.0 / SHARE
 
 
@@ -115,14 +117,15 @@ def signature(weights, X, repeated: list[list[str]] | None = None,
     """Each topic's ``effective_documents``, ``near_duplicate_share`` and ``narrow``: carried
     by about 1% of the documents or fewer, or led by a block of repeated words
     (``repeated[t]``, from ``repeated_words``, at least BLOCK of them), and the main topic of
-    fewer than MAIN_SHARE of the documents (``sizes[t]``: the documents it wins)."""
+    fewer than MAIN_SHARE of the documents, or of MAIN_MIN (``sizes[t]``: the documents it
+    wins)."""
     W = np.asarray(weights)
     floor = narrow_floor(W)
     out = []
     for t in range(W.shape[1]):
         found = topic_evidence(W[:, t], X)
         block = len(repeated[t]) >= BLOCK if repeated is not None else False
-        few = sizes is None or sizes[t] < MAIN_SHARE * W.shape[0]
+        few = sizes is None or sizes[t] < max(MAIN_SHARE * W.shape[0], MAIN_MIN)
         found["narrow"] = bool((found["effective_documents"] <= floor or block) and few)
         out.append(found)
     return out
