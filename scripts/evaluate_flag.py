@@ -52,8 +52,8 @@ loss) or (k, loss)."""
 def own_corpora(data_home: str | None, wanted):
     """Corpora where narrow topics are expected: all 20 groups (train, test) with the
     signatures and the encoded attachments left in (headers and quotes removed, footers and
-    junk posts kept), and the sample essays with ten copies of one signature post added
-    (label ``copies``)."""
+    junk posts kept), and the sample essays with six copies of one signature post added
+    (each under another essay theme's label, as a post sent to several groups)."""
     from topiccli.corpus import load_folder, load_newsgroups
 
     for subset in ("train", "test") if data_home else ():
@@ -66,8 +66,10 @@ def own_corpora(data_home: str | None, wanted):
         corpus = load_folder(ROOT / "sample_corpora" / "essays")
         post = ("zorblat quexton frimble daxworth glimmerpost snorkelwave blibbertron "
                 "wuzzlefrank " * 3)  # fmt: skip
-        texts = list(corpus.texts) + [f"{post} note {i}" for i in range(10)]
-        yield "essays-copies", texts, list(corpus.labels) + ["copies"] * 10, 7, []
+        themes = sorted(set(corpus.labels))
+        texts = list(corpus.texts) + [f"{post} note {i}" for i in range(6)]
+        labels = list(corpus.labels) + [themes[i % len(themes)] for i in range(6)]
+        yield "essays-copies", texts, labels, 7, []
 
 
 OLD_SHARE, OLD_MIN = 0.005, 3

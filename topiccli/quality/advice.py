@@ -22,6 +22,8 @@ The rule (``advise``):
    * the best k's own agreement varies by more than ``MAX_SPREAD`` (0.15, one standard
      deviation) across subsamples: its topics come back on some subsamples and not on
      others;
+   * the range reaches the smallest or the largest k swept: a range is only given when ks on
+     both sides of it are lower by more than the noise (a bounded peak);
    * the range spans more than ``MAX_WIDTH`` (4) values of k: the curve is flat within its
      noise;
 
@@ -121,6 +123,13 @@ def advise(ks: Sequence[int], samples: Sequence[Sequence[float]]) -> Advice:
         reason = (
             f"the best k, {peak}, is not reproduced on every subsample (its spread is "
             f"over {MAX_SPREAD:g})"
+        )
+    elif lo == ks[0] or hi == ks[-1]:
+        edge = "smallest" if lo == ks[0] else "largest"
+        reason = (
+            f"k = {', '.join(str(ks[i]) for i in close)} are within {Z:g} standard errors "
+            f"of the best, {peak}, and reach the {edge} k swept, so the sweep does not "
+            "bound them"
         )
     elif hi - lo + 1 > MAX_WIDTH:
         reason = (
