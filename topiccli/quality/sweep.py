@@ -1,4 +1,5 @@
-"""Choosing k: the evidence for one k of a sweep, its score and the recommended k.
+"""Choosing k: the evidence for one k of a sweep, its score and the recommended k (with the
+agreement criterion the advice of ``quality.advice`` decides instead).
 
 The sweep itself (fitting every k on one vectorized corpus) is ``topiccli.runs.sweep``.
 
@@ -35,9 +36,9 @@ AGREEMENT_RULE = (
     "between the NNDSVD fit on all documents and {samples} random-start fits on random 80% "
     "subsamples "
     "(Greene, O'Callaghan & Cunningham 2014); advice: the k within 2 paired standard errors "
-    "of the best agreement form the range, or no clear k when the range spans more than 4 k, "
-    "the best is the smallest or largest k swept, varies by more than 0.15, or is under 0.5 "
-    "(docs/advice.md)"
+    "of the best agreement form the range, or no clear k when the range spans more than 4 k "
+    "or reaches an end of the sweep, or the best agreement varies by more than 0.15 or is "
+    "under 0.5 (docs/advice.md)"
 )
 
 
