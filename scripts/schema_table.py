@@ -29,6 +29,7 @@ SECTIONS = [
     ("vocabulary", "vocabulary (`--vocabulary`)"),
     ("engine", "engine"),
     ("fit_timings", "Fit timings"),
+    ("advice", "advice"),
     ("sweep_row", "A sweep row: `results[]`"),
     ("sweep_timings", "Sweep timings"),
 ]
