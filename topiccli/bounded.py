@@ -87,14 +87,16 @@ def read_stream(handle, limit: int, name="stream") -> bytes:
     raise TooLarge(name, limit)
 
 
-def read_line(handle, limit: int) -> tuple[bytes, bool]:
-    """The next line of a binary stream (b"" at its end), at most ``limit`` bytes of it; when
-    the line is longer, the rest is read past in pieces and dropped, and the flag is True."""
+def read_line(handle, limit: int):
+    """(line, cut): the next line of a stream, binary or text ("" or b"" at its end), at most
+    ``limit`` bytes or characters of it; when the line is longer, the rest is read past in
+    pieces and dropped, and ``cut`` is True."""
     line = handle.readline(limit + 1)
-    if len(line) <= limit or line.endswith(b"\n"):
+    newline = b"\n" if isinstance(line, bytes) else "\n"
+    if len(line) <= limit or line.endswith(newline):
         return line, False
     while rest := handle.readline(1 << 20):
-        if rest.endswith(b"\n"):
+        if rest.endswith(newline):
             break
     return line[:limit], True
 

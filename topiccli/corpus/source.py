@@ -84,7 +84,8 @@ class Source:
         if self.kind == "folder":
             return folder.load_folder(spec.input, spec.glob, spec.max_file_bytes, self.listing,
                                       counted)  # fmt: skip
-        return records.load_records(spec.input, self.fields, counted=counted)
+        return records.load_records(spec.input, self.fields, counted=counted,
+                                    max_bytes=spec.max_file_bytes)  # fmt: skip
 
     def input_paths(self) -> list[Path]:
         """Every path the run reads from the source: the input itself (not stdin) and, for a
