@@ -155,14 +155,23 @@ def check_destination(path: Path, force: bool) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise BundleError(f"cannot save the model to {path}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise BundleError(f"cannot save the model to {path}: folder {parent} is not writable")
+    _probe(path, parent)
     recover(path)
     if path.exists() or path.is_symlink():
         if not force:
             raise BundleError(f"{path} already exists; pass force to replace it", params=("force",))
         if not (path.is_dir() and (path / MANIFEST).is_file()):
             raise BundleError(f"refusing to replace {path}: it is not a topiccli model bundle")
+
+
+def _probe(path: Path, parent: Path) -> None:
+    """Make and remove the temporary folder saving would make: a folder one may not write (a
+    read-only mount, /sys as root) is refused now, before any fitting, as ``-o`` is."""
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=f".{path.name}.partial-", dir=parent))
+    except OSError as exc:
+        raise BundleError(f"cannot save the model to {path}: folder {parent} is not writable "
+                          f"({exc.strerror or exc})") from exc  # fmt: skip
 
 
 def save(bundle: ModelBundle, path, force: bool = False) -> Path:

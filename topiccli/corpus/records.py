@@ -28,6 +28,8 @@ import codecs
 import csv
 import glob as globbing
 import io
+import os
+import stat
 import sys
 import tempfile
 from contextlib import contextmanager, suppress
@@ -64,6 +66,27 @@ class Fields:
 
 def is_stdin(path) -> bool:
     return path is not None and str(path) == STDIN
+
+
+def stdin_file() -> Path | None:
+    """The regular file stdin reads (``< FILE``), when it is one and its path can be found
+    (Linux's /proc, else /dev/fd); None for a pipe, a terminal or a closed stdin. A run must
+    not write its output over the file it reads."""
+    try:
+        st = os.fstat(0)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    for link in ("/proc/self/fd/0", "/dev/fd/0"):
+        try:
+            real = os.path.realpath(link)
+            found = os.stat(real)
+        except OSError:
+            continue
+        if (found.st_dev, found.st_ino) == (st.st_dev, st.st_ino):
+            return Path(real)
+    return None
 
 
 def is_pattern(path) -> bool:
