@@ -129,10 +129,9 @@ def handled():
             message = _with_help_hint(message)
         say("Error", message)
         raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt as exc:
+    except KeyboardInterrupt:
         if debug_enabled():
             raise
-        _CURRENT_INTERRUPT.append(exc)
         _interrupted()
     except BrokenPipeError:
         silence_stdout()
@@ -165,6 +164,7 @@ class Terminated(KeyboardInterrupt):
 
 
 def _raise_terminated(signum, frame) -> None:
+    _SIGNALLED.append(signum)  # wherever it is caught (Typer, a C extension), it is named
     raise Terminated(signum)
 
 
@@ -191,7 +191,7 @@ def signal_policy():
             signal.signal(signum, handler)
 
 
-_CURRENT_INTERRUPT: list[BaseException] = []
+_SIGNALLED: list[int] = []
 
 
 def _interrupted():
@@ -203,9 +203,7 @@ def _interrupted():
 def _report_interrupt() -> None:
     import signal
 
-    cause = "Ctrl-C"
-    if _CURRENT_INTERRUPT and isinstance(_CURRENT_INTERRUPT[-1], Terminated):
-        cause = signal.Signals(_CURRENT_INTERRUPT[-1].signum).name
+    cause = signal.Signals(_SIGNALLED[-1]).name if _SIGNALLED else "Ctrl-C"
     say("Interrupted", f"stopped by {cause}; no output was written")
     _INTERRUPT_REPORTED.append(True)
 
@@ -247,7 +245,7 @@ class OneLineErrorsGroup(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         _INTERRUPT_REPORTED.clear()
-        _CURRENT_INTERRUPT.clear()
+        _SIGNALLED.clear()
         try:
             with signal_policy():
                 result = super().main(
