@@ -59,8 +59,8 @@ def hostile_bundle(work: Path) -> Path:
         (corpus / f"d{i}.txt").write_text(text)
     bundle = work / "hostile.model"
     if not bundle.exists():
-        subprocess.run([*topics(), "nmf", "-i", str(corpus), "--k", "2", "--no-cache",
-                        "--save", str(bundle), "-f", "csv"], check=True, capture_output=True)  # fmt: skip
+        fit = ["nmf", "-i", str(corpus), "--k", "2", "--no-cache", "--save", str(bundle)]
+        subprocess.run([*topics(), *fit, "-f", "csv"], check=True, capture_output=True)
         _add_zeros(bundle / "arrays.npz", 2**30)
         manifest = json.loads((bundle / "manifest.json").read_text())
         data = (bundle / "arrays.npz").read_bytes()
@@ -75,12 +75,14 @@ def _add_zeros(npz: Path, size: int) -> None:
     import numpy as np
 
     header = {"descr": "<f8", "fortran_order": False, "shape": (size // 8,)}
-    with zipfile.ZipFile(npz, "a", compression=zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("extra.npy", "w", force_zip64=True) as handle:
-            np.lib.format.write_array_header_1_0(handle, header)
-            block = bytes(2**24)
-            for _ in range(size // len(block)):
-                handle.write(block)
+    with (
+        zipfile.ZipFile(npz, "a", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("extra.npy", "w", force_zip64=True) as handle,
+    ):
+        np.lib.format.write_array_header_1_0(handle, header)
+        block = bytes(2**24)
+        for _ in range(size // len(block)):
+            handle.write(block)
 
 
 def big_record(work: Path, size: int = 48 * 10**6) -> Path:
