@@ -347,6 +347,13 @@ ROWS = [
     ],
     Row("explore a link loop", ("explore", "{ws}/models/loop"), 1, "no model bundle at"),
     Row(
+        "infer with a FIFO manifest",
+        ("infer", "{ws}/models/manifest-fifo", "-i", "{ws}/good"),
+        1,
+        "it is a FIFO, not a regular file",
+    ),  # fmt: skip
+    Row("explore a FIFO manifest", ("explore", "{ws}/models/manifest-fifo"), 1, "it is a FIFO"),
+    Row(
         "infer with subnormal topics",
         ("infer", "{ws}/models/subnormal", "-i", "{ws}/good", "-f", "json"),
         1,
