@@ -345,7 +345,12 @@ ROWS = [
             ("negative-idf", "array idf holds values that are not positive"),
         ]
     ],
-    Row("explore a link loop", ("explore", "{ws}/models/loop"), 1, "no model bundle at"),
+    Row(
+        "explore a link loop",
+        ("explore", "{ws}/models/loop", "-o", "{ws}/out/loop.html"),
+        1,
+        "no model bundle at",
+    ),  # fmt: skip
     Row(
         "infer with a FIFO manifest",
         ("infer", "{ws}/models/manifest-fifo", "-i", "{ws}/good"),
@@ -399,6 +404,12 @@ ROWS = [
             "--force",
         ),
         0,
+        "Warning: removed 1 leftover(s) of an interrupted run",
+    ),  # fmt: skip
+    Row(
+        "a killed import's leftover in the data home",
+        ("data", "import", "{ws}/archives/wrong.tar.gz", "--data-home", "{fresh}/stale-home"),
+        1,
         "Warning: removed 1 leftover(s) of an interrupted run",
     ),  # fmt: skip
     Row(
@@ -594,6 +605,11 @@ def _issue_24(ws: Path) -> None:
     _deep(ws / "deep", 1100)
     _swap(ws / "swap", ws / "models" / "good")
     _stale(ws / "stale", ws / "models" / "good")
+    leftover = ws / "stale-home" / ".topics-import-abcd1234" / "20news-bydate-train"
+    leftover.mkdir(parents=True)
+    (leftover / "post").write_text("half an import")
+    old = os.stat(ws).st_mtime - 7200
+    os.utime(leftover.parent, (old, old))
     mini_archive(ws / "archives" / "category-file.tar.gz",
                  [("20news-bydate-train/alt.atheism.extra", b"x")])  # fmt: skip
     _bad_crc(ws / "archives" / "good.tar.gz", ws / "archives" / "crc.tar.gz")
