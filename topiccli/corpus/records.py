@@ -28,6 +28,7 @@ import codecs
 import csv
 import glob as globbing
 import io
+import itertools
 import os
 import stat
 import sys
@@ -190,7 +191,6 @@ def _file_records(path: Path, fmt: str, fields: Fields, max_bytes: int = MAX_FIL
     """(number, record) of one file, streamed in the encoding :func:`_encoding` finds (a
     regular file only: a FIFO or a device is refused, never waited on)."""
     name = str(path)
-    skipped = {} if skipped is None else skipped
     try:
         with open_regular(path) as raw:
             encoding = _encoding(raw, name)
@@ -198,7 +198,8 @@ def _file_records(path: Path, fmt: str, fields: Fields, max_bytes: int = MAX_FIL
             stream = io.TextIOWrapper(raw, encoding=encoding, errors="strict",
                                       newline="" if fmt == "csv" else "\n")  # fmt: skip
             if fmt == "jsonl":
-                yield from _parse_jsonl(_capped_lines(stream, max_bytes, skipped), name)
+                lines = _capped_lines(stream, max_bytes, skipped, name=name)
+                yield from _parse_jsonl(lines, name)
             else:
                 yield from _csv(stream, name, fields, max_bytes)
     except OSError as exc:
@@ -239,23 +240,32 @@ def _encoding(handle, name: str) -> str:
     return "latin-1"
 
 
-def _capped_lines(stream, limit: int, skipped: dict, truncate: bool = False):
+def _capped_lines(stream, limit: int, skipped: dict | None, truncate: bool = False,
+                  name: str = ""):  # fmt: skip
     """(line number, line) of a text stream, each line read at most ``limit`` characters at a
     time (topiccli.bounded.read_line). A longer line is cut there and counted ``truncated``
     (``truncate``: a plain line, still one document) or left out and counted ``OVER_CAP`` (a
-    JSON record cannot be cut)."""
+    JSON record cannot be cut); with no ``skipped`` to count it in (records read in parts on
+    the Dask workers), it is an error naming the line, never a silent loss."""
     number = 0
     while True:
         line, cut = read_line(stream, limit)
         if not line:
             return
         number += 1
+        if cut and skipped is None:
+            raise _over_cap(name, number, limit)
         if cut:
             key = TRUNCATED if truncate else OVER_CAP
             skipped[key] = skipped.get(key, 0) + 1
             if not truncate:
                 continue
         yield number, line.removesuffix("\n").removesuffix("\r")
+
+
+def _over_cap(name: str, number: int, limit: int) -> CorpusError:
+    return CorpusError(f"{name} line {number}: a record longer than {limit} characters; raise "
+                       "max_file_bytes to read it", params=("max_file_bytes",))  # fmt: skip
 
 
 def _load_stdin(fields: Fields, stream, counted=None, max_bytes: int = MAX_FILE_BYTES) -> Corpus:
@@ -437,37 +447,47 @@ def collect(records, fields: Fields, name: str, counted=None):
     return texts, ids, labels, skipped, seen
 
 
-def file_records(path: Path, fields: Fields, number_prefix: str = ""):
+def file_records(path: Path, fields: Fields, number_prefix: str = "",
+                 max_bytes: int = MAX_FILE_BYTES):  # fmt: skip
     """(number, record) of one .jsonl/.csv file, numbered ``number_prefix`` + line (or row)
-    as the shard loader numbers them (``shards/a.jsonl:3``; "" for a single file)."""
+    as the shard loader numbers them (``shards/a.jsonl:3``; "" for a single file); a record
+    longer than ``max_bytes`` is an error (there is no count to put it in)."""
     fmt = record_format(path)
     if fmt not in ("jsonl", "csv"):
         raise CorpusError(f"{path} is not a .jsonl or .csv file")
-    for number, record in _file_records(Path(path), fmt, fields):
+    for number, record in _file_records(Path(path), fmt, fields, max_bytes):
         yield (f"{number_prefix}{number}" if number_prefix else number), record
 
 
-def range_records(path: Path, start: int, stop: int, first_line: int, number_prefix: str = ""):
+def range_records(path: Path, start: int, stop: int, first_line: int, number_prefix: str = "",
+                  max_bytes: int = MAX_FILE_BYTES):  # fmt: skip
     """(number, record) of the lines in bytes ``start``…``stop``−1 of a UTF-8 .jsonl file
     (a range starting a line and ending one), numbered from ``first_line`` as
-    :func:`file_records` numbers the whole file: so ranges read apart give its records."""
+    :func:`file_records` numbers the whole file: so ranges read apart give its records. A
+    line longer than ``max_bytes`` bytes is an error naming it."""
     try:
         with open_regular(path) as handle:
             handle.seek(start)
-            lines = _range_lines(handle, stop - start)
+            lines = _range_lines(handle, stop - start, max_bytes, str(path), first_line)
             for number, record in _jsonl(lines, str(path), first_line):
                 yield (f"{number_prefix}{number}" if number_prefix else number), record
     except OSError as exc:
         raise CorpusError(f"cannot read {path}: {exc.strerror}") from exc
 
 
-def _range_lines(handle, size: int):
-    """The next ``size`` bytes of a binary file, as decoded lines (streamed: a line at a time)."""
-    for raw in handle:
-        yield raw[:size].decode("utf-8")
-        size -= len(raw)
+def _range_lines(handle, size: int, limit: int, name: str, first: int):
+    """The next ``size`` bytes of a binary file, as decoded lines (streamed: a line at a time,
+    none held longer than ``limit`` bytes)."""
+    for number in itertools.count(first):
         if size <= 0:
             return
+        raw, cut = read_line(handle, limit)
+        if not raw:
+            return
+        if cut:
+            raise _over_cap(name, number, limit)
+        yield raw[:size].decode("utf-8")
+        size -= len(raw)
 
 
 def _skip_reason(value, field: str) -> str | None:
