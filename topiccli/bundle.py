@@ -40,7 +40,7 @@ import numpy as np
 
 from . import __version__
 from . import bundle_schema as schema
-from .bounded import TooLarge, parse_json, read_bounded, read_stream
+from .bounded import TooLarge, parse_json, read_bounded
 from .errors import BundleError, TopicsWarning
 from .held import column_sums, row_digests
 from .leftovers import sweep_beside
@@ -475,11 +475,13 @@ def _members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
 
 
 def _read_array(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shape: tuple) -> np.ndarray:
-    name = info.filename
-    limit = _NPY_HEADER_MAX + 8 * int(np.prod(shape))
-    if info.file_size > limit:
-        raise schema.SchemaError(f"{ARRAYS} member {name!r} declares {info.file_size} bytes, "
-                                 f"more than a {shape} float64 array takes")  # fmt: skip
+    """One member's array: its header checked before its data, the data read straight into
+    an array of the checked shape (allocated only once the member is known to hold that many
+    bytes, so a lying header costs nothing)."""
+    name, size = info.filename, 8 * int(np.prod(shape))
+    if not size <= info.file_size <= size + _NPY_HEADER_MAX:
+        raise schema.SchemaError(f"{ARRAYS} member {name!r} holds {info.file_size} bytes, not "
+                                 f"a {shape} float64 array")  # fmt: skip
     with archive.open(info) as handle:
         version = np.lib.format.read_magic(handle)
         if version == (1, 0):
@@ -492,10 +494,14 @@ def _read_array(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shape: tuple) -
         if tuple(found) != shape or fortran or dtype != np.dtype("<f8"):
             raise schema.SchemaError(f"array {name.removesuffix('.npy')} is not {shape} float64 "
                                      f"(its header says {tuple(found)} {dtype})")  # fmt: skip
-        data = read_stream(handle, 8 * int(np.prod(shape)), name)
-    if len(data) != 8 * int(np.prod(shape)):
-        raise schema.SchemaError(f"array {name.removesuffix('.npy')} is truncated")
-    return np.frombuffer(data, dtype="<f8").reshape(shape).copy()
+        array = np.empty(shape, dtype="<f8")
+        view, filled = memoryview(array.reshape(-1)).cast("B"), 0
+        while filled < size and (n := handle.readinto(view[filled:])):
+            filled += n
+        if filled < size or handle.read(1):
+            raise schema.SchemaError(f"array {name.removesuffix('.npy')} does not hold "
+                                     f"{shape} values")  # fmt: skip
+    return array
 
 
 def _assemble(metadata, vocabulary, documents, vectorizer, arrays) -> ModelBundle:
