@@ -479,9 +479,6 @@ def _read_array(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shape: tuple) -
     an array of the checked shape (allocated only once the member is known to hold that many
     bytes, so a lying header costs nothing)."""
     name, size = info.filename, 8 * int(np.prod(shape))
-    if not size <= info.file_size <= size + _NPY_HEADER_MAX:
-        raise schema.SchemaError(f"{ARRAYS} member {name!r} holds {info.file_size} bytes, not "
-                                 f"a {shape} float64 array")  # fmt: skip
     with archive.open(info) as handle:
         version = np.lib.format.read_magic(handle)
         if version == (1, 0):
@@ -494,6 +491,9 @@ def _read_array(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shape: tuple) -
         if tuple(found) != shape or fortran or dtype != np.dtype("<f8"):
             raise schema.SchemaError(f"array {name.removesuffix('.npy')} is not {shape} float64 "
                                      f"(its header says {tuple(found)} {dtype})")  # fmt: skip
+        if not size <= info.file_size <= size + _NPY_HEADER_MAX:
+            raise schema.SchemaError(f"{ARRAYS} member {name!r} holds {info.file_size} bytes, "
+                                     f"not a {shape} float64 array")  # fmt: skip
         array = np.empty(shape, dtype="<f8")
         view, filled = memoryview(array.reshape(-1)).cast("B"), 0
         while filled < size and (n := handle.readinto(view[filled:])):
