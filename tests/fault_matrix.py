@@ -481,6 +481,14 @@ ROWS = [
         stdin="closed",
     ),  # fmt: skip
     Row(
+        "stdin reading /dev/zero",
+        (*FIT, "-i", "-", "--k", "2"),
+        1,
+        "stdin is a device, not documents",
+        mode="stdin",
+        stdin="/dev/zero",
+    ),  # fmt: skip
+    Row(
         "JSONL on stdin cut mid-record",
         (*FIT, "-i", "-", "--k", "2"),
         1,

@@ -314,6 +314,21 @@ def _is_object(line: str) -> bool:
         return False
 
 
+def _is_device(stream) -> bool:
+    """Whether ``stream`` reads a character or block device other than /dev/null."""
+    try:
+        st = os.fstat(stream.fileno())
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return False
+    if not (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)):
+        return False
+    try:
+        null = os.stat(os.devnull)
+    except OSError:
+        return True
+    return (st.st_rdev, st.st_mode) != (null.st_rdev, null.st_mode)
+
+
 @contextmanager
 def _spooled_stdin(stream):
     """stdin's bytes in an unnamed temporary file; a closed stdin, a terminal or a failed read
@@ -324,6 +339,10 @@ def _spooled_stdin(stream):
     if hasattr(stream, "isatty") and stream.isatty():
         raise CorpusError("input - reads documents from stdin, but stdin is a terminal; pipe "
                           "them in (JSONL, or one document a line)", params=("input",))  # fmt: skip
+    if _is_device(stream):  # < /dev/zero: endless bytes, never documents
+        raise CorpusError("input - reads documents from stdin, but stdin is a device, not "
+                          "documents; pipe them in or redirect a file",
+                          params=("input",))  # fmt: skip
     source = getattr(stream, "buffer", stream)
     try:
         spool = tempfile.TemporaryFile(prefix="topics-stdin-")  # noqa: SIM115 (the with below)
