@@ -316,8 +316,8 @@ def test_sweep_page_marks_the_recommended_k_in_text():
 
 @pytest.mark.newsgroups
 def test_twenty_newsgroups_all_k20_page_is_small(newsgroups_home):
-    """The page of the largest corpus stays small (its build time is measured by make bench,
-    never asserted: a loaded machine is no evidence)."""
+    """The page of the largest corpus stays small (no time is asserted: a loaded machine is no
+    evidence of speed)."""
     report, inp = fitted("nmf", 20, "all", str(newsgroups_home))
     page = explorer_html(inp)
     assert report.matrix.X.shape[0] == 18846 - sum(report.documents.skipped.values())
