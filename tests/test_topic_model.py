@@ -35,6 +35,9 @@ def test_defaults_are_the_specs_own():
                  scheduler=FitRequest.scheduler)  # fmt: skip
     assert {name: params[name].default for name in specs} == specs
     assert set(params) == set(specs)
+    # every model and vectorizer option of the CLI is a parameter
+    assert {f.name for f in fields(ModelSpec)} - set(params) == set()
+    assert {f.name for f in fields(VectorizerSettings)} - set(params) == {"kind"}
 
 
 def test_fit_gives_the_cli_topics_and_report(essays, tmp_path):
@@ -67,7 +70,9 @@ def test_transform_is_infer_and_a_bundle_round_trips(essays, tmp_path):
     np.testing.assert_allclose(model.transform(texts), weights, rtol=1e-9, atol=1e-12)
     model.save(tmp_path / "model")
     again = TopicModel.load(tmp_path / "model")
-    assert again.get_params() == model.get_params()
+    # the bundle records the options as the fit resolved them ("auto" stop words, language)
+    resolved = {name: model.report_["vectorizer"][name] for name in ("stop_words", "language")}
+    assert again.get_params() == {**model.get_params(), **resolved}
     assert again.topics_.equals(model.topics_)
     assert np.array_equal(again.transform(texts[:5]), model.transform(texts[:5]))
     page = again.explore(tmp_path / "page.html").read_text()
@@ -121,23 +126,6 @@ def test_options_are_checked_as_the_cli_checks_them(essays):
         TopicModel(loss="frobenius", solver="amu").fit(texts)
     with pytest.raises(ValueError, match="str"):
         TopicModel().fit([1, 2, 3])
-
-
-def test_the_python_guide_runs(tmp_path, monkeypatch):
-    """Every ```python block of docs/python.md runs, in order, in one namespace."""
-    import re
-    import shutil
-
-    guide = (SAMPLE.parents[1] / "docs" / "python.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```python\n(.*?)```", guide, flags=re.S)
-    assert len(blocks) == 3
-    shutil.copytree(SAMPLE, tmp_path / "sample_corpora" / "essays")
-    monkeypatch.chdir(tmp_path)
-    namespace: dict = {}
-    for block in blocks:
-        exec(compile(block, "docs/python.md", "exec"), namespace)  # noqa: S102
-    assert (tmp_path / "essays.html").is_file() and (tmp_path / "essays-model").is_dir()
-    assert namespace["search"].best_params_["k"] in (2, 6)
 
 
 def test_import_topiccli_stays_light():

@@ -39,7 +39,7 @@ _MODEL = ("k", "seed", "top_words", "max_iter", "tol", "solver", "loss", "init",
           "alpha_h", "l1_ratio", "docs", "seeds")  # fmt: skip
 """TopicModel's parameters that are ModelSpec fields, of the same names."""
 _VECTORIZER = ("stop_words", "min_df", "max_df", "max_features", "ngram_range", "token_pattern",
-               "contractions", "junk")  # fmt: skip
+               "contractions", "junk", "language", "lemmatize")  # fmt: skip
 """TopicModel's parameters that are VectorizerSettings fields (besides ``vectorizer``: kind)."""
 _SOURCE = ("glob", "text_field", "id_field", "label_field")
 """TopicModel's parameters that are SourceSpec fields: how a path given to fit is read."""
@@ -95,6 +95,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         token_pattern: str = VectorizerSettings.token_pattern,
         contractions: str = VectorizerSettings.contractions,
         junk: str = VectorizerSettings.junk,
+        language: str = VectorizerSettings.language,
+        lemmatize: bool = VectorizerSettings.lemmatize,
         seed: int = ModelSpec.seed,
         top_words: int = ModelSpec.top_words,
         max_iter: int = ModelSpec.max_iter,
@@ -124,6 +126,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.token_pattern = token_pattern
         self.contractions = contractions
         self.junk = junk
+        self.language = language
+        self.lemmatize = lemmatize
         self.seed = seed
         self.top_words = top_words
         self.max_iter = max_iter
