@@ -177,6 +177,14 @@ def read_livedoor_titles(snap: Snapshot) -> Iterator[Record]:
     return _livedoor(snap, titles_only=True)
 
 
+def read_ynat_titles(snap: Snapshot) -> Iterator[Record]:
+    """Yonhap headlines (KLUE YNAT-derived), 7 sections: ``val.csv`` + ``test.csv`` rows
+    ``id,title,topic``."""
+    for split in ("val", "test"):
+        for row in csv.DictReader(io.StringIO(snap.text(f"{split}.csv"))):
+            yield f"{split}{int(row['id']):05d}", row["title"], row["topic"]
+
+
 CORPORA = [
     Corpus(
         "en_bbc",
@@ -209,6 +217,14 @@ CORPORA = [
         "THUCNews/data/dev.txt",
         "THUCNews headlines, 10 sections (short text)",
         read_thucnews_titles,
+    ),
+    Corpus(
+        "ko_ynat_titles",
+        "ko",
+        "lush93gh/korean_news_topic_classification",
+        "val.csv + test.csv",
+        "Yonhap news headlines (from KLUE YNAT), 7 sections (short text)",
+        read_ynat_titles,
     ),
     Corpus(
         "ja_livedoor",
