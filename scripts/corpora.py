@@ -260,7 +260,8 @@ def build(corpus: Corpus, out: Path) -> dict:
     path = out / f"{corpus.name}.jsonl"
     with path.open("w", encoding="utf-8") as f:
         for doc_id, text, label in records:
-            f.write(json.dumps({"id": doc_id, "text": _clean(text), "label": label}) + "\n")
+            record = {"id": doc_id, "text": _clean(text), "label": label}
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
     labels: dict[str, int] = {}
     for _, _, label in records:
         labels[label] = labels.get(label, 0) + 1
@@ -287,7 +288,8 @@ def index_markdown(summaries: list[dict]) -> str:
         "Built by `scripts/corpora.py` (branch `clean`) from fetched public repositories;",
         "one JSONL per corpus, fields `id`, `text`, `label`. Not for committing.",
         "",
-        "| name | language | docs | labels | smallest label | mean chars | source (repo: path) | note |",
+        "| name | language | docs | labels | smallest label | mean chars | source (repo: path)"
+        " | note |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for s in sorted(summaries, key=lambda s: (s["language"], s["name"])):
