@@ -151,6 +151,14 @@ def read_thucnews_titles(snap: Snapshot) -> Iterator[Record]:
             yield f"thuc{i:05d}", title, labels[int(index)]
 
 
+def read_tnews(snap: Snapshot) -> Iterator[Record]:
+    """CLUE TNEWS (Toutiao headlines), 15 sections: ``dev.json`` lines; the sentence only."""
+    for i, line in enumerate(snap.text("tnews_public/dev.json").splitlines()):
+        row = json.loads(line)
+        label = row["label_desc"].removeprefix("news_")
+        yield f"tnews{i:05d}", row["sentence"], label
+
+
 def _livedoor(snap: Snapshot, titles_only: bool) -> Iterator[Record]:
     paths = [
         p
@@ -217,6 +225,14 @@ CORPORA = [
         "THUCNews/data/dev.txt",
         "THUCNews headlines, 10 sections (short text)",
         read_thucnews_titles,
+    ),
+    Corpus(
+        "zh_tnews",
+        "zh",
+        "tigergeng/TextCNN",
+        "tnews_public/dev.json",
+        "CLUE TNEWS Toutiao headlines, 15 sections (short text)",
+        read_tnews,
     ),
     Corpus(
         "ko_ynat_titles",
