@@ -172,7 +172,7 @@ def run_ours(topics: list[str], path: Path, k: int, env: dict, extra: list[str])
                    "--label-field", "label", "--id-field", "id", "--k", str(k), "-f", "json",
                    "--doc-topics", str(table), "--no-cache", *extra]  # fmt: skip
         start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, env=env)
+        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp)
         seconds = time.perf_counter() - start
         if done.returncode != 0:
             return {"error": done.stderr.strip()[-500:], "seconds": seconds}

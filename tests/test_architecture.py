@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "topiccli"
 
 LAYERS = [
     {"errors", "specs", "atomic"},
-    {"corpus", "factorize", "text_rules"},
+    {"corpus", "factorize", "text_rules", "text"},
     {"fast_vectorize"},
     {"vectorize", "vectorizer_state", "synthetic", "weights", "report", "held"},
     {"topics", "quality", "cache", "bundle"},

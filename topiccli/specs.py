@@ -77,6 +77,8 @@ class VectorizerSettings:
     junk: str = "drop"
     """``drop`` (uuencoded, base64 and binary-like documents are skipped and counted) or
     ``keep``."""
+    clean: str = "nfkc+markup+links+boilerplate"
+    """``+``-joined cleaning steps before tokenizing (topiccli.text.clean), or ``none``."""
 
     def as_dict(self) -> dict:
         data = asdict(self)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from . import text_rules
 from .errors import UsageError, VectorizeError
 from .specs import VECTORIZERS, VectorizerSettings
+from .text import clean
 
 if TYPE_CHECKING:  # numpy stays unimported until a corpus is vectorized (a cached run needs none)
     import numpy as np
@@ -31,6 +32,11 @@ class DocumentTerm:
     terms: np.ndarray
     idf: np.ndarray | None
     settings: VectorizerSettings
+    cleaning: dict | None = None
+    """What each cleaning step did (topiccli.text.clean), None if not known (a worker-read
+    corpus)."""
+    boilerplate: tuple[str, ...] = ()
+    """The boilerplate segments cleaning dropped (kept with a saved model, for ``infer``)."""
 
 
 def check_settings(settings: VectorizerSettings) -> VectorizerSettings:
@@ -76,6 +82,10 @@ def check_settings(settings: VectorizerSettings) -> VectorizerSettings:
         if getattr(settings, name) not in choices:
             raise UsageError(f"{name} must be one of {', '.join(choices)}", params=(name,))
     try:
+        clean.steps(settings.clean)
+    except ValueError as exc:
+        raise UsageError(str(exc), params=("clean",)) from None
+    try:
         compiled = re.compile(text_rules.token_pattern(settings.token_pattern))
     except re.error as exc:
         raise UsageError(f"token_pattern is not a regular expression ({exc})",
@@ -102,7 +112,8 @@ class Vectorizer:
         from . import fast_vectorize
 
         settings = self.settings
-        texts = prepared(settings, texts)
+        cleaned = clean.clean_texts(texts, settings.clean)
+        texts = prepared(settings, cleaned.texts)
         pattern = text_rules.token_pattern(settings.token_pattern)
         min_df = text_rules.resolve_min_df(settings.min_df, len(texts))
         try:
@@ -127,7 +138,8 @@ class Vectorizer:
 
         X = X.tocsr().astype(np.float64, copy=False)
         X.sort_indices()
-        return DocumentTerm(X=X, terms=terms, idf=idf, settings=settings)
+        return DocumentTerm(X=X, terms=terms, idf=idf, settings=settings,
+                            cleaning=cleaned.counts, boilerplate=tuple(cleaned.boilerplate))  # fmt: skip
 
 
 def tokenizer(settings: VectorizerSettings):
@@ -137,7 +149,11 @@ def tokenizer(settings: VectorizerSettings):
     stop = stop_word_set(settings) or frozenset()
     strip = settings.contractions == "strip"
 
+    chosen = [step for step in clean.steps(settings.clean) if step != "boilerplate"]
+
     def tokens(text: str) -> list[str]:
+        if chosen:
+            text = clean.clean_document(text, chosen)
         if strip:
             text = text_rules.strip_contractions(text)
         return [t for t in pattern.findall(text.lower()) if t not in stop]
@@ -213,7 +229,9 @@ def count_terms(settings: VectorizerSettings, texts: list[str]):
     sorted (an object array); ``X`` its counts over them (float64 CSR, indices sorted, nothing
     pruned); ``first`` each term's rank of first appearance in the part (int64), the order
     scikit-learn stores a row's entries in, which fixes the last bit of the TF-IDF row norms.
-    The texts are tokenized as ``fit_transform`` tokenizes them: contractions as the settings
+    The texts are cleaned document by document as ``fit_transform`` cleans them (boilerplate,
+    which needs the whole corpus, is not looked for in a part) and tokenized as it tokenizes
+    them: contractions as the settings
     say (``prepared``), the token pattern, the stop words and the n-grams, on the parallel
     path when ``fast_vectorize.supports`` the settings and with scikit-learn's analyzer
     otherwise."""
@@ -222,7 +240,7 @@ def count_terms(settings: VectorizerSettings, texts: list[str]):
 
     from . import fast_vectorize
 
-    texts = prepared(settings, texts)
+    texts = prepared(settings, clean.apply(texts, settings.clean))
     pattern = text_rules.token_pattern(settings.token_pattern)
     if fast_vectorize.supports(token_pattern=pattern, ngram_range=settings.ngram_range):
         X, vocab, first = fast_vectorize.count(
@@ -346,4 +364,5 @@ def vocabulary_report(texts, settings: VectorizerSettings, dt: DocumentTerm, top
         "max_df": settings.max_df,
         "most_frequent": [str(dt.terms[i]) for i in order],
         "stop_words_never_matched": unmatched,
+        "cleaning": dt.cleaning,
     }

@@ -19,15 +19,18 @@ import unicodedata
 import numpy as np
 
 from .errors import BundleError
+from .text import clean
 from .text_rules import strip_contractions
 from .vectorize import VectorizerSettings, sklearn_vectorizer
 
-STATE_VERSION = 2
-"""2 adds ``contractions`` (version 1 states keep them)."""
+STATE_VERSION = 3
+"""2 adds ``contractions`` (version 1 states keep them); 3 adds ``clean`` and ``boilerplate``
+(older states clean nothing)."""
 
 
-def capture(settings: VectorizerSettings) -> dict:
-    """Everything needed to rebuild the analyzer and TF-IDF step ``settings`` describe."""
+def capture(settings: VectorizerSettings, boilerplate=()) -> dict:
+    """Everything needed to rebuild the analyzer and TF-IDF step ``settings`` describe, with
+    the ``boilerplate`` segments the fit's cleaning dropped (dropped from new texts too)."""
     params = sklearn_vectorizer(settings).get_params()
     stop_words = params["stop_words"]
     if stop_words == "english":
@@ -46,6 +49,8 @@ def capture(settings: VectorizerSettings) -> dict:
         "ngram_range": [int(n) for n in params["ngram_range"]],
         "binary": bool(params["binary"]),
         "contractions": settings.contractions,
+        "clean": settings.clean,
+        "boilerplate": list(boilerplate),
         "tfidf": None,
     }
     if settings.kind == "tfidf":
@@ -77,6 +82,7 @@ def check_state(state: dict, n_terms: int, idf: np.ndarray | None) -> dict:
         low, high = state["ngram_range"]
         if not 1 <= low <= high:
             raise BundleError("the bundle's n-gram range is invalid")
+        clean.steps(state.get("clean", "none"))
     except (KeyError, TypeError, ValueError) as exc:
         raise BundleError(f"the bundle's vectorizer.json is incomplete ({exc})") from None
     return state
@@ -122,8 +128,11 @@ def analyzer(state: dict):
     strip = accents[state["strip_accents"]]
 
     strip_clitics = state.get("contractions", "keep") == "strip"
+    cleaning, boilerplate = state.get("clean", "none"), state.get("boilerplate") or ()
 
     def analyze(text: str) -> list[str]:
+        if cleaning != "none":
+            text = clean.apply([text], cleaning, boilerplate)[0]
         if strip_clitics:
             text = strip_contractions(text)
         if state["lowercase"]:

@@ -107,7 +107,9 @@ class CorpusCache:
         meta, X, terms, idf = found
         texts = LazyTexts(texts_path, meta["texts_sha256"], X.shape[0], reload)
         corpus = Corpus(texts, meta["ids"], meta["labels"], selection, dict(meta["skipped"]))
-        return corpus, DocumentTerm(X=X, terms=terms, idf=idf, settings=settings)
+        return corpus, DocumentTerm(X=X, terms=terms, idf=idf, settings=settings,
+                                    cleaning=meta.get("cleaning"),
+                                    boilerplate=tuple(meta.get("boilerplate") or ()))  # fmt: skip
 
     def _decode(self, key: str, meta_bytes: bytes, arrays_path: Path):
         """Parse and check an entry: (metadata, X, terms, idf); CorruptEntry if it fails."""
@@ -160,6 +162,8 @@ class CorpusCache:
             "ids": list(corpus.ids),
             "labels": None if corpus.labels is None else list(corpus.labels),
             "skipped": dict(corpus.skipped),
+            "cleaning": dt.cleaning,
+            "boilerplate": list(dt.boilerplate),
         }
         try:
             self.directory.mkdir(parents=True, exist_ok=True)

@@ -54,6 +54,7 @@ FLAGS = {
     "token_pattern": "--token-pattern",
     "contractions": "--keep-contractions",
     "junk": "--keep-junk",
+    "clean": "--clean",
     "k": "--k",
     "seed": "--seed",
     "method": "--method",

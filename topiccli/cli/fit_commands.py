@@ -44,7 +44,7 @@ def source_spec(
 
 def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range,
                         extra_stop_words=None, token_pattern="letters", keep_contractions=False,
-                        keep_junk=False):  # fmt: skip
+                        keep_junk=False, clean=None):  # fmt: skip
     from ..specs import VectorizerSettings
 
     stop_words = "+".join([stop_words, *(str(f) for f in extra_stop_words or ())])
@@ -58,6 +58,7 @@ def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ng
         max_df=max_df,
         max_features=max_features,
         ngram_range=ngram_range,
+        **({} if clean is None else {"clean": clean}),
     )
 
 
@@ -105,6 +106,7 @@ def svd(
     token_pattern: opt.TokenPattern = D["token_pattern"],
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
+    clean: opt.Clean = D["clean"],
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -161,6 +163,7 @@ def svd(
                 token_pattern,
                 keep_contractions,
                 keep_junk,
+                clean,
             ),
             ModelSpec(
                 method="svd",
@@ -204,6 +207,7 @@ def nmf(
     token_pattern: opt.TokenPattern = D["token_pattern"],
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
+    clean: opt.Clean = D["clean"],
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -267,6 +271,7 @@ def nmf(
                 token_pattern,
                 keep_contractions,
                 keep_junk,
+                clean,
             ),
             ModelSpec(
                 method="nmf",
@@ -322,6 +327,7 @@ def sweep(
     token_pattern: opt.TokenPattern = D["token_pattern"],
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
+    clean: opt.Clean = D["clean"],
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -379,6 +385,7 @@ def sweep(
                 token_pattern,
                 keep_contractions,
                 keep_junk,
+                clean,
             ),
             SweepSpec(
                 method=method,

@@ -228,6 +228,16 @@ KeepContractions = Annotated[
         help="Tokenize don't, it's as they are (default: strip the clitic: do, it).",
     ),
 ]
+Clean = Annotated[
+    str,
+    typer.Option(
+        rich_help_panel=VECTORIZE,
+        help="+-joined cleaning steps before tokenizing: nfkc (Unicode normalization), markup "
+        "(HTML/XML documents lose their tags; entities decoded), links (URLs and e-mail "
+        "addresses removed), boilerplate (lines/sentences repeated in 1% or more of the "
+        "documents dropped); or none.",
+    ),
+]
 KeepJunk = Annotated[
     bool,
     typer.Option(
@@ -547,6 +557,7 @@ DEFAULTS = {
     "vectorizer": VectorizerSettings.kind,
     "stop_words": VectorizerSettings.stop_words,
     "token_pattern": VectorizerSettings.token_pattern,
+    "clean": VectorizerSettings.clean,
     "min_df": str(VectorizerSettings.min_df),
     "max_df": str(VectorizerSettings.max_df),
     "ngram_range": ",".join(map(str, VectorizerSettings.ngram_range)),
