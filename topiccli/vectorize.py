@@ -138,8 +138,9 @@ class Vectorizer:
 
         X = X.tocsr().astype(np.float64, copy=False)
         X.sort_indices()
+        found = tuple(cleaned.boilerplate)
         return DocumentTerm(X=X, terms=terms, idf=idf, settings=settings,
-                            cleaning=cleaned.counts, boilerplate=tuple(cleaned.boilerplate))  # fmt: skip
+                            cleaning=cleaned.counts, boilerplate=found)  # fmt: skip
 
 
 def tokenizer(settings: VectorizerSettings):
