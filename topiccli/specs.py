@@ -79,6 +79,9 @@ class VectorizerSettings:
     ``keep``."""
     clean: str = "nfkc+markup+links+boilerplate"
     """``+``-joined cleaning steps before tokenizing (topiccli.text.clean), or ``none``."""
+    plurals: str = "auto"
+    """``fold`` English plurals into singulars present in the corpus (topiccli.text.plurals),
+    ``keep`` them, or ``auto``: fold when the stop words are English's."""
 
     def as_dict(self) -> dict:
         data = asdict(self)

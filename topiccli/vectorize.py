@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from . import text_rules
 from .errors import UsageError, VectorizeError
 from .specs import VECTORIZERS, VectorizerSettings
-from .text import clean
+from .text import clean, plurals
 
 if TYPE_CHECKING:  # numpy stays unimported until a corpus is vectorized (a cached run needs none)
     import numpy as np
@@ -32,6 +32,8 @@ class DocumentTerm:
     terms: np.ndarray
     idf: np.ndarray | None
     settings: VectorizerSettings
+    fold: dict | None = None
+    """The plurals folded into singulars ({plural: singular}, topiccli.text.plurals), or None."""
     cleaning: dict | None = None
     """What each cleaning step did (topiccli.text.clean), None if not known (a worker-read
     corpus)."""
@@ -78,7 +80,8 @@ def check_settings(settings: VectorizerSettings) -> VectorizerSettings:
                 f"no file {str(stop_file)!r}",
                 params=("stop_words",),
             )
-    for name, choices in (("contractions", ("strip", "keep")), ("junk", ("drop", "keep"))):
+    for name, choices in (("contractions", ("strip", "keep")), ("junk", ("drop", "keep")),
+                          ("plurals", plurals.MODES)):  # fmt: skip
         if getattr(settings, name) not in choices:
             raise UsageError(f"{name} must be one of {', '.join(choices)}", params=(name,))
     try:
@@ -112,6 +115,7 @@ class Vectorizer:
         from . import fast_vectorize
 
         settings = self.settings
+        fold = None
         cleaned = clean.clean_texts(texts, settings.clean)
         texts = prepared(settings, cleaned.texts)
         pattern = text_rules.token_pattern(settings.token_pattern)
@@ -119,8 +123,12 @@ class Vectorizer:
         try:
             with warnings.catch_warnings():
                 warnings.filterwarnings("default", category=UserWarning)
-                if fast_vectorize.supports(token_pattern=pattern,
-                                           ngram_range=settings.ngram_range):  # fmt: skip
+                fast = fast_vectorize.supports(token_pattern=pattern,
+                                               ngram_range=settings.ngram_range)  # fmt: skip
+                if fast and plurals.applies(settings.plurals, settings.stop_words,
+                                            settings.ngram_range):  # fmt: skip
+                    X, terms, idf, fold = _folded(settings, texts, pattern)
+                elif fast:
                     X, terms, idf = fast_vectorize.fit_transform(
                         texts, kind=settings.kind, stop_words=stop_word_set(settings),
                         min_df=min_df, max_df=settings.max_df,
@@ -139,8 +147,40 @@ class Vectorizer:
         X = X.tocsr().astype(np.float64, copy=False)
         X.sort_indices()
         found = tuple(cleaned.boilerplate)
-        return DocumentTerm(X=X, terms=terms, idf=idf, settings=settings,
+        return DocumentTerm(X=X, terms=terms, idf=idf, settings=settings, fold=fold,
                             cleaning=cleaned.counts, boilerplate=found)  # fmt: skip
+
+
+def _folded(settings: VectorizerSettings, texts: list[str], pattern: str):
+    """(X, terms, idf, fold) with English plurals folded (topiccli.text.plurals): the texts
+    counted, each plural's column merged into its singular's, then pruned and weighed as
+    ``fit_transform`` prunes and weighs (the functions the two-pass distributed fit uses).
+    ``fold`` keeps only the pairs whose singular survived pruning."""
+    import numpy as np
+
+    from . import fast_vectorize
+    from .held import column_sums
+
+    X, vocab, first = fast_vectorize.count(
+        texts, stop_words=stop_word_set(settings), ngram_range=(1, 1), token_pattern=pattern,
+        first_appearance=True,
+    )  # fmt: skip
+    terms = np.asarray(vocab.to_list(), dtype=object)
+    fold = plurals.fold_map(terms)
+    if fold:
+        X, terms, first = plurals.merge_columns(X, terms, first, fold)
+    df = np.diff(X.tocsc().indptr)
+    mask = kept_terms(settings, df, column_sums(X), X.shape[0])
+    X, terms, first = X[:, mask], terms[mask], first[mask]
+    X.sort_indices()
+    idf = None
+    if settings.kind == "tfidf":
+        idf = idf_weights(df[mask], X.shape[0])
+        ranks = np.empty(len(first), dtype=np.int64)
+        ranks[np.argsort(first, kind="stable")] = np.arange(len(first))
+        weigh(X, idf, ranks)
+    kept = set(map(str, terms))
+    return X, terms, idf, {p: s for p, s in sorted(fold.items()) if s in kept}
 
 
 def tokenizer(settings: VectorizerSettings):
@@ -315,6 +355,13 @@ def weigh(X, idf, first) -> None:
     fast_vectorize.normalize_as_sklearn(X, "l2", first)
 
 
+def _column(terms, term: str) -> int:
+    """A term's column in a sorted vocabulary."""
+    import numpy as np
+
+    return int(np.searchsorted(np.asarray(terms, dtype=object), term))
+
+
 def _explain(message: str) -> tuple[str, ...]:
     """scikit-learn's message in our words, and the parameters it concerns (for the CLI)."""
     if "empty vocabulary" in message:
@@ -366,4 +413,11 @@ def vocabulary_report(texts, settings: VectorizerSettings, dt: DocumentTerm, top
         "most_frequent": [str(dt.terms[i]) for i in order],
         "stop_words_never_matched": unmatched,
         "cleaning": dt.cleaning,
+        "plurals_folded": len(dt.fold or {}),
+        "plurals_folded_examples": [
+            f"{p}→{s}"
+            for p, s in sorted(
+                (dt.fold or {}).items(), key=lambda ps: -int(totals[_column(dt.terms, ps[1])])
+            )[:10]
+        ],
     }

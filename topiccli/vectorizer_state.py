@@ -28,9 +28,10 @@ STATE_VERSION = 3
 (older states clean nothing)."""
 
 
-def capture(settings: VectorizerSettings, boilerplate=()) -> dict:
+def capture(settings: VectorizerSettings, boilerplate=(), fold=None) -> dict:
     """Everything needed to rebuild the analyzer and TF-IDF step ``settings`` describe, with
-    the ``boilerplate`` segments the fit's cleaning dropped (dropped from new texts too)."""
+    the ``boilerplate`` segments the fit's cleaning dropped (dropped from new texts too) and
+    the plurals it folded (``fold``, {plural: singular}: folded in new texts too)."""
     params = sklearn_vectorizer(settings).get_params()
     stop_words = params["stop_words"]
     if stop_words == "english":
@@ -51,6 +52,7 @@ def capture(settings: VectorizerSettings, boilerplate=()) -> dict:
         "contractions": settings.contractions,
         "clean": settings.clean,
         "boilerplate": list(boilerplate),
+        "fold": dict(fold or {}),
         "tfidf": None,
     }
     if settings.kind == "tfidf":
@@ -129,6 +131,7 @@ def analyzer(state: dict):
 
     strip_clitics = state.get("contractions", "keep") == "strip"
     cleaning, boilerplate = state.get("clean", "none"), state.get("boilerplate") or ()
+    fold = state.get("fold") or {}
 
     def analyze(text: str) -> list[str]:
         if cleaning != "none":
@@ -140,6 +143,8 @@ def analyzer(state: dict):
         if strip is not None:
             text = strip(text)
         tokens = [t for t in pattern.findall(text) if t not in stop_words]
+        if fold:
+            tokens = [fold.get(t, t) for t in tokens]
         if high == 1:
             return tokens
         grams = list(tokens) if low == 1 else []

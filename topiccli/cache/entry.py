@@ -109,7 +109,8 @@ class CorpusCache:
         corpus = Corpus(texts, meta["ids"], meta["labels"], selection, dict(meta["skipped"]))
         return corpus, DocumentTerm(X=X, terms=terms, idf=idf, settings=settings,
                                     cleaning=meta.get("cleaning"),
-                                    boilerplate=tuple(meta.get("boilerplate") or ()))  # fmt: skip
+                                    boilerplate=tuple(meta.get("boilerplate") or ()),
+                                    fold=meta.get("fold"))  # fmt: skip
 
     def _decode(self, key: str, meta_bytes: bytes, arrays_path: Path):
         """Parse and check an entry: (metadata, X, terms, idf); CorruptEntry if it fails."""
@@ -164,6 +165,7 @@ class CorpusCache:
             "skipped": dict(corpus.skipped),
             "cleaning": dt.cleaning,
             "boilerplate": list(dt.boilerplate),
+            "fold": dt.fold,
         }
         try:
             self.directory.mkdir(parents=True, exist_ok=True)

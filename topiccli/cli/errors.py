@@ -55,6 +55,7 @@ FLAGS = {
     "contractions": "--keep-contractions",
     "junk": "--keep-junk",
     "clean": "--clean",
+    "plurals": "--plurals",
     "k": "--k",
     "seed": "--seed",
     "method": "--method",

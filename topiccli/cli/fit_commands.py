@@ -44,7 +44,7 @@ def source_spec(
 
 def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range,
                         extra_stop_words=None, token_pattern="letters", keep_contractions=False,
-                        keep_junk=False, clean=None):  # fmt: skip
+                        keep_junk=False, clean=None, plurals=None):  # fmt: skip
     from ..specs import VectorizerSettings
 
     stop_words = "+".join([stop_words, *(str(f) for f in extra_stop_words or ())])
@@ -59,6 +59,7 @@ def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ng
         max_features=max_features,
         ngram_range=ngram_range,
         **({} if clean is None else {"clean": clean}),
+        **({} if plurals is None else {"plurals": plurals}),
     )
 
 
@@ -107,6 +108,7 @@ def svd(
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
     clean: opt.Clean = D["clean"],
+    plurals: opt.Plurals = D["plurals"],
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -164,6 +166,7 @@ def svd(
                 keep_contractions,
                 keep_junk,
                 clean,
+                plurals,
             ),
             ModelSpec(
                 method="svd",
@@ -208,6 +211,7 @@ def nmf(
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
     clean: opt.Clean = D["clean"],
+    plurals: opt.Plurals = D["plurals"],
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -272,6 +276,7 @@ def nmf(
                 keep_contractions,
                 keep_junk,
                 clean,
+                plurals,
             ),
             ModelSpec(
                 method="nmf",
@@ -328,6 +333,7 @@ def sweep(
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
     clean: opt.Clean = D["clean"],
+    plurals: opt.Plurals = D["plurals"],
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -386,6 +392,7 @@ def sweep(
                 keep_contractions,
                 keep_junk,
                 clean,
+                plurals,
             ),
             SweepSpec(
                 method=method,

@@ -238,6 +238,14 @@ Clean = Annotated[
         "documents dropped); or none.",
     ),
 ]
+Plurals = Annotated[
+    Literal["auto", "fold", "keep"],
+    typer.Option(
+        rich_help_panel=VECTORIZE,
+        help="English plurals: fold (stars counted as star, when the corpus has star too), "
+        "keep, or auto (fold when the stop words are English).",
+    ),
+]
 KeepJunk = Annotated[
     bool,
     typer.Option(
@@ -558,6 +566,7 @@ DEFAULTS = {
     "stop_words": VectorizerSettings.stop_words,
     "token_pattern": VectorizerSettings.token_pattern,
     "clean": VectorizerSettings.clean,
+    "plurals": VectorizerSettings.plurals,
     "min_df": str(VectorizerSettings.min_df),
     "max_df": str(VectorizerSettings.max_df),
     "ngram_range": ",".join(map(str, VectorizerSettings.ngram_range)),

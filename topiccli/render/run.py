@@ -108,6 +108,9 @@ def vocabulary_lines(v: dict) -> list[str]:
     ]
     if v.get("cleaning"):
         lines.append(cleaning_line(v["cleaning"]))
+    if v.get("plurals_folded"):
+        lines.append(f"Plurals folded into singulars ({v['plurals_folded']}): "
+                     f"{' '.join(v['plurals_folded_examples'])}")  # fmt: skip
     if v["stop_words_never_matched"]:
         shown = " ".join(v["stop_words_never_matched"][:20])
         lines.append(f"Stop words the token pattern never produces "
