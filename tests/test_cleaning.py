@@ -220,3 +220,61 @@ def test_infer_cleans_new_documents_as_the_fit_did(html_corpus, tmp_path):
     assert b == pytest.approx(c, abs=1e-12)  # footer and URL dropped: the same as the body alone
     top = max(range(3), key=lambda t: c[t])
     assert max(range(3), key=lambda t: a[t]) == top
+
+
+# --- English leftovers: plurals and greetings ---------------------------------------------------
+
+
+def test_plural_candidates_and_fold_map():
+    from topiccli.text import plurals
+
+    assert plurals.candidates("studies") == ["study", "studie"]
+    assert plurals.candidates("boxes") == ["box", "boxe"]
+    assert plurals.candidates("files") == ["file"]
+    for word in ("class", "virus", "analysis", "news", "physics", "was", "its"):
+        assert plurals.candidates(word) == [] or word[:-1] not in plurals.fold_map(
+            [word, word[:-1]]).values()  # fmt: skip
+        assert word not in plurals.fold_map([word, word[:-1], word[:-2]])
+    vocab = ["star", "stars", "file", "files", "box", "boxes", "study", "studies", "keys", "glass"]
+    assert plurals.fold_map(vocab) == {"stars": "star", "files": "file", "boxes": "box",
+                                       "studies": "study"}  # fmt: skip
+
+
+def test_plurals_fold_into_one_term_and_infer_folds_too(tmp_path):
+    docs = [(label, text.replace("rocket orbit", "rockets orbits").replace("bread", "breads"))
+            if i % 2 else (label, text) for i, (label, text) in enumerate(essays())]  # fmt: skip
+    path = tmp_path / "docs.jsonl"
+    write_jsonl(path, docs)
+    args = ["--input", path, "--text-field", "text", "--k", 3, "--vocabulary"]
+    folded = fit(*args, "--save", tmp_path / "model")
+    kept = fit(*args, "--plurals", "keep")
+    assert folded["vocabulary"]["plurals_folded"] == 3
+    assert kept["vocabulary"]["plurals_folded"] == 0
+    assert folded["corpus"]["n_terms"] == kept["corpus"]["n_terms"] - 3
+    words = {w for t in folded["topics"] for w in t["words"]}
+    assert {"rocket", "orbit"} <= words and not {"rockets", "orbits", "breads"} & words
+    state = json.loads((tmp_path / "model" / "vectorizer.json").read_text())
+    assert state["fold"] == {"breads": "bread", "orbits": "orbit", "rockets": "rocket"}
+    new = tmp_path / "new.jsonl"
+    write_jsonl(new, [("a", "rockets orbits rockets"), ("b", "rocket orbit rocket")])
+    result = runner.invoke(app, ["infer", str(tmp_path / "model"), "--input", str(new),
+                                 "--text-field", "text", "--format", "json"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    a, b = (d["weights"] for d in json.loads(result.stdout)["documents"])
+    assert a == pytest.approx(b, abs=1e-12) and max(a) > 0
+
+
+def test_plurals_auto_follows_the_english_stop_words(tmp_path):
+    docs = [(label, text + (" stars star" if i % 3 == 0 else ""))
+            for i, (label, text) in enumerate(essays())]  # fmt: skip
+    path = tmp_path / "docs.jsonl"
+    write_jsonl(path, docs)
+    args = ["--input", path, "--text-field", "text", "--k", 3, "--vocabulary"]
+    assert fit(*args)["vocabulary"]["plurals_folded"] == 1
+    assert fit(*args, "--stop-words", "none")["vocabulary"]["plurals_folded"] == 0
+
+
+def test_greetings_are_stop_words():
+    from topiccli.text_rules import FILLERS
+
+    assert {"thanks", "hi", "hello", "regards"} <= FILLERS
