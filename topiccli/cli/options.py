@@ -234,7 +234,7 @@ Clean = Annotated[
         rich_help_panel=VECTORIZE,
         help="+-joined cleaning steps before tokenizing: nfkc (Unicode normalization), markup "
         "(HTML/XML documents lose their tags; entities decoded), links (URLs and e-mail "
-        "addresses removed), boilerplate (lines/sentences repeated in 1% or more of the "
+        "addresses removed), boilerplate (lines/sentences repeated in 0.3% or more of the "
         "documents dropped); or none.",
     ),
 ]
