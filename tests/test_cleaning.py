@@ -231,6 +231,10 @@ def test_plural_candidates_and_fold_map():
     assert plurals.candidates("studies") == ["study", "studie"]
     assert plurals.candidates("boxes") == ["box", "boxe"]
     assert plurals.candidates("files") == ["file"]
+    assert plurals.candidates("cases") == ["case", "cas"]
+    assert plurals.candidates("glasses") == ["glass", "glasse"]
+    assert plurals.fold_map(["buses", "bus"]) == {"buses": "bus"}
+    assert plurals.fold_map(["boxeses", "boxes", "box"]) == {"boxeses": "box", "boxes": "box"}
     for word in ("class", "virus", "analysis", "news", "physics", "was", "its"):
         assert plurals.candidates(word) == [] or word[:-1] not in plurals.fold_map(
             [word, word[:-1]]).values()  # fmt: skip

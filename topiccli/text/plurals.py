@@ -7,8 +7,10 @@ two are one word. ``news`` is never ``new``, ``physics`` never ``physic`` (EXCEP
 plural whose singular never occurs stays as it is.
 
 The rules, most specific first: ``-ies`` → ``-y`` (``studies`` → ``study``); ``-es`` after
-``s x z ch sh`` → without it (``boxes`` → ``box``, ``churches`` → ``church``); ``-s`` not after
-``s u i`` → without it (``files`` → ``file``; ``class``, ``virus``, ``analysis`` untouched).
+``ss x z ch sh`` → without it (``boxes`` → ``box``, ``glasses`` → ``glass``); ``-s`` not after
+``s u i`` → without it (``files`` → ``file``, ``cases`` → ``case``; ``class``, ``virus``,
+``analysis`` untouched); then ``-ses`` → ``-s`` (``buses`` → ``bus``). A singular that is
+itself folded is followed to its end.
 The fold is a mapping over the vocabulary, applied to the counts (columns merged), so the
 tokenizer and its speed are untouched; a saved model keeps the mapping for ``infer``.
 """
@@ -39,10 +41,13 @@ def candidates(word: str) -> list[str]:
     found = []
     if word.endswith("ies") and len(word) > MIN_LENGTH:
         found.append(word[:-3] + "y")
-    if word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
-        found.append(word[:-2])
+    stem = word[:-2] if word.endswith("es") else ""
+    if stem.endswith(("ss", "x", "z", "ch", "sh")):
+        found.append(stem)
     if not word.endswith(("ss", "us", "is")):
         found.append(word[:-1])
+    if stem.endswith("s") and not stem.endswith("ss"):
+        found.append(stem)  # cases -> case first, buses -> bus only without "buse"
     return found
 
 
@@ -55,6 +60,10 @@ def fold_map(terms: Iterable[str]) -> dict[str, str]:
             if singular in vocabulary:
                 fold[term] = singular
                 break
+    for term, singular in fold.items():  # a singular that is itself folded: to its end
+        while singular in fold:
+            singular = fold[singular]
+        fold[term] = singular
     return fold
 
 
