@@ -250,8 +250,8 @@ def test_plurals_fold_into_one_term_and_infer_folds_too(tmp_path):
     path = tmp_path / "docs.jsonl"
     write_jsonl(path, docs)
     args = ["--input", path, "--text-field", "text", "--k", 3, "--vocabulary"]
-    folded = fit(*args, "--save", tmp_path / "model")
-    kept = fit(*args, "--plurals", "keep")
+    folded = fit(*args, "--plurals", "fold", "--save", tmp_path / "model")
+    kept = fit(*args)
     assert folded["vocabulary"]["plurals_folded"] == 3
     assert kept["vocabulary"]["plurals_folded"] == 0
     assert folded["corpus"]["n_terms"] == kept["corpus"]["n_terms"] - 3
@@ -273,7 +273,7 @@ def test_plurals_auto_follows_the_english_stop_words(tmp_path):
             for i, (label, text) in enumerate(essays())]  # fmt: skip
     path = tmp_path / "docs.jsonl"
     write_jsonl(path, docs)
-    args = ["--input", path, "--text-field", "text", "--k", 3, "--vocabulary"]
+    args = ["--input", path, "--text-field", "text", "--k", 3, "--vocabulary", "--plurals", "auto"]
     assert fit(*args)["vocabulary"]["plurals_folded"] == 1
     assert fit(*args, "--stop-words", "none")["vocabulary"]["plurals_folded"] == 0
 
@@ -282,3 +282,21 @@ def test_greetings_are_stop_words():
     from topiccli.text_rules import FILLERS
 
     assert {"thanks", "hi", "hello", "regards"} <= FILLERS
+
+
+def test_corpus_at_once_equals_document_by_document():
+    texts = [
+        HTML_PAGE.format(title="t", body="orbit launch"),
+        "mail a.b@c.example.org, see https://x.example.com/p?q=1 or www.y.org/z. AT&T R&D",
+        "quot;Yes quot; #36;10 &amp; &#8364; &bogus; q&amp;a",
+        "ＡＢＣ ﬁle <b>bold</b> x < y > z",
+        "plain text, nothing to do",
+        "",
+        "über straße naïve café <name@mail.example.de>",
+    ]
+    for chosen in (("nfkc",), ("markup",), ("links",), ("nfkc", "markup", "links")):
+        counts_each, counts_one = clean.empty_counts(chosen), clean.empty_counts(chosen)
+        together = clean.clean_each(texts, chosen, counts_each)
+        alone = [clean.clean_document(t, chosen, counts_one) for t in texts]
+        assert together == alone
+        assert counts_each == counts_one

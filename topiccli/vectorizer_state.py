@@ -95,6 +95,9 @@ def transform(state: dict, terms, idf: np.ndarray | None, texts) -> object:
     import scipy.sparse as sp
 
     vocabulary = {str(term): i for i, term in enumerate(terms)}
+    cleaning = state.get("clean", "none")
+    if cleaning != "none":
+        texts = clean.apply(list(texts), cleaning, state.get("boilerplate") or ())
     analyze = analyzer(state)
     indptr, indices, values = [0], [], []
     for text in texts:
@@ -120,7 +123,8 @@ def transform(state: dict, terms, idf: np.ndarray | None, texts) -> object:
 
 def analyzer(state: dict):
     """``text → tokens`` exactly as scikit-learn's word analyzer with these settings:
-    lowercase, strip accents, find the token pattern, drop stop words, join word n-grams."""
+    lowercase, strip accents, find the token pattern, drop stop words, fold plurals, join word
+    n-grams (the text already cleaned: ``transform`` cleans all the texts at once first)."""
     pattern = re.compile(state["token_pattern"])
     if pattern.groups > 1:
         raise BundleError("the bundle's token pattern has more than one capturing group")
@@ -130,12 +134,9 @@ def analyzer(state: dict):
     strip = accents[state["strip_accents"]]
 
     strip_clitics = state.get("contractions", "keep") == "strip"
-    cleaning, boilerplate = state.get("clean", "none"), state.get("boilerplate") or ()
     fold = state.get("fold") or {}
 
     def analyze(text: str) -> list[str]:
-        if cleaning != "none":
-            text = clean.apply([text], cleaning, boilerplate)[0]
         if strip_clitics:
             text = strip_contractions(text)
         if state["lowercase"]:

@@ -72,10 +72,20 @@ _BREAKS = re.compile(
     re.IGNORECASE,
 )
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_DEBRIS = re.compile(r"(?<![&\w])(quot|amp|lt|gt|nbsp|apos|#\d{2,5});")
+_DEBRIS = re.compile(r"(?:quot|amp|lt|gt|nbsp|apos|#\d{2,5});")
 """Entities whose ``&`` was lost upstream (AG News: ``#36;10 million``, ``quot;Yes``)."""
-_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
-_EMAIL = re.compile(r"<?[\w.+=-]+@[\w-]+(?:\.[\w-]+)+>?")
+URL_PATTERN = r"(?i)(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'()\[\]{}]+"
+EMAIL_PATTERN = r"<?[\w.+=-]+@[\w-]+(?:\.[\w-]+)+>?"
+"""URLs and e-mail addresses (message ids too): the same expressions in Python's ``re`` and in
+polars (Rust's regex), which :func:`clean_texts` runs over the whole corpus at once."""
+_URL = re.compile(URL_PATTERN)
+_EMAIL = re.compile(EMAIL_PATTERN)
+_MAYBE_TAG = r"<[A-Za-z!?/]"
+_MAYBE_ENTITY = (
+    r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+    r"|(?:quot|amp|lt|gt|nbsp|apos|#[0-9]{2,5});"
+)
+"""Documents that may hold a tag or an entity (a cheap polars test; Python looks closer)."""
 _SEGMENT_END = re.compile(r"([.!?。！？])[ \t]+")
 """A sentence ends at ``. ! ? 。 ！ ？`` followed by spaces (the same rule in polars and here)."""
 
@@ -132,8 +142,16 @@ def decode_entities(text: str) -> str:
     if "&" in text:
         text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     if ";" in text:
-        text = _DEBRIS.sub(lambda m: html.unescape("&" + m.group(0)), text)
+        text = _DEBRIS.sub(_debris, text)
     return text
+
+
+def _debris(match: re.Match) -> str:
+    """``quot;`` → ``"`` unless glued to a word or an ``&`` before it (then it is no debris)."""
+    start, text = match.start(), match.string
+    if start and (text[start - 1] == "&" or text[start - 1].isalnum() or text[start - 1] == "_"):
+        return match.group(0)
+    return html.unescape("&" + match.group(0))
 
 
 def drop_links(text: str) -> tuple[str, int, int]:
@@ -187,6 +205,39 @@ def empty_counts(chosen: Sequence[str]) -> dict:
     return counts
 
 
+def clean_each(
+    texts: Sequence[str], chosen: Sequence[str], counts: dict | None = None
+) -> list[str]:
+    """:func:`clean_document` on every text, the corpus at once: the same output, with the
+    regular-expression work that touches most documents (finding candidates, removing URLs
+    and addresses) done by polars over all of them, and Python's ``re`` only on the few
+    documents that hold a tag or an entity."""
+    out = list(texts)
+    if not out:
+        return out
+    if "nfkc" in chosen:
+        out = [clean_document(t, ("nfkc",), counts) for t in out]
+    if "markup" not in chosen and "links" not in chosen:
+        return out
+    import polars as pl
+
+    series = pl.Series(out, dtype=pl.String)
+    if "markup" in chosen:
+        maybe = series.str.contains(_MAYBE_TAG) | series.str.contains(_MAYBE_ENTITY)
+        for i in maybe.arg_true().to_list():
+            out[i] = clean_document(out[i], ("markup",), counts)
+        series = pl.Series(out, dtype=pl.String)
+    if "links" in chosen:
+        urls = series.str.count_matches(URL_PATTERN)
+        series = series.str.replace_all(URL_PATTERN, " ")
+        emails = series.str.count_matches(EMAIL_PATTERN)
+        out = series.str.replace_all(EMAIL_PATTERN, " ").to_list()
+        if counts is not None:
+            counts["urls"] += int(urls.sum())
+            counts["emails"] += int(emails.sum())
+    return out
+
+
 def clean_texts(texts: Sequence[str], spec: str) -> Cleaned:
     """Every document through the chosen steps (``spec``, see :func:`steps`), with counts."""
     chosen = steps(spec)
@@ -194,7 +245,7 @@ def clean_texts(texts: Sequence[str], spec: str) -> Cleaned:
     if not chosen:
         return Cleaned(list(texts), counts)
     per_document = [s for s in chosen if s != "boilerplate"]
-    out = [clean_document(t, per_document, counts) for t in texts] if per_document else list(texts)
+    out = clean_each(texts, per_document, counts) if per_document else list(texts)
     found: list[str] = []
     if "boilerplate" in chosen:
         found = find_boilerplate(out)
@@ -209,7 +260,7 @@ def apply(texts: Sequence[str], spec: str, boilerplate: Sequence[str] = ()) -> l
     model's ``boilerplate`` segments dropped (none are looked for anew)."""
     chosen = steps(spec)
     per_document = [s for s in chosen if s != "boilerplate"]
-    out = [clean_document(t, per_document) for t in texts]
+    out = clean_each(texts, per_document) if per_document else list(texts)
     if "boilerplate" in chosen and boilerplate:
         out = drop_boilerplate(out, boilerplate)[0]
     return out
@@ -231,7 +282,7 @@ def find_boilerplate(texts: Sequence[str]) -> list[str]:
     import polars as pl
 
     frame = pl.DataFrame({"text": pl.Series(list(texts), dtype=pl.String)}).with_row_index("doc")
-    found = (
+    segments_ = (
         frame.lazy()
         .select(
             "doc",
@@ -243,6 +294,11 @@ def find_boilerplate(texts: Sequence[str]) -> list[str]:
         .explode("segment")
         .with_columns(pl.col("segment").str.strip_chars())
         .filter(pl.col("segment").str.len_chars() >= MIN_SEGMENT)
+    )
+    # occurrences bound documents from above: count those first, then documents for the few left
+    frequent = segments_.group_by("segment").len().filter(pl.col("len") >= floor).select("segment")
+    found = (
+        segments_.join(frequent, on="segment", how="semi")
         .unique(["doc", "segment"])
         .group_by("segment")
         .len()
