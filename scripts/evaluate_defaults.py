@@ -126,6 +126,12 @@ SETTINGS = {
     "topiccli defaults, --clean none": Setting(
         kind="tfidf", junk=True, topiccli=(("clean", "none"),)
     ),
+    "topiccli defaults, --clean nfkc+markup+links": Setting(
+        kind="tfidf", junk=True, topiccli=(("clean", "nfkc+markup+links"),)
+    ),
+    "topiccli defaults, --plurals fold": Setting(
+        kind="tfidf", junk=True, topiccli=(("plurals", "fold"),)
+    ),
     "topiccli defaults, --plurals keep": Setting(
         kind="tfidf", junk=True, topiccli=(("plurals", "keep"),)
     ),

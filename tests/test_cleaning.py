@@ -94,13 +94,15 @@ def test_entity_debris_without_ampersand_is_decoded():
 
 def test_urls_and_emails_are_removed_whole():
     text = ("Write to john.smith@cs.cmu.edu or <jdoe@mail.example.org>, see "
-            "http://www.example.com/a/b?c=1 and www.topics.org/faq; thanks")  # fmt: skip
+            "http://www.example.com/a/b?c=1 and www.topics.org/faq; ftp.uu.net has it, "
+            "Amazon.com sells it; thanks")  # fmt: skip
     counts = clean.empty_counts(("links",))
     out = clean.clean_document(text, ["links"], counts)
-    for piece in ("edu", "cmu", "com", "org", "http", "www", "mail", "@"):
+    for piece in ("edu", "cmu", "com", "org", "net", "http", "www", "mail", "uu", "@"):
         assert piece not in out
-    assert out.split() == ["Write", "to", "or", ",", "see", "and", "thanks"]
-    assert (counts["urls"], counts["emails"]) == (2, 2)
+    assert out.split() == ["Write", "to", "or", ",", "see", "and", "has", "it,", "Amazon",
+                           "sells", "it;", "thanks"]  # fmt: skip
+    assert (counts["urls"], counts["emails"]) == (4, 2)
 
 
 def test_boilerplate_footer_is_dropped_and_counted():
@@ -288,6 +290,7 @@ def test_corpus_at_once_equals_document_by_document():
     texts = [
         HTML_PAGE.format(title="t", body="orbit launch"),
         "mail a.b@c.example.org, see https://x.example.com/p?q=1 or www.y.org/z. AT&T R&D",
+        "hosts cs.cmu.edu and ftp.uu.net; shops Amazon.com, eBay.com. v1.2 e.g. i.e.",
         "quot;Yes quot; #36;10 &amp; &#8364; &bogus; q&amp;a",
         "ＡＢＣ ﬁle <b>bold</b> x < y > z",
         "plain text, nothing to do",

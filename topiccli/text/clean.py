@@ -15,8 +15,9 @@ The steps (``VectorizerSettings.clean``, ``+``-joined; ``none`` for no cleaning)
   document, well-formed entities (``&quot;``, ``&#36;``) are decoded, and entity debris whose
   ampersand was lost upstream (``quot;``, ``#36;``, as AG News has) is decoded too, so
   ``quot gt lt amp`` never become terms.
-* ``links`` — URLs (with a scheme or ``www.``), e-mail addresses and message ids are removed
-  as whole tokens, so no ``edu com mail`` pieces remain.
+* ``links`` — URLs (with a scheme or ``www.``), e-mail addresses, message ids and host names
+  (``cs.cmu.edu``) are removed as whole tokens, and a site named by its domain keeps its name
+  (``Amazon.com`` → ``Amazon``), so no ``edu com mail`` pieces remain.
 * ``boilerplate`` — segments (lines, and sentences ending in ``. ! ? 。 ！ ？``) of at least
   ``MIN_SEGMENT`` characters that recur verbatim in at least ``BOILERPLATE_SHARE`` (0.3%) of the
   documents (and at least ``BOILERPLATE_FLOOR`` of them) are dropped from every document that
@@ -78,8 +79,14 @@ URL_PATTERN = r"(?i)(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'()\[\]{}]+"
 EMAIL_PATTERN = r"<?[\w.+=-]+@[\w-]+(?:\.[\w-]+)+>?"
 """URLs and e-mail addresses (message ids too): the same expressions in Python's ``re`` and in
 polars (Rust's regex), which :func:`clean_texts` runs over the whole corpus at once."""
+HOSTS_PATTERN = r"\b(?:[A-Za-z0-9-]+\.){2,}(?:com|org|net|edu|gov|mil)\b"
+"""Host names of three or more labels (``cs.cmu.edu``, ``ftp.uu.net``): removed whole."""
+SITE_PATTERN = r"\b([A-Za-z0-9-]+)\.(?:com|org|net|edu|gov|mil)\b"
+"""A site named by its domain (``Amazon.com``): the name stays, the ``.com`` goes."""
 _URL = re.compile(URL_PATTERN)
 _EMAIL = re.compile(EMAIL_PATTERN)
+_HOSTS = re.compile(HOSTS_PATTERN)
+_SITE = re.compile(SITE_PATTERN)
 _MAYBE_TAG = r"<[A-Za-z!?/]"
 _MAYBE_ENTITY = (
     r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
@@ -161,6 +168,10 @@ def drop_links(text: str) -> tuple[str, int, int]:
         text, urls = _URL.subn(" ", text)
     if "@" in text:
         text, emails = _EMAIL.subn(" ", text)
+    if "." in text:
+        text, hosts = _HOSTS.subn(" ", text)
+        text, sites = _SITE.subn(r"\1", text)
+        urls += hosts + sites
     return text, urls, emails
 
 
@@ -231,9 +242,13 @@ def clean_each(
         urls = series.str.count_matches(URL_PATTERN)
         series = series.str.replace_all(URL_PATTERN, " ")
         emails = series.str.count_matches(EMAIL_PATTERN)
-        out = series.str.replace_all(EMAIL_PATTERN, " ").to_list()
+        series = series.str.replace_all(EMAIL_PATTERN, " ")
+        hosts = series.str.count_matches(HOSTS_PATTERN)
+        series = series.str.replace_all(HOSTS_PATTERN, " ")
+        sites = series.str.count_matches(SITE_PATTERN)
+        out = series.str.replace_all(SITE_PATTERN, "${1}").to_list()
         if counts is not None:
-            counts["urls"] += int(urls.sum())
+            counts["urls"] += int(urls.sum() + hosts.sum() + sites.sum())
             counts["emails"] += int(emails.sum())
     return out
 
