@@ -24,8 +24,9 @@ def source_spec(
     text_field=None,
     id_field=None,
     label_field=None,
+    no_labels=False,
 ):
-    """The SourceSpec the source options describe (also ``infer``'s)."""
+    """The SourceSpec the source options describe."""
     from ..specs import SourceSpec
 
     return SourceSpec(
@@ -39,6 +40,7 @@ def source_spec(
         id_field=id_field,
         label_field=label_field,
         max_file_bytes=max_file_bytes,
+        labels=not no_labels,
     )
 
 
@@ -101,6 +103,7 @@ def svd(
     text_field: opt.TextField = None,
     id_field: opt.IdField = None,
     label_field: opt.LabelField = None,
+    no_labels: opt.NoLabels = False,
     vectorizer: opt.Vectorizer = D["vectorizer"],
     stop_words: opt.StopWords = D["stop_words"],
     extra_stop_words: opt.ExtraStopWords = None,
@@ -153,6 +156,7 @@ def svd(
                 text_field,
                 id_field,
                 label_field,
+                no_labels,
             ),
             vectorizer_settings(
                 vectorizer,
@@ -204,6 +208,7 @@ def nmf(
     text_field: opt.TextField = None,
     id_field: opt.IdField = None,
     label_field: opt.LabelField = None,
+    no_labels: opt.NoLabels = False,
     vectorizer: opt.Vectorizer = D["vectorizer"],
     stop_words: opt.StopWords = D["stop_words"],
     extra_stop_words: opt.ExtraStopWords = None,
@@ -263,6 +268,7 @@ def nmf(
                 text_field,
                 id_field,
                 label_field,
+                no_labels,
             ),
             vectorizer_settings(
                 vectorizer,
@@ -326,6 +332,7 @@ def sweep(
     text_field: opt.TextField = None,
     id_field: opt.IdField = None,
     label_field: opt.LabelField = None,
+    no_labels: opt.NoLabels = False,
     vectorizer: opt.Vectorizer = D["vectorizer"],
     stop_words: opt.StopWords = D["stop_words"],
     extra_stop_words: opt.ExtraStopWords = None,
@@ -379,6 +386,7 @@ def sweep(
                 text_field,
                 id_field,
                 label_field,
+                no_labels,
             ),
             vectorizer_settings(
                 vectorizer,

@@ -73,3 +73,21 @@ def quality_lines(report) -> list[str]:
         lines.append(f"Topic {topic.id}:")
         lines.extend(f"  {d['weight']:.3g}  {d['id']}  {d['snippet']}" for d in chosen)
     return lines
+
+
+def engine_line(described: dict | None, run_cache: str = "off") -> str:
+    """The table footer naming the engine (``runs.engine.describe``); a run answered by
+    the run cache says so (nothing was factorized)."""
+    if not described:
+        return ""
+    if described.get("kind") == "dask":
+        workers = described.get("workers")
+        plural = "s" if workers != 1 else ""
+        where = f"Dask scheduler {described['scheduler']}" + (
+            f" ({workers} worker{plural})" if workers else ""
+        )
+    else:
+        threads = described.get("threads")
+        where = f"this machine ({threads} thread{'s' if threads != 1 else ''})"
+    hit = "; answered from the run cache, nothing refitted" if run_cache == "hit" else ""
+    return f"Engine: {where}{hit}"
