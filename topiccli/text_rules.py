@@ -53,7 +53,6 @@ FILLERS = frozenset(
         "didn",
         "isn",
         "thanks",
-        "thank",
         "hi",
         "hello",
         "regards",
@@ -61,7 +60,8 @@ FILLERS = frozenset(
     ]
 )
 """Conversational fillers added to the English stop words by default (see the module),
-greetings and sign-offs among them (``thanks hi`` led topics of 20 Newsgroups' help requests)."""
+greetings and sign-offs among them (``thanks hi`` led topics of 20 Newsgroups' help requests;
+``thank`` stays: "thank you" is also how people write about gratitude)."""
 AUTO = "auto"
 """``min_df="auto"``: max(2, ⌈0.0005·n⌉) documents."""
 
