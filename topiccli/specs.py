@@ -178,6 +178,8 @@ class FitFiles:
     """A model bundle folder (``topics show``/``infer`` read it)."""
     force: bool = False
     """Replace an existing bundle at ``save``."""
+    save_snippets: bool = False
+    """Keep in the bundle the openings of the documents its explorer page shows."""
     doc_topics: Path | None = None
     """Each document's topic weights, as .csv or .jsonl."""
     normalize: bool = False

@@ -72,6 +72,7 @@ FLAGS = {
     "doc_topics": "--doc-topics",
     "normalize": "--normalize",
     "save": "--save",
+    "save_snippets": "--save-snippets",
     "force": "--force",
     "no_cache": "--no-cache",
     "html": "--html",

@@ -126,6 +126,7 @@ def svd(
     html: opt.Html = None,
     vocabulary: opt.Vocabulary = False,
     save: opt.Save = None,
+    save_snippets: opt.SaveSnippets = False,
     force: opt.Force = False,
     docs: opt.Docs = 0,
     seeds: opt.Seeds = 1,
@@ -182,7 +183,12 @@ def svd(
                 seeds=seeds,
             ),
             FitFiles(
-                save=save, force=force, doc_topics=doc_topics, html=html, vocabulary=vocabulary
+                save=save,
+                force=force,
+                doc_topics=doc_topics,
+                html=html,
+                vocabulary=vocabulary,
+                save_snippets=save_snippets,
             ),
             output,
             cache_dir(cache_dir_, no_cache),
@@ -239,6 +245,7 @@ def nmf(
     vocabulary: opt.Vocabulary = False,
     normalize: opt.Normalize = False,
     save: opt.Save = None,
+    save_snippets: opt.SaveSnippets = False,
     force: opt.Force = False,
     docs: opt.Docs = 0,
     seeds: opt.Seeds = 1,
@@ -302,6 +309,7 @@ def nmf(
             ),
             FitFiles(
                 save=save,
+                save_snippets=save_snippets,
                 force=force,
                 doc_topics=doc_topics,
                 normalize=normalize,

@@ -447,6 +447,16 @@ Save = Annotated[
         help="Save the fitted model as a bundle folder (reuse it with show and infer).",
     ),
 ]
+SaveSnippets = Annotated[
+    bool,
+    typer.Option(
+        "--save-snippets",
+        metavar=FLAG,
+        rich_help_panel=MODEL_FILES,
+        help="Keep in the --save bundle the first 300 characters of the documents its explorer "
+        "page shows (each topic's 10 most representative), so `topics explore` can show them.",
+    ),
+]
 Force = Annotated[
     bool,
     typer.Option(

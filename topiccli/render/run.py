@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+from ..quality.story import STORY_FIELDS, topic_flags, topic_story
 from ..report import RunReport
 from . import SCHEMA_VERSION, console, text
 from .present import engine_line, quality_columns, quality_lines
@@ -34,7 +35,8 @@ def _topic_dict(topic) -> dict:
     entry = {"id": topic.id, "weight": topic.weight, "words": topic.words, "weights": topic.weights}
     if topic.negative_words is not None:
         entry.update(negative_words=topic.negative_words, negative_weights=topic.negative_weights)
-    return {**entry, **topic.quality}
+    story = {"flags": topic_flags(topic.quality)} if topic.quality else {}
+    return {**entry, **topic.quality, **story}
 
 
 def render(report: RunReport, fmt: str, width: int | None = None) -> str:
@@ -47,18 +49,32 @@ def render(report: RunReport, fmt: str, width: int | None = None) -> str:
 
 
 def _csv(report: RunReport) -> str:
-    """One row per topic word; an SVD component's negative pole follows as ``pole`` ``-``."""
+    """One row per topic word; an SVD component's negative pole follows as ``pole`` ``-``.
+    Each row repeats its topic's story (quality.story): documents won, dominant label and its
+    share, flags (space-separated); empty where not measured."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["topic", "topic_weight", "pole", "rank", "word", "weight"])
+    writer.writerow(["topic", "topic_weight", "pole", "rank", "word", "weight", *STORY_FIELDS])
     for topic in report.topics:
+        story = _story_cells(topic_story(topic.quality))
         poles = [("+", topic.words, topic.weights)]
         if topic.negative_words is not None:
             poles.append(("-", topic.negative_words, topic.negative_weights))
         for pole, words, weights in poles:
             for rank, (word, weight) in enumerate(zip(words, weights), start=1):
-                writer.writerow([topic.id, _num(topic.weight), pole, rank, word, _num(weight)])
+                writer.writerow([topic.id, _num(topic.weight), pole, rank, word, _num(weight),
+                                 *story])  # fmt: skip
     return buffer.getvalue()
+
+
+def _story_cells(story: dict) -> list[str]:
+    share = story["label_share"]
+    return [
+        "" if story["n_documents"] is None else str(story["n_documents"]),
+        story["label"] or "",
+        "" if share is None else _num(share),
+        " ".join(story["flags"]),
+    ]
 
 
 def _num(value: float) -> str:

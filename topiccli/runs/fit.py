@@ -68,6 +68,11 @@ def prepare(request: FitRequest) -> Plan:
         lambda: inputs_of(source, request.vectorizer),
     )
     check_row_format(files.doc_topics)
+    if files.save_snippets and files.save is None:
+        from ..errors import UsageError
+
+        raise UsageError("save_snippets keeps texts in a saved model: give save too",
+                         params=("save_snippets", "save"))  # fmt: skip
     check_bundle_destination(files.save, files.force,
                              [request.output, files.doc_topics, files.html])  # fmt: skip
     return Plan(request, source, vectorizer)
@@ -188,7 +193,7 @@ def write_fit_files(report: RunReport, files: FitFiles) -> None:
     if files.save is not None:
         from ..bundle import from_report, save
 
-        save(from_report(report), files.save, force=files.force)
+        save(from_report(report, snippets=files.save_snippets), files.save, force=files.force)
     if files.doc_topics is not None:
         from .doc_topics import write_doc_topics
 
