@@ -23,6 +23,7 @@ import json
 import os
 import zlib
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +82,10 @@ class LazyTexts(Sequence):
         return texts
 
 
+APPLIED = ("language", "stop_words", "token_pattern")
+"""The settings vectorizing resolves from the text (topiccli.text), kept with an entry."""
+
+
 class CorpusCache:
     """The corpus entries under one cache directory."""
 
@@ -108,7 +113,10 @@ class CorpusCache:
         meta, X, terms, idf = found
         texts = LazyTexts(texts_path, meta["texts_sha256"], X.shape[0], reload)
         corpus = Corpus(texts, meta["ids"], meta["labels"], selection, dict(meta["skipped"]))
+        applied = meta.get("applied") or {}  # the language and stop words the matrix used
+        settings = replace(settings, **{k: v for k, v in applied.items() if k in APPLIED})
         return corpus, DocumentTerm(X=X, terms=terms, idf=idf, settings=settings,
+                                    language=meta.get("language"),
                                     cleaning=meta.get("cleaning"),
                                     boilerplate=tuple(meta.get("boilerplate") or ()),
                                     fold=meta.get("fold"))  # fmt: skip
@@ -167,6 +175,8 @@ class CorpusCache:
             "cleaning": dt.cleaning,
             "boilerplate": list(dt.boilerplate),
             "fold": dt.fold,
+            "applied": {key: getattr(dt.settings, key) for key in APPLIED},
+            "language": dt.language,
         }
         try:
             self.directory.mkdir(parents=True, exist_ok=True)

@@ -46,7 +46,8 @@ def source_spec(
 
 def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range,
                         extra_stop_words=None, token_pattern="letters", keep_contractions=False,
-                        keep_junk=False, clean=None, plurals=None):  # fmt: skip
+                        keep_junk=False, language="auto", lemmatize=False, clean=None,
+                        plurals=None):  # fmt: skip
     from ..specs import VectorizerSettings
 
     stop_words = "+".join([stop_words, *(str(f) for f in extra_stop_words or ())])
@@ -54,6 +55,8 @@ def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ng
         token_pattern=token_pattern,
         contractions="keep" if keep_contractions else "strip",
         junk="keep" if keep_junk else "drop",
+        language=language.strip().lower(),
+        lemmatize=lemmatize,
         kind=vectorizer,
         stop_words=stop_words,
         min_df=min_df,
@@ -110,6 +113,8 @@ def svd(
     token_pattern: opt.TokenPattern = D["token_pattern"],
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
+    language: opt.Language = D["language"],
+    lemmatize: opt.Lemmatize = False,
     clean: opt.Clean = D["clean"],
     plurals: opt.Plurals = D["plurals"],
     min_df: opt.MinDf = D["min_df"],
@@ -170,6 +175,8 @@ def svd(
                 token_pattern,
                 keep_contractions,
                 keep_junk,
+                language,
+                lemmatize,
                 clean,
                 plurals,
             ),
@@ -221,6 +228,8 @@ def nmf(
     token_pattern: opt.TokenPattern = D["token_pattern"],
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
+    language: opt.Language = D["language"],
+    lemmatize: opt.Lemmatize = False,
     clean: opt.Clean = D["clean"],
     plurals: opt.Plurals = D["plurals"],
     min_df: opt.MinDf = D["min_df"],
@@ -288,6 +297,8 @@ def nmf(
                 token_pattern,
                 keep_contractions,
                 keep_junk,
+                language,
+                lemmatize,
                 clean,
                 plurals,
             ),
@@ -347,6 +358,8 @@ def sweep(
     token_pattern: opt.TokenPattern = D["token_pattern"],
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
+    language: opt.Language = D["language"],
+    lemmatize: opt.Lemmatize = False,
     clean: opt.Clean = D["clean"],
     plurals: opt.Plurals = D["plurals"],
     min_df: opt.MinDf = D["min_df"],
@@ -407,6 +420,8 @@ def sweep(
                 token_pattern,
                 keep_contractions,
                 keep_junk,
+                language,
+                lemmatize,
                 clean,
                 plurals,
             ),

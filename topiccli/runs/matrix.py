@@ -90,6 +90,7 @@ def corpus_description(corpus: Corpus, dt: DocumentTerm, cache_state: str) -> di
         "skipped": dict(corpus.skipped),
         **({"cleaning": dt.cleaning} if dt.cleaning is not None else {}),
         "cache": cache_state,
+        "language": dt.language,
     }
 
 
