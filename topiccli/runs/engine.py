@@ -39,9 +39,10 @@ from ..errors import TopicsError, UsageError
 
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 TIMEOUT_ENV = "TOPICS_DASK_TIMEOUT"
-DEFAULT_TIMEOUT = 10.0
-"""Seconds to reach the scheduler (``TOPICS_DASK_TIMEOUT``)."""
+DEBUG_ENV = "TOPICS_DEBUG"
 OFF = ("none", "off")
+WORKER_WAIT = 60.0
+"""Seconds a step waits for a worker to come back after losing one, at least."""
 
 _CURRENT: ContextVar[Engine | None] = ContextVar("topiccli_engine", default=None)
 
@@ -60,16 +61,11 @@ def resolve(scheduler: str | None) -> str | None:
 
 
 def connect_timeout() -> float:
-    raw = os.environ.get(TIMEOUT_ENV, "").strip()
-    if not raw:
-        return DEFAULT_TIMEOUT
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not value > 0:
-        raise UsageError(f"{TIMEOUT_ENV} must be a positive number of seconds, got {raw!r}")
-    return value
+    """``TOPICS_DASK_TIMEOUT`` in seconds (default 10), checked where every Dask timeout is
+    (``distributed.cluster.check_timeout``: a usage error, exit 2)."""
+    from ..distributed.cluster import check_timeout
+
+    return check_timeout(os.environ.get(TIMEOUT_ENV), TIMEOUT_ENV)
 
 
 class Engine:
@@ -94,7 +90,9 @@ class Engine:
             from ..distributed import connect
 
             try:
-                self.client = connect(self.address, self.timeout)
+                # Dask's log lines stay off stderr unless TOPICS_DEBUG asks for everything.
+                quiet = os.environ.get(DEBUG_ENV, "") in ("", "0")
+                self.client = connect(self.address, self.timeout, quiet=quiet)
             except KeyboardInterrupt:
                 _quiet_cluster_exit()
                 raise
@@ -104,6 +102,11 @@ class Engine:
 
             self._latch.enter_context(latched_sigint())
         return self.client
+
+    @property
+    def worker_wait(self) -> float:
+        """Seconds to wait for a worker after one was lost (a nanny restarts it)."""
+        return max(self.timeout, WORKER_WAIT)
 
     def reads(self, source) -> bool:
         """Whether the workers read ``source`` themselves (:meth:`read`): a folder, a .jsonl or
@@ -193,16 +196,21 @@ class Engine:
 
     def truncated_svd(self, X, k, *, solver="propack", seed=0):
         from ..distributed import truncated_svd
+        from ..distributed._session import retrying
 
-        return truncated_svd(self.matrix(X), k, solver=solver, seed=seed)
+        data = self.matrix(X)  # X's blocks are rebuilt by Dask: run again after a loss
+        return retrying(self.client, self.worker_wait, truncated_svd, data, k, solver=solver,
+                        seed=seed, what="the SVD")  # fmt: skip
 
     def document_weights(self, method, components, X, loss="frobenius", regularization=None):
         """``topiccli.weights.document_weights`` computed on the workers, next to X's blocks;
-        the blocks stay there (:meth:`weight_blocks`) and the client gets the whole array."""
-        from ..distributed.weights import document_weights
+        the blocks stay there (:meth:`weight_blocks`) and the client gets the whole array.
+        A worker lost meanwhile: computed again (at most twice more), the same weights."""
+        from ..distributed._session import retrying
 
-        rows = document_weights(self.matrix(X), method, components, loss, regularization)
-        weights = rows.gather()
+        data = self.matrix(X)
+        rows, weights = retrying(self.client, self.worker_wait, _weights, data, method, components,
+                                 loss, regularization, what="the document weights")  # fmt: skip
         self._release_weights()
         self._weights = (weights, rows)
         return weights
@@ -236,6 +244,18 @@ class Engine:
                 close(client)
             finally:
                 self._latch.close()
+
+
+def _weights(data, method, components, loss, regularization):
+    """(the weights' row blocks on the workers, the weights gathered)."""
+    from ..distributed.weights import document_weights
+
+    rows = document_weights(data, method, components, loss, regularization)
+    try:
+        return rows, rows.gather()
+    except BaseException:
+        rows.release()
+        raise
 
 
 def _all_exist(paths: list[str]) -> bool:
