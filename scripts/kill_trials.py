@@ -22,6 +22,7 @@ counted as raw log lines.
 Usage (the 20 Newsgroups data home must hold the archive: ``topics data import``)::
 
     python scripts/kill_trials.py --trials 20 --data-home DIR [--topics PATH] [--out FILE]
+    python scripts/kill_trials.py --trials 5 --input sample_corpora/essays --max-iter 30
 
 ``--topics`` names the command to run (default: ``topics`` beside this interpreter); to try
 another checkout, set ``PYTHONPATH`` to it. Only loopback addresses are used (a LocalCluster
@@ -46,10 +47,19 @@ from pathlib import Path
 CATEGORIES = "alt.atheism,sci.space,comp.graphics,rec.autos"
 
 
-def command(topics: str, data_home: str, scheduler: str, max_iter: int) -> list[str]:
-    return [topics, "nmf", "--categories", CATEGORIES, "--data-home", data_home, "--k", "8",
-            "--max-iter", str(max_iter), "--tol", "0", "--no-cache", "--scheduler", scheduler,
-            "-f", "json", "-o", "t.json", "--doc-topics", "t.csv"]  # fmt: skip
+def command(topics: str, source: list[str], scheduler: str, max_iter: int) -> list[str]:
+    return [topics, "nmf", *source, "--k", "8", "--max-iter", str(max_iter), "--tol", "0",
+            "--no-cache", "--scheduler", scheduler, "-f", "json", "-o", "t.json",
+            "--doc-topics", "t.csv"]  # fmt: skip
+
+
+def source_of(args) -> list[str]:
+    """The run's input options: ``--input PATH``, or the four 20 Newsgroups categories."""
+    if args.input:
+        return ["--input", str(Path(args.input).resolve())]
+    if not args.data_home:
+        raise SystemExit("give --data-home (20 Newsgroups imported there) or --input")
+    return ["--categories", CATEGORIES, "--data-home", args.data_home]
 
 
 def children(pid: int) -> list[int]:
@@ -173,7 +183,9 @@ def classify(outcome: dict, folder: Path, reference) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--trials", type=int, default=20)
-    parser.add_argument("--data-home", required=True)
+    parser.add_argument("--data-home", default=None, help="20 Newsgroups' data home")
+    parser.add_argument("--input", default=None, help="a corpus instead of 20 Newsgroups")
+    parser.add_argument("--no-alone", action="store_true", help="skip the one-process run")
     parser.add_argument("--topics", default=str(Path(sys.executable).with_name("topics")))
     parser.add_argument("--max-iter", type=int, default=40)
     parser.add_argument(
@@ -188,7 +200,8 @@ def main(argv=None) -> int:
     rng = random.Random(args.seed)
     base = Path(tempfile.mkdtemp(prefix="kill-trials-"))
     try:
-        cluster = command(args.topics, args.data_home, "local:2", args.max_iter)
+        source = source_of(args)
+        cluster = command(args.topics, source, "local:2", args.max_iter)
         plain = base / "plain"
         plain.mkdir()
         first = run(cluster, plain, 1800, None, rng)
@@ -198,9 +211,14 @@ def main(argv=None) -> int:
         reference = result_of(plain)
         alone = base / "alone"
         alone.mkdir()
-        run(command(args.topics, args.data_home, "none", args.max_iter), alone, 1800, None, rng)
-        agrees = (differences(result_of(alone), reference) or ["agrees"]
-                  if alone.joinpath("t.json").exists() else ["failed"])  # fmt: skip
+        if not args.no_alone:
+            run(command(args.topics, source, "none", args.max_iter), alone, 1800, None, rng)
+        if args.no_alone:
+            agrees = ["not run"]
+        elif alone.joinpath("t.json").exists():
+            agrees = differences(result_of(alone), reference) or ["the same"]
+        else:
+            agrees = ["failed"]
         length = first["seconds"]
         limit = args.limit or max(120.0, 4 * length)
         print(f"plain cluster run {length:.1f} s; one-process run: {', '.join(agrees)}; "
@@ -222,7 +240,7 @@ def main(argv=None) -> int:
             Path(args.out).write_text(json.dumps({"summary": summary, "trials": trials}, indent=1))
     finally:
         shutil.rmtree(base, ignore_errors=True)
-    return 0
+    return summary
 
 
 def summarize(trials: list[dict], length: float, agrees: list[str]) -> dict:
@@ -243,4 +261,4 @@ def summarize(trials: list[dict], length: float, agrees: list[str]) -> dict:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(0 if isinstance(main(), dict) else 1)

@@ -83,7 +83,7 @@ def connect(address: str | None = None, timeout: float = DEFAULT_TIMEOUT, quiet:
     scheduler at ``address`` (``None``: ``$DASK_SCHEDULER_ADDRESS``). Close it with
     :func:`close`, which also stops a LocalCluster it started. ``quiet``: Dask's log lines
     are kept off stderr (:func:`quiet_logs`), the LocalCluster's workers' too."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     timeout = check_timeout(timeout)
     if quiet:
@@ -97,20 +97,7 @@ def connect(address: str | None = None, timeout: float = DEFAULT_TIMEOUT, quiet:
             )
     n = local_workers(address)
     if n is not None:
-        try:
-            cluster = LocalCluster(
-                n_workers=n,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address="127.0.0.1:0",  # a free port: never a clash on 8787
-                silence_logs=SILENT if quiet else logging.ERROR,
-                preload=["topiccli.distributed.worker_setup"],
-            )
-        except Exception as exc:  # noqa: BLE001 - any failure to start is one message
-            raise EngineError(
-                f"cannot start a local Dask cluster of {n} worker(s): {exc}"
-            ) from None
+        cluster = _local_cluster(n, quiet)
         try:
             client = Client(cluster, timeout=timeout)
         except Exception as exc:  # noqa: BLE001
@@ -126,6 +113,30 @@ def connect(address: str | None = None, timeout: float = DEFAULT_TIMEOUT, quiet:
         raise EngineError(
             f"cannot reach the Dask scheduler at {address} within {timeout:g} s{reason}"
         ) from None
+
+
+def _local_cluster(n: int, quiet: bool, attempts: int = 2):
+    """A LocalCluster of ``n`` one-thread worker processes on 127.0.0.1; started again once
+    when a worker dies while it starts (then one EngineError)."""
+    from distributed import LocalCluster
+
+    for attempt in range(attempts):
+        try:
+            return LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address="127.0.0.1:0",  # a free port: never a clash on 8787
+                silence_logs=SILENT if quiet else logging.ERROR,
+                preload=["topiccli.distributed.worker_setup"],
+            )
+        except Exception as exc:  # noqa: BLE001 - any failure to start is one message
+            if attempt + 1 == attempts:
+                raise EngineError(
+                    f"cannot start a local Dask cluster of {n} worker(s): {exc}"
+                ) from None
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def identify(address: str, timeout: float) -> dict:
