@@ -162,13 +162,15 @@ def classify(outcome: dict, folder: Path, reference) -> dict:
     errors = [line for line in lines if line.startswith("Error:")]
     raw = [line for line in lines if not line.startswith(("Error:", "Warning:"))]
     leftovers = sorted(p.name for p in folder.iterdir() if p.name not in ("stderr",))
+    differs: list[str] = []
     if outcome["rc"] is None:
         end = "hang"
     elif outcome["rc"] == 0:
         try:
-            end = "same" if same(result_of(folder), reference) else "different"
-        except (OSError, ValueError, KeyError):
-            end = "different"
+            differs = differences(result_of(folder), reference)
+        except (OSError, ValueError, KeyError) as exc:
+            differs = [f"no result ({exc})"]
+        end = "different" if differs else "same"
     elif any("internal error" in line for line in errors):
         end = "internal error"
     elif len(errors) == 1 and not raw:
@@ -177,7 +179,8 @@ def classify(outcome: dict, folder: Path, reference) -> dict:
         end = "noisy"
     partial = outcome["rc"] != 0 and bool(leftovers)
     return {**outcome, "end": end, "partial": partial, "raw_lines": len(raw),
-            "error": errors[-1][:200] if errors else "", "leftovers": leftovers}  # fmt: skip
+            "error": errors[-1][:200] if errors else "", "leftovers": leftovers,
+            "differs": differs, "stderr": lines[-12:]}  # fmt: skip
 
 
 def main(argv=None) -> int:
@@ -232,7 +235,8 @@ def main(argv=None) -> int:
             trials.append(outcome)
             print(f"{i:3d} kill at {kill_at:5.1f} s ({'killed' if outcome['killed'] else 'none'})"
                   f" -> {outcome['end']}{' +partial' if outcome['partial'] else ''} in "
-                  f"{outcome['seconds']:.1f} s {outcome['error']}", flush=True)  # fmt: skip
+                  f"{outcome['seconds']:.1f} s {outcome['error']} {'; '.join(outcome['differs'])}",
+                  flush=True)  # fmt: skip
             shutil.rmtree(folder, ignore_errors=True)
         summary = summarize(trials, length, agrees)
         print(json.dumps(summary, indent=1))

@@ -190,7 +190,7 @@ def wait_for_workers(client, timeout: float) -> None:
         except Exception:  # noqa: BLE001 - the scheduler is busy with the loss: ask again
             pass
         time.sleep(0.2)
-    raise EngineError(f"no Dask worker came back within {timeout:g} s")
+    raise EngineError(f"the Dask cluster has no worker: none joined within {timeout:g} s")
 
 
 RETRIES = 2

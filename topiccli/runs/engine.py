@@ -78,6 +78,10 @@ class Engine:
         self._matrix = None  # (local X, its DistributedCSR): X kept so its id stays unique
         self._latch = contextlib.ExitStack()  # Ctrl-C latched while connected (see ready)
         self._weights = None  # (the gathered weights, their DistributedRows on the workers)
+        self.workers = 0
+        """The cluster's workers when it was reached: the matrix's blocks follow it, not the
+        workers alive at the moment (a worker just lost would change the blocks, so the order
+        of the sums, so the result's last bits)."""
 
     def ready(self):
         """The client, connecting now if not yet."""
@@ -96,6 +100,7 @@ class Engine:
             except KeyboardInterrupt:
                 _quiet_cluster_exit()
                 raise
+            self.workers = _workers_of(self.address, self.client)
             # From now on Ctrl-C is also latched: Python drops a KeyboardInterrupt raised in a
             # Dask future's finalizer, and the next wait on the cluster raises it instead.
             from ..distributed._session import latched_sigint
@@ -140,7 +145,7 @@ class Engine:
         spec = source.spec
         data = vectorize_files(self.ready(), spec.input, settings, glob=spec.glob,
                                fields=source.fields, max_file_bytes=spec.max_file_bytes,
-                               stage=stage)  # fmt: skip
+                               stage=stage, partitions=2 * self.workers)  # fmt: skip
         texts = WorkerTexts(self.client, data.documents, data.bounds, settings)  # read there
         with stage("vectorize") if stage else contextlib.nullcontext():
             data = self._spread(data)
@@ -157,7 +162,8 @@ class Engine:
         spec = source.spec
         data = transform_files(self.ready(), spec.input, bundle.vectorizer, bundle.terms,
                                bundle.idf, glob=spec.glob, fields=source.fields,
-                               max_file_bytes=spec.max_file_bytes)  # fmt: skip
+                               max_file_bytes=spec.max_file_bytes,
+                               partitions=2 * self.workers)  # fmt: skip
         texts = WorkerTexts(self.client, data.documents, data.bounds, None)
         data = self._spread(data)
         corpus = Corpus(texts, data.ids, data.labels, source.selection(), data.skipped)
@@ -166,11 +172,10 @@ class Engine:
     def _spread(self, data):
         """``data`` rebalanced over every worker when it has fewer blocks (one records file
         is one share), and kept as the engine's matrix."""
-        workers = len(self.client.nthreads())
-        if data.partitions < workers:
+        if data.partitions < self.workers:
             from ..distributed.blocks import rebalance
 
-            data = rebalance(data, workers)
+            data = rebalance(data, self.workers)
         self.release()
         self._matrix = (data, data)
         return data
@@ -186,7 +191,8 @@ class Engine:
             from ..distributed import scatter_csr
 
             self.release()
-            self._matrix = (X, scatter_csr(self.ready(), X))
+            client = self.ready()
+            self._matrix = (X, scatter_csr(client, X, partitions=self.workers))
         return self._matrix[1]
 
     def nmf(self, X, k, **options):
@@ -244,6 +250,20 @@ class Engine:
                 close(client)
             finally:
                 self._latch.close()
+
+
+def _workers_of(address: str, client) -> int:
+    """How many workers the cluster has: a LocalCluster's N, else those the scheduler knows
+    now (waiting for one, within the client's timeout, when none has joined yet)."""
+    from ..distributed.cluster import local_workers
+
+    n = local_workers(address)
+    if n is not None:
+        return n
+    from ..distributed._session import wait_for_workers
+
+    wait_for_workers(client, WORKER_WAIT)
+    return max(1, len(client.nthreads()))
 
 
 def _weights(data, method, components, loss, regularization):
