@@ -3,7 +3,7 @@ where something other than a Dask scheduler listens, Dask's own log lines, the o
 the timeout, and kills at random moments of a real ``topics`` process (``scripts/kill_trials``).
 
 Every listener is on 127.0.0.1, every loop is bounded, and every process or thread started here
-is ended. The random-moment trial runs ``TOPICS_KILL_TRIALS`` kills (2 by default, so ``make
+is ended. The random-moment trial runs ``TOPICS_KILL_TRIALS`` kills (1 by default, so ``make
 test`` stays quick; ``TOPICS_KILL_TRIALS=20`` or the script itself for the full measurement).
 """
 
@@ -36,6 +36,9 @@ from topiccli.errors import UsageError  # noqa: E402
 from topiccli.runs import engine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+ESSAYS = ROOT / "sample_corpora" / "essays"
+WORKERS_BACK = 300
+"""Seconds for a killed worker's nanny to start it again (long: a busy machine is slow)."""
 runner = CliRunner()
 
 
@@ -150,7 +153,7 @@ def test_the_cli_says_one_line_when_an_http_server_listens(sample_corpus, monkey
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and address in lines[0], lines
     assert "internal error" not in lines[0]
-    assert elapsed < 1.0 + 5.0, elapsed
+    assert elapsed < 1.0 + 10.0, elapsed
 
 
 # --- the timeout, checked once -----------------------------------------------------------------
@@ -186,24 +189,28 @@ def test_a_bad_timeout_in_the_environment_is_exit_2_before_any_data(sample_corpu
 # --- Dask's log lines ---------------------------------------------------------------------------
 
 
-def test_dask_log_lines_stay_off_stderr(capfd):
+def test_dask_log_lines_stay_off_stderr():
     script = (
         "import logging, sys\n"
         "from topiccli.distributed import cluster\n"
-        "if sys.argv[1] == 'quiet':\n"
-        "    cluster.quiet_logs()\n"
-        "logging.getLogger('distributed.scheduler').error(\"Couldn't gather keys\")\n"
-        "logging.getLogger('distributed.worker').warning('Compute Failed')\n"
-        "logging.getLogger('distributed.nanny').error('Worker process died')\n"
-        "logging.getLogger('tornado.application').error('Exception in callback')\n"
-        "logging.getLogger('asyncio').error('Task exception was never retrieved')\n"
+        "def emit():\n"
+        "    logging.getLogger('distributed.scheduler').error(\"Couldn't gather keys\")\n"
+        "    logging.getLogger('distributed.worker').warning('Compute Failed')\n"
+        "    logging.getLogger('distributed.nanny').error('Worker process died')\n"
+        "    logging.getLogger('tornado.application').error('Exception in callback')\n"
+        "    logging.getLogger('asyncio').error('Task exception was never retrieved')\n"
+        "import distributed\n"
+        "emit()\n"
+        "print('-- quiet --', file=sys.stderr, flush=True)\n"
+        "cluster.quiet_logs()\n"
+        "emit()\n"
     )
-    loud = subprocess.run([sys.executable, "-c", script, "loud"], capture_output=True,
-                          text=True, timeout=120)  # fmt: skip
-    quiet = subprocess.run([sys.executable, "-c", script, "quiet"], capture_output=True,
-                           text=True, timeout=120)  # fmt: skip
-    assert "Couldn't gather keys" in loud.stderr  # Dask's own handlers write them
-    assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    loud, quiet = done.stderr.split("-- quiet --\n")
+    assert "Couldn't gather keys" in loud  # Dask's own handlers write them
+    assert quiet == "", quiet
 
 
 # --- a worker killed at several moments of a run -------------------------------------------------
@@ -249,19 +256,21 @@ def _kill_one_worker(client) -> str | None:
 
 @pytest.fixture
 def kill_at(monkeypatch, scheduler):
-    """``kill_at(moment)``: the next run kills one worker once, at that moment (after the
-    step's tasks were submitted, before they are waited for)."""
+    """``kill_at(moments)``: the next run kills one worker at each of those moments, once
+    (after the step's tasks were submitted, before they are waited for)."""
     _, client = scheduler
     real_gather, real_broadcast = Session.gather, Session.broadcast
 
-    def arm(moment: str):
-        state = {"seen": 0, "killed": None}
+    def arm(moments):
+        seen = dict.fromkeys(moments, 0)
+        killed: dict = {}
 
         def maybe_kill(what: str) -> None:
-            if state["killed"] is None and MOMENTS[moment](what):
-                state["seen"] += 1
-                if state["seen"] == NTH.get(moment, 1):
-                    state["killed"] = _kill_one_worker(client)
+            for moment in moments:
+                if moment not in killed and MOMENTS[moment](what):
+                    seen[moment] += 1
+                    if seen[moment] == NTH.get(moment, 1):
+                        killed[moment] = _kill_one_worker(client)
 
         def gather(self, futures, what="results"):
             maybe_kill(what)
@@ -274,7 +283,7 @@ def kill_at(monkeypatch, scheduler):
 
         monkeypatch.setattr(Session, "gather", gather)
         monkeypatch.setattr(Session, "broadcast", broadcast)
-        return state
+        return killed
 
     return arm
 
@@ -282,7 +291,7 @@ def kill_at(monkeypatch, scheduler):
 def _run(sample_corpus, address, folder: Path):
     folder.mkdir()
     report, table = folder / "t.json", folder / "t.csv"
-    argv = ["nmf", "--input", str(sample_corpus), "--k", "4", "--max-iter", "12", "--tol", "0",
+    argv = ["nmf", "--input", str(sample_corpus), "--k", "4", "--max-iter", "8", "--tol", "0",
             "--no-cache", "--scheduler", address, "-f", "json", "-o", str(report),
             "--doc-topics", str(table)]  # fmt: skip
     result = runner.invoke(app, argv)
@@ -294,31 +303,41 @@ def _essentials(report: Path):
     return [t["words"] for t in data["topics"]], data["divergence"], data["n_iter"]
 
 
-@pytest.mark.parametrize("moment", list(MOMENTS))
-def test_a_worker_killed_at_each_moment_gives_the_same_result(sample_corpus, scheduler, kill_at,
-                                                              moment, tmp_path):  # fmt: skip
+@pytest.fixture(scope="module")
+def uninterrupted(scheduler, tmp_path_factory):
+    """The run's report essentials and --doc-topics bytes, with no worker lost."""
     address, client = scheduler
-    client.wait_for_workers(2, timeout=60)
-    plain, report, table = _run(sample_corpus, address, tmp_path / "plain")
+    client.wait_for_workers(2, timeout=WORKERS_BACK)
+    plain, report, table = _run(ESSAYS, address, tmp_path_factory.mktemp("p") / "plain")
     assert plain.exit_code == 0, plain.stderr
-    expected = _essentials(report), table.read_bytes()
+    return _essentials(report), table.read_bytes()
 
-    state = kill_at(moment)
-    began = time.monotonic()
+
+@pytest.mark.parametrize(
+    "moments",
+    [("scatter", "gather", "doc-topics parts"), ("mid-iteration", "weights")],
+    ids=["scatter+gather+parts", "mid-iteration+weights"],
+)
+def test_a_worker_killed_at_several_moments_gives_the_same_result(
+    sample_corpus, scheduler, uninterrupted, kill_at, moments, tmp_path
+):
+    address, client = scheduler
+    client.wait_for_workers(2, timeout=WORKERS_BACK)
+    killed = kill_at(moments)
     hit, report, table = _run(sample_corpus, address, tmp_path / "hit")
-    elapsed = time.monotonic() - began
-    assert state["killed"] is not None, f"the run never reached {moment}"
-    assert elapsed < 120, elapsed
+    assert sorted(killed) == sorted(moments), f"the run never reached {set(moments) - set(killed)}"
     lines = hit.stderr.strip().splitlines()
     # Only our own lines: no raw Dask log line, no traceback.
     assert all(line.startswith(("Error:", "Warning:")) for line in lines), lines
-    assert hit.exit_code == 0, lines  # the step ran again: the uninterrupted result
+    assert hit.exit_code == 0, lines  # the steps ran again: the uninterrupted result
     words, divergence, n_iter = _essentials(report)
-    assert (words, n_iter) == (expected[0][0], expected[0][2])
-    assert divergence == pytest.approx(expected[0][1], rel=1e-12)
-    assert table.read_bytes() == expected[1]
+    assert (words, n_iter) == (uninterrupted[0][0], uninterrupted[0][2])
+    assert divergence == pytest.approx(uninterrupted[0][1], rel=1e-12)
+    assert table.read_bytes() == uninterrupted[1]
     assert sorted(p.name for p in (tmp_path / "hit").iterdir()) == ["t.csv", "t.json"]
-    client.wait_for_workers(2, timeout=60)
+    if "doc-topics parts" in moments:  # written by the client instead, and said so
+        assert any("wrote the document-topic table from this machine" in x for x in lines), lines
+    client.wait_for_workers(2, timeout=WORKERS_BACK)
 
 
 def test_a_worker_lost_past_every_restart_is_one_clear_error(sample_corpus, scheduler,
@@ -326,7 +345,7 @@ def test_a_worker_lost_past_every_restart_is_one_clear_error(sample_corpus, sche
     """A worker lost at every step of the fit: the restarts run out, one Error: line and no
     output file at all."""
     address, client = scheduler
-    client.wait_for_workers(2, timeout=60)
+    client.wait_for_workers(2, timeout=WORKERS_BACK)
     real_gather = Session.gather
     kills = []
 
@@ -343,7 +362,7 @@ def test_a_worker_lost_past_every_restart_is_one_clear_error(sample_corpus, sche
     assert len(lines) == 1 and lines[0].startswith("Error: "), lines
     assert "internal error" not in lines[0] and "restart" in lines[0], lines
     assert list((tmp_path / "hit").iterdir()) == []  # no partial output
-    client.wait_for_workers(2, timeout=60)
+    client.wait_for_workers(2, timeout=WORKERS_BACK)
 
 
 # --- kills at random moments of a real topics process ---------------------------------------------
@@ -356,10 +375,10 @@ def test_kills_at_random_moments_end_bounded_and_clean(tmp_path):
     spec = importlib.util.spec_from_file_location("kill_trials", ROOT / "scripts/kill_trials.py")
     trials = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(trials)
-    count = int(os.environ.get("TOPICS_KILL_TRIALS", "2"))
+    count = int(os.environ.get("TOPICS_KILL_TRIALS", "1"))
     out = tmp_path / "trials.json"
-    summary = trials.main(["--trials", str(count), "--input", str(ROOT / "sample_corpora/essays"),
-                           "--max-iter", "60", "--no-alone", "--out", str(out),
+    summary = trials.main(["--trials", str(count), "--input", str(ESSAYS),
+                           "--max-iter", "20", "--no-alone", "--out", str(out),
                            "--seed", str(int(time.time()))])  # fmt: skip
     assert isinstance(summary, dict), "the uninterrupted run failed"
     runs = json.loads(out.read_text())["trials"]

@@ -122,7 +122,10 @@ class Engine:
             return False
         files = source.listing[0] or [Path(source.spec.input)]
         probes = sorted({str(Path(f).resolve()) for f in (files[0], files[-1])})
-        seen = self.ready().run(_all_exist, probes)
+        from ..distributed._session import retrying
+
+        seen = retrying(self.ready(), self.worker_wait, _ask_workers, self.client, probes,
+                        what="asking the workers what they see")  # fmt: skip
         if all(seen.values()):
             return True
         import warnings
@@ -276,6 +279,16 @@ def _weights(data, method, components, loss, regularization):
     except BaseException:
         rows.release()
         raise
+
+
+def _ask_workers(client, probes: list[str]) -> dict:
+    """Each worker's answer to :func:`_all_exist`; a worker lost meanwhile is WorkerLost."""
+    from ..distributed.errors import WorkerLost
+
+    try:
+        return client.run(_all_exist, probes)
+    except Exception as exc:  # noqa: BLE001 - a worker died before it answered
+        raise WorkerLost(f"a Dask worker was lost ({type(exc).__name__})") from None
 
 
 def _all_exist(paths: list[str]) -> bool:
