@@ -335,9 +335,36 @@ def test_a_worker_killed_at_several_moments_gives_the_same_result(
     assert divergence == pytest.approx(uninterrupted[0][1], rel=1e-12)
     assert table.read_bytes() == uninterrupted[1]
     assert sorted(p.name for p in (tmp_path / "hit").iterdir()) == ["t.csv", "t.json"]
-    if "doc-topics parts" in moments:  # written by the client instead, and said so
-        assert any("wrote the document-topic table from this machine" in x for x in lines), lines
     client.wait_for_workers(2, timeout=WORKERS_BACK)
+
+
+def test_parts_lost_with_a_worker_are_written_by_the_client(tmp_path, monkeypatch):
+    """When the parts cannot be rebuilt (their rows were lost with a worker), the client, which
+    holds every row, writes the same table itself and says so."""
+    import numpy as np
+
+    from topiccli.distributed.errors import WorkerLost
+    from topiccli.runs import doc_topics
+
+    weights = np.random.default_rng(0).random((7, 3))
+    ids, labels = [f"d{i}" for i in range(7)], ["a", "b"] * 3 + ["a"]
+    here = tmp_path / "here.csv"
+    doc_topics.write_doc_topics(here, ids, labels, weights, normalize=False)
+
+    class Engine:
+        def weight_blocks(self, given):
+            return object() if given is weights else None
+
+    def lost(*args):
+        raise WorkerLost("the parts were lost (cancelled) on the Dask cluster")
+
+    monkeypatch.setattr(doc_topics, "current", Engine)
+    monkeypatch.setattr(doc_topics, "_by_partition", lost)
+    there = tmp_path / "there.csv"
+    with pytest.warns(Warning, match="a Dask worker was lost while writing"):
+        doc_topics.write_doc_topics(there, ids, labels, weights, normalize=False)
+    assert there.read_bytes() == here.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["here.csv", "there.csv"]
 
 
 def test_a_worker_lost_past_every_restart_is_one_clear_error(sample_corpus, scheduler,

@@ -181,22 +181,6 @@ def _named_start(data, k, init, solver, seed, timeout):
     return W, np.ascontiguousarray(Ht.T)
 
 
-def _homes(client, futures) -> list:
-    """The workers holding each future (None where unknown), for placing related tasks."""
-    from distributed import wait
-
-    try:
-        wait(futures, timeout=60)
-        held = client.who_has(futures)
-    except Exception:  # noqa: BLE001 - placement is only a hint
-        return [None] * len(futures)
-    return [list(held.get(f.key, ())) or None for f in futures]
-
-
-def _near(home) -> dict:
-    return {} if home is None else {"workers": home, "allow_other_workers": True}
-
-
 def _block_sum(X) -> float:
     return float(X.sum(dtype=np.float64))
 
@@ -288,13 +272,14 @@ class _Fit:
         self.tol = tol
         self.callback = callback
         self.traffic = traffic
-        # The start's blocks are tasks holding their rows, so Dask can rebuild them.
-        # Each is placed where its X block lives, so the blocks' updates never move data.
-        where = _homes(session.client, data.blocks)
+        # The start's blocks are tasks holding their rows, so Dask can rebuild them. They are
+        # not pinned to the workers holding X's blocks: a task restricted to a worker that has
+        # died (even with allow_other_workers) can stay "no-worker" for ever once rebuilt while
+        # no worker was up; Dask moves the small W₀ block to its X block once instead.
         self.W0 = [
-            session.submit(_w0_block, np.ascontiguousarray(W0[a:b]), what="W0", **_near(home))
-            for (a, b), home in zip(data.bounds, where)
-        ]  # fmt: skip
+            session.submit(_w0_block, np.ascontiguousarray(W0[a:b]), what="W0")
+            for a, b in data.bounds
+        ]
         self.restarts = 0
 
     def run_with_restarts(self, max_restarts: int, init_name: str) -> NMFResult:
