@@ -37,8 +37,6 @@ from topiccli.runs import engine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ESSAYS = ROOT / "sample_corpora" / "essays"
-WORKERS_BACK = 300
-"""Seconds for a killed worker's nanny to start it again (long: a busy machine is slow)."""
 runner = CliRunner()
 
 
@@ -216,9 +214,10 @@ def test_dask_log_lines_stay_off_stderr():
 # --- a worker killed at several moments of a run -------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def scheduler():
-    """A LocalCluster of 2 workers (its nannies restart a killed one) and a client on it."""
+    """A LocalCluster of 2 workers (its nannies restart a killed one) and a client on it; one
+    per test, so a test never waits for a worker another test killed."""
     from distributed import Client, LocalCluster
 
     local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
@@ -304,11 +303,18 @@ def _essentials(report: Path):
 
 
 @pytest.fixture(scope="module")
-def uninterrupted(scheduler, tmp_path_factory):
-    """The run's report essentials and --doc-topics bytes, with no worker lost."""
-    address, client = scheduler
-    client.wait_for_workers(2, timeout=WORKERS_BACK)
-    plain, report, table = _run(ESSAYS, address, tmp_path_factory.mktemp("p") / "plain")
+def uninterrupted(tmp_path_factory):
+    """The run's report essentials and --doc-topics bytes, with no worker lost (on a cluster
+    of 2 workers, as the killed runs': the same blocks)."""
+    from distributed import LocalCluster
+
+    local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                         dashboard_address="127.0.0.1:0", silence_logs=cluster.SILENT)  # fmt: skip
+    try:
+        address = local.scheduler_address
+        plain, report, table = _run(ESSAYS, address, tmp_path_factory.mktemp("p") / "plain")
+    finally:
+        local.close()
     assert plain.exit_code == 0, plain.stderr
     return _essentials(report), table.read_bytes()
 
@@ -322,7 +328,6 @@ def test_a_worker_killed_at_several_moments_gives_the_same_result(
     sample_corpus, scheduler, uninterrupted, kill_at, moments, tmp_path
 ):
     address, client = scheduler
-    client.wait_for_workers(2, timeout=WORKERS_BACK)
     killed = kill_at(moments)
     hit, report, table = _run(sample_corpus, address, tmp_path / "hit")
     assert sorted(killed) == sorted(moments), f"the run never reached {set(moments) - set(killed)}"
@@ -335,7 +340,6 @@ def test_a_worker_killed_at_several_moments_gives_the_same_result(
     assert divergence == pytest.approx(uninterrupted[0][1], rel=1e-12)
     assert table.read_bytes() == uninterrupted[1]
     assert sorted(p.name for p in (tmp_path / "hit").iterdir()) == ["t.csv", "t.json"]
-    client.wait_for_workers(2, timeout=WORKERS_BACK)
 
 
 def test_parts_lost_with_a_worker_are_written_by_the_client(tmp_path, monkeypatch):
@@ -372,7 +376,6 @@ def test_a_worker_lost_past_every_restart_is_one_clear_error(sample_corpus, sche
     """A worker lost at every step of the fit: the restarts run out, one Error: line and no
     output file at all."""
     address, client = scheduler
-    client.wait_for_workers(2, timeout=WORKERS_BACK)
     real_gather = Session.gather
     kills = []
 
@@ -389,7 +392,6 @@ def test_a_worker_lost_past_every_restart_is_one_clear_error(sample_corpus, sche
     assert len(lines) == 1 and lines[0].startswith("Error: "), lines
     assert "internal error" not in lines[0] and "restart" in lines[0], lines
     assert list((tmp_path / "hit").iterdir()) == []  # no partial output
-    client.wait_for_workers(2, timeout=WORKERS_BACK)
 
 
 # --- kills at random moments of a real topics process ---------------------------------------------
