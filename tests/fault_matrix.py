@@ -29,6 +29,9 @@ class Row:
     mode: str = "cli"
     root_only: bool | None = None
     """True: the row only makes sense as root; False: only as another user; None: always."""
+    stdout: tuple[str, ...] = ()
+    """Pieces the table on stdout must show as they are (and stdout then holds no control
+    character a terminal would act on)."""
 
     def argv(self, ws: Path) -> list[str]:
         """The arguments; ``{fresh}/X`` is a new copy of the workspace's X (a row that repairs
@@ -49,6 +52,45 @@ class Row:
 
 FIT = ("nmf", "--format", "json")
 GOOD = ("--input", "{ws}/good", "--k", "2")
+
+# --- untrusted text in tables (issue 24, items 4 and 5): ids, labels and terms are shown as
+# they are, never read as rich markup, and control characters are escaped visibly ---------
+HOSTILE = ("-i", "{ws}/hostile/records.jsonl", "--id-field", "id", "--label-field", "label")
+HOSTILE_IDS = (
+    "[/]",
+    "notes [draft]",
+    "[bold red]styled[/bold red]",
+    "[link=https://example.com]site[/link]",
+    "esc\x1b]0;PWNED\x07\x1b[31mred",
+    ":smile: \u202eevil",
+)
+HOSTILE_SHOWN = (
+    "[draft]",
+    "red]styled[/bold",
+    "[link=https://example.com]site[/link]",
+    "esc\\x1b]0;PWNED\\x07\\x1b[31mred",
+    ":smile:",
+    "\\u202eevil",
+)
+"""How the ids read in a table: whole, brackets kept, escapes as ``\\x1b`` (words: a table
+may wrap between them)."""
+HOSTILE_TERMS = ("[/]", "[bold]x[/bold]", "\\x1b[31mred")
+HOSTILE_ROWS = [
+    Row("markup as a label and ids in --docs", ("nmf", *HOSTILE, "--k", "2", "--docs", "3"), 0,
+        stdout=("[/] 100%", "notes [draft] 100%", *HOSTILE_SHOWN)),
+    Row("markup and escapes as terms", ("nmf", *HOSTILE, "--k", "2", "--token-pattern", r"\S+"), 0,
+        stdout=HOSTILE_TERMS),
+    Row("markup and escapes in an SVD table", ("svd", *HOSTILE, "--k", "2", "--docs", "3",
+        "--token-pattern", r"\S+"), 0, stdout=(*HOSTILE_TERMS, *HOSTILE_SHOWN)),
+    Row("markup as ids in an infer table", ("infer", "{ws}/models/good", *HOSTILE), 0,
+        stdout=HOSTILE_SHOWN),
+    Row("markup and escapes as a saved model's terms", ("show", "{ws}/models/hostile"), 0,
+        stdout=HOSTILE_TERMS),
+    Row("markup as stop words in the vocabulary report",
+        ("nmf", *HOSTILE, "--k", "2", "--vocabulary", "--stop-words",
+         "english+{ws}/hostile/stop.txt"), 0, stdout=("[/]", "[bold]", "\\x1b[31m")),
+]  # fmt: skip
+
 
 ROWS = [
     # folder inputs
@@ -316,6 +358,7 @@ ROWS = [
         0,
         "Warning: ",
     ),  # fmt: skip
+    *HOSTILE_ROWS,
 ]
 
 
@@ -368,7 +411,24 @@ def build_workspace(ws: Path) -> Path:
     _age(ws)
     _models(ws / "models", ws / "good")
     _caches(ws / "caches", ws / "good")
+    _hostile(ws / "hostile", ws / "models" / "hostile")
     return ws
+
+
+def _hostile(folder: Path, bundle: Path) -> None:
+    """Records whose ids, labels and words are rich markup and terminal escapes; a stop-word
+    file of them; a bundle whose terms are them (``--token-pattern '\\S+'``)."""
+    import json
+
+    words = " ".join(["[/] [bold]x[/bold] \x1b[31mred"] * 3)
+    lines = []
+    for i, doc_id in enumerate(HOSTILE_IDS):
+        label = "[/]" if i < 3 else "notes [draft]"
+        text = f"{GOOD_DOCS[i]} {words}" if i < 3 else GOOD_DOCS[i]
+        lines.append(json.dumps({"id": doc_id, "label": label, "text": text}))
+    _files(folder, {"records.jsonl": ("\n".join(lines) + "\n").encode(),
+                    "stop.txt": b"[/]\n[bold]\n\x1b[31m\n"})  # fmt: skip
+    _fit("-i", folder / "records.jsonl", "--token-pattern", r"\S+", "--no-cache", "--save", bundle)
 
 
 def _files(folder: Path, files: dict[str, bytes]) -> None:

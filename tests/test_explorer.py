@@ -21,6 +21,7 @@ from topiccli.explorer.data import (
     relevance_order,
 )
 from topiccli.explorer.page import json_for_script
+from topiccli.quality.story import FLAG_MEANINGS
 
 from .explorer_support import direct_order, fitted
 
@@ -290,7 +291,10 @@ def test_flags_are_shipped_as_text_badges():
         "narrow": True,
         "stability": 0.2,
     }
-    assert "unstable: changes across seeds" in page and "narrow: few documents" in page
+    data = embedded_data(page)
+    assert data["topics"][0]["story"]["flags"] == ["narrow", "unstable"]
+    assert data["topics"][1]["story"]["flags"] == []
+    assert data["flag_meanings"] == FLAG_MEANINGS  # the badges' words, one definition
 
 
 def test_sweep_page_marks_the_recommended_k_in_text():

@@ -62,6 +62,10 @@ def check(row: Row, code: int, stderr: str, stdout: str = "") -> None:
         assert all(w.startswith("Warning: ") for w in warnings), f"{row.name}: {stderr!r}"
     if row.stderr:
         assert row.stderr in stderr, f"{row.name}: {stderr!r}"
+    for piece in row.stdout:  # untrusted text shown as it is, escapes visible
+        assert piece in stdout, f"{row.name}: {piece!r} not in {stdout!r}"
+    if row.stdout:
+        assert not any(ch in stdout for ch in "\x1b\x07\x9b\u202e"), f"{row.name}: {stdout!r}"
     if code == 0 and row.mode == "cli" and "json" in row.args and "-o" not in row.args:
         assert json.loads(stdout)["topics"], row.name
 

@@ -12,7 +12,11 @@ documents without the training corpus (the layout is documented in the README):
 * ``documents.json`` — the training documents' ids and labels;
 * ``model.json`` — method, k, seed, solver, diagnostics, the corpus description and
   fingerprint, library versions and ``schema_version``;
-* ``manifest.json`` — the format name, ``schema_version`` and each file's size and SHA-256.
+* ``manifest.json`` — the format name, ``schema_version`` and each file's size and SHA-256;
+* ``snippets.json`` (optional, with ``--save-snippets``; listed in the manifest when present) —
+  the opening (up to SNIPPET_CHARS characters) of the training documents the explorer shows:
+  each topic's SNIPPET_DOCS documents of largest weight (SVD: and of most negative weight), as
+  ``{"max_chars": …, "rows": [[document row, text], …]}``. A bundle holds no other text.
 
 Saving writes into a temporary folder beside the destination and renames it into place, so a
 reader never sees half a bundle; an existing bundle is replaced only when asked. Loading checks
@@ -30,7 +34,7 @@ import platform
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +48,10 @@ SCHEMA_VERSION = 1
 MANIFEST = "manifest.json"
 ARRAYS = "arrays.npz"
 FILES = (ARRAYS, "documents.json", "model.json", "vectorizer.json", "vocabulary.json")
+SNIPPETS = "snippets.json"
+"""The one optional file: read when the manifest lists it."""
+SNIPPET_CHARS = 300
+SNIPPET_DOCS = 10
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same model always gives the same bytes
 
 
@@ -69,10 +77,14 @@ class ModelBundle:
     term_frequency: np.ndarray | None = None
     """Each term's total in the training matrix (for the explorer's p(w)); None in bundles
     written before it was kept."""
+    snippets: dict[int, str] | None = None
+    """Document row → the opening of its text, for the documents the explorer shows; None when
+    the bundle was saved without ``--save-snippets``."""
 
 
-def from_report(report) -> ModelBundle:
-    """The bundle of a finished run (a report.RunReport that kept its fit, matrix and weights)."""
+def from_report(report, snippets: bool = False) -> ModelBundle:
+    """The bundle of a finished run (a report.RunReport that kept its fit, matrix and weights);
+    ``snippets``: keep the openings of the documents the explorer shows (see snippet_rows)."""
     from .topics import nmf_topic_shares
     from .vectorizer_state import capture
 
@@ -113,7 +125,34 @@ def from_report(report) -> ModelBundle:
         doc_labels=None if corpus.labels is None else list(corpus.labels),
         metadata=metadata,
         term_frequency=column_sums(dt.X),
+        snippets=_snippets(corpus.texts, doc_topics, report.model.method) if snippets else None,
     )
+
+
+def snippet_rows(doc_topics: np.ndarray, method: str, n: int = SNIPPET_DOCS) -> list[int]:
+    """The rows the explorer shows: each topic's ``n`` documents of largest positive weight
+    (ties: the earlier row) and, for SVD, its ``n`` of most negative weight."""
+    rows: set[int] = set()
+    for column in np.asarray(doc_topics, dtype=np.float64).T:
+        order = np.argsort(-column, kind="stable")[:n]
+        rows.update(int(i) for i in order if column[i] > 0)
+        if method == "svd":
+            order = np.argsort(column, kind="stable")[:n]
+            rows.update(int(i) for i in order if column[i] < 0)
+    return sorted(rows)
+
+
+def _snippets(texts, doc_topics: np.ndarray, method: str) -> dict[int, str]:
+    """The openings of the rows snippet_rows chooses (only those texts are read)."""
+    from .held import take
+
+    rows = snippet_rows(doc_topics, method)
+    out = {}
+    for row, text in zip(rows, take(texts, rows)):
+        flat = " ".join(str(text)[: SNIPPET_CHARS * 4].split())
+        cut = len(flat) > SNIPPET_CHARS
+        out[row] = flat[: SNIPPET_CHARS - 1].rstrip() + "…" if cut else flat
+    return out
 
 
 def fingerprint(ids, X) -> str:
@@ -185,6 +224,9 @@ def _write_files(folder: Path, bundle: ModelBundle) -> None:
         "vectorizer.json": _json_bytes(bundle.vectorizer),
         "vocabulary.json": _json_bytes([str(term) for term in bundle.terms]),
     }
+    if bundle.snippets is not None:
+        rows = [[int(row), str(text)] for row, text in sorted(bundle.snippets.items())]
+        contents[SNIPPETS] = _json_bytes({"max_chars": SNIPPET_CHARS, "rows": rows})
     for name, content in contents.items():
         _write_file(folder / name, content)
     manifest = {
@@ -272,10 +314,34 @@ def load(path) -> ModelBundle:
     vectorizer = _parse_json(path, contents, "vectorizer.json", dict)
     arrays = _parse_arrays(path, contents[ARRAYS])
     bundle = _assemble(path, metadata, vocabulary, documents, vectorizer, arrays)
+    if SNIPPETS in manifest["files"]:
+        snippets = _parse_snippets(path, _read_checked(path, SNIPPETS, manifest["files"]),
+                                   len(bundle.doc_ids))  # fmt: skip
+        bundle = replace(bundle, snippets=snippets)
     from .vectorizer_state import check_state
 
     check_state(bundle.vectorizer, len(bundle.terms), bundle.idf)
     return bundle
+
+
+def _parse_snippets(path: Path, content: bytes, n_docs: int) -> dict[int, str]:
+    """snippets.json's rows, checked: each a [row in range, text of at most max_chars]."""
+    try:
+        value = json.loads(content)
+    except ValueError:
+        raise _damaged(path, f"{SNIPPETS} is not valid JSON") from None
+    rows = value.get("rows") if isinstance(value, dict) else None
+    if not isinstance(rows, list):
+        raise _damaged(path, f"{SNIPPETS} holds no rows")
+    out = {}
+    for entry in rows:
+        ok = (isinstance(entry, list) and len(entry) == 2 and type(entry[0]) is int
+              and 0 <= entry[0] < n_docs and isinstance(entry[1], str)
+              and len(entry[1]) <= SNIPPET_CHARS)  # fmt: skip
+        if not ok:
+            raise _damaged(path, f"{SNIPPETS} has a row that is not [document row, short text]")
+        out[entry[0]] = entry[1]
+    return out
 
 
 def _damaged(path: Path, problem: str) -> BundleError:

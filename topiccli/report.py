@@ -53,3 +53,5 @@ class RunReport:
     """What vectorizing kept and pruned (``--vocabulary``), or None."""
     weights: object = field(default=None, repr=False, compare=False)
     """Documents × topics (topiccli.weights), None when the run came from the cache."""
+    engine: dict | None = None
+    """Where the run factorizes (runs.engine.describe); None for a saved model (``show``)."""

@@ -50,6 +50,9 @@ class SourceSpec:
     label_field: str | None = None
     max_file_bytes: int = MAX_FILE_BYTES
     """A folder's files are read up to this many bytes each (so memory stays bounded)."""
+    labels: bool = True
+    """False (``--no-labels``): the documents have no labels, whatever their subfolders, a
+    label field or the newsgroups say."""
 
     @property
     def is_stdin(self) -> bool:
@@ -169,6 +172,8 @@ class FitFiles:
     """A model bundle folder (``topics show``/``infer`` read it)."""
     force: bool = False
     """Replace an existing bundle at ``save``."""
+    save_snippets: bool = False
+    """Keep in the bundle the openings of the documents its explorer page shows."""
     doc_topics: Path | None = None
     """Each document's topic weights, as .csv or .jsonl."""
     normalize: bool = False

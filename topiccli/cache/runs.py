@@ -31,13 +31,15 @@ SUBDIR = f"runs-v{FORMAT}"
 _TOPIC_FIELDS = {f.name for f in fields(Topic)}
 
 
-def run_key(corpus_key: str, model) -> str:
-    """The key of the run ``model`` (a specs.ModelSpec) on the corpus keyed ``corpus_key``."""
+def run_key(corpus_key: str, model, labels: bool = True) -> str:
+    """The key of the run ``model`` (a specs.ModelSpec) on the corpus keyed ``corpus_key``
+    (``labels`` False: the run ignores the documents' labels, ``--no-labels``)."""
     what, state = corpus_key.split("-", 1)
     options = {
         "model": asdict(model),
         "numpy": package_version("numpy"),
         "scipy": package_version("scipy"),
+        **({} if labels else {"labels": False}),
     }
     digest = hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()[:24]
     return f"{what}-{digest}-{state}"

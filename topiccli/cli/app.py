@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .errors import OneLineErrorsGroup, TopicsCommand, handled
+from .errors import OneLineErrorsGroup, TopicsCommand, TopicsGroup, handled
 
 app = typer.Typer(
     name="topics",
@@ -23,7 +23,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-data_app = typer.Typer(help="Manage local datasets (20 Newsgroups).", no_args_is_help=True)
+data_app = typer.Typer(cls=TopicsGroup, help="Manage local datasets (20 Newsgroups).",
+                       no_args_is_help=True)  # fmt: skip
 app.add_typer(data_app, name="data", short_help="Manage local datasets (20 Newsgroups).")
 
 

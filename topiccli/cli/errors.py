@@ -70,6 +70,7 @@ FLAGS = {
     "doc_topics": "--doc-topics",
     "normalize": "--normalize",
     "save": "--save",
+    "save_snippets": "--save-snippets",
     "force": "--force",
     "no_cache": "--no-cache",
     "html": "--html",
@@ -242,11 +243,26 @@ def _usage_message(exc) -> str:
     return message
 
 
-class TopicsCommand(TyperCommand):
-    """A command whose ``--help``/``-h`` shows no ``<bool>`` value: it is a flag."""
+class _FlagHelp:
+    """``--help``/``-h`` shows no ``<bool>`` value: it is a flag."""
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
         if option is not None:
             option.metavar = ""
         return option
+
+
+class TopicsCommand(_FlagHelp, TyperCommand):
+    """A command whose help speaks the user's words (cli.helptext) and whose ``-h`` is a
+    flag."""
+
+    def format_help(self, ctx, formatter) -> None:
+        from .helptext import prepare
+
+        prepare(self)
+        return super().format_help(ctx, formatter)
+
+
+class TopicsGroup(_FlagHelp, TyperGroup):
+    """A group of commands (``topics data``) whose ``-h`` is a flag."""

@@ -24,8 +24,9 @@ def source_spec(
     text_field=None,
     id_field=None,
     label_field=None,
+    no_labels=False,
 ):
-    """The SourceSpec the source options describe (also ``infer``'s)."""
+    """The SourceSpec the source options describe."""
     from ..specs import SourceSpec
 
     return SourceSpec(
@@ -39,6 +40,7 @@ def source_spec(
         id_field=id_field,
         label_field=label_field,
         max_file_bytes=max_file_bytes,
+        labels=not no_labels,
     )
 
 
@@ -99,6 +101,7 @@ def svd(
     text_field: opt.TextField = None,
     id_field: opt.IdField = None,
     label_field: opt.LabelField = None,
+    no_labels: opt.NoLabels = False,
     vectorizer: opt.Vectorizer = D["vectorizer"],
     stop_words: opt.StopWords = D["stop_words"],
     extra_stop_words: opt.ExtraStopWords = None,
@@ -119,6 +122,7 @@ def svd(
     html: opt.Html = None,
     vocabulary: opt.Vocabulary = False,
     save: opt.Save = None,
+    save_snippets: opt.SaveSnippets = False,
     force: opt.Force = False,
     docs: opt.Docs = 0,
     seeds: opt.Seeds = 1,
@@ -149,6 +153,7 @@ def svd(
                 text_field,
                 id_field,
                 label_field,
+                no_labels,
             ),
             vectorizer_settings(
                 vectorizer,
@@ -172,7 +177,12 @@ def svd(
                 seeds=seeds,
             ),
             FitFiles(
-                save=save, force=force, doc_topics=doc_topics, html=html, vocabulary=vocabulary
+                save=save,
+                force=force,
+                doc_topics=doc_topics,
+                html=html,
+                vocabulary=vocabulary,
+                save_snippets=save_snippets,
             ),
             output,
             cache_dir(cache_dir_, no_cache),
@@ -198,6 +208,7 @@ def nmf(
     text_field: opt.TextField = None,
     id_field: opt.IdField = None,
     label_field: opt.LabelField = None,
+    no_labels: opt.NoLabels = False,
     vectorizer: opt.Vectorizer = D["vectorizer"],
     stop_words: opt.StopWords = D["stop_words"],
     extra_stop_words: opt.ExtraStopWords = None,
@@ -226,6 +237,7 @@ def nmf(
     vocabulary: opt.Vocabulary = False,
     normalize: opt.Normalize = False,
     save: opt.Save = None,
+    save_snippets: opt.SaveSnippets = False,
     force: opt.Force = False,
     docs: opt.Docs = 0,
     seeds: opt.Seeds = 1,
@@ -255,6 +267,7 @@ def nmf(
                 text_field,
                 id_field,
                 label_field,
+                no_labels,
             ),
             vectorizer_settings(
                 vectorizer,
@@ -286,6 +299,7 @@ def nmf(
             ),
             FitFiles(
                 save=save,
+                save_snippets=save_snippets,
                 force=force,
                 doc_topics=doc_topics,
                 normalize=normalize,
@@ -316,6 +330,7 @@ def sweep(
     text_field: opt.TextField = None,
     id_field: opt.IdField = None,
     label_field: opt.LabelField = None,
+    no_labels: opt.NoLabels = False,
     vectorizer: opt.Vectorizer = D["vectorizer"],
     stop_words: opt.StopWords = D["stop_words"],
     extra_stop_words: opt.ExtraStopWords = None,
@@ -367,6 +382,7 @@ def sweep(
                 text_field,
                 id_field,
                 label_field,
+                no_labels,
             ),
             vectorizer_settings(
                 vectorizer,

@@ -113,6 +113,19 @@ def _size_text(size: int) -> str:
     return str(size)
 
 
+def in_panel(alias, panel: str, help: str | None = None):
+    """``alias`` (an ``Annotated`` option) shown in another help panel, with other help."""
+    import copy
+    from typing import get_args
+
+    base, info = get_args(alias)
+    info = copy.copy(info)
+    info.rich_help_panel = panel
+    if help is not None:
+        info.help = help
+    return Annotated[base, info]
+
+
 # --- source ------------------------------------------------------------------------------
 Input = Annotated[
     Optional[Path],
@@ -189,6 +202,17 @@ LabelField = Annotated[
     Optional[str],
     typer.Option(
         rich_help_panel=SOURCE, help="JSONL/CSV input: the field holding each document's label."
+    ),
+]
+
+NoLabels = Annotated[
+    bool,
+    typer.Option(
+        "--no-labels",
+        metavar=FLAG,
+        rich_help_panel=SOURCE,
+        help="Give the documents no labels: subfolder names, --label-field and newsgroups are "
+        "not read as classes (no label column, label NMI or label in --doc-topics).",
     ),
 ]
 
@@ -288,7 +312,7 @@ Loss = Annotated[
     Optional[Literal["frobenius", "kl"]],
     typer.Option(
         rich_help_panel=MODEL,
-        show_default="kl (chosen on evidence, see README)",
+        show_default="kl, chosen on evidence (see the README)",
         help="frobenius: least squares; kl: Kullback-Leibler divergence (PLSA's).",
     ),
 ]
@@ -403,6 +427,16 @@ Save = Annotated[
     typer.Option(
         rich_help_panel=MODEL_FILES,
         help="Save the fitted model as a bundle folder (reuse it with show and infer).",
+    ),
+]
+SaveSnippets = Annotated[
+    bool,
+    typer.Option(
+        "--save-snippets",
+        metavar=FLAG,
+        rich_help_panel=MODEL_FILES,
+        help="Keep in the --save bundle the first 300 characters of the documents its explorer "
+        "page shows (each topic's 10 most representative), so `topics explore` can show them.",
     ),
 ]
 Force = Annotated[

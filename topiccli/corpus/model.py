@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 COUNT_EVERY = 512
 """A loader tells its ``counted`` callback the documents read so far once per this many."""
@@ -33,6 +33,10 @@ class Corpus:
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def unlabelled(self) -> Corpus:
+        """The same documents without labels (``--no-labels``)."""
+        return replace(self, labels=None)
 
     @property
     def has_labels(self) -> bool:

@@ -26,6 +26,12 @@ def check_source(spec: SourceSpec) -> SourceSpec:
         )
     if spec.input is None:
         newsgroups.check_selection(spec.categories, spec.subset, spec.remove)
+    elif spec.categories:
+        raise UsageError(
+            "categories chooses 20 Newsgroups groups and does not apply to input (to read "
+            "part of a folder, choose its files with glob)",
+            params=("categories", "input", "glob"),
+        )
     records.check_fields(spec.input, fields(spec))
     return spec
 
@@ -85,6 +91,11 @@ class Source:
             return folder.load_folder(spec.input, spec.glob, spec.max_file_bytes, self.listing,
                                       counted)  # fmt: skip
         return records.load_records(spec.input, self.fields, counted=counted)
+
+    def as_chosen(self, corpus: Corpus) -> Corpus:
+        """``corpus`` as the options want it: without labels under ``--no-labels`` (applied
+        after loading, so a cached corpus serves both choices)."""
+        return corpus if self.spec.labels else corpus.unlabelled()
 
     def input_paths(self) -> list[Path]:
         """Every path the run reads from the source: the input itself (not stdin) and, for a

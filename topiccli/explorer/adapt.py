@@ -22,13 +22,15 @@ def from_fit(
     metrics: dict,
     title: str,
     doc_weights=None,
+    language=None,
 ) -> ExplorerInput:
     """The explorer's input for an ordered fit: NMF (``fit.W``, ``fit.H``) or SVD (``fit.U``,
     ``fit.s``, ``fit.Vt``); ``X`` the document-term matrix it was fitted on (sparse or dense).
 
     Texts are cut to short snippets here, so the input holds no whole documents. ``doc_weights``
     (documents × k) are the documents' topic weights when the caller has them (topiccli.weights:
-    what the table and exports use); else the fit's own W or U·Σ.
+    what the table and exports use); else the fit's own W or U·Σ. ``language``: the report's
+    language field, if it has one (the page says which language was assumed).
     """
     if method not in ("nmf", "svd"):
         raise ValueError(f"method must be 'nmf' or 'svd', got {method!r}")
@@ -68,4 +70,9 @@ def from_fit(
         quality=[dict(q) for q in quality[:k]],
         metrics=dict(metrics),
         title=title,
+        texts_note=None if snippets is not None else NO_TEXTS,
+        language=language,
     )
+
+
+NO_TEXTS = "The documents' texts were not given, so the page shows their ids only."

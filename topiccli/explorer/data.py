@@ -13,7 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SCHEMA_VERSION = 1
+from ..quality.story import FLAG_MEANINGS, label_counts, topic_facts, topic_story
+from ..weights import NO_TOPIC, top_topics
+
+SCHEMA_VERSION = 2
 R = 30
 """Terms shown per topic (and per SVD pole) at any λ."""
 LAMBDA_STEPS = 100
@@ -28,6 +31,7 @@ QUALITY_KEYS = (
     "stability",
     "unstable",
     "narrow",
+    "effective_documents",
 )
 
 
@@ -50,6 +54,10 @@ class ExplorerInput:
     quality: Sequence[dict]
     metrics: dict
     title: str
+    texts_note: str | None = None
+    """Why ``snippets`` is None (e.g. a bundle saved without its snippets), and what to do."""
+    language: object = None
+    """The language the run assumed (the report's ``language``: a code, or a dict), if any."""
 
 
 # ----------------------------------------------------------------------------- distributions
@@ -273,6 +281,9 @@ def page_data(inp: ExplorerInput, top_terms: int = R, docs_per_topic: int = 5) -
     D = js_distances(P, MAP_TOLERANCE)
     xy = classical_mds(D)
 
+    winners = top_topics(doc_topics)
+    facts = topic_facts(winners, inp.doc_labels, k)
+    quality = [inp.quality[t] if t < len(inp.quality) else {} for t in range(k)]
     poles = pole_distributions(inp)
     table: dict[int, int] = {}  # term index -> position in the page's term table
     topics = []
@@ -296,7 +307,6 @@ def page_data(inp: ExplorerInput, top_terms: int = R, docs_per_topic: int = 5) -
         topics.append(
             {
                 "id": t,
-                "number": t + 1,
                 "share": float(shares[t]),
                 "weight": float(weights[t]) if t < weights.size else 0.0,
                 "x": float(xy[t, 0]),
@@ -304,7 +314,8 @@ def page_data(inp: ExplorerInput, top_terms: int = R, docs_per_topic: int = 5) -
                 "hover_words": hover,
                 "poles": pole_entries,
                 "docs": _documents(inp, doc_topics[:, t], docs_per_topic, svd),
-                "quality": _quality(inp.quality[t] if t < len(inp.quality) else {}),
+                "quality": _quality(quality[t]),
+                "story": {**topic_story(quality[t]), **facts[t]},
             }
         )
     order = sorted(table, key=table.get)
@@ -313,7 +324,6 @@ def page_data(inp: ExplorerInput, top_terms: int = R, docs_per_topic: int = 5) -
         "p": [float(pw[i]) for i in order],
         "lp": [float(v) for v in np.log(pw[order])] if order else [],
     }
-    top, zero = _top_topics(doc_topics, svd)
     return _finite(
         {
             "schema_version": SCHEMA_VERSION,
@@ -328,10 +338,13 @@ def page_data(inp: ExplorerInput, top_terms: int = R, docs_per_topic: int = 5) -
             "topics": topics,
             "distances": [[round(float(v), 6) for v in row] for row in D],
             "doc_counts": {
-                "per_topic": np.bincount(top[top >= 0], minlength=k).tolist(),
-                "all_zero": zero,
+                "per_topic": [f["n_documents"] for f in facts],
+                "all_zero": int(np.count_nonzero(winners == NO_TOPIC)),
             },  # fmt: skip
-            "labels": _label_table(inp.doc_labels, top, k),
+            "labels": _label_table(inp.doc_labels, winners, k),
+            "texts": {"available": inp.snippets is not None, "note": inp.texts_note},
+            "language": language_text(inp.language),
+            "flag_meanings": dict(FLAG_MEANINGS),
             "metrics": {key: v for key, v in dict(inp.metrics).items() if _scalar(v)},
         }
     )
@@ -370,28 +383,39 @@ def _snippet(text: str) -> str:
     return flat[: SNIPPET_CHARS - 1].rstrip() + "…"
 
 
-def _top_topics(doc_topics: np.ndarray, svd: bool) -> tuple[np.ndarray, int]:
-    """Each document's top topic (SVD: largest |weight|); −1 for an all-zero row."""
-    if doc_topics.shape[1] == 0:
-        return np.full(doc_topics.shape[0], -1), doc_topics.shape[0]
-    score = np.abs(doc_topics) if svd else doc_topics
-    top = np.argmax(score, axis=1)
-    zero = ~np.any(doc_topics != 0, axis=1)
-    top[zero] = -1
-    return top, int(zero.sum())
-
-
-def _label_table(labels, top: np.ndarray, k: int) -> dict | None:
-    """Documents by (top topic, label): topics × labels counts; None without labels."""
-    if labels is None or all(label is None for label in labels):
+def _label_table(labels, winners: np.ndarray, k: int) -> dict | None:
+    """Documents by (top topic, label): topics × labels counts (quality.story); None without
+    labels."""
+    table = label_counts(winners, labels, k)
+    if table is None:
         return None
-    names = sorted({str(label) for label in labels if label is not None})
-    column = {name: j for j, name in enumerate(names)}
-    counts = np.zeros((k, len(names)), dtype=np.int64)
-    for t, label in zip(top, labels):
-        if t >= 0 and label is not None:
-            counts[t, column[str(label)]] += 1
-    return {"names": names, "counts": counts.tolist()}
+    names, counts = table
+    return {"names": names, "counts": counts}
+
+
+def language_text(language) -> str | None:
+    """The report's ``language`` in words: a code as it is; a dict by its code (``code``,
+    ``language``, ``detected`` or ``assumed``) and, for a mixed corpus, its ``shares``."""
+    if language is None or language == "":
+        return None
+    if not isinstance(language, dict):
+        return str(language)
+    code = next((language[key] for key in ("code", "language", "detected", "assumed")
+                 if isinstance(language.get(key), str)), None)  # fmt: skip
+    shares = language.get("shares")
+    parts = []
+    if isinstance(shares, dict) and len(shares) > 1:
+        ranked = sorted(shares.items(), key=lambda kv: -_number(kv[1]))
+        scale = 100.0 if max(_number(v) for v in shares.values()) > 1 else 1.0  # percentages
+        parts = [f"{name} {_number(share) / scale:.0%}" for name, share in ranked[:5]]
+    if code is None and not parts:
+        return None
+    text = code or "mixed"
+    return f"{text} (mixed: {', '.join(parts)})" if parts else text
+
+
+def _number(value) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
 
 
 def _quality(q: dict) -> dict:
@@ -444,8 +468,33 @@ def sweep_html(sweep: dict) -> str:
         "seeds": sweep.get("seeds"),
         "rule": sweep.get("rule"),
         "recommended_k": sweep.get("recommended_k"),
+        "criterion": sweep.get("criterion") or "score",
+        "within_noise": [int(k) for k in sweep.get("within_noise") or [] if _is_int(k)],
+        "advice": _advice(sweep.get("advice")),
         "results": [
             {key: v for key, v in row.items() if _scalar(v)} for row in sweep.get("results", [])
         ],
     }
     return build_page("sweep", title, _finite(data))
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _advice(advice) -> dict | None:
+    """The sweep's ``advice`` (verdict, k_range, criterion, evidence, next), kept only when its
+    fields have the documented types; None when the sweep has none (an older report)."""
+    if not isinstance(advice, dict) or advice.get("verdict") not in ("range", "no_clear_k"):
+        return None
+    k_range = advice.get("k_range")
+    if not (isinstance(k_range, (list, tuple)) and len(k_range) == 2
+            and all(_is_int(k) for k in k_range)):  # fmt: skip
+        k_range = None
+    return {
+        "verdict": advice["verdict"],
+        "k_range": None if k_range is None else [min(k_range), max(k_range)],
+        "criterion": str(advice.get("criterion") or ""),
+        "evidence": str(advice.get("evidence") or ""),
+        "next": str(advice.get("next") or ""),
+    }

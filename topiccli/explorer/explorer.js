@@ -36,6 +36,16 @@
       node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
     });
   }
+  // a name as text pieces with a line-break opportunity after each "." "-" "_" "/", so a table
+  // header wraps at those points or between words, never inside a word ("alt.at heis m")
+  function breakable(name) {
+    var out = [];
+    String(name).split(/(?<=[._\/-])/).forEach(function (piece, i) {
+      if (i) out.push(document.createElement("wbr"));
+      out.push(piece);
+    });
+    return out;
+  }
   function fmt(v, digits) {
     if (v === null || v === undefined) return "—";
     if (typeof v !== "number") return String(v);
@@ -77,12 +87,15 @@
   function explorerPage() {
     var svd = DATA.method === "svd";
     var K = DATA.k;
+    var mapPts = [], mapSize = [0, 0];
     var state = { topic: 0, lam: 0.6, term: null };
     if (K > 0 && DATA.topics[0].poles[0].terms.length === 0) state.topic = 0;
 
     document.getElementById("subtitle").textContent =
       (svd ? "Truncated SVD (LSA)" : "NMF") + " · " + K + " topic" + (K === 1 ? "" : "s") +
-      " · " + DATA.n_documents + " documents · " + DATA.n_terms + " terms in the vocabulary";
+      (K ? " (numbered 0 to " + (K - 1) + ", as in the table, JSON and CSV)" : "") + " · " + DATA.n_documents +
+      " documents · " + DATA.n_terms + " terms in the vocabulary" +
+      (DATA.language ? " · language assumed: " + DATA.language : "");
 
     var grid = el("div", { cls: "grid" });
     var left = el("div", { cls: "stack" });
@@ -95,7 +108,7 @@
     var mapPanel = el("section", { cls: "panel", "aria-labelledby": "map-h" });
     mapPanel.appendChild(el("h2", { id: "map-h", text: "Intertopic map" }));
     mapPanel.appendChild(el("p", { cls: "muted small", id: "map-help", text:
-      "Each circle is a topic, numbered; its area is the topic's share" +
+      "Each circle is a topic, numbered from 0 as in the table; its area is the topic's share" +
       (svd ? " (σ², the component's squared singular value, as a share of all k)" : "") +
       ". Closer circles have more similar word distributions (Jensen–Shannon distance, " +
       "laid out by classical MDS). Hover or focus a circle for its top words; click it, or " +
@@ -109,13 +122,16 @@
     var termNote = el("p", { cls: "termnote", id: "term-note", "aria-live": "polite" });
     mapPanel.appendChild(termNote);
     left.appendChild(mapPanel);
+    placeLabels();
 
     // documents per topic
     var countsPanel = el("section", { cls: "panel", "aria-labelledby": "counts-h" });
     countsPanel.appendChild(el("h2", { id: "counts-h", text: "How documents divide across topics" }));
     countsPanel.appendChild(el("p", { cls: "muted small", text:
       "Documents whose top topic is each topic" +
-      (svd ? " (the component of largest |weight|, either sign)" : " (largest weight)") + "." }));
+      (svd ? " (the component of largest signed weight: a document leaning to a negative pole " +
+        "counts for another component)" : " (largest weight)") + ": the same count as the " +
+      "table's docs, the JSON's n_documents and top_topic in --doc-topics." }));
     var countsList = el("ol", { cls: "hbars", id: "doc-counts" });
     countsPanel.appendChild(countsList);
     var zero = DATA.doc_counts.all_zero;
@@ -249,11 +265,74 @@
         g.addEventListener("blur", hideTip);
         circles.appendChild(g);
         labels.appendChild(svg("text", { x: pts[i][0], y: pts[i][1], "data-topic": i,
-          text: String(t.number) }));
+          text: String(t.id) }));
       });
       s.appendChild(circles);
+      s.appendChild(svg("g", { cls: "leaders", "aria-hidden": "true" }));
       s.appendChild(labels); // numbers above every circle, so none is hidden by an overlap
+      mapPts = pts;
+      mapSize = [W, H];
       return s;
+    }
+
+    // Each number sits on its circle unless it would touch a number already placed (larger
+    // topics first); then it moves just outside its circle, in the first free direction, with a
+    // leader line back to it, so "2" on top of "1" never reads "21".
+    function placeLabels() {
+      var texts = Array.prototype.slice.call(mapSvg.querySelectorAll(".labels text"));
+      var leaders = mapSvg.querySelector(".leaders");
+      var placed = [];
+      var grow = 16 / 13; // a selected number is drawn at 16px instead of 13px
+      texts.forEach(function (tx) {
+        var i = Number(tx.getAttribute("data-topic"));
+        var c = mapPts[i], r = radius(DATA.topics[i].share);
+        var bb = tx.getBBox();
+        var w = bb.width * grow + 4, h = bb.height * grow + 2;
+        var best = null;
+        candidates(c, r, w, h).some(function (p) {
+          var box = [p[0] - w / 2, p[1] - h / 2, w, h];
+          var cost = overlap(box, placed) + outside(box);
+          if (best === null || cost < best.cost) best = { p: p, box: box, cost: cost };
+          return cost === 0;
+        });
+        placed.push(best.box);
+        tx.setAttribute("x", best.p[0].toFixed(1));
+        tx.setAttribute("y", best.p[1].toFixed(1));
+        var dx = best.p[0] - c[0], dy = best.p[1] - c[1], d = Math.sqrt(dx * dx + dy * dy);
+        if (d > 0.5) {
+          tx.classList.add("moved");
+          var edge = Math.max(0, d - Math.min(w, h) / 2);
+          leaders.appendChild(svg("line", { cls: "leader", "data-topic": i,
+            x1: (c[0] + dx * Math.min(r, edge) / d).toFixed(1), y1: (c[1] + dy * Math.min(r, edge) / d).toFixed(1),
+            x2: (c[0] + dx * edge / d).toFixed(1), y2: (c[1] + dy * edge / d).toFixed(1) }));
+        }
+      });
+    }
+    function candidates(c, r, w, h) {
+      var out = [[c[0], c[1]]];
+      [0, 1, 2, 3].forEach(function (ring) {
+        var dist = r + Math.max(w, h) / 2 + 3 + ring * (h + 2);
+        for (var a = 0; a < 16; a++) {
+          var angle = -Math.PI / 2 + a * Math.PI / 8;
+          out.push([c[0] + dist * Math.cos(angle), c[1] + dist * Math.sin(angle)]);
+        }
+      });
+      return out;
+    }
+    function overlap(box, placed) {
+      var total = 0;
+      placed.forEach(function (b) {
+        var ox = Math.min(box[0] + box[2], b[0] + b[2]) - Math.max(box[0], b[0]);
+        var oy = Math.min(box[1] + box[3], b[1] + b[3]) - Math.max(box[1], b[1]);
+        if (ox > 0 && oy > 0) total += ox * oy;
+      });
+      return total;
+    }
+    function outside(box) {
+      var W = mapSize[0], H = mapSize[1];
+      var ox = Math.max(0, -box[0]) + Math.max(0, box[0] + box[2] - W);
+      var oy = Math.max(0, -box[1]) + Math.max(0, box[1] + box[3] - H);
+      return (ox + oy) * 100;
     }
     function maxR() { return K <= 3 ? 46 : K <= 10 ? 40 : 32; }
     function radius(share) {
@@ -261,13 +340,13 @@
       return Math.max(9, maxR() * Math.sqrt(Math.max(share, 0) / top));
     }
     function topicLabel(t) {
-      return "Topic " + t.number + ", share " + pct(t.share) + ". Top words: " +
+      return "Topic " + t.id + ", share " + pct(t.share) + ". Top words: " +
         (t.hover_words.join(", ") || "none");
     }
     function showTip(i) {
       var t = DATA.topics[i];
       tip.textContent = "";
-      tip.appendChild(el("b", { text: "Topic " + t.number + " · share " + pct(t.share) }));
+      tip.appendChild(el("b", { text: "Topic " + t.id + " · share " + pct(t.share) }));
       tip.appendChild(document.createTextNode(t.hover_words.join(", ") || "(no words)"));
       var g = mapSvg.querySelector('[data-topic="' + i + '"] circle.body');
       var box = mapSvg.getBoundingClientRect();
@@ -297,7 +376,7 @@
         tx.classList.toggle("selected", Number(tx.getAttribute("data-topic")) === i);
       });
       var t = DATA.topics[i];
-      topicH.textContent = "Topic " + t.number + (svd ? " (component " + t.number + ")" : "") +
+      topicH.textContent = "Topic " + t.id + (svd ? " (component " + t.id + ")" : "") +
         " · share " + pct(t.share) + (svd ? " · σ = " + sig(t.weight) : "");
       drawBadges(t);
       drawTerms();
@@ -309,15 +388,24 @@
 
     function drawBadges(t) {
       badges.textContent = "";
-      var q = t.quality || {};
-      function add(text, flag) { badges.appendChild(el("li", { cls: "badge" + (flag ? " flag" : ""), text: text })); }
-      if (q.unstable) add("⚠ unstable: changes across seeds", true);
-      if (q.narrow) add("⚠ narrow: few documents", true);
-      if ("coherence_npmi" in q) add("coherence (NPMI) " + fmt(q.coherence_npmi, 2));
-      if ("n_documents" in q) add(q.n_documents + " documents");
-      if ("label" in q && q.label !== null) add("label " + q.label + ("label_share" in q ? " (" + pct(q.label_share) + ")" : ""));
-      if ("stability" in q) add("stability " + fmt(q.stability, 2));
-      if (!badges.childNodes.length) add("no quality scores for this topic");
+      var q = t.quality || {}, story = t.story || {};
+      var meanings = DATA.flag_meanings || {};
+      function add(text, flag, name) {
+        badges.appendChild(el("li", { cls: "badge" + (flag ? " flag" : ""), "data-field": name, text: text }));
+      }
+      (story.flags || []).forEach(function (f) {
+        var evidence = f === "narrow" && typeof q.effective_documents === "number" ?
+          " (its weight comes from ≈ " + fmt(q.effective_documents, 1) + " documents)" : "";
+        add("⚠ " + f + (meanings[f] ? ": " + meanings[f] : "") + evidence, true, "flag-" + f);
+      });
+      if ("coherence_npmi" in q) add("coherence (NPMI) " + fmt(q.coherence_npmi, 2), false, "npmi");
+      if (story.n_documents !== null && story.n_documents !== undefined)
+        add(story.n_documents + " document" + (story.n_documents === 1 ? "" : "s") + " (top topic)",
+          false, "n_documents");
+      if (story.label !== null && story.label !== undefined)
+        add("label " + story.label + " (" + pct(story.label_share) + ")", false, "label");
+      if ("stability" in q) add("stability " + fmt(q.stability, 2), false, "stability");
+      if (!badges.childNodes.length) add("no quality scores for this topic", false, "none");
     }
 
     function drawTerms() {
@@ -401,12 +489,16 @@
       named.sort(function (a, b) { return b[1] - a[1]; });
       termNote.textContent = "“" + DATA.terms.text[state.term] + "”: circles now sized by " +
         "p(term|topic), in topics that keep it — " + named.map(function (x) {
-          return "topic " + DATA.topics[x[0]].number + " (" + sig(x[1]) + ")";
+          return "topic " + DATA.topics[x[0]].id + " (" + sig(x[1]) + ")";
         }).join(", ") + ". Select the term again to clear.";
     }
 
     function drawDocs(t) {
       docsBody.textContent = "";
+      if (!DATA.texts.available) {
+        docsBody.appendChild(el("p", { cls: "small textnote", id: "texts-note", text: DATA.texts.note ||
+          "The documents' texts are not part of this page's data." }));
+      }
       var groups = svd ? [["positive", "Most positive weight"], ["negative", "Most negative weight"]] :
         [["positive", null]];
       groups.forEach(function (g) {
@@ -423,7 +515,7 @@
             " · weight " + sig(d.weight) + (d.label !== null ? " · label " + d.label : "")]);
           list.appendChild(el("li", null, [meta,
             d.snippet !== null ? el("p", { cls: "snippet", text: d.snippet }) :
-              el("p", { cls: "snippet muted", text: "(text not available)" })]));
+              el("p", { cls: "snippet muted", text: "(text not stored: see above)" })]));
         });
         docsBody.appendChild(list);
       });
@@ -432,20 +524,19 @@
     function drawAlign(t) {
       if (!labelBody) return;
       labelBody.textContent = "";
-      var q = t.quality || {};
       var row = DATA.labels.counts[t.id];
       var total = row.reduce(function (a, b) { return a + b; }, 0);
       var order = row.map(function (_, j) { return j; }).filter(function (j) { return row[j] > 0; });
       order.sort(function (a, b) { return row[b] - row[a] || a - b; });
-      var lead = "label" in q && q.label !== null ?
-        "Dominant label: " + q.label + ("label_share" in q ? " (" + pct(q.label_share) + " of its documents)" : "") + "." :
-        (order.length ? "Dominant label: " + DATA.labels.names[order[0]] + " (" +
-          pct(row[order[0]] / total) + " of the documents whose top topic it is)." : "");
+      var story = t.story || {};
+      var lead = story.label !== null && story.label !== undefined ?
+        "Dominant label: " + story.label + " (" + pct(story.label_share) + " of the " + total +
+        " labelled documents whose top topic it is)." : "";
       labelBody.appendChild(el("p", { cls: "small", text: lead ||
         "No document has this topic as its top topic." }));
       if (!order.length) return;
       labelBody.appendChild(el("p", { cls: "muted small", text:
-        "Labels of the " + total + " documents whose top topic is topic " + t.number + ":" }));
+        "Labels of the " + total + " labelled documents whose top topic is topic " + t.id + ":" }));
       var list = el("ol", { cls: "hbars" });
       order.slice(0, 8).forEach(function (j) {
         list.appendChild(el("li", { cls: "hbar" }, [
@@ -466,7 +557,7 @@
       var top = Math.max.apply(null, counts.concat([1]));
       counts.forEach(function (n, i) {
         var li = el("li", { cls: "hbar" + (i === state.topic ? " selected" : "") }, [
-          el("span", { text: "Topic " + (i + 1) + (i === state.topic ? " ◀" : "") }),
+          el("span", { text: "Topic " + i + (i === state.topic ? " ◀" : "") }),
           el("span", { cls: "bar", style: "width:" + (100 * n / top).toFixed(1) + "%", "aria-hidden": "true" }),
           el("span", { cls: "n", text: String(n) })]);
         countsList.appendChild(li);
@@ -485,13 +576,13 @@
         "topic (rows) and label (columns); each row's largest count is bold and underlined." }));
       var names = DATA.labels.names;
       var thead = el("thead", null, el("tr", null, [el("th", { scope: "col", text: "topic" })].concat(
-        names.map(function (n) { return el("th", { scope: "col", text: n }); }),
+        names.map(function (n) { return el("th", { scope: "col", title: n }, breakable(n)); }),
         [el("th", { scope: "col", text: "total" })])));
       var tbody = el("tbody");
       DATA.labels.counts.forEach(function (row, i) {
         var mx = Math.max.apply(null, row.concat([0]));
         var total = row.reduce(function (a, b) { return a + b; }, 0);
-        tbody.appendChild(el("tr", null, [el("th", { scope: "row", text: "Topic " + (i + 1) })].concat(
+        tbody.appendChild(el("tr", null, [el("th", { scope: "row", text: "Topic " + i })].concat(
           row.map(function (n) {
             return el("td", { cls: n === 0 ? "zero" : n === mx ? "top" : null, text: String(n) });
           }), [el("td", { text: String(total) })])));
@@ -528,70 +619,120 @@
   }
 
   // ------------------------------------------------------------------ the sweep page
+  // The chart plots the criterion that chooses k (agreement, ± its spread, when the sweep used
+  // it; else the score), shades the advice's range of plausible k, rings the k whose value is
+  // within the noise of the recommended k, and says the verdict ("no clear k") in words.
   function sweepPage() {
     var rows = DATA.results || [];
     var rec = DATA.recommended_k;
-    document.getElementById("subtitle").textContent = "Which k? " + (rec === null || rec === undefined ?
-      "No k recommended." : "Recommended k = " + rec + ".") + (DATA.seeds ? " Seeds per k: " + DATA.seeds + "." : "");
+    var advice = DATA.advice;
+    var noise = DATA.within_noise || [];
+    var criterion = (advice && advice.criterion) || DATA.criterion;
+    var field = criterion === "agreement" &&
+      rows.some(function (r) { return typeof r.agreement === "number"; }) ? "agreement" : "score";
+    var spread = field === "agreement" ? "agreement_std" : null;
+    var range = advice && advice.verdict === "range" ? advice.k_range : null;
+    var verdict;
+    if (advice && advice.verdict === "no_clear_k") verdict = "No clear k: the " + field +
+      " curve cannot single one out.";
+    else if (range) verdict = "Plausible k: " + (range[0] === range[1] ? range[0] : range[0] + " to " + range[1]) + ".";
+    else verdict = rec === null || rec === undefined ? "No k recommended." : "Recommended k = " + rec + ".";
+    document.getElementById("subtitle").textContent = "Which k? " + verdict +
+      (DATA.seeds ? " Seeds per k: " + DATA.seeds + "." : "");
     var panel = el("section", { cls: "panel", "aria-labelledby": "score-h" });
-    panel.appendChild(el("h2", { id: "score-h", text: "Score by k" }));
-    panel.appendChild(el("p", { cls: "muted small", id: "rule", text: DATA.rule || "" }));
+    panel.appendChild(el("h2", { id: "score-h", text: (field === "agreement" ?
+      "Agreement by k (mean ± one standard deviation)" : "Score by k") }));
+    panel.appendChild(el("p", { cls: "verdict", id: "verdict", text: verdict }));
+    if (advice && advice.evidence) panel.appendChild(el("p", { cls: "small", id: "evidence", text: advice.evidence }));
+    if (advice && advice.next) panel.appendChild(el("p", { cls: "small", id: "next", text: "Next: " + advice.next }));
     panel.appendChild(chart());
+    panel.appendChild(el("p", { cls: "muted small", id: "rule", text: DATA.rule || "" }));
+    if (noise.length) panel.appendChild(el("p", { cls: "small", id: "noise-note", text:
+      "Within noise of the recommended k (hollow points): k = " + noise.join(", ") +
+      ". Their " + field + " is within the spread of the recommended k's, so the data cannot tell them apart." }));
     main.appendChild(panel);
     var table = el("section", { cls: "panel full", "aria-labelledby": "rows-h" });
     table.appendChild(el("h2", { id: "rows-h", text: "All rows" }));
-    var fields = [];
-    rows.forEach(function (r) { Object.keys(r).forEach(function (f) { if (fields.indexOf(f) < 0) fields.push(f); }); });
+    // k, then the criterion and its spread, then the rest; the score is left out when it is
+    // not what chooses k (as in the command's table)
+    var fields = ["k"].concat(field === "agreement" ? ["agreement", "agreement_std"] : ["score"]);
+    rows.forEach(function (r) {
+      Object.keys(r).forEach(function (f) {
+        if (fields.indexOf(f) < 0 && !(field === "agreement" && f === "score")) fields.push(f);
+      });
+    });
     var thead = el("thead", null, el("tr", null, fields.map(function (f) {
       return el("th", { scope: "col", text: f.replace(/_/g, " ") });
-    }).concat([el("th", { scope: "col", text: "recommended" })])));
+    }).concat([el("th", { scope: "col", text: "reading" })])));
     var tbody = el("tbody");
     rows.forEach(function (r) {
       var isRec = r.k === rec;
-      tbody.appendChild(el("tr", { cls: isRec ? "recommended" : null }, fields.map(function (f, i) {
+      var marks = [];
+      if (isRec) marks.push("★ recommended");
+      if (noise.indexOf(r.k) >= 0) marks.push("≈ within noise");
+      if (range && r.k >= range[0] && r.k <= range[1]) marks.push("in the plausible range");
+      tbody.appendChild(el("tr", { cls: isRec ? "recommended" : null, "data-k": r.k }, fields.map(function (f, i) {
         return el(i === 0 ? "th" : "td", i === 0 ? { scope: "row", text: fmt(r[f]) } : { text: fmt(r[f]) });
-      }).concat([el("td", { cls: "text", text: isRec ? "★ recommended" : "" })])));
+      }).concat([el("td", { cls: "text", text: marks.join(" · ") })])));
     });
     table.appendChild(el("div", { cls: "tablewrap" }, el("table", { id: "sweep-table" }, [thead, tbody])));
     main.appendChild(table);
 
     function chart() {
       var W = 640, H = 300, L = 52, R = 20, T = 28, B = 44;
-      var s = svg("svg", { cls: "chart", viewBox: "0 0 " + W + " " + H, role: "img",
-        "aria-label": "Score by k: " + rows.map(function (r) { return "k=" + r.k + " " + fmt(r.score); }).join(", ") +
-          (rec !== null && rec !== undefined ? "; recommended k=" + rec : "") });
-      var pts = rows.filter(function (r) { return typeof r.score === "number"; });
+      var pts = rows.filter(function (r) { return typeof r[field] === "number"; });
+      var s = svg("svg", { cls: "chart", viewBox: "0 0 " + W + " " + H, role: "img", "data-field": field,
+        "aria-label": field + " by k: " + pts.map(function (r) { return "k=" + r.k + " " + fmt(r[field]); }).join(", ") +
+          (rec !== null && rec !== undefined ? "; recommended k=" + rec : "") + ". " + verdict });
       if (!pts.length) {
-        s.appendChild(svg("text", { x: W / 2, y: H / 2, "text-anchor": "middle", text: "No scores." }));
+        s.appendChild(svg("text", { x: W / 2, y: H / 2, "text-anchor": "middle", text: "No " + field + " values." }));
         return s;
       }
+      function lo(r) { return r[field] - (spread && typeof r[spread] === "number" ? r[spread] : 0); }
+      function hi(r) { return r[field] + (spread && typeof r[spread] === "number" ? r[spread] : 0); }
       var ks = pts.map(function (r) { return r.k; });
       var kmin = Math.min.apply(null, ks), kmax = Math.max.apply(null, ks);
-      var smax = Math.max.apply(null, pts.map(function (r) { return r.score; }));
-      var smin = Math.min(0, Math.min.apply(null, pts.map(function (r) { return r.score; })));
+      var smax = Math.max.apply(null, pts.map(hi));
+      var smin = Math.min(0, Math.min.apply(null, pts.map(lo)));
       var top = smax > smin ? smax + (smax - smin) * 0.15 : smin + 1;
       var inset = 28;
+      var step = (W - L - R - 2 * inset) / Math.max(kmax - kmin, 1);
       function x(k) {
-        return kmax > kmin ? L + inset + (k - kmin) * (W - L - R - 2 * inset) / (kmax - kmin) : (L + W - R) / 2;
+        return kmax > kmin ? L + inset + (k - kmin) * step : (L + W - R) / 2;
       }
       function y(v) { return T + (top - v) * (H - T - B) / (top - smin); }
+      if (range) {
+        var half = Math.min(step, 40) / 2;
+        s.appendChild(svg("rect", { cls: "range", x: x(range[0]) - half, y: T, width: x(range[1]) - x(range[0]) + 2 * half,
+          height: H - T - B }));
+        s.appendChild(svg("text", { cls: "rangelabel", x: (x(range[0]) + x(range[1])) / 2, y: T + 12, "text-anchor": "middle",
+          text: "plausible k" }));
+      }
       for (var g = 0; g <= 4; g++) {
         var v = smin + (top - smin) * g / 4;
         s.appendChild(svg("line", { cls: "gridline", x1: L, x2: W - R, y1: y(v), y2: y(v) }));
         s.appendChild(svg("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end", text: v.toFixed(2) }));
       }
-      s.appendChild(svg("polyline", { cls: "line", points: pts.map(function (r) { return x(r.k) + "," + y(r.score); }).join(" ") }));
+      s.appendChild(svg("polyline", { cls: "line", points: pts.map(function (r) { return x(r.k) + "," + y(r[field]); }).join(" ") }));
+      var dense = pts.length > 12;
       pts.forEach(function (r) {
-        var isRec = r.k === rec;
+        var isRec = r.k === rec, near = noise.indexOf(r.k) >= 0;
+        if (spread && typeof r[spread] === "number" && r[spread] > 0) {
+          s.appendChild(svg("line", { cls: "err", "data-k": r.k, x1: x(r.k), x2: x(r.k), y1: y(lo(r)), y2: y(hi(r)) }));
+          s.appendChild(svg("line", { cls: "err", x1: x(r.k) - 4, x2: x(r.k) + 4, y1: y(lo(r)), y2: y(lo(r)) }));
+          s.appendChild(svg("line", { cls: "err", x1: x(r.k) - 4, x2: x(r.k) + 4, y1: y(hi(r)), y2: y(hi(r)) }));
+        }
         s.appendChild(svg(isRec ? "rect" : "circle", isRec ?
-          { cls: "pt rec", x: x(r.k) - 7, y: y(r.score) - 7, width: 14, height: 14 } :
-          { cls: "pt", cx: x(r.k), cy: y(r.score), r: 5 }));
-        s.appendChild(svg("text", { x: x(r.k), y: H - B + 18, "text-anchor": "middle", text: String(r.k) }));
-        s.appendChild(svg("text", { x: x(r.k), y: y(r.score) - 12, "text-anchor": "middle",
-          cls: isRec ? "reclabel" : null, text: (isRec ? "★ recommended k=" + r.k + ": " : "") + fmt(r.score) }));
+          { cls: "pt rec", "data-k": r.k, x: x(r.k) - 7, y: y(r[field]) - 7, width: 14, height: 14 } :
+          { cls: "pt" + (near ? " noise" : ""), "data-k": r.k, cx: x(r.k), cy: y(r[field]), r: 5 }));
+        if (!dense || r.k % 2 === kmin % 2 || isRec)
+          s.appendChild(svg("text", { x: x(r.k), y: H - B + 18, "text-anchor": "middle", text: String(r.k) }));
+        if (isRec) s.appendChild(svg("text", { x: Math.min(Math.max(x(r.k), L + 90), W - R - 90), y: T - 8,
+          "text-anchor": "middle", cls: "reclabel", text: "★ recommended k=" + r.k + ": " + fmt(r[field]) }));
+        else if (!dense) s.appendChild(svg("text", { x: x(r.k), y: y(hi(r)) - 8, "text-anchor": "middle", text: fmt(r[field]) }));
       });
       s.appendChild(svg("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", text: "k (number of topics)" }));
-      s.appendChild(svg("text", { x: 14, y: T - 10, text: "score" }));
+      s.appendChild(svg("text", { x: 4, y: 12, text: field }));
       return s;
     }
   }

@@ -13,33 +13,13 @@ use).
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
 
-THREADS_ENV = "TOPICS_NUM_THREADS"
-
-
-def num_threads() -> int:
-    """Worker threads for the core: ``TOPICS_NUM_THREADS`` or the CPUs available to us."""
-    value = os.environ.get(THREADS_ENV, "").strip()
-    if value:
-        try:
-            n = int(value)
-        except ValueError:
-            n = 0
-        if n >= 1:
-            return n
-        from ..errors import InvalidParameterError
-
-        raise InvalidParameterError(f"{THREADS_ENV} must be a positive integer, got {value!r}")
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+from .threads import THREADS_ENV, num_threads  # noqa: F401  (re-exported)
 
 
 def tile_rows(k: int, itemsize: int) -> int:

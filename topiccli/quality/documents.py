@@ -19,9 +19,10 @@ SNIPPET_CHARS = 100
 
 
 def topic_sizes(assignments: np.ndarray, k: int) -> np.ndarray:
-    """How many documents each topic wins."""
-    won = assignments[assignments >= 0]
-    return np.bincount(won, minlength=k)[:k]
+    """How many documents each topic wins (the one definition: ``story.topic_sizes``)."""
+    from .story import topic_sizes as sizes
+
+    return np.asarray(sizes(assignments, k), dtype=np.int64)
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:

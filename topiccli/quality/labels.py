@@ -25,18 +25,16 @@ def _usable(assignments: np.ndarray, labels: Sequence[str | None]) -> tuple[np.n
 def topic_labels(
     assignments: np.ndarray, labels: Sequence[str | None], k: int
 ) -> list[tuple[str | None, float | None]]:
-    """(dominant label, its share) for each topic; (None, None) for a topic winning none."""
-    topics, names = _usable(assignments, labels)
-    result = []
-    for t in range(k):
-        won = sorted(name for name, topic in zip(names, topics) if topic == t)
-        if not won:
-            result.append((None, None))
-            continue
-        values, counts = np.unique(won, return_counts=True)
-        best = int(np.argmax(counts))  # np.unique sorts, so a tie goes to the first name
-        result.append((str(values[best]), float(counts[best] / len(won))))
-    return result
+    """(dominant label, its share) for each topic; (None, None) for a topic winning none.
+
+    The one definition every output shares (``story.label_counts``/``story.dominant_label``)."""
+    from .story import dominant_label, label_counts
+
+    table = label_counts(assignments, labels, k)
+    if table is None:
+        return [(None, None)] * k
+    names, counts = table
+    return [dominant_label(names, row) for row in counts]
 
 
 def label_scores(assignments: np.ndarray, labels: Sequence[str | None]) -> dict:

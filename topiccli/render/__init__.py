@@ -32,12 +32,14 @@ def table_width(stream=None) -> int:
 
 
 def console(width: int | None = None):
-    """A rich Console that renders plain text (no colour, no markup guesses) into a buffer;
-    ``text(console)`` returns what was printed."""
+    """A rich Console that renders plain text into a buffer: no colour, no highlighting, and
+    no markup or emoji codes read from strings (text from the data is shown as it is, made
+    visible by ``render.tables``); ``text(console)`` returns what was printed."""
     from rich.console import Console
 
     return Console(file=io.StringIO(), width=width or PIPED_WIDTH, color_system=None,
-                   force_terminal=False, highlight=False, soft_wrap=False)  # fmt: skip
+                   force_terminal=False, highlight=False, soft_wrap=False,
+                   markup=False, emoji=False)  # fmt: skip
 
 
 def text(printed) -> str:

@@ -144,21 +144,32 @@ def infer_json(table: DocTopics, header: dict) -> str:
     return json.dumps({**header, "documents": documents}, indent=2, ensure_ascii=False) + "\n"
 
 
-def infer_table(table: DocTopics, topic_words: list[list[str]], title: str, width=None) -> str:
+def infer_table(table: DocTopics, topic_words: list[list[str]], title: str, width=None,
+                engine: dict | None = None) -> str:  # fmt: skip
     """``infer --format table``: each document's top topic, its weight and the topic's words
-    (as many as ``topic_words`` holds: ``--top-words``)."""
-    from rich.table import Table
+    (as many as ``topic_words`` holds: ``--top-words``); the engine below (``engine``)."""
+    from .tables import Column, print_table
 
-    view = Table(title=title, title_justify="left", expand=False)
-    view.add_column("document", overflow="fold", max_width=40)
-    view.add_column("topic", justify="right", no_wrap=True)
-    view.add_column("weight", justify="right", no_wrap=True)
-    view.add_column("topic words", overflow="fold", ratio=1, min_width=16)
+    columns = [
+        Column("document", key=True),
+        Column("topic", "right", wrap=False, priority=90),
+        Column("weight", "right", wrap=False, priority=80),
+        Column("topic words", priority=100, comfort=WORDS_COMFORT),
+    ]
+    rows = []
     for doc_id, _, top, weights in table.rows():
         if top is None:
-            view.add_row(doc_id, "–", "0", "(no known words)")
+            rows.append([doc_id, "–", "0", "(no known words)"])
         else:
-            view.add_row(doc_id, str(top), f"{weights[top]:.4g}", " ".join(topic_words[top]))
+            rows.append([doc_id, str(top), f"{weights[top]:.4g}", " ".join(topic_words[top])])
     out = console(width)
-    out.print(view)
+    print_table(out, title, columns, rows)
+    if engine:
+        from .present import engine_line
+
+        out.print(engine_line(engine))
     return text(out)
+
+
+WORDS_COMFORT = 16
+"""The topic words keep at least this width before the other columns move below."""

@@ -32,7 +32,10 @@ def bar_chart(title: str, rows: list[tuple[str, float, str]], width: int = 80) -
 
 
 def _label(topic) -> str:
-    return f"{topic.id} {' '.join(topic.words[:WORDS_SHOWN])}"
+    """The topic's number and first words, made visible (they come from the data)."""
+    from .tables import visible
+
+    return visible(f"{topic.id} {' '.join(topic.words[:WORDS_SHOWN])}")
 
 
 def run_plot(report, width: int = 80) -> str:

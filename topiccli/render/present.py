@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..quality.story import topic_flags
+
 
 def quality_columns(report) -> list[tuple[str, object]]:
     """(heading, topic → cell text) for each per-topic measure the report carries."""
@@ -17,7 +19,7 @@ def quality_columns(report) -> list[tuple[str, object]]:
         columns.append(("c_npmi", _c_npmi_cell))
     if "stability" in first:
         columns.append(("stability", _stability_cell))
-    if any(t.quality.get("narrow") or t.quality.get("unstable") for t in report.topics):
+    if any(topic_flags(t.quality) for t in report.topics):
         columns.append(("flags", _flags_cell))
     return columns
 
@@ -29,8 +31,7 @@ def _c_npmi_cell(topic) -> str:
 
 def _flags_cell(topic) -> str:
     """Words, not colours: ``narrow`` (a handful of documents carry it), ``unstable``."""
-    q = topic.quality
-    return " ".join(flag for flag in ("narrow", "unstable") if q.get(flag))
+    return " ".join(topic_flags(topic.quality))
 
 
 def _label_cell(topic) -> str:
@@ -73,3 +74,21 @@ def quality_lines(report) -> list[str]:
         lines.append(f"Topic {topic.id}:")
         lines.extend(f"  {d['weight']:.3g}  {d['id']}  {d['snippet']}" for d in chosen)
     return lines
+
+
+def engine_line(described: dict | None, run_cache: str = "off") -> str:
+    """The table footer naming the engine (``runs.engine.describe``); a run answered by
+    the run cache says so (nothing was factorized)."""
+    if not described:
+        return ""
+    if described.get("kind") == "dask":
+        workers = described.get("workers")
+        plural = "s" if workers != 1 else ""
+        where = f"Dask scheduler {described['scheduler']}" + (
+            f" ({workers} worker{plural})" if workers else ""
+        )
+    else:
+        threads = described.get("threads")
+        where = f"this machine ({threads} thread{'s' if threads != 1 else ''})"
+    hit = "; answered from the run cache, nothing refitted" if run_cache == "hit" else ""
+    return f"Engine: {where}{hit}"

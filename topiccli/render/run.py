@@ -6,9 +6,10 @@ import csv
 import io
 import json
 
+from ..quality.story import STORY_FIELDS, topic_flags, topic_story
 from ..report import RunReport
 from . import SCHEMA_VERSION, console, text
-from .present import quality_columns, quality_lines
+from .present import engine_line, quality_columns, quality_lines
 
 
 def to_dict(report: RunReport) -> dict:
@@ -24,6 +25,7 @@ def to_dict(report: RunReport) -> dict:
         "metrics": report.metrics,
         "topics": [_topic_dict(t) for t in report.topics],
         **({"vocabulary": report.vocabulary} if report.vocabulary is not None else {}),
+        **({"engine": report.engine} if report.engine is not None else {}),
         "run_cache": report.run_cache,
         "timings": report.timings,
     }
@@ -33,7 +35,8 @@ def _topic_dict(topic) -> dict:
     entry = {"id": topic.id, "weight": topic.weight, "words": topic.words, "weights": topic.weights}
     if topic.negative_words is not None:
         entry.update(negative_words=topic.negative_words, negative_weights=topic.negative_weights)
-    return {**entry, **topic.quality}
+    story = {"flags": topic_flags(topic.quality)} if topic.quality else {}
+    return {**entry, **topic.quality, **story}
 
 
 def render(report: RunReport, fmt: str, width: int | None = None) -> str:
@@ -46,26 +49,47 @@ def render(report: RunReport, fmt: str, width: int | None = None) -> str:
 
 
 def _csv(report: RunReport) -> str:
-    """One row per topic word; an SVD component's negative pole follows as ``pole`` ``-``."""
+    """One row per topic word; an SVD component's negative pole follows as ``pole`` ``-``.
+    Each row repeats its topic's story (quality.story): documents won, dominant label and its
+    share, flags (space-separated); empty where not measured."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["topic", "topic_weight", "pole", "rank", "word", "weight"])
+    writer.writerow(["topic", "topic_weight", "pole", "rank", "word", "weight", *STORY_FIELDS])
     for topic in report.topics:
+        story = _story_cells(topic_story(topic.quality))
         poles = [("+", topic.words, topic.weights)]
         if topic.negative_words is not None:
             poles.append(("-", topic.negative_words, topic.negative_weights))
         for pole, words, weights in poles:
             for rank, (word, weight) in enumerate(zip(words, weights), start=1):
-                writer.writerow([topic.id, _num(topic.weight), pole, rank, word, _num(weight)])
+                writer.writerow([topic.id, _num(topic.weight), pole, rank, word, _num(weight),
+                                 *story])  # fmt: skip
     return buffer.getvalue()
+
+
+def _story_cells(story: dict) -> list[str]:
+    share = story["label_share"]
+    return [
+        "" if story["n_documents"] is None else str(story["n_documents"]),
+        story["label"] or "",
+        "" if share is None else _num(share),
+        " ".join(story["flags"]),
+    ]
 
 
 def _num(value: float) -> str:
     return f"{value:.6g}"
 
 
+PRIORITY = {"flags": 80, "docs": 70, "npmi": 60, "label": 50, "stability": 40, "c_npmi": 30}
+"""Which quality columns stay in the first table when the width is short (highest first);
+the others move to a table below it (render.tables)."""
+WORDS_COMFORT = 24
+"""The words column keeps at least this width before other columns move below."""
+
+
 def _table(report: RunReport, width: int | None) -> str:
-    from rich.table import Table
+    from .tables import Column, print_lines, print_table
 
     method = report.model.method
     corpus = report.corpus
@@ -73,27 +97,30 @@ def _table(report: RunReport, width: int | None) -> str:
         f"{method.upper()} · k={report.model.k} · "
         f"{corpus['n_documents']} documents × {corpus['n_terms']} terms"
     )
-    table = Table(title=title, title_justify="left", expand=False)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("σ" if method == "svd" else "share", justify="right", no_wrap=True)
     extra = quality_columns(report)
-    for heading, _ in extra:
-        table.add_column(heading, justify="left" if heading == "label" else "right",
-                         no_wrap=heading != "label", max_width=24)  # fmt: skip
-    table.add_column("top words", overflow="fold", ratio=1, min_width=16)
+    columns = [
+        Column("#", "right", wrap=False, key=True),
+        Column("σ" if method == "svd" else "share", "right", wrap=False, priority=90),
+        *(Column(heading, "left" if heading in ("label", "flags") else "right",
+                 wrap=heading in ("label", "flags"), priority=PRIORITY.get(heading, 10))
+          for heading, _ in extra),
+        Column("top words", priority=100, comfort=WORDS_COMFORT),
+    ]  # fmt: skip
+    rows = []
     for topic in report.topics:
         weight = f"{topic.weight:.3f}" if method == "svd" else f"{topic.weight:.1%}"
-        cells = [cell(topic) for _, cell in extra]
-        table.add_row(str(topic.id), weight, *cells, _words_cell(topic))
+        rows.append([str(topic.id), weight, *(cell(topic) for _, cell in extra),
+                     _words_cell(topic)])  # fmt: skip
     out = console(width)
-    out.print(table)
-    for line in quality_lines(report):
-        out.print(line)
+    print_table(out, title, columns, rows)
+    lines = quality_lines(report)
     if method == "nmf":
-        out.print(_fit_line(report.details))
+        lines.append(_fit_line(report.details))
     if report.vocabulary is not None:
-        for line in vocabulary_lines(report.vocabulary):
-            out.print(line)
+        lines.extend(vocabulary_lines(report.vocabulary))
+    if report.engine is not None:
+        lines.append(engine_line(report.engine, report.run_cache))
+    print_lines(out, lines)
     return text(out)
 
 

@@ -9,6 +9,7 @@ from dataclasses import asdict
 
 from . import SCHEMA_VERSION, console, text
 from .plot import bar_chart
+from .present import engine_line
 
 FIT_FIELD = {"nmf": "relative_reconstruction_error", "svd": "explained_variance_ratio_total"}
 
@@ -56,42 +57,43 @@ def _cell(value, pattern: str) -> str:
     return "—" if value is None else format(value, pattern)
 
 
+def _mark(entry: dict, document: dict) -> str:
+    if entry["k"] in document.get("within_noise", []):
+        return "≈ within noise"
+    return "← recommended" if entry["k"] == document["recommended_k"] else ""
+
+
 def _table(document: dict, width: int | None) -> str:
-    from rich.table import Table
+    from .tables import Column, print_table
 
     fit_field = FIT_FIELD[document["method"]]
     corpus = document["corpus"]
-    table = Table(
-        title=f"{document['method'].upper()} sweep · {corpus['n_documents']} documents × "
-        f"{corpus['n_terms']} terms · {document['seeds']} seed(s)",
-        title_justify="left",
-    )
+    title = (f"{document['method'].upper()} sweep · {corpus['n_documents']} documents × "
+             f"{corpus['n_terms']} terms · {document['seeds']} seed(s)")  # fmt: skip
     fit_heading = "rel. error" if document["method"] == "nmf" else "expl. var."
     agreement = document.get("criterion") == "agreement"
     seeds = document["seeds"] > 1
-    columns = [("k", lambda e: str(e["k"]))]
+    columns = [(Column("k", "right", wrap=False, key=True), lambda e: str(e["k"]))]
     if agreement:
-        columns.append(("agreement", lambda e: f"{e['agreement']:.3f} ± {e['agreement_std']:.3f}"))
+        columns.append((Column("agreement", "right", priority=95),
+                        lambda e: f"{e['agreement']:.3f} ± {e['agreement_std']:.3f}"))  # fmt: skip
     columns += [
-        ("npmi", lambda e: f"{e['coherence_npmi']:+.3f}"),
-        ("diversity", lambda e: f"{e['diversity']:.3f}"),
-        (fit_heading, lambda e: f"{e[fit_field]:.3f}"),
-        ("label NMI", lambda e: _cell(e["label_nmi"], ".3f")),
-    ]
+        (Column("npmi", "right", wrap=False, priority=60), lambda e: f"{e['coherence_npmi']:+.3f}"),
+        (Column("diversity", "right", wrap=False, priority=40), lambda e: f"{e['diversity']:.3f}"),
+        (Column(fit_heading, "right", wrap=False, priority=30), lambda e: f"{e[fit_field]:.3f}"),
+        (Column("label NMI", "right", wrap=False, priority=70),
+         lambda e: _cell(e["label_nmi"], ".3f")),
+    ]  # fmt: skip
     if seeds:
-        columns.append(("stability", lambda e: _cell(e["stability"], ".3f")))
+        columns.append((Column("stability", "right", wrap=False, priority=50),
+                        lambda e: _cell(e["stability"], ".3f")))  # fmt: skip
     if not agreement:
-        columns.append(("score", lambda e: f"{e['score']:.3f}"))
-    for heading, _ in columns:
-        table.add_column(heading, justify="right", no_wrap=True)
-    table.add_column("", no_wrap=True)
-    for e in document["results"]:
-        mark = "← recommended" if e["k"] == document["recommended_k"] else ""
-        if e["k"] in document.get("within_noise", []):
-            mark = "≈ within noise"
-        table.add_row(*(cell(e) for _, cell in columns), mark)
+        columns.append((Column("score", "right", wrap=False, priority=95),
+                        lambda e: f"{e['score']:.3f}"))  # fmt: skip
+    columns.append((Column("", priority=99), lambda e: _mark(e, document)))
+    rows = [[value(e) for _, value in columns] for e in document["results"]]
     out = console(width)
-    out.print(table)
+    print_table(out, title, [column for column, _ in columns], rows)
     shown = "agreement" if agreement else "score"
     chart = bar_chart(
         f"{shown.capitalize()} by k",
@@ -106,4 +108,6 @@ def _table(document: dict, width: int | None) -> str:
             f"k = {', '.join(map(str, close))} score within the spread of the recommended "
             "k: the data cannot tell them apart; read the whole table."
         )
+    if document.get("engine"):
+        out.print(engine_line(document["engine"]))
     return text(out)

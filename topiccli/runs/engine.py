@@ -342,6 +342,22 @@ def current() -> Engine | None:
     return _CURRENT.get()
 
 
+def describe() -> dict:
+    """The engine of the current run, as the JSON ``engine`` object says it: ``{"kind":
+    "local", "threads": N}`` (this machine, ``TOPICS_NUM_THREADS``) or ``{"kind": "dask",
+    "scheduler": ADDRESS}`` with ``"workers"`` once connected. Imports no numpy."""
+    active = current()
+    if active is None:
+        from ..factorize.threads import num_threads
+
+        return {"kind": "local", "threads": num_threads()}
+    described = {"kind": "dask", "scheduler": active.address}
+    if active.client is not None:
+        with contextlib.suppress(Exception):  # the cluster may be gone: the address says enough
+            described["workers"] = len(active.client.nthreads())
+    return described
+
+
 def ready() -> None:
     """Connect the current engine, if any, now (before the corpus is read)."""
     if (active := current()) is not None:

@@ -16,18 +16,42 @@ def fit_page(report) -> str:
     inp = from_fit(report.model.method, report.fit, dt.X, dt.terms, corpus.ids, corpus.labels,
                    corpus.texts, [t.quality for t in report.topics], report.metrics,
                    _title(report.model.method, report.model.k, dt.X.shape),
-                   doc_weights=report.weights)  # fmt: skip
+                   doc_weights=report.weights,
+                   language=report_language({"language": getattr(report, "language", None)},
+                                            report.details, report.corpus,
+                                            report.vectorizer))  # fmt: skip
     return explorer_html(inp)
 
 
+NO_SNIPPETS = (
+    "This page was made from a saved model, and the model was saved without its documents' "
+    "texts (a bundle keeps none unless asked), so each document shows its id only. To include "
+    "them, fit again with --save DIR --save-snippets: the bundle then keeps the first 300 "
+    "characters of the documents this page shows. Or write the page at fit time with --html."
+)
+
+
+def report_language(*parts: dict | None):
+    """The ``language`` a report carries (at its top level: ``details``; or in its corpus or
+    vectorizer description), or None."""
+    for part in parts:
+        if isinstance(part, dict) and part.get("language") not in (None, ""):
+            return part["language"]
+    return None
+
+
 def bundle_page(path: Path) -> str:
-    """The explorer page of a saved model (no texts: no snippets)."""
+    """The explorer page of a saved model (with the snippets it kept, if saved with them; else
+    the page says why the texts are absent and how to include them)."""
     import numpy as np
 
     from ..bundle import load
     from ..explorer import ExplorerInput, explorer_html
 
     bundle = load(path)
+    snippets = None
+    if bundle.snippets is not None:
+        snippets = [bundle.snippets.get(row) for row in range(len(bundle.doc_ids))]
     quality = bundle.metadata.get("quality") or {}
     frequency = bundle.term_frequency
     if frequency is None:  # an older bundle: the model's own reconstruction of the corpus
@@ -36,10 +60,13 @@ def bundle_page(path: Path) -> str:
         method=bundle.method, components=bundle.components, doc_topics=bundle.doc_topics,
         terms=[str(t) for t in bundle.terms], term_frequency=frequency,
         topic_weights=[float(w) for w in bundle.topic_weights], doc_ids=bundle.doc_ids,
-        doc_labels=bundle.doc_labels, snippets=None,
+        doc_labels=bundle.doc_labels, snippets=snippets,
         quality=list(quality.get("topics") or [{}] * bundle.k),
         metrics=dict(quality.get("metrics") or {}),
         title=_title(bundle.method, bundle.k, (len(bundle.doc_ids), len(bundle.terms))),
+        texts_note=None if snippets is not None else NO_SNIPPETS,
+        language=report_language(bundle.metadata.get("details"), bundle.metadata.get("corpus"),
+                                 bundle.metadata.get("vectorizer"), bundle.metadata),
     )  # fmt: skip
     return explorer_html(inp)
 

@@ -18,7 +18,7 @@ from ..corpus import Source, check_source
 from ..report import RunReport
 from ..specs import FitFiles, ModelSpec, SourceSpec, VectorizerSettings
 from ..vectorize import Vectorizer
-from .engine import runs_on
+from .engine import describe, runs_on
 from .matrix import corpus_description, load_and_vectorize
 from .modeling import check_model, fit_model, iteration_label, refit_words
 from .outputs import check_bundle_destination, check_outputs, check_row_format
@@ -68,6 +68,11 @@ def prepare(request: FitRequest) -> Plan:
         lambda: inputs_of(source, request.vectorizer),
     )
     check_row_format(files.doc_topics)
+    if files.save_snippets and files.save is None:
+        from ..errors import UsageError
+
+        raise UsageError("save_snippets keeps texts in a saved model: give save too",
+                         params=("save_snippets", "save"))  # fmt: skip
     check_bundle_destination(files.save, files.force,
                              [request.output, files.doc_topics, files.html])  # fmt: skip
     return Plan(request, source, vectorizer)
@@ -83,7 +88,13 @@ def inputs_of(source: Source, settings: VectorizerSettings | None, *extra) -> li
 
 @runs_on
 def fit(request: FitRequest, progress=None) -> RunReport:
-    """Run one fit (see the module docstring)."""
+    """Run one fit (see the module docstring); the report names its engine."""
+    report = _fit(request, progress)
+    report.engine = describe()
+    return report
+
+
+def _fit(request: FitRequest, progress=None) -> RunReport:
     plan = prepare(request)
     model, source = request.model, plan.source
     stages = Stages(progress)
@@ -182,7 +193,7 @@ def write_fit_files(report: RunReport, files: FitFiles) -> None:
     if files.save is not None:
         from ..bundle import from_report, save
 
-        save(from_report(report), files.save, force=files.force)
+        save(from_report(report, snippets=files.save_snippets), files.save, force=files.force)
     if files.doc_topics is not None:
         from .doc_topics import write_doc_topics
 
@@ -213,7 +224,7 @@ class _RunLookup:
 
         with stages.stage("cache", "reading the cache"):
             lookup = lookup_key(plan.source, plan.request.vectorizer)
-            key = run_key(lookup.key, plan.request.model)
+            key = run_key(lookup.key, plan.request.model, labels=plan.request.source.labels)
             return cls(RunCache(plan.request.cache_dir), lookup, key, plan)
 
     def get(self, stages: Stages) -> RunReport | None:
@@ -225,6 +236,9 @@ class _RunLookup:
         if found is None:
             return None
         report, heard = found
+        # the entry describes the run that filled it; this run's source is said as this run
+        # names it (the same files may be reached by another path, from another folder)
+        report.corpus = {**report.corpus, **self.plan.source.selection()}
         warn_skipped(report.corpus["skipped"], self.plan.request.source.max_file_bytes)
         for category, message in heard:
             warn_again(category, message)

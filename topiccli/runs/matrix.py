@@ -20,7 +20,13 @@ def load_and_vectorize(
     """(corpus, matrix, "hit"/"miss"/"off"/"workers"). With ``cache_dir`` None nothing is
     cached; a miss stores what it built (cache.entry). ``lookup``: the source's cache key, if
     known already. On a Dask cluster whose workers see the files, they read and vectorize the
-    corpus (``Engine.read``): its matrix and texts stay there, and it is not stored."""
+    corpus (``Engine.read``): its matrix and texts stay there, and it is not stored. The
+    corpus comes as the options want it (``Source.as_chosen``: ``--no-labels``)."""
+    corpus, dt, state = _load_and_vectorize(source, vectorizer, cache_dir, stages, lookup)
+    return source.as_chosen(corpus), dt, state
+
+
+def _load_and_vectorize(source, vectorizer, cache_dir, stages, lookup):
     settings = vectorizer.settings
     store = None
     if cache_dir is not None and source.cacheable:

@@ -11,7 +11,7 @@ from ..corpus import Source, check_source
 from ..errors import TopicsWarning, UsageError
 from ..report import RunReport
 from ..specs import SourceSpec
-from .engine import current, ready, runs_on, weigher
+from .engine import current, describe, ready, runs_on, weigher
 from .fit import inputs_of
 from .outputs import check_destination, check_not_input, check_outputs, check_row_format
 from .stages import Stages, warn_skipped
@@ -98,6 +98,7 @@ def infer(request: InferRequest, progress=None) -> InferResult:
     else:
         with stages.stage("load", "reading"):
             corpus = source.load(stages.documents("reading"))
+    corpus = source.as_chosen(corpus)
     warn_skipped(corpus.skipped, request.source.max_file_bytes)
     with stages.stage("infer", "inferring topic weights"):
         inference = infer_weights(bundle, corpus, weigher(), X)
@@ -126,6 +127,7 @@ def infer(request: InferRequest, progress=None) -> InferResult:
                    "skipped": dict(corpus.skipped), "n_unmatched": inference.n_unmatched},
         "normalized": request.normalize,
         "topics": [{"id": t, "words": w} for t, w in enumerate(words)],
+        "engine": describe(),
         "timings": {name: round(value, 6) for name, value in timings.items()},
     }  # fmt: skip
     title = f"{bundle.method.upper()} model · k={bundle.k} · {len(corpus)} documents"

@@ -16,7 +16,7 @@ from ..corpus import Source, check_source
 from ..errors import InvalidParameterError
 from ..specs import SourceSpec, SweepSpec, VectorizerSettings
 from ..vectorize import Vectorizer
-from .engine import factorizers, runs_on, weigher
+from .engine import describe, factorizers, runs_on, weigher
 from .fit import inputs_of
 from .matrix import corpus_description, load_and_vectorize
 from .modeling import check_model, fit_model, iteration_label, refit_words
@@ -82,6 +82,7 @@ def sweep(request: SweepRequest, progress=None) -> SweepResult:
         "top_words": spec.top_words,
         "corpus": corpus_description(corpus, dt, cache_state),
         "vectorizer": request.vectorizer.as_dict(),
+        "engine": describe(),
         "timings": stages.timings,
     }
     criterion = spec.chosen_criterion
