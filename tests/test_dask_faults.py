@@ -104,10 +104,17 @@ def random_bytes(conn, stop):
                 break
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """``python3 -m http.server``'s handler, without its request log on stderr."""
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
 @contextlib.contextmanager
 def http_server():
     """``python3 -m http.server`` on 127.0.0.1, in this process."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), QuietHandler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
     thread.start()
