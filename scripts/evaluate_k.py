@@ -60,31 +60,113 @@ def selections(seed: int = 2026) -> list[tuple[str, tuple[str, ...], str]]:
     return chosen
 
 
-def corpora(data_home: str | None, names: list[str] | None):
-    """(name, texts, labels, number of labels, groups)."""
+def corpora(data_home: str | None, names: list[str] | None, extra: str | None = None):
+    """(name, texts, labels, number of labels, groups): the 16 corpora of issue 13, then
+    short texts (20NG subject lines and first sentences, planted short documents), a larger
+    planted k, all 20 groups, and the labelled corpora listed in ``extra`` (a JSON file of
+    ``{"name", "path"}`` entries, each path a JSONL of ``text``/``label`` records built
+    outside the repository; ``"segment": "bigrams"`` splits Chinese and Japanese text into
+    overlapping character bigrams first, as a segmenter-less tokenizer would)."""
     from topiccli.corpus import load_folder, load_newsgroups
     from topiccli.corpus.junk import drop_junk
     from topiccli.synthetic import planted
 
     wanted = set(names) if names else None
+
+    def take(name):
+        return wanted is None or name in wanted
+
     for name, groups, subset in selections() if data_home else []:
-        if wanted is None or name in wanted:
+        if take(name):
             corpus = drop_junk(load_newsgroups(list(groups), subset, data_home=data_home))
             yield name, corpus.texts, list(corpus.labels), len(groups), list(groups)
-    for name in ("essays", "planted-5", "planted-8"):
-        if wanted is not None and name not in wanted:
+    for name in ("essays", "planted-5", "planted-8", "planted-10", "planted-short-4",
+                 "planted-short-6"):  # fmt: skip
+        if not take(name):
             continue
         if name == "essays":
             corpus = load_folder(ROOT / "sample_corpora" / "essays")
             yield name, corpus.texts, list(corpus.labels), 6, []
         else:
-            k = int(name.split("-")[1])
-            corpus = planted(1500, k, purity=0.65, doc_length=80, seed=k)
+            k = int(name.rsplit("-", 1)[1])
+            short = "short" in name
+            corpus = planted(3000 if short else 1500, k, purity=0.8 if short else 0.65,
+                             doc_length=8 if short else 80, seed=k)  # fmt: skip
             yield name, corpus.texts, [f"t{x}" for x in corpus.labels], k, []
+    if data_home:
+        for name, groups, subset in short_selections():
+            if take(name):
+                texts, labels = short_texts(name, groups, subset, data_home)
+                yield name, texts, labels, len(groups), list(groups)
+        if take("all-20"):
+            corpus = drop_junk(load_newsgroups(None, "train", data_home=data_home))
+            yield "all-20", corpus.texts, list(corpus.labels), 20, []
+    for entry in json.loads(Path(extra).read_text()) if extra else []:
+        if take(entry["name"]):
+            lines = Path(entry["path"]).read_text(encoding="utf-8").splitlines()
+            records = [json.loads(line) for line in lines if line.strip()]
+            texts = [r["text"] for r in records]
+            if entry.get("segment") == "bigrams":
+                texts = [cjk_bigrams(t) for t in texts]
+            labels = [r["label"] for r in records]
+            yield entry["name"], texts, labels, len(set(labels)), []
 
 
-def curves(X, terms, labels, ks, samples: int) -> dict:
-    """Per k and variant: the reference fit's label NMI and each subsample's agreement."""
+def cjk_bigrams(text: str) -> str:
+    """Each run of CJK characters (Han, kana, Hangul) as its overlapping character bigrams."""
+    import re
+
+    def pairs(match):
+        run = match.group(0)
+        return " " + " ".join(run[i : i + 2] for i in range(max(1, len(run) - 1))) + " "
+
+    return re.sub(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+", pairs, text)
+
+
+def short_selections(seed: int = 7) -> list[tuple[str, tuple[str, ...], str]]:
+    """Short-text corpora: subject lines of 4, 6 and 8 groups (train), first sentences of
+    4 and 6 groups (test); groups from distinct families, drawn with another seed."""
+    rng = np.random.default_rng(seed)
+    chosen = []
+    for kind, subset, sizes in (("subjects", "train", (4, 6, 8)), ("firsts", "test", (4, 6))):
+        for size in sizes:
+            families = rng.choice(len(FAMILIES), size=size, replace=False)
+            groups = tuple(sorted(str(rng.choice(FAMILIES[f])) for f in families))
+            chosen.append((f"{kind}-{size}", groups, subset))
+    return chosen
+
+
+def short_texts(name: str, groups, subset: str, data_home: str):
+    """A post's subject line (``Re:`` prefixes dropped) or its body's first sentence of at
+    least 4 words; posts with nothing left are skipped."""
+    import re
+
+    from topiccli.corpus import load_newsgroups
+
+    texts, labels = [], []
+    if name.startswith("subjects"):
+        corpus = load_newsgroups(list(groups), subset, remove=(), data_home=data_home)
+        for text, label in zip(corpus.texts, corpus.labels):
+            found = re.search(r"^Subject:(.*)$", text, flags=re.MULTILINE)
+            line = re.sub(r"^(\s*re\s*:\s*)+", "", found.group(1), flags=re.I) if found else ""
+            if line.strip():
+                texts.append(line.strip())
+                labels.append(label)
+    else:
+        corpus = load_newsgroups(list(groups), subset, data_home=data_home)
+        for text, label in zip(corpus.texts, corpus.labels):
+            for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
+                if len(sentence.split()) >= 4:
+                    texts.append(sentence)
+                    labels.append(label)
+                    break
+    return texts, labels
+
+
+def curves(X, terms, labels, ks, samples: int, variants=("nndsvd",)) -> dict:
+    """Per k and variant: the reference fit's label NMI and each subsample's agreement
+    (``random``: random-start reference; ``nndsvd``: NNDSVD reference, the sweep's; both
+    with random-start subsamples; ``nndsvd2``: NNDSVD for the subsamples too)."""
     from scipy.optimize import linear_sum_assignment
     from sklearn.metrics import normalized_mutual_info_score
 
@@ -106,18 +188,19 @@ def curves(X, terms, labels, ks, samples: int) -> dict:
     chosen = [subsample(X.shape[0], 0.8, rng) for _ in range(samples)]
     out = {}
     for k in ks:
-        references = {"random": fit(X, k, 0, "random"), "nndsvd": fit(X, k, 0, None)}
+        reference = {"nndsvd": fit(X, k, 0, None)}
+        if "random" in variants:
+            reference["random"] = fit(X, k, 0, "random")
         random_starts = [fit(X[rows], k, 1 + i, "random")[1] for i, rows in enumerate(chosen)]
-        nndsvd_starts = [fit(X[rows], k, 0, None)[1] for rows in chosen]
+        others = {"random": random_starts, "nndsvd": random_starts}
+        if "nndsvd2" in variants:
+            others["nndsvd2"] = [fit(X[rows], k, 0, None)[1] for rows in chosen]
         row = {}
-        for name, (result, top), others in (
-            ("random", references["random"], random_starts),
-            ("nndsvd", references["nndsvd"], random_starts),
-            ("nndsvd2", references["nndsvd"], nndsvd_starts),
-        ):
+        for name in variants:
+            result, top = reference["random" if name == "random" else "nndsvd"]
             winners = np.asarray(result.W).argmax(axis=1)
             topics = []  # per sample: each reference topic's matched Average Jaccard
-            for other in others:
+            for other in others[name]:
                 table = aj_matrix(top, other)
                 r, c = linear_sum_assignment(table, maximize=True)
                 matched = np.zeros(len(top))
@@ -137,17 +220,24 @@ def collect(args) -> int:
     from topiccli.specs import VectorizerSettings
     from topiccli.vectorize import Vectorizer
 
-    results = []
-    for name, texts, labels, n_labels, groups in corpora(args.data_home, args.corpora):
+    out = Path(args.out)
+    results = json.loads(out.read_text()) if out.exists() else []
+    done = {r["name"] for r in results}
+    for name, texts, labels, n_labels, groups in corpora(args.data_home, args.corpora,
+                                                         args.extra):  # fmt: skip
+        if name in done:
+            continue
         start = time.perf_counter()
         dt = Vectorizer(VectorizerSettings()).fit_transform(texts)
-        found = curves(dt.X, dt.terms, labels, range(2, 11), args.samples)
+        top = max(args.ks[-1], n_labels + 2)
+        ks = list(range(args.ks[0], top + 1, 2 if top > 14 else 1))
+        found = curves(dt.X, dt.terms, labels, ks, args.samples, args.variants)
         seconds = time.perf_counter() - start
         results.append({"name": name, "groups": groups, "labels": n_labels,
                         "docs": dt.X.shape[0], "terms": dt.X.shape[1], "seconds": seconds,
                         "curves": found})  # fmt: skip
         print(f"{name}: {dt.X.shape[0]} docs, {n_labels} labels, {seconds:.1f} s", flush=True)
-        Path(args.out).write_text(json.dumps(results, indent=1))
+        out.write_text(json.dumps(results, indent=1))
     return 0
 
 
@@ -245,14 +335,95 @@ def report(path: str) -> int:
     return 0
 
 
+TUNE = ("tutorial-4", "train-", "essays", "planted-5", "planted-8", "subjects-6", "subjects-8",
+        "firsts-4", "en_bbc", "de_gnad")  # fmt: skip
+"""The corpora the advice's constants were chosen on; the others only check them."""
+
+
+def kind(name: str) -> str:
+    """English, short (subject lines, first sentences, planted short), non-English (German,
+    and Korean, Chinese, Japanese headlines or news), planted."""
+    if name[:3] in ("de_", "ko_", "zh_", "ja_"):
+        return "non-English"
+    if name.startswith(("subjects", "firsts", "planted-short")) or name.endswith("titles"):
+        return "short"
+    return "planted" if name.startswith("planted") else "English"
+
+
+def advice_row(run: dict) -> dict:
+    """Today's pick (argmax) and the advice (quality.advice) on one stored run."""
+    from topiccli.quality.advice import advise
+
+    ks = sorted(int(k) for k in run["curves"])
+    samples = [run["curves"][str(k)]["nndsvd"]["samples"] for k in ks]
+    means = [float(np.mean(s)) for s in samples]
+    argmax = ks[int(np.argmax(means))]
+    advice = advise(ks, samples)
+    label = run["labels"]
+    width = None
+    verdict = "no clear k"
+    if advice.verdict == "range":
+        lo, hi = advice.k_range
+        width = hi - lo + 1
+        ok = lo - 1 <= label <= hi + 1
+        verdict = f"{lo}–{hi}" if lo != hi else f"{lo}"
+        verdict = verdict if ok else f"**{verdict}** (contradicted)"
+    return {
+        "name": run["name"], "set": "tune" if run["name"].startswith(TUNE) else "check",
+        "kind": kind(run["name"]), "docs": run["docs"], "labels": label, "argmax": argmax,
+        "before_ok": abs(argmax - label) <= 1, "advice": advice, "verdict": verdict,
+        "width": width, "contradicted": verdict.endswith("(contradicted)"),
+        "curve": " ".join(f"{k}:{m:.2f}" for k, m in zip(ks, means)),
+    }  # fmt: skip
+
+
+def advice_report(paths: str) -> int:
+    """The before/after table of scripts/evaluate_k.md from stored runs (comma-separated)."""
+    runs = [run for path in paths.split(",") for run in json.loads(Path(path).read_text())]
+    rows = [advice_row(run) for run in runs]
+    print("| corpus | set | kind | docs | labels | before: recommended k | after: advice | "
+          "width | agreement by k |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        before = f"{r['argmax']}" if r["before_ok"] else f"**{r['argmax']}** (contradicted)"
+        print(f"| {r['name']} | {r['set']} | {r['kind']} | {r['docs']} | {r['labels']} | "
+              f"{before} | {r['verdict']} | {r['width'] or ''} | {r['curve']} |")  # fmt: skip
+    print("\n| corpora | n | before: contradicted | before: hits (±1) | after: contradicted | "
+          "after: hits (range ∋ labels ±1) | after: no clear k | after: informative (≤ 4 k) | "
+          "after: mean width |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
+    groups = [("all", rows), ("tune", [r for r in rows if r["set"] == "tune"]),
+              ("check", [r for r in rows if r["set"] == "check"])]  # fmt: skip
+    groups += [(k, [r for r in rows if r["kind"] == k])
+               for k in ("English", "short", "non-English", "planted")]  # fmt: skip
+    for name, part in groups:
+        if not part:
+            continue
+        n = len(part)
+        ranged = [r for r in part if r["width"] is not None]
+        informative = [r for r in ranged if r["width"] <= 4 and not r["contradicted"]]
+        width = f"{np.mean([r['width'] for r in ranged]):.1f}" if ranged else "—"
+        print(f"| {name} | {n} | {sum(not r['before_ok'] for r in part)} | "
+              f"{sum(r['before_ok'] for r in part)} | {sum(r['contradicted'] for r in part)} | "
+              f"{len(ranged) - sum(r['contradicted'] for r in ranged)} | {n - len(ranged)} | "
+              f"{len(informative)} ({len(informative) / n:.0%}) | {width} |")  # fmt: skip
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-home")
     parser.add_argument("--corpora", type=lambda s: s.split(","))
     parser.add_argument("--samples", type=int, default=10)
     parser.add_argument("--out", default="k_curves.json")
+    parser.add_argument("--ks", type=lambda s: [int(x) for x in s.split(":")], default=[2, 12])
+    parser.add_argument("--variants", type=lambda s: tuple(s.split(",")), default=("nndsvd",))
+    parser.add_argument("--extra", help="JSON list of extra labelled JSONL corpora")
     parser.add_argument("--rules", metavar="JSON", help="print the rules' picks from a run")
+    parser.add_argument("--advice", metavar="JSON[,JSON]", help="the advice's before/after table")
     args = parser.parse_args(argv)
+    if args.advice:
+        return advice_report(args.advice)
     return report(args.rules) if args.rules else collect(args)
 
 

@@ -5,7 +5,9 @@ A row names its arguments with ``{ws}`` standing for the shared workspace (built
 ``mode`` says how the row must be run when it needs a real process: ``closed-stdout`` (stdout
 is a pipe whose reader has gone), ``head`` (``… | head -c 100``), ``stdout-full``
 (stdout is /dev/full), ``fsize`` (a file-size limit makes any write fail: a full disk),
-``sigint`` (Ctrl-C arrives during NMF). ``cli`` rows also run in-process through CliRunner.
+``sigint`` (Ctrl-C arrives during NMF), ``sigterm`` (SIGTERM arrives during NMF), ``stdin``
+(stdin is the file ``Row.stdin`` names, or closed for ``"closed"``). ``cli`` rows also run
+in-process through CliRunner.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ class Row:
     mode: str = "cli"
     root_only: bool | None = None
     """True: the row only makes sense as root; False: only as another user; None: always."""
+    stdin: str | None = None
+    """``stdin`` mode: the file stdin reads (``{ws}`` as in args), or "closed"."""
     stdout: tuple[str, ...] = ()
     """Pieces the table on stdout must show as they are (and stdout then holds no control
     character a terminal would act on)."""
@@ -41,11 +45,12 @@ class Row:
 
         argv = []
         for arg in self.args:
-            if arg.startswith("{fresh}/"):
-                original = ws / arg.removeprefix("{fresh}/")
+            if arg.startswith("{fresh}/"):  # {fresh}/TOP[/REST]: TOP copied, REST inside it
+                top, _, rest = arg.removeprefix("{fresh}/").partition("/")
+                original = ws / top
                 copy = Path(tempfile.mkdtemp(prefix="fresh-", dir=ws.parent)) / original.name
                 shutil.copytree(original, copy, symlinks=True)
-                arg = str(copy)
+                arg = str(copy / rest) if rest else str(copy)
             argv.append(arg.replace("{ws}", str(ws)))
         return argv
 
@@ -321,7 +326,7 @@ ROWS = [
     Row("bundle truncated", ("show", "{ws}/models/truncated"), 1, "is damaged"),
     Row("bundle tampered", ("show", "{ws}/models/tampered"), 1, "fails its SHA-256 check"),
     Row("bundle newer schema", ("show", "{ws}/models/newer"), 1, "upgrade topiccli"),
-    Row("bundle holding NaN", ("show", "{ws}/models/nan"), 1, "finite float64"),
+    Row("bundle holding NaN", ("show", "{ws}/models/nan"), 1, "values that are not finite"),
     Row(
         "infer with a tampered bundle",
         ("infer", "{ws}/models/tampered", "-i", "{ws}/good"),
@@ -357,6 +362,232 @@ ROWS = [
         (*FIT, *GOOD, "--cache-dir", "{ws}/stop.txt"),
         0,
         "Warning: ",
+    ),  # fmt: skip
+    # issue 24: faults that still got through (hostile bundles, unbounded reads, signals,
+    # leftovers, archives, stdin); the workspace parts are made by _issue_24
+    *[
+        Row(f"bundle {name}", ("show", f"{{ws}}/models/{name}"), 1, message)
+        for name, message in [
+            ("manifest-fifo", "it is a FIFO, not a regular file"),
+            ("manifest-devzero", "it is a character device, not a regular file"),
+            ("model-devzero", "it is a character device, not a regular file"),
+            ("extra-array", "holds an unknown array 'extra.npy'"),
+            ("huge-header", "its header says (1000000000000,)"),
+            ("ids-number", "documents.json: ids must be a list of a string, not 72"),
+            ("labels-number", "documents.json: labels must be a list of a string or null"),
+            ("details-string", "model.json: details must be an object"),
+            ("quality-string", "model.json: quality must be an object or null"),
+            ("top-words-string", "model.json: top_words must be an integer >= 1, not '8'"),
+            ("top-words-negative", "model.json: top_words must be an integer >= 1, not -5"),
+            ("token-pattern", "token_pattern must be a regular expression"),
+            ("stop-words-number", "stop_words must be a list of a string or null, not 5"),
+            ("svd-huge", "SVD topics are unit vectors"),
+            ("subnormal", "a topic of subnormal weights only"),
+            ("negative", "array components holds negative values"),
+            ("negative-idf", "array idf holds values that are not positive"),
+        ]
+    ],
+    Row(
+        "explore a link loop",
+        ("explore", "{ws}/models/loop", "-o", "{ws}/out/loop.html"),
+        1,
+        "no model bundle at",
+    ),  # fmt: skip
+    Row(
+        "infer with a FIFO manifest",
+        ("infer", "{ws}/models/manifest-fifo", "-i", "{ws}/good"),
+        1,
+        "it is a FIFO, not a regular file",
+    ),  # fmt: skip
+    Row("explore a FIFO manifest", ("explore", "{ws}/models/manifest-fifo"), 1, "it is a FIFO"),
+    Row(
+        "infer with subnormal topics",
+        ("infer", "{ws}/models/subnormal", "-i", "{ws}/good", "-f", "json"),
+        1,
+        "a topic of subnormal weights only",
+    ),  # fmt: skip
+    Row(
+        "infer with negative topics",
+        ("infer", "{ws}/models/negative", "-i", "{ws}/good"),
+        1,
+        "is damaged: array components holds negative values",
+    ),  # fmt: skip
+    Row(
+        "save into a read-only folder",
+        (*FIT, *GOOD, "--save", "{ws}/readonly/m.model"),
+        1,
+        "readonly is not writable",
+        root_only=False,
+    ),  # fmt: skip
+    Row(
+        "save into a folder root cannot write",
+        (*FIT, *GOOD, "--save", "/sys/m.model"),
+        1,
+        "folder /sys is not writable",
+        root_only=True,
+    ),  # fmt: skip
+    Row(
+        "a half-done save --force swap",
+        ("show", "{fresh}/swap/m.model", "-f", "json"),
+        0,
+        "Warning: restored the model bundle at",
+    ),  # fmt: skip
+    Row(
+        "stale leftovers of a killed run",
+        (
+            *FIT,
+            *GOOD,
+            "-o",
+            "{fresh}/stale/out.json",
+            "--save",
+            "{fresh}/stale/m.model",
+            "--doc-topics",
+            "{fresh}/stale/w.csv",
+            "--force",
+        ),
+        0,
+        "Warning: removed 1 leftover(s) of an interrupted run",
+    ),  # fmt: skip
+    Row(
+        "a killed import's leftover in the data home",
+        ("data", "import", "{ws}/archives/wrong.tar.gz", "--data-home", "{fresh}/stale-home"),
+        1,
+        "Warning: removed 1 leftover(s) of an interrupted run",
+    ),  # fmt: skip
+    Row(
+        "archive with a bad gzip CRC",
+        ("data", "import", "{ws}/archives/crc.tar.gz", "--data-home", "{ws}/home"),
+        1,
+        "fails its gzip check",
+    ),  # fmt: skip
+    Row(
+        "archive with a category as a file",
+        ("data", "import", "{ws}/archives/category-file.tar.gz", "--data-home", "{ws}/home"),
+        1,
+        "is a file where a folder of posts belongs",
+    ),  # fmt: skip
+    Row(
+        "disk full during data import",
+        ("data", "import", "{ws}/archives/good.tar.gz", "--data-home", "{ws}/home"),
+        1,
+        "cannot write the cache in",
+        mode="fsize",
+    ),  # fmt: skip
+    Row(
+        "SIGTERM during NMF",
+        (
+            "nmf",
+            "-i",
+            "{ws}/large",
+            "--k",
+            "12",
+            "--max-iter",
+            "1000000",
+            "--tol",
+            "0",
+            "-f",
+            "json",
+            "-o",
+            "{ws}/out/terminated.json",
+            "--save",
+            "{ws}/out/terminated.model",
+            "--doc-topics",
+            "{ws}/out/terminated.csv",
+        ),
+        130,
+        "Interrupted: stopped by SIGTERM",
+        mode="sigterm",
+    ),  # fmt: skip
+    Row(
+        "stdin is the file -o names",
+        (*FIT, "-i", "-", "--k", "2", "-o", "{ws}/records/stdin.jsonl"),
+        1,
+        "it is an input",
+        mode="stdin",
+        stdin="{ws}/records/stdin.jsonl",
+    ),  # fmt: skip
+    Row(
+        "stdin is the file --doc-topics names",
+        (*FIT, "-i", "-", "--k", "2", "--doc-topics", "{ws}/records/stdin.jsonl"),
+        1,
+        "it is an input",
+        mode="stdin",
+        stdin="{ws}/records/stdin.jsonl",
+    ),  # fmt: skip
+    Row(
+        "stdin closed",
+        (*FIT, "-i", "-", "--k", "2"),
+        1,
+        "stdin is closed",
+        mode="stdin",
+        stdin="closed",
+    ),  # fmt: skip
+    Row(
+        "stdin reading /dev/zero",
+        (*FIT, "-i", "-", "--k", "2"),
+        1,
+        "stdin is a device, not documents",
+        mode="stdin",
+        stdin="/dev/zero",
+    ),  # fmt: skip
+    Row(
+        "JSONL on stdin cut mid-record",
+        (*FIT, "-i", "-", "--k", "2"),
+        1,
+        "stdin line 4: not valid JSON",
+        mode="stdin",
+        stdin="{ws}/records/cut.jsonl",
+    ),  # fmt: skip
+    Row(
+        "a line over max-file-bytes on stdin",
+        (*FIT, "-i", "-", "--k", "2", "--max-file-bytes", "1M"),
+        0,
+        "read only the first 1048576 bytes of 1 larger file",
+        mode="stdin",
+        stdin="{ws}/records/long-line.txt",
+    ),  # fmt: skip
+    Row(
+        "a JSONL record over max-file-bytes",
+        (*FIT, "-i", "{ws}/records/long-record.jsonl", "--k", "2", "--max-file-bytes", "1M"),
+        0,
+        "1 over max_file_bytes",
+    ),  # fmt: skip
+    Row(
+        "a CSV field over max-file-bytes",
+        (*FIT, "-i", "{ws}/records/long-field.csv", "--k", "2", "--max-file-bytes", "1M"),
+        1,
+        "a field is longer than 1048576 characters (--max-file-bytes)",
+    ),  # fmt: skip
+    Row(
+        "JSONL nested 100,000 deep",
+        (*FIT, "-i", "{ws}/records/deep.jsonl", "--k", "2"),
+        1,
+        "line 2: not valid JSON",
+    ),  # fmt: skip
+    Row("folders 1,100 deep", (*FIT, "-i", "{ws}/deep", "--k", "2"), 0),
+    Row(
+        "html path holding an option's name",
+        (*FIT, *GOOD, "--html", "{ws}/no/html/report.html"),
+        1,
+        "/no/html/report.html: folder ",
+    ),  # fmt: skip
+    Row(
+        "doc-topics path holding an option's name",
+        (*FIT, *GOOD, "--doc-topics", "{ws}/no/doc_topics/w.csv"),
+        1,
+        "/no/doc_topics/w.csv",
+    ),  # fmt: skip
+    Row(
+        "output path holding an option's name",
+        (*FIT, *GOOD, "-o", "{ws}/no/output.json"),
+        1,
+        "/no/output.json",
+    ),  # fmt: skip
+    Row(
+        "run cache entry linked to /dev/zero",
+        (*FIT, *GOOD, "--cache-dir", "{fresh}/caches/runs-devzero"),
+        0,
+        "Warning: cannot read the run cache entry",
     ),  # fmt: skip
     *HOSTILE_ROWS,
 ]
@@ -411,6 +642,7 @@ def build_workspace(ws: Path) -> Path:
     _age(ws)
     _models(ws / "models", ws / "good")
     _caches(ws / "caches", ws / "good")
+    _issue_24(ws)
     _hostile(ws / "hostile", ws / "models" / "hostile")
     return ws
 
@@ -429,6 +661,249 @@ def _hostile(folder: Path, bundle: Path) -> None:
     _files(folder, {"records.jsonl": ("\n".join(lines) + "\n").encode(),
                     "stop.txt": b"[/]\n[bold]\n\x1b[31m\n"})  # fmt: skip
     _fit("-i", folder / "records.jsonl", "--token-pattern", r"\S+", "--no-cache", "--save", bundle)
+
+
+# --- issue 24: the workspace of its rows --------------------------------------------------
+
+
+def _issue_24(ws: Path) -> None:
+    """Hostile bundles, archives, records, stdin files, a deep tree and a killed run's state."""
+    _hostile_bundles(ws / "models")
+    _records_24(ws / "records")
+    _deep(ws / "deep", 1100)
+    _swap(ws / "swap", ws / "models" / "good")
+    _stale(ws / "stale", ws / "models" / "good")
+    leftover = ws / "stale-home" / ".topics-import-abcd1234" / "20news-bydate-train"
+    leftover.mkdir(parents=True)
+    (leftover / "post").write_text("half an import")
+    old = os.stat(ws).st_mtime - 7200
+    os.utime(leftover.parent, (old, old))
+    mini_archive(ws / "archives" / "category-file.tar.gz",
+                 [("20news-bydate-train/alt.atheism.extra", b"x")])  # fmt: skip
+    _bad_crc(ws / "archives" / "good.tar.gz", ws / "archives" / "crc.tar.gz")
+    home = ws / "caches" / "runs-devzero"
+    _fit("-i", ws / "good", "--cache-dir", home)
+    (meta,) = home.glob("runs-v*/*.json")
+    meta.unlink()
+    meta.symlink_to("/dev/zero")
+
+
+def _rehash(bundle: Path) -> None:
+    """Make the manifest's sizes and checksums match the files again (a bundle whose damage
+    only the bundle's own checks can find)."""
+    import hashlib
+    import json
+
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    for name, entry in manifest["files"].items():
+        data = (bundle / name).read_bytes()
+        entry.update(bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+    (bundle / "manifest.json").write_text(json.dumps(manifest, indent=1))
+
+
+def _edit(bundle: Path, name: str, change) -> None:
+    """Rewrite the JSON file ``name`` of ``bundle`` through ``change(value)`` and rehash."""
+    import json
+
+    value = json.loads((bundle / name).read_text())
+    change(value)
+    (bundle / name).write_text(json.dumps(value))
+    _rehash(bundle)
+
+
+def _edit_arrays(bundle: Path, change) -> None:
+    import numpy as np
+
+    with np.load(bundle / "arrays.npz", allow_pickle=False) as stored:
+        arrays = {name: stored[name].copy() for name in stored.files}
+    change(arrays)
+    np.savez_compressed(bundle / "arrays.npz", **arrays)
+    _rehash(bundle)
+
+
+def _hostile_bundles(folder: Path) -> None:
+    import shutil
+    import zipfile
+
+    from typer.testing import CliRunner
+
+    from topiccli.cli import app
+
+    good = folder / "good"
+    corpus = folder.parent / "good"
+    for kind, args in (("svd", ("svd",)), ("tfidf", ("nmf", "--vectorizer", "tfidf"))):
+        result = CliRunner().invoke(
+            app,
+            [
+                *args,
+                "-i",
+                str(corpus),
+                "--k",
+                "2",
+                "--no-cache",
+                "-f",
+                "csv",
+                "--save",
+                str(folder / f"good-{kind}"),
+            ],
+        )
+        assert result.exit_code == 0, result.stderr  # fmt: skip
+
+    def copy(name: str, source: Path = good) -> Path:
+        shutil.copytree(source, folder / name)
+        return folder / name
+
+    fifo = copy("manifest-fifo") / "manifest.json"
+    fifo.unlink()
+    os.mkfifo(fifo)
+    for name, file in (("manifest-devzero", "manifest.json"), ("model-devzero", "model.json")):
+        target = copy(name) / file
+        target.unlink()
+        target.symlink_to("/dev/zero")
+    with zipfile.ZipFile(copy("extra-array") / "arrays.npz", "a") as archive:
+        archive.writestr("extra.npy", _npy_header((64 * 2**20 // 8,)) + bytes(64 * 2**20))
+    _rehash(folder / "extra-array")
+    _huge_header(copy("huge-header"))
+    edits = {
+        "ids-number": ("documents.json", lambda v: v.update(ids=72)),
+        "labels-number": ("documents.json", lambda v: v.update(labels=3)),
+        "details-string": ("model.json", lambda v: v.update(details="fast")),
+        "quality-string": ("model.json", lambda v: v.update(quality="good")),
+        "top-words-string": ("model.json", lambda v: v.update(top_words="8")),
+        "top-words-negative": ("model.json", lambda v: v.update(top_words=-5)),
+        "token-pattern": ("vectorizer.json", lambda v: v.update(token_pattern="(")),
+        "stop-words-number": ("vectorizer.json", lambda v: v.update(stop_words=5)),
+    }
+    for name, (file, change) in edits.items():
+        _edit(copy(name), file, change)
+
+    def scale(factor):
+        return lambda arrays: arrays["components"].__imul__(factor)
+
+    _edit_arrays(copy("svd-huge", folder / "good-svd"), scale(1e200))
+    _edit_arrays(copy("subnormal"), scale(1e-320))
+    _edit_arrays(copy("negative"), scale(-1.0))
+    _edit_arrays(copy("negative-idf", folder / "good-tfidf"),
+                 lambda arrays: arrays["idf"].__imul__(-1.0))  # fmt: skip
+    (folder / "loop").symlink_to(folder / "loop")
+
+
+def _npy_header(shape: tuple) -> bytes:
+    import io
+
+    import numpy as np
+
+    buffer = io.BytesIO()
+    header = {"descr": "<f8", "fortran_order": False, "shape": shape}
+    np.lib.format.write_array_header_1_0(buffer, header)
+    return buffer.getvalue()
+
+
+def _huge_header(bundle: Path) -> None:
+    """components.npy's header claims 10¹² elements (its data is a few bytes)."""
+    import zipfile
+
+    path = bundle / "arrays.npz"
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["components.npy"] = _npy_header((10**12,)) + bytes(64)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    _rehash(bundle)
+
+
+def _records_24(folder: Path) -> None:
+    import json
+
+    good = [json.dumps({"text": t}) for t in GOOD_DOCS]
+    line = (" ".join(GOOD_DOCS) + " ").encode()
+    long_text = (line * (2 * 2**20 // len(line) + 1)).decode()
+    _more(folder, {
+        "stdin.jsonl": ("\n".join(good) + "\n").encode(),
+        "cut.jsonl": ("\n".join(good[:3]) + "\n" + good[3][:15]).encode(),
+        "long-line.txt": ("\n".join(GOOD_DOCS) + "\n" + long_text + "\n").encode(),
+        "long-record.jsonl": ("\n".join(good + [json.dumps({"text": long_text})]) + "\n").encode(),
+        "long-field.csv": ("text\n" + "\n".join(GOOD_DOCS) + "\n" + long_text + "\n").encode(),
+        "deep.jsonl": (good[0] + "\n" + "[" * 100_000 + "]" * 100_000 + "\n").encode(),
+    })  # fmt: skip
+
+
+def _more(folder: Path, files: dict[str, bytes]) -> None:
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
+
+
+def _deep(root: Path, depth: int) -> None:
+    """Two documents at the top and one ``depth`` folders down (made without recursion)."""
+    _docs(root, GOOD_DOCS[:3])
+    folder = root
+    for _ in range(depth):  # relative steps: the full path would outgrow PATH_MAX
+        folder = folder / "d"
+    here = os.getcwd()
+    try:
+        os.chdir(root)
+        for _ in range(depth):
+            os.mkdir("d")
+            os.chdir("d")
+        Path("deep.txt").write_text(GOOD_DOCS[3])
+    finally:
+        os.chdir(here)
+
+
+def remove_deep(root: Path) -> None:
+    """Remove the tree :func:`_deep` made, deepest first (shutil.rmtree recurses)."""
+    if not root.is_dir():
+        return
+    here = os.getcwd()
+    try:
+        os.chdir(root)
+        depth = 0
+        while os.path.isdir("d"):
+            os.chdir("d")
+            depth += 1
+        for _ in range(depth):
+            for name in os.listdir("."):
+                if name != "d":
+                    os.unlink(name)
+            os.chdir("..")
+            os.rmdir("d")
+    finally:
+        os.chdir(here)
+
+
+def _swap(folder: Path, good: Path) -> None:
+    """What a SIGKILL between save --force's two renames leaves: the old bundle moved aside
+    into ``.m.model.old-XXXXXXXX/bundle``, nothing at ``m.model``."""
+    import shutil
+
+    aside = folder / ".m.model.old-abcd1234"
+    aside.mkdir(parents=True)
+    shutil.copytree(good, aside / "bundle")
+
+
+def _stale(folder: Path, good: Path) -> None:
+    """Leftovers of killed runs beside the outputs, an hour and more old, and a fresh one
+    (another run's, still being written: kept)."""
+    import shutil
+
+    folder.mkdir()
+    shutil.copytree(good, folder / "m.model")
+    (folder / ".out.json.tmp-abcd1234").write_text("half a report")
+    (folder / ".w.csv.tmp-efgh5678").write_text("id,label")
+    shutil.copytree(good, folder / ".m.model.partial-ijkl9012")
+    (folder / ".m.model.old-mnop3456").mkdir()
+    old = os.stat(folder).st_mtime - 7200
+    for name in os.listdir(folder):
+        os.utime(folder / name, (old, old))
+    (folder / ".out.json.tmp-fresh123").write_text("another run's")
+
+
+def _bad_crc(good: Path, bad: Path) -> None:
+    """``good`` with its gzip trailer's CRC-32 flipped (``gzip -t``: crc error)."""
+    data = bytearray(good.read_bytes())
+    data[-8] ^= 0xFF
+    bad.write_bytes(bytes(data))
 
 
 def _files(folder: Path, files: dict[str, bytes]) -> None:
@@ -638,9 +1113,11 @@ def _age(ws: Path) -> None:
 def snapshot(ws: Path) -> dict[str, tuple[bytes, int]]:
     """Every input file's first bytes, size and mtime, to prove a run changed nothing."""
     state = {}
-    for directory, _, names in os.walk(ws):
+    for directory, subdirs, names in os.walk(ws):
         if os.path.basename(directory) in ("out", "home"):
             continue
+        if directory == str(ws):  # the 1,100-level tree: os.walk recurses (Python < 3.12)
+            subdirs[:] = [d for d in subdirs if d != "deep"]
         for name in names:
             path = os.path.join(directory, name)
             if os.path.islink(path) or not os.path.isfile(path):

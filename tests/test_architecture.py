@@ -15,10 +15,11 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "topiccli"
 
 LAYERS = [
-    {"errors", "specs", "atomic"},
+    {"errors", "specs", "bounded", "leftovers", "atomic"},
     {"corpus", "factorize", "text_rules"},
     {"fast_vectorize"},
     {"vectorize", "vectorizer_state", "synthetic", "weights", "report", "held"},
+    {"bundle_schema"},
     {"topics", "quality", "cache", "bundle"},
     {"infer", "explorer", "distributed"},
     {"render"},

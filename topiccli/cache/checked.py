@@ -12,7 +12,9 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from ..bounded import read_regular
 from ..errors import CacheWarning
+from ..leftovers import sweep_beside, temp_prefix
 
 
 class CorruptEntry(Exception):
@@ -43,7 +45,7 @@ def unwrap(content: bytes) -> bytes:
 
 def read_checked(path: Path, digest: str) -> bytes:
     """The bytes of ``path``, if their SHA-256 is ``digest``."""
-    content = path.read_bytes()
+    content = read_regular(path)
     if hashlib.sha256(content).hexdigest() != digest:
         raise CorruptEntry(f"{path.name} fails its checksum")
     return content
@@ -51,7 +53,8 @@ def read_checked(path: Path, digest: str) -> bytes:
 
 def write_atomic(path: Path, content: bytes) -> None:
     """Write ``content`` to ``path`` through a temporary file beside it and a rename."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    sweep_beside(path, "tmp")
+    fd, temp = tempfile.mkstemp(prefix=temp_prefix(path.name), dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
@@ -66,7 +69,7 @@ def read_entry(path: Path, decode, kind: str, redo: str):
     or failing a check, both warned about ("… the ``kind`` entry PATH …; ``redo``"). Whatever is
     wrong with an entry, it is redone, never trusted."""
     try:
-        content = path.read_bytes()
+        content = read_regular(path)
     except FileNotFoundError:
         return None
     except OSError as exc:

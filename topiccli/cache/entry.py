@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..bounded import parse_json
 from ..corpus import Corpus
 from ..errors import CorpusError
 from ..vectorize import DocumentTerm, VectorizerSettings
@@ -59,7 +60,7 @@ class LazyTexts(Sequence):
     def _load(self) -> list[str]:
         if self._texts is None:
             try:
-                texts = json.loads(zlib.decompress(read_checked(self._path, self._digest)))
+                texts = parse_json(zlib.decompress(read_checked(self._path, self._digest)))
                 if not isinstance(texts, list) or len(texts) != self._count:
                     raise CorruptEntry("it does not match its entry")
             except (OSError, CorruptEntry, zlib.error, ValueError) as exc:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from ..bounded import read_regular
 from ..corpus import folder as folder_source
 from ..corpus import newsgroups as newsgroups_source
 from ..corpus import records
@@ -115,7 +116,7 @@ def _settings_identity(settings: VectorizerSettings) -> dict:
         if item in STOP_WORD_LISTS or not item:
             items.append(item)
         else:
-            items.append("sha256:" + hashlib.sha256(Path(item).read_bytes()).hexdigest())
+            items.append("sha256:" + hashlib.sha256(read_regular(item)).hexdigest())
     data["stop_words"] = "+".join(items)
     return data
 

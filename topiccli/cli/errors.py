@@ -82,12 +82,14 @@ FLAGS = {
 
 
 def in_flags(message: object, params) -> str:
-    """``message`` with each parameter it concerns (``params``) said as its flag."""
+    """``message`` with each parameter it concerns (``params``) said as its flag: the name as
+    a word of its own, never a piece of a path (``out/html/report.html`` stays as it is)."""
     text = str(message)
     for name in params or ():
         flag = FLAGS.get(name)
         if flag is not None:
-            text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", flag, text)
+            pattern = rf"(?<![\w./\\~-]){re.escape(name)}(?![\w/\\~-]|\.\w)"
+            text = re.sub(pattern, flag, text)
     return text
 
 
@@ -153,14 +155,57 @@ def handled():
 _INTERRUPT_REPORTED = []
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (or SIGHUP), raised where the run is, as Ctrl-C raises KeyboardInterrupt: the
+    same unwinding removes every temporary file, and the same one line reports it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum, frame) -> None:
+    _SIGNALLED.append(signum)  # wherever it is caught (Typer, a C extension), it is named
+    raise Terminated(signum)
+
+
+@contextmanager
+def signal_policy():
+    """SIGTERM and SIGHUP handled as Ctrl-C for the time of a command (main thread only: a
+    handler cannot be set elsewhere, as under some test runners)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signals = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    previous = {}
+    for signum in signals:
+        if signal.getsignal(signum) is signal.SIG_IGN:  # nohup: keep ignoring it
+            continue
+        previous[signum] = signal.signal(signum, _raise_terminated)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+_SIGNALLED: list[int] = []
+
+
 def _interrupted():
-    """Report a Ctrl-C (once) and exit 130."""
+    """Report a Ctrl-C or SIGTERM (once) and exit 130."""
     _report_interrupt()
     raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def _report_interrupt() -> None:
-    say("Interrupted", "stopped by Ctrl-C; no output was written")
+    import signal
+
+    cause = signal.Signals(_SIGNALLED[-1]).name if _SIGNALLED else "Ctrl-C"
+    say("Interrupted", f"stopped by {cause}; no output was written")
     _INTERRUPT_REPORTED.append(True)
 
 
@@ -201,14 +246,16 @@ class OneLineErrorsGroup(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         _INTERRUPT_REPORTED.clear()
+        _SIGNALLED.clear()
         try:
-            result = super().main(
-                args=args,
-                prog_name=prog_name,
-                complete_var=complete_var,
-                standalone_mode=False,
-                **extra,
-            )
+            with signal_policy():
+                result = super().main(
+                    args=args,
+                    prog_name=prog_name,
+                    complete_var=complete_var,
+                    standalone_mode=False,
+                    **extra,
+                )
         except typer.TyperException as exc:  # click's ClickException and its usage errors
             if not standalone_mode:
                 raise

@@ -415,5 +415,7 @@ def sweep(
         )
         with progress_display(quiet) as progress:
             result = run_sweep(request, progress)
-        document = sweep_dict(result.info, result.rows, result.recommended, result.rule)
+        document = sweep_dict(
+            result.info, result.rows, result.recommended, result.rule, result.advice
+        )
         write_text(render_sweep(document, format, width_for(output)), output)

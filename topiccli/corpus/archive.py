@@ -11,6 +11,7 @@ leaves nothing half-written.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import pickle
 import shutil
@@ -20,6 +21,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from ..errors import ArchiveError
+from ..leftovers import sweep
 from .newsgroups import CACHE_NAME, CATEGORIES
 
 TOP_FOLDERS = ("20news-bydate-train", "20news-bydate-test")
@@ -53,6 +55,7 @@ def import_archive(archive, data_home=None) -> Path:
         raise ArchiveError(f"archive not found: {archive}")
     home = _data_home(data_home)
     target = home / CACHE_NAME
+    sweep(home, [".topics-import-"])
     try:
         workdir = Path(tempfile.mkdtemp(prefix=".topics-import-", dir=home))
     except OSError as exc:
@@ -92,10 +95,32 @@ def _extract_checked(archive: Path, workdir: Path) -> None:
         with tarfile.open(archive, "r:gz") as tar:
             members = _check_members(tar, archive)
             tar.extractall(workdir, members=members, filter="data")
+            _check_crc(tar.fileobj, archive)
     except ArchiveError:
         raise
-    except (tarfile.TarError, EOFError, OSError, ValueError, zlib.error) as exc:
+    except OSError as exc:
+        if exc.errno in _WRITE_ERRNOS:  # the data home, not the archive: a full disk…
+            raise ArchiveError(f"cannot write the cache in {workdir.parent}: "
+                               f"{exc.strerror or exc}") from exc  # fmt: skip
         raise ArchiveError(f"{archive} is not a readable .tar.gz archive ({exc})") from exc
+    except (tarfile.TarError, EOFError, ValueError, zlib.error) as exc:
+        raise ArchiveError(f"{archive} is not a readable .tar.gz archive ({exc})") from exc
+
+
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+"""Errors that come from writing the extracted files, whatever the archive holds."""
+
+
+def _check_crc(stream, archive: Path) -> None:
+    """Read the gzip stream to its end, where gzip checks its CRC-32 and length: tar stops
+    reading at its end-of-archive blocks, before the gzip trailer, so a corrupted archive
+    would otherwise import its corrupted text."""
+    try:
+        while stream.read(1 << 20):
+            pass
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ArchiveError(f"{archive} fails its gzip check ({exc}): the archive is corrupt; "
+                           "download it again") from exc  # fmt: skip
 
 
 def _check_members(members, archive: Path) -> list:
@@ -110,7 +135,8 @@ def _check_members(members, archive: Path) -> list:
         if total > MAX_TOTAL_BYTES:
             raise ArchiveError(f"refusing archive that unpacks to over {MAX_TOTAL_BYTES} bytes")
         checked.append(member)
-    found = {PurePosixPath(m.name).parts[:2] for m in checked if m.isfile()}
+    found = {PurePosixPath(m.name).parts[:2] for m in checked
+             if m.isfile() and len(PurePosixPath(m.name).parts) > 2}  # fmt: skip
     for top in TOP_FOLDERS:
         missing = [c for c in CATEGORIES if (top, c) not in found]
         if missing:
@@ -130,6 +156,9 @@ def _check_member(member, archive: Path) -> None:
         raise ArchiveError(
             f"{archive} is not the 20news-bydate archive: unexpected member {member.name!r}"
         )
+    if member.isfile() and len(path.parts) <= 2:
+        raise ArchiveError(f"{archive} is not the 20news-bydate archive: {member.name!r} is a "
+                           "file where a folder of posts belongs")  # fmt: skip
     if member.size > MAX_MEMBER_BYTES:
         raise ArchiveError(
             f"refusing archive member {member.name!r} of {member.size} bytes "

@@ -1,10 +1,10 @@
 """Load a folder of text files as a corpus.
 
-The walk is recursive and sorted, skipping hidden files and folders. A document's label is
-the name of its first-level subfolder. Files decode as UTF-8 (a byte-order mark selects
-UTF-8/16/32), falling back to Windows-1252 and then Latin-1; files that look binary, files
-with no text, unreadable files and folders, broken links and special files (FIFOs, devices) are
-skipped and counted by reason. Nothing is ever written.
+The walk covers every level (without recursion, so any depth) in sorted order, skipping hidden
+files and folders. A document's label is the name of its first-level subfolder. Files decode
+as UTF-8 (a byte-order mark selects UTF-8/16/32), falling back to Windows-1252 and then
+Latin-1; files that look binary, files with no text, unreadable files and folders, broken
+links and special files (FIFOs, devices) are skipped and counted by reason. Nothing is ever written.
 
 Memory stays bounded whatever the files: at most ``max_file_bytes`` (default 16 MiB) are read
 from any one file; a longer file is cut there (at a character boundary) and counted as
@@ -20,6 +20,7 @@ import fnmatch
 import os
 from pathlib import Path
 
+from ..bounded import open_regular
 from ..errors import CorpusError, InvalidParameterError
 from ..specs import MAX_FILE_BYTES
 from .model import Corpus, tell
@@ -113,31 +114,36 @@ def candidate_files(
 
 
 def _walk(root: Path, glob: str | None, skipped: dict[str, int]):
-    """Yield files under root, skipping hidden entries, symlink loops and non-files."""
+    """Yield files under root, skipping hidden entries, symlink loops and non-files.
+
+    The walk keeps its own stack of folders (no recursion: a tree any number of levels deep
+    is walked), follows links to folders, and walks a folder reached twice only once."""
 
     def count(reason: str) -> None:
         skipped[reason] = skipped.get(reason, 0) + 1
 
-    def unreadable(error: OSError) -> None:
-        count("unreadable")
-
     seen: set[tuple[int, int]] = set()
-    for directory, subdirs, names in os.walk(root, followlinks=True, onerror=unreadable):
+    stack = [str(root)]
+    while stack:
+        directory = stack.pop()
         try:
             stat = os.stat(directory)
+            if (stat.st_dev, stat.st_ino) in seen:
+                continue
+            seen.add((stat.st_dev, stat.st_ino))
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
         except OSError:
             count("unreadable")
-            subdirs[:] = []
             continue
-        if (stat.st_dev, stat.st_ino) in seen:
-            subdirs[:] = []
-            continue
-        seen.add((stat.st_dev, stat.st_ino))
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-        for name in sorted(names):
-            if name.startswith("."):
+        subdirs = []
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            file = Path(directory, name)
+            if _is_dir(entry):
+                subdirs.append(entry.path)
+                continue
+            file = Path(entry.path)
             if glob and not _matches(file.relative_to(root).as_posix(), glob):
                 continue
             if file.is_file():
@@ -146,6 +152,15 @@ def _walk(root: Path, glob: str | None, skipped: dict[str, int]):
                 count("broken link")
             else:
                 count("not a regular file")
+        stack.extend(reversed(subdirs))
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    """Whether an entry is a folder, or a link to one (a link loop is not)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _sort_key(root: Path):
@@ -161,7 +176,7 @@ def _matches(relative: str, pattern: str) -> bool:
 def _read_text(file: Path, max_bytes: int) -> tuple[str, str | None]:
     """Return (text, None), (text, "truncated"), or ("", reason) when the file is skipped."""
     try:
-        with open(file, "rb") as handle:
+        with open_regular(file) as handle:  # a FIFO swapped in since the walk: never waited on
             data = handle.read(max_bytes + 1)
     except OSError:
         return "", "unreadable"

@@ -28,13 +28,19 @@ import codecs
 import csv
 import glob as globbing
 import io
-import json
+import itertools
+import os
+import stat
 import sys
+import tempfile
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..bounded import open_regular, parse_json, read_line
 from ..errors import CorpusError, UsageError
-from .folder import _BOMS, _SNIFF_BYTES, decode
+from ..specs import MAX_FILE_BYTES
+from .folder import _BOMS, _SNIFF_BYTES, TRUNCATED
 from .model import Corpus, tell
 
 STDIN = "-"
@@ -61,6 +67,27 @@ class Fields:
 
 def is_stdin(path) -> bool:
     return path is not None and str(path) == STDIN
+
+
+def stdin_file() -> Path | None:
+    """The regular file stdin reads (``< FILE``), when it is one and its path can be found
+    (Linux's /proc, else /dev/fd); None for a pipe, a terminal or a closed stdin. A run must
+    not write its output over the file it reads."""
+    try:
+        st = os.fstat(0)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    for link in ("/proc/self/fd/0", "/dev/fd/0"):
+        try:
+            real = os.path.realpath(link)
+            found = os.stat(real)
+        except OSError:
+            continue
+        if (found.st_dev, found.st_ino) == (st.st_dev, st.st_ino):
+            return Path(real)
+    return None
 
 
 def is_pattern(path) -> bool:
@@ -117,20 +144,27 @@ def cache_identity(path, fields: Fields) -> dict:
     return {"kind": fmt, "fields": [fields.text_name, fields.id, fields.label]}
 
 
-def load_records(path, fields: Fields = Fields(), stdin=None, counted=None) -> Corpus:
-    """Read a .jsonl/.csv file, or stdin for ``-`` (``stdin``: a binary stream to use).
-    ``counted(n)``, if given, hears the documents read so far (``model.tell``)."""
+def load_records(path, fields: Fields = Fields(), stdin=None, counted=None,
+                 max_bytes: int = MAX_FILE_BYTES) -> Corpus:  # fmt: skip
+    """Read a .jsonl/.csv file, or stdin for ``-`` (``stdin``: a stream to use instead of
+    ``sys.stdin``). ``counted(n)``, if given, hears the documents read so far (``model.tell``).
+    ``max_bytes`` caps a record as ``max_file_bytes`` caps a folder's file: a JSONL line
+    longer than that is skipped and counted, a plain line on stdin cut there, and a CSV field
+    longer than that refused; so no record costs more than a bounded multiple of the cap."""
     fmt = record_format(path)
     if fmt == "stdin":
-        return _load_stdin(fields, stdin if stdin is not None else sys.stdin, counted)
+        stream = stdin if stdin is not None else sys.stdin
+        return _load_stdin(fields, stream, counted, max_bytes)
     if fmt is None:
         raise CorpusError(f"{path} is not a .jsonl or .csv file")
+    skipped: dict[str, int] = {}
     if not is_pattern(path):
-        records = _file_records(Path(path), fmt, fields)
-        return _corpus(records, fields, str(path), selection(path, fields), counted)
+        records = _file_records(Path(path), fmt, fields, max_bytes, skipped)
+        return _corpus(records, fields, str(path), selection(path, fields), counted, skipped)
     files = checked_shards(path, fmt)
     described = {**selection(path, fields), "shards": len(files)}
-    return _corpus(_shard_records(files, fmt, fields), fields, str(path), described, counted)
+    records = _shard_records(files, fmt, fields, max_bytes, skipped)
+    return _corpus(records, fields, str(path), described, counted, skipped)
 
 
 def checked_shards(pattern, fmt: str) -> list[Path]:
@@ -145,87 +179,183 @@ def checked_shards(pattern, fmt: str) -> list[Path]:
     return files
 
 
-def _shard_records(files: list[Path], fmt: str, fields: Fields):
+def _shard_records(files: list[Path], fmt: str, fields: Fields, max_bytes: int, skipped: dict):
     """Every shard's records, numbered ``path:line`` (``path:row`` for CSV)."""
     for file in files:
-        for number, record in _file_records(file, fmt, fields):
+        for number, record in _file_records(file, fmt, fields, max_bytes, skipped):
             yield f"{file.as_posix()}:{number}", record
 
 
-def _file_records(path: Path, fmt: str, fields: Fields):
-    """(number, record) of one file, streamed in the encoding :func:`_encoding` finds."""
+def _file_records(path: Path, fmt: str, fields: Fields, max_bytes: int = MAX_FILE_BYTES,
+                  skipped: dict | None = None):  # fmt: skip
+    """(number, record) of one file, streamed in the encoding :func:`_encoding` finds (a
+    regular file only: a FIFO or a device is refused, never waited on)."""
     name = str(path)
-    encoding = _encoding(path)
     try:
-        with open(path, "rb") as raw:
+        with open_regular(path) as raw:
+            encoding = _encoding(raw, name)
+            raw.seek(0)
             stream = io.TextIOWrapper(raw, encoding=encoding, errors="strict",
                                       newline="" if fmt == "csv" else "\n")  # fmt: skip
-            yield from _jsonl(stream, name) if fmt == "jsonl" else _csv(stream, name, fields)
+            if fmt == "jsonl":
+                lines = _capped_lines(stream, max_bytes, skipped, name=name)
+                yield from _parse_jsonl(lines, name)
+            else:
+                yield from _csv(stream, name, fields, max_bytes)
     except OSError as exc:
-        raise CorpusError(f"cannot read {path}: {exc.strerror}") from exc
+        raise CorpusError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
 _CHUNK = 1 << 20
+OVER_CAP = "over max_file_bytes"
+"""The key under which ``Corpus.skipped`` counts JSONL records longer than the cap."""
 
 
-def _encoding(path: Path) -> str:
-    """The encoding ``folder.decode`` would pick for the whole file, found by reading it in
-    chunks: a BOM's, else UTF-8, else Windows-1252, else Latin-1 (NUL bytes: binary)."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
-            for bom, encoding in _BOMS:
-                if head.startswith(bom):
-                    candidates = [encoding]
-                    break
-            else:
-                if b"\x00" in head:
-                    raise CorpusError(f"{path} looks binary (it holds NUL bytes), not text records")
-                candidates = ["utf-8", "cp1252"]
-            for encoding in candidates:
-                handle.seek(0)
-                decoder = codecs.getincrementaldecoder(encoding)()
-                try:
-                    while chunk := handle.read(_CHUNK):
-                        decoder.decode(chunk)
-                    decoder.decode(b"", final=True)
-                    return encoding
-                except UnicodeDecodeError:
-                    continue
-    except OSError as exc:
-        raise CorpusError(f"cannot read {path}: {exc.strerror}") from exc
+def _encoding(handle, name: str) -> str:
+    """The encoding ``folder.decode`` would pick for the whole of a binary stream, found by
+    reading it in chunks from its start: a BOM's, else UTF-8, else Windows-1252, else Latin-1
+    (NUL bytes: binary)."""
+    handle.seek(0)
+    head = handle.read(_SNIFF_BYTES)
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            candidates = [encoding]
+            break
+    else:
+        if b"\x00" in head:
+            raise CorpusError(f"{name} looks binary (it holds NUL bytes), not text records")
+        candidates = ["utf-8", "cp1252"]
+    for encoding in candidates:
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            while chunk := handle.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
     if len(candidates) == 1:  # a BOM that its encoding does not follow
-        raise CorpusError(f"{path} looks binary (not valid {candidates[0]}), not text records")
+        raise CorpusError(f"{name} looks binary (not valid {candidates[0]}), not text records")
     return "latin-1"
 
 
-def _load_stdin(fields: Fields, stream, counted=None) -> Corpus:
-    if hasattr(stream, "isatty") and stream.isatty():
-        raise CorpusError("input - reads documents from stdin, but stdin is a terminal; pipe "
-                          "them in (JSONL, or one document a line)", params=("input",))  # fmt: skip
-    raw = stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
-    text = raw if isinstance(raw, str) else _decode(raw, "stdin")
-    described = selection(STDIN, fields)
-    try:
-        records = list(_jsonl(text, "stdin"))
-        described["format"] = "jsonl"
-    except CorpusError:
+def _capped_lines(stream, limit: int, skipped: dict | None, truncate: bool = False,
+                  name: str = ""):  # fmt: skip
+    """(line number, line) of a text stream, each line read at most ``limit`` characters at a
+    time (topiccli.bounded.read_line). A longer line is cut there and counted ``truncated``
+    (``truncate``: a plain line, still one document) or left out and counted ``OVER_CAP`` (a
+    JSON record cannot be cut); with no ``skipped`` to count it in (records read in parts on
+    the Dask workers), it is an error naming the line, never a silent loss."""
+    number = 0
+    while True:
+        line, cut = read_line(stream, limit)
+        if not line:
+            return
+        number += 1
+        if cut and skipped is None:
+            raise _over_cap(name, number, limit)
+        if cut:
+            key = TRUNCATED if truncate else OVER_CAP
+            skipped[key] = skipped.get(key, 0) + 1
+            if not truncate:
+                continue
+        yield number, line.removesuffix("\n").removesuffix("\r")
+
+
+def _over_cap(name: str, number: int, limit: int) -> CorpusError:
+    return CorpusError(f"{name} line {number}: a record longer than {limit} characters; raise "
+                       "max_file_bytes to read it", params=("max_file_bytes",))  # fmt: skip
+
+
+def _load_stdin(fields: Fields, stream, counted=None, max_bytes: int = MAX_FILE_BYTES) -> Corpus:
+    """stdin, copied to an unnamed temporary file as it arrives (memory stays flat, nothing is
+    left behind), then read as a records file is. It is JSONL when its first non-blank line is
+    a JSON object, and then every line must be one: a stream cut mid-record is an error
+    naming the line, never a silent switch to one document a line."""
+    with _spooled_stdin(stream) as spool:
+        encoding = _encoding(spool, "stdin")
+        lines = _stdin_lines(spool, encoding, max_bytes, {})
+        first = next((line for _, line in lines if line.strip()), None)
+        lines.close()
+        is_jsonl = first is not None and _is_object(first)
+        skipped: dict[str, int] = {}
+        lines = _stdin_lines(spool, encoding, max_bytes, skipped, truncate=not is_jsonl)
+        described = selection(STDIN, fields)
+        if is_jsonl:
+            described["format"] = "jsonl"
+            return _corpus(_parse_jsonl(lines, "stdin"), fields, "stdin", described, counted,
+                           skipped)  # fmt: skip
         if fields.given:
             raise CorpusError(
                 "stdin is not JSONL (one JSON object a line), so text_field, id_field and "
                 "label_field do not apply; without them each line is one document",
                 params=("text_field", "id_field", "label_field"),
-            ) from None
-        records = [(n, {DEFAULT_TEXT_FIELD: line}) for n, line in _lines(text) if line.strip()]
+            )
         described.update(format="lines", text_field=None)
-    return _corpus(records, fields, "stdin", described, counted)
+        records = ((n, {DEFAULT_TEXT_FIELD: line}) for n, line in lines if line.strip())
+        return _corpus(records, fields, "stdin", described, counted, skipped)
 
 
-def _decode(data: bytes, name: str) -> str:
-    text = decode(data)
-    if text is None:
-        raise CorpusError(f"{name} looks binary (it holds NUL bytes), not text records")
-    return text
+def _stdin_lines(spool, encoding: str, limit: int, skipped: dict, truncate: bool = False):
+    spool.seek(0)
+    stream = io.TextIOWrapper(spool, encoding=encoding, errors="strict", newline="\n")
+    try:
+        yield from _capped_lines(stream, limit, skipped, truncate)
+    finally:  # the spool outlives this reading of it (unless an error closed it first)
+        with suppress(ValueError):
+            stream.detach()
+
+
+def _is_object(line: str) -> bool:
+    try:
+        return isinstance(parse_json(line), dict)
+    except ValueError:
+        return False
+
+
+def _is_device(stream) -> bool:
+    """Whether ``stream`` reads a character or block device other than /dev/null."""
+    try:
+        st = os.fstat(stream.fileno())
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return False
+    if not (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)):
+        return False
+    try:
+        null = os.stat(os.devnull)
+    except OSError:
+        return True
+    return (st.st_rdev, st.st_mode) != (null.st_rdev, null.st_mode)
+
+
+@contextmanager
+def _spooled_stdin(stream):
+    """stdin's bytes in an unnamed temporary file; a closed stdin, a terminal or a failed read
+    is one clear CorpusError."""
+    if stream is None or getattr(stream, "closed", False):
+        raise CorpusError("input - reads documents from stdin, but stdin is closed; pipe "
+                          "them in (JSONL, or one document a line)", params=("input",))  # fmt: skip
+    if hasattr(stream, "isatty") and stream.isatty():
+        raise CorpusError("input - reads documents from stdin, but stdin is a terminal; pipe "
+                          "them in (JSONL, or one document a line)", params=("input",))  # fmt: skip
+    if _is_device(stream):  # < /dev/zero: endless bytes, never documents
+        raise CorpusError("input - reads documents from stdin, but stdin is a device, not "
+                          "documents; pipe them in or redirect a file",
+                          params=("input",))  # fmt: skip
+    source = getattr(stream, "buffer", stream)
+    try:
+        spool = tempfile.TemporaryFile(prefix="topics-stdin-")  # noqa: SIM115 (the with below)
+    except OSError as exc:
+        raise CorpusError(f"cannot keep stdin in a temporary file: {exc.strerror}") from exc
+    with spool:
+        try:
+            while chunk := source.read(_CHUNK):
+                spool.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise CorpusError(f"cannot read stdin: {reason}", params=("input",)) from exc
+        yield spool
 
 
 def _lines(text, first: int = 1):
@@ -239,11 +369,17 @@ def _lines(text, first: int = 1):
 def _jsonl(text, name: str, first: int = 1):
     """(line number, object) of each non-blank line, as they are read (lines numbered from
     ``first``)."""
-    for number, line in _lines(text, first):
+    return _parse_jsonl(_lines(text, first), name)
+
+
+def _parse_jsonl(lines, name: str):
+    """(line number, object) of each non-blank (line number, line); a line that is not a JSON
+    object (invalid, cut short, nested too deeply to parse) is an error naming it."""
+    for number, line in lines:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = parse_json(line)
         except ValueError:
             raise CorpusError(f"{name} line {number}: not valid JSON") from None
         if not isinstance(record, dict):
@@ -251,9 +387,10 @@ def _jsonl(text, name: str, first: int = 1):
         yield number, record
 
 
-def _csv(text, name: str, fields: Fields):
-    """(row number, row) of each record, as they are read (the columns checked first)."""
-    csv.field_size_limit(2**31 - 1)
+def _csv(text, name: str, fields: Fields, max_bytes: int = MAX_FILE_BYTES):
+    """(row number, row) of each record, as they are read (the columns checked first); a
+    field longer than ``max_bytes`` characters is refused, naming the cap."""
+    csv.field_size_limit(max_bytes)
     reader = csv.DictReader(io.StringIO(text, newline="") if isinstance(text, str) else text)
     try:
         columns = reader.fieldnames or []
@@ -264,11 +401,20 @@ def _csv(text, name: str, fields: Fields):
                 )
         yield from enumerate(reader, start=1)
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise CorpusError(f"{name} line {reader.line_num}: a field is longer than "
+                              f"{max_bytes} characters (max_file_bytes)",
+                              params=("max_file_bytes",)) from None  # fmt: skip
         raise CorpusError(f"{name} line {reader.line_num}: {exc}") from None
 
 
-def _corpus(records, fields: Fields, name: str, described: dict, counted=None) -> Corpus:
+def _corpus(records, fields: Fields, name: str, described: dict, counted=None,
+            capped: dict | None = None) -> Corpus:  # fmt: skip
+    """The corpus of (number, record) pairs; ``capped``: the records the cap cut or left out
+    while they were read (counted into ``skipped``)."""
     texts, ids, labels, skipped, seen = collect(records, fields, name, counted)
+    for reason, n in (capped or {}).items():
+        skipped[reason] = skipped.get(reason, 0) + n
     text_field = fields.text_name
     if not texts and set(skipped) == {f"no {text_field}"}:
         seen = sorted(seen)
@@ -320,37 +466,47 @@ def collect(records, fields: Fields, name: str, counted=None):
     return texts, ids, labels, skipped, seen
 
 
-def file_records(path: Path, fields: Fields, number_prefix: str = ""):
+def file_records(path: Path, fields: Fields, number_prefix: str = "",
+                 max_bytes: int = MAX_FILE_BYTES):  # fmt: skip
     """(number, record) of one .jsonl/.csv file, numbered ``number_prefix`` + line (or row)
-    as the shard loader numbers them (``shards/a.jsonl:3``; "" for a single file)."""
+    as the shard loader numbers them (``shards/a.jsonl:3``; "" for a single file); a record
+    longer than ``max_bytes`` is an error (there is no count to put it in)."""
     fmt = record_format(path)
     if fmt not in ("jsonl", "csv"):
         raise CorpusError(f"{path} is not a .jsonl or .csv file")
-    for number, record in _file_records(Path(path), fmt, fields):
+    for number, record in _file_records(Path(path), fmt, fields, max_bytes):
         yield (f"{number_prefix}{number}" if number_prefix else number), record
 
 
-def range_records(path: Path, start: int, stop: int, first_line: int, number_prefix: str = ""):
+def range_records(path: Path, start: int, stop: int, first_line: int, number_prefix: str = "",
+                  max_bytes: int = MAX_FILE_BYTES):  # fmt: skip
     """(number, record) of the lines in bytes ``start``…``stop``−1 of a UTF-8 .jsonl file
     (a range starting a line and ending one), numbered from ``first_line`` as
-    :func:`file_records` numbers the whole file: so ranges read apart give its records."""
+    :func:`file_records` numbers the whole file: so ranges read apart give its records. A
+    line longer than ``max_bytes`` bytes is an error naming it."""
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             handle.seek(start)
-            lines = _range_lines(handle, stop - start)
+            lines = _range_lines(handle, stop - start, max_bytes, str(path), first_line)
             for number, record in _jsonl(lines, str(path), first_line):
                 yield (f"{number_prefix}{number}" if number_prefix else number), record
     except OSError as exc:
         raise CorpusError(f"cannot read {path}: {exc.strerror}") from exc
 
 
-def _range_lines(handle, size: int):
-    """The next ``size`` bytes of a binary file, as decoded lines (streamed: a line at a time)."""
-    for raw in handle:
-        yield raw[:size].decode("utf-8")
-        size -= len(raw)
+def _range_lines(handle, size: int, limit: int, name: str, first: int):
+    """The next ``size`` bytes of a binary file, as decoded lines (streamed: a line at a time,
+    none held longer than ``limit`` bytes)."""
+    for number in itertools.count(first):
         if size <= 0:
             return
+        raw, cut = read_line(handle, limit)
+        if not raw:
+            return
+        if cut:
+            raise _over_cap(name, number, limit)
+        yield raw[:size].decode("utf-8")
+        size -= len(raw)
 
 
 def _skip_reason(value, field: str) -> str | None:

@@ -90,7 +90,8 @@ class Source:
         if self.kind == "folder":
             return folder.load_folder(spec.input, spec.glob, spec.max_file_bytes, self.listing,
                                       counted)  # fmt: skip
-        return records.load_records(spec.input, self.fields, counted=counted)
+        return records.load_records(spec.input, self.fields, counted=counted,
+                                    max_bytes=spec.max_file_bytes)  # fmt: skip
 
     def as_chosen(self, corpus: Corpus) -> Corpus:
         """``corpus`` as the options want it: without labels under ``--no-labels`` (applied
@@ -100,7 +101,10 @@ class Source:
     def input_paths(self) -> list[Path]:
         """Every path the run reads from the source: the input itself (not stdin) and, for a
         folder, the files outside it that its links lead to (they are inputs too)."""
-        if self.kind in (NEWSGROUPS, "stdin"):
+        if self.kind == "stdin":  # stdin redirected from a file: that file is an input
+            found = records.stdin_file()
+            return [found] if found is not None else []
+        if self.kind == NEWSGROUPS:
             return []
         if records.is_pattern(self.spec.input):
             return list(self.listing[0])

@@ -16,12 +16,7 @@ import numpy as np
 from .. import held
 from ..topics import Topic, negative_indices, top_indices
 from ..weights import top_topics
-from . import coherence, documents, fit, labels
-
-NARROW_SHARE = 0.005
-"""A topic dominant in (or whose top words co-occur in) under 0.5% of the documents…"""
-NARROW_MIN = 3
-"""…or in fewer than 3 documents is ``narrow``: carried by a handful of posts."""
+from . import coherence, documents, fit, labels, signature
 
 
 def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, docs: int = 0,
@@ -33,9 +28,15 @@ def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, doc
     ``docs``; texts are read only for the representative documents. ``tokens`` (each
     document's tokens in order, or None) adds the sliding-window ``c_npmi``.
 
-    Honest headline scores: a ``narrow`` topic (see NARROW_SHARE) keeps its own scores but is
-    left out of the corpus-level ``coherence_npmi`` and ``c_npmi``; ``coherence_npmi_all``
-    and ``n_narrow`` report the whole picture.
+    Flags (quality.signature): ``narrow`` (the topic's weight comes from about 1% of the
+    documents or fewer, near-duplicates counted once), with its evidence
+    ``effective_documents`` and ``near_duplicate_share``, and ``repeated_words`` (top words
+    that travel as one block of text, such as a signature).
+
+    Honest headline scores: the corpus-level ``coherence_npmi`` and ``c_npmi`` are means over
+    every topic, so a flag, right or wrong, cannot move them; ``coherence_npmi_unflagged``
+    (the mean over the topics not flagged) and ``n_narrow`` are reported beside them, and
+    ``coherence_npmi_all`` (the same as ``coherence_npmi``) is kept for compatibility.
     """
     is_svd = hasattr(fitted, "Vt")
     components = fitted.Vt if is_svd else fitted.H
@@ -50,11 +51,15 @@ def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, doc
     winners = top_topics(weights)
     sizes = documents.topic_sizes(winners, k)
     support = coherence.support(B, local[:k])
-    floor = max(NARROW_MIN, NARROW_SHARE * X.shape[0])
-    narrow = [bool(sizes[t] < floor or support[t] < floor) for t in range(k)]
+    repeated = signature.repeated_words(B, local[:k], [list(t.words) for t in topics])
+    flags = signature.signature(weights, X, repeated, sizes)
+    narrow = [f["narrow"] for f in flags]
     per_topic = [
         {"coherence_npmi": float(scores[t]), "n_documents": int(sizes[t]),
-         "support_documents": int(support[t]), "narrow": narrow[t]}
+         "support_documents": int(support[t]), "narrow": narrow[t],
+         "effective_documents": round(flags[t]["effective_documents"], 1),
+         "near_duplicate_share": round(flags[t]["near_duplicate_share"], 4),
+         "repeated_words": repeated[t]}
         for t in range(k)
     ]  # fmt: skip
     if is_svd:
@@ -62,10 +67,13 @@ def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, doc
             has_pole = len(columns[k + t]) > 1
             per_topic[t]["negative_coherence_npmi"] = float(scores[k + t]) if has_pole else None
     broad = [t for t in range(k) if not narrow[t]] or list(range(k))
+    headline = float(np.mean(scores[:k])) if k else 0.0
     metrics = {
-        "coherence_npmi": float(np.mean(scores[broad])) if k else 0.0,
-        "coherence_npmi_all": float(np.mean(scores[:k])) if k else 0.0,
+        "coherence_npmi": headline,
+        "coherence_npmi_all": headline,
+        "coherence_npmi_unflagged": float(np.mean(scores[broad])) if k else 0.0,
         "n_narrow": int(sum(narrow)),
+        "narrow_floor": round(signature.narrow_floor(weights), 1),
         "diversity": coherence.diversity([t.words for t in topics]),
     }
     if tokens is not None:
@@ -74,7 +82,7 @@ def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, doc
         windowed = c_npmi(tokens, [t.words for t in topics])
         for t in range(k):
             per_topic[t]["c_npmi"] = None if np.isnan(windowed[t]) else float(windowed[t])
-        kept = [windowed[t] for t in broad if not np.isnan(windowed[t])]
+        kept = [windowed[t] for t in range(k) if not np.isnan(windowed[t])]
         metrics["c_npmi"] = float(np.mean(kept)) if kept else None
 
     metrics.update(_fit_metrics(fitted, X, is_svd))

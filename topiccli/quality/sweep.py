@@ -1,4 +1,5 @@
-"""Choosing k: the evidence for one k of a sweep, its score and the recommended k.
+"""Choosing k: the evidence for one k of a sweep, its score and the recommended k (with the
+agreement criterion the advice of ``quality.advice`` decides instead).
 
 The sweep itself (fitting every k on one vectorized corpus) is ``topiccli.runs.sweep``.
 
@@ -34,8 +35,10 @@ AGREEMENT_RULE = (
     "agreement = mean Average Jaccard (top 20 terms, topics matched by the Hungarian method) "
     "between the NNDSVD fit on all documents and {samples} random-start fits on random 80% "
     "subsamples "
-    "(Greene, O'Callaghan & Cunningham 2014); recommended k = highest agreement, the smaller k "
-    "on a tie"
+    "(Greene, O'Callaghan & Cunningham 2014); advice: the k within 2 paired standard errors "
+    "of the best agreement form the range, or no clear k when the range spans more than 4 k "
+    "or reaches an end of the sweep, or the best agreement varies by more than 0.15 or is "
+    "under 0.5 (docs/advice.md)"
 )
 
 

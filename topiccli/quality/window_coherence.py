@@ -35,6 +35,7 @@ product over the segments between interval boundaries. About a second on all of 
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
 from itertools import chain
 
@@ -123,8 +124,9 @@ def window_counts(
     """
     n_words = len(vocabulary)
     # One pass, keeping only where the words that matter stand (memory: the topic words'
-    # occurrences, not every token of the corpus).
-    lengths_list, positions_list, words_list = [], [], []
+    # occurrences, not every token of the corpus; 8 bytes each in typed arrays, where a list
+    # of Python ints takes 36: one long document may hold millions of them).
+    lengths_list, positions_list, words_list = array("q"), array("q"), array("q")
     offset = 0
     for tokens in token_docs:
         for i, token in enumerate(tokens):
@@ -134,7 +136,7 @@ def window_counts(
                 words_list.append(found)
         lengths_list.append(len(tokens))
         offset += len(tokens)
-    lengths = np.asarray(lengths_list, dtype=np.int64)
+    lengths = np.asarray(lengths_list, dtype=np.int64)  # through the buffer: no copy per item
     positions = np.asarray(positions_list, dtype=np.int64)
     n_win = np.where(lengths >= window, lengths - window + 1, 1)
     n_windows = int(n_win.sum())

@@ -51,7 +51,8 @@ def quality_lines(report) -> list[str]:
     parts = []
     if "coherence_npmi" in m:
         narrow = m.get("n_narrow") or 0
-        extra = f" (all topics {m['coherence_npmi_all']:+.3f}, {narrow} narrow)" if narrow else ""
+        unflagged = m.get("coherence_npmi_unflagged", m["coherence_npmi"])
+        extra = f" ({unflagged:+.3f} without the {narrow} narrow)" if narrow else ""
         parts.append(f"mean NPMI {m['coherence_npmi']:+.3f}{extra}")
     if m.get("c_npmi") is not None:
         parts.append(f"c_npmi {m['c_npmi']:+.3f}")

@@ -14,8 +14,12 @@ from .present import engine_line
 FIT_FIELD = {"nmf": "relative_reconstruction_error", "svd": "explained_variance_ratio_total"}
 
 
-def sweep_dict(info: dict, rows, recommended: int | None, rule: str) -> dict:
-    """The JSON document of a sweep (see the README): its settings, rule, pick and rows."""
+def sweep_dict(info: dict, rows, recommended: int | None, rule: str,
+               advice: dict | None = None) -> dict:  # fmt: skip
+    """The JSON document of a sweep (see the README and docs/advice.md): its settings, rule,
+    advice (the authoritative answer with the agreement criterion), pick and rows.
+    ``recommended_k`` is kept for compatibility: the best-supported k inside the advice's
+    range, or None under "no_clear_k"."""
     fit_field = FIT_FIELD[info["method"]]
     results = []
     for row in rows:
@@ -26,6 +30,7 @@ def sweep_dict(info: dict, rows, recommended: int | None, rule: str) -> dict:
         "command": "sweep",
         **{key: value for key, value in info.items() if key != "timings"},
         "rule": rule,
+        **({"advice": advice} if advice is not None else {}),
         "recommended_k": recommended,
         "results": results,
         "timings": info["timings"],
@@ -60,7 +65,9 @@ def _cell(value, pattern: str) -> str:
 def _mark(entry: dict, document: dict) -> str:
     if entry["k"] in document.get("within_noise", []):
         return "≈ within noise"
-    return "← recommended" if entry["k"] == document["recommended_k"] else ""
+    if entry["k"] == document["recommended_k"]:
+        return "← best supported" if document.get("advice") else "← recommended"
+    return ""
 
 
 def _table(document: dict, width: int | None) -> str:
@@ -101,13 +108,22 @@ def _table(document: dict, width: int | None) -> str:
         width=min(out.width, 80),
     )
     out.print(chart, soft_wrap=True, end="")
-    out.print(f"Recommended k = {document['recommended_k']} ({document['rule']})")
-    close = document.get("within_noise") or []
-    if close:
-        out.print(
-            f"k = {', '.join(map(str, close))} score within the spread of the recommended "
-            "k: the data cannot tell them apart; read the whole table."
-        )
+    advice = document.get("advice")
+    if advice is None:
+        out.print(f"Recommended k = {document['recommended_k']} ({document['rule']})")
+        close = document.get("within_noise") or []
+        if close:
+            out.print(
+                f"k = {', '.join(map(str, close))} score within the spread of the recommended "
+                "k: the data cannot tell them apart; read the whole table."
+            )
+    else:
+        if advice["verdict"] == "range":
+            lo, hi = advice["k_range"]
+            out.print(f"Plausible k = {lo}–{hi}" if lo != hi else f"Plausible k = {lo}")
+        out.print(advice["evidence"])
+        out.print(f"Next: {advice['next']}")
+        out.print(f"Rule: {document['rule']}")
     if document.get("engine"):
         out.print(engine_line(document["engine"]))
     return text(out)

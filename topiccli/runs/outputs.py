@@ -31,7 +31,7 @@ def check_outputs(outputs: dict[str, Path | None], inputs) -> None:
         check_not_input(path, inputs, name)
         if name != "save":
             check_destination(path, name)
-        resolved = path.resolve()
+        resolved = real(path)
         if resolved in seen:
             raise OutputError(f"{name} and {seen[resolved]} name the same file {path}",
                               params=(name, seen[resolved]))  # fmt: skip
@@ -42,12 +42,18 @@ def check_not_input(output: Path | None, inputs: list[Path], name: str = "output
     """Refuse an output path that is, or lies inside, an input (links resolved)."""
     if output is None:
         return
-    target = output.resolve()
+    target = real(output)
     for source in inputs:
-        source = source.resolve()
+        source = real(source)
         if target == source or source in target.parents:
             raise OutputError(f"refusing to write {output}: it is an input ({source})",
                               params=(name,))  # fmt: skip
+
+
+def real(path: Path) -> Path:
+    """``path`` with every link resolved; a link loop stays as it is (``Path.resolve`` raises
+    on one before Python 3.13), to be refused by whatever then opens it."""
+    return Path(os.path.realpath(path))
 
 
 def check_destination(output: Path | None, name: str = "output") -> None:
@@ -75,7 +81,7 @@ def check_bundle_destination(save: Path | None, force: bool, others: list[Path |
 
     check_bundle(save, force)
     for other in others:
-        if other is not None and save.resolve() in other.resolve().parents:
+        if other is not None and real(save) in real(other).parents:
             raise OutputError(f"refusing to write {other} inside the bundle {save}",
                               params=("save",))  # fmt: skip
 

@@ -43,6 +43,9 @@ class SweepResult:
     rows: list = field(default_factory=list)
     recommended: int | None = None
     rule: str = ""
+    advice: dict | None = None
+    """quality.advice: the verdict ("range" or "no_clear_k"), the range, the evidence and what
+    to do next; with the agreement criterion only."""
 
 
 @runs_on
@@ -86,18 +89,27 @@ def sweep(request: SweepRequest, progress=None) -> SweepResult:
         "timings": stages.timings,
     }
     criterion = spec.chosen_criterion
+    advice = None
     if criterion == "agreement":
+        from ..quality.advice import advise
+
         with stages.stage("stability", f"refitting {spec.samples} subsamples per k"):
-            rows = _with_agreement(rows, dt, spec)
-    best = recommend(rows, criterion)
+            rows, samples = _with_agreement(rows, dt, spec)
+        advice = advise([r.k for r in rows], samples)
+        best, close = advice.best, advice.within_noise
+    else:
+        best = recommend(rows, criterion)
+        close = within_noise(rows, best)
     info.update(criterion=criterion, samples=spec.samples if criterion == "agreement" else None,
-                within_noise=within_noise(rows, best))  # fmt: skip
-    result = SweepResult(info, rows, best, rule(spec.seeds, criterion, spec.samples))
+                within_noise=close)  # fmt: skip
+    result = SweepResult(info, rows, best, rule(spec.seeds, criterion, spec.samples),
+                         advice.as_dict() if advice else None)  # fmt: skip
     if request.html is not None:
         from ..render.sweep import sweep_dict
         from .explore import sweep_page, write_page
 
-        document = sweep_dict(result.info, result.rows, result.recommended, result.rule)
+        document = sweep_dict(result.info, result.rows, result.recommended, result.rule,
+                              result.advice)  # fmt: skip
         write_page(sweep_page(document), request.html)
     return result
 
@@ -150,13 +162,14 @@ def _rows(dt, corpus, spec: SweepSpec, stages: Stages) -> list:
     return rows
 
 
-def _with_agreement(rows: list, dt, spec: SweepSpec) -> list:
-    """Each row with its agreement under resampling (quality.resampling): Frobenius HALS fits,
-    the reference from NNDSVD and the subsamples from random starts, as Greene et al. KL from
-    random starts settles in scattered minima (quality.stability.refit_start), and measured
-    over six corpora the Frobenius agreement found the labelled k where the KL one did not
-    (scripts/evaluate_defaults.md); the NNDSVD reference found it on 11 of 16 corpora where a
-    random-start one found it on 8 (scripts/evaluate_k.md)."""
+def _with_agreement(rows: list, dt, spec: SweepSpec) -> tuple[list, list]:
+    """(each row with its agreement, each k's per-subsample agreements): the agreement under
+    resampling (quality.resampling) of Frobenius HALS fits, the reference from NNDSVD and the
+    subsamples from random starts, as Greene et al. KL from random starts settles in scattered
+    minima (quality.stability.refit_start), and measured over six corpora the Frobenius
+    agreement found the labelled k where the KL one did not (scripts/evaluate_defaults.md); the
+    NNDSVD reference found it on 11 of 16 corpora where a random-start one found it on 8
+    (scripts/evaluate_k.md)."""
     from ..quality.resampling import nmf_top_terms, stability_by_resampling
     from ..specs import REFIT_TOL
 
@@ -168,8 +181,9 @@ def _with_agreement(rows: list, dt, spec: SweepSpec) -> list:
         n_samples=spec.samples, seed=spec.seed,
         fit_reference=nmf_top_terms(dt.terms, nmf=nmf, init="nndsvd", **options),
     )  # fmt: skip
-    return [replace(row, agreement=f["agreement"], agreement_std=f["agreement_std"])
+    rows = [replace(row, agreement=f["agreement"], agreement_std=f["agreement_std"])
             for row, f in zip(rows, found)]  # fmt: skip
+    return rows, [f["samples"] for f in found]
 
 
 def _seed_models(model, seeds: int) -> list:

@@ -1,0 +1,161 @@
+"""Narrow (signature) topics: a topic whose weight comes from a handful of distinct documents.
+
+A topic model happily spends a topic on one long post, on a few copies of the same text, or
+on the posts that carry one author's signature. Such a topic can look coherent (its words
+always come together) while saying nothing about the corpus. ``narrow`` marks it.
+
+The evidence for topic t is its documents' weights w (the weights the table and the exports
+share, negative SVD weights counted as 0):
+
+* the **effective number of documents** carrying it, the participation ratio (Σw)²/Σw²: n
+  for a weight spread evenly over n documents, 1 for a topic of one document. Near-duplicate
+  documents count once: among the documents holding the first ``COVERED`` (90%) of the
+  topic's weight (at most ``EXAMINED``, 400), two whose rows of the document-term matrix
+  have a cosine similarity of at least ``NEAR_DUPLICATE`` (0.95) are near-duplicates, and
+  each connected group of near-duplicates counts as one document of their summed weight;
+* what chance gives on this corpus: the same participation ratio of every document's total
+  weight, ``corpus_documents``. It is the number of documents when every document carries
+  the same weight, and less when documents differ in length or some carry no term at all
+  (short texts, empty documents), so a corpus of short texts is not measured against
+  documents that are not there.
+
+A topic is ``narrow`` when its effective number of documents is at most ``SHARE`` (1%) of the
+corpus's (at least ``MIN_DOCUMENTS``, 3, in a tiny corpus): its weight comes from about 1% of
+the documents or fewer, or from a group of near-duplicates; or when it is led by a block of
+repeated words (below). Never when it is the main topic (the largest weight) of at least
+``MAIN_SHARE`` (2%) of the documents (and at least ``MAIN_MIN``, 10, in a corpus of fewer
+than 500, where 2% is still a handful): that many documents are mainly about it, whatever its
+words, and a topic aligned with a label (half of its documents from one label, over 2% of
+the corpus) can have its words from a prolific author's signature.
+
+``repeated_words`` lists a topic's top words that travel together as one block of text in a
+handful of documents (a signature, a repeated footer): at least ``BLOCK`` (3) top words,
+two of them linked when the rarer one's documents nearly all hold the other (overlap ≥
+``SAME_DOCUMENTS``, 0.8, in at least 3 documents) and they meet at least ``LIFT`` (100, that
+is 1/SHARE) times as often as independent words of their frequencies would, which for words
+that travel together means each is in about 1% of the documents or fewer. A theme's words
+coincide too (``armenian``, ``armenians``, ``turkish``), but over more documents: on all of
+20 Newsgroups they meet 60–95 times as often as chance, a signature's 100–750 times
+(scripts/evaluate_flag.md). A topic led by such a block is narrow: its words come from one
+repeated piece of text.
+
+Measured against hand labels in scripts/evaluate_flag.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from .. import held
+
+SHARE = 0.01
+MIN_DOCUMENTS = 3.0
+EXAMINED = 400
+COVERED = 0.9
+NEAR_DUPLICATE = 0.95
+BLOCK = 3
+SAME_DOCUMENTS = 0.8
+MAIN_SHARE = 0.02
+MAIN_MIN = 10
+LIFT = 1.0 / SHARE
+
+
+def participation(weights: np.ndarray) -> float:
+    """(Σw)²/Σw²: how many equal weights give the same spread (0 with no weight)."""
+    total, squares = float(np.sum(weights)), float(np.sum(np.square(weights)))
+    return total * total / squares if squares > 0 else 0.0
+
+
+def near_duplicate_groups(rows) -> np.ndarray:
+    """Each row's group: connected components of cosine similarity ≥ NEAR_DUPLICATE."""
+    from scipy.sparse.csgraph import connected_components
+
+    rows = sp.csr_matrix(rows, dtype=float)
+    norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
+    scaled = sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ rows
+    similar = (scaled @ scaled.T).toarray() >= NEAR_DUPLICATE
+    return connected_components(sp.csr_matrix(similar), directed=False)[1]
+
+
+def topic_evidence(column: np.ndarray, X) -> dict:
+    """``effective_documents`` (near-duplicates merged) and ``near_duplicate_share`` (the
+    share of the topic's weight in documents with a near-duplicate among those examined)."""
+    w = np.clip(np.asarray(column, dtype=float), 0.0, None)
+    total = float(w.sum())
+    if total <= 0:
+        return {"effective_documents": 0.0, "near_duplicate_share": 0.0}
+    order = np.argsort(-w, kind="stable")
+    most = int(np.searchsorted(np.cumsum(w[order]), COVERED * total)) + 1
+    order = order[: min(max(most, 2), EXAMINED)]
+    order = order[w[order] > 0]
+    if len(order) < 2 or isinstance(X, held.HeldMatrix):  # rows held elsewhere: no merging
+        return {"effective_documents": participation(w), "near_duplicate_share": 0.0}
+    groups = near_duplicate_groups(X[order])
+    merged = np.bincount(groups, weights=w[order])
+    rest = w.copy()
+    rest[order] = 0.0
+    duplicated = np.bincount(groups)[groups] > 1
+    return {
+        "effective_documents": participation(np.concatenate([merged, rest[rest > 0]])),
+        "near_duplicate_share": float(w[order][duplicated].sum() / total),
+    }
+
+
+def corpus_documents(weights: np.ndarray) -> float:
+    """What chance gives: the participation ratio of the documents' total weights."""
+    return participation(np.clip(np.asarray(weights, dtype=float), 0.0, None).sum(axis=1))
+
+
+def narrow_floor(weights: np.ndarray) -> float:
+    """The effective number of documents at or under which a topic is narrow."""
+    return max(MIN_DOCUMENTS, SHARE * corpus_documents(weights))
+
+
+def signature(weights, X, repeated: list[list[str]] | None = None,
+              sizes=None) -> list[dict]:  # fmt: skip
+    """Each topic's ``effective_documents``, ``near_duplicate_share`` and ``narrow``: carried
+    by about 1% of the documents or fewer, or led by a block of repeated words
+    (``repeated[t]``, from ``repeated_words``, at least BLOCK of them), and the main topic of
+    fewer than MAIN_SHARE of the documents, or of MAIN_MIN (``sizes[t]``: the documents it
+    wins)."""
+    W = np.asarray(weights)
+    floor = narrow_floor(W)
+    out = []
+    for t in range(W.shape[1]):
+        found = topic_evidence(W[:, t], X)
+        block = len(repeated[t]) >= BLOCK if repeated is not None else False
+        few = sizes is None or sizes[t] < max(MAIN_SHARE * W.shape[0], MAIN_MIN)
+        found["narrow"] = bool((found["effective_documents"] <= floor or block) and few)
+        out.append(found)
+    return out
+
+
+def repeated_words(B, local: list[np.ndarray], words: list[list[str]]) -> list[list[str]]:
+    """For each topic, its top words that travel as one block (see the module docstring).
+
+    ``B`` holds the topics' words' columns (documents × words), ``local[t]`` topic t's
+    columns in ``B`` (in its words' order) and ``words[t]`` the words themselves.
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    present = sp.csc_matrix(B, dtype=float)
+    present.data[:] = 1.0
+    out = []
+    for cols, names in zip(local, words):
+        if len(cols) < BLOCK:
+            out.append([])
+            continue
+        block = present[:, cols]
+        both = (block.T @ block).toarray()
+        sizes = np.diag(both)
+        smaller = np.minimum.outer(sizes, sizes)
+        overlap = np.divide(both, smaller, out=np.zeros_like(both), where=smaller > 0)
+        lift = np.divide(both * block.shape[0], np.outer(sizes, sizes),
+                         out=np.zeros_like(both), where=both > 0)  # fmt: skip
+        linked = (overlap >= SAME_DOCUMENTS) & (both >= 3) & (lift >= LIFT)
+        np.fill_diagonal(linked, False)
+        _, groups = connected_components(sp.csr_matrix(linked), directed=False)
+        counts = np.bincount(groups)
+        out.append([names[i] for i in range(len(cols)) if counts[groups[i]] >= BLOCK])
+    return out
