@@ -234,8 +234,9 @@ def _raise_if_interrupted() -> None:
         raise KeyboardInterrupt
 
 
-LATCHED = (signal.SIGINT, signal.SIGTERM)
-"""The signals latched: Ctrl-C, and SIGTERM handled as Ctrl-C is."""
+LATCHED = (signal.SIGINT, signal.SIGTERM) + ((signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ())
+"""The signals latched: Ctrl-C, and SIGTERM and SIGHUP handled as Ctrl-C is (the CLI's signal
+policy, ``cli.errors.signal_policy``, is the handler called then)."""
 
 
 @contextlib.contextmanager
