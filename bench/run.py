@@ -23,6 +23,10 @@ Parts (``--only``, comma-separated; ``make bench`` runs all but ``dense``):
   LocalCluster of 2 workers reading it themselves, at 100k and 1M documents (20k with
   ``--quick``): wall, stage timings, peak RSS of the client and of the largest worker
   (bench/cluster.py; needs the ``dask`` extra);
+* ``segment``: word segmentation of Chinese, Japanese and Korean news (documents/s, MB/s)
+  against the segmenter alone and the segmenter + scikit-learn's TfidfVectorizer, and the
+  cost of ``--language auto`` on English (bench/segment.py; corpora from
+  TOPICS_LANGUAGE_CORPORA);
 * ``dense``: (optional) the tutorial SVD against a dense scipy.linalg.svd script.
 
 ``--matrices`` and ``--ks`` narrow the grid of nmf, mu, share and svd; ``--repeats`` sets the
@@ -73,7 +77,19 @@ def wall(cmd: list[str], repeat: int) -> list[float]:
     return times
 
 
-PARTS = ("e2e", "nmf", "mu", "share", "svd", "scaling", "kl", "defaults", "vectorize", "cluster")
+PARTS = (
+    "e2e",
+    "nmf",
+    "mu",
+    "share",
+    "svd",
+    "scaling",
+    "kl",
+    "defaults",
+    "vectorize",
+    "cluster",
+    "segment",
+)
 OPTIONAL = ("dense",)
 
 
@@ -215,6 +231,14 @@ def main() -> None:
                                   for n in sizes]  # fmt: skip
             save()
             text.append(cluster_bench.markdown(results["cluster"]))
+        if "segment" in args.parts:
+            from bench import segment as segment_bench
+
+            results["segment"] = segment_bench.run(
+                archive_path(), repeats, documents=1000 if args.quick else 5000, log=_log
+            )
+            save()
+            text.append(segment_bench.markdown(results["segment"]))
         if "dense" in args.parts:
             results["dense"] = _dense(home, repeats)
             text.append(_dense_markdown(results["dense"]))

@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "topiccli"
 
 LAYERS = [
     {"errors", "specs", "bounded", "leftovers", "atomic"},
-    {"corpus", "factorize", "text_rules"},
+    {"corpus", "factorize", "text_rules", "text"},
     {"fast_vectorize"},
     {"vectorize", "vectorizer_state", "synthetic", "weights", "report", "held"},
     {"bundle_schema"},

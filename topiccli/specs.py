@@ -28,8 +28,9 @@ sweep's resampling refits): they compare top words, not objectives."""
 NEWSGROUP_PARTS = ("headers", "footers", "quotes")
 """The parts of a 20 Newsgroups post that can be stripped (all of them by default)."""
 SUBSETS = ("train", "test", "all")
-STOP_WORD_LISTS = ("english", "fillers", "none")
-"""The named stop-word lists ``VectorizerSettings.stop_words`` may join with files by ``+``."""
+STOP_WORD_LISTS = ("auto", "english", "fillers", "none")
+"""The named stop-word lists ``VectorizerSettings.stop_words`` may join with files by ``+``
+(besides ISO 639-1 codes, each its language's list: topiccli.text.stopwords)."""
 MAX_FILE_BYTES = 16 * 2**20
 """The most read from any one file of a folder (16 MiB), so memory stays bounded."""
 
@@ -65,9 +66,10 @@ class VectorizerSettings:
     one; the defaults and the evidence for them: topiccli.text_rules)."""
 
     kind: str = "tfidf"
-    stop_words: str = "english+fillers"
-    """``+``-joined: ``english`` (scikit-learn's list), ``fillers`` (topiccli's), ``none``, or
-    the path of a file, one word a line."""
+    stop_words: str = "auto"
+    """``+``-joined: ``auto`` (the language's list; ``english+fillers`` for English),
+    ``english`` (scikit-learn's list), ``fillers`` (topiccli's), an ISO 639-1 code, ``none``,
+    or the path of a file, one word a line."""
     min_df: int | float | str = "auto"
     """A document count, a proportion, or ``"auto"``: max(2, ⌈0.0005·n⌉)."""
     max_df: int | float = 0.5
@@ -80,6 +82,11 @@ class VectorizerSettings:
     junk: str = "drop"
     """``drop`` (uuencoded, base64 and binary-like documents are skipped and counted) or
     ``keep``."""
+    language: str = "auto"
+    """``auto`` (detected on a sample, topiccli.text.languages) or ISO 639-1 codes joined by
+    ``+``; a vectorized matrix's settings hold the resolved codes."""
+    lemmatize: bool = False
+    """Reduce words to their lemmas (simplemma) before counting; topiccli.text.lemmatize."""
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -90,7 +97,12 @@ class VectorizerSettings:
     def stop_word_files(self) -> list[Path]:
         """The stop-word files these settings read (inputs of the run)."""
         return [Path(item) for item in self.stop_words.split("+")
-                if item and item not in STOP_WORD_LISTS]  # fmt: skip
+                if item and item not in STOP_WORD_LISTS and not _is_code(item)]  # fmt: skip
+
+
+def _is_code(item: str) -> bool:
+    """A stop-word item naming a language's list (two lowercase letters, e.g. ``de``)."""
+    return len(item) == 2 and item.isalpha() and item.islower()
 
 
 @dataclass(frozen=True)

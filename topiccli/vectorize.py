@@ -31,6 +31,11 @@ class DocumentTerm:
     terms: np.ndarray
     idf: np.ndarray | None
     settings: VectorizerSettings
+    """The settings as applied: ``language``, ``stop_words`` and the default token pattern
+    resolved by language (never ``auto``)."""
+    language: dict | None = None
+    """The language found or given (``text.languages.Detection.as_dict``) and what vectorizing
+    found wrong with it (``diagnose``), for the report."""
 
 
 def check_settings(settings: VectorizerSettings) -> VectorizerSettings:
@@ -72,6 +77,13 @@ def check_settings(settings: VectorizerSettings) -> VectorizerSettings:
                 f"no file {str(stop_file)!r}",
                 params=("stop_words",),
             )
+    from .text.languages import check_language
+
+    check_language(settings.language)
+    if settings.lemmatize:
+        from .text.lemmatize import check_available
+
+        check_available()
     for name, choices in (("contractions", ("strip", "keep")), ("junk", ("drop", "keep"))):
         if getattr(settings, name) not in choices:
             raise UsageError(f"{name} must be one of {', '.join(choices)}", params=(name,))
@@ -101,7 +113,8 @@ class Vectorizer:
         """
         from . import fast_vectorize
 
-        settings = self.settings
+        settings, detection = resolve_language(self.settings, texts)
+        original = texts
         texts = prepared(settings, texts)
         pattern = text_rules.token_pattern(settings.token_pattern)
         min_df = text_rules.resolve_min_df(settings.min_df, len(texts))
@@ -122,12 +135,44 @@ class Vectorizer:
                     terms = vectorizer.get_feature_names_out()
                     idf = getattr(vectorizer, "idf_", None)
         except ValueError as exc:
-            raise VectorizeError(*_explain(str(exc)), params=("min_df", "max_df")) from exc
+            from .text.diagnose import failure_cause
+
+            error = VectorizeError(*_explain(str(exc), failure_cause(settings, texts)),
+                                   params=("min_df", "max_df"))  # fmt: skip
+            error.vocabulary = lambda: failed_vocabulary(original, settings)
+            raise error from exc
         import numpy as np
+
+        from .text.diagnose import diagnose
 
         X = X.tocsr().astype(np.float64, copy=False)
         X.sort_indices()
-        return DocumentTerm(X=X, terms=terms, idf=idf, settings=settings)
+        dominant = detection.codes[0] if detection.codes else None
+        found = diagnose(settings, dominant, np.diff(X.indptr), terms)
+        language = {**detection.as_dict(), **found}
+        return DocumentTerm(X=X, terms=terms, idf=idf, settings=settings, language=language)
+
+
+def resolve_language(settings: VectorizerSettings, texts, detection=None):
+    """(settings with ``language`` and ``stop_words`` resolved, the Detection): ``auto``
+    detected on a sample of ``texts`` (or the ``detection`` made already); a stop-word
+    ``auto`` becomes that language's lists (topiccli.text)."""
+    from dataclasses import replace
+
+    from .text import languages, stopwords
+
+    if detection is None and settings.language == languages.AUTO:
+        detection = languages.detect(texts)
+    elif detection is None:
+        detection = languages.given(settings.language)
+    stop_words = stopwords.resolve(settings.stop_words, detection.language)
+    resolved = replace(settings, language=detection.language, stop_words=stop_words)
+    if settings.token_pattern == "letters":
+        if any(c in languages.MARKED for c in detection.codes):
+            resolved = replace(resolved, token_pattern="letters_marks")  # vowel signs inside
+        elif all(c in languages.ONE_CHARACTER for c in detection.codes):
+            resolved = replace(resolved, token_pattern="letters_one")  # 车, 房: one-character
+    return resolved, detection
 
 
 def tokenizer(settings: VectorizerSettings):
@@ -137,24 +182,75 @@ def tokenizer(settings: VectorizerSettings):
     stop = stop_word_set(settings) or frozenset()
     strip = settings.contractions == "strip"
 
+    analyse = text_analysis(settings)
+
     def tokens(text: str) -> list[str]:
         if strip:
             text = text_rules.strip_contractions(text)
+        if analyse is not None:
+            text = analyse(text)
         return [t for t in pattern.findall(text.lower()) if t not in stop]
 
     return tokens
 
 
 def prepared(settings: VectorizerSettings, texts) -> list[str]:
-    """The texts as the tokenizer sees them: contractions stripped unless kept."""
+    """The texts as the tokenizer sees them: contractions stripped unless kept; documents in
+    a language written without spaces segmented into words (on every core); lemmatized if
+    asked (topiccli.text)."""
     if settings.contractions == "strip":
-        return [text_rules.strip_contractions(text) for text in texts]
-    return list(texts)
+        texts = [text_rules.strip_contractions(text) for text in texts]
+    texts = list(texts)
+    from .text import segment
+
+    if segment.needed(settings.language):
+        texts = segment.segment_texts(texts, settings.language)
+    if settings.lemmatize:
+        from .text import lemmatize
+
+        texts = lemmatize.lemmatize_texts(texts, settings.language)
+    return texts
+
+
+def text_analysis(settings: VectorizerSettings):
+    """``text → text`` segmented and lemmatized as ``prepared`` does, one document at a time
+    (None when the settings need neither)."""
+    from .text import segment
+
+    steps = []
+    if segment.needed(settings.language):
+        steps.append(lambda text: segment.segment(text, settings.language))
+    if settings.lemmatize:
+        from .text import lemmatize
+
+        steps.append(lemmatize.lemmatizer(settings.language))
+    if not steps:
+        return None
+
+    def analyse(text: str) -> str:
+        for step in steps:
+            text = step(text)
+        return text
+
+    return analyse
 
 
 def stop_word_set(settings: VectorizerSettings) -> frozenset[str] | None:
-    """The stop words ``settings`` name, as a set (None for none)."""
-    return text_rules.stop_words(settings.stop_words, english_stop_words)
+    """The stop words ``settings`` name, as a set (None for none): named lists, language
+    codes (``de``: German's list, text.stopwords; ``en``: scikit-learn's) and files. An
+    unresolved ``auto`` reads as the settings' language (English while it is ``auto``)."""
+    from .text import languages, stopwords
+
+    spec = settings.stop_words
+    if languages.AUTO in spec.split("+"):
+        language = "en" if settings.language == languages.AUTO else settings.language
+        spec = stopwords.resolve(spec, language)
+    items = spec.split("+")
+    rest = "+".join(i for i in items if not stopwords.is_code(i))
+    words = set(text_rules.stop_words(rest, english_stop_words) or ())
+    for code in filter(stopwords.is_code, items):
+        words |= english_stop_words() if code == "en" else stopwords.words(code)
+    return frozenset(words) or None
 
 
 @functools.lru_cache(maxsize=1)
@@ -296,15 +392,54 @@ def weigh(X, idf, first) -> None:
     fast_vectorize.normalize_as_sklearn(X, "l2", first)
 
 
-def _explain(message: str) -> tuple[str, ...]:
-    """scikit-learn's message in our words, and the parameters it concerns (for the CLI)."""
+def _explain(message: str, cause: str | None = None) -> tuple[str, ...]:
+    """scikit-learn's message in our words (``cause``: the likely real cause, which replaces
+    the generic advice; text.diagnose.failure_cause)."""
     if "empty vocabulary" in message:
+        if cause:
+            return (f"the vocabulary is empty: {cause}",)
         return ("the vocabulary is empty: every document holds only stop words, or nothing at all",)
     if "max_df corresponds to < documents than min_df" in message:
         return ("max_df keeps fewer documents than min_df; no term can satisfy both",)
     if "After pruning, no terms remain" in message:
+        if cause:
+            return (f"no terms remain after pruning: {cause}",)
         return ("no terms remain after pruning; lower min_df or raise max_df",)
     return (f"vectorizing failed: {message}",)
+
+
+def failed_vocabulary(texts, settings: VectorizerSettings, top: int = 20) -> dict:
+    """What ``--vocabulary`` reports when vectorizing kept no term: the terms before pruning,
+    how many each bound would drop, and the most frequent of them (nothing is kept)."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from .held import column_sums
+
+    n = len(texts)
+    everything = replace(settings, min_df=1, max_df=1.0, max_features=None)
+    try:
+        dt = Vectorizer(everything).fit_transform(texts)
+    except VectorizeError:
+        df, terms, totals = np.zeros(0, np.int64), np.array([], dtype=object), np.zeros(0)
+    else:
+        df, terms, totals = np.diff(dt.X.tocsc().indptr), dt.terms, column_sums(dt.X)
+    min_df = text_rules.resolve_min_df(settings.min_df, n)
+    low = min_df if isinstance(min_df, int) else min_df * n
+    high = settings.max_df if isinstance(settings.max_df, int) else settings.max_df * n
+    order = np.argsort(-totals, kind="stable")[:top]
+    return {
+        "terms_before_pruning": int(len(df)),
+        "terms_kept": 0,
+        "pruned_min_df": int(np.count_nonzero(df < low)),
+        "pruned_max_df": int(np.count_nonzero(df > high)),
+        "pruned_max_features": 0,
+        "min_df": min_df,
+        "max_df": settings.max_df,
+        "most_frequent": [str(terms[i]) for i in order],
+        "stop_words_never_matched": [],
+    }
 
 
 def vocabulary_report(texts, settings: VectorizerSettings, dt: DocumentTerm, top: int = 20) -> dict:

@@ -22,8 +22,10 @@ from .errors import BundleError
 from .text_rules import strip_contractions
 from .vectorize import VectorizerSettings, sklearn_vectorizer
 
-STATE_VERSION = 2
-"""2 adds ``contractions`` (version 1 states keep them)."""
+STATE_VERSION = 3
+"""2 adds ``contractions`` (version 1 states keep them); 3 adds ``language`` and
+``lemmatize``, written only by a model whose texts are segmented or lemmatized (others stay
+version 2, readable by older releases)."""
 
 
 def capture(settings: VectorizerSettings) -> dict:
@@ -48,6 +50,10 @@ def capture(settings: VectorizerSettings) -> dict:
         "contractions": settings.contractions,
         "tfidf": None,
     }
+    if _analysed(settings.language, settings.lemmatize):
+        state.update(state_version=3, language=settings.language, lemmatize=settings.lemmatize)
+    else:
+        state["state_version"] = 2
     if settings.kind == "tfidf":
         state["tfidf"] = {
             "norm": params["norm"],
@@ -122,10 +128,13 @@ def analyzer(state: dict):
     strip = accents[state["strip_accents"]]
 
     strip_clitics = state.get("contractions", "keep") == "strip"
+    analyse = _analysis(state)
 
     def analyze(text: str) -> list[str]:
         if strip_clitics:
             text = strip_contractions(text)
+        if analyse is not None:
+            text = analyse(text)
         if state["lowercase"]:
             text = text.lower()
         if strip is not None:
@@ -139,6 +148,24 @@ def analyzer(state: dict):
         return grams
 
     return analyze
+
+
+def _analysed(language: str, lemmatize: bool) -> bool:
+    """Whether texts in ``language`` are segmented or lemmatized before tokenizing."""
+    from .text import segment
+
+    return bool(lemmatize) or segment.needed(language)
+
+
+def _analysis(state: dict):
+    """The segmenting and lemmatizing the model's texts went through (topiccli.text), as one
+    ``text → text`` step; None for a model without them."""
+    language, lemmatize = state.get("language", "en"), bool(state.get("lemmatize", False))
+    if not isinstance(language, str) or not _analysed(language, lemmatize):
+        return None
+    from .vectorize import text_analysis
+
+    return text_analysis(VectorizerSettings(language=language, lemmatize=lemmatize))
 
 
 def _strip_accents_unicode(text: str) -> str:

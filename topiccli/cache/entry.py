@@ -23,6 +23,7 @@ import json
 import os
 import zlib
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +82,10 @@ class LazyTexts(Sequence):
         return texts
 
 
+APPLIED = ("language", "stop_words", "token_pattern")
+"""The settings vectorizing resolves from the text (topiccli.text), kept with an entry."""
+
+
 class CorpusCache:
     """The corpus entries under one cache directory."""
 
@@ -108,7 +113,10 @@ class CorpusCache:
         meta, X, terms, idf = found
         texts = LazyTexts(texts_path, meta["texts_sha256"], X.shape[0], reload)
         corpus = Corpus(texts, meta["ids"], meta["labels"], selection, dict(meta["skipped"]))
-        return corpus, DocumentTerm(X=X, terms=terms, idf=idf, settings=settings)
+        applied = meta.get("applied") or {}  # the language and stop words the matrix used
+        settings = replace(settings, **{k: v for k, v in applied.items() if k in APPLIED})
+        return corpus, DocumentTerm(X=X, terms=terms, idf=idf, settings=settings,
+                                    language=meta.get("language"))  # fmt: skip
 
     def _decode(self, key: str, meta_bytes: bytes, arrays_path: Path):
         """Parse and check an entry: (metadata, X, terms, idf); CorruptEntry if it fails."""
@@ -161,6 +169,8 @@ class CorpusCache:
             "ids": list(corpus.ids),
             "labels": None if corpus.labels is None else list(corpus.labels),
             "skipped": dict(corpus.skipped),
+            "applied": {key: getattr(dt.settings, key) for key in APPLIED},
+            "language": dt.language,
         }
         try:
             self.directory.mkdir(parents=True, exist_ok=True)

@@ -113,7 +113,7 @@ def _settings_identity(settings: VectorizerSettings) -> dict:
     data = settings.as_dict()
     items = []
     for item in settings.stop_words.split("+"):
-        if item in STOP_WORD_LISTS or not item:
+        if item in STOP_WORD_LISTS or not item or (len(item) == 2 and item.isalpha()):
             items.append(item)
         else:
             items.append("sha256:" + hashlib.sha256(read_regular(item)).hexdigest())

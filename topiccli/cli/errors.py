@@ -54,6 +54,7 @@ FLAGS = {
     "token_pattern": "--token-pattern",
     "contractions": "--keep-contractions",
     "junk": "--keep-junk",
+    "language": "--language",
     "k": "--k",
     "seed": "--seed",
     "method": "--method",
@@ -126,6 +127,7 @@ def handled():
         if debug_enabled():
             raise
         message = in_flags(exc, exc.params)
+        _vocabulary_on_failure(exc)
         if exc.exit_code == EXIT_USAGE:
             message = _with_help_hint(message)
         say("Error", message)
@@ -153,6 +155,18 @@ def handled():
 
 
 _INTERRUPT_REPORTED = []
+
+
+def _vocabulary_on_failure(exc: BaseException) -> None:
+    """``--vocabulary`` on a run whose vectorizing kept nothing: what there was, on stderr."""
+    report = getattr(exc, "vocabulary_report", None)
+    if report is None:
+        return
+    from ..render.run import vocabulary_lines
+
+    with suppress(OSError, ValueError):
+        for line in vocabulary_lines(report):
+            print(line, file=sys.stderr)
 
 
 class Terminated(KeyboardInterrupt):

@@ -46,7 +46,7 @@ def source_spec(
 
 def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range,
                         extra_stop_words=None, token_pattern="letters", keep_contractions=False,
-                        keep_junk=False):  # fmt: skip
+                        keep_junk=False, language="auto", lemmatize=False):  # fmt: skip
     from ..specs import VectorizerSettings
 
     stop_words = "+".join([stop_words, *(str(f) for f in extra_stop_words or ())])
@@ -54,6 +54,8 @@ def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ng
         token_pattern=token_pattern,
         contractions="keep" if keep_contractions else "strip",
         junk="keep" if keep_junk else "drop",
+        language=language.strip().lower(),
+        lemmatize=lemmatize,
         kind=vectorizer,
         stop_words=stop_words,
         min_df=min_df,
@@ -108,6 +110,8 @@ def svd(
     token_pattern: opt.TokenPattern = D["token_pattern"],
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
+    language: opt.Language = D["language"],
+    lemmatize: opt.Lemmatize = False,
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -166,6 +170,8 @@ def svd(
                 token_pattern,
                 keep_contractions,
                 keep_junk,
+                language,
+                lemmatize,
             ),
             ModelSpec(
                 method="svd",
@@ -215,6 +221,8 @@ def nmf(
     token_pattern: opt.TokenPattern = D["token_pattern"],
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
+    language: opt.Language = D["language"],
+    lemmatize: opt.Lemmatize = False,
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -280,6 +288,8 @@ def nmf(
                 token_pattern,
                 keep_contractions,
                 keep_junk,
+                language,
+                lemmatize,
             ),
             ModelSpec(
                 method="nmf",
@@ -337,6 +347,8 @@ def sweep(
     token_pattern: opt.TokenPattern = D["token_pattern"],
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
+    language: opt.Language = D["language"],
+    lemmatize: opt.Lemmatize = False,
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -395,6 +407,8 @@ def sweep(
                 token_pattern,
                 keep_contractions,
                 keep_junk,
+                language,
+                lemmatize,
             ),
             SweepSpec(
                 method=method,

@@ -224,8 +224,9 @@ StopWords = Annotated[
     str,
     typer.Option(
         rich_help_panel=VECTORIZE,
-        help="+-joined lists: english (scikit-learn's), fillers (20 conversational words such "
-        "as said, just, mr), none, or a file with one stop word a line.",
+        help="+-joined lists: auto (the language's list; english+fillers for English), an "
+        "ISO 639-1 code (de, zh, ...), english (scikit-learn's), fillers (20 conversational "
+        "words such as said, just, mr), none, or a file with one stop word a line.",
     ),
 ]
 ExtraStopWords = Annotated[
@@ -250,6 +251,25 @@ KeepContractions = Annotated[
         metavar=FLAG,
         rich_help_panel=VECTORIZE,
         help="Tokenize don't, it's as they are (default: strip the clitic: do, it).",
+    ),
+]
+Language = Annotated[
+    str,
+    typer.Option(
+        rich_help_panel=VECTORIZE,
+        help="auto (detected on a sample of the documents) or an ISO 639-1 code such as en, "
+        "de, zh, ja, ko, th. Chinese, Japanese, Korean and Thai are split into words "
+        "(pip install 'topiccli[languages]'); docs/languages.md.",
+    ),
+]
+Lemmatize = Annotated[
+    bool,
+    typer.Option(
+        "--lemmatize",
+        metavar=FLAG,
+        rich_help_panel=VECTORIZE,
+        help="Count words by lemma (files → file; simplemma, pip install "
+        "'topiccli[lemmatize]'), for the languages it covers.",
     ),
 ]
 KeepJunk = Annotated[
@@ -581,6 +601,7 @@ DEFAULTS = {
     "vectorizer": VectorizerSettings.kind,
     "stop_words": VectorizerSettings.stop_words,
     "token_pattern": VectorizerSettings.token_pattern,
+    "language": VectorizerSettings.language,
     "min_df": str(VectorizerSettings.min_df),
     "max_df": str(VectorizerSettings.max_df),
     "ngram_range": ",".join(map(str, VectorizerSettings.ngram_range)),

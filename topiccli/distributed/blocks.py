@@ -611,6 +611,7 @@ def vectorize_files(
     session = Session(client, "vectorize", timeout)
     with stage("load"):
         groups = shares(split_records(session, files, partitions), partitions)
+        settings, language = _resolve_language(session, groups, settings, fields, max_file_bytes)
         locals_ = [session.submit(_pass1, g, settings, fields, max_file_bytes, what="pass1")
                    for g in groups]  # fmt: skip
         summaries = session.gather(
@@ -618,7 +619,35 @@ def vectorize_files(
             "the vocabulary counts",
         )
     with stage("vectorize"):
-        return _second_pass(session, path, settings, fields, skipped, locals_, summaries)
+        data = _second_pass(session, path, settings, fields, skipped, locals_, summaries)
+    data.applied, data.language = settings, language  # the language resolved (text.languages)
+    return data
+
+
+def _resolve_language(session, groups, settings, fields, max_file_bytes):
+    """(settings with the language resolved, its description): ``auto`` detected on the
+    sample one machine takes (text.languages.sample_openings), each share offering its own."""
+    from ..text.languages import AUTO, detect_openings, merge_samples
+    from ..vectorize import resolve_language
+
+    if settings.language != AUTO:
+        resolved, detection = resolve_language(settings, [])
+        return resolved, detection.as_dict()
+    parts = session.gather(
+        [session.submit(_openings, g, fields, max_file_bytes, settings.junk, what="language")
+         for g in groups],
+        "the language sample",
+    )  # fmt: skip
+    detection = detect_openings([opening for _, opening in merge_samples(parts)])
+    resolved, _ = resolve_language(settings, [], detection)
+    return resolved, detection.as_dict()
+
+
+def _openings(files, fields, max_file_bytes, junk) -> list:
+    """One share's candidates for the language sample (text.languages.sample_openings)."""
+    from ..text.languages import sample_openings
+
+    return sample_openings(share_documents(files, fields, max_file_bytes, junk)[0])
 
 
 def _second_pass(session, path, settings, fields, skipped, locals_, summaries) -> DistributedCSR:

@@ -97,6 +97,7 @@ def _table(report: RunReport, width: int | None) -> str:
         f"{method.upper()} · k={report.model.k} · "
         f"{corpus['n_documents']} documents × {corpus['n_terms']} terms"
     )
+    title += language_note(corpus.get("language"))
     extra = quality_columns(report)
     columns = [
         Column("#", "right", wrap=False, key=True),
@@ -124,6 +125,18 @@ def _table(report: RunReport, width: int | None) -> str:
     return text(out)
 
 
+def language_note(language: dict | None) -> str:
+    """`` · language de`` (`` · language en 80% + zh 20%`` for a mixed corpus) for the
+    header; nothing for English, the tool's first language, so its tables stay as they were."""
+    if not language or language.get("code") in (None, "en"):
+        return ""
+    codes = language["code"].split("+")
+    shares = language.get("shares") or {}
+    if len(codes) > 1 and all(shares.get(c) is not None for c in codes):
+        return " · language " + " + ".join(f"{c} {shares[c]:.0%}" for c in codes)
+    return f" · language {language['code']}"
+
+
 def vocabulary_lines(v: dict) -> list[str]:
     """``--vocabulary`` in words, below the table."""
     lines = [
@@ -131,7 +144,8 @@ def vocabulary_lines(v: dict) -> list[str]:
         f"{v['pruned_min_df']} in fewer than min_df={v['min_df']} documents, "
         f"{v['pruned_max_df']} in more than max_df={v['max_df']}, "
         f"{v['pruned_max_features']} past max_features",
-        f"Most frequent kept: {' '.join(v['most_frequent'])}",
+        f"Most frequent {'kept' if v['terms_kept'] else 'before pruning'}: "
+        f"{' '.join(v['most_frequent'])}",
     ]
     if v["stop_words_never_matched"]:
         shown = " ".join(v["stop_words_never_matched"][:20])

@@ -149,11 +149,20 @@ class Engine:
         data = vectorize_files(self.ready(), spec.input, settings, glob=spec.glob,
                                fields=source.fields, max_file_bytes=spec.max_file_bytes,
                                stage=stage, partitions=2 * self.workers)  # fmt: skip
+        settings = getattr(data, "applied", settings)  # the language resolved there
+        language = getattr(data, "language", None)
         texts = WorkerTexts(self.client, data.documents, data.bounds, settings)  # read there
         with stage("vectorize") if stage else contextlib.nullcontext():
             data = self._spread(data)
+        if language is not None:  # the same checks as one machine's (text.diagnose)
+            from ..text.diagnose import diagnose
+
+            dominant = language["code"].split("+")[0]
+            language = {**language,
+                        **diagnose(settings, dominant, data.row_lengths(), data.terms)}  # fmt: skip
         corpus = Corpus(texts, data.ids, data.labels, source.selection(), data.skipped)
-        return corpus, DocumentTerm(X=data, terms=data.terms, idf=data.idf, settings=settings)
+        return corpus, DocumentTerm(X=data, terms=data.terms, idf=data.idf, settings=settings,
+                                    language=language)  # fmt: skip
 
     def read_new(self, source, bundle):
         """(corpus, matrix) of new documents read on the workers and vectorized there over

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..corpus import Source, check_source
+from ..errors import VectorizeError
 from ..report import RunReport
 from ..specs import FitFiles, ModelSpec, SourceSpec, VectorizerSettings
 from ..vectorize import Vectorizer
@@ -104,9 +105,14 @@ def _fit(request: FitRequest, progress=None) -> RunReport:
         found = runs.get(stages)
         if found is not None:
             return found
-    corpus, dt, cache_state = load_and_vectorize(
-        source, plan.vectorizer, request.cache_dir, stages, runs and runs.lookup
-    )
+    try:
+        corpus, dt, cache_state = load_and_vectorize(
+            source, plan.vectorizer, request.cache_dir, stages, runs and runs.lookup
+        )
+    except VectorizeError as exc:  # --vocabulary reports even then (what was there to prune)
+        if request.files.vocabulary and getattr(exc, "vocabulary", None) is not None:
+            exc.vocabulary_report = exc.vocabulary()
+        raise
     warn_skipped(corpus.skipped, request.source.max_file_bytes)
     from ..cache.runs import heard_warnings
     from ..quality.assess import assess
@@ -124,21 +130,21 @@ def _fit(request: FitRequest, progress=None) -> RunReport:
                 model.top_words,
                 corpus,
                 model.docs,
-                tokens=document_tokens(corpus, request.vectorizer),
+                tokens=document_tokens(corpus, dt.settings),
             )
             metrics["c_npmi_documents"] = min(len(corpus.texts), C_NPMI_DOCUMENTS)
         if model.seeds > 1:
             with stages.stage("stability", "refitting other seeds"):
                 topics, metrics = _stability(dt, model, topics, metrics, stages)
     report = RunReport(model, corpus_description(corpus, dt, cache_state),
-                       request.vectorizer.as_dict(), topics, fitted.details, stages.timings,
+                       dt.settings.as_dict(), topics, fitted.details, stages.timings,
                        fitted.result, dt, corpus, metrics=metrics,
                        weights=fitted.weights)  # fmt: skip
     if request.files.vocabulary:
         from ..vectorize import vocabulary_report
 
         with stages.stage("vocabulary", "reporting the vocabulary"):
-            report.vocabulary = vocabulary_report(corpus.texts, request.vectorizer, dt)
+            report.vocabulary = vocabulary_report(corpus.texts, dt.settings, dt)
     if runs is not None:
         runs.put(report, heard, stages)
     write_fit_files(report, request.files)

@@ -89,6 +89,7 @@ def corpus_description(corpus: Corpus, dt: DocumentTerm, cache_state: str) -> di
         "n_terms": dt.X.shape[1],
         "skipped": dict(corpus.skipped),
         "cache": cache_state,
+        "language": dt.language,
     }
 
 

@@ -84,7 +84,7 @@ def sweep(request: SweepRequest, progress=None) -> SweepResult:
         "seed": spec.seed,
         "top_words": spec.top_words,
         "corpus": corpus_description(corpus, dt, cache_state),
-        "vectorizer": request.vectorizer.as_dict(),
+        "vectorizer": dt.settings.as_dict(),
         "engine": describe(),
         "timings": stages.timings,
     }

@@ -1,0 +1,1 @@
+"""Text before vectorizing: languages, segmentation, stop words, cleaning."""
