@@ -92,6 +92,10 @@ class Setting:
     loss: str = "kl"
     extra_stop: bool = False
     junk: bool = False
+    topiccli: tuple = ()
+    """Not empty: vectorize with topiccli's own Vectorizer, ``VectorizerSettings`` with these
+    (field, value) pairs over its defaults (``(("clean", "none"),)``); the fields above but
+    ``loss`` and ``junk`` are then ignored. ``(("defaults", True),)``: the defaults alone."""
 
     def min_df_for(self, n: int) -> int:
         return max(2, math.ceil(0.0005 * n)) if self.min_df == "scaled" else int(self.min_df)
@@ -118,7 +122,25 @@ SETTINGS = {
     "proposed, no junk filter": replace(PROPOSED, junk=False),
     "proposed + extra stop words": replace(PROPOSED, extra_stop=True),
     "proposed, \\w\\w+ pattern": replace(PROPOSED, pattern=DEFAULT_PATTERN, contractions=False),
+    "topiccli defaults": Setting(kind="tfidf", junk=True, topiccli=(("defaults", True),)),
+    "topiccli defaults, --clean none": Setting(
+        kind="tfidf", junk=True, topiccli=(("clean", "none"),)
+    ),
+    "topiccli defaults, --clean nfkc+markup+links": Setting(
+        kind="tfidf", junk=True, topiccli=(("clean", "nfkc+markup+links"),)
+    ),
+    "topiccli defaults, --plurals fold": Setting(
+        kind="tfidf", junk=True, topiccli=(("plurals", "fold"),)
+    ),
+    "topiccli defaults, --plurals keep": Setting(
+        kind="tfidf", junk=True, topiccli=(("plurals", "keep"),)
+    ),
+    "topiccli defaults, --clean none --plurals keep": Setting(
+        kind="tfidf", junk=True, topiccli=(("clean", "none"), ("plurals", "keep"))
+    ),
 }
+"""The topiccli settings (issue 21) measure its own vectorizer, cleaning included: run this
+script from two trees (before and after a change) to compare its defaults."""
 
 
 # ----------------------------------------------------------------------------- corpora
@@ -150,6 +172,13 @@ def corpora(data_home: Path | None, names: list[str] | None):
 
 
 def vectorize(texts, setting: Setting):
+    if setting.topiccli:
+        from topiccli.specs import VectorizerSettings
+        from topiccli.vectorize import vectorize as topiccli_vectorize
+
+        overrides = {k: v for k, v in setting.topiccli if k != "defaults"}
+        dt = topiccli_vectorize(list(texts), VectorizerSettings(**overrides))
+        return dt.X, dt.terms
     from sklearn.feature_extraction.text import (
         ENGLISH_STOP_WORDS,
         CountVectorizer,

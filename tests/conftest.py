@@ -15,7 +15,7 @@ ARCHIVE_ENV = "TOPICS_20NG_ARCHIVE"
 TUTORIAL_CATEGORIES = ["alt.atheism", "talk.religion.misc", "comp.graphics", "sci.space"]
 TUTORIAL_VECTORIZER = ("--vectorizer", "count", "--stop-words", "english", "--min-df", "1",
                        "--max-df", "1.0", "--token-pattern", "words", "--keep-contractions",
-                       "--keep-junk")  # fmt: skip
+                       "--keep-junk", "--clean", "none")  # fmt: skip
 """The tutorial's CountVectorizer(stop_words="english"): scikit-learn's defaults, not ours."""
 
 

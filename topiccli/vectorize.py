@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from . import text_rules
 from .errors import UsageError, VectorizeError
 from .specs import VECTORIZERS, VectorizerSettings
+from .text import clean, plurals
 
 if TYPE_CHECKING:  # numpy stays unimported until a corpus is vectorized (a cached run needs none)
     import numpy as np
@@ -36,6 +37,13 @@ class DocumentTerm:
     language: dict | None = None
     """The language found or given (``text.languages.Detection.as_dict``) and what vectorizing
     found wrong with it (``diagnose``), for the report."""
+    fold: dict | None = None
+    """The plurals folded into singulars ({plural: singular}, topiccli.text.plurals), or None."""
+    cleaning: dict | None = None
+    """What each cleaning step did (topiccli.text.clean), None if not known (a worker-read
+    corpus)."""
+    boilerplate: tuple[str, ...] = ()
+    """The boilerplate segments cleaning dropped (kept with a saved model, for ``infer``)."""
 
 
 def check_settings(settings: VectorizerSettings) -> VectorizerSettings:
@@ -84,9 +92,14 @@ def check_settings(settings: VectorizerSettings) -> VectorizerSettings:
         from .text.lemmatize import check_available
 
         check_available()
-    for name, choices in (("contractions", ("strip", "keep")), ("junk", ("drop", "keep"))):
+    for name, choices in (("contractions", ("strip", "keep")), ("junk", ("drop", "keep")),
+                          ("plurals", plurals.MODES)):  # fmt: skip
         if getattr(settings, name) not in choices:
             raise UsageError(f"{name} must be one of {', '.join(choices)}", params=(name,))
+    try:
+        clean.steps(settings.clean)
+    except ValueError as exc:
+        raise UsageError(str(exc), params=("clean",)) from None
     try:
         compiled = re.compile(text_rules.token_pattern(settings.token_pattern))
     except re.error as exc:
@@ -113,16 +126,23 @@ class Vectorizer:
         """
         from . import fast_vectorize
 
-        settings, detection = resolve_language(self.settings, texts)
-        original = texts
-        texts = prepared(settings, texts)
+        settings = self.settings
+        fold = None
+        cleaned = clean.clean_texts(texts, settings.clean)
+        settings, detection = resolve_language(settings, cleaned.texts)
+        original = cleaned.texts
+        texts = prepared(settings, cleaned.texts)
         pattern = text_rules.token_pattern(settings.token_pattern)
         min_df = text_rules.resolve_min_df(settings.min_df, len(texts))
         try:
             with warnings.catch_warnings():
                 warnings.filterwarnings("default", category=UserWarning)
-                if fast_vectorize.supports(token_pattern=pattern,
-                                           ngram_range=settings.ngram_range):  # fmt: skip
+                fast = fast_vectorize.supports(token_pattern=pattern,
+                                               ngram_range=settings.ngram_range)  # fmt: skip
+                if fast and plurals.applies(settings.plurals, settings.stop_words,
+                                            settings.ngram_range):  # fmt: skip
+                    X, terms, idf, fold = _folded(settings, texts, pattern)
+                elif fast:
                     X, terms, idf = fast_vectorize.fit_transform(
                         texts, kind=settings.kind, stop_words=stop_word_set(settings),
                         min_df=min_df, max_df=settings.max_df,
@@ -147,10 +167,13 @@ class Vectorizer:
 
         X = X.tocsr().astype(np.float64, copy=False)
         X.sort_indices()
+        found_boilerplate = tuple(cleaned.boilerplate)
         dominant = detection.codes[0] if detection.codes else None
         found = diagnose(settings, dominant, np.diff(X.indptr), terms)
         language = {**detection.as_dict(), **found}
-        return DocumentTerm(X=X, terms=terms, idf=idf, settings=settings, language=language)
+        return DocumentTerm(X=X, terms=terms, idf=idf, settings=settings, language=language,
+                            fold=fold, cleaning=cleaned.counts,
+                            boilerplate=found_boilerplate)  # fmt: skip
 
 
 def resolve_language(settings: VectorizerSettings, texts, detection=None):
@@ -175,6 +198,38 @@ def resolve_language(settings: VectorizerSettings, texts, detection=None):
     return resolved, detection
 
 
+def _folded(settings: VectorizerSettings, texts: list[str], pattern: str):
+    """(X, terms, idf, fold) with English plurals folded (topiccli.text.plurals): the texts
+    counted, each plural's column merged into its singular's, then pruned and weighed as
+    ``fit_transform`` prunes and weighs (the functions the two-pass distributed fit uses).
+    ``fold`` keeps only the pairs whose singular survived pruning."""
+    import numpy as np
+
+    from . import fast_vectorize
+    from .held import column_sums
+
+    X, vocab, first = fast_vectorize.count(
+        texts, stop_words=stop_word_set(settings), ngram_range=(1, 1), token_pattern=pattern,
+        first_appearance=True,
+    )  # fmt: skip
+    terms = np.asarray(vocab.to_list(), dtype=object)
+    fold = plurals.fold_map(terms)
+    if fold:
+        X, terms, first = plurals.merge_columns(X, terms, first, fold)
+    df = np.diff(X.tocsc().indptr)
+    mask = kept_terms(settings, df, column_sums(X), X.shape[0])
+    X, terms, first = X[:, mask], terms[mask], first[mask]
+    X.sort_indices()
+    idf = None
+    if settings.kind == "tfidf":
+        idf = idf_weights(df[mask], X.shape[0])
+        ranks = np.empty(len(first), dtype=np.int64)
+        ranks[np.argsort(first, kind="stable")] = np.arange(len(first))
+        weigh(X, idf, ranks)
+    kept = set(map(str, terms))
+    return X, terms, idf, {p: s for p, s in sorted(fold.items()) if s in kept}
+
+
 def tokenizer(settings: VectorizerSettings):
     """``text → tokens`` in order as the vectorizer reads them (unigrams, stop words removed):
     the sequences a sliding-window coherence counts over."""
@@ -182,9 +237,12 @@ def tokenizer(settings: VectorizerSettings):
     stop = stop_word_set(settings) or frozenset()
     strip = settings.contractions == "strip"
 
+    chosen = [step for step in clean.steps(settings.clean) if step != "boilerplate"]
     analyse = text_analysis(settings)
 
     def tokens(text: str) -> list[str]:
+        if chosen:
+            text = clean.clean_document(text, chosen)
         if strip:
             text = text_rules.strip_contractions(text)
         if analyse is not None:
@@ -309,7 +367,9 @@ def count_terms(settings: VectorizerSettings, texts: list[str]):
     sorted (an object array); ``X`` its counts over them (float64 CSR, indices sorted, nothing
     pruned); ``first`` each term's rank of first appearance in the part (int64), the order
     scikit-learn stores a row's entries in, which fixes the last bit of the TF-IDF row norms.
-    The texts are tokenized as ``fit_transform`` tokenizes them: contractions as the settings
+    The texts are cleaned document by document as ``fit_transform`` cleans them (boilerplate,
+    which needs the whole corpus, is not looked for in a part) and tokenized as it tokenizes
+    them: contractions as the settings
     say (``prepared``), the token pattern, the stop words and the n-grams, on the parallel
     path when ``fast_vectorize.supports`` the settings and with scikit-learn's analyzer
     otherwise."""
@@ -318,7 +378,7 @@ def count_terms(settings: VectorizerSettings, texts: list[str]):
 
     from . import fast_vectorize
 
-    texts = prepared(settings, texts)
+    texts = prepared(settings, clean.apply(texts, settings.clean))
     pattern = text_rules.token_pattern(settings.token_pattern)
     if fast_vectorize.supports(token_pattern=pattern, ngram_range=settings.ngram_range):
         X, vocab, first = fast_vectorize.count(
@@ -390,6 +450,13 @@ def weigh(X, idf, first) -> None:
 
     X.data *= idf[X.indices]
     fast_vectorize.normalize_as_sklearn(X, "l2", first)
+
+
+def _column(terms, term: str) -> int:
+    """A term's column in a sorted vocabulary."""
+    import numpy as np
+
+    return int(np.searchsorted(np.asarray(terms, dtype=object), term))
 
 
 def _explain(message: str, cause: str | None = None) -> tuple[str, ...]:
@@ -481,4 +548,12 @@ def vocabulary_report(texts, settings: VectorizerSettings, dt: DocumentTerm, top
         "max_df": settings.max_df,
         "most_frequent": [str(dt.terms[i]) for i in order],
         "stop_words_never_matched": unmatched,
+        "cleaning": dt.cleaning,
+        "plurals_folded": len(dt.fold or {}),
+        "plurals_folded_examples": [
+            f"{p}→{s}"
+            for p, s in sorted(
+                (dt.fold or {}).items(), key=lambda ps: -int(totals[_column(dt.terms, ps[1])])
+            )[:10]
+        ],
     }

@@ -19,17 +19,21 @@ import unicodedata
 import numpy as np
 
 from .errors import BundleError
+from .text import clean
 from .text_rules import strip_contractions
 from .vectorize import VectorizerSettings, sklearn_vectorizer
 
 STATE_VERSION = 3
 """2 adds ``contractions`` (version 1 states keep them); 3 adds ``language`` and
 ``lemmatize``, written only by a model whose texts are segmented or lemmatized (others stay
-version 2, readable by older releases)."""
+version 2, readable by older releases). ``clean``, ``boilerplate`` and ``fold`` are read when
+present (a state without them cleans and folds nothing)."""
 
 
-def capture(settings: VectorizerSettings) -> dict:
-    """Everything needed to rebuild the analyzer and TF-IDF step ``settings`` describe."""
+def capture(settings: VectorizerSettings, boilerplate=(), fold=None) -> dict:
+    """Everything needed to rebuild the analyzer and TF-IDF step ``settings`` describe, with
+    the ``boilerplate`` segments the fit's cleaning dropped (dropped from new texts too) and
+    the plurals it folded (``fold``, {plural: singular}: folded in new texts too)."""
     params = sklearn_vectorizer(settings).get_params()
     stop_words = params["stop_words"]
     if stop_words == "english":
@@ -48,6 +52,9 @@ def capture(settings: VectorizerSettings) -> dict:
         "ngram_range": [int(n) for n in params["ngram_range"]],
         "binary": bool(params["binary"]),
         "contractions": settings.contractions,
+        "clean": settings.clean,
+        "boilerplate": list(boilerplate),
+        "fold": dict(fold or {}),
         "tfidf": None,
     }
     if _analysed(settings.language, settings.lemmatize):
@@ -83,6 +90,7 @@ def check_state(state: dict, n_terms: int, idf: np.ndarray | None) -> dict:
         low, high = state["ngram_range"]
         if not 1 <= low <= high:
             raise BundleError("the bundle's n-gram range is invalid")
+        clean.steps(state.get("clean", "none"))
     except (KeyError, TypeError, ValueError) as exc:
         raise BundleError(f"the bundle's vectorizer.json is incomplete ({exc})") from None
     return state
@@ -93,6 +101,9 @@ def transform(state: dict, terms, idf: np.ndarray | None, texts) -> object:
     import scipy.sparse as sp
 
     vocabulary = {str(term): i for i, term in enumerate(terms)}
+    cleaning = state.get("clean", "none")
+    if cleaning != "none":
+        texts = clean.apply(list(texts), cleaning, state.get("boilerplate") or ())
     analyze = analyzer(state)
     indptr, indices, values = [0], [], []
     for text in texts:
@@ -118,7 +129,8 @@ def transform(state: dict, terms, idf: np.ndarray | None, texts) -> object:
 
 def analyzer(state: dict):
     """``text → tokens`` exactly as scikit-learn's word analyzer with these settings:
-    lowercase, strip accents, find the token pattern, drop stop words, join word n-grams."""
+    lowercase, strip accents, find the token pattern, drop stop words, fold plurals, join word
+    n-grams (the text already cleaned: ``transform`` cleans all the texts at once first)."""
     pattern = re.compile(state["token_pattern"])
     if pattern.groups > 1:
         raise BundleError("the bundle's token pattern has more than one capturing group")
@@ -128,6 +140,7 @@ def analyzer(state: dict):
     strip = accents[state["strip_accents"]]
 
     strip_clitics = state.get("contractions", "keep") == "strip"
+    fold = state.get("fold") or {}
     analyse = _analysis(state)
 
     def analyze(text: str) -> list[str]:
@@ -140,6 +153,8 @@ def analyzer(state: dict):
         if strip is not None:
             text = strip(text)
         tokens = [t for t in pattern.findall(text) if t not in stop_words]
+        if fold:
+            tokens = [fold.get(t, t) for t in tokens]
         if high == 1:
             return tokens
         grams = list(tokens) if low == 1 else []

@@ -116,7 +116,10 @@ class CorpusCache:
         applied = meta.get("applied") or {}  # the language and stop words the matrix used
         settings = replace(settings, **{k: v for k, v in applied.items() if k in APPLIED})
         return corpus, DocumentTerm(X=X, terms=terms, idf=idf, settings=settings,
-                                    language=meta.get("language"))  # fmt: skip
+                                    language=meta.get("language"),
+                                    cleaning=meta.get("cleaning"),
+                                    boilerplate=tuple(meta.get("boilerplate") or ()),
+                                    fold=meta.get("fold"))  # fmt: skip
 
     def _decode(self, key: str, meta_bytes: bytes, arrays_path: Path):
         """Parse and check an entry: (metadata, X, terms, idf); CorruptEntry if it fails."""
@@ -169,6 +172,9 @@ class CorpusCache:
             "ids": list(corpus.ids),
             "labels": None if corpus.labels is None else list(corpus.labels),
             "skipped": dict(corpus.skipped),
+            "cleaning": dt.cleaning,
+            "boilerplate": list(dt.boilerplate),
+            "fold": dt.fold,
             "applied": {key: getattr(dt.settings, key) for key in APPLIED},
             "language": dt.language,
         }

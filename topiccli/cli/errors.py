@@ -54,6 +54,8 @@ FLAGS = {
     "token_pattern": "--token-pattern",
     "contractions": "--keep-contractions",
     "junk": "--keep-junk",
+    "clean": "--clean",
+    "plurals": "--plurals",
     "language": "--language",
     "k": "--k",
     "seed": "--seed",

@@ -46,7 +46,8 @@ def source_spec(
 
 def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range,
                         extra_stop_words=None, token_pattern="letters", keep_contractions=False,
-                        keep_junk=False, language="auto", lemmatize=False):  # fmt: skip
+                        keep_junk=False, language="auto", lemmatize=False, clean=None,
+                        plurals=None):  # fmt: skip
     from ..specs import VectorizerSettings
 
     stop_words = "+".join([stop_words, *(str(f) for f in extra_stop_words or ())])
@@ -62,6 +63,8 @@ def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ng
         max_df=max_df,
         max_features=max_features,
         ngram_range=ngram_range,
+        **({} if clean is None else {"clean": clean}),
+        **({} if plurals is None else {"plurals": plurals}),
     )
 
 
@@ -112,6 +115,8 @@ def svd(
     keep_junk: opt.KeepJunk = False,
     language: opt.Language = D["language"],
     lemmatize: opt.Lemmatize = False,
+    clean: opt.Clean = D["clean"],
+    plurals: opt.Plurals = D["plurals"],
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -172,6 +177,8 @@ def svd(
                 keep_junk,
                 language,
                 lemmatize,
+                clean,
+                plurals,
             ),
             ModelSpec(
                 method="svd",
@@ -223,6 +230,8 @@ def nmf(
     keep_junk: opt.KeepJunk = False,
     language: opt.Language = D["language"],
     lemmatize: opt.Lemmatize = False,
+    clean: opt.Clean = D["clean"],
+    plurals: opt.Plurals = D["plurals"],
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -290,6 +299,8 @@ def nmf(
                 keep_junk,
                 language,
                 lemmatize,
+                clean,
+                plurals,
             ),
             ModelSpec(
                 method="nmf",
@@ -349,6 +360,8 @@ def sweep(
     keep_junk: opt.KeepJunk = False,
     language: opt.Language = D["language"],
     lemmatize: opt.Lemmatize = False,
+    clean: opt.Clean = D["clean"],
+    plurals: opt.Plurals = D["plurals"],
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -409,6 +422,8 @@ def sweep(
                 keep_junk,
                 language,
                 lemmatize,
+                clean,
+                plurals,
             ),
             SweepSpec(
                 method=method,

@@ -253,6 +253,24 @@ KeepContractions = Annotated[
         help="Tokenize don't, it's as they are (default: strip the clitic: do, it).",
     ),
 ]
+Clean = Annotated[
+    str,
+    typer.Option(
+        rich_help_panel=VECTORIZE,
+        help="+-joined cleaning steps before tokenizing: nfkc (Unicode normalization), markup "
+        "(HTML/XML documents lose their tags; entities decoded), links (URLs and e-mail "
+        "addresses removed), boilerplate (lines/sentences repeated in 0.3% or more of the "
+        "documents dropped); or none.",
+    ),
+]
+Plurals = Annotated[
+    Literal["auto", "fold", "keep"],
+    typer.Option(
+        rich_help_panel=VECTORIZE,
+        help="English plurals: fold (stars counted as star, when the corpus has star too), "
+        "keep, or auto (fold when the stop words are English).",
+    ),
+]
 Language = Annotated[
     str,
     typer.Option(
@@ -601,6 +619,8 @@ DEFAULTS = {
     "vectorizer": VectorizerSettings.kind,
     "stop_words": VectorizerSettings.stop_words,
     "token_pattern": VectorizerSettings.token_pattern,
+    "clean": VectorizerSettings.clean,
+    "plurals": VectorizerSettings.plurals,
     "language": VectorizerSettings.language,
     "min_df": str(VectorizerSettings.min_df),
     "max_df": str(VectorizerSettings.max_df),

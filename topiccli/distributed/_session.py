@@ -6,8 +6,15 @@ state the computation cannot rebuild, the next wait raises :class:`WorkerLost` w
 ``POLL`` seconds. Ctrl-C (KeyboardInterrupt) cancels every future the session made, then
 re-raises. The bytes the client sends and receives are counted, per step.
 
-Ctrl-C is latched while a computation runs (:func:`interruptible`, and for as long as a
-run's engine is connected, ``runs.engine``): Python raises
+Nothing a session makes is ``client.scatter``-ed: a value every block needs (H, a basis) is a
+task holding it (:meth:`Session.broadcast`), so a copy lost with its worker is made again by
+Dask from the task, never waited for (a scatter to a worker that just died can wait without
+end). A step whose inputs Dask can rebuild is simply run again after a loss
+(:func:`retrying`); a computation whose state lives only on the workers (an NMF fit, the KL
+weights) watches the workers and starts again from its start instead.
+
+Ctrl-C (and SIGTERM, the same way) is latched while a computation runs (:func:`interruptible`,
+and for as long as a run's engine is connected, ``runs.engine``): Python raises
 KeyboardInterrupt wherever the main thread happens to be when the signal is handled, and when
 that is a finalizer (a Dask future's ``__del__`` releasing its key, which a fit runs thousands
 of times) the exception is printed as "ignored" and lost, so the fit ran on to its end. The
@@ -84,12 +91,9 @@ class Session:
         return future
 
     def broadcast(self, value, what: str = "data"):
-        """``value`` on every worker (one copy each, sent directly); counted as sent bytes."""
-        key = self.key(what)
-        future = self.client.scatter({key: value}, broadcast=True, hash=False)[key]
-        self._futures.add(future)
-        self.sent += nbytes(value) * max(1, len(self.workers))
-        return future
+        """``value`` for every block's task: a task holding it (see the module description),
+        which the workers copy from one another; counted once as sent bytes."""
+        return self.submit(_identity, value, what=what)
 
     def track(self, future):
         self._futures.add(future)
@@ -143,6 +147,8 @@ class Session:
                 break
             except TimeoutError:
                 self.check_workers()
+            except Exception as exc:  # noqa: BLE001 - cancelled: its inputs were lost and forgotten
+                raise WorkerLost(f"{what} were lost on the Dask cluster ({_reason(exc)})") from None
         self.check_workers()
         for future in futures:
             if future.status == "error":
@@ -160,6 +166,52 @@ class Session:
             raise WorkerLost(f"{what} could not be gathered: {type(exc).__name__}: {exc}") from None
         self.received += nbytes(results)
         return results
+
+
+def _identity(value):
+    return value
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of a Dask error, for a one-line message."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def wait_for_workers(client, timeout: float) -> None:
+    """Return once the cluster has a worker again (a LocalCluster's nanny restarts a lost one);
+    EngineError after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        _raise_if_interrupted()
+        try:
+            if client.nthreads():
+                return
+        except Exception:  # noqa: BLE001 - the scheduler is busy with the loss: ask again
+            pass
+        time.sleep(0.2)
+    raise EngineError(f"the Dask cluster has no worker: none joined within {timeout:g} s")
+
+
+RETRIES = 2
+"""How often a step is run again after losing a worker."""
+
+
+def retrying(client, timeout: float, step, *args, retries: int = RETRIES, what: str = "the step",
+             **kwargs):  # fmt: skip
+    """``step(*args, **kwargs)``, run again (at most ``retries`` times, once a worker is
+    there) when it raises WorkerLost; past that one EngineError. For a step whose inputs Dask
+    can rebuild, so running it again gives the same result."""
+    for attempt in range(retries + 1):
+        try:
+            return step(*args, **kwargs)
+        except WorkerLost as exc:
+            if attempt == retries:
+                raise EngineError(
+                    f"{exc}; {what} was run {retries + 1} times and lost a worker each time"
+                ) from None
+            wait_for_workers(client, timeout)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def interruptible(session: Session, func, *args, **kwargs):
@@ -182,24 +234,42 @@ def _raise_if_interrupted() -> None:
         raise KeyboardInterrupt
 
 
+LATCHED = (signal.SIGINT, signal.SIGTERM) + ((signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ())
+"""The signals latched: Ctrl-C, and SIGTERM and SIGHUP handled as Ctrl-C is (the CLI's signal
+policy, ``cli.errors.signal_policy``, is the handler called then)."""
+
+
 @contextlib.contextmanager
 def latched_sigint():
-    """While the body runs, SIGINT also sets a flag that :meth:`Session.gather` checks. Only
-    on the main thread and over Python's own handler (a caller's handler, or SIGINT ignored,
-    is left alone)."""
-    if (threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):  # fmt: skip
+    """While the body runs, SIGINT and SIGTERM also set a flag that :meth:`Session.gather`
+    checks, then raise KeyboardInterrupt (SIGTERM's default, ending the process at once, would
+    leave the cluster's workers and files behind). Only on the main thread: a signal ignored
+    stays ignored; a caller's own handler is called, and the flag set when it raises
+    KeyboardInterrupt."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
+    previous = {sig: signal.getsignal(sig) for sig in LATCHED}
 
     def latch(signum, frame):
+        handler = previous.get(signum)
+        if callable(handler) and handler is not signal.default_int_handler:
+            try:
+                return handler(signum, frame)
+            except KeyboardInterrupt:
+                _INTERRUPTED.set()
+                raise
         _INTERRUPTED.set()
         raise KeyboardInterrupt
 
     _INTERRUPTED.clear()
-    signal.signal(signal.SIGINT, latch)
+    mine = [sig for sig, handler in previous.items()
+            if handler not in (signal.SIG_IGN, None)]  # fmt: skip
+    for sig in mine:
+        signal.signal(sig, latch)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        for sig in mine:
+            signal.signal(sig, previous[sig])
         _INTERRUPTED.clear()

@@ -44,7 +44,7 @@ import scipy.sparse as sp
 from ..errors import CorpusError
 from ..held import HeldMatrix, run_digest
 from ..vectorize import VectorizerSettings, check_settings
-from ._session import Session
+from ._session import Session, retrying
 
 
 @dataclass
@@ -125,11 +125,16 @@ class DistributedCSR(HeldMatrix):
     # --- topiccli.held.HeldMatrix: answers computed next to the blocks ---------------------
 
     def _each(self, what: str, func, *args, per_block=None):
-        """``func(block, *args, *per_block(i))`` on every block, gathered in block order."""
-        session = Session(self.client, what, self.timeout)
-        futures = [session.submit(func, b, *args, *(per_block(i) if per_block else ()),
-                                  what=what) for i, b in enumerate(self.blocks)]  # fmt: skip
-        return session.gather(futures, what)
+        """``func(block, *args, *per_block(i))`` on every block, gathered in block order (run
+        again after a lost worker: the blocks are rebuilt by Dask)."""
+
+        def run():
+            session = Session(self.client, what, self.timeout)
+            futures = [session.submit(func, b, *args, *(per_block(i) if per_block else ()),
+                                      what=what) for i, b in enumerate(self.blocks)]  # fmt: skip
+            return session.gather(futures, what)
+
+        return retrying(self.client, self.timeout, run, what=what)
 
     def column_sums(self) -> np.ndarray:
         parts = self._each("column-sums", _block_column_sums)

@@ -23,14 +23,14 @@ Faults: W lives only on the workers, so a worker lost mid-fit loses state Dask c
 The fit then starts again from the same start (X's blocks and the start's blocks are rebuilt by
 Dask from the tasks that made them), up to ``max_restarts`` times; the arithmetic does not depend
 on which worker runs a block, so the result is the one an uninterrupted run gives. Past the
-restarts, or when a step does not finish within ``timeout``, it raises one EngineError.
-Ctrl-C cancels the fit's futures, then re-raises KeyboardInterrupt.
+restarts, or when a step does not finish within ``timeout``, it raises one EngineError. The named
+start (ΣX, the distributed SVD for NNDSVD) reads only X's blocks and is simply run again after a
+loss (``_session.retrying``). Ctrl-C cancels the fit's futures, then re-raises KeyboardInterrupt.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -70,7 +70,7 @@ from ..factorize.options import (
     NMF_LOSSES,
     check_nmf_options,
 )
-from ._session import Session, interruptible
+from ._session import Session, interruptible, retrying, wait_for_workers
 from .blocks import DistributedCSR, squared_norm
 from .errors import EngineError, WorkerLost
 
@@ -131,7 +131,9 @@ def nmf(
         init_name = "custom"
     else:
         init_name = DEFAULT_INIT[solver] if init is None else check_choice("init", init, NMF_INITS)
-        W0, H0 = _named_start(data, k, init_name, solver, seed, timeout)
+        # the start's steps read only X's blocks, which Dask rebuilds: run again after a loss
+        W0, H0 = retrying(data.client, timeout, _named_start, data, k, init_name, solver, seed,
+                          timeout, what="the NMF start")  # fmt: skip
     penalty = Penalty.scaled(data.shape, alpha_W, alpha_H, l1_ratio)
     session = Session(data.client, f"nmf-{loss}-{solver}", timeout, watch_workers=True)
     traffic = traffic if traffic is not None else Traffic()
@@ -177,22 +179,6 @@ def _named_start(data, k, init, solver, seed, timeout):
     finally:
         _nndsvd._truncated_svd = original
     return W, np.ascontiguousarray(Ht.T)
-
-
-def _homes(client, futures) -> list:
-    """The workers holding each future (None where unknown), for placing related tasks."""
-    from distributed import wait
-
-    try:
-        wait(futures, timeout=60)
-        held = client.who_has(futures)
-    except Exception:  # noqa: BLE001 - placement is only a hint
-        return [None] * len(futures)
-    return [list(held.get(f.key, ())) or None for f in futures]
-
-
-def _near(home) -> dict:
-    return {} if home is None else {"workers": home, "allow_other_workers": True}
 
 
 def _block_sum(X) -> float:
@@ -286,13 +272,14 @@ class _Fit:
         self.tol = tol
         self.callback = callback
         self.traffic = traffic
-        # The start's blocks are tasks holding their rows, so Dask can rebuild them.
-        # Each is placed where its X block lives, so the blocks' updates never move data.
-        where = _homes(session.client, data.blocks)
+        # The start's blocks are tasks holding their rows, so Dask can rebuild them. They are
+        # not pinned to the workers holding X's blocks: a task restricted to a worker that has
+        # died (even with allow_other_workers) can stay "no-worker" for ever once rebuilt while
+        # no worker was up; Dask moves the small W₀ block to its X block once instead.
         self.W0 = [
-            session.submit(_w0_block, np.ascontiguousarray(W0[a:b]), what="W0", **_near(home))
-            for (a, b), home in zip(data.bounds, where)
-        ]  # fmt: skip
+            session.submit(_w0_block, np.ascontiguousarray(W0[a:b]), what="W0")
+            for a, b in data.bounds
+        ]
         self.restarts = 0
 
     def run_with_restarts(self, max_restarts: int, init_name: str) -> NMFResult:
@@ -307,20 +294,8 @@ class _Fit:
                     ) from None
                 self.restarts += 1
                 self.traffic.restarts = self.restarts
-                self._wait_for_workers()
-
-    def _wait_for_workers(self) -> None:
-        deadline = time.monotonic() + self.s.timeout
-        while time.monotonic() < deadline:
-            try:
-                if self.s.client.nthreads():
-                    break
-            except Exception:  # noqa: BLE001
-                pass
-            time.sleep(0.2)
-        else:
-            raise EngineError(f"no Dask worker came back within {self.s.timeout:g} s")
-        self.s.rewatch()
+                wait_for_workers(self.s.client, self.s.timeout)
+                self.s.rewatch()
 
     def _mark(self):
         return self.s.sent, self.s.received

@@ -7,7 +7,8 @@ formats the block's rows into ``part-NNNNNN`` in that folder with the caller's
 order, into a temporary file beside the destination and renames it into place
 (``topiccli.atomic``): a reader never sees half a file. On any failure (a part that cannot be
 written, a worker lost, Ctrl-C) the futures are cancelled, no output is left, and the folder
-with every part is removed.
+with every part is removed; a lost worker raises WorkerLost, so the caller, which holds the
+rows, can write the file itself.
 
 The workers must see the destination's folder: a LocalCluster's do (one machine), a remote
 cluster's only when the destination is on a filesystem they share (NFS, a cluster volume).
@@ -29,7 +30,7 @@ from pathlib import Path
 from ..atomic import atomic_text_file
 from ..errors import OutputError
 from ._session import Session, interruptible
-from .errors import EngineError
+from .errors import EngineError, WorkerLost
 
 MARKER = "topiccli-parts"
 """The marker file a worker reads to know it sees the client's temporary folder."""
@@ -68,6 +69,8 @@ def write_partitioned(client, blocks, destination, write_part, block_args, heade
         ]
         try:
             sizes = interruptible(session, session.gather, futures, f"the parts of {destination}")
+        except WorkerLost:
+            raise  # the caller can write the file itself: it has the rows
         except EngineError as exc:
             raise OutputError(f"cannot write {destination}: {exc}") from None
         if any(size is None for size in sizes):

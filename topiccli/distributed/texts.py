@@ -13,7 +13,7 @@ import numpy as np
 
 from ..held import HeldTexts
 from ..vectorize import VectorizerSettings
-from ._session import Session
+from ._session import Session, retrying
 
 
 class WorkerTexts(HeldTexts):
@@ -41,10 +41,18 @@ class WorkerTexts(HeldTexts):
         return {int(b): indices[block == b] - self._starts[b] for b in np.unique(block)}
 
     def _gather(self, what: str, func, args_of) -> list:
-        session = Session(self.client, what, self.timeout)
+        """``func(texts of block b, *args)`` for each (b, args), with b; run again after a lost
+        worker (the texts are rebuilt by Dask from the files)."""
         blocks = list(args_of)
-        futures = [session.submit(func, self.futures[b], *args, what=what) for b, args in blocks]
-        return list(zip([b for b, _ in blocks], session.gather(futures, what)))
+
+        def run():
+            session = Session(self.client, what, self.timeout)
+            futures = [session.submit(func, self.futures[b], *args, what=what)
+                       for b, args in blocks]  # fmt: skip
+            return session.gather(futures, what)
+
+        return list(zip([b for b, _ in blocks], retrying(self.client, self.timeout, run,
+                                                         what=what)))  # fmt: skip
 
     def take(self, indices) -> list[str]:
         indices = [int(i) for i in indices]

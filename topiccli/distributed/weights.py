@@ -66,8 +66,11 @@ def document_weights(
     the workers (see the module description)."""
     components = np.asarray(components, dtype=np.float64)
     k = components.shape[0]
-    session = Session(data.client, f"weights-{method}", timeout)
-    if method == "nmf" and loss == "kl":
+    kl = method == "nmf" and loss == "kl"
+    # The KL solve's state lives only on the workers: it watches them, and a loss raises
+    # WorkerLost at once (the caller runs it again, ``_session.retrying``).
+    session = Session(data.client, f"weights-{method}", timeout, watch_workers=kl)
+    if kl:
         reg = regularization or {}
         penalty = Penalty.scaled(data.shape, reg.get("alpha_W", 0.0), 0.0,
                                  float(reg.get("l1_ratio", 0.0)))  # fmt: skip

@@ -147,11 +147,37 @@ def vocabulary_lines(v: dict) -> list[str]:
         f"Most frequent {'kept' if v['terms_kept'] else 'before pruning'}: "
         f"{' '.join(v['most_frequent'])}",
     ]
+    if v.get("cleaning"):
+        lines.append(cleaning_line(v["cleaning"]))
+    if v.get("plurals_folded"):
+        lines.append(f"Plurals folded into singulars ({v['plurals_folded']}): "
+                     f"{' '.join(v['plurals_folded_examples'])}")  # fmt: skip
     if v["stop_words_never_matched"]:
         shown = " ".join(v["stop_words_never_matched"][:20])
         lines.append(f"Stop words the token pattern never produces "
                      f"({len(v['stop_words_never_matched'])}): {shown}")  # fmt: skip
     return lines
+
+
+CLEANING_WORDS = (
+    ("nfkc_documents", "{} documents NFKC-normalized"),
+    ("markup_documents", "{} HTML/XML documents stripped of markup"),
+    ("entity_documents", "entities decoded in {} documents"),
+    ("urls", "{} URLs"),
+    ("emails", "{} e-mail addresses removed"),
+    ("boilerplate_removed", "{} boilerplate segments dropped"),
+)
+
+
+def cleaning_line(c: dict) -> str:
+    """What cleaning did, in words (``--vocabulary``)."""
+    if not c.get("steps"):
+        return "Cleaning: none (--clean none)"
+    parts = [words.format(c[key]) for key, words in CLEANING_WORDS if key in c]
+    if c.get("boilerplate_segments"):
+        parts[-1] += (f" ({c['boilerplate_segments']} distinct, from "
+                      f"{c['boilerplate_documents']} documents)")  # fmt: skip
+    return f"Cleaning ({'+'.join(c['steps'])}): " + ", ".join(parts)
 
 
 def _fit_line(d: dict) -> str:

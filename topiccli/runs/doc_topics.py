@@ -7,8 +7,9 @@ file, and the client joins the parts into the destination atomically
 (``distributed.parts``): the same bytes, formatted in parallel, with no block of weights sent
 back to be written. That needs the workers to see the destination's folder (always so on a
 LocalCluster; for a remote cluster, a filesystem they share); when they cannot, the client
-writes the file itself and says so in a warning. A destination that is not a regular file (a
-FIFO) is always written by the client.
+writes the file itself and says so in a warning; so it does when a worker is lost while
+the parts are written (the client holds every row: the same bytes). A destination that is not
+a regular file (a FIFO) is always written by the client.
 """
 
 from __future__ import annotations
@@ -33,11 +34,17 @@ def write_doc_topics(path: Path, ids, labels, weights, normalize: bool) -> None:
     active = current()
     rows = active.weight_blocks(weights) if active is not None else None
     if rows is not None and _regular_or_new(path):
-        if _by_partition(path, fmt, ids, labels, rows, normalize):
-            return
+        from ..distributed.errors import WorkerLost
+
+        try:
+            if _by_partition(path, fmt, ids, labels, rows, normalize):
+                return
+            reason = (f"the Dask workers cannot see the folder of {path} (it is not on a "
+                      "filesystem they share)")  # fmt: skip
+        except WorkerLost:
+            reason = f"a Dask worker was lost while writing {path}"
         warnings.warn(
-            f"the Dask workers cannot see the folder of {path} (it is not on a filesystem they "
-            "share); wrote the document-topic table from this machine instead",
+            f"{reason}; wrote the document-topic table from this machine instead",
             TopicsWarning,
             stacklevel=2,
         )

@@ -39,9 +39,10 @@ from ..errors import TopicsError, UsageError
 
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 TIMEOUT_ENV = "TOPICS_DASK_TIMEOUT"
-DEFAULT_TIMEOUT = 10.0
-"""Seconds to reach the scheduler (``TOPICS_DASK_TIMEOUT``)."""
+DEBUG_ENV = "TOPICS_DEBUG"
 OFF = ("none", "off")
+WORKER_WAIT = 60.0
+"""Seconds a step waits for a worker to come back after losing one, at least."""
 
 _CURRENT: ContextVar[Engine | None] = ContextVar("topiccli_engine", default=None)
 
@@ -60,16 +61,11 @@ def resolve(scheduler: str | None) -> str | None:
 
 
 def connect_timeout() -> float:
-    raw = os.environ.get(TIMEOUT_ENV, "").strip()
-    if not raw:
-        return DEFAULT_TIMEOUT
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not value > 0:
-        raise UsageError(f"{TIMEOUT_ENV} must be a positive number of seconds, got {raw!r}")
-    return value
+    """``TOPICS_DASK_TIMEOUT`` in seconds (default 10), checked where every Dask timeout is
+    (``distributed.cluster.check_timeout``: a usage error, exit 2)."""
+    from ..distributed.cluster import check_timeout
+
+    return check_timeout(os.environ.get(TIMEOUT_ENV), TIMEOUT_ENV)
 
 
 class Engine:
@@ -82,6 +78,10 @@ class Engine:
         self._matrix = None  # (local X, its DistributedCSR): X kept so its id stays unique
         self._latch = contextlib.ExitStack()  # Ctrl-C latched while connected (see ready)
         self._weights = None  # (the gathered weights, their DistributedRows on the workers)
+        self.workers = 0
+        """The cluster's workers when it was reached: the matrix's blocks follow it, not the
+        workers alive at the moment (a worker just lost would change the blocks, so the order
+        of the sums, so the result's last bits)."""
 
     def ready(self):
         """The client, connecting now if not yet."""
@@ -94,16 +94,24 @@ class Engine:
             from ..distributed import connect
 
             try:
-                self.client = connect(self.address, self.timeout)
+                # Dask's log lines stay off stderr unless TOPICS_DEBUG asks for everything.
+                quiet = os.environ.get(DEBUG_ENV, "") in ("", "0")
+                self.client = connect(self.address, self.timeout, quiet=quiet)
             except KeyboardInterrupt:
                 _quiet_cluster_exit()
                 raise
+            self.workers = _workers_of(self.address, self.client)
             # From now on Ctrl-C is also latched: Python drops a KeyboardInterrupt raised in a
             # Dask future's finalizer, and the next wait on the cluster raises it instead.
             from ..distributed._session import latched_sigint
 
             self._latch.enter_context(latched_sigint())
         return self.client
+
+    @property
+    def worker_wait(self) -> float:
+        """Seconds to wait for a worker after one was lost (a nanny restarts it)."""
+        return max(self.timeout, WORKER_WAIT)
 
     def reads(self, source) -> bool:
         """Whether the workers read ``source`` themselves (:meth:`read`): a folder, a .jsonl or
@@ -114,7 +122,10 @@ class Engine:
             return False
         files = source.listing[0] or [Path(source.spec.input)]
         probes = sorted({str(Path(f).resolve()) for f in (files[0], files[-1])})
-        seen = self.ready().run(_all_exist, probes)
+        from ..distributed._session import retrying
+
+        seen = retrying(self.ready(), self.worker_wait, _ask_workers, self.client, probes,
+                        what="asking the workers what they see")  # fmt: skip
         if all(seen.values()):
             return True
         import warnings
@@ -137,7 +148,7 @@ class Engine:
         spec = source.spec
         data = vectorize_files(self.ready(), spec.input, settings, glob=spec.glob,
                                fields=source.fields, max_file_bytes=spec.max_file_bytes,
-                               stage=stage)  # fmt: skip
+                               stage=stage, partitions=2 * self.workers)  # fmt: skip
         settings = getattr(data, "applied", settings)  # the language resolved there
         language = getattr(data, "language", None)
         texts = WorkerTexts(self.client, data.documents, data.bounds, settings)  # read there
@@ -163,7 +174,8 @@ class Engine:
         spec = source.spec
         data = transform_files(self.ready(), spec.input, bundle.vectorizer, bundle.terms,
                                bundle.idf, glob=spec.glob, fields=source.fields,
-                               max_file_bytes=spec.max_file_bytes)  # fmt: skip
+                               max_file_bytes=spec.max_file_bytes,
+                               partitions=2 * self.workers)  # fmt: skip
         texts = WorkerTexts(self.client, data.documents, data.bounds, None)
         data = self._spread(data)
         corpus = Corpus(texts, data.ids, data.labels, source.selection(), data.skipped)
@@ -172,11 +184,10 @@ class Engine:
     def _spread(self, data):
         """``data`` rebalanced over every worker when it has fewer blocks (one records file
         is one share), and kept as the engine's matrix."""
-        workers = len(self.client.nthreads())
-        if data.partitions < workers:
+        if data.partitions < self.workers:
             from ..distributed.blocks import rebalance
 
-            data = rebalance(data, workers)
+            data = rebalance(data, self.workers)
         self.release()
         self._matrix = (data, data)
         return data
@@ -192,7 +203,8 @@ class Engine:
             from ..distributed import scatter_csr
 
             self.release()
-            self._matrix = (X, scatter_csr(self.ready(), X))
+            client = self.ready()
+            self._matrix = (X, scatter_csr(client, X, partitions=self.workers))
         return self._matrix[1]
 
     def nmf(self, X, k, **options):
@@ -202,16 +214,21 @@ class Engine:
 
     def truncated_svd(self, X, k, *, solver="propack", seed=0):
         from ..distributed import truncated_svd
+        from ..distributed._session import retrying
 
-        return truncated_svd(self.matrix(X), k, solver=solver, seed=seed)
+        data = self.matrix(X)  # X's blocks are rebuilt by Dask: run again after a loss
+        return retrying(self.client, self.worker_wait, truncated_svd, data, k, solver=solver,
+                        seed=seed, what="the SVD")  # fmt: skip
 
     def document_weights(self, method, components, X, loss="frobenius", regularization=None):
         """``topiccli.weights.document_weights`` computed on the workers, next to X's blocks;
-        the blocks stay there (:meth:`weight_blocks`) and the client gets the whole array."""
-        from ..distributed.weights import document_weights
+        the blocks stay there (:meth:`weight_blocks`) and the client gets the whole array.
+        A worker lost meanwhile: computed again (at most twice more), the same weights."""
+        from ..distributed._session import retrying
 
-        rows = document_weights(self.matrix(X), method, components, loss, regularization)
-        weights = rows.gather()
+        data = self.matrix(X)
+        rows, weights = retrying(self.client, self.worker_wait, _weights, data, method, components,
+                                 loss, regularization, what="the document weights")  # fmt: skip
         self._release_weights()
         self._weights = (weights, rows)
         return weights
@@ -245,6 +262,42 @@ class Engine:
                 close(client)
             finally:
                 self._latch.close()
+
+
+def _workers_of(address: str, client) -> int:
+    """How many workers the cluster has: a LocalCluster's N, else those the scheduler knows
+    now (waiting for one, within the client's timeout, when none has joined yet)."""
+    from ..distributed.cluster import local_workers
+
+    n = local_workers(address)
+    if n is not None:
+        return n
+    from ..distributed._session import wait_for_workers
+
+    wait_for_workers(client, WORKER_WAIT)
+    return max(1, len(client.nthreads()))
+
+
+def _weights(data, method, components, loss, regularization):
+    """(the weights' row blocks on the workers, the weights gathered)."""
+    from ..distributed.weights import document_weights
+
+    rows = document_weights(data, method, components, loss, regularization)
+    try:
+        return rows, rows.gather()
+    except BaseException:
+        rows.release()
+        raise
+
+
+def _ask_workers(client, probes: list[str]) -> dict:
+    """Each worker's answer to :func:`_all_exist`; a worker lost meanwhile is WorkerLost."""
+    from ..distributed.errors import WorkerLost
+
+    try:
+        return client.run(_all_exist, probes)
+    except Exception as exc:  # noqa: BLE001 - a worker died before it answered
+        raise WorkerLost(f"a Dask worker was lost ({type(exc).__name__})") from None
 
 
 def _all_exist(paths: list[str]) -> bool:

@@ -88,6 +88,7 @@ def corpus_description(corpus: Corpus, dt: DocumentTerm, cache_state: str) -> di
         "n_documents": dt.X.shape[0],
         "n_terms": dt.X.shape[1],
         "skipped": dict(corpus.skipped),
+        **({"cleaning": dt.cleaning} if dt.cleaning is not None else {}),
         "cache": cache_state,
         "language": dt.language,
     }
