@@ -385,6 +385,11 @@ def on_the_workers(*args):
     return json.loads(result.stdout)
 
 
+EACH_DOCUMENT = ("--clean", "nfkc+markup+links")
+"""Cleaning the workers do as one machine does: each document's own steps. Boilerplate needs
+the whole corpus and is not looked for where the workers read (the test below pins that)."""
+
+
 def _same_run(here: dict, there: dict) -> None:
     """The one-machine report and the cluster's: the same corpus, vocabulary and topics, the
     same counts-based scores exactly and the others to rounding."""
@@ -413,7 +418,8 @@ def _same_run(here: dict, there: dict) -> None:
 def test_the_workers_read_a_folder_and_the_report_is_the_one_machines(
     sample_corpus, scheduler, options
 ):
-    args = (*options, "--input", sample_corpus, "--k", 4, "--docs", 2, "--vocabulary")
+    args = (*options, "--input", sample_corpus, "--k", 4, "--docs", 2, "--vocabulary",
+            *EACH_DOCUMENT)  # fmt: skip
     here, there = run_json(*args), on_the_workers(*args, "--scheduler", scheduler)
     _same_run(here, there)
     assert there["metrics"]["label_nmi"] is not None  # the subfolders' labels came back
@@ -424,7 +430,7 @@ def test_the_workers_read_a_folder_and_the_report_is_the_one_machines(
 @needs_dask
 def test_the_workers_read_one_records_file_with_ids_and_labels(records, scheduler):
     args = ("nmf", "--input", records, "--id-field", "id", "--label-field", "label", "--k", 3,
-            "--docs", 3)  # fmt: skip
+            "--docs", 3, *EACH_DOCUMENT)  # fmt: skip
     here, there = run_json(*args), on_the_workers(*args, "--scheduler", scheduler)
     _same_run(here, there)
     assert any("«" in d["id"] for t in there["topics"] for d in t["representative_docs"])
@@ -437,10 +443,34 @@ def test_the_workers_read_shards_as_one_corpus(sample_corpus, scheduler, tmp_pat
         with (tmp_path / f"part-{number}.jsonl").open("w", encoding="utf-8") as handle:
             for file in files[number::3]:
                 handle.write(json.dumps({"text": file.read_text(encoding="utf-8")}) + "\n")
-    args = ("nmf", "--input", tmp_path / "part-*.jsonl", "--k", 3, "--docs", 1)
+    args = ("nmf", "--input", tmp_path / "part-*.jsonl", "--k", 3, "--docs", 1, *EACH_DOCUMENT)
     here, there = run_json(*args), on_the_workers(*args, "--scheduler", scheduler)
     _same_run(here, there)
     assert there["corpus"]["n_documents"] == len(files)
+
+
+@needs_dask
+def test_the_workers_say_they_look_for_no_boilerplate(tmp_path, scheduler):
+    """Default cleaning on the workers: each document's steps, counted as one machine counts
+    them, and a warning that boilerplate (a whole-corpus step) was not looked for."""
+    footer = "This article was first published by the Example Gazette news agency."
+    for number in range(12):
+        theme = ("gardens soil compost seedlings", "telescope orbit planets galaxy")[
+            number % 3 == 0
+        ]
+        body = f"Notes on {theme} and {theme.split()[number % 4]} today. " * 5
+        link = " see https://example.org/page for more" if number % 2 else ""  # 6 links
+        (tmp_path / f"{number:02}.txt").write_text(f"{body}{link}\n{footer}\n", "utf-8")
+    args = ("nmf", "--input", tmp_path, "--k", 2)
+    here = run_json(*args)
+    result = on_the_workers_raw(*args, "--scheduler", scheduler, "--format", "json",
+                                "--no-cache")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    there = json.loads(result.stdout)
+    assert "boilerplate lines are not looked for" in result.stderr
+    assert here["corpus"]["cleaning"]["boilerplate_documents"] == 12
+    assert there["corpus"]["cleaning"]["steps"] == ["nfkc", "markup", "links"]
+    assert there["corpus"]["cleaning"]["urls"] == here["corpus"]["cleaning"]["urls"] == 6
 
 
 @needs_dask

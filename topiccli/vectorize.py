@@ -362,7 +362,7 @@ def sklearn_vectorizer(settings: VectorizerSettings, min_df=1):
 # the same functions fit_transform calls, so the two cannot drift apart.
 
 
-def count_terms(settings: VectorizerSettings, texts: list[str]):
+def count_terms(settings: VectorizerSettings, texts: list[str], cleaning: dict | None = None):
     """Pass one on one part of a corpus: (terms, X, first). ``terms`` are the part's own terms,
     sorted (an object array); ``X`` its counts over them (float64 CSR, indices sorted, nothing
     pruned); ``first`` each term's rank of first appearance in the part (int64), the order
@@ -372,13 +372,15 @@ def count_terms(settings: VectorizerSettings, texts: list[str]):
     them: contractions as the settings
     say (``prepared``), the token pattern, the stop words and the n-grams, on the parallel
     path when ``fast_vectorize.supports`` the settings and with scikit-learn's analyzer
-    otherwise."""
+    otherwise. ``cleaning``, if given (``clean.empty_counts``), is added what each cleaning
+    step did."""
     import numpy as np
     import scipy.sparse as sp
 
     from . import fast_vectorize
 
-    texts = prepared(settings, clean.apply(texts, settings.clean))
+    chosen = [step for step in clean.steps(settings.clean) if step != "boilerplate"]
+    texts = prepared(settings, clean.clean_each(texts, chosen, cleaning) if chosen else texts)
     pattern = text_rules.token_pattern(settings.token_pattern)
     if fast_vectorize.supports(token_pattern=pattern, ngram_range=settings.ngram_range):
         X, vocab, first = fast_vectorize.count(

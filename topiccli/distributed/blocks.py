@@ -506,15 +506,37 @@ def share_documents(files: list[InputFile], fields, max_file_bytes: int, junk: s
 
 def _pass1(files, settings, fields, max_file_bytes):
     """One share: its counts (kept on the worker) and what the client needs to prune."""
+    from ..text import clean
     from ..vectorize import count_terms
 
     texts, ids, labels, skipped = share_documents(files, fields, max_file_bytes, settings.junk)
-    terms, X, first = count_terms(settings, texts)
+    cleaning = clean.empty_counts(worker_cleaning(settings))
+    terms, X, first = count_terms(settings, texts, cleaning)
     df = np.bincount(X.indices, minlength=len(terms)).astype(np.int64)
     tf = np.bincount(X.indices, weights=X.data, minlength=len(terms)).astype(np.int64)
     summary = {"terms": terms, "df": df, "tf": tf, "first": first, "n": len(texts), "ids": ids,
-               "labels": labels, "skipped": skipped}  # fmt: skip
+               "labels": labels, "skipped": skipped, "cleaning": cleaning}  # fmt: skip
     return X, summary, texts
+
+
+def worker_cleaning(settings: VectorizerSettings) -> list[str]:
+    """The cleaning steps the workers apply: each document's own (boilerplate, which needs
+    every document at once, is not looked for where the workers read)."""
+    from ..text import clean
+
+    return [step for step in clean.steps(settings.clean) if step != "boilerplate"]
+
+
+def merged_cleaning(settings: VectorizerSettings, summaries) -> dict:
+    """The shares' cleaning counts added up: the report's ``corpus.cleaning``."""
+    from ..text import clean
+
+    total = clean.empty_counts(worker_cleaning(settings))
+    for summary in summaries:
+        for name, value in summary["cleaning"].items():
+            if name != "steps":
+                total[name] += value
+    return total
 
 
 def _pass1_summary(local):
@@ -621,6 +643,7 @@ def vectorize_files(
     with stage("vectorize"):
         data = _second_pass(session, path, settings, fields, skipped, locals_, summaries)
     data.applied, data.language = settings, language  # the language resolved (text.languages)
+    data.cleaning = merged_cleaning(settings, summaries)
     return data
 
 

@@ -143,6 +143,7 @@ class Engine:
         from ..corpus import Corpus
         from ..distributed import vectorize_files
         from ..distributed.texts import WorkerTexts
+        from ..text import clean
         from ..vectorize import DocumentTerm
 
         spec = source.spec
@@ -151,6 +152,7 @@ class Engine:
                                stage=stage, partitions=2 * self.workers)  # fmt: skip
         settings = getattr(data, "applied", settings)  # the language resolved there
         language = getattr(data, "language", None)
+        cleaning = getattr(data, "cleaning", None)
         texts = WorkerTexts(self.client, data.documents, data.bounds, settings)  # read there
         with stage("vectorize") if stage else contextlib.nullcontext():
             data = self._spread(data)
@@ -160,9 +162,18 @@ class Engine:
             dominant = language["code"].split("+")[0]
             language = {**language,
                         **diagnose(settings, dominant, data.row_lengths(), data.terms)}  # fmt: skip
+        if cleaning is not None and "boilerplate" in clean.steps(settings.clean):
+            import warnings
+
+            from ..errors import TopicsWarning
+
+            warnings.warn("boilerplate lines are not looked for where the Dask workers read "
+                          "the corpus (each document's own cleaning is); one machine drops "
+                          "them, so topics may differ where a corpus repeats footers",
+                          TopicsWarning, stacklevel=2)  # fmt: skip
         corpus = Corpus(texts, data.ids, data.labels, source.selection(), data.skipped)
         return corpus, DocumentTerm(X=data, terms=data.terms, idf=data.idf, settings=settings,
-                                    language=language)  # fmt: skip
+                                    language=language, cleaning=cleaning)  # fmt: skip
 
     def read_new(self, source, bundle):
         """(corpus, matrix) of new documents read on the workers and vectorized there over
