@@ -24,6 +24,7 @@ SECTIONS = [
     ("infer", "Inference: `infer`"),
     ("corpus", "corpus"),
     ("vectorizer", "vectorizer"),
+    ("cleaning", "cleaning (`corpus.cleaning`, `vocabulary.cleaning`)"),
     ("metrics", "metrics"),
     ("topic", "A topic: `topics[]`"),
     ("vocabulary", "vocabulary (`--vocabulary`)"),
