@@ -297,9 +297,10 @@ def kill_at(monkeypatch, scheduler):
 def _run(sample_corpus, address, folder: Path):
     folder.mkdir()
     report, table = folder / "t.json", folder / "t.csv"
+    # each document's own cleaning: the workers' and one machine's (no boilerplate warning)
     argv = ["nmf", "--input", str(sample_corpus), "--k", "4", "--max-iter", "8", "--tol", "0",
             "--no-cache", "--scheduler", address, "-f", "json", "-o", str(report),
-            "--doc-topics", str(table)]  # fmt: skip
+            "--doc-topics", str(table), "--clean", "nfkc+markup+links"]  # fmt: skip
     result = runner.invoke(app, argv)
     return result, report, table
 
