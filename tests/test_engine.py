@@ -34,6 +34,12 @@ def topics(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
+EACH_DOCUMENT = ("--clean", "nfkc+markup+links")
+"""Cleaning the workers do as one machine does: each document's own steps. Boilerplate needs
+the whole corpus and is not looked for where the workers read (pinned by
+test_the_workers_say_they_look_for_no_boilerplate)."""
+
+
 def run_json(*args):
     result = topics(*args, "--format", "json", "--no-cache")
     assert result.exit_code == 0, result.stderr
@@ -255,7 +261,9 @@ def partitions(monkeypatch):
 
 
 def _leftovers(folder, keep):
-    return sorted(p.name for p in folder.iterdir() if p.name not in keep)
+    """What a run left in ``folder`` besides ``keep`` and the test's own cache folder (the
+    conftest's ``topics-cache``, where the language detector's model is unpacked once)."""
+    return sorted(p.name for p in folder.iterdir() if p.name not in {*keep, "topics-cache"})
 
 
 @needs_dask
@@ -309,7 +317,8 @@ def test_a_part_that_fails_leaves_no_file_and_no_parts(sample_corpus, scheduler,
         if existing:
             table.write_bytes(old)
         result = topics("nmf", "--input", sample_corpus, "--k", 3, "--no-cache",
-                        "--scheduler", scheduler, "--doc-topics", table, "-q")  # fmt: skip
+                        "--scheduler", scheduler, "--doc-topics", table, "-q",
+                        *EACH_DOCUMENT)  # fmt: skip
         assert result.exit_code == 1
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"Error: cannot write {table}"), lines
@@ -383,11 +392,6 @@ def on_the_workers(*args):
     result = on_the_workers_raw(*args, "--format", "json", "--no-cache")
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
-
-
-EACH_DOCUMENT = ("--clean", "nfkc+markup+links")
-"""Cleaning the workers do as one machine does: each document's own steps. Boilerplate needs
-the whole corpus and is not looked for where the workers read (the test below pins that)."""
 
 
 def _same_run(here: dict, there: dict) -> None:

@@ -39,7 +39,7 @@ _MODEL = ("k", "seed", "top_words", "max_iter", "tol", "solver", "loss", "init",
           "alpha_h", "l1_ratio", "docs", "seeds")  # fmt: skip
 """TopicModel's parameters that are ModelSpec fields, of the same names."""
 _VECTORIZER = ("stop_words", "min_df", "max_df", "max_features", "ngram_range", "token_pattern",
-               "contractions", "junk", "language", "lemmatize")  # fmt: skip
+               "contractions", "junk", "clean", "plurals", "language", "lemmatize")  # fmt: skip
 """TopicModel's parameters that are VectorizerSettings fields (besides ``vectorizer``: kind)."""
 _SOURCE = ("glob", "text_field", "id_field", "label_field")
 """TopicModel's parameters that are SourceSpec fields: how a path given to fit is read."""
@@ -95,6 +95,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         token_pattern: str = VectorizerSettings.token_pattern,
         contractions: str = VectorizerSettings.contractions,
         junk: str = VectorizerSettings.junk,
+        clean: str = VectorizerSettings.clean,
+        plurals: str = VectorizerSettings.plurals,
         language: str = VectorizerSettings.language,
         lemmatize: bool = VectorizerSettings.lemmatize,
         seed: int = ModelSpec.seed,
@@ -126,6 +128,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.token_pattern = token_pattern
         self.contractions = contractions
         self.junk = junk
+        self.clean = clean
+        self.plurals = plurals
         self.language = language
         self.lemmatize = lemmatize
         self.seed = seed
