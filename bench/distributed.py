@@ -2,7 +2,7 @@
 
 python -m bench.distributed [--docs 100000] [--k 10] [--iters 15] [--workers 2] [--json out.json]
 
-On a planted corpus (``topiccli.synthetic.planted``, counts only) it fits the same start with
+On a planted corpus (``topiccli.corpus.synthetic.planted``, counts only) it fits the same start with
 ``topiccli.nmf`` (one process, its threads) and ``topiccli.distributed.nmf`` (a LocalCluster
 of ``--workers`` single-threaded processes on 127.0.0.1), for a fixed number of iterations
 (tol=0), and reports per solver: seconds per iteration each way and their ratio, the objectives'
@@ -51,10 +51,10 @@ def main() -> None:
     args = parser.parse_args()
 
     import topiccli
+    from topiccli.corpus.synthetic import planted
     from topiccli.distributed import close, connect, scatter_csr
     from topiccli.distributed.nmf import Traffic, nmf
     from topiccli.distributed.svd import truncated_svd
-    from topiccli.synthetic import planted
 
     from .timing import machine
 

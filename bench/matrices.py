@@ -2,7 +2,7 @@
 
 20 Newsgroups: headers, footers and quotes removed, English stop words; TF-IDF with
 min_df=2, max_df=0.95; Count with scikit-learn's defaults. Planted corpora come from
-``topiccli.synthetic.planted(texts=False)`` (20 topics, 60-word documents).
+``topiccli.corpus.synthetic.planted(texts=False)`` (20 topics, 60-word documents).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ def _texts(home: str, subset: str) -> tuple[str, ...]:
 def load(name: str, home: str | None):
     """The CSR matrix (float64) a benchmark name stands for."""
     if name in SYNTHETIC:
-        from topiccli.synthetic import planted
+        from topiccli.corpus.synthetic import planted
 
         return planted(SYNTHETIC[name], 20, seed=0, texts=False).counts
-    from topiccli.vectorize import VectorizerSettings, vectorize
+    from topiccli.text.vectorize import VectorizerSettings, vectorize
 
     subset, kind = name.split("-")
     settings = (

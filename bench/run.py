@@ -17,7 +17,7 @@ Parts (``--only``, comma-separated; ``make bench`` runs all but ``dense``):
 * ``defaults``: our default NMF (Frobenius and KL, the CLI's tolerances) against
   scikit-learn's defaults, final objective and time, 20NG train/all × TF-IDF/Count × k = 10, 20
   (bench/defaults.py; ``--repeats`` rounds);
-* ``vectorize``: topiccli.fast_vectorize against scikit-learn's Count/TF-IDF vectorizers on
+* ``vectorize``: topiccli.text.fast_vectorize against scikit-learn's Count/TF-IDF vectorizers on
   20NG train/all and a generated 200k-document corpus, with peak memory (bench/vectorizer.py);
 * ``cluster``: end to end from a generated JSONL of real text, one process against a
   LocalCluster of 2 workers reading it themselves, at 100k and 1M documents (20k with

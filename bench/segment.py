@@ -64,7 +64,7 @@ def measure(code: str, texts: list[str], repeats: int) -> list[dict]:
 
     from topiccli.specs import VectorizerSettings
     from topiccli.text import segment, stopwords
-    from topiccli.vectorize import Vectorizer
+    from topiccli.text.vectorize import Vectorizer
 
     words = segment._segmenter(code)
     words(texts[0])  # loaded before timing
@@ -91,10 +91,10 @@ def english(archive, repeats: int) -> list[dict]:
     import tempfile
 
     from topiccli.corpus.archive import import_archive
-    from topiccli.runs.matrix import matrix_of
+    from topiccli.models.corpus_matrix import matrix_of
     from topiccli.specs import SourceSpec, VectorizerSettings
     from topiccli.text import languages
-    from topiccli.vectorize import Vectorizer
+    from topiccli.text.vectorize import Vectorizer
 
     with tempfile.TemporaryDirectory() as home:
         import_archive(archive, home)

@@ -1,4 +1,4 @@
-"""The vectorizer: topiccli.fast_vectorize against scikit-learn's single pass, side by side.
+"""The vectorizer: topiccli.text.fast_vectorize against scikit-learn's single pass, side by side.
 
 ``python -m bench.run --only vectorize`` (or ``python -m bench.vectorizer`` for this part alone).
 Corpora: 20 Newsgroups train (11,314 posts) and all (18,846), headers, footers and quotes
@@ -64,7 +64,7 @@ def sklearn_pass(texts, kind: str):
 def our_pass(texts, kind: str):
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    from topiccli.fast_vectorize import fit_transform
+    from topiccli.text.fast_vectorize import fit_transform
 
     X, terms, _ = fit_transform(texts, kind=kind, stop_words=ENGLISH_STOP_WORDS, **SETTINGS)
     return X, terms
@@ -72,7 +72,7 @@ def our_pass(texts, kind: str):
 
 def _letters() -> None:
     """Both sides with the letters-only token pattern from now on."""
-    from topiccli.fast_vectorize import LETTERS_TOKEN_PATTERN
+    from topiccli.text.fast_vectorize import LETTERS_TOKEN_PATTERN
 
     SETTINGS["token_pattern"] = LETTERS_TOKEN_PATTERN
 
@@ -199,7 +199,7 @@ def memory(path: str, kind: str) -> dict:
 def first_call() -> dict:
     """Wall time of importing fast_vectorize and vectorizing one short text, in a new process."""
     code = (
-        "import time; t = time.perf_counter(); from topiccli.fast_vectorize import fit_transform;"
+        "import time; t = time.perf_counter(); from text.fast_vectorize import fit_transform;"
         " fit_transform(['ab cd'], stop_words=None); print(time.perf_counter() - t)"
     )
     times = []

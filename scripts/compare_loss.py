@@ -71,8 +71,8 @@ def sklearn_default(X, k: int, corpus, top_words: int) -> tuple[dict, float, int
     from sklearn.decomposition import NMF
 
     from topiccli.quality import coherence, labels
-    from topiccli.topics import top_indices
-    from topiccli.weights import top_topics
+    from topiccli.quality.describe import top_indices
+    from topiccli.quality.doc_weights import top_topics
 
     start = time.perf_counter()
     model = NMF(k, random_state=0)
@@ -91,10 +91,10 @@ def sklearn_default(X, k: int, corpus, top_words: int) -> tuple[dict, float, int
 
 
 def evaluate(name: str, source, cache: Path) -> list[dict]:
-    from topiccli.runs.fit import FitRequest, fit
-    from topiccli.runs.matrix import matrix_of
+    from topiccli.models.corpus_matrix import matrix_of
+    from topiccli.models.run import FitRequest, fit
     from topiccli.specs import ModelSpec
-    from topiccli.vectorize import VectorizerSettings
+    from topiccli.text.vectorize import VectorizerSettings
 
     rows = []
     for kind in ("count", "tfidf"):

@@ -31,7 +31,7 @@ repeated by their counts). Every tool's topics are therefore words of the same v
 * label NMI — scikit-learn's ``normalized_mutual_info_score`` of the labels and each
   document's argmax topic (documents left without terms are left out, for every tool);
 * c_npmi — the mean over topics of the sliding-window NPMI (window 10) of the top 10 words,
-  counted on ``topiccli.vectorize.tokenizer(settings)`` applied to the texts.
+  counted on ``topiccli.text.vectorize.tokenizer(settings)`` applied to the texts.
   ``topiccli.quality.window_coherence.c_npmi`` computes it (it equals gensim's
   ``CoherenceModel(coherence="c_npmi")``); one row per corpus (``--gensim-check``, topiccli's
   default row) is recomputed with gensim's ``CoherenceModel`` and the two must agree;
@@ -132,8 +132,8 @@ def sources(names: list[str], data_home: Path | None):
 
 def load(name: str, source) -> Corpus:
     """Both matrices of one corpus, checked to share documents and vocabulary."""
-    from topiccli.runs.matrix import matrix_of
-    from topiccli.vectorize import VectorizerSettings, tokenizer
+    from topiccli.models.corpus_matrix import matrix_of
+    from topiccli.text.vectorize import VectorizerSettings, tokenizer
 
     settings = VectorizerSettings()
     corpus, tfidf, _ = matrix_of(source, settings)
@@ -165,10 +165,10 @@ def quiet():
 
 
 def fit_topiccli(c: Corpus, loss: str | None, args) -> Fit:
-    from topiccli.runs.modeling import factorize
+    from topiccli.models.fitting import factorize
+    from topiccli.quality.doc_weights import document_weights
     from topiccli.specs import ModelSpec
-    from topiccli.vectorize import DocumentTerm, VectorizerSettings
-    from topiccli.weights import document_weights
+    from topiccli.text.vectorize import DocumentTerm, VectorizerSettings
 
     model = ModelSpec(method="nmf", k=c.k, loss=loss)
     dt = DocumentTerm(X=c.tfidf, terms=np.asarray(c.terms), idf=None,

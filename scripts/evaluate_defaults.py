@@ -149,7 +149,7 @@ script from two trees (before and after a change) to compare its defaults."""
 def corpora(data_home: Path | None, names: list[str] | None):
     """(name, texts, labels, k) for each labelled corpus."""
     from topiccli.corpus import load_folder, load_newsgroups
-    from topiccli.synthetic import planted
+    from topiccli.corpus.synthetic import planted
 
     chosen = names or [*NEWSGROUPS, "essays", "planted-5", "planted-8"]
     for name in chosen:
@@ -174,7 +174,7 @@ def corpora(data_home: Path | None, names: list[str] | None):
 def vectorize(texts, setting: Setting):
     if setting.topiccli:
         from topiccli.specs import VectorizerSettings
-        from topiccli.vectorize import vectorize as topiccli_vectorize
+        from topiccli.text.vectorize import vectorize as topiccli_vectorize
 
         overrides = {k: v for k, v in setting.topiccli if k != "defaults"}
         dt = topiccli_vectorize(list(texts), VectorizerSettings(**overrides))

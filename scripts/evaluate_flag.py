@@ -88,14 +88,14 @@ def aligned(topic: dict, n_docs: int) -> bool:
 
 
 def fit_corpus(name, texts, labels, k, loss, snippets: Path | None) -> list[dict]:
+    from topiccli.models.fitting import fit_model
     from topiccli.quality import coherence, documents
     from topiccli.quality import labels as label_scores
+    from topiccli.quality.describe import top_indices
+    from topiccli.quality.doc_weights import top_topics
     from topiccli.quality.signature import corpus_documents, repeated_words, signature
-    from topiccli.runs.modeling import fit_model
     from topiccli.specs import ModelSpec, VectorizerSettings
-    from topiccli.topics import top_indices
-    from topiccli.vectorize import Vectorizer
-    from topiccli.weights import top_topics
+    from topiccli.text.vectorize import Vectorizer
 
     dt = Vectorizer(VectorizerSettings()).fit_transform(texts)
     with warnings.catch_warnings():

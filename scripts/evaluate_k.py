@@ -69,7 +69,7 @@ def corpora(data_home: str | None, names: list[str] | None, extra: str | None = 
     overlapping character bigrams first, as a segmenter-less tokenizer would)."""
     from topiccli.corpus import load_folder, load_newsgroups
     from topiccli.corpus.junk import drop_junk
-    from topiccli.synthetic import planted
+    from topiccli.corpus.synthetic import planted
 
     wanted = set(names) if names else None
 
@@ -218,7 +218,7 @@ def curves(X, terms, labels, ks, samples: int, variants=("nndsvd",)) -> dict:
 
 def collect(args) -> int:
     from topiccli.specs import VectorizerSettings
-    from topiccli.vectorize import Vectorizer
+    from topiccli.text.vectorize import Vectorizer
 
     out = Path(args.out)
     results = json.loads(out.read_text()) if out.exists() else []

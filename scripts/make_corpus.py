@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from topiccli.synthetic import planted, write_folder
+from topiccli.corpus.synthetic import planted, write_folder
 
 
 def main() -> None:

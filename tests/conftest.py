@@ -74,7 +74,7 @@ def corpus(tmp_path, sample_corpus) -> Path:
 
 def fit_report(source, settings, model, cache_dir=None, **files):
     """A finished fit through the application layer (``files``: FitFiles fields)."""
-    from topiccli.runs.fit import FitRequest, fit
+    from topiccli.models.run import FitRequest, fit
     from topiccli.specs import FitFiles
 
     return fit(FitRequest(source, settings, model, FitFiles(**files), cache_dir=cache_dir))
@@ -82,6 +82,6 @@ def fit_report(source, settings, model, cache_dir=None, **files):
 
 def load_matrix(source, settings, cache_dir=None):
     """(corpus, document-term matrix, cache state) for a SourceSpec, as a run builds them."""
-    from topiccli.runs.matrix import matrix_of
+    from topiccli.models.corpus_matrix import matrix_of
 
     return matrix_of(source, settings, cache_dir)

@@ -17,7 +17,7 @@ ESSAYS = ROOT / "sample_corpora" / "essays"
 def fitted(method: str, k: int = 6, subset: str | None = None, home: str | None = None):
     """(report, ExplorerInput) for the essays (``subset`` None) or 20 Newsgroups."""
     from topiccli.specs import ModelSpec, SourceSpec
-    from topiccli.vectorize import VectorizerSettings
+    from topiccli.text.vectorize import VectorizerSettings
 
     from .conftest import fit_report
 

@@ -956,7 +956,7 @@ def _names(folder: Path) -> None:
 
 def _large(folder: Path) -> None:
     """Enough documents that NMF with tol=0 runs until interrupted."""
-    from topiccli.synthetic import planted
+    from topiccli.corpus.synthetic import planted
 
     corpus = planted(1000, 8, seed=1)
     _docs(folder, [t for t in corpus.texts])

@@ -3,7 +3,7 @@
 Every module of topiccli/ belongs to a unit (a top-level module or subpackage); each unit has a
 layer, and an import (module-level or inside a function) may only point to a unit of the same
 or a lower layer, without cycles. The CLI may use everything; nothing below it may import it or
-the application layer (topiccli.runs).
+the application layer (topiccli.models).
 """
 
 from __future__ import annotations
@@ -15,15 +15,13 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "topiccli"
 
 LAYERS = [
-    {"errors", "specs", "bounded", "leftovers", "atomic"},
-    {"corpus", "factorize", "text_rules", "text"},
-    {"fast_vectorize"},
-    {"vectorize", "vectorizer_state", "synthetic", "weights", "report", "held"},
-    {"bundle_schema"},
-    {"topics", "quality", "cache", "bundle"},
-    {"infer", "explorer", "distributed"},
+    {"errors", "specs", "storage"},
+    {"corpus", "factorize"},
+    {"held"},
+    {"text"},
+    {"report", "quality", "cache"},
+    {"explorer", "distributed"},
     {"render"},
-    {"runs"},
     {"models"},
     {"cli"},
 ]

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from topiccli import bundle as bundle_module
-from topiccli.bundle import FILES, MANIFEST, load
 from topiccli.cli import app
 from topiccli.errors import BundleError
+from topiccli.models import bundle as bundle_module
+from topiccli.models.bundle import FILES, MANIFEST, load
 
 runner = CliRunner()
 

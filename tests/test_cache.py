@@ -16,7 +16,7 @@ from topiccli import cache
 from topiccli.cache import runs
 from topiccli.cli import app
 from topiccli.specs import SourceSpec
-from topiccli.vectorize import VectorizerSettings
+from topiccli.text.vectorize import VectorizerSettings
 
 from .conftest import HOUR_AGO, TUTORIAL_CATEGORIES, age, load_matrix
 
@@ -56,7 +56,7 @@ def forbid_loading(monkeypatch) -> None:
         raise AssertionError("a cache hit must neither load nor vectorize")
 
     monkeypatch.setattr("topiccli.corpus.source.Source.load", fail)
-    monkeypatch.setattr("topiccli.vectorize.Vectorizer.fit_transform", fail)
+    monkeypatch.setattr("topiccli.text.vectorize.Vectorizer.fit_transform", fail)
 
 
 def test_second_run_is_a_hit_that_neither_loads_nor_vectorizes(
@@ -351,7 +351,7 @@ def test_newsgroups_key_follows_the_selection_and_scikit_learns_cache_file(tmp_p
 def test_key_needs_no_scikit_learn_import(tmp_path):
     code = (
         "import sys; from pathlib import Path; from topiccli import cache;"
-        "from topiccli.specs import SourceSpec; from topiccli.vectorize import "
+        "from topiccli.specs import SourceSpec; from topiccli.text.vectorize import "
         "VectorizerSettings as V; cache.lookup_key(SourceSpec(data_home=Path(sys.argv[1])), V());"
         "assert 'sklearn' not in sys.modules"
     )

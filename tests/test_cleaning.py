@@ -281,7 +281,7 @@ def test_plurals_auto_follows_the_english_stop_words(tmp_path):
 
 
 def test_greetings_are_stop_words():
-    from topiccli.text_rules import FILLERS
+    from topiccli.text.rules import FILLERS
 
     assert {"thanks", "hi", "hello", "regards", "cheers"} <= FILLERS
 

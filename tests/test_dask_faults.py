@@ -33,7 +33,7 @@ from topiccli.cli import app  # noqa: E402
 from topiccli.distributed import EngineError, cluster  # noqa: E402
 from topiccli.distributed._session import Session  # noqa: E402
 from topiccli.errors import UsageError  # noqa: E402
-from topiccli.runs import engine  # noqa: E402
+from topiccli.models import engine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ESSAYS = ROOT / "sample_corpora" / "essays"
@@ -356,7 +356,7 @@ def test_parts_lost_with_a_worker_are_written_by_the_client(tmp_path, monkeypatc
     import numpy as np
 
     from topiccli.distributed.errors import WorkerLost
-    from topiccli.runs import doc_topics
+    from topiccli.models import doc_topics
 
     weights = np.random.default_rng(0).random((7, 3))
     ids, labels = [f"d{i}" for i in range(7)], ["a", "b"] * 3 + ["a"]

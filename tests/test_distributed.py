@@ -29,6 +29,7 @@ pytest.importorskip(
 )
 
 import topiccli  # noqa: E402
+from topiccli.corpus.synthetic import planted  # noqa: E402
 from topiccli.distributed import (  # noqa: E402
     EngineError,
     close,
@@ -38,8 +39,7 @@ from topiccli.distributed import (  # noqa: E402
 )
 from topiccli.distributed.nmf import Traffic, nmf  # noqa: E402
 from topiccli.distributed.svd import truncated_svd  # noqa: E402
-from topiccli.synthetic import planted  # noqa: E402
-from topiccli.vectorize import VectorizerSettings  # noqa: E402
+from topiccli.text.vectorize import VectorizerSettings  # noqa: E402
 
 SOLVERS = [("frobenius", "hals"), ("frobenius", "mu"), ("kl", "mu"), ("kl", "amu")]
 
@@ -106,7 +106,7 @@ def test_nmf_named_start_matches_the_core(blocks, matrix):
 @pytest.mark.parametrize("regularization", [{}, {"alpha_W": 0.01, "l1_ratio": 0.5}])
 def test_document_weights_on_the_blocks_equal_the_cores(blocks, matrix, loss, regularization):
     from topiccli.distributed.weights import document_weights as on_blocks
-    from topiccli.weights import document_weights
+    from topiccli.quality.doc_weights import document_weights
 
     H = topiccli.nmf(matrix, 4, loss=loss, max_iter=30).H
     rows = on_blocks(blocks, "nmf", H, loss, regularization)
@@ -120,7 +120,7 @@ def test_document_weights_on_the_blocks_equal_the_cores(blocks, matrix, loss, re
 
 def test_svd_document_weights_on_the_blocks_are_the_cores_bits(blocks, matrix):
     from topiccli.distributed.weights import document_weights as on_blocks
-    from topiccli.weights import document_weights
+    from topiccli.quality.doc_weights import document_weights
 
     Vt = topiccli.truncated_svd(matrix, 4).Vt
     assert np.array_equal(on_blocks(blocks, "svd", Vt).gather(),
@@ -220,7 +220,7 @@ def _assert_same_matrix(data, expected):
 )
 def test_vectorizer_equals_the_one_machine_vectorizer(client, corpus_files, kind, min_df,
                                                       max_df, max_features):  # fmt: skip
-    from topiccli.vectorize import Vectorizer
+    from topiccli.text.vectorize import Vectorizer
 
     root, texts = corpus_files
     settings = VectorizerSettings(kind=kind, min_df=min_df, max_df=max_df,
@@ -255,7 +255,7 @@ def _one_machine(spec, settings):
     the one-machine matrix of them."""
     from topiccli.corpus import Source
     from topiccli.corpus.junk import drop_junk
-    from topiccli.vectorize import Vectorizer
+    from topiccli.text.vectorize import Vectorizer
 
     corpus = Source(spec).load()
     if settings.junk == "drop":
@@ -380,7 +380,7 @@ def test_a_jsonl_file_not_in_utf8_stays_whole(client, tmp_path, monkeypatch):
 
 
 def test_vectorizer_resolves_min_df_auto_on_the_whole_corpus(client):
-    from topiccli.text_rules import resolve_min_df
+    from topiccli.text.rules import resolve_min_df
 
     data = vectorize_files(client, ESSAYS, VectorizerSettings(kind="count"), partitions=4)
     X = data.gather()
@@ -418,8 +418,8 @@ def test_a_matrix_on_the_workers_answers_as_the_local_one(client):
     import scipy.sparse as sp
 
     from topiccli import held
-    from topiccli.bundle import fingerprint
     from topiccli.distributed.blocks import rebalance
+    from topiccli.models.bundle import fingerprint
 
     rng = np.random.default_rng(3)
     X = sp.random(203, 40, density=0.1, format="csr", random_state=rng)
@@ -450,7 +450,7 @@ def test_texts_on_the_workers_answer_as_the_local_ones(client):
     from topiccli.corpus.folder import load_folder
     from topiccli.distributed.texts import WorkerTexts
     from topiccli.quality.window_coherence import c_npmi, window_counts
-    from topiccli.vectorize import tokenizer
+    from topiccli.text.vectorize import tokenizer
 
     settings = VectorizerSettings()
     texts = load_folder(ESSAYS).texts

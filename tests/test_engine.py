@@ -1,4 +1,4 @@
-"""``--scheduler``: svd, nmf, sweep and infer on a Dask cluster (topiccli.runs.engine).
+"""``--scheduler``: svd, nmf, sweep and infer on a Dask cluster (topiccli.models.engine).
 
 One LocalCluster of 2 workers for the module, reached through ``--scheduler tcp://…``; the
 tests that need it skip when the ``dask`` extra is not installed. Without ``--scheduler``
@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from topiccli.cli import app
-from topiccli.runs import engine
+from topiccli.models import engine
 
 HAVE_DASK = importlib.util.find_spec("distributed") is not None
 needs_dask = pytest.mark.skipif(
@@ -177,7 +177,7 @@ def test_ctrl_c_cancels_the_clusters_tasks_and_exits_130(sample_corpus, schedule
 
     from distributed import Client
 
-    from topiccli.synthetic import planted, write_folder
+    from topiccli.corpus.synthetic import planted, write_folder
 
     # Big enough, and with more topics than planted, that --tol 0 keeps the fit going well
     # past the signal (an exact fit of the planted k stops as soon as the objective stops
@@ -373,9 +373,9 @@ def test_infer_doc_topics_by_partition_are_the_one_machine_bytes(
 def on_the_workers_raw(*args):
     """The command's result where any reading or vectorizing of the corpus on the client
     fails: the workers must do both."""
-    from topiccli import vectorizer_state
     from topiccli.corpus.source import Source
-    from topiccli.vectorize import Vectorizer
+    from topiccli.text import vectorizer_state
+    from topiccli.text.vectorize import Vectorizer
 
     def refuse(*_, **__):
         raise AssertionError("the client read or vectorized the corpus")
@@ -481,7 +481,7 @@ def test_the_workers_say_they_look_for_no_boilerplate(tmp_path, scheduler):
 def test_a_model_fitted_where_the_workers_read_saves_the_same_bundle(
     sample_corpus, scheduler, tmp_path
 ):
-    from topiccli.bundle import load
+    from topiccli.models.bundle import load
 
     args = ("nmf", "--input", sample_corpus, "--k", 3)
     run_json(*args, "--save", tmp_path / "here")

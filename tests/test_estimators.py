@@ -53,8 +53,8 @@ def _cli_fit(app_args, tmp_path):
 
     from typer.testing import CliRunner
 
-    from topiccli.bundle import load
     from topiccli.cli import app
+    from topiccli.models.bundle import load
 
     saved = tmp_path / "model"
     result = CliRunner().invoke(app, [*app_args, "--save", str(saved), "--format", "json"])
@@ -64,7 +64,7 @@ def _cli_fit(app_args, tmp_path):
 
 def _cli_matrix():
     """The document-term matrix the CLI builds for the sample corpus with its defaults."""
-    from topiccli.runs.matrix import matrix_of
+    from topiccli.models.corpus_matrix import matrix_of
     from topiccli.specs import SourceSpec, VectorizerSettings
 
     from .conftest import SAMPLE

@@ -1,4 +1,4 @@
-"""topiccli.fast_vectorize against its oracle, scikit-learn's CountVectorizer/TfidfVectorizer.
+"""topiccli.text.fast_vectorize against its oracle, scikit-learn's CountVectorizer/TfidfVectorizer.
 
 Every comparison is exact: the same terms in the same order, the same matrix entries and the
 same IDF, bit for bit (TF-IDF included), or the same ValueError message.
@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
 
-from topiccli import fast_vectorize as fv
+from topiccli.text import fast_vectorize as fv
 
 CUSTOM_STOP = frozenset({"ab", "the", "ßa", "x1", "__", "ab cd", "ǆa"})
 STOP_CHOICES = {"none": None, "english": ENGLISH_STOP_WORDS, "custom": CUSTOM_STOP}
@@ -452,7 +452,7 @@ def test_supports_refuses_odd_ngram_ranges():
 
 def test_import_is_light():
     code = (
-        "import sys, topiccli.fast_vectorize as f; "
+        "import sys, topiccli.text.fast_vectorize as f; "
         "f.supports(token_pattern=f.DEFAULT_TOKEN_PATTERN, ngram_range=(1, 1)); "
         "print(sorted(m for m in ('numpy', 'polars', 'scipy', 'sklearn') if m in sys.modules))"
     )
@@ -462,7 +462,7 @@ def test_import_is_light():
 
 def test_the_fast_path_needs_no_scikit_learn():
     code = (
-        "import sys, topiccli.fast_vectorize as f; "
+        "import sys, topiccli.text.fast_vectorize as f; "
         "f.fit_transform(['ab cd ab', 'cd ef', ''], kind='tfidf', stop_words=frozenset({'ef'}),"
         " ngram_range=(1, 2)); print('sklearn' in sys.modules)"
     )
@@ -515,14 +515,14 @@ def test_block_counts_do_not_depend_on_row_order():
 
 
 def test_the_pipeline_vectorizes_on_the_parallel_path_without_scikit_learn():
-    """topiccli.vectorize takes the parallel path for its settings: the same matrix as
+    """topiccli.text.vectorize takes the parallel path for its settings: the same matrix as
     scikit-learn's, and a folder run need not import scikit-learn to vectorize."""
     import subprocess
     import sys
     from pathlib import Path
 
     from topiccli.corpus import load_folder
-    from topiccli.vectorize import VectorizerSettings, prepared, sklearn_vectorizer, vectorize
+    from topiccli.text.vectorize import VectorizerSettings, prepared, sklearn_vectorizer, vectorize
 
     essays = Path(__file__).parents[1] / "sample_corpora" / "essays"
     texts = load_folder(essays).texts
@@ -536,7 +536,7 @@ def test_the_pipeline_vectorizes_on_the_parallel_path_without_scikit_learn():
         assert (expected != ours.X).nnz == 0
     code = (
         "import sys\nfrom topiccli.corpus import load_folder\n"
-        "from topiccli.vectorize import VectorizerSettings, vectorize\n"
+        "from topiccli.text.vectorize import VectorizerSettings, vectorize\n"
         f"texts = load_folder({str(essays)!r}).texts\n"
         "vectorize(texts, VectorizerSettings(token_pattern='words'))\n"
         "assert 'sklearn' not in sys.modules\n"

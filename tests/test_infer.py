@@ -14,9 +14,9 @@ from topiccli.cli import app
 from topiccli.corpus import load_folder
 from topiccli.factorize import project
 from topiccli.factorize.transform import nnls_fixed_h
-from topiccli.vectorize import VectorizerSettings, vectorize
-from topiccli.vectorizer_state import capture, transform
-from topiccli.weights import top_topics
+from topiccli.quality.doc_weights import top_topics
+from topiccli.text.vectorize import VectorizerSettings, vectorize
+from topiccli.text.vectorizer_state import capture, transform
 
 runner = CliRunner()
 
@@ -158,7 +158,7 @@ def test_regularized_fit_and_infer_agree(sample_corpus, tmp_path):
     assert W_fit.max() > 0.1
     assert np.abs(W_fit - W_inf).max() < 1e-3 * W_fit.max()
     # without the penalty the weights would be larger: infer really applies it
-    from topiccli.bundle import load
+    from topiccli.models.bundle import load
 
     bundle = load(model)
     X = transform(bundle.vectorizer, bundle.terms, bundle.idf, load_folder(sample_corpus).texts)
@@ -168,8 +168,8 @@ def test_regularized_fit_and_infer_agree(sample_corpus, tmp_path):
 @pytest.mark.parametrize("method", ["nmf", "svd"])
 def test_infer_agrees_with_the_fits_own_weights(sample_corpus, method):
     """Not only with the export: with the W (or U·Σ) the solver itself ended on."""
-    from topiccli.bundle import from_report
-    from topiccli.infer import infer
+    from topiccli.models.bundle import from_report
+    from topiccli.models.inference import infer
     from topiccli.specs import ModelSpec, SourceSpec
 
     from .conftest import fit_report

@@ -134,7 +134,7 @@ def test_cli_save_and_infer_under_kl(sample_corpus, tmp_path):
     assert inferred.exit_code == 0, inferred.stderr
     documents = json.loads(inferred.stdout)["documents"]
     # Inferring the training documents under KL gives back (nearly) the fit's own topics.
-    from topiccli.bundle import load
+    from topiccli.models.bundle import load
 
     trained = np.argmax(load(model).doc_topics, axis=1)
     again = np.array([d["top_topic"] for d in documents])

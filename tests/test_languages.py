@@ -14,7 +14,7 @@ from topiccli.cli import app
 from topiccli.errors import TopicsWarning, UsageError, VectorizeError
 from topiccli.specs import VectorizerSettings
 from topiccli.text import languages, segment, stopwords
-from topiccli.vectorize import Vectorizer, stop_word_set, tokenizer
+from topiccli.text.vectorize import Vectorizer, stop_word_set, tokenizer
 
 from .conftest import age
 
@@ -296,8 +296,8 @@ def test_report_header_and_bundle_carry_the_language(tmp_path):
     inferred = runner.invoke(app, ["infer", str(bundle), "--input", str(new), "-f", "json"])
     assert inferred.exit_code == 0, inferred.stderr
     assert "sport" not in inferred.stdout  # (no labels) but the text met the vocabulary:
-    from topiccli.bundle import load
-    from topiccli.vectorizer_state import transform
+    from topiccli.models.bundle import load
+    from topiccli.text.vectorizer_state import transform
 
     model = load(bundle)
     X = transform(model.vectorizer, model.terms, model.idf, ["球队在足球比赛中进球。"])

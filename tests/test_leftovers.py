@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from topiccli import bounded, leftovers
-from topiccli.bundle import load, recover, save
 from topiccli.errors import BundleError
+from topiccli.models.bundle import load, recover, save
+from topiccli.storage import bounded, leftovers
 
 DOCS = [
     "apples pears plums fruit orchard harvest",
@@ -67,7 +67,7 @@ def test_a_bundle_folder_follows_the_umask(bundle, tmp_path):
 def test_two_saves_to_one_new_path_one_wins_the_other_fails_clearly(bundle, tmp_path):
     """Both pass the checks before either renames (a barrier between them); exactly one
     bundle lands and the other run says the path was taken, leaving it alone."""
-    import topiccli.bundle as module
+    import topiccli.models.bundle as module
 
     barrier = threading.Barrier(2)
     original = module._write_files
@@ -159,7 +159,7 @@ def test_nothing_lost_when_a_save_is_killed_at_any_moment(tmp_path):
     """SIGKILL or SIGTERM at six moments of a run replacing a bundle and a CSV: after each,
     the bundle loads (old or new: its fingerprint is one of the two) and the CSV is whole;
     then the next run, with the leftovers made stale, sweeps every temporary away."""
-    from topiccli.synthetic import planted
+    from topiccli.corpus.synthetic import planted
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -9,8 +9,8 @@ import pytest
 import scipy.sparse as sp
 
 from topiccli import nmf
+from topiccli.corpus.synthetic import planted
 from topiccli.errors import ConvergenceWarning, InvalidParameterError
-from topiccli.synthetic import planted
 
 SOLVERS = ["hals", "mu"]
 

@@ -24,8 +24,9 @@ def test_each_loss_has_its_default_and_an_explicit_tol_wins():
 @pytest.mark.parametrize("loss", ["frobenius", "kl"])
 @pytest.mark.parametrize("tol", [None, 1e-3])
 def test_factorize_passes_the_resolved_tol(monkeypatch, loss, tol):
-    from topiccli.runs import engine, modeling
-    from topiccli.vectorize import DocumentTerm
+    from topiccli.models import engine
+    from topiccli.models import fitting as modeling
+    from topiccli.text.vectorize import DocumentTerm
 
     seen = {}
     from topiccli.factorize import nmf as core_nmf

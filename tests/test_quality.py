@@ -13,11 +13,11 @@ import scipy.sparse as sp
 from typer.testing import CliRunner
 
 from topiccli.cli import app
+from topiccli.corpus.synthetic import planted, write_folder
 from topiccli.factorize import nmf, truncated_svd
 from topiccli.quality import coherence, documents, fit, labels
 from topiccli.quality.assess import assess
-from topiccli.synthetic import planted, write_folder
-from topiccli.topics import NEGLIGIBLE, describe_nmf, describe_svd, order_nmf
+from topiccli.quality.describe import NEGLIGIBLE, describe_nmf, describe_svd, order_nmf
 
 from .conftest import TUTORIAL_CATEGORIES
 
@@ -204,7 +204,7 @@ def test_newsgroups_labels_and_svd_poles(newsgroups_home):
     from pathlib import Path
 
     from topiccli.specs import SourceSpec
-    from topiccli.vectorize import VectorizerSettings
+    from topiccli.text.vectorize import VectorizerSettings
 
     from .conftest import load_matrix as load_and_vectorize
 
@@ -308,8 +308,8 @@ def test_seeds_give_per_topic_stability_and_plot_goes_to_stderr(sample_corpus):
 def test_unstable_topics_are_flagged_in_the_table():
     from types import SimpleNamespace
 
+    from topiccli.quality.describe import Topic
     from topiccli.render.present import quality_columns
-    from topiccli.topics import Topic
 
     topic = Topic(0, 1.0, ["a"], [1.0], quality={"stability": 0.25, "unstable": True})
     report = SimpleNamespace(topics=[topic])
@@ -394,11 +394,11 @@ def test_progress_shows_on_a_terminal_stderr_never_on_stdout_and_not_with_quiet(
 def test_kl_refits_start_from_frobenius_so_stability_measures_topics_not_a_solver_trap(
     sample_corpus,
 ):
+    from topiccli.models.fitting import factorize, fit_model
     from topiccli.quality import stability
-    from topiccli.runs.modeling import factorize, fit_model
+    from topiccli.quality.describe import describe_nmf
     from topiccli.specs import ModelSpec, SourceSpec
-    from topiccli.topics import describe_nmf
-    from topiccli.vectorize import VectorizerSettings
+    from topiccli.text.vectorize import VectorizerSettings
 
     from .conftest import load_matrix
 

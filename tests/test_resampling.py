@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from topiccli.corpus.synthetic import planted
 from topiccli.quality.resampling import (
     agreement,
     average_jaccard,
@@ -13,7 +14,6 @@ from topiccli.quality.resampling import (
     stability_by_resampling,
     subsample,
 )
-from topiccli.synthetic import planted
 
 
 def test_average_jaccard_of_identical_and_disjoint_lists():
@@ -93,8 +93,8 @@ def test_the_reference_comes_from_fit_reference():
 def test_the_sweep_fits_its_reference_from_nndsvd(monkeypatch):
     """Greene et al.'s design, as the sweep runs it: the reference from NNDSVD, the subsample
     fits from random starts (scripts/evaluate_k.md: 11 of 16 labelled corpora against 8)."""
+    from topiccli.models import sweep
     from topiccli.quality import resampling
-    from topiccli.runs import sweep
 
     made = []
     original = resampling.nmf_top_terms

@@ -59,7 +59,7 @@ def test_a_full_disk_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkey
         handle.write = _FullDisk().write
         return handle
 
-    monkeypatch.setattr("topiccli.atomic.os.fdopen", fdopen)
+    monkeypatch.setattr("topiccli.storage.atomic.os.fdopen", fdopen)
     with pytest.raises(OutputError, match="No space left on device"):
         write_text("new report", target)
     assert target.read_text() == "old report"
@@ -116,7 +116,7 @@ def test_ctrl_c_during_the_fit_exits_130_and_writes_nothing(tmp_path, monkeypatc
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("topiccli.runs.modeling.factorize", interrupted)
+    monkeypatch.setattr("topiccli.models.fitting.factorize", interrupted)
     result = runner.invoke(app, ["nmf", "-i", str(corpus), "--k", "2", "-o", str(out)])
     assert result.exit_code == 130
     assert result.stderr.startswith("Interrupted:") and len(result.stderr.splitlines()) == 1
@@ -387,7 +387,7 @@ def test_sizes_parse_in_binary_units(text, size):
 def test_the_cap_on_file_size_is_part_of_the_cache_key(tmp_path):
     from topiccli.cache import lookup_key
     from topiccli.specs import SourceSpec
-    from topiccli.vectorize import VectorizerSettings
+    from topiccli.text.vectorize import VectorizerSettings
 
     settings = VectorizerSettings()
     whole = lookup_key(SourceSpec(input=tmp_path), settings).key
@@ -407,6 +407,6 @@ def test_ctrl_c_inside_a_c_extension_is_still_an_interrupt(tmp_path, monkeypatch
                 "<built-in function dlansvd> returned a result with an exception set"
             ) from exc
 
-    monkeypatch.setattr("topiccli.runs.modeling.factorize", interrupted_in_c)
+    monkeypatch.setattr("topiccli.models.fitting.factorize", interrupted_in_c)
     result = runner.invoke(app, ["svd", "-i", str(corpus), "--k", "2"])
     assert result.exit_code == 130 and result.stderr.startswith("Interrupted:")

@@ -30,7 +30,7 @@ def forbid_fitting(monkeypatch) -> None:
     def fail(*args, **kwargs):
         raise AssertionError("a run cache hit must not fit")
 
-    monkeypatch.setattr("topiccli.runs.modeling.factorize", fail)
+    monkeypatch.setattr("topiccli.models.fitting.factorize", fail)
 
 
 @pytest.mark.parametrize("method", ["svd", "nmf"])

@@ -10,8 +10,8 @@ import scipy.sparse as sp
 from typer.testing import CliRunner
 
 from topiccli.cli import app
+from topiccli.corpus.synthetic import planted, write_folder
 from topiccli.quality import signature
-from topiccli.synthetic import planted, write_folder
 
 runner = CliRunner()
 

@@ -12,10 +12,12 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from topiccli.bundle import SNIPPET_CHARS, SNIPPETS, load, snippet_rows
 from topiccli.cli import app
 from topiccli.explorer.data import _advice, language_text
+from topiccli.models.bundle import SNIPPET_CHARS, SNIPPETS, load, snippet_rows
+from topiccli.models.explore import NO_SNIPPETS, bundle_page
 from topiccli.quality import labels as label_module
+from topiccli.quality.doc_weights import top_topics
 from topiccli.quality.story import (
     FLAG_MEANINGS,
     FLAGS,
@@ -25,8 +27,6 @@ from topiccli.quality.story import (
     topic_flags,
     topic_story,
 )
-from topiccli.runs.explore import NO_SNIPPETS, bundle_page
-from topiccli.weights import top_topics
 
 runner = CliRunner()
 

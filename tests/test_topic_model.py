@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from topiccli.corpus import load_folder
 from topiccli.models import TopicModel
-from topiccli.runs.fit import FitRequest
+from topiccli.models.run import FitRequest
 from topiccli.specs import ModelSpec, SourceSpec, SweepSpec, VectorizerSettings
 
 from .conftest import SAMPLE

@@ -113,8 +113,8 @@ def test_the_engine_is_named_in_json_and_below_the_table(bundle):
 
 
 def test_a_dask_engine_is_named_by_its_scheduler():
+    from topiccli.models.engine import _CURRENT, Engine, describe
     from topiccli.render.present import engine_line
-    from topiccli.runs.engine import _CURRENT, Engine, describe
 
     token = _CURRENT.set(Engine("tcp://10.0.0.1:8786", 1.0))  # never connected
     try:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .corpus import Corpus
     from .specs import ModelSpec
-    from .vectorize import DocumentTerm
+    from .text.vectorize import DocumentTerm
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,6 @@ class RunReport:
     vocabulary: dict | None = None
     """What vectorizing kept and pruned (``--vocabulary``), or None."""
     weights: object = field(default=None, repr=False, compare=False)
-    """Documents × topics (topiccli.weights), None when the run came from the cache."""
+    """Documents × topics (topiccli.quality.doc_weights), None when the run came from the cache."""
     engine: dict | None = None
-    """Where the run factorizes (runs.engine.describe); None for a saved model (``show``)."""
+    """Where the run factorizes (models.engine.describe); None for a saved model (``show``)."""

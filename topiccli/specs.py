@@ -3,7 +3,7 @@
 This module is the one owner of every default (the dataclass fields; the CLI's options read
 them from here) and imports nothing heavy, so the run cache, the renderers and ``--help``
 can use it without numpy. Validation of these specs lives at the application's entry
-(``topiccli.runs.validate``), not here.
+(``topiccli.models.validate``), not here.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ class SourceSpec:
 @dataclass(frozen=True)
 class VectorizerSettings:
     """Every choice that shapes the document-term matrix (scikit-learn's meaning where it has
-    one; the defaults and the evidence for them: topiccli.text_rules)."""
+    one; the defaults and the evidence for them: topiccli.text.rules)."""
 
     kind: str = "tfidf"
     stop_words: str = "auto"

@@ -12,9 +12,9 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from ..bounded import read_regular
 from ..errors import CacheWarning
-from ..leftovers import sweep_beside, temp_prefix
+from ..storage.bounded import read_regular
+from ..storage.leftovers import sweep_beside, temp_prefix
 
 
 class CorruptEntry(Exception):

@@ -28,10 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..bounded import parse_json
 from ..corpus import Corpus
 from ..errors import CorpusError
-from ..vectorize import DocumentTerm, VectorizerSettings
+from ..storage.bounded import parse_json
+from ..text.vectorize import DocumentTerm, VectorizerSettings
 from .checked import CorruptEntry, read_checked, read_entry, unwrap, warn, wrap, write_atomic
 from .key import FORMAT
 

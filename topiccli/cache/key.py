@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
-from ..bounded import read_regular
 from ..corpus import folder as folder_source
 from ..corpus import newsgroups as newsgroups_source
 from ..corpus import records
 from ..corpus.source import Source
 from ..specs import MAX_FILE_BYTES, STOP_WORD_LISTS, SourceSpec, VectorizerSettings
+from ..storage.bounded import read_regular
 
 FORMAT = 2
 RACY_NS = 2_000_000_000

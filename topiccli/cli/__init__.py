@@ -1,4 +1,4 @@
-"""The ``topics`` command line (a thin layer over topiccli.runs).
+"""The ``topics`` command line (a thin layer over topiccli.models).
 
 Importing Typer and the app takes a moment; a Ctrl-C in that moment exits with 130 and one
 line, as one during a run does, rather than a traceback.

@@ -1,7 +1,7 @@
 """The ``topics`` app: the command group, ``--version``, and ``topics data import``.
 
 The commands themselves live in fit_commands.py (svd, nmf, sweep) and model_commands.py (show,
-infer); each parses its options, builds specs, calls one function of topiccli.runs, renders
+infer); each parses its options, builds specs, calls one function of topiccli.models, renders
 and writes. Nothing here computes.
 """
 

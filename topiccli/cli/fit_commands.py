@@ -1,4 +1,4 @@
-"""``topics svd``, ``topics nmf`` and ``topics sweep``: options → specs → topiccli.runs → text."""
+"""``topics svd``, ``topics nmf`` and ``topics sweep``: options → specs → topiccli.models → text."""
 
 from __future__ import annotations
 
@@ -76,8 +76,8 @@ def cache_dir(option: Path | None, no_cache: bool):
 
 def run_fit(request, fmt: str, plot: bool, quiet: bool) -> None:
     """Fit, render, write: the whole of ``svd`` and ``nmf`` once their specs are built."""
+    from ..models.run import fit
     from ..render.run import render
-    from ..runs.fit import fit
     from .output import width_for, write_text
 
     with progress_display(quiet) as progress:
@@ -147,7 +147,7 @@ def svd(
     term loading is positive, and its negative pole is shown too.
     """
     with handled():
-        from ..runs.fit import FitRequest
+        from ..models.run import FitRequest
         from ..specs import FitFiles, ModelSpec
 
         request = FitRequest(
@@ -269,7 +269,7 @@ def nmf(
     Topics come in order of their share of the reconstructed corpus.
     """
     with handled():
-        from ..runs.fit import FitRequest
+        from ..models.run import FitRequest
         from ..specs import FitFiles, ModelSpec
 
         request = FitRequest(
@@ -389,9 +389,9 @@ def sweep(
     Per k: coherence, diversity, fit, label NMI, stability (--seeds); then a recommended k.
     """
     with handled():
+        from ..models.sweep import SweepRequest
+        from ..models.sweep import sweep as run_sweep
         from ..render.sweep import render_sweep, sweep_dict
-        from ..runs.sweep import SweepRequest
-        from ..runs.sweep import sweep as run_sweep
         from ..specs import SweepSpec
         from .output import width_for, write_text
 

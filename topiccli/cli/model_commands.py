@@ -21,8 +21,8 @@ def show(
 ) -> None:
     """Print a saved model's topics again, without the corpus (same formats as a fit)."""
     with handled():
+        from ..models.reuse import show as show_model
         from ..render.run import render
-        from ..runs.models import show as show_model
         from .output import width_for, write_text
 
         report = show_model(model, top_words, output)
@@ -74,8 +74,8 @@ def infer(
 ) -> None:
     """See INFER_HELP."""
     with handled():
-        from ..runs.models import InferRequest
-        from ..runs.models import infer as run_infer
+        from ..models.reuse import InferRequest
+        from ..models.reuse import infer as run_infer
         from ..specs import SourceSpec
         from .output import width_for, write_streamed, write_text
         from .progress import progress_display
@@ -115,8 +115,8 @@ def explore(model: opt.ModelPath, output: opt.Output = None) -> None:
     topics.html in the current folder when stdout is a terminal (a page is no text to read).
     """
     with handled():
-        from ..runs.explore import bundle_page
-        from ..runs.outputs import check_destination, check_not_input
+        from ..models.explore import bundle_page
+        from ..models.outputs import check_destination, check_not_input
         from .output import write_text
 
         chosen = output is None and stdout_is_terminal()

@@ -1,4 +1,4 @@
-"""Write rendered output to stdout or, atomically (topiccli.atomic), to a file.
+"""Write rendered output to stdout or, atomically (topiccli.storage.atomic), to a file.
 
 A closed stdout (``… | head``) propagates as a BrokenPipeError (exit 141, silent); any other
 failure to write stdout, such as a full disk, is one ``Error:`` line.
@@ -11,8 +11,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..atomic import atomic_text_file
 from ..errors import OutputError
+from ..storage.atomic import atomic_text_file
 from .errors import silence_stdout
 
 

@@ -21,7 +21,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from ..errors import ArchiveError
-from ..leftovers import sweep
+from ..storage.leftovers import sweep
 from .newsgroups import CACHE_NAME, CATEGORIES
 
 TOP_FOLDERS = ("20news-bydate-train", "20news-bydate-test")

@@ -20,9 +20,9 @@ import fnmatch
 import os
 from pathlib import Path
 
-from ..bounded import open_regular
 from ..errors import CorpusError, InvalidParameterError
 from ..specs import MAX_FILE_BYTES
+from ..storage.bounded import open_regular
 from .model import Corpus, tell
 
 _BOMS = (

@@ -37,9 +37,9 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..bounded import open_regular, parse_json, read_line
 from ..errors import CorpusError, UsageError
 from ..specs import MAX_FILE_BYTES
+from ..storage.bounded import open_regular, parse_json, read_line
 from .folder import _BOMS, _SNIFF_BYTES, TRUNCATED
 from .model import Corpus, tell
 
@@ -243,7 +243,7 @@ def _encoding(handle, name: str) -> str:
 def _capped_lines(stream, limit: int, skipped: dict | None, truncate: bool = False,
                   name: str = ""):  # fmt: skip
     """(line number, line) of a text stream, each line read at most ``limit`` characters at a
-    time (topiccli.bounded.read_line). A longer line is cut there and counted ``truncated``
+    time (topiccli.storage.bounded.read_line). A longer line is cut there and counted ``truncated``
     (``truncate``: a plain line, still one document) or left out and counted ``OVER_CAP`` (a
     JSON record cannot be cut); with no ``skipped`` to count it in (records read in parts on
     the Dask workers), it is an error naming the line, never a silent loss."""

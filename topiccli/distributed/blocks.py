@@ -12,7 +12,7 @@ Two ways to get one:
   files (a folder's text files and JSONL/CSV records, one records file, or a glob of shards,
   through ``topiccli.corpus``'s loaders), in two passes. Pass 1: each share drops the junk
   documents ``topics`` drops (``settings.junk``) and is counted with
-  ``topiccli.vectorize.count_terms`` (the same contractions, token pattern, stop words and
+  ``topiccli.text.vectorize.count_terms`` (the same contractions, token pattern, stop words and
   n-grams as ``Vectorizer``), kept on its worker; only the share's terms with their
   document and total counts and their order of first appearance go to the client. The client
   sums them into the corpus's frequencies and prunes with ``vectorize.kept_terms`` on the
@@ -43,7 +43,7 @@ import scipy.sparse as sp
 
 from ..errors import CorpusError
 from ..held import HeldMatrix, run_digest
-from ..vectorize import VectorizerSettings, check_settings
+from ..text.vectorize import VectorizerSettings, check_settings
 from ._session import Session, retrying
 
 
@@ -507,7 +507,7 @@ def share_documents(files: list[InputFile], fields, max_file_bytes: int, junk: s
 def _pass1(files, settings, fields, max_file_bytes):
     """One share: its counts (kept on the worker) and what the client needs to prune."""
     from ..text import clean
-    from ..vectorize import count_terms
+    from ..text.vectorize import count_terms
 
     texts, ids, labels, skipped = share_documents(files, fields, max_file_bytes, settings.junk)
     cleaning = clean.empty_counts(worker_cleaning(settings))
@@ -550,7 +550,7 @@ def _pass1_texts(local):
 def _pass2(local, mapping, idf, first, kind: str):
     """One share's counts over the kept vocabulary (``mapping``: each of the share's terms'
     column there, -1 if pruned); TF-IDF: weighed and normalised as ``fit_transform`` does."""
-    from ..vectorize import weigh
+    from ..text.vectorize import weigh
 
     X = local[0]
     n_terms = len(first)
@@ -651,7 +651,7 @@ def _resolve_language(session, groups, settings, fields, max_file_bytes):
     """(settings with the language resolved, its description): ``auto`` detected on the
     sample one machine takes (text.languages.sample_openings), each share offering its own."""
     from ..text.languages import AUTO, detect_openings, merge_samples
-    from ..vectorize import resolve_language
+    from ..text.vectorize import resolve_language
 
     if settings.language != AUTO:
         resolved, detection = resolve_language(settings, [])
@@ -675,7 +675,7 @@ def _openings(files, fields, max_file_bytes, junk) -> list:
 
 def _second_pass(session, path, settings, fields, skipped, locals_, summaries) -> DistributedCSR:
     """Prune on the whole corpus's frequencies, then map and weigh every share's counts."""
-    from ..vectorize import idf_weights, kept_terms
+    from ..text.vectorize import idf_weights, kept_terms
 
     n_doc = sum(s["n"] for s in summaries)
     ids, labels = _documents(path, fields, skipped, summaries)
@@ -773,7 +773,7 @@ def transform_files(
 
 def _transform_share(files, model, fields, max_file_bytes):
     """One share of new documents: (X over the model's terms, summary, texts)."""
-    from ..vectorizer_state import transform
+    from ..text.vectorizer_state import transform
 
     state, terms, idf = model
     texts, ids, labels, skipped = share_documents(files, fields, max_file_bytes, "keep")

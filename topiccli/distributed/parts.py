@@ -5,7 +5,7 @@ holding a marker file with a random token. One task per row block, run where the
 formats the block's rows into ``part-NNNNNN`` in that folder with the caller's
 ``write_part(handle, block, *args)``. The client then writes the header and the parts, in block
 order, into a temporary file beside the destination and renames it into place
-(``topiccli.atomic``): a reader never sees half a file. On any failure (a part that cannot be
+(``storage.atomic``): a reader never sees half a file. On any failure (a part that cannot be
 written, a worker lost, Ctrl-C) the futures are cancelled, no output is left, and the folder
 with every part is removed; a lost worker raises WorkerLost, so the caller, which holds the
 rows, can write the file itself.
@@ -27,8 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..atomic import atomic_text_file
 from ..errors import OutputError
+from ..storage.atomic import atomic_text_file
 from ._session import Session, interruptible
 from .errors import EngineError, WorkerLost
 

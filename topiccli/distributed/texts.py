@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..held import HeldTexts
-from ..vectorize import VectorizerSettings
+from ..text.vectorize import VectorizerSettings
 from ._session import Session, retrying
 
 
@@ -92,7 +92,7 @@ def _openings(texts, chars: int) -> list[str]:
 
 def _window_counts(texts, local, vocabulary, settings, window, counting):
     from ..quality.window_coherence import window_counts
-    from ..vectorize import tokenizer
+    from ..text.vectorize import tokenizer
 
     tokens = tokenizer(settings)
     return window_counts((tokens(texts[int(i)]) for i in local), vocabulary, window, counting)

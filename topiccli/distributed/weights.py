@@ -1,6 +1,6 @@
 """Documents' topic weights computed where their rows live, and kept there as row blocks.
 
-The weights are the one definition of ``topiccli.weights.document_weights`` (SVD's X·Vᵀ,
+The weights are the one definition of ``topiccli.quality.doc_weights.document_weights`` (SVD's X·Vᵀ,
 NMF's W solved against the fit's final H), computed block by block next to X's row blocks.
 The result, :class:`DistributedRows`, holds one future per block of rows, so the rows can be
 used on the workers (``--doc-topics`` written by partition, ``distributed.parts``) and gathered
@@ -62,7 +62,7 @@ def document_weights(
     timeout: float = 600.0,
 ) -> DistributedRows:
     """The documents' weights against ``components`` (NMF's H, SVD's Vᵀ), as
-    ``topiccli.weights.document_weights`` gives them for the whole matrix, as row blocks on
+    ``quality.doc_weights.document_weights`` gives them for the whole matrix, as row blocks on
     the workers (see the module description)."""
     components = np.asarray(components, dtype=np.float64)
     k = components.shape[0]
@@ -76,7 +76,7 @@ def document_weights(
                                  float(reg.get("l1_ratio", 0.0)))  # fmt: skip
         blocks = interruptible(session, _kl_fixed_h, session, data, components, penalty)
     else:
-        from ..weights import document_weights as weigh
+        from ..quality.doc_weights import document_weights as weigh
 
         shared = session.broadcast(components, "components")
         blocks = [

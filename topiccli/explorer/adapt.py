@@ -28,7 +28,7 @@ def from_fit(
     ``fit.s``, ``fit.Vt``); ``X`` the document-term matrix it was fitted on (sparse or dense).
 
     Texts are cut to short snippets here, so the input holds no whole documents. ``doc_weights``
-    (documents × k) are the documents' topic weights when the caller has them (topiccli.weights:
+    (documents × k) are the documents' topic weights when the caller has them (quality.doc_weights:
     what the table and exports use); else the fit's own W or U·Σ. ``language``: the report's
     language field, if it has one (the page says which language was assumed).
     """

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..quality.doc_weights import NO_TOPIC, top_topics
 from ..quality.story import FLAG_MEANINGS, label_counts, topic_facts, topic_story
-from ..weights import NO_TOPIC, top_topics
 
 SCHEMA_VERSION = 2
 R = 30

@@ -1,6 +1,6 @@
 """The core's choices and the rules between them, checkable without numpy or any data.
 
-A caller (the CLI, through topiccli.runs) checks a loss × solver × start combination here
+A caller (the CLI, through topiccli.models) checks a loss × solver × start combination here
 before reading a corpus, so a wrong combination is a usage error at once; ``nmf`` and
 ``truncated_svd`` apply the same rules at their own entry.
 """

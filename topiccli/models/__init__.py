@@ -1,16 +1,16 @@
 """Python estimators over the CLI's own machinery (scikit-learn's estimator contract).
 
-* :class:`NMF` and :class:`TruncatedSVD` (``topiccli.models.matrix``) take a matrix X and
+* :class:`NMF` and :class:`TruncatedSVD` (``topiccli.models.estimators``) take a matrix X and
   factorize it with the core (topiccli.factorize) under the CLI's defaults;
-* :class:`TopicModel` (``topiccli.models.texts``) takes texts and runs the CLI's own fit
-  (topiccli.runs.fit), so a notebook and ``topics nmf`` give the same topics.
+* :class:`TopicModel` (``topiccli.models.topic_model``) takes texts and runs the CLI's own fit
+  (topiccli.models.run), so a notebook and ``topics nmf`` give the same topics.
 
 Imported on first use: ``import topiccli.models`` loads neither numpy nor scikit-learn.
 """
 
 from __future__ import annotations
 
-_LAZY = {"NMF": "matrix", "TruncatedSVD": "matrix", "TopicModel": "texts"}
+_LAZY = {"NMF": "estimators", "TruncatedSVD": "estimators", "TopicModel": "topic_model"}
 
 __all__ = sorted(_LAZY)
 

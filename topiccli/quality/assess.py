@@ -14,16 +14,16 @@ from dataclasses import replace
 import numpy as np
 
 from .. import held
-from ..topics import Topic, negative_indices, top_indices
-from ..weights import top_topics
 from . import coherence, documents, fit, labels, signature
+from .describe import Topic, negative_indices, top_indices
+from .doc_weights import top_topics
 
 
 def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, docs: int = 0,
            tokens=None):  # fmt: skip
     """(topics with ``quality`` filled in, metrics dict) for a fitted SVD or NMF model.
 
-    ``weights`` are the documents' topic weights (topiccli.weights: the one definition the
+    ``weights`` are the documents' topic weights (quality.doc_weights: the one definition the
     table, labels and exports share). ``corpus`` (ids, texts, labels) is needed for labels and
     ``docs``; texts are read only for the representative documents. ``tokens`` (each
     document's tokens in order, or None) adds the sliding-window ``c_npmi``.

@@ -1,7 +1,7 @@
 """Documents seen through a model: how many each topic wins, and the documents that weigh
 most on each topic.
 
-The weights are topiccli.weights' (NMF: W solved against the final H; SVD: the projection
+The weights are quality.doc_weights' (NMF: W solved against the final H; SVD: the projection
 X vᵢ = σᵢ uᵢ, a signed number whose positive pole is the topic's ``words``). A document *wins*
 the topic of largest weight (ties go to the lower topic id); one whose weights are all zero
 wins none.

@@ -2,7 +2,7 @@
 
 The table, the JSON and CSV reports, the explorer, the saved bundle and ``topics show`` all read
 these fields from a topic's ``quality`` through :func:`topic_story`, and the numbers behind them
-are computed once, by :func:`topic_facts` (from the documents' weights, topiccli.weights):
+are computed once, by :func:`topic_facts` (from the documents' weights, quality.doc_weights):
 
 * ``n_documents``: the documents the topic *wins* (its weight is the document's largest, ties
   to the lower topic id; a document whose weights are all zero wins none). For SVD the weight
@@ -76,7 +76,7 @@ def dominant_label(names: Sequence[str], row: Sequence[int]) -> tuple[str | None
 
 
 def topic_sizes(winners, k: int) -> list[int]:
-    """How many documents each topic wins (``winners`` as topiccli.weights.top_topics)."""
+    """How many documents each topic wins (``winners`` as quality.doc_weights.top_topics)."""
     import numpy as np
 
     topics = np.asarray(winners, dtype=np.int64)
@@ -85,7 +85,7 @@ def topic_sizes(winners, k: int) -> list[int]:
 
 def topic_facts(winners, labels: Sequence[str | None] | None, k: int) -> list[dict]:
     """Per topic: ``n_documents`` and, when documents carry labels, ``label`` and
-    ``label_share`` (see the module docstring). ``winners`` as topiccli.weights.top_topics."""
+    ``label_share`` (see the module docstring). ``winners`` as quality.doc_weights.top_topics."""
     facts = [{"n_documents": n} for n in topic_sizes(winners, k)]
     table = label_counts(winners, labels, k)
     if table is not None:

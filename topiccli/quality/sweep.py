@@ -1,7 +1,7 @@
 """Choosing k: the evidence for one k of a sweep, its score and the recommended k (with the
 agreement criterion the advice of ``quality.advice`` decides instead).
 
-The sweep itself (fitting every k on one vectorized corpus) is ``topiccli.runs.sweep``.
+The sweep itself (fitting every k on one vectorized corpus) is ``topiccli.models.sweep``.
 
 For each k the sweep reports the mean NPMI coherence, the diversity, the fit (NMF: relative
 reconstruction error; SVD: total explained variance ratio), the label NMI when documents have

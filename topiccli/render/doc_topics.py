@@ -5,7 +5,7 @@ own output. CSV or JSONL is chosen by the file's extension; rows are streamed on
 temporary file beside the destination, which is renamed into place when complete (a reader never
 sees half a table). On a Dask cluster each worker writes its own block of rows with
 :func:`write_part` (the same rows, no header) and the client joins the parts after
-:func:`header` (``runs.doc_topics``). Columns never depend on the data: ``label`` is
+:func:`header` (``models.doc_topics``). Columns never depend on the data: ``label`` is
 empty/null when a document has none, ``top_topic`` is empty/null when all of a document's
 weights are zero.
 
@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..atomic import atomic_text_file
 from ..errors import OutputError
+from ..storage.atomic import atomic_text_file
 from . import console, text
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ class DocTopics:
 
     def normalized(self) -> DocTopics:
         """The same documents with each row of weights as proportions (NMF; rows sum to 1)."""
-        from ..weights import proportions
+        from ..quality.doc_weights import proportions
 
         check_normalizable(self.weights)
         return DocTopics(self.ids, self.labels, proportions(self.weights), self.top_topic)
@@ -129,7 +129,7 @@ def write_part(handle, weights, fmt: str, ids, labels, normalize: bool) -> None:
     """One row block of a table written by partition (``--doc-topics`` on a Dask cluster; runs
     on the worker holding ``weights``, the block's rows): the rows ``write_file`` writes for
     these documents, without the header. ``ids`` and ``labels`` are the block's."""
-    from ..weights import top_topics
+    from ..quality.doc_weights import top_topics
 
     table = DocTopics(ids, labels, weights, top_topics(weights))
     write_rows(handle, fmt, table.normalized() if normalize else table, with_header=False)

@@ -78,7 +78,7 @@ def quality_lines(report) -> list[str]:
 
 
 def engine_line(described: dict | None, run_cache: str = "off") -> str:
-    """The table footer naming the engine (``runs.engine.describe``); a run answered by
+    """The table footer naming the engine (``models.engine.describe``); a run answered by
     the run cache says so (nothing was factorized)."""
     if not described:
         return ""

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..report import Topic
 from ..specs import ModelSpec
-from ..vectorize import DocumentTerm
+from ..text.vectorize import DocumentTerm
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Fitted:
     topics: list[Topic]
     details: dict
     weights: object
-    """Documents × topics (topiccli.weights.document_weights)."""
+    """Documents × topics (topiccli.quality.doc_weights.document_weights)."""
 
 
 def check_model(model: ModelSpec, vectorizer: str) -> ModelSpec:
@@ -52,10 +52,10 @@ def check_model(model: ModelSpec, vectorizer: str) -> ModelSpec:
 
 def fit_model(dt: DocumentTerm, model: ModelSpec, callback=None, start=None) -> Fitted:
     """Factorize, order, describe, weigh. ``start``, an NMF start (W, H), replaces ``init``."""
-    from ..topics import describe_nmf, describe_svd
+    from ..quality.describe import describe_nmf, describe_svd
     from .engine import weigher
 
-    document_weights = weigher()  # on the cluster's blocks with --scheduler (runs.engine)
+    document_weights = weigher()  # on the cluster's blocks with --scheduler (models.engine)
     result = factorize(dt, model, callback, start)
     if model.method == "svd":
         details = {"solver": result.solver, "singular_values": [float(s) for s in result.s]}
@@ -78,7 +78,7 @@ def fit_model(dt: DocumentTerm, model: ModelSpec, callback=None, start=None) -> 
 
 def factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None):
     """The core's fit for ``model`` (NMF components ordered by share)."""
-    from ..topics import order_nmf
+    from ..quality.describe import order_nmf
     from .engine import factorizers
 
     nmf, truncated_svd = factorizers()  # the core's, or the Dask engine's (--scheduler)
@@ -107,7 +107,7 @@ def refit_words(dt: DocumentTerm, model: ModelSpec, callback=None) -> list[list[
     """The top words of a stability refit: NMF under KL starts where
     topiccli.quality.stability.refit_start says (a random start refined by Frobenius HALS)."""
     from ..quality import stability
-    from ..topics import describe_nmf, describe_svd
+    from ..quality.describe import describe_nmf, describe_svd
     from .engine import factorizers
 
     start = None

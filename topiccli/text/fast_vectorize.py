@@ -123,8 +123,8 @@ if TYPE_CHECKING:
     import numpy as np
     import scipy.sparse
 
-from .text_rules import LETTERS_TOKEN_PATTERN  # noqa: E402,F401  (topiccli's default)
-from .text_rules import WORD_TOKEN_PATTERN as DEFAULT_TOKEN_PATTERN  # noqa: E402
+from .rules import LETTERS_TOKEN_PATTERN  # noqa: E402,F401  (topiccli's default)
+from .rules import WORD_TOKEN_PATTERN as DEFAULT_TOKEN_PATTERN  # noqa: E402
 
 """Words of two or more letters: no digits, no underscores, no digit-letter mixes."""
 BLOCK_CHARS = 12_000_000

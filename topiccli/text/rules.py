@@ -23,8 +23,8 @@ from __future__ import annotations
 import math
 import re
 
-from .bounded import read_bounded
-from .errors import InvalidParameterError
+from ..errors import InvalidParameterError
+from ..storage.bounded import read_bounded
 
 LETTERS_TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
 """The default token pattern: two or more letters, not glued to digits or underscores."""

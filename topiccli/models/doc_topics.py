@@ -2,7 +2,7 @@
 
 On one machine the table is streamed into a temporary file and renamed into place
 (``render.doc_topics.write_file``). On a cluster (``--scheduler``) the weights' row blocks are
-still on the workers (``runs.engine``), so each worker formats its own block's rows into a part
+still on the workers (``models.engine``), so each worker formats its own block's rows into a part
 file, and the client joins the parts into the destination atomically
 (``distributed.parts``): the same bytes, formatted in parallel, with no block of weights sent
 back to be written. That needs the workers to see the destination's folder (always so on a
@@ -25,8 +25,8 @@ from .engine import current
 
 def write_doc_topics(path: Path, ids, labels, weights, normalize: bool) -> None:
     """Write the documents' table to ``path`` (.csv/.jsonl), atomically; see the module."""
+    from ..quality.doc_weights import top_topics
     from ..render.doc_topics import DocTopics, check_normalizable, format_for, write_file
-    from ..weights import top_topics
 
     fmt = format_for(path)
     if normalize:

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from .factorize import NMFResult, SVDResult
-from .report import Topic
+from ..factorize import NMFResult, SVDResult
+from ..report import Topic
 
 
 def top_terms(loadings: np.ndarray, terms: np.ndarray, n: int) -> tuple[list[str], list[float]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..atomic import atomic_text_file
+from ..storage.atomic import atomic_text_file
 
 
 def fit_page(report) -> str:
@@ -45,8 +45,8 @@ def bundle_page(path: Path) -> str:
     the page says why the texts are absent and how to include them)."""
     import numpy as np
 
-    from ..bundle import load
     from ..explorer import ExplorerInput, explorer_html
+    from .bundle import load
 
     bundle = load(path)
     snippets = None

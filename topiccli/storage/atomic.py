@@ -6,7 +6,7 @@ A new file gets the usual permissions (0666 less the umask), a replaced one keep
 symbolic link is followed: its target is replaced, the link kept. Something that exists and is
 not a regular file — a FIFO, ``/dev/null``, a process substitution's ``/dev/fd/N`` — is written
 straight into, never replaced. The temporary name is ``.NAME.tmp-XXXXXXXX``; one that a killed
-run left is removed by the next run writing NAME (topiccli.leftovers).
+run left is removed by the next run writing NAME (topiccli.storage.leftovers).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import OutputError
+from ..errors import OutputError
 from .leftovers import sweep_beside, temp_prefix
 
 

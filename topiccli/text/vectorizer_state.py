@@ -18,9 +18,9 @@ import unicodedata
 
 import numpy as np
 
-from .errors import BundleError
-from .text import clean
-from .text_rules import strip_contractions
+from ..errors import BundleError
+from . import clean
+from .rules import strip_contractions
 from .vectorize import VectorizerSettings, sklearn_vectorizer
 
 STATE_VERSION = 3
@@ -167,7 +167,7 @@ def analyzer(state: dict):
 
 def _analysed(language: str, lemmatize: bool) -> bool:
     """Whether texts in ``language`` are segmented or lemmatized before tokenizing."""
-    from .text import segment
+    from . import segment
 
     return bool(lemmatize) or segment.needed(language)
 

@@ -15,12 +15,12 @@ from pathlib import Path
 from ..corpus import Source, check_source
 from ..errors import InvalidParameterError
 from ..specs import SourceSpec, SweepSpec, VectorizerSettings
-from ..vectorize import Vectorizer
+from ..text.vectorize import Vectorizer
+from .corpus_matrix import corpus_description, load_and_vectorize
 from .engine import describe, factorizers, runs_on, weigher
-from .fit import inputs_of
-from .matrix import corpus_description, load_and_vectorize
-from .modeling import check_model, fit_model, iteration_label, refit_words
+from .fitting import check_model, fit_model, iteration_label, refit_words
 from .outputs import check_outputs
+from .run import inputs_of
 from .stages import Stages, warn_skipped
 
 
@@ -194,8 +194,8 @@ def _seed_models(model, seeds: int) -> list:
 
 def _leading_fit(result, k: int, dt, model):
     """The rank-k truncated SVD read off a larger one, described and weighed like a fit."""
-    from ..topics import describe_svd
-    from .modeling import Fitted
+    from ..quality.describe import describe_svd
+    from .fitting import Fitted
 
     document_weights = weigher()
 

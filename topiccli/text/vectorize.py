@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import text_rules
-from .errors import UsageError, VectorizeError
-from .specs import VECTORIZERS, VectorizerSettings
-from .text import clean, plurals
+from ..errors import UsageError, VectorizeError
+from ..specs import VECTORIZERS, VectorizerSettings
+from . import clean, plurals
+from . import rules as text_rules
 
 if TYPE_CHECKING:  # numpy stays unimported until a corpus is vectorized (a cached run needs none)
     import numpy as np
@@ -85,11 +85,11 @@ def check_settings(settings: VectorizerSettings) -> VectorizerSettings:
                 f"no file {str(stop_file)!r}",
                 params=("stop_words",),
             )
-    from .text.languages import check_language
+    from .languages import check_language
 
     check_language(settings.language)
     if settings.lemmatize:
-        from .text.lemmatize import check_available
+        from .lemmatize import check_available
 
         check_available()
     for name, choices in (("contractions", ("strip", "keep")), ("junk", ("drop", "keep")),
@@ -121,7 +121,7 @@ class Vectorizer:
     def fit_transform(self, texts: list[str]) -> DocumentTerm:
         """Fit the vectorizer on ``texts``: the CSR matrix (float64, sorted) with its terms.
 
-        Settings the parallel path supports (topiccli.fast_vectorize: the same vocabulary and
+        Settings the parallel path supports (topiccli.text.fast_vectorize: the same vocabulary and
         matrix as scikit-learn, bit for bit, on every core) take it; others run scikit-learn.
         """
         from . import fast_vectorize
@@ -155,7 +155,7 @@ class Vectorizer:
                     terms = vectorizer.get_feature_names_out()
                     idf = getattr(vectorizer, "idf_", None)
         except ValueError as exc:
-            from .text.diagnose import failure_cause
+            from .diagnose import failure_cause
 
             error = VectorizeError(*_explain(str(exc), failure_cause(settings, texts)),
                                    params=("min_df", "max_df"))  # fmt: skip
@@ -163,7 +163,7 @@ class Vectorizer:
             raise error from exc
         import numpy as np
 
-        from .text.diagnose import diagnose
+        from .diagnose import diagnose
 
         X = X.tocsr().astype(np.float64, copy=False)
         X.sort_indices()
@@ -182,7 +182,7 @@ def resolve_language(settings: VectorizerSettings, texts, detection=None):
     ``auto`` becomes that language's lists (topiccli.text)."""
     from dataclasses import replace
 
-    from .text import languages, stopwords
+    from . import languages, stopwords
 
     if detection is None and settings.language == languages.AUTO:
         detection = languages.detect(texts)
@@ -205,8 +205,8 @@ def _folded(settings: VectorizerSettings, texts: list[str], pattern: str):
     ``fold`` keeps only the pairs whose singular survived pruning."""
     import numpy as np
 
+    from ..held import column_sums
     from . import fast_vectorize
-    from .held import column_sums
 
     X, vocab, first = fast_vectorize.count(
         texts, stop_words=stop_word_set(settings), ngram_range=(1, 1), token_pattern=pattern,
@@ -259,12 +259,12 @@ def prepared(settings: VectorizerSettings, texts) -> list[str]:
     if settings.contractions == "strip":
         texts = [text_rules.strip_contractions(text) for text in texts]
     texts = list(texts)
-    from .text import segment
+    from . import segment
 
     if segment.needed(settings.language):
         texts = segment.segment_texts(texts, settings.language)
     if settings.lemmatize:
-        from .text import lemmatize
+        from . import lemmatize
 
         texts = lemmatize.lemmatize_texts(texts, settings.language)
     return texts
@@ -273,13 +273,13 @@ def prepared(settings: VectorizerSettings, texts) -> list[str]:
 def text_analysis(settings: VectorizerSettings):
     """``text → text`` segmented and lemmatized as ``prepared`` does, one document at a time
     (None when the settings need neither)."""
-    from .text import segment
+    from . import segment
 
     steps = []
     if segment.needed(settings.language):
         steps.append(lambda text: segment.segment(text, settings.language))
     if settings.lemmatize:
-        from .text import lemmatize
+        from . import lemmatize
 
         steps.append(lemmatize.lemmatizer(settings.language))
     if not steps:
@@ -297,7 +297,7 @@ def stop_word_set(settings: VectorizerSettings) -> frozenset[str] | None:
     """The stop words ``settings`` name, as a set (None for none): named lists, language
     codes (``de``: German's list, text.stopwords; ``en``: scikit-learn's) and files. An
     unresolved ``auto`` reads as the settings' language (English while it is ``auto``)."""
-    from .text import languages, stopwords
+    from . import languages, stopwords
 
     spec = settings.stop_words
     if languages.AUTO in spec.split("+"):
@@ -484,7 +484,7 @@ def failed_vocabulary(texts, settings: VectorizerSettings, top: int = 20) -> dic
 
     import numpy as np
 
-    from .held import column_sums
+    from ..held import column_sums
 
     n = len(texts)
     everything = replace(settings, min_df=1, max_df=1.0, max_features=None)
@@ -522,7 +522,7 @@ def vocabulary_report(texts, settings: VectorizerSettings, dt: DocumentTerm, top
 
     import numpy as np
 
-    from .held import column_sums
+    from ..held import column_sums
 
     n = len(texts)
     df = getattr(dt.X, "unpruned_df", None)

@@ -18,10 +18,10 @@ from ..corpus import Source, check_source
 from ..errors import VectorizeError
 from ..report import RunReport
 from ..specs import FitFiles, ModelSpec, SourceSpec, VectorizerSettings
-from ..vectorize import Vectorizer
+from ..text.vectorize import Vectorizer
+from .corpus_matrix import corpus_description, load_and_vectorize
 from .engine import describe, runs_on
-from .matrix import corpus_description, load_and_vectorize
-from .modeling import check_model, fit_model, iteration_label, refit_words
+from .fitting import check_model, fit_model, iteration_label, refit_words
 from .outputs import check_bundle_destination, check_outputs, check_row_format
 from .stages import Stages, warn_skipped
 
@@ -41,7 +41,7 @@ class FitRequest:
     output: Path | None = None
     cache_dir: Path | None = None
     scheduler: str | None = None
-    """Where to factorize: None/``none``, this machine; else a Dask scheduler (runs.engine)."""
+    """Where to factorize: None/``none``, this machine; else a Dask scheduler (models.engine)."""
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def _fit(request: FitRequest, progress=None) -> RunReport:
                        fitted.result, dt, corpus, metrics=metrics,
                        weights=fitted.weights)  # fmt: skip
     if request.files.vocabulary:
-        from ..vectorize import vocabulary_report
+        from ..text.vectorize import vocabulary_report
 
         with stages.stage("vocabulary", "reporting the vocabulary"):
             report.vocabulary = vocabulary_report(corpus.texts, dt.settings, dt)
@@ -163,7 +163,7 @@ def document_tokens(corpus, settings: VectorizerSettings):
     import numpy as np
 
     from ..held import HeldTexts
-    from ..vectorize import tokenizer
+    from ..text.vectorize import tokenizer
 
     texts = corpus.texts
     chosen = np.arange(len(texts))
@@ -195,9 +195,9 @@ def _stability(dt, model: ModelSpec, topics, metrics, stages: Stages):
 
 def write_fit_files(report: RunReport, files: FitFiles) -> None:
     """Save the bundle and write the document-topic table, as asked (atomically; the table by
-    partition on a Dask cluster, runs.doc_topics)."""
+    partition on a Dask cluster, models.doc_topics)."""
     if files.save is not None:
-        from ..bundle import from_report, save
+        from .bundle import from_report, save
 
         save(from_report(report, snippets=files.save_snippets), files.save, force=files.force)
     if files.doc_topics is not None:

@@ -21,7 +21,7 @@ def document_weights(method: str, components, X, loss: str = "frobenius",
                      regularization: dict | None = None) -> np.ndarray:  # fmt: skip
     """Documents × topics weights of the rows of X against a model's ``components``
     (NMF's H or SVD's Vt); ``loss`` and ``regularization`` are the NMF fit's."""
-    from .factorize import nmf_transform, project
+    from ..factorize import nmf_transform, project
 
     if method == "svd":
         return project(X, components)

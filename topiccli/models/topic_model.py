@@ -2,14 +2,14 @@
 
 ``fit`` turns its parameters into the specs ``topics nmf``/``topics svd`` build from their
 options (``SourceSpec``, ``VectorizerSettings``, ``ModelSpec``; the defaults are those
-dataclasses' own) and calls ``topiccli.runs.fit.fit`` with them: the same checks, loading,
+dataclasses' own) and calls ``topiccli.models.run.fit`` with them: the same checks, loading,
 vectorizing, factorizing, describing and scoring as the command line, so the same texts and
 options give the same topics and the same JSON report. Texts held in memory reach the run as
 ``SourceSpec.documents``; a path is read by the CLI's loaders.
 
 ``transform`` is ``topics infer``: new texts are vectorized with the fitted vocabulary,
-analyzer and IDF (topiccli.vectorizer_state) and weighed against the fixed topics
-(topiccli.infer). ``save``/``load`` are the pickle-free bundle (topiccli.bundle) that
+analyzer and IDF (topiccli.text.vectorizer_state) and weighed against the fixed topics
+(models.inference). ``save``/``load`` are the pickle-free bundle (models.bundle) that
 ``--save`` writes and ``topics show``/``infer`` read; ``explore`` writes the HTML explorer.
 """
 
@@ -23,7 +23,6 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..runs.fit import FitRequest
 from ..specs import (
     METHODS,
     NMF_LOSSES,
@@ -34,6 +33,7 @@ from ..specs import (
     SweepSpec,
     VectorizerSettings,
 )
+from .run import FitRequest
 
 _MODEL = ("k", "seed", "top_words", "max_iter", "tol", "solver", "loss", "init", "alpha_w",
           "alpha_h", "l1_ratio", "docs", "seeds")  # fmt: skip
@@ -79,7 +79,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         "docs": [Interval(numbers.Integral, 0, None, closed="left")],
     }
     """The checks scikit-learn runs at ``fit``; every other option is checked by the run
-    itself before any text is read (topiccli.runs.fit.prepare), as on the command line."""
+    itself before any text is read (topiccli.models.run.prepare), as on the command line."""
 
     def __init__(
         self,
@@ -178,8 +178,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Run the CLI's fit on ``X`` (see the class); returns self."""
-        from ..bundle import from_report
-        from ..runs.fit import fit
+        from .bundle import from_report
+        from .run import fit
 
         self._validate_params()
         request = FitRequest(source=self.source_spec(X, y), vectorizer=self.vectorizer_settings(),
@@ -219,7 +219,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     def _inference(self, X):
         from ..corpus import Source
-        from ..infer import infer
+        from .inference import infer
 
         check_is_fitted(self, "bundle_")
         corpus = Source(self.source_spec(X)).load()
@@ -233,7 +233,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         none is left. Made for model selection (``GridSearchCV``'s default scorer)."""
         from ..corpus import Source
         from ..quality.window_coherence import c_npmi
-        from ..runs.fit import document_tokens
+        from .run import document_tokens
 
         check_is_fitted(self, "bundle_")
         corpus = Source(self.source_spec(X)).load()
@@ -245,7 +245,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     def save(self, path, *, force: bool = False) -> Path:
         """Write the model bundle (as ``--save``; ``force`` replaces an existing one)."""
-        from ..bundle import save
+        from .bundle import save
 
         check_is_fitted(self, "bundle_")
         return save(self.bundle_, Path(path), force=force)
@@ -254,8 +254,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
     def load(cls, path) -> TopicModel:
         """A fitted TopicModel from a bundle (``--save`` or :meth:`save`): its parameters and
         topics as saved, ready to ``transform``, ``score``, ``save`` and ``explore``."""
-        from ..bundle import load
-        from ..infer import show_report
+        from .bundle import load
+        from .inference import show_report
 
         bundle = load(Path(path))
         meta = bundle.metadata
@@ -268,7 +268,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
     def explore(self, path) -> Path:
         """Write the self-contained HTML explorer of the model (as ``--html``/``topics
         explore``): with the documents' openings after a fit, with ids only after ``load``."""
-        from ..runs.explore import bundle_page, fit_page, write_page
+        from .explore import bundle_page, fit_page, write_page
 
         check_is_fitted(self, "bundle_")
         page = fit_page(self._report) if self._report is not None else \

@@ -12,8 +12,8 @@ from ..errors import TopicsWarning, UsageError
 from ..report import RunReport
 from ..specs import SourceSpec
 from .engine import current, describe, ready, runs_on, weigher
-from .fit import inputs_of
 from .outputs import check_destination, check_not_input, check_outputs, check_row_format
+from .run import inputs_of
 from .stages import Stages, warn_skipped
 
 
@@ -21,8 +21,8 @@ def show(model: Path, top_words: int | None = None, output: Path | None = None) 
     """A saved model's report again, described as the fit described it (``top_words``: None
     for the fit's own count). Evidence computed on the fit's top words is left out, with a
     warning, when another count is asked for."""
-    from ..bundle import load
-    from ..infer import WORD_DEPENDENT, show_report
+    from .bundle import load
+    from .inference import WORD_DEPENDENT, show_report
 
     check_not_input(output, [model])
     check_destination(output)
@@ -72,11 +72,11 @@ class InferResult:
 @runs_on
 def infer(request: InferRequest, progress=None) -> InferResult:
     """Weigh new documents against a saved model; write ``doc_topics`` if asked."""
-    from ..bundle import load
-    from ..infer import infer as infer_weights
-    from ..infer import show_report
     from ..render import SCHEMA_VERSION
     from ..render.doc_topics import DocTopics
+    from .bundle import load
+    from .inference import infer as infer_weights
+    from .inference import show_report
 
     if request.source.input is None:
         raise UsageError(

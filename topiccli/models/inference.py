@@ -2,7 +2,7 @@
 
 New documents are vectorized with the bundle's vocabulary, analyzer and IDF weights (nothing is
 refitted, and scikit-learn is not imported), then weighed against the model's topics as
-topiccli.weights defines it for every document, training or new:
+topiccli.quality.doc_weights defines it for every document, training or new:
 
 * **NMF:** w ≥ 0 minimizing the fit's loss against the fixed topics H — least squares, or
   D(x‖w·H) for a model fitted with ``--loss kl`` — with the fit's penalty on W;
@@ -19,9 +19,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..corpus import Corpus
+from ..errors import BundleError
 from .bundle import ModelBundle
-from .corpus import Corpus
-from .errors import BundleError
 
 WORD_DEPENDENT = frozenset(
     {"coherence_npmi", "negative_coherence_npmi", "diversity", "stability", "unstable", "seeds"}
@@ -45,13 +45,13 @@ class Inference:
 def infer(bundle: ModelBundle, corpus: Corpus, weigh=None, X=None) -> Inference:
     """Vectorize ``corpus`` as the model's training data was, then weigh it against the topics.
 
-    ``weigh``, if given, replaces ``topiccli.weights.document_weights`` (same signature and
+    ``weigh``, if given, replaces ``quality.doc_weights.document_weights`` (same signature and
     result): the Dask engine's, which weighs the documents next to their rows on the workers
     (``--scheduler``). ``X``, if given, is the corpus already vectorized over the model's
     vocabulary (on the workers that read it: a ``held.HeldMatrix``)."""
-    from .held import row_lengths
-    from .vectorizer_state import transform
-    from .weights import document_weights, top_topics
+    from ..held import row_lengths
+    from ..quality.doc_weights import document_weights, top_topics
+    from ..text.vectorizer_state import transform
 
     if X is None:
         X = transform(bundle.vectorizer, bundle.terms, bundle.idf, corpus.texts)
@@ -76,10 +76,10 @@ def show_report(bundle: ModelBundle, top_words: int, timings: dict | None = None
     the fit's word count; with another ``top_words`` it is left out, and the rest (documents
     won, labels, representative documents, the fit measure) is kept.
     """
-    from .factorize import NMFResult, SVDResult
-    from .report import RunReport
-    from .specs import ModelSpec
-    from .topics import describe_nmf, describe_svd
+    from ..factorize import NMFResult, SVDResult
+    from ..quality.describe import describe_nmf, describe_svd
+    from ..report import RunReport
+    from ..specs import ModelSpec
 
     meta = bundle.metadata
     details = dict(meta["details"])

@@ -1,7 +1,7 @@
 """``NMF`` and ``TruncatedSVD``: scikit-learn estimators over a matrix X, fitted as the CLI fits.
 
 Each ``fit`` builds the run's :class:`~topiccli.specs.ModelSpec` from the estimator's
-parameters and hands it, with X, to ``topiccli.runs.modeling.fit_model``, the very function
+parameters and hands it, with X, to ``topiccli.models.fitting.fit_model``, the very function
 ``topics nmf``/``topics svd`` call after vectorizing. So the defaults are the CLI's and are
 resolved where the CLI resolves them: the loss from ``ModelSpec.nmf_loss`` (the default
 vectorizer's ``DEFAULT_LOSS``: KL), the tolerance from ``ModelSpec.nmf_tol`` (``NMF_TOL`` of
@@ -11,7 +11,7 @@ same matrix bit for bit, components in the CLI's order (by decreasing share). Th
 function ``topiccli.nmf(X, k)`` keeps the core's own defaults (Frobenius, ``tol=1e-4``).
 
 Document weights (``transform``, and ``fit_transform``, which equals ``fit(X).transform(X)``)
-are ``topiccli.weights.document_weights``: the ones ``--doc-topics``, bundles and ``topics
+are ``quality.doc_weights.document_weights``: the ones ``--doc-topics``, bundles and ``topics
 infer`` give (NMF: the weights the fit's loss gives each row against the fixed topics; SVD:
 the projection X·Vᵀ).
 """
@@ -68,8 +68,8 @@ class _Factorization(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         return self._fit(X)
 
     def _fit(self, X):
-        from ..runs.modeling import fit_model
-        from ..vectorize import DocumentTerm
+        from ..text.vectorize import DocumentTerm
+        from .fitting import fit_model
 
         self._validate_params()
         X = self._check_X(X, reset=True)
@@ -89,7 +89,7 @@ class _Factorization(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
 
     def transform(self, X):
         """Each row's topic weights against the fitted components (see the module)."""
-        from ..weights import document_weights
+        from ..quality.doc_weights import document_weights
 
         check_is_fitted(self, "components_")
         X = self._check_X(X, reset=False)

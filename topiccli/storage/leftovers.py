@@ -1,7 +1,7 @@
 """What a killed run leaves behind, and the next run's sweep of it.
 
 Every file or folder topiccli writes is made under a temporary name beside its destination
-and renamed into place (topiccli.atomic, bundle.save, the archive import). Ctrl-C and SIGTERM
+and renamed into place (storage.atomic, bundle.save, the archive import). Ctrl-C and SIGTERM
 remove the temporary (cli.errors handles both alike); SIGKILL, a power cut or an OOM kill
 cannot, so the temporary names are ones only topiccli makes, and the next run that writes to
 the same place removes those older than :data:`STALE_SECONDS` (a live run touches its own
@@ -22,7 +22,7 @@ import time
 import warnings
 from pathlib import Path
 
-from .errors import TopicsWarning
+from ..errors import TopicsWarning
 
 STALE_SECONDS = 3600
 """A leftover untouched for this long belongs to no live run."""

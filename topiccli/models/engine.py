@@ -19,7 +19,7 @@ local one, read here or from the corpus cache, is scattered as CSR row blocks on
 matrix); the result is the same ``NMFResult``/``SVDResult``. :func:`weigher` gives
 ``document_weights``: the core's, or the engine's, which computes the weights next to X's
 blocks and keeps their blocks on the workers (for ``--doc-topics`` written by partition,
-``runs.doc_topics``) while the client gets the whole array; ``infer`` weighs its documents
+``models.doc_topics``) while the client gets the whole array; ``infer`` weighs its documents
 with it too.
 
 Without a scheduler nothing here imports dask.
@@ -144,7 +144,7 @@ class Engine:
         from ..distributed import vectorize_files
         from ..distributed.texts import WorkerTexts
         from ..text import clean
-        from ..vectorize import DocumentTerm
+        from ..text.vectorize import DocumentTerm
 
         spec = source.spec
         data = vectorize_files(self.ready(), spec.input, settings, glob=spec.glob,
@@ -232,7 +232,7 @@ class Engine:
                         seed=seed, what="the SVD")  # fmt: skip
 
     def document_weights(self, method, components, X, loss="frobenius", regularization=None):
-        """``topiccli.weights.document_weights`` computed on the workers, next to X's blocks;
+        """``quality.doc_weights.document_weights`` computed on the workers, next to X's blocks;
         the blocks stay there (:meth:`weight_blocks`) and the client gets the whole array.
         A worker lost meanwhile: computed again (at most twice more), the same weights."""
         from ..distributed._session import retrying
@@ -395,11 +395,11 @@ def factorizers():
 
 
 def weigher():
-    """``document_weights`` (topiccli.weights' signature) for the current engine: the core's,
+    """``document_weights`` (quality.doc_weights' signature) for the current engine: the core's,
     or the cluster's, which keeps the weights' row blocks on the workers."""
     active = current()
     if active is None:
-        from ..weights import document_weights
+        from ..quality.doc_weights import document_weights
 
         return document_weights
     return active.document_weights

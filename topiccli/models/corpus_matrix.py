@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..corpus import Corpus, Source
-from ..vectorize import DocumentTerm, Vectorizer
+from ..text.vectorize import DocumentTerm, Vectorizer
 from .engine import current, ready
 from .stages import Stages
 
@@ -39,7 +39,7 @@ def _load_and_vectorize(source, vectorizer, cache_dir, stages, lookup):
         if found is not None:
             stages.skipped("load", "vectorize")
             return (*found, "hit")
-    ready()  # connect to the Dask scheduler, if any, before reading (runs.engine)
+    ready()  # connect to the Dask scheduler, if any, before reading (models.engine)
     active = current()
     if active is not None and active.reads(source):
         labels = {"load": "reading on the workers", "vectorize": "vectorizing on the workers"}

@@ -77,7 +77,7 @@ def check_bundle_destination(save: Path | None, force: bool, others: list[Path |
     """``save`` can take a bundle (see bundle.check_destination) and no other output lies in it."""
     if save is None:
         return
-    from ..bundle import check_destination as check_bundle
+    from .bundle import check_destination as check_bundle
 
     check_bundle(save, force)
     for other in others:

@@ -42,12 +42,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from .. import __version__
+from ..errors import BundleError, TopicsWarning
+from ..held import column_sums, row_digests
+from ..storage.bounded import TooLarge, parse_json, read_bounded
+from ..storage.leftovers import sweep_beside
 from . import bundle_schema as schema
-from .bounded import TooLarge, parse_json, read_bounded
-from .errors import BundleError, TopicsWarning
-from .held import column_sums, row_digests
-from .leftovers import sweep_beside
 
 FORMAT = "topiccli-model"
 SCHEMA_VERSION = 1
@@ -76,7 +76,7 @@ class ModelBundle:
     idf: np.ndarray | None
     vectorizer: dict
     doc_topics: np.ndarray
-    """Training documents × k, as ``infer`` computes them (topiccli.weights)."""
+    """Training documents × k, as ``infer`` computes them (topiccli.quality.doc_weights)."""
     doc_ids: list[str]
     doc_labels: list[str | None] | None
     metadata: dict
@@ -91,8 +91,8 @@ class ModelBundle:
 def from_report(report, snippets: bool = False) -> ModelBundle:
     """The bundle of a finished run (a report.RunReport that kept its fit, matrix and weights);
     ``snippets``: keep the openings of the documents the explorer shows (see snippet_rows)."""
-    from .topics import nmf_topic_shares
-    from .vectorizer_state import capture
+    from ..quality.describe import nmf_topic_shares
+    from ..text.vectorizer_state import capture
 
     fit, dt, corpus, doc_topics = report.fit, report.matrix, report.documents, report.weights
     if report.model.method == "svd":
@@ -150,7 +150,7 @@ def snippet_rows(doc_topics: np.ndarray, method: str, n: int = SNIPPET_DOCS) -> 
 
 def _snippets(texts, doc_topics: np.ndarray, method: str) -> dict[int, str]:
     """The openings of the rows snippet_rows chooses (only those texts are read)."""
-    from .held import take
+    from ..held import take
 
     rows = snippet_rows(doc_topics, method)
     out = {}
@@ -379,10 +379,10 @@ arrays deflate by a few times at most, a bomb of zeros by a thousand."""
 def load(path) -> ModelBundle:
     """Read and check the bundle at ``path``; BundleError says what is wrong if anything is.
 
-    Every read is bounded (topiccli.bounded): the manifest by :data:`MANIFEST_MAX_BYTES`,
+    Every read is bounded (topiccli.storage.bounded): the manifest by :data:`MANIFEST_MAX_BYTES`,
     each file by the size the manifest declares, each array by the shape the other files
     imply (read from its header before its data), and only regular files are read. Every
-    JSON field is checked against the declared schema (topiccli.bundle_schema)."""
+    JSON field is checked against the declared schema (topiccli.models.bundle_schema)."""
     path = Path(path)
     recover(path)
     if not path.is_dir():
@@ -414,7 +414,7 @@ def load(path) -> ModelBundle:
         snippets = _parse_snippets(path, _read_checked(path, SNIPPETS, manifest["files"]),
                                    len(bundle.doc_ids))  # fmt: skip
         bundle = replace(bundle, snippets=snippets)
-    from .vectorizer_state import check_state
+    from ..text.vectorizer_state import check_state
 
     check_state(bundle.vectorizer, len(bundle.terms), bundle.idf)
     return bundle
