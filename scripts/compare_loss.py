@@ -92,7 +92,7 @@ def sklearn_default(X, k: int, corpus, top_words: int) -> tuple[dict, float, int
 
 def evaluate(name: str, source, cache: Path) -> list[dict]:
     from topiccli.models.corpus_matrix import matrix_of
-    from topiccli.models.run import FitRequest, fit
+    from topiccli.models.run import FitRequest, run_model
     from topiccli.specs import ModelSpec
     from topiccli.text.vectorize import VectorizerSettings
 
@@ -105,7 +105,7 @@ def evaluate(name: str, source, cache: Path) -> list[dict]:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 model = ModelSpec(method="nmf", k=k, loss=loss)
-                report = fit(FitRequest(source, settings, model, cache_dir=None))
+                report = run_model(FitRequest(source, settings, model, cache_dir=None))
             rows.append(
                 _row(
                     name,

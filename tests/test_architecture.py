@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "topiccli"
 LAYERS = [
     {"errors", "specs", "storage"},
     {"corpus", "factorize"},
-    {"held"},
+    {"held", "params"},
     {"text"},
     {"report", "quality", "cache"},
     {"explorer", "distributed"},
@@ -27,7 +27,7 @@ LAYERS = [
 ]
 """From the bottom (plain data and errors) to the top (the command line)."""
 RANK = {unit: rank for rank, layer in enumerate(LAYERS) for unit in layer}
-NUMERIC_FREE = {"errors", "specs", "report", "render", "cli"}
+NUMERIC_FREE = {"errors", "specs", "params", "report", "render", "cli"}
 """Units whose module-level imports never load numpy (a run-cache hit renders with them)."""
 
 

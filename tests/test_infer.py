@@ -169,7 +169,7 @@ def test_regularized_fit_and_infer_agree(sample_corpus, tmp_path):
 def test_infer_agrees_with_the_fits_own_weights(sample_corpus, method):
     """Not only with the export: with the W (or U·Σ) the solver itself ended on."""
     from topiccli.models.bundle import from_report
-    from topiccli.models.inference import infer
+    from topiccli.models.inference import weigh_documents
     from topiccli.specs import ModelSpec, SourceSpec
 
     from .conftest import fit_report
@@ -177,7 +177,7 @@ def test_infer_agrees_with_the_fits_own_weights(sample_corpus, method):
     report = fit_report(SourceSpec(input=sample_corpus), VectorizerSettings(kind="tfidf"),
                         ModelSpec(method=method, k=6))  # fmt: skip
     own = report.fit.W if method == "nmf" else report.fit.U * report.fit.s
-    inferred = infer(from_report(report), load_folder(sample_corpus)).weights
+    inferred = weigh_documents(from_report(report), load_folder(sample_corpus)).weights
     weighted = np.any(own != 0, axis=1)
     same = top_topics(own)[weighted] == top_topics(inferred)[weighted]
     assert same.mean() >= 0.99

@@ -3,7 +3,7 @@
 Every error a user can fix derives from :class:`TopicsError`; its ``exit_code`` is the CLI's
 (1: data or environment, 2: usage). Messages speak the library's words (``max_iter``, ``k``);
 ``params`` names the parameters a message concerns, so the CLI can say ``--max-iter`` instead,
-in one table (``topiccli.cli.errors.FLAGS``), without any library module knowing the flags.
+read off the option table (``topiccli.cli.errors.flags``); no library module knows the flags.
 """
 
 from __future__ import annotations

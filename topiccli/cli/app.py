@@ -7,12 +7,15 @@ and writes. Nothing here computes.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from .errors import OneLineErrorsGroup, TopicsCommand, TopicsGroup, handled
+from .command import command
+from .errors import OneLineErrorsGroup, TopicsGroup
+from .options import OPTIONS, Opt
 
 app = typer.Typer(
     name="topics",
@@ -44,23 +47,18 @@ def _options(
     """Topic modeling from the command line: text in, readable topics out."""
 
 
-@data_app.command("import", cls=TopicsCommand)
-def data_import(
-    archive: Annotated[Path, typer.Argument(help="A local copy of 20news-bydate.tar.gz.")],
-    data_home: Annotated[
-        Optional[Path], typer.Option(help="scikit-learn data home (default: its own).")
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Import again even if the data home has it.")
-    ] = False,
-) -> None:
+@command(data_app, "import", [
+    Opt("archive", argument=True, type=Path, help="A local copy of 20news-bydate.tar.gz."),
+    replace(OPTIONS["data_home"], panel=None, help="scikit-learn data home (default: its own)."),
+    replace(OPTIONS["force"], panel=None, help="Import again even if the data home has it."),
+])  # fmt: skip
+def data_import(given) -> None:
     """Make a local 20news-bydate.tar.gz available to topics and to scikit-learn, offline."""
-    with handled():
-        from ..corpus.archive import ensure_imported
+    from ..corpus.archive import ensure_imported
 
-        path, imported = ensure_imported(archive, data_home, force)
-        if imported:
-            typer.echo(f"20 Newsgroups cached at {path}", err=True)
-        else:
-            typer.echo(f"20 Newsgroups is already cached at {path} (--force imports it again)",
-                       err=True)  # fmt: skip
+    path, imported = ensure_imported(given["archive"], given["data_home"], given["force"])
+    if imported:
+        typer.echo(f"20 Newsgroups cached at {path}", err=True)
+    else:
+        typer.echo(f"20 Newsgroups is already cached at {path} (--force imports it again)",
+                   err=True)  # fmt: skip

@@ -10,12 +10,13 @@ Typer's usage errors into the same single ``Error: …`` line instead of a usage
 boxed panel.
 
 The library's messages speak its own words (``max_iter``, ``min_df``); an error or warning
-names the parameters it concerns (``params``), and :data:`FLAGS` says them as the command
-line's flags here, the one place that knows both.
+names the parameters it concerns (``params``), and :func:`flags` says them as the command
+line's flags, read off the option table (topiccli.cli.options), the one place that knows both.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -34,54 +35,27 @@ EXIT_BROKEN_PIPE = 141
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
-FLAGS = {
-    "input": "--input",
-    "glob": "--glob",
-    "categories": "--categories",
-    "subset": "--subset",
-    "remove": "--remove",
-    "max_file_bytes": "--max-file-bytes",
-    "data_home": "--data-home",
-    "text_field": "--text-field",
-    "id_field": "--id-field",
-    "label_field": "--label-field",
-    "vectorizer": "--vectorizer",
-    "stop_words": "--stop-words",
-    "min_df": "--min-df",
-    "max_df": "--max-df",
-    "max_features": "--max-features",
-    "ngram_range": "--ngram-range",
-    "token_pattern": "--token-pattern",
-    "contractions": "--keep-contractions",
-    "junk": "--keep-junk",
-    "clean": "--clean",
-    "plurals": "--plurals",
-    "language": "--language",
-    "k": "--k",
-    "seed": "--seed",
-    "method": "--method",
-    "solver": "--solver",
-    "loss": "--loss",
-    "init": "--init",
-    "alpha_W": "--alpha-w",
-    "alpha_H": "--alpha-h",
-    "l1_ratio": "--l1-ratio",
-    "max_iter": "--max-iter",
-    "tol": "--tol",
-    "top_words": "--top-words",
-    "output": "--output",
-    "doc_topics": "--doc-topics",
-    "normalize": "--normalize",
-    "save": "--save",
-    "save_snippets": "--save-snippets",
-    "force": "--force",
-    "no_cache": "--no-cache",
-    "html": "--html",
-    "criterion": "--criterion",
-    "samples": "--samples",
-    "scheduler": "--scheduler",
-}
-"""Library parameter → command-line flag."""
+SCIKIT_LEARN_NAMES = {"alpha_W": "alpha_w", "alpha_H": "alpha_h"}
+"""Parameters the library's messages spell as scikit-learn does, and their names here."""
+
+
+@functools.cache
+def flags() -> dict[str, str]:
+    """Library parameter → command-line flag, read off the option table (cli.options): each
+    option's own name and the parameter it sets, said as its first long flag."""
+    from .options import OPTIONS
+
+    table = {}
+    for option in OPTIONS.values():
+        if option.argument:
+            continue
+        flag = next((f for f in option.flags if f.startswith("--")), None)
+        flag = flag or "--" + option.name.replace("_", "-")
+        for name in (option.param, option.name):
+            if name is not None:
+                table.setdefault(name, flag)
+    table.update({sk: table[ours] for sk, ours in SCIKIT_LEARN_NAMES.items()})
+    return table
 
 
 def in_flags(message: object, params) -> str:
@@ -89,7 +63,7 @@ def in_flags(message: object, params) -> str:
     a word of its own, never a piece of a path (``out/html/report.html`` stays as it is)."""
     text = str(message)
     for name in params or ():
-        flag = FLAGS.get(name)
+        flag = flags().get(name)
         if flag is not None:
             pattern = rf"(?<![\w./\\~-]){re.escape(name)}(?![\w/\\~-]|\.\w)"
             text = re.sub(pattern, flag, text)

@@ -1,450 +1,94 @@
-"""``topics svd``, ``topics nmf`` and ``topics sweep``: options → specs → topiccli.models → text."""
+"""``topics svd``, ``topics nmf`` and ``topics sweep``: options → specs → topiccli.models → text.
+
+Each command is the option group it takes (topiccli.cli.options) and a call into the library
+with the specs those options fill: ``models.run.run_model`` (as ``TopicModel.fit``) or
+``models.sweep.sweep``.
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import typer
 
 from . import options as opt
 from .app import app
-from .errors import TopicsCommand, handled
-from .options import DEFAULTS as D
+from .command import Given, command
 from .progress import progress_display
 
 
-def source_spec(
-    input,
-    glob,
-    categories,
-    subset,
-    remove,
-    max_file_bytes,
-    data_home,
-    text_field=None,
-    id_field=None,
-    label_field=None,
-    no_labels=False,
-):
-    """The SourceSpec the source options describe."""
-    from ..specs import SourceSpec
+def corpus_specs(given: Given) -> dict:
+    """The source and vectorizer specs the source and vectorizer options describe."""
+    from ..specs import SourceSpec, VectorizerSettings
 
-    return SourceSpec(
-        input=input,
-        glob=glob,
-        categories=tuple(opt.split_commas(categories)),
-        subset=subset,
-        remove=opt.remove_parts(remove),
-        data_home=data_home,
-        text_field=text_field,
-        id_field=id_field,
-        label_field=label_field,
-        max_file_bytes=max_file_bytes,
-        labels=not no_labels,
-    )
+    extra = [str(path) for path in given.get("extra_stop_words") or ()]
+    stop_words = "+".join([given["stop_words"], *extra])
+    return {"source": given.spec(SourceSpec),
+            "vectorizer": given.spec(VectorizerSettings, stop_words=stop_words)}  # fmt: skip
 
 
-def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range,
-                        extra_stop_words=None, token_pattern="letters", keep_contractions=False,
-                        keep_junk=False, language="auto", lemmatize=False, clean=None,
-                        plurals=None):  # fmt: skip
-    from ..specs import VectorizerSettings
-
-    stop_words = "+".join([stop_words, *(str(f) for f in extra_stop_words or ())])
-    return VectorizerSettings(
-        token_pattern=token_pattern,
-        contractions="keep" if keep_contractions else "strip",
-        junk="keep" if keep_junk else "drop",
-        language=language.strip().lower(),
-        lemmatize=lemmatize,
-        kind=vectorizer,
-        stop_words=stop_words,
-        min_df=min_df,
-        max_df=max_df,
-        max_features=max_features,
-        ngram_range=ngram_range,
-        **({} if clean is None else {"clean": clean}),
-        **({} if plurals is None else {"plurals": plurals}),
-    )
-
-
-def cache_dir(option: Path | None, no_cache: bool):
+def cache_dir(given: Given):
     from ..cache import resolve_dir
 
-    return resolve_dir(option, disabled=no_cache)
+    return resolve_dir(given["cache_dir_"], disabled=given["no_cache"])
 
 
-def run_fit(request, fmt: str, plot: bool, quiet: bool) -> None:
-    """Fit, render, write: the whole of ``svd`` and ``nmf`` once their specs are built."""
-    from ..models.run import fit
+def fit(method: str, given: Given) -> None:
+    """Fit, render, write: the whole of ``svd`` and ``nmf``."""
+    from ..models.run import FitRequest, run_model
     from ..render.run import render
+    from ..specs import FitFiles, ModelSpec
     from .output import width_for, write_text
 
-    with progress_display(quiet) as progress:
-        report = fit(request, progress)
-    write_text(render(report, fmt, width_for(request.output)), request.output)
-    if plot:
+    request = given.spec(FitRequest, **corpus_specs(given), cache_dir=cache_dir(given),
+                         model=given.spec(ModelSpec, method=method),
+                         files=given.spec(FitFiles))  # fmt: skip
+    with progress_display(given["quiet"]) as progress:
+        report = run_model(request, progress)
+    write_text(render(report, given["format"], width_for(request.output)), request.output)
+    if given["plot"]:
         from ..render.plot import run_plot
 
         typer.echo(run_plot(report), err=True, nl=False)
 
 
-@app.command(
-    "svd",
-    cls=TopicsCommand,
-    short_help="Latent semantic analysis: truncated SVD.",
-    epilog=opt.ENVIRONMENT,
-)
-def svd(
-    input: opt.Input = None,
-    glob: opt.Glob = None,
-    categories: opt.Categories = None,
-    subset: opt.Subset = D["subset"],
-    remove: opt.Remove = None,
-    max_file_bytes: opt.MaxFileBytes = opt.MAX_FILE_BYTES,
-    data_home: opt.DataHome = None,
-    text_field: opt.TextField = None,
-    id_field: opt.IdField = None,
-    label_field: opt.LabelField = None,
-    no_labels: opt.NoLabels = False,
-    vectorizer: opt.Vectorizer = D["vectorizer"],
-    stop_words: opt.StopWords = D["stop_words"],
-    extra_stop_words: opt.ExtraStopWords = None,
-    token_pattern: opt.TokenPattern = D["token_pattern"],
-    keep_contractions: opt.KeepContractions = False,
-    keep_junk: opt.KeepJunk = False,
-    language: opt.Language = D["language"],
-    lemmatize: opt.Lemmatize = False,
-    clean: opt.Clean = D["clean"],
-    plurals: opt.Plurals = D["plurals"],
-    min_df: opt.MinDf = D["min_df"],
-    max_df: opt.MaxDf = D["max_df"],
-    max_features: opt.MaxFeatures = None,
-    ngram_range: opt.NgramRange = D["ngram_range"],
-    k: opt.K = D["k"],
-    seed: opt.Seed = D["seed"],
-    solver: opt.SvdSolver = "propack",
-    top_words: opt.TopWords = D["top_words"],
-    format: opt.Format = "table",
-    output: opt.Output = None,
-    doc_topics: opt.DocTopics = None,
-    html: opt.Html = None,
-    vocabulary: opt.Vocabulary = False,
-    save: opt.Save = None,
-    save_snippets: opt.SaveSnippets = False,
-    force: opt.Force = False,
-    docs: opt.Docs = 0,
-    seeds: opt.Seeds = 1,
-    plot: opt.Plot = False,
-    quiet: opt.Quiet = False,
-    cache_dir_: opt.CacheDir = None,
-    no_cache: opt.NoCache = False,
-    scheduler: opt.Scheduler = None,
-) -> None:
+@command(app, "svd", opt.SVD, short_help="Latent semantic analysis: truncated SVD.",
+         epilog=opt.ENVIRONMENT)  # fmt: skip
+def svd(given: Given) -> None:
     """Latent semantic analysis: truncated SVD of the document-term matrix.
 
     Topics come in order of singular value; each component's sign is fixed so that its largest
     term loading is positive, and its negative pole is shown too.
     """
-    with handled():
-        from ..models.run import FitRequest
-        from ..specs import FitFiles, ModelSpec
-
-        request = FitRequest(
-            source_spec(
-                input,
-                glob,
-                categories,
-                subset,
-                remove,
-                max_file_bytes,
-                data_home,
-                text_field,
-                id_field,
-                label_field,
-                no_labels,
-            ),
-            vectorizer_settings(
-                vectorizer,
-                stop_words,
-                min_df,
-                max_df,
-                max_features,
-                ngram_range,
-                extra_stop_words,
-                token_pattern,
-                keep_contractions,
-                keep_junk,
-                language,
-                lemmatize,
-                clean,
-                plurals,
-            ),
-            ModelSpec(
-                method="svd",
-                k=k,
-                seed=seed,
-                top_words=top_words,
-                solver=solver,
-                docs=docs,
-                seeds=seeds,
-            ),
-            FitFiles(
-                save=save,
-                force=force,
-                doc_topics=doc_topics,
-                html=html,
-                vocabulary=vocabulary,
-                save_snippets=save_snippets,
-            ),
-            output,
-            cache_dir(cache_dir_, no_cache),
-            scheduler=scheduler,
-        )
-        run_fit(request, format, plot, quiet)
+    fit("svd", given)
 
 
-@app.command(
-    "nmf",
-    cls=TopicsCommand,
-    short_help="Nonnegative matrix factorization (KL or Frobenius).",
-    epilog=opt.ENVIRONMENT,
-)
-def nmf(
-    input: opt.Input = None,
-    glob: opt.Glob = None,
-    categories: opt.Categories = None,
-    subset: opt.Subset = D["subset"],
-    remove: opt.Remove = None,
-    max_file_bytes: opt.MaxFileBytes = opt.MAX_FILE_BYTES,
-    data_home: opt.DataHome = None,
-    text_field: opt.TextField = None,
-    id_field: opt.IdField = None,
-    label_field: opt.LabelField = None,
-    no_labels: opt.NoLabels = False,
-    vectorizer: opt.Vectorizer = D["vectorizer"],
-    stop_words: opt.StopWords = D["stop_words"],
-    extra_stop_words: opt.ExtraStopWords = None,
-    token_pattern: opt.TokenPattern = D["token_pattern"],
-    keep_contractions: opt.KeepContractions = False,
-    keep_junk: opt.KeepJunk = False,
-    language: opt.Language = D["language"],
-    lemmatize: opt.Lemmatize = False,
-    clean: opt.Clean = D["clean"],
-    plurals: opt.Plurals = D["plurals"],
-    min_df: opt.MinDf = D["min_df"],
-    max_df: opt.MaxDf = D["max_df"],
-    max_features: opt.MaxFeatures = None,
-    ngram_range: opt.NgramRange = D["ngram_range"],
-    k: opt.K = D["k"],
-    seed: opt.Seed = D["seed"],
-    loss: opt.Loss = None,
-    solver: opt.NmfSolver = None,
-    init: opt.Init = None,
-    alpha_w: opt.AlphaW = 0.0,
-    alpha_h: opt.AlphaH = None,
-    l1_ratio: opt.L1Ratio = 0.0,
-    max_iter: opt.MaxIter = D["max_iter"],
-    tol: opt.Tol = D["tol"],
-    top_words: opt.TopWords = D["top_words"],
-    format: opt.Format = "table",
-    output: opt.Output = None,
-    doc_topics: opt.DocTopics = None,
-    html: opt.Html = None,
-    vocabulary: opt.Vocabulary = False,
-    normalize: opt.Normalize = False,
-    save: opt.Save = None,
-    save_snippets: opt.SaveSnippets = False,
-    force: opt.Force = False,
-    docs: opt.Docs = 0,
-    seeds: opt.Seeds = 1,
-    plot: opt.Plot = False,
-    quiet: opt.Quiet = False,
-    cache_dir_: opt.CacheDir = None,
-    no_cache: opt.NoCache = False,
-    scheduler: opt.Scheduler = None,
-) -> None:
+@command(app, "nmf", opt.NMF, short_help="Nonnegative matrix factorization (KL or Frobenius).",
+         epilog=opt.ENVIRONMENT)  # fmt: skip
+def nmf(given: Given) -> None:
     """Nonnegative matrix factorization (KL or Frobenius loss) of the document-term matrix.
 
     Topics come in order of their share of the reconstructed corpus.
     """
-    with handled():
-        from ..models.run import FitRequest
-        from ..specs import FitFiles, ModelSpec
-
-        request = FitRequest(
-            source_spec(
-                input,
-                glob,
-                categories,
-                subset,
-                remove,
-                max_file_bytes,
-                data_home,
-                text_field,
-                id_field,
-                label_field,
-                no_labels,
-            ),
-            vectorizer_settings(
-                vectorizer,
-                stop_words,
-                min_df,
-                max_df,
-                max_features,
-                ngram_range,
-                extra_stop_words,
-                token_pattern,
-                keep_contractions,
-                keep_junk,
-                language,
-                lemmatize,
-                clean,
-                plurals,
-            ),
-            ModelSpec(
-                method="nmf",
-                k=k,
-                seed=seed,
-                top_words=top_words,
-                max_iter=max_iter,
-                tol=tol,
-                solver=solver,
-                loss=loss,
-                init=init,
-                alpha_w=alpha_w,
-                alpha_h=alpha_h,
-                l1_ratio=l1_ratio,
-                docs=docs,
-                seeds=seeds,
-            ),
-            FitFiles(
-                save=save,
-                save_snippets=save_snippets,
-                force=force,
-                doc_topics=doc_topics,
-                normalize=normalize,
-                html=html,
-                vocabulary=vocabulary,
-            ),
-            output,
-            cache_dir(cache_dir_, no_cache),
-            scheduler=scheduler,
-        )
-        run_fit(request, format, plot, quiet)
+    fit("nmf", given)
 
 
-@app.command(
-    "sweep",
-    cls=TopicsCommand,
-    short_help="Choose k: fit a range of k, score each, recommend one.",
-    epilog=opt.ENVIRONMENT,
-)
-def sweep(
-    input: opt.Input = None,
-    glob: opt.Glob = None,
-    categories: opt.Categories = None,
-    subset: opt.Subset = D["subset"],
-    remove: opt.Remove = None,
-    max_file_bytes: opt.MaxFileBytes = opt.MAX_FILE_BYTES,
-    data_home: opt.DataHome = None,
-    text_field: opt.TextField = None,
-    id_field: opt.IdField = None,
-    label_field: opt.LabelField = None,
-    no_labels: opt.NoLabels = False,
-    vectorizer: opt.Vectorizer = D["vectorizer"],
-    stop_words: opt.StopWords = D["stop_words"],
-    extra_stop_words: opt.ExtraStopWords = None,
-    token_pattern: opt.TokenPattern = D["token_pattern"],
-    keep_contractions: opt.KeepContractions = False,
-    keep_junk: opt.KeepJunk = False,
-    language: opt.Language = D["language"],
-    lemmatize: opt.Lemmatize = False,
-    clean: opt.Clean = D["clean"],
-    plurals: opt.Plurals = D["plurals"],
-    min_df: opt.MinDf = D["min_df"],
-    max_df: opt.MaxDf = D["max_df"],
-    max_features: opt.MaxFeatures = None,
-    ngram_range: opt.NgramRange = D["ngram_range"],
-    method: opt.Method = D["method"],
-    k: opt.KRange = D["k_range"],
-    seeds: opt.SweepSeeds = 1,
-    criterion: opt.Criterion = None,
-    samples: opt.Samples = 10,
-    seed: opt.Seed = D["seed"],
-    loss: opt.Loss = None,
-    max_iter: opt.MaxIter = D["max_iter"],
-    tol: opt.Tol = D["tol"],
-    top_words: opt.TopWords = D["top_words"],
-    format: opt.Format = "table",
-    output: opt.Output = None,
-    html: opt.Html = None,
-    quiet: opt.Quiet = False,
-    cache_dir_: opt.CacheDir = None,
-    no_cache: opt.NoCache = False,
-    scheduler: opt.Scheduler = None,
-) -> None:
+@command(app, "sweep", opt.SWEEP_OPTIONS, epilog=opt.ENVIRONMENT,
+         short_help="Choose k: fit a range of k, score each, recommend one.")  # fmt: skip
+def sweep(given: Given) -> None:
     """Choose k: fit every k of a range on one vectorized corpus and score each.
 
     Per k: coherence, diversity, fit, label NMI, stability (--seeds); then a recommended k.
     """
-    with handled():
-        from ..models.sweep import SweepRequest
-        from ..models.sweep import sweep as run_sweep
-        from ..render.sweep import render_sweep, sweep_dict
-        from ..specs import SweepSpec
-        from .output import width_for, write_text
+    from ..models.sweep import SweepRequest
+    from ..models.sweep import sweep as run_sweep
+    from ..render.sweep import render_sweep, sweep_dict
+    from ..specs import SweepSpec
+    from .output import width_for, write_text
 
-        request = SweepRequest(
-            source_spec(
-                input,
-                glob,
-                categories,
-                subset,
-                remove,
-                max_file_bytes,
-                data_home,
-                text_field,
-                id_field,
-                label_field,
-                no_labels,
-            ),
-            vectorizer_settings(
-                vectorizer,
-                stop_words,
-                min_df,
-                max_df,
-                max_features,
-                ngram_range,
-                extra_stop_words,
-                token_pattern,
-                keep_contractions,
-                keep_junk,
-                language,
-                lemmatize,
-                clean,
-                plurals,
-            ),
-            SweepSpec(
-                method=method,
-                ks=k,
-                seeds=seeds,
-                seed=seed,
-                top_words=top_words,
-                max_iter=max_iter,
-                tol=tol,
-                loss=loss,
-                criterion=criterion,
-                samples=samples,
-            ),
-            output,
-            cache_dir(cache_dir_, no_cache),
-            html,
-            scheduler,
-        )
-        with progress_display(quiet) as progress:
-            result = run_sweep(request, progress)
-        document = sweep_dict(
-            result.info, result.rows, result.recommended, result.rule, result.advice
-        )
-        write_text(render_sweep(document, format, width_for(output)), output)
+    request = given.spec(SweepRequest, **corpus_specs(given), cache_dir=cache_dir(given),
+                         sweep=given.spec(SweepSpec))  # fmt: skip
+    with progress_display(given["quiet"]) as progress:
+        result = run_sweep(request, progress)
+    document = sweep_dict(result.info, result.rows, result.recommended, result.rule,
+                          result.advice)  # fmt: skip
+    write_text(render_sweep(document, given["format"], width_for(request.output)),
+               request.output)  # fmt: skip

@@ -34,7 +34,7 @@ VALUE_NAMES = {
     "cache_dir_": "DIR",
 }
 """Value names by parameter; the others follow their type (:func:`_value_name`)."""
-TEXT_NAMES = {"k": "FIRST:LAST[:STEP]"}
+TEXT_NAMES = {"k_range": "FIRST:LAST[:STEP]"}
 """Value names of text options whose name another command gives a number (``sweep --k``)."""
 
 

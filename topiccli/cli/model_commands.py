@@ -8,42 +8,30 @@ import typer
 
 from . import options as opt
 from .app import app
-from .errors import TopicsCommand, handled
-from .options import DEFAULTS as D
+from .command import Given, command
 
 
-@app.command("show", cls=TopicsCommand, short_help="Print a saved model's topics again.")
-def show(
-    model: opt.ModelPath,
-    top_words: opt.ShowTopWords = None,
-    format: opt.Format = "table",
-    output: opt.Output = None,
-) -> None:
+@command(app, "show", ["model", "show_top_words", "format", "output"],
+         short_help="Print a saved model's topics again.")  # fmt: skip
+def show(given: Given) -> None:
     """Print a saved model's topics again, without the corpus (same formats as a fit)."""
-    with handled():
-        from ..models.reuse import show as show_model
-        from ..render.run import render
-        from .output import width_for, write_text
+    from ..models.reuse import show as show_model
+    from ..render.run import render
+    from .output import width_for, write_text
 
-        report = show_model(model, top_words, output)
-        write_text(render(report, format, width_for(output)), output)
+    output = given["output"]
+    report = show_model(given["model"], given["show_top_words"], output)
+    write_text(render(report, given["format"], width_for(output)), output)
 
 
-DOCUMENTS = "Documents"
-"""infer's source panel: it reads --input only (never 20 Newsgroups)."""
-InferInput = opt.in_panel(
-    opt.Input,
-    DOCUMENTS,
-    "The documents: a folder of text files, one text file, a .jsonl/.csv file of records, "
-    "or - for stdin (required).",
-)
-InferGlob = opt.in_panel(opt.Glob, DOCUMENTS)
-InferMaxFileBytes = opt.in_panel(opt.MaxFileBytes, DOCUMENTS)
-InferTextField = opt.in_panel(opt.TextField, DOCUMENTS)
-InferIdField = opt.in_panel(opt.IdField, DOCUMENTS)
-InferLabelField = opt.in_panel(opt.LabelField, DOCUMENTS)
-InferNoLabels = opt.in_panel(opt.NoLabels, DOCUMENTS)
-
+INFER_OPTIONS = [
+    "model",
+    opt.in_panel("input", opt.DOCUMENTS, "The documents: a folder of text files, one text file, "
+                 "a .jsonl/.csv file of records, or - for stdin (required)."),
+    *(opt.in_panel(name, opt.DOCUMENTS) for name in ("glob", "max_file_bytes", "text_field",
+                                                      "id_field", "label_field", "no_labels")),
+    "top_words", "row_format", "output", "doc_topics", "normalize", "scheduler", "quiet",
+]  # fmt: skip
 INFER_HELP = (
     "Infer the topics of new documents with a saved model (its vocabulary, never refitted)."
     "\n\nEach document gets its topic weights and its top topic: for NMF the weights that "
@@ -53,80 +41,59 @@ INFER_HELP = (
 )
 
 
-@app.command("infer", cls=TopicsCommand, help=INFER_HELP,
-             short_help="Infer the topics of new documents with a saved model.")  # fmt: skip
-def infer(
-    model: opt.ModelPath,
-    input: InferInput = None,
-    glob: InferGlob = None,
-    max_file_bytes: InferMaxFileBytes = opt.MAX_FILE_BYTES,
-    text_field: InferTextField = None,
-    id_field: InferIdField = None,
-    label_field: InferLabelField = None,
-    no_labels: InferNoLabels = False,
-    top_words: opt.TopWords = D["top_words"],
-    format: opt.RowFormat = "table",
-    output: opt.Output = None,
-    doc_topics: opt.DocTopics = None,
-    normalize: opt.Normalize = False,
-    scheduler: opt.Scheduler = None,
-    quiet: opt.Quiet = False,
-) -> None:
+@command(app, "infer", INFER_OPTIONS, help=INFER_HELP,
+         short_help="Infer the topics of new documents with a saved model.")  # fmt: skip
+def infer(given: Given) -> None:
     """See INFER_HELP."""
-    with handled():
-        from ..models.reuse import InferRequest
-        from ..models.reuse import infer as run_infer
-        from ..specs import SourceSpec
-        from .output import width_for, write_streamed, write_text
-        from .progress import progress_display
+    from ..models.reuse import InferRequest, infer_documents
+    from ..specs import SourceSpec
+    from .output import width_for, write_streamed, write_text
+    from .progress import progress_display
 
-        source = SourceSpec(input=input, glob=glob, max_file_bytes=max_file_bytes,
-                            text_field=text_field, id_field=id_field,
-                            label_field=label_field, labels=not no_labels)  # fmt: skip
-        request = InferRequest(model, source, top_words, output, doc_topics, normalize,
-                               scheduler)  # fmt: skip
-        with progress_display(quiet) as progress:
-            result = run_infer(request, progress)
-        if format in ("csv", "jsonl"):
-            from ..render.doc_topics import write_rows
+    request = given.spec(InferRequest, source=given.spec(SourceSpec))
+    with progress_display(given["quiet"]) as progress:
+        result = infer_documents(request, progress)
+    format, output = given["row_format"], request.output
+    if format in ("csv", "jsonl"):
+        from ..render.doc_topics import write_rows
 
-            write_streamed(lambda handle: write_rows(handle, format, result.table), output)
-            return
-        from ..render.doc_topics import infer_json, infer_table
+        write_streamed(lambda handle: write_rows(handle, format, result.table), output)
+        return
+    from ..render.doc_topics import infer_json, infer_table
 
-        if format == "json":
-            text = infer_json(result.table, result.header)
-        else:
-            text = infer_table(result.table, result.words, result.title, width_for(output),
-                               result.header.get("engine"))  # fmt: skip
-        write_text(text, output)
+    if format == "json":
+        text = infer_json(result.table, result.header)
+    else:
+        text = infer_table(result.table, result.words, result.title, width_for(output),
+                           result.header.get("engine"))  # fmt: skip
+    write_text(text, output)
 
 
 EXPLORE_DEFAULT = "topics.html"
 """Where ``explore`` writes its page without ``-o`` when stdout is a terminal."""
 
 
-@app.command("explore", cls=TopicsCommand, short_help="Write a saved model's HTML explorer.")
-def explore(model: opt.ModelPath, output: opt.Output = None) -> None:
+@command(app, "explore", ["model", "output"], short_help="Write a saved model's HTML explorer.")
+def explore(given: Given) -> None:
     """Write a self-contained HTML explorer of a saved model: the intertopic map, each topic's
     terms by relevance, its documents and labels. It fetches nothing and opens from file://.
 
     Without --output the page goes to stdout when stdout is a file or a pipe, and to
     topics.html in the current folder when stdout is a terminal (a page is no text to read).
     """
-    with handled():
-        from ..models.explore import bundle_page
-        from ..models.outputs import check_destination, check_not_input
-        from .output import write_text
+    from ..models.explore import bundle_page
+    from ..models.outputs import check_not_input, check_output_path
+    from .output import write_text
 
-        chosen = output is None and stdout_is_terminal()
-        if chosen:
-            output = Path(EXPLORE_DEFAULT)
-        check_not_input(output, [model])
-        check_destination(output)
-        write_text(bundle_page(model), output)
-        if chosen:  # say where the page went: the user named no file
-            typer.echo(f"Wrote the explorer to {output} (choose the file with -o)", err=True)
+    model, output = given["model"], given["output"]
+    chosen = output is None and stdout_is_terminal()
+    if chosen:
+        output = Path(EXPLORE_DEFAULT)
+    check_not_input(output, [model])
+    check_output_path(output)
+    write_text(bundle_page(model), output)
+    if chosen:  # say where the page went: the user named no file
+        typer.echo(f"Wrote the explorer to {output} (choose the file with -o)", err=True)
 
 
 def stdout_is_terminal() -> bool:

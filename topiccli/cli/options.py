@@ -1,5 +1,11 @@
-"""The commands' options as shared ``Annotated`` aliases, so each command's signature reads
-as a plain list of parameters (in the style of huggingface_hub's ``cli/_cli_utils.py``).
+"""Every option of every command, declared once: one :class:`Opt` each, in one table.
+
+An option names the library parameter it sets (topiccli.params: its choices, bounds and help)
+and the spec field it fills (``field``: of SourceSpec, VectorizerSettings, ModelSpec,
+SweepSpec, FitFiles or the request), so a command's signature, its help and the specs it
+builds all come from here; topiccli.cli.command builds the commands from the option groups at
+the end. Adding an option is one :class:`Opt` in :data:`OPTIONS` and its name in a group: a
+spec field of the same name (or ``field``) receives its value with nothing else to write.
 
 Defaults come from the specs' dataclasses (topiccli.specs), never restated here. Parsers turn
 option text into values and raise ``typer.BadParameter`` (a usage error, exit 2).
@@ -7,11 +13,14 @@ option text into values and raise ``typer.BadParameter`` (a usage error, exit 2)
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 
 import typer
 
+from ..params import PARAMS
 from ..specs import K_RANGE, NMF_TOL, ModelSpec, SourceSpec, SweepSpec, VectorizerSettings
 
 SOURCE = "Source (default: 20 Newsgroups)"
@@ -23,6 +32,8 @@ SWEEP = "Sweep"
 CACHE = "Cache"
 MODEL_FILES = "Model files"
 ENGINE = "Engine"
+DOCUMENTS = "Documents"
+"""infer's source panel: it reads --input only (never 20 Newsgroups)."""
 FLAG = ""
 """The metavar of an on/off flag: none (Typer would show ``<bool>``, yet a flag takes no value)."""
 
@@ -113,520 +124,194 @@ def _size_text(size: int) -> str:
     return str(size)
 
 
-def in_panel(alias, panel: str, help: str | None = None):
-    """``alias`` (an ``Annotated`` option) shown in another help panel, with other help."""
-    import copy
-    from typing import get_args
-
-    base, info = get_args(alias)
-    info = copy.copy(info)
-    info.rich_help_panel = panel
-    if help is not None:
-        info.help = help
-    return Annotated[base, info]
+def _language(value: str) -> str:
+    return value.strip().lower()
 
 
-# --- source ------------------------------------------------------------------------------
-Input = Annotated[
-    Optional[Path],
-    typer.Option(
-        "--input",
-        "-i",
-        rich_help_panel=SOURCE,
-        help="A folder of text files, one text file, a .jsonl/.csv file of records, or - for "
-        "stdin, instead of 20 Newsgroups.",
-    ),
-]
-Glob = Annotated[
-    Optional[str],
-    typer.Option(
-        rich_help_panel=SOURCE,
-        help="Only files matching this glob (on the name; on the path if it has /).",
-    ),
-]
-Categories = Annotated[
-    Optional[list[str]],
-    typer.Option(
-        "--categories",
-        "-c",
-        rich_help_panel=SOURCE,
-        help="20 Newsgroups categories, comma-separated or repeated.",
-    ),
-]
-Subset = Annotated[
-    Literal["train", "test", "all"],
-    typer.Option(rich_help_panel=SOURCE, help="20 Newsgroups subset."),
-]
-Remove = Annotated[
-    Optional[list[str]],
-    typer.Option(
-        rich_help_panel=SOURCE,
-        show_default="headers,footers,quotes",
-        help="Parts of each 20 Newsgroups post to strip: headers, footers, quotes, or none.",
-    ),
-]
-MaxFileBytes = Annotated[
-    str,
-    typer.Option(
-        callback=parse_size,
-        rich_help_panel=SOURCE,
-        help="Read at most this much of each file in a folder (e.g. 16M); longer files are cut "
-        "there with a warning, so memory stays bounded.",
-    ),
-]
-MAX_FILE_BYTES = _size_text(SourceSpec.max_file_bytes)
-DataHome = Annotated[
-    Optional[Path],
-    typer.Option(
-        rich_help_panel=SOURCE,
-        help="scikit-learn data home (default: its own, honouring SCIKIT_LEARN_DATA).",
-    ),
-]
-TextField = Annotated[
-    Optional[str],
-    typer.Option(
-        rich_help_panel=SOURCE,
-        show_default="text",
-        help="JSONL/CSV input: the field holding each document's text.",
-    ),
-]
-IdField = Annotated[
-    Optional[str],
-    typer.Option(
-        rich_help_panel=SOURCE,
-        show_default="the line or row number",
-        help="JSONL/CSV input: the field holding each document's id.",
-    ),
-]
-LabelField = Annotated[
-    Optional[str],
-    typer.Option(
-        rich_help_panel=SOURCE, help="JSONL/CSV input: the field holding each document's label."
-    ),
-]
+def _on_off(on: str, off: str):
+    return lambda flag: on if flag else off
 
-NoLabels = Annotated[
-    bool,
-    typer.Option(
-        "--no-labels",
-        metavar=FLAG,
-        rich_help_panel=SOURCE,
+
+@dataclass(frozen=True)
+class Opt:
+    """One command-line option (or argument): its parameter name in the command, the library
+    parameter it sets (``param``, default the same name: topiccli.params gives its choices,
+    bounds and help unless ``help`` says otherwise), the spec field it fills (``field``,
+    default the name; ``convert`` turns the parsed value into the field's), its panel and
+    Typer's settings (``flags``, ``callback``, ``show_default``, ``metavar``...)."""
+
+    name: str
+    panel: str | None = None
+    type: object = None
+    """The value's type when the parameter's constraint does not say it (a str to parse, a path)."""
+    default: object = None
+    help: str | None = None
+    param: str | None = None
+    field: str | None = None
+    convert: object = None
+    flags: tuple[str, ...] = ()
+    argument: bool = False
+    settings: dict = dataclasses.field(default_factory=dict)
+
+    @property
+    def target(self) -> str:
+        return self.field or self.name
+
+    @property
+    def spec_param(self):
+        return PARAMS.get(self.param or self.name)
+
+    def annotation(self):
+        """The ``Annotated[type, typer.Option(...)]`` Typer reads from a signature."""
+        param = self.spec_param
+        help_text = self.help if self.help is not None else (param.help if param else None)
+        settings = dict(self.settings)
+        kind = self.type
+        if kind is None and param is not None and param.choices:
+            kind = Literal[param.choices]  # type: ignore[valid-type]
+        if param is not None and param.interval is not None and self.type is None:
+            interval = param.interval
+            kind = interval.kind
+            settings.setdefault("min", interval.low)
+            if interval.high is not None:
+                settings.setdefault("max", interval.high)
+        if kind is bool:
+            settings.setdefault("metavar", FLAG)
+        if (param is not None and param.optional or self.default is None) and \
+                kind not in (None, bool) and not self.argument:  # fmt: skip
+            kind = Optional[kind]
+        if self.argument:
+            return Annotated[kind, typer.Argument(help=help_text, **settings)]
+        flags = self.flags or (("--" + self.name.replace("_", "-"),) if kind is bool else ())
+        return Annotated[kind, typer.Option(*flags, rich_help_panel=self.panel, help=help_text,
+                                            **settings)]  # fmt: skip
+
+
+def _opts(*options: Opt) -> dict[str, Opt]:
+    return {o.name: o for o in options}
+
+
+_OPTIONAL_PATH = Optional[Path]
+_OPTIONAL_TEXT = Optional[str]
+_MANY_TEXTS = Optional[list[str]]
+
+OPTIONS = _opts(
+    # -- source ----------------------------------------------------------------------------
+    Opt("input", SOURCE, _OPTIONAL_PATH, flags=("--input", "-i")),
+    Opt("glob", SOURCE, _OPTIONAL_TEXT),
+    Opt("categories", SOURCE, _MANY_TEXTS, flags=("--categories", "-c"),
+        convert=lambda v: tuple(split_commas(v))),
+    Opt("subset", SOURCE, default=SourceSpec.subset),
+    Opt("remove", SOURCE, _MANY_TEXTS, convert=remove_parts,
+        settings={"show_default": "headers,footers,quotes"}),
+    Opt("max_file_bytes", SOURCE, str, default=_size_text(SourceSpec.max_file_bytes),
+        settings={"callback": parse_size}),
+    Opt("data_home", SOURCE, _OPTIONAL_PATH),
+    Opt("text_field", SOURCE, _OPTIONAL_TEXT, settings={"show_default": "text"}),
+    Opt("id_field", SOURCE, _OPTIONAL_TEXT, settings={"show_default": "the line or row number"}),
+    Opt("label_field", SOURCE, _OPTIONAL_TEXT),
+    Opt("no_labels", SOURCE, bool, False, field="labels", convert=lambda v: not v,
         help="Give the documents no labels: subfolder names, --label-field and newsgroups are "
-        "not read as classes (no label column, label NMI or label in --doc-topics).",
-    ),
-]
-
-# --- vectorizer --------------------------------------------------------------------------
-Vectorizer = Annotated[
-    Literal["count", "tfidf"], typer.Option(rich_help_panel=VECTORIZE, help="Term weighting.")
-]
-StopWords = Annotated[
-    str,
-    typer.Option(
-        rich_help_panel=VECTORIZE,
-        help="+-joined lists: auto (the language's list; english+fillers for English), an "
-        "ISO 639-1 code (de, zh, ...), english (scikit-learn's), fillers (20 conversational "
-        "words such as said, just, mr), none, or a file with one stop word a line.",
-    ),
-]
-ExtraStopWords = Annotated[
-    Optional[list[Path]],
-    typer.Option(
-        rich_help_panel=VECTORIZE,
-        help="A file of more stop words, added to --stop-words (repeatable).",
-    ),
-]
-TokenPattern = Annotated[
-    str,
-    typer.Option(
-        rich_help_panel=VECTORIZE,
-        help="letters (two or more letters, no digits), words (scikit-learn's \\w\\w+) or a "
-        "regular expression.",
-    ),
-]
-KeepContractions = Annotated[
-    bool,
-    typer.Option(
-        "--keep-contractions",
-        metavar=FLAG,
-        rich_help_panel=VECTORIZE,
-        help="Tokenize don't, it's as they are (default: strip the clitic: do, it).",
-    ),
-]
-Clean = Annotated[
-    str,
-    typer.Option(
-        rich_help_panel=VECTORIZE,
-        help="+-joined cleaning steps before tokenizing: nfkc (Unicode normalization), markup "
-        "(HTML/XML documents lose their tags; entities decoded), links (URLs and e-mail "
-        "addresses removed), boilerplate (lines/sentences repeated in 0.3% or more of the "
-        "documents dropped); or none.",
-    ),
-]
-Plurals = Annotated[
-    Literal["auto", "fold", "keep"],
-    typer.Option(
-        rich_help_panel=VECTORIZE,
-        help="English plurals: fold (stars counted as star, when the corpus has star too), "
-        "keep, or auto (fold when the stop words are English).",
-    ),
-]
-Language = Annotated[
-    str,
-    typer.Option(
-        rich_help_panel=VECTORIZE,
-        help="auto (detected on a sample of the documents) or an ISO 639-1 code such as en, "
-        "de, zh, ja, ko, th. Chinese, Japanese, Korean and Thai are split into words "
-        "(pip install 'topiccli[languages]'); docs/languages.md.",
-    ),
-]
-Lemmatize = Annotated[
-    bool,
-    typer.Option(
-        "--lemmatize",
-        metavar=FLAG,
-        rich_help_panel=VECTORIZE,
-        help="Count words by lemma (files → file; simplemma, pip install "
-        "'topiccli[lemmatize]'), for the languages it covers.",
-    ),
-]
-KeepJunk = Annotated[
-    bool,
-    typer.Option(
-        "--keep-junk",
-        metavar=FLAG,
-        rich_help_panel=VECTORIZE,
-        help="Keep uuencoded, base64 and binary-like documents (default: skip and count them).",
-    ),
-]
-MinDf = Annotated[
-    str,
-    typer.Option(
-        callback=parse_df,
-        rich_help_panel=VECTORIZE,
-        help="Ignore terms in fewer documents (integer count, float proportion, or auto: "
-        "max(2, 0.05% of the documents)).",
-    ),
-]
-MaxDf = Annotated[
-    str,
-    typer.Option(
-        callback=parse_df,
-        rich_help_panel=VECTORIZE,
-        help="Ignore terms in more documents (integer count, or float proportion).",
-    ),
-]
-MaxFeatures = Annotated[
-    Optional[int],
-    typer.Option(min=1, rich_help_panel=VECTORIZE, help="Keep only the most frequent terms."),
-]
-NgramRange = Annotated[
-    str,
-    typer.Option(
-        callback=parse_ngram_range, rich_help_panel=VECTORIZE, help="MIN,MAX word n-gram lengths."
-    ),
-]
-
-# --- model -------------------------------------------------------------------------------
-K = Annotated[
-    int, typer.Option("--k", "-k", min=1, rich_help_panel=MODEL, help="Number of topics.")
-]
-Seed = Annotated[
-    int,
-    typer.Option(
-        min=0, rich_help_panel=MODEL, help="Random seed; same inputs and seed give the same topics."
-    ),
-]
-SvdSolver = Annotated[
-    Literal["propack", "arpack", "randomized"],
-    typer.Option(
-        "--solver",
-        "--svd-solver",
-        rich_help_panel=MODEL,
-        help="propack/arpack: exact Lanczos; randomized: Halko et al. (approximate).",
-    ),
-]
-Loss = Annotated[
-    Optional[Literal["frobenius", "kl"]],
-    typer.Option(
-        rich_help_panel=MODEL,
-        show_default="kl, chosen on evidence (see the README)",
-        help="frobenius: least squares; kl: Kullback-Leibler divergence (PLSA's).",
-    ),
-]
-NmfSolver = Annotated[
-    Optional[Literal["hals", "mu", "amu"]],
-    typer.Option(
-        rich_help_panel=MODEL,
-        show_default="hals for frobenius, amu for kl",
-        help="frobenius: hals (coordinate descent) or mu (multiplicative updates); kl: amu "
-        "(over-relaxed multiplicative updates) or mu.",
-    ),
-]
-Init = Annotated[
-    Optional[Literal["nndsvd", "nndsvda", "random"]],
-    typer.Option(
-        rich_help_panel=MODEL,
-        show_default="nndsvd for hals, nndsvda for mu and amu",
-        help="Starting point.",
-    ),
-]
-AlphaW = Annotated[
-    float,
-    typer.Option(
-        "--alpha-w",
-        min=0.0,
-        rich_help_panel=MODEL,
-        help="Regularisation of W (document-topic), as scikit-learn's alpha_W.",
-    ),
-]
-AlphaH = Annotated[
-    Optional[float],
-    typer.Option(
-        "--alpha-h",
-        min=0.0,
-        rich_help_panel=MODEL,
-        show_default="--alpha-w",
-        help="Regularisation of H (topic-term), as scikit-learn's alpha_H.",
-    ),
-]
-L1Ratio = Annotated[
-    float,
-    typer.Option(
-        "--l1-ratio",
-        min=0.0,
-        max=1.0,
-        rich_help_panel=MODEL,
-        help="Share of L1 in the regularisation (0: L2 only; 1: L1, sparser topics).",
-    ),
-]
-MaxIter = Annotated[int, typer.Option(min=1, rich_help_panel=MODEL, help="Iteration cap.")]
-Tol = Annotated[
-    Optional[float],
-    typer.Option(
-        min=0.0,
-        rich_help_panel=MODEL,
-        help="Stop when the loss falls by less than this fraction in one iteration "
-        f"(default: {NMF_TOL['frobenius']:g} for frobenius, {NMF_TOL['kl']:g} for kl).",
-    ),
-]
-
-# --- output ------------------------------------------------------------------------------
-TopWords = Annotated[
-    int, typer.Option(min=1, rich_help_panel=OUTPUT, help="Words shown per topic.")
-]
-Format = Annotated[
-    Literal["table", "json", "csv"],
-    typer.Option(
-        "--format", "-f", rich_help_panel=OUTPUT, help="table for people; json or csv for programs."
-    ),
-]
-Output = Annotated[
-    Optional[Path],
-    typer.Option(
-        "--output", "-o", rich_help_panel=OUTPUT, help="Write to this file instead of stdout."
-    ),
-]
-DocTopics = Annotated[
-    Optional[Path],
-    typer.Option(
-        rich_help_panel=OUTPUT,
-        help="Write each document's topic weights to FILE.csv or FILE.jsonl.",
-    ),
-]
-Vocabulary = Annotated[
-    bool,
-    typer.Option(
-        "--vocabulary",
-        metavar=FLAG,
-        rich_help_panel=OUTPUT,
-        help="Report what vectorizing kept and pruned (and why), the most frequent terms, and "
-        "stop words the token pattern never produces.",
-    ),
-]
-Html = Annotated[
-    Optional[Path],
-    typer.Option(
-        rich_help_panel=OUTPUT,
-        help="Also write a self-contained HTML explorer of the result (opens offline).",
-    ),
-]
-Normalize = Annotated[
-    bool,
-    typer.Option(
-        "--normalize",
-        metavar=FLAG,
-        rich_help_panel=OUTPUT,
-        help="Document-topic weights as proportions per document (NMF; each row sums to 1).",
-    ),
-]
-Save = Annotated[
-    Optional[Path],
-    typer.Option(
-        rich_help_panel=MODEL_FILES,
-        help="Save the fitted model as a bundle folder (reuse it with show and infer).",
-    ),
-]
-SaveSnippets = Annotated[
-    bool,
-    typer.Option(
-        "--save-snippets",
-        metavar=FLAG,
-        rich_help_panel=MODEL_FILES,
-        help="Keep in the --save bundle the first 300 characters of the documents its explorer "
-        "page shows (each topic's 10 most representative), so `topics explore` can show them.",
-    ),
-]
-Force = Annotated[
-    bool,
-    typer.Option(
-        "--force",
-        metavar=FLAG,
-        rich_help_panel=MODEL_FILES,
-        help="Replace an existing bundle at --save.",
-    ),
-]
-
-# --- quality and cache -------------------------------------------------------------------
-Docs = Annotated[
-    int,
-    typer.Option(
-        min=0,
-        rich_help_panel=QUALITY,
-        help="List each topic's N most representative documents (id, weight, snippet).",
-    ),
-]
-Seeds = Annotated[
-    int,
-    typer.Option(
-        min=1,
-        rich_help_panel=QUALITY,
-        help="Fit N seeds and report each topic's stability (flagging unstable ones).",
-    ),
-]
-Plot = Annotated[
-    bool,
-    typer.Option(
-        "--plot",
-        metavar=FLAG,
-        rich_help_panel=QUALITY,
-        help="Draw the singular value spectrum (SVD) or the documents each topic wins (NMF) on "
-        "stderr.",
-    ),
-]
-Quiet = Annotated[
-    bool,
-    typer.Option(
-        "--quiet",
-        "-q",
-        metavar=FLAG,
-        rich_help_panel=QUALITY,
-        help="No progress display on stderr (it only shows when stderr is a terminal).",
-    ),
-]
-CacheDir = Annotated[
-    Optional[Path],
-    typer.Option(
-        "--cache-dir",
-        rich_help_panel=CACHE,
-        help="Where vectorized corpora and finished runs are kept for repeated runs (default: "
-        "TOPICS_CACHE_DIR, else $XDG_CACHE_HOME/topiccli or ~/.cache/topiccli).",
-    ),
-]
-NoCache = Annotated[
-    bool,
-    typer.Option(
-        "--no-cache",
-        metavar=FLAG,
-        rich_help_panel=CACHE,
-        help="Neither read nor write the corpus cache or the run cache (also: TOPICS_CACHE=0).",
-    ),
-]
-
-# --- engine ------------------------------------------------------------------------------
-Scheduler = Annotated[
-    Optional[str],
-    typer.Option(
-        "--scheduler",
-        metavar="ADDRESS",
-        rich_help_panel=ENGINE,
-        show_default="this machine, or DASK_SCHEDULER_ADDRESS when set",
-        help="Factorize on a Dask cluster (pip install 'topiccli[dask]'): local or local:N "
-        "starts N workers on 127.0.0.1, tcp://host:8786 is a running scheduler, none forces "
-        "this machine.",
-    ),
-]
-
-# --- sweep -------------------------------------------------------------------------------
-Method = Annotated[
-    Literal["nmf", "svd"], typer.Option(rich_help_panel=SWEEP, help="The model to sweep.")
-]
-KRange = Annotated[
-    str,
-    typer.Option(
-        "--k",
-        "-k",
-        callback=parse_k_range,
-        rich_help_panel=SWEEP,
+        "not read as classes (no label column, label NMI or label in --doc-topics)."),
+    # -- vectorizer ------------------------------------------------------------------------
+    Opt("vectorizer", VECTORIZE, default=VectorizerSettings.kind, field="kind"),
+    Opt("stop_words", VECTORIZE, str, VectorizerSettings.stop_words),
+    Opt("extra_stop_words", VECTORIZE, Optional[list[Path]],
+        help="A file of more stop words, added to --stop-words (repeatable)."),
+    Opt("token_pattern", VECTORIZE, str, VectorizerSettings.token_pattern),
+    Opt("keep_contractions", VECTORIZE, bool, False, param="contractions",
+        field="contractions", convert=_on_off("keep", "strip")),
+    Opt("keep_junk", VECTORIZE, bool, False, param="junk", field="junk",
+        convert=_on_off("keep", "drop")),
+    Opt("language", VECTORIZE, str, VectorizerSettings.language, convert=_language),
+    Opt("lemmatize", VECTORIZE, bool, False),
+    Opt("clean", VECTORIZE, str, VectorizerSettings.clean),
+    Opt("plurals", VECTORIZE, default=VectorizerSettings.plurals),
+    Opt("min_df", VECTORIZE, str, str(VectorizerSettings.min_df), settings={"callback": parse_df}),
+    Opt("max_df", VECTORIZE, str, str(VectorizerSettings.max_df), settings={"callback": parse_df}),
+    Opt("max_features", VECTORIZE),
+    Opt("ngram_range", VECTORIZE, str, ",".join(map(str, VectorizerSettings.ngram_range)),
+        settings={"callback": parse_ngram_range}),
+    # -- model -----------------------------------------------------------------------------
+    Opt("k", MODEL, default=ModelSpec.k, flags=("--k", "-k")),
+    Opt("seed", MODEL, default=ModelSpec.seed),
+    Opt("svd_solver", MODEL, default=PARAMS["svd_solver"].choices[0], field="solver", flags=("--solver", "--svd-solver")),
+    Opt("loss", MODEL, settings={"show_default": "kl, chosen on evidence (see the README)"}),
+    Opt("solver", MODEL, settings={"show_default": "hals for frobenius, amu for kl"}),
+    Opt("init", MODEL, settings={"show_default": "nndsvd for hals, nndsvda for mu and amu"}),
+    Opt("alpha_w", MODEL, default=ModelSpec.alpha_w, flags=("--alpha-w",)),
+    Opt("alpha_h", MODEL, flags=("--alpha-h",), settings={"show_default": "--alpha-w"}),
+    Opt("l1_ratio", MODEL, default=ModelSpec.l1_ratio, flags=("--l1-ratio",)),
+    Opt("max_iter", MODEL, default=ModelSpec.max_iter),
+    Opt("tol", MODEL, help=PARAMS["tol"].help.removesuffix(".") + " (default: "
+        f"{NMF_TOL['frobenius']:g} for frobenius, {NMF_TOL['kl']:g} for kl)."),
+    # -- output ----------------------------------------------------------------------------
+    Opt("top_words", OUTPUT, default=ModelSpec.top_words),
+    Opt("format", OUTPUT, Literal["table", "json", "csv"], "table", flags=("--format", "-f"),
+        help="table for people; json or csv for programs."),
+    Opt("output", OUTPUT, _OPTIONAL_PATH, flags=("--output", "-o"),
+        help="Write to this file instead of stdout."),
+    Opt("doc_topics", OUTPUT, _OPTIONAL_PATH),
+    Opt("html", OUTPUT, _OPTIONAL_PATH),
+    Opt("vocabulary", OUTPUT, bool, False),
+    Opt("normalize", OUTPUT, bool, False),
+    Opt("save", MODEL_FILES, _OPTIONAL_PATH),
+    Opt("save_snippets", MODEL_FILES, bool, False),
+    Opt("force", MODEL_FILES, bool, False),
+    # -- quality, cache and engine ---------------------------------------------------------
+    Opt("docs", QUALITY, default=ModelSpec.docs),
+    Opt("seeds", QUALITY, default=ModelSpec.seeds),
+    Opt("plot", QUALITY, bool, False, help="Draw the singular value spectrum (SVD) or the "
+        "documents each topic wins (NMF) on stderr."),
+    Opt("quiet", QUALITY, bool, False, flags=("--quiet", "-q"),
+        help="No progress display on stderr (it only shows when stderr is a terminal)."),
+    Opt("cache_dir_", CACHE, _OPTIONAL_PATH, flags=("--cache-dir",), help="Where vectorized "
+        "corpora and finished runs are kept for repeated runs (default: TOPICS_CACHE_DIR, else "
+        "$XDG_CACHE_HOME/topiccli or ~/.cache/topiccli)."),
+    Opt("no_cache", CACHE, bool, False, help="Neither read nor write the corpus cache or the "
+        "run cache (also: TOPICS_CACHE=0)."),
+    Opt("scheduler", ENGINE, _OPTIONAL_TEXT, flags=("--scheduler",), settings={
+        "metavar": "ADDRESS", "show_default": "this machine, or DASK_SCHEDULER_ADDRESS when set"}),
+    # -- sweep -----------------------------------------------------------------------------
+    Opt("method", SWEEP, default=SweepSpec.method, help="The model to sweep."),
+    Opt("k_range", SWEEP, str, K_RANGE, field="ks", flags=("--k", "-k"),
         help="FIRST:LAST[:STEP], inclusive, e.g. 2:20 or 2:20:2.",
-    ),
-]
-SweepSeeds = Annotated[
-    int, typer.Option(min=1, rich_help_panel=SWEEP, help="Fits per k, for the stability score.")
-]
+        settings={"callback": parse_k_range}),
+    Opt("sweep_seeds", SWEEP, default=SweepSpec.seeds, field="seeds", param="seeds",
+        flags=("--seeds",), help="Fits per k, for the stability score."),
+    Opt("criterion", SWEEP, settings={"show_default": "agreement for nmf, score for svd"}),
+    Opt("samples", SWEEP, default=SweepSpec.samples),
+    # -- saved models ----------------------------------------------------------------------
+    Opt("model", argument=True, type=Path, help="A model bundle folder written by --save."),
+    Opt("show_top_words", OUTPUT, default=None, field="top_words", param="top_words",
+        flags=("--top-words",), settings={"show_default": "as many as the fit showed"}),
+    Opt("row_format", OUTPUT, Literal["table", "json", "csv", "jsonl"], "table",
+        flags=("--format", "-f"),
+        help="table for people; json, csv or jsonl (one document a line) for programs."),
+)  # fmt: skip
+"""Every option, by its parameter name in the commands."""
 
-Criterion = Annotated[
-    Optional[Literal["agreement", "score"]],
-    typer.Option(
-        rich_help_panel=SWEEP,
-        show_default="agreement for nmf, score for svd",
-        help="How k is recommended: agreement (stability of the top 20 terms under 80% "
-        "subsamples, Greene et al. 2014) or score (coherence × diversity × seed stability).",
-    ),
-]
-Samples = Annotated[
-    int,
-    typer.Option(min=1, rich_help_panel=SWEEP, help="Subsamples per k for --criterion agreement."),
-]
 
-# --- models ------------------------------------------------------------------------------
-ModelPath = Annotated[Path, typer.Argument(help="A model bundle folder written by --save.")]
-ShowTopWords = Annotated[
-    Optional[int],
-    typer.Option(
-        min=1,
-        rich_help_panel=OUTPUT,
-        show_default="as many as the fit showed",
-        help="Words shown per topic.",
-    ),
-]
-RowFormat = Annotated[
-    Literal["table", "json", "csv", "jsonl"],
-    typer.Option(
-        "--format",
-        "-f",
-        rich_help_panel=OUTPUT,
-        help="table for people; json, csv or jsonl (one document a line) for programs.",
-    ),
-]
+def in_panel(name: str, panel: str, help: str | None = None) -> Opt:
+    """Option ``name`` shown in another help panel (with other help)."""
+    option = OPTIONS[name]
+    return replace(option, panel=panel, help=option.help if help is None else help)
 
-DEFAULTS = {
-    "k": ModelSpec.k,
-    "seed": ModelSpec.seed,
-    "top_words": ModelSpec.top_words,
-    "max_iter": ModelSpec.max_iter,
-    "tol": ModelSpec.tol,
-    "vectorizer": VectorizerSettings.kind,
-    "stop_words": VectorizerSettings.stop_words,
-    "token_pattern": VectorizerSettings.token_pattern,
-    "clean": VectorizerSettings.clean,
-    "plurals": VectorizerSettings.plurals,
-    "language": VectorizerSettings.language,
-    "min_df": str(VectorizerSettings.min_df),
-    "max_df": str(VectorizerSettings.max_df),
-    "ngram_range": ",".join(map(str, VectorizerSettings.ngram_range)),
-    "subset": SourceSpec.subset,
-    "method": SweepSpec.method,
-    "k_range": K_RANGE,
-}
-"""Defaults as option text, read off the specs (so they are written in one place)."""
+
+SOURCE_OPTIONS = ("input", "glob", "categories", "subset", "remove", "max_file_bytes",
+                  "data_home", "text_field", "id_field", "label_field", "no_labels")
+VECTORIZER_OPTIONS = ("vectorizer", "stop_words", "extra_stop_words", "token_pattern",
+                      "keep_contractions", "keep_junk", "language", "lemmatize", "clean",
+                      "plurals", "min_df", "max_df", "max_features", "ngram_range")
+NMF_OPTIONS = ("loss", "solver", "init", "alpha_w", "alpha_h", "l1_ratio", "max_iter", "tol")
+FILE_OPTIONS = ("save", "save_snippets", "force")
+RUN_OPTIONS = ("docs", "seeds", "plot", "quiet", "cache_dir_", "no_cache", "scheduler")
+CORPUS = SOURCE_OPTIONS + VECTORIZER_OPTIONS
+SVD = (*CORPUS, "k", "seed", "svd_solver", "top_words", "format", "output", "doc_topics", "html",
+       "vocabulary", *FILE_OPTIONS, *RUN_OPTIONS)
+NMF = (*CORPUS, "k", "seed", *NMF_OPTIONS, "top_words", "format", "output", "doc_topics",
+       "html", "vocabulary", "normalize", *FILE_OPTIONS, *RUN_OPTIONS)
+SWEEP_OPTIONS = (*CORPUS, "method", "k_range", "sweep_seeds", "criterion", "samples", "seed",
+                 "loss", "max_iter", "tol", "top_words", "format", "output", "html", "quiet",
+                 "cache_dir_", "no_cache", "scheduler")
+"""The option groups of the fit commands, in the order their help lists them."""

@@ -188,7 +188,7 @@ def library_versions() -> dict:
 # --- saving -----------------------------------------------------------------------------
 
 
-def check_destination(path: Path, force: bool) -> None:
+def check_bundle_path(path: Path, force: bool) -> None:
     """Refuse early (before any fitting) a destination ``save`` would refuse later."""
     path = Path(path)
     parent = path.parent if str(path.parent) else Path(".")
@@ -220,7 +220,7 @@ def save(bundle: ModelBundle, path, force: bool = False) -> Path:
     taken meanwhile (another ``--save`` to the same new path) fails and leaves it alone. The
     folder gets the usual permissions (0777 less the umask), as files do."""
     path = Path(path)
-    check_destination(path, force)
+    check_bundle_path(path, force)
     parent = path.parent if str(path.parent) else Path(".")
     sweep_beside(path, "partial", "old")
     try:

@@ -42,7 +42,7 @@ class Inference:
     """Documents sharing no term with the model's vocabulary."""
 
 
-def infer(bundle: ModelBundle, corpus: Corpus, weigh=None, X=None) -> Inference:
+def weigh_documents(bundle: ModelBundle, corpus: Corpus, weigh=None, X=None) -> Inference:
     """Vectorize ``corpus`` as the model's training data was, then weigh it against the topics.
 
     ``weigh``, if given, replaces ``quality.doc_weights.document_weights`` (same signature and

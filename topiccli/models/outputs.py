@@ -30,7 +30,7 @@ def check_outputs(outputs: dict[str, Path | None], inputs) -> None:
             continue
         check_not_input(path, inputs, name)
         if name != "save":
-            check_destination(path, name)
+            check_output_path(path, name)
         resolved = real(path)
         if resolved in seen:
             raise OutputError(f"{name} and {seen[resolved]} name the same file {path}",
@@ -56,7 +56,7 @@ def real(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def check_destination(output: Path | None, name: str = "output") -> None:
+def check_output_path(output: Path | None, name: str = "output") -> None:
     """Fail early, before any work, when ``output`` can plainly not be written."""
     if output is None:
         return
@@ -74,10 +74,10 @@ def check_destination(output: Path | None, name: str = "output") -> None:
 
 
 def check_bundle_destination(save: Path | None, force: bool, others: list[Path | None]) -> None:
-    """``save`` can take a bundle (see bundle.check_destination) and no other output lies in it."""
+    """``save`` can take a bundle (see bundle.check_bundle_path) and no other output lies in it."""
     if save is None:
         return
-    from .bundle import check_destination as check_bundle
+    from .bundle import check_bundle_path as check_bundle
 
     check_bundle(save, force)
     for other in others:

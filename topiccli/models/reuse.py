@@ -10,9 +10,9 @@ from pathlib import Path
 from ..corpus import Source, check_source
 from ..errors import TopicsWarning, UsageError
 from ..report import RunReport
-from ..specs import SourceSpec
+from ..specs import ModelSpec, SourceSpec
 from .engine import current, describe, ready, runs_on, weigher
-from .outputs import check_destination, check_not_input, check_outputs, check_row_format
+from .outputs import check_output_path, check_not_input, check_outputs, check_row_format
 from .run import inputs_of
 from .stages import Stages, warn_skipped
 
@@ -25,7 +25,7 @@ def show(model: Path, top_words: int | None = None, output: Path | None = None) 
     from .inference import WORD_DEPENDENT, show_report
 
     check_not_input(output, [model])
-    check_destination(output)
+    check_output_path(output)
     start = time.perf_counter()
     bundle = load(model)
     loaded = time.perf_counter()
@@ -51,7 +51,7 @@ def show(model: Path, top_words: int | None = None, output: Path | None = None) 
 class InferRequest:
     model: Path
     source: SourceSpec
-    top_words: int = 8
+    top_words: int = ModelSpec.top_words
     output: Path | None = None
     doc_topics: Path | None = None
     normalize: bool = False
@@ -70,12 +70,11 @@ class InferResult:
 
 
 @runs_on
-def infer(request: InferRequest, progress=None) -> InferResult:
+def infer_documents(request: InferRequest, progress=None) -> InferResult:
     """Weigh new documents against a saved model; write ``doc_topics`` if asked."""
-    from ..render import SCHEMA_VERSION
     from ..render.doc_topics import DocTopics
     from .bundle import load
-    from .inference import infer as infer_weights
+    from .inference import weigh_documents
     from .inference import show_report
 
     if request.source.input is None:
@@ -101,8 +100,7 @@ def infer(request: InferRequest, progress=None) -> InferResult:
     corpus = source.as_chosen(corpus)
     warn_skipped(corpus.skipped, request.source.max_file_bytes)
     with stages.stage("infer", "inferring topic weights"):
-        inference = infer_weights(bundle, corpus, weigher(), X)
-    timings = stages.timings
+        inference = weigh_documents(bundle, corpus, weigher(), X)
     if inference.n_unmatched:
         warnings.warn(
             f"{inference.n_unmatched} of {len(corpus)} documents share no word with the "
@@ -119,7 +117,16 @@ def infer(request: InferRequest, progress=None) -> InferResult:
         write_doc_topics(request.doc_topics, corpus.ids, corpus.labels, inference.weights,
                          request.normalize)  # fmt: skip
     words = [t.words for t in show_report(bundle, request.top_words).topics]
-    header = {
+    header = _header(request, bundle, corpus, inference, words, stages.timings)
+    title = f"{bundle.method.upper()} model · k={bundle.k} · {len(corpus)} documents"
+    return InferResult(table, words, header, title)
+
+
+def _header(request: InferRequest, bundle, corpus, inference, words, timings) -> dict:
+    """What an inference's JSON says besides its rows: the model, the corpus, the topics."""
+    from ..render import SCHEMA_VERSION
+
+    return {
         "schema_version": SCHEMA_VERSION,
         "model": {"path": str(request.model), "method": bundle.method, "k": bundle.k,
                   "fingerprint": bundle.metadata.get("fingerprint")},  # fmt: skip
@@ -130,5 +137,3 @@ def infer(request: InferRequest, progress=None) -> InferResult:
         "engine": describe(),
         "timings": {name: round(value, 6) for name, value in timings.items()},
     }  # fmt: skip
-    title = f"{bundle.method.upper()} model · k={bundle.k} · {len(corpus)} documents"
-    return InferResult(table, words, header, title)

@@ -1,7 +1,7 @@
 """``svd`` and ``nmf``: one model from source to described topics, and the files it writes
 (``--save``, ``--doc-topics``, ``--html``).
 
-``fit(request)`` checks every option first (UsageError, exit 2, before any data is read) and
+``run_model(request)`` checks every option first (UsageError, exit 2, before any data is read) and
 every output destination (OutputError), answers a repeated run from the run cache, otherwise
 loads and vectorizes (or reads the corpus cache), factorizes, describes, weighs and scores the
 topics, refits other seeds for ``seeds`` > 1, stores the run, and writes ``--save`` and
@@ -88,7 +88,7 @@ def inputs_of(source: Source, settings: VectorizerSettings | None, *extra) -> li
 
 
 @runs_on
-def fit(request: FitRequest, progress=None) -> RunReport:
+def run_model(request: FitRequest, progress=None) -> RunReport:
     """Run one fit (see the module docstring); the report names its engine."""
     report = _fit(request, progress)
     report.engine = describe()

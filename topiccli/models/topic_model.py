@@ -2,7 +2,7 @@
 
 ``fit`` turns its parameters into the specs ``topics nmf``/``topics svd`` build from their
 options (``SourceSpec``, ``VectorizerSettings``, ``ModelSpec``; the defaults are those
-dataclasses' own) and calls ``topiccli.models.run.fit`` with them: the same checks, loading,
+dataclasses' own) and calls ``topiccli.models.run.run_model`` with them: the same checks, loading,
 vectorizing, factorizing, describing and scoring as the command line, so the same texts and
 options give the same topics and the same JSON report. Texts held in memory reach the run as
 ``SourceSpec.documents``; a path is read by the CLI's loaders.
@@ -179,12 +179,12 @@ class TopicModel(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Run the CLI's fit on ``X`` (see the class); returns self."""
         from .bundle import from_report
-        from .run import fit
+        from .run import run_model
 
         self._validate_params()
         request = FitRequest(source=self.source_spec(X, y), vectorizer=self.vectorizer_settings(),
                              model=self.model_spec(), scheduler=self.scheduler)  # fmt: skip
-        report = fit(request)
+        report = run_model(request)
         self._report = report
         self._bundle_path = None
         self._set_fitted(from_report(report), report)
@@ -219,11 +219,11 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     def _inference(self, X):
         from ..corpus import Source
-        from .inference import infer
+        from .inference import weigh_documents
 
         check_is_fitted(self, "bundle_")
         corpus = Source(self.source_spec(X)).load()
-        return infer(self.bundle_, corpus)
+        return weigh_documents(self.bundle_, corpus)
 
     def score(self, X, y=None) -> float:
         """How well the topics' top words hang together in the texts ``X``: the mean over
