@@ -235,7 +235,8 @@ OPTIONS = _opts(
     # -- model -----------------------------------------------------------------------------
     Opt("k", MODEL, default=ModelSpec.k, flags=("--k", "-k")),
     Opt("seed", MODEL, default=ModelSpec.seed),
-    Opt("svd_solver", MODEL, default=PARAMS["svd_solver"].choices[0], field="solver", flags=("--solver", "--svd-solver")),
+    Opt("svd_solver", MODEL, default=PARAMS["svd_solver"].choices[0], field="solver",
+        flags=("--solver", "--svd-solver")),
     Opt("loss", MODEL, settings={"show_default": "kl, chosen on evidence (see the README)"}),
     Opt("solver", MODEL, settings={"show_default": "hals for frobenius, amu for kl"}),
     Opt("init", MODEL, settings={"show_default": "nndsvd for hals, nndsvda for mu and amu"}),
@@ -298,6 +299,7 @@ def in_panel(name: str, panel: str, help: str | None = None) -> Opt:
     return replace(option, panel=panel, help=option.help if help is None else help)
 
 
+# fmt: off
 SOURCE_OPTIONS = ("input", "glob", "categories", "subset", "remove", "max_file_bytes",
                   "data_home", "text_field", "id_field", "label_field", "no_labels")
 VECTORIZER_OPTIONS = ("vectorizer", "stop_words", "extra_stop_words", "token_pattern",
@@ -314,4 +316,5 @@ NMF = (*CORPUS, "k", "seed", *NMF_OPTIONS, "top_words", "format", "output", "doc
 SWEEP_OPTIONS = (*CORPUS, "method", "k_range", "sweep_seeds", "criterion", "samples", "seed",
                  "loss", "max_iter", "tol", "top_words", "format", "output", "html", "quiet",
                  "cache_dir_", "no_cache", "scheduler")
+# fmt: on
 """The option groups of the fit commands, in the order their help lists them."""

@@ -12,7 +12,7 @@ from ..errors import TopicsWarning, UsageError
 from ..report import RunReport
 from ..specs import ModelSpec, SourceSpec
 from .engine import current, describe, ready, runs_on, weigher
-from .outputs import check_output_path, check_not_input, check_outputs, check_row_format
+from .outputs import check_not_input, check_output_path, check_outputs, check_row_format
 from .run import inputs_of
 from .stages import Stages, warn_skipped
 
@@ -74,8 +74,7 @@ def infer_documents(request: InferRequest, progress=None) -> InferResult:
     """Weigh new documents against a saved model; write ``doc_topics`` if asked."""
     from ..render.doc_topics import DocTopics
     from .bundle import load
-    from .inference import weigh_documents
-    from .inference import show_report
+    from .inference import show_report, weigh_documents
 
     if request.source.input is None:
         raise UsageError(
