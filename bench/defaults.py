@@ -74,10 +74,11 @@ def _theirs(X, k: int, loss: str) -> tuple[float, float, int]:
 
 def ours_settings(loss: str) -> dict:
     """The stopping settings the CLI uses for ``loss`` (topiccli.specs.ModelSpec's defaults)."""
+    from topiccli.models.fitting import resolve_model
     from topiccli.specs import ModelSpec
 
-    spec = ModelSpec(method="nmf", loss=loss)
-    return {"tol": spec.nmf_tol(loss), "max_iter": spec.max_iter}
+    spec = resolve_model(ModelSpec(method="nmf", loss=loss), "tfidf")
+    return {"tol": spec.tol, "max_iter": spec.max_iter}
 
 
 def _ours(X, k: int, loss: str) -> tuple[float, float, int]:

@@ -165,18 +165,18 @@ def quiet():
 
 
 def fit_topiccli(c: Corpus, loss: str | None, args) -> Fit:
-    from topiccli.models.fitting import factorize
+    from topiccli.models.fitting import factorize, resolve_model
     from topiccli.quality.doc_weights import document_weights
     from topiccli.specs import ModelSpec
     from topiccli.text.vectorize import DocumentTerm, VectorizerSettings
 
-    model = ModelSpec(method="nmf", k=c.k, loss=loss)
+    model = resolve_model(ModelSpec(method="nmf", k=c.k, loss=loss), "tfidf")
     dt = DocumentTerm(X=c.tfidf, terms=np.asarray(c.terms), idf=None,
                       settings=VectorizerSettings())  # fmt: skip
     start = time.perf_counter()
     result = factorize(dt, model)
     seconds = time.perf_counter() - start
-    used = model.nmf_loss("tfidf")
+    used = model.loss
     W = document_weights("nmf", result.H, c.tfidf, used, model.regularization)
     read = time.perf_counter() - start - seconds
     settings = f"tfidf, loss {used}, {result.solver}, {result.n_iter} it"

@@ -9,7 +9,8 @@ says what may replace them. Three readers and no restatement:
   :class:`Interval` into its bounds, and ``help`` into its help text;
 * ``TopicModel``, ``NMF`` and ``TruncatedSVD`` validate their parameters with it
   (:func:`check`, or scikit-learn's own check through topiccli.models.constraints);
-* the model layer's entry (topiccli.models.fitting.check_model) checks a ModelSpec with it.
+* the model layer's entry (topiccli.models.fitting.resolve_model) checks a ModelSpec with
+  it, then resolves it once.
 
 Each public entry validates; what it hands down is trusted. Importing this module loads no
 numpy (``topics --help`` stays instant).

@@ -150,18 +150,10 @@ class ModelSpec:
     seeds: int = 1
     """Fits for the stability check (1: none); see topiccli.quality.stability."""
 
-    def nmf_loss(self, vectorizer: str) -> str:
-        """The NMF loss a run uses: the one asked for, else the vectorizer's default."""
-        return self.loss or DEFAULT_LOSS[vectorizer]
-
-    def nmf_tol(self, loss: str) -> float:
-        """The stopping tolerance an NMF fit under ``loss`` uses: the one asked for, else the
-        loss's default (NMF_TOL)."""
-        return NMF_TOL[loss] if self.tol is None else self.tol
-
     @property
     def regularization(self) -> dict:
-        """The NMF penalties in scikit-learn's words (``alpha_H`` resolved from "same")."""
+        """The NMF penalties in scikit-learn's words (``alpha_H`` None: "same" as ``alpha_W``;
+        a spec resolved by topiccli.models.fitting.resolve_model holds it already)."""
         alpha_h = self.alpha_w if self.alpha_h is None else self.alpha_h
         return {"alpha_W": float(self.alpha_w), "alpha_H": float(alpha_h),
                 "l1_ratio": float(self.l1_ratio)}  # fmt: skip

@@ -3,10 +3,10 @@
 Each ``fit`` builds the run's :class:`~topiccli.specs.ModelSpec` from the estimator's
 parameters and hands it, with X, to ``topiccli.models.fitting.fit_model``, the very function
 ``topics nmf``/``topics svd`` call after vectorizing. So the defaults are the CLI's and are
-resolved where the CLI resolves them: the loss from ``ModelSpec.nmf_loss`` (the default
-vectorizer's ``DEFAULT_LOSS``: KL), the tolerance from ``ModelSpec.nmf_tol`` (``NMF_TOL`` of
-that loss), the solver and start from ``check_nmf_options``, the penalties from
-``ModelSpec.regularization``. ``NMF(k).fit(X)`` therefore reaches the CLI's objective on the
+resolved where the CLI resolves them, once, by ``topiccli.models.fitting.resolve_model``: the
+loss (the default vectorizer's ``DEFAULT_LOSS``: KL), the tolerance (``NMF_TOL`` of that
+loss), the solver and start (``check_nmf_options``), ``alpha_H`` ("same" as ``alpha_W``).
+``NMF(k).fit(X)`` therefore reaches the CLI's objective on the
 same matrix bit for bit, components in the CLI's order (by decreasing share). The plain
 function ``topiccli.nmf(X, k)`` keeps the core's own defaults (Frobenius, ``tol=1e-4``).
 
@@ -25,8 +25,8 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, check_non_negative
 
-from ..factorize.options import NMF_INITS, NMF_LOSSES, NMF_SOLVERS, SVD_SOLVERS
 from ..specs import ModelSpec, VectorizerSettings
+from .fitting import resolve_model
 
 try:  # scikit-learn >= 1.6
     from sklearn.utils.validation import validate_data as _validate_data
@@ -34,6 +34,29 @@ except ImportError:  # pragma: no cover - older scikit-learn
 
     def _validate_data(estimator, X, reset=True, **kwargs):
         return estimator._validate_data(X, reset=reset, **kwargs)
+
+
+def sklearn_constraints(names: dict[str, str]) -> dict:
+    """scikit-learn's ``_parameter_constraints`` for parameters (estimator name → name in
+    topiccli.params), read off that table: a Choice is a StrOptions, an Interval an Interval,
+    None stays None. A parameter the table leaves unchecked here takes anything ("no_validation";
+    the run checks it before reading any text)."""
+    from ..params import PARAMS, Choice
+
+    def converted(constraint):
+        if constraint is None:
+            return None
+        if isinstance(constraint, Choice):
+            return StrOptions(set(constraint.values))
+        kind = numbers.Integral if constraint.kind is int else numbers.Real
+        closed = "left" if constraint.high is None else "both"
+        return Interval(kind, constraint.low, constraint.high, closed=closed)
+
+    table = {}
+    for name, param in names.items():
+        allowed = PARAMS[param].allowed
+        table[name] = [converted(c) for c in allowed] if allowed else ["no_validation"]
+    return table
 
 
 _ACCEPT = {"accept_sparse": ("csr", "csc"), "dtype": [np.float64, np.float32]}
@@ -144,18 +167,11 @@ class NMF(_Factorization):
     """
 
     _method = "nmf"
-    _parameter_constraints: dict = {
-        "n_components": [Interval(numbers.Integral, 1, None, closed="left")],
-        "loss": [StrOptions(set(NMF_LOSSES)), None],
-        "solver": [StrOptions(set(NMF_SOLVERS)), None],
-        "init": [StrOptions(set(NMF_INITS)), None],
-        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
-        "tol": [Interval(numbers.Real, 0, None, closed="left"), None],
-        "seed": [Interval(numbers.Integral, 0, None, closed="left")],
-        "alpha_W": [Interval(numbers.Real, 0, None, closed="left")],
-        "alpha_H": [Interval(numbers.Real, 0, None, closed="left"), None],
-        "l1_ratio": [Interval(numbers.Real, 0, 1, closed="both")],
-    }
+    _parameter_constraints: dict = sklearn_constraints({
+        "n_components": "k", "loss": "loss", "solver": "solver", "init": "init",
+        "max_iter": "max_iter", "tol": "tol", "seed": "seed", "alpha_W": "alpha_w",
+        "alpha_H": "alpha_h", "l1_ratio": "l1_ratio",
+    })  # fmt: skip
 
     def __init__(
         self,
@@ -183,18 +199,11 @@ class NMF(_Factorization):
         self.l1_ratio = l1_ratio
 
     def _spec(self) -> ModelSpec:
-        from ..factorize.options import check_nmf_options
-
         spec = ModelSpec(method="nmf", k=int(self.n_components), seed=int(self.seed),
                          max_iter=int(self.max_iter), tol=self.tol, solver=self.solver,
                          loss=self.loss, init=self.init, alpha_w=self.alpha_W,
                          alpha_h=self.alpha_H, l1_ratio=self.l1_ratio)  # fmt: skip
-        check_nmf_options(self._loss(spec), spec.solver, spec.init)  # a ValueError, before work
-        return spec
-
-    @staticmethod
-    def _loss(spec: ModelSpec) -> str:
-        return spec.nmf_loss(VectorizerSettings.kind)
+        return resolve_model(spec, VectorizerSettings.kind)  # a ValueError, before any work
 
     def _set_fitted(self, spec: ModelSpec, fitted, X) -> None:
         result = fitted.result
@@ -205,7 +214,7 @@ class NMF(_Factorization):
         self.n_iter_ = result.n_iter
         self.converged_ = result.converged
         self.loss_, self.solver_, self.init_ = result.loss, result.solver, result.init
-        self.tol_ = spec.nmf_tol(result.loss)
+        self.tol_ = spec.tol
         self.regularization_ = spec.regularization
 
     def _weighing(self) -> dict:
@@ -225,11 +234,9 @@ class TruncatedSVD(_Factorization):
     """
 
     _method = "svd"
-    _parameter_constraints: dict = {
-        "n_components": [Interval(numbers.Integral, 1, None, closed="left")],
-        "solver": [StrOptions(set(SVD_SOLVERS)), None],
-        "seed": [Interval(numbers.Integral, 0, None, closed="left")],
-    }
+    _parameter_constraints: dict = sklearn_constraints(
+        {"n_components": "k", "solver": "svd_solver", "seed": "seed"}
+    )
 
     def __init__(
         self,
@@ -243,8 +250,9 @@ class TruncatedSVD(_Factorization):
         self.seed = seed
 
     def _spec(self) -> ModelSpec:
-        return ModelSpec(method="svd", k=int(self.n_components), seed=int(self.seed),
-                         solver=self.solver)  # fmt: skip
+        return resolve_model(ModelSpec(method="svd", k=int(self.n_components),
+                                       seed=int(self.seed), solver=self.solver),
+                             VectorizerSettings.kind)  # fmt: skip
 
     def _set_fitted(self, spec: ModelSpec, fitted, X) -> None:
         result = fitted.result

@@ -5,8 +5,9 @@ Shared by ``fit`` (one run, refits for ``--seeds``) and ``sweep`` (every k).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ..errors import InvalidParameterError, UsageError
 from ..report import Topic
 from ..specs import ModelSpec
 from ..text.vectorize import DocumentTerm
@@ -24,34 +25,37 @@ class Fitted:
     """Documents × topics (topiccli.quality.doc_weights.document_weights)."""
 
 
-def check_model(model: ModelSpec, vectorizer: str) -> ModelSpec:
-    """Refuse model options wrong in themselves, before any data is read (UsageError)."""
-    from ..errors import InvalidParameterError, UsageError
-    from ..specs import METHODS
+_CHECKED = ("method", "k", "seed", "top_words", "docs", "seeds", "max_iter", "loss", "solver",
+            "init", "tol", "alpha_w", "alpha_h", "l1_ratio")  # fmt: skip
+"""ModelSpec's fields topiccli.params checks (the first seven for SVD: its solver is its own)."""
 
-    if model.method not in METHODS:
-        raise UsageError(f"method must be one of {', '.join(METHODS)}", params=("method",))
+
+def resolve_model(model: ModelSpec, vectorizer: str) -> ModelSpec:
+    """``model`` checked (UsageError, before any data is read) and resolved once: every None
+    taken to the value it means (NMF: the vectorizer's loss, the loss's solver and tolerance,
+    the solver's start, alpha_h as alpha_w; SVD: the first solver, propack). What this returns
+    is what the factorization runs with; nothing below resolves again."""
+    from ..factorize.options import SVD_SOLVERS, check_nmf_options
+    from ..params import PARAMS, check
+    from ..specs import DEFAULT_LOSS, NMF_TOL
+
+    check({name: getattr(model, name) for name in _CHECKED[: 7 if model.method == "svd" else None]})
+    if model.method == "svd":
+        PARAMS["svd_solver"].check(model.solver, "solver")
+        return replace(model, solver=model.solver or SVD_SOLVERS[0])
+    loss = model.loss or DEFAULT_LOSS[vectorizer]
     try:
-        if model.method == "nmf":
-            from ..factorize.options import check_nmf_options
-
-            check_nmf_options(model.nmf_loss(vectorizer), model.solver, model.init)
-        elif model.solver is not None:
-            from ..factorize.options import SVD_SOLVERS
-
-            if model.solver not in SVD_SOLVERS:
-                raise InvalidParameterError(
-                    f"solver must be one of {', '.join(SVD_SOLVERS)}", params=("solver",)
-                )
+        solver, init = check_nmf_options(loss, model.solver, model.init)
     except InvalidParameterError as exc:
-        if isinstance(exc, UsageError):
-            raise
         raise UsageError(str(exc), params=exc.params) from None
-    return model
+    tol = NMF_TOL[loss] if model.tol is None else model.tol
+    alpha_h = model.alpha_w if model.alpha_h is None else model.alpha_h
+    return replace(model, loss=loss, solver=solver, init=init, tol=tol, alpha_h=alpha_h)
 
 
 def fit_model(dt: DocumentTerm, model: ModelSpec, callback=None, start=None) -> Fitted:
-    """Factorize, order, describe, weigh. ``start``, an NMF start (W, H), replaces ``init``."""
+    """Factorize, order, describe, weigh ``model`` as :func:`resolve_model` made it. ``start``,
+    an NMF start (W, H), replaces ``init``."""
     from ..quality.describe import describe_nmf, describe_svd
     from .engine import weigher
 
@@ -83,17 +87,16 @@ def factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None):
 
     nmf, truncated_svd = factorizers()  # the core's, or the Dask engine's (--scheduler)
     if model.method == "svd":
-        return truncated_svd(dt.X, model.k, solver=model.solver or "propack", seed=model.seed)
+        return truncated_svd(dt.X, model.k, solver=model.solver, seed=model.seed)
     reg = model.regularization
-    loss = model.nmf_loss(dt.settings.kind)
     result = nmf(
         dt.X,
         model.k,
-        loss=loss,
+        loss=model.loss,
         solver=model.solver,
         init=model.init if start is None else start,
         max_iter=model.max_iter,
-        tol=model.nmf_tol(loss),
+        tol=model.tol,
         seed=model.seed,
         alpha_W=reg["alpha_W"],
         alpha_H=reg["alpha_H"],
@@ -103,17 +106,18 @@ def factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None):
     return order_nmf(result)
 
 
-def refit_words(dt: DocumentTerm, model: ModelSpec, callback=None) -> list[list[str]]:
-    """The top words of a stability refit: NMF under KL starts where
-    topiccli.quality.stability.refit_start says (a random start refined by Frobenius HALS)."""
+def refit_words(dt: DocumentTerm, variant: ModelSpec, callback=None) -> list[list[str]]:
+    """The top words of a stability refit (``variant``, as quality.stability.reseeded makes it,
+    resolved here): NMF under KL starts where topiccli.quality.stability.refit_start says (a
+    random start refined by Frobenius HALS, whose tolerance the unresolved ``tol`` decides)."""
     from ..quality import stability
     from ..quality.describe import describe_nmf, describe_svd
     from .engine import factorizers
 
+    model = resolve_model(variant, dt.settings.kind)
     start = None
     if model.method == "nmf":
-        start = stability.refit_start(dt.X, model, model.nmf_loss(dt.settings.kind),
-                                      nmf=factorizers()[0])  # fmt: skip
+        start = stability.refit_start(dt.X, variant, model.loss, nmf=factorizers()[0])
     result = factorize(dt, model, callback, start)
     describe = describe_svd if model.method == "svd" else describe_nmf
     return [t.words for t in describe(result, dt.terms, model.top_words)]

@@ -21,7 +21,7 @@ from ..specs import FitFiles, ModelSpec, SourceSpec, VectorizerSettings
 from ..text.vectorize import Vectorizer
 from .corpus_matrix import corpus_description, load_and_vectorize
 from .engine import describe, runs_on
-from .fitting import check_model, fit_model, iteration_label, refit_words
+from .fitting import fit_model, iteration_label, refit_words, resolve_model
 from .outputs import check_bundle_destination, check_outputs, check_row_format
 from .stages import Stages, warn_skipped
 
@@ -51,13 +51,15 @@ class Plan:
     request: FitRequest
     source: Source
     vectorizer: Vectorizer
+    model: ModelSpec
+    """The request's model resolved once (models.fitting.resolve_model): what is fitted."""
 
 
 def prepare(request: FitRequest) -> Plan:
     """Check every option (UsageError) and every output (OutputError), reading no data."""
     source = Source(check_source(request.source))
     vectorizer = Vectorizer(request.vectorizer)
-    check_model(request.model, request.vectorizer.kind)
+    model = resolve_model(request.model, request.vectorizer.kind)
     files = request.files
     check_outputs(
         {
@@ -76,7 +78,7 @@ def prepare(request: FitRequest) -> Plan:
                          params=("save_snippets", "save"))  # fmt: skip
     check_bundle_destination(files.save, files.force,
                              [request.output, files.doc_topics, files.html])  # fmt: skip
-    return Plan(request, source, vectorizer)
+    return Plan(request, source, vectorizer, model)
 
 
 def inputs_of(source: Source, settings: VectorizerSettings | None, *extra) -> list[Path]:
@@ -97,7 +99,7 @@ def run_model(request: FitRequest, progress=None) -> RunReport:
 
 def _fit(request: FitRequest, progress=None) -> RunReport:
     plan = prepare(request)
-    model, source = request.model, plan.source
+    model, source = plan.model, plan.source
     stages = Stages(progress)
     stages.timings["cache"] = 0.0
     runs = _RunLookup.open(plan, stages)
@@ -135,7 +137,7 @@ def _fit(request: FitRequest, progress=None) -> RunReport:
             metrics["c_npmi_documents"] = min(len(corpus.texts), C_NPMI_DOCUMENTS)
         if model.seeds > 1:
             with stages.stage("stability", "refitting other seeds"):
-                topics, metrics = _stability(dt, model, topics, metrics, stages)
+                topics, metrics = _stability(dt, request.model, topics, metrics, stages)
     report = RunReport(model, corpus_description(corpus, dt, cache_state),
                        dt.settings.as_dict(), topics, fitted.details, stages.timings,
                        fitted.result, dt, corpus, metrics=metrics,
@@ -183,6 +185,7 @@ class _Windows:
 
 
 def _stability(dt, model: ModelSpec, topics, metrics, stages: Stages):
+    """``model`` as asked (each reseeded variant is resolved by refit_words)."""
     from ..quality import stability
 
     runs = [[t.words for t in topics]]

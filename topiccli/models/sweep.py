@@ -18,7 +18,7 @@ from ..specs import SourceSpec, SweepSpec, VectorizerSettings
 from ..text.vectorize import Vectorizer
 from .corpus_matrix import corpus_description, load_and_vectorize
 from .engine import describe, factorizers, runs_on, weigher
-from .fitting import check_model, fit_model, iteration_label, refit_words
+from .fitting import fit_model, iteration_label, refit_words, resolve_model
 from .outputs import check_outputs
 from .run import inputs_of
 from .stages import Stages, warn_skipped
@@ -60,7 +60,7 @@ def sweep(request: SweepRequest, progress=None) -> SweepResult:
         from ..errors import UsageError
 
         raise UsageError("loss applies to method nmf only", params=("loss", "method"))
-    check_model(spec.model(spec.ks[0]), request.vectorizer.kind)
+    model = resolve_model(spec.model(spec.ks[0]), request.vectorizer.kind)
     check_outputs(
         {"output": request.output, "html": request.html},
         lambda: inputs_of(source, request.vectorizer),
@@ -70,24 +70,9 @@ def sweep(request: SweepRequest, progress=None) -> SweepResult:
     corpus, dt, cache_state = load_and_vectorize(source, vectorizer, request.cache_dir, stages)
     warn_skipped(corpus.skipped, request.source.max_file_bytes)
     start = time.perf_counter()
-    rows = _rows(dt, corpus, spec, stages)
+    rows = _rows(dt, corpus, spec, model, stages)
     stages.timings["fit"] = round(time.perf_counter() - start, 6)
-    info = {
-        "method": spec.method,
-        **(
-            {"loss": spec.model(1).nmf_loss(request.vectorizer.kind)}
-            if spec.method == "nmf"
-            else {}
-        ),
-        "ks": list(spec.ks),
-        "seeds": spec.seeds,
-        "seed": spec.seed,
-        "top_words": spec.top_words,
-        "corpus": corpus_description(corpus, dt, cache_state),
-        "vectorizer": dt.settings.as_dict(),
-        "engine": describe(),
-        "timings": stages.timings,
-    }
+    info = _info(spec, model, corpus_description(corpus, dt, cache_state), dt, stages)
     criterion = spec.chosen_criterion
     advice = None
     if criterion == "agreement":
@@ -114,7 +99,25 @@ def sweep(request: SweepRequest, progress=None) -> SweepResult:
     return result
 
 
-def _rows(dt, corpus, spec: SweepSpec, stages: Stages) -> list:
+def _info(spec: SweepSpec, model, corpus: dict, dt, stages: Stages) -> dict:
+    """The sweep's settings and corpus, as its report states them."""
+    return {
+        "method": spec.method,
+        **({"loss": model.loss} if spec.method == "nmf" else {}),
+        "ks": list(spec.ks),
+        "seeds": spec.seeds,
+        "seed": spec.seed,
+        "top_words": spec.top_words,
+        "corpus": corpus,
+        "vectorizer": dt.settings.as_dict(),
+        "engine": describe(),
+        "timings": stages.timings,
+    }
+
+
+def _rows(dt, corpus, spec: SweepSpec, resolved, stages: Stages) -> list:
+    """One scored row per k: ``resolved`` (the spec's model, resolved once) fitted at each k,
+    and the reseeded variants of ``spec.model(k)`` refitted (resolved each by refit_words)."""
     from ..quality.sweep import score_k
 
     ks = spec.ks
@@ -131,17 +134,17 @@ def _rows(dt, corpus, spec: SweepSpec, stages: Stages) -> list:
     largest = []
     if spec.method == "svd":
         with stages.stage("factorize", f"fitting SVD at k = {ks[-1]}"):
-            base = spec.model(ks[-1])
+            base = replace(resolved, k=ks[-1])
             largest = [fit_model(dt, m).result for m in _seed_models(base, spec.seeds)]
     rows = []
     for k in ks:
-        model = spec.model(k)
+        model = replace(resolved, k=k)
         with stages.stage("factorize", f"fitting k = {k}"):
             if spec.method == "svd":
                 fits = [_leading_fit(result, k, dt, model) for result in largest]
                 first, runs = fits[0], [[t.words for t in f.topics] for f in fits]
             else:
-                variants = _seed_models(model, spec.seeds)
+                variants = _seed_models(spec.model(k), spec.seeds)
                 first = fit_model(
                     dt, model, stages.iterations(iteration_label(model), model.max_iter)
                 )

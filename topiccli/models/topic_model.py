@@ -15,34 +15,56 @@ analyzer and IDF (topiccli.text.vectorizer_state) and weighed against the fixed 
 
 from __future__ import annotations
 
-import numbers
+import inspect
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..specs import (
-    METHODS,
-    NMF_LOSSES,
-    VECTORIZERS,
     Documents,
     ModelSpec,
     SourceSpec,
     SweepSpec,
     VectorizerSettings,
 )
+from .estimators import sklearn_constraints
 from .run import FitRequest
 
-_MODEL = ("k", "seed", "top_words", "max_iter", "tol", "solver", "loss", "init", "alpha_w",
-          "alpha_h", "l1_ratio", "docs", "seeds")  # fmt: skip
+_MODEL = tuple(f.name for f in fields(ModelSpec) if f.name != "method")
 """TopicModel's parameters that are ModelSpec fields, of the same names."""
-_VECTORIZER = ("stop_words", "min_df", "max_df", "max_features", "ngram_range", "token_pattern",
-               "contractions", "junk", "clean", "plurals", "language", "lemmatize")  # fmt: skip
+_VECTORIZER = tuple(f.name for f in fields(VectorizerSettings) if f.name != "kind")
 """TopicModel's parameters that are VectorizerSettings fields (besides ``vectorizer``: kind)."""
 _SOURCE = ("glob", "text_field", "id_field", "label_field")
 """TopicModel's parameters that are SourceSpec fields: how a path given to fit is read."""
+
+
+_CHECKED = ("method", "k", "vectorizer", "seed", "top_words", "max_iter", "tol", "loss", "seeds",
+            "docs", "max_features", "alpha_w", "alpha_h", "l1_ratio", "plurals")  # fmt: skip
+"""The parameters scikit-learn checks at ``fit`` (topiccli.params says how)."""
+
+
+def _signature() -> inspect.Signature:
+    """TopicModel's parameters, read off the specs' fields (names, defaults, types), so each
+    is declared once: ``method`` and ``k`` first, then the vectorizer's, the model's, the
+    source's and ``scheduler``, keyword-only."""
+    kinds = inspect.Parameter
+    spec_fields = {f.name: f for cls in (ModelSpec, VectorizerSettings, SourceSpec, FitRequest)
+                   for f in fields(cls)}  # fmt: skip
+    spec_fields["vectorizer"] = next(f for f in fields(VectorizerSettings) if f.name == "kind")
+    spec_fields["method"] = next(f for f in fields(SweepSpec) if f.name == "method")
+    names = ("vectorizer", *_VECTORIZER, *(n for n in _MODEL if n != "k"), *_SOURCE, "scheduler")
+    params = [kinds("self", kinds.POSITIONAL_OR_KEYWORD)]
+    for position, name in enumerate(("method", "k", *names)):
+        kind = kinds.POSITIONAL_OR_KEYWORD if position < 2 else kinds.KEYWORD_ONLY
+        field = spec_fields[name]
+        params.append(kinds(name, kind, default=field.default, annotation=field.type))
+    return inspect.Signature(params, return_annotation="None")
+
+
+_SIGNATURE = _signature()
 
 
 class TopicModel(TransformerMixin, BaseEstimator):
@@ -66,89 +88,18 @@ class TopicModel(TransformerMixin, BaseEstimator):
     ``--save`` writes it).
     """
 
-    _parameter_constraints: dict = {
-        "method": [StrOptions(set(METHODS))],
-        "k": [Interval(numbers.Integral, 1, None, closed="left")],
-        "vectorizer": [StrOptions(set(VECTORIZERS))],
-        "seed": [Interval(numbers.Integral, 0, None, closed="left")],
-        "top_words": [Interval(numbers.Integral, 1, None, closed="left")],
-        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
-        "tol": [Interval(numbers.Real, 0, None, closed="left"), None],
-        "loss": [StrOptions(set(NMF_LOSSES)), None],
-        "seeds": [Interval(numbers.Integral, 1, None, closed="left")],
-        "docs": [Interval(numbers.Integral, 0, None, closed="left")],
-    }
-    """The checks scikit-learn runs at ``fit``; every other option is checked by the run
-    itself before any text is read (topiccli.models.run.prepare), as on the command line."""
+    _parameter_constraints: dict = sklearn_constraints({name: name for name in _CHECKED})
+    """The checks scikit-learn runs at ``fit``, read off topiccli.params; the solver and init
+    (whose choices depend on the method) and every other option are checked by the run itself
+    before any text is read (topiccli.models.run.prepare), as on the command line."""
 
-    def __init__(
-        self,
-        method: str = SweepSpec.method,
-        k: int = ModelSpec.k,
-        *,
-        vectorizer: str = VectorizerSettings.kind,
-        stop_words: str = VectorizerSettings.stop_words,
-        min_df: int | float | str = VectorizerSettings.min_df,
-        max_df: int | float = VectorizerSettings.max_df,
-        max_features: int | None = VectorizerSettings.max_features,
-        ngram_range: tuple[int, int] = VectorizerSettings.ngram_range,
-        token_pattern: str = VectorizerSettings.token_pattern,
-        contractions: str = VectorizerSettings.contractions,
-        junk: str = VectorizerSettings.junk,
-        clean: str = VectorizerSettings.clean,
-        plurals: str = VectorizerSettings.plurals,
-        language: str = VectorizerSettings.language,
-        lemmatize: bool = VectorizerSettings.lemmatize,
-        seed: int = ModelSpec.seed,
-        top_words: int = ModelSpec.top_words,
-        max_iter: int = ModelSpec.max_iter,
-        tol: float | None = ModelSpec.tol,
-        solver: str | None = ModelSpec.solver,
-        loss: str | None = ModelSpec.loss,
-        init: str | None = ModelSpec.init,
-        alpha_w: float = ModelSpec.alpha_w,
-        alpha_h: float | None = ModelSpec.alpha_h,
-        l1_ratio: float = ModelSpec.l1_ratio,
-        docs: int = ModelSpec.docs,
-        seeds: int = ModelSpec.seeds,
-        glob: str | None = SourceSpec.glob,
-        text_field: str | None = SourceSpec.text_field,
-        id_field: str | None = SourceSpec.id_field,
-        label_field: str | None = SourceSpec.label_field,
-        scheduler: str | None = FitRequest.scheduler,
-    ) -> None:
-        self.method = method
-        self.k = k
-        self.vectorizer = vectorizer
-        self.stop_words = stop_words
-        self.min_df = min_df
-        self.max_df = max_df
-        self.max_features = max_features
-        self.ngram_range = ngram_range
-        self.token_pattern = token_pattern
-        self.contractions = contractions
-        self.junk = junk
-        self.clean = clean
-        self.plurals = plurals
-        self.language = language
-        self.lemmatize = lemmatize
-        self.seed = seed
-        self.top_words = top_words
-        self.max_iter = max_iter
-        self.tol = tol
-        self.solver = solver
-        self.loss = loss
-        self.init = init
-        self.alpha_w = alpha_w
-        self.alpha_h = alpha_h
-        self.l1_ratio = l1_ratio
-        self.docs = docs
-        self.seeds = seeds
-        self.glob = glob
-        self.text_field = text_field
-        self.id_field = id_field
-        self.label_field = label_field
-        self.scheduler = scheduler
+    def __init__(self, *args, **params) -> None:
+        bound = _SIGNATURE.bind(self, *args, **params)
+        bound.apply_defaults()
+        for name, value in list(bound.arguments.items())[1:]:
+            setattr(self, name, value)
+
+    __init__.__signature__ = _SIGNATURE  # scikit-learn reads the parameters (get_params, clone)
 
     # -- the specs, as the CLI builds them -------------------------------------------------
 
