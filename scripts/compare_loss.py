@@ -92,7 +92,7 @@ def sklearn_default(X, k: int, corpus, top_words: int) -> tuple[dict, float, int
 
 def evaluate(name: str, source, cache: Path) -> list[dict]:
     from topiccli.models.corpus_matrix import matrix_of
-    from topiccli.models.run import FitRequest, run_model
+    from topiccli.models.run import RunRequest, run_model
     from topiccli.specs import ModelSpec
     from topiccli.text.vectorize import VectorizerSettings
 
@@ -105,7 +105,7 @@ def evaluate(name: str, source, cache: Path) -> list[dict]:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 model = ModelSpec(method="nmf", k=k, loss=loss)
-                report = run_model(FitRequest(source, settings, model, cache_dir=None))
+                report = run_model(RunRequest(source, settings, model, cache_dir=None))
             rows.append(
                 _row(
                     name,
@@ -115,7 +115,7 @@ def evaluate(name: str, source, cache: Path) -> list[dict]:
                     dt.X.shape,
                     report.metrics,
                     report.timings["factorize"],
-                    report.fit.n_iter,
+                    report.factors.n_iter,
                 )  # fmt: skip
             )
         metrics, seconds, n_iter = sklearn_default(dt.X, k, corpus, ModelSpec("nmf").top_words)

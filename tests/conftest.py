@@ -74,10 +74,10 @@ def corpus(tmp_path, sample_corpus) -> Path:
 
 def fit_report(source, settings, model, cache_dir=None, **files):
     """A finished fit through the application layer (``files``: FitFiles fields)."""
-    from topiccli.models.run import FitRequest, run_model
+    from topiccli.models.run import RunRequest, run_model
     from topiccli.specs import FitFiles
 
-    return run_model(FitRequest(source, settings, model, FitFiles(**files), cache_dir=cache_dir))
+    return run_model(RunRequest(source, settings, model, FitFiles(**files), cache_dir=cache_dir))
 
 
 def load_matrix(source, settings, cache_dir=None):

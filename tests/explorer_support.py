@@ -35,7 +35,7 @@ def explorer_input(report, title: str):
     docs = report.documents
     return from_fit(
         report.model.method,
-        report.fit,
+        report.factors,
         report.matrix.X,
         report.matrix.terms,
         docs.ids,
@@ -49,7 +49,7 @@ def explorer_input(report, title: str):
 
 def direct_order(report, topic: int, lam: float, n: int = 30, pole: str = "topic") -> list[str]:
     """The top-n terms by relevance, computed straight from the fit over the whole vocabulary."""
-    fit = report.fit
+    fit = report.factors
     tf = np.asarray(report.matrix.X.sum(axis=0)).ravel()
     pw = tf / tf.sum()
     if report.model.method == "nmf":

@@ -254,7 +254,7 @@ def test_svd_data_has_both_poles_with_the_right_signs():
     for topic in data["topics"]:
         names = [p["name"] for p in topic["poles"]]
         assert names == ["positive", "negative"]
-        row = report.fit.Vt[topic["id"]]
+        row = report.factors.Vt[topic["id"]]
         assert row[np.argmax(np.abs(row))] > 0  # the sign convention the page explains
         positive, negative = topic["poles"]
         term_index = {t: i for i, t in enumerate(report.matrix.terms)}
@@ -275,7 +275,7 @@ def test_documents_labels_and_quality_reach_the_page():
     for topic, source in zip(data["topics"], report.topics):
         docs = topic["docs"]["positive"]
         assert len(docs) == 4
-        weights = report.fit.W[:, topic["id"]]
+        weights = report.factors.W[:, topic["id"]]
         assert docs[0]["weight"] == pytest.approx(weights.max())
         assert all(len(d["snippet"]) <= 300 for d in docs)
         assert topic["quality"]["label"] == source.quality["label"]

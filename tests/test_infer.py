@@ -176,7 +176,7 @@ def test_infer_agrees_with_the_fits_own_weights(sample_corpus, method):
 
     report = fit_report(SourceSpec(input=sample_corpus), VectorizerSettings(kind="tfidf"),
                         ModelSpec(method=method, k=6))  # fmt: skip
-    own = report.fit.W if method == "nmf" else report.fit.U * report.fit.s
+    own = report.factors.W if method == "nmf" else report.factors.U * report.factors.s
     inferred = weigh_documents(from_report(report), load_folder(sample_corpus)).weights
     weighted = np.any(own != 0, axis=1)
     same = top_topics(own)[weighted] == top_topics(inferred)[weighted]

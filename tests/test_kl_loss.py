@@ -142,7 +142,7 @@ def test_cli_save_and_infer_under_kl(sample_corpus, tmp_path):
 
 
 def test_relative_error_under_kl_is_the_frobenius_error_of_the_factors(sample_corpus):
-    from topiccli.quality.fit import frobenius_error
+    from topiccli.quality.explained import frobenius_error
 
     X = _counts(seed=5)
     fit = topiccli.nmf(X, 3, loss="kl")

@@ -55,7 +55,8 @@ def _report(method: str):
         "label_purity": 0.95,
     }
     corpus = {"n_documents": 45, "n_terms": 3301}
-    return RunReport(ModelSpec(method=method, k=3), corpus, {}, topics, details, metrics=metrics)
+    return RunReport(model=ModelSpec(method=method, k=3), corpus=corpus, vectorizer={},
+                     topics=topics, details=details, metrics=metrics)  # fmt: skip
 
 
 @pytest.mark.parametrize("width", [80, 120])

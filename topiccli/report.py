@@ -30,9 +30,10 @@ class Topic:
     """Per-topic evidence added by topiccli.quality (coherence, label, documents, …)."""
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class RunReport:
-    """Everything a renderer needs; ``details`` holds method-specific diagnostics."""
+    """Everything a renderer needs; ``details`` holds method-specific diagnostics. Built by
+    keyword, once (``dataclasses.replace`` gives a changed copy)."""
 
     model: ModelSpec
     corpus: dict
@@ -40,7 +41,7 @@ class RunReport:
     topics: list[Topic]
     details: dict
     timings: dict[str, float] = field(default_factory=dict)
-    fit: object = field(default=None, repr=False, compare=False)
+    factors: object = field(default=None, repr=False, compare=False)
     """The ordered SVDResult/NMFResult, for saving a model or exporting document weights;
     None when the run came from the cache (topiccli.cache.runs)."""
     matrix: DocumentTerm | None = field(default=None, repr=False, compare=False)

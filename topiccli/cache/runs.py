@@ -107,8 +107,9 @@ def _decode(key: str, content: bytes, model) -> tuple[RunReport, list[tuple[str,
     if not isinstance(heard, list) or not all(_is_warning(pair) for pair in heard):
         raise CorruptEntry("its warnings are malformed")
     corpus, vectorizer, details, metrics = parts
-    report = RunReport(model, {**corpus, "cache": "hit"}, vectorizer,
-                       [Topic(**t) for t in topics], details, metrics=metrics)  # fmt: skip
+    report = RunReport(model=model, corpus={**corpus, "cache": "hit"}, vectorizer=vectorizer,
+                       topics=[Topic(**t) for t in topics], details=details,
+                       metrics=metrics)  # fmt: skip
     return report, [tuple(pair) for pair in heard]
 
 

@@ -33,12 +33,12 @@ def cache_dir(given: Given):
 
 def fit(method: str, given: Given) -> None:
     """Fit, render, write: the whole of ``svd`` and ``nmf``."""
-    from ..models.run import FitRequest, run_model
+    from ..models.run import RunRequest, run_model
     from ..render.run import render
     from ..specs import FitFiles, ModelSpec
     from .output import width_for, write_text
 
-    request = given.spec(FitRequest, **corpus_specs(given), cache_dir=cache_dir(given),
+    request = given.spec(RunRequest, **corpus_specs(given), cache_dir=cache_dir(given),
                          model=given.spec(ModelSpec, method=method),
                          files=given.spec(FitFiles))  # fmt: skip
     with progress_display(given["quiet"]) as progress:

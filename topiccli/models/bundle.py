@@ -94,7 +94,7 @@ def from_report(report, snippets: bool = False) -> ModelBundle:
     from ..quality.describe import nmf_topic_shares
     from ..text.vectorizer_state import capture
 
-    fit, dt, corpus, doc_topics = report.fit, report.matrix, report.documents, report.weights
+    fit, dt, corpus, doc_topics = report.factors, report.matrix, report.documents, report.weights
     if report.model.method == "svd":
         components, weights = fit.Vt, fit.s
     else:

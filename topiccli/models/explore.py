@@ -13,7 +13,7 @@ def fit_page(report) -> str:
     from ..explorer.adapt import from_fit
 
     corpus, dt = report.documents, report.matrix
-    inp = from_fit(report.model.method, report.fit, dt.X, dt.terms, corpus.ids, corpus.labels,
+    inp = from_fit(report.model.method, report.factors, dt.X, dt.terms, corpus.ids, corpus.labels,
                    corpus.texts, [t.quality for t in report.topics], report.metrics,
                    _title(report.model.method, report.model.k, dt.X.shape),
                    doc_weights=report.weights,

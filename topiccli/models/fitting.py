@@ -14,7 +14,7 @@ from ..text.vectorize import DocumentTerm
 
 
 @dataclass(frozen=True)
-class Fitted:
+class Factorization:
     """A fit in the order topics are shown, its topics, its details and document weights."""
 
     result: object
@@ -53,7 +53,7 @@ def resolve_model(model: ModelSpec, vectorizer: str) -> ModelSpec:
     return replace(model, loss=loss, solver=solver, init=init, tol=tol, alpha_h=alpha_h)
 
 
-def fit_model(dt: DocumentTerm, model: ModelSpec, callback=None, start=None) -> Fitted:
+def fit_model(dt: DocumentTerm, model: ModelSpec, callback=None, start=None) -> Factorization:
     """Factorize, order, describe, weigh ``model`` as :func:`resolve_model` made it. ``start``,
     an NMF start (W, H), replaces ``init``."""
     from ..quality.describe import describe_nmf, describe_svd
@@ -65,7 +65,7 @@ def fit_model(dt: DocumentTerm, model: ModelSpec, callback=None, start=None) -> 
         details = {"solver": result.solver, "singular_values": [float(s) for s in result.s]}
         topics = describe_svd(result, dt.terms, model.top_words)
         weights = document_weights("svd", result.Vt, dt.X)
-        return Fitted(result, topics, details, weights)
+        return Factorization(result, topics, details, weights)
     details = {
         "solver": result.solver,
         "init": result.init,
@@ -77,7 +77,7 @@ def fit_model(dt: DocumentTerm, model: ModelSpec, callback=None, start=None) -> 
     }
     topics = describe_nmf(result, dt.terms, model.top_words)
     weights = document_weights("nmf", result.H, dt.X, result.loss, model.regularization)
-    return Fitted(result, topics, details, weights)
+    return Factorization(result, topics, details, weights)
 
 
 def factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None):

@@ -116,5 +116,6 @@ def show_report(bundle: ModelBundle, top_words: int, timings: dict | None = None
         topics = [replace(t, quality={key: value for key, value in q.items()
                                       if same_words or key not in WORD_DEPENDENT})
                   for t, q in zip(topics, quality["topics"])]  # fmt: skip
-    return RunReport(model, dict(meta["corpus"]), dict(meta["vectorizer"]), topics, details,
-                     dict(timings or {}), fit=fit, metrics=metrics)  # fmt: skip
+    return RunReport(model=model, corpus=dict(meta["corpus"]),
+                     vectorizer=dict(meta["vectorizer"]), topics=topics, details=details,
+                     timings=dict(timings or {}), factors=fit, metrics=metrics)  # fmt: skip

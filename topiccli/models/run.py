@@ -11,7 +11,7 @@ topics, refits other seeds for ``seeds`` > 1, stores the run, and writes ``--sav
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..corpus import Source, check_source
@@ -30,7 +30,7 @@ SKIPPED_ON_HIT = ("load", "vectorize", "factorize", "metrics")
 
 
 @dataclass(frozen=True)
-class FitRequest:
+class RunRequest:
     """Everything ``svd``/``nmf`` is asked: what to read, how to vectorize, what to fit, where
     to write (``output``, the report's destination, is only checked here; the caller writes)."""
 
@@ -48,14 +48,14 @@ class FitRequest:
 class Plan:
     """A checked request: its source and vectorizer, ready to run."""
 
-    request: FitRequest
+    request: RunRequest
     source: Source
     vectorizer: Vectorizer
     model: ModelSpec
     """The request's model resolved once (models.fitting.resolve_model): what is fitted."""
 
 
-def prepare(request: FitRequest) -> Plan:
+def prepare(request: RunRequest) -> Plan:
     """Check every option (UsageError) and every output (OutputError), reading no data."""
     source = Source(check_source(request.source))
     vectorizer = Vectorizer(request.vectorizer)
@@ -90,14 +90,12 @@ def inputs_of(source: Source, settings: VectorizerSettings | None, *extra) -> li
 
 
 @runs_on
-def run_model(request: FitRequest, progress=None) -> RunReport:
+def run_model(request: RunRequest, progress=None) -> RunReport:
     """Run one fit (see the module docstring); the report names its engine."""
-    report = _fit(request, progress)
-    report.engine = describe()
-    return report
+    return replace(_fit(request, progress), engine=describe())
 
 
-def _fit(request: FitRequest, progress=None) -> RunReport:
+def _fit(request: RunRequest, progress=None) -> RunReport:
     plan = prepare(request)
     model, source = plan.model, plan.source
     stages = Stages(progress)
@@ -138,17 +136,19 @@ def _fit(request: FitRequest, progress=None) -> RunReport:
         if model.seeds > 1:
             with stages.stage("stability", "refitting other seeds"):
                 topics, metrics = _stability(dt, request.model, topics, metrics, stages)
-    report = RunReport(model, corpus_description(corpus, dt, cache_state),
-                       dt.settings.as_dict(), topics, fitted.details, stages.timings,
-                       fitted.result, dt, corpus, metrics=metrics,
-                       weights=fitted.weights)  # fmt: skip
+    vocabulary = None
     if request.files.vocabulary:
         from ..text.vectorize import vocabulary_report
 
         with stages.stage("vocabulary", "reporting the vocabulary"):
-            report.vocabulary = vocabulary_report(corpus.texts, dt.settings, dt)
+            vocabulary = vocabulary_report(corpus.texts, dt.settings, dt)
+    report = RunReport(model=model, corpus=corpus_description(corpus, dt, cache_state),
+                       vectorizer=dt.settings.as_dict(), topics=topics, details=fitted.details,
+                       timings=stages.timings, factors=fitted.result, matrix=dt,
+                       documents=corpus, metrics=metrics, weights=fitted.weights,
+                       vocabulary=vocabulary)  # fmt: skip
     if runs is not None:
-        runs.put(report, heard, stages)
+        report = runs.put(report, heard, stages)
     write_fit_files(report, request.files)
     return report
 
@@ -247,18 +247,18 @@ class _RunLookup:
         report, heard = found
         # the entry describes the run that filled it; this run's source is said as this run
         # names it (the same files may be reached by another path, from another folder)
-        report.corpus = {**report.corpus, **self.plan.source.selection()}
-        warn_skipped(report.corpus["skipped"], self.plan.request.source.max_file_bytes)
+        corpus = {**report.corpus, **self.plan.source.selection()}
+        warn_skipped(corpus["skipped"], self.plan.request.source.max_file_bytes)
         for category, message in heard:
             warn_again(category, message)
         stages.skipped(*SKIPPED_ON_HIT)
-        report.timings = dict(stages.timings)
-        report.run_cache = "hit"
-        return report
+        return replace(report, corpus=corpus, timings=dict(stages.timings), run_cache="hit")
 
-    def put(self, report: RunReport, heard, stages: Stages) -> None:
-        """Store a finished run, unless its data changed too recently to be fingerprinted."""
-        report.run_cache = "miss"
+    def put(self, report: RunReport, heard, stages: Stages) -> RunReport:
+        """Store a finished run, unless its data changed too recently to be fingerprinted; the
+        report, saying so."""
+        report = replace(report, run_cache="miss")
         if self.lookup.storable:
             with stages.stage("cache", "storing the run"):
                 self.cache.put(self.key, report, heard)
+        return report

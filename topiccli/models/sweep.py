@@ -198,10 +198,10 @@ def _seed_models(model, seeds: int) -> list:
 def _leading_fit(result, k: int, dt, model):
     """The rank-k truncated SVD read off a larger one, described and weighed like a fit."""
     from ..quality.describe import describe_svd
-    from .fitting import Fitted
+    from .fitting import Factorization
 
     document_weights = weigher()
 
     leading = replace(result, U=result.U[:, :k], s=result.s[:k], Vt=result.Vt[:k])
     topics = describe_svd(leading, dt.terms, model.top_words)
-    return Fitted(leading, topics, {}, document_weights("svd", leading.Vt, dt.X))
+    return Factorization(leading, topics, {}, document_weights("svd", leading.Vt, dt.X))

@@ -31,7 +31,7 @@ from ..specs import (
     VectorizerSettings,
 )
 from .estimators import sklearn_constraints
-from .run import FitRequest
+from .run import RunRequest
 
 _MODEL = tuple(f.name for f in fields(ModelSpec) if f.name != "method")
 """TopicModel's parameters that are ModelSpec fields, of the same names."""
@@ -51,7 +51,7 @@ def _signature() -> inspect.Signature:
     is declared once: ``method`` and ``k`` first, then the vectorizer's, the model's, the
     source's and ``scheduler``, keyword-only."""
     kinds = inspect.Parameter
-    spec_fields = {f.name: f for cls in (ModelSpec, VectorizerSettings, SourceSpec, FitRequest)
+    spec_fields = {f.name: f for cls in (ModelSpec, VectorizerSettings, SourceSpec, RunRequest)
                    for f in fields(cls)}  # fmt: skip
     spec_fields["vectorizer"] = next(f for f in fields(VectorizerSettings) if f.name == "kind")
     spec_fields["method"] = next(f for f in fields(SweepSpec) if f.name == "method")
@@ -133,7 +133,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         from .run import run_model
 
         self._validate_params()
-        request = FitRequest(source=self.source_spec(X, y), vectorizer=self.vectorizer_settings(),
+        request = RunRequest(source=self.source_spec(X, y), vectorizer=self.vectorizer_settings(),
                              model=self.model_spec(), scheduler=self.scheduler)  # fmt: skip
         report = run_model(request)
         self._report = report

@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from .. import held
-from . import coherence, documents, fit, labels, signature
+from . import coherence, documents, explained, labels, signature
 from .describe import Topic, negative_indices, top_indices
 from .doc_weights import top_topics
 
@@ -101,12 +101,12 @@ def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, doc
 
 def _fit_metrics(fitted, X, is_svd: bool) -> dict:
     if is_svd:
-        ratios = fit.explained_variance_ratio(X, fitted.U, fitted.s)
+        ratios = explained.explained_variance_ratio(X, fitted.U, fitted.s)
         return {
             "explained_variance_ratio": [float(r) for r in ratios],
             "explained_variance_ratio_total": float(ratios.sum()),
         }
     error = fitted.reconstruction_error
     if getattr(fitted, "loss", "frobenius") != "frobenius":
-        error = fit.frobenius_error(X, fitted.W, fitted.H)  # the solver reports √(2·D)
-    return {"relative_reconstruction_error": fit.relative_error(X, error)}
+        error = explained.frobenius_error(X, fitted.W, fitted.H)  # the solver reports √(2·D)
+    return {"relative_reconstruction_error": explained.relative_error(X, error)}

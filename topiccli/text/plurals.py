@@ -19,7 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-MODES = ("auto", "fold", "keep")
+from ..params import PARAMS
+
+MODES = PARAMS["plurals"].choices
 """``auto``: fold when the stop words in use are English's (the corpus is taken as English);
 ``fold``; ``keep``."""
 

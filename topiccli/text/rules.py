@@ -154,6 +154,15 @@ def resolve_min_df(min_df, n_documents: int):
     return max(2, math.ceil(0.0005 * n_documents))
 
 
+def df_bounds(min_df, max_df, n_documents: int) -> tuple[int | float, float, float]:
+    """(min_df resolved, the lowest and the highest document count a kept term may have) in a
+    corpus of ``n_documents``, as scikit-learn reads a count or a proportion."""
+    min_df = resolve_min_df(min_df, n_documents)
+    low = min_df if isinstance(min_df, int) else min_df * n_documents
+    high = max_df if isinstance(max_df, int) else max_df * n_documents
+    return min_df, low, high
+
+
 def token_pattern(name_or_pattern: str) -> str:
     """``letters``, ``words`` or a regular expression of one's own."""
     return TOKEN_PATTERNS.get(name_or_pattern, name_or_pattern)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError, VectorizeError
-from ..specs import VECTORIZERS, VectorizerSettings
+from ..specs import VectorizerSettings
 from . import clean, plurals
 from . import rules as text_rules
 
@@ -47,12 +47,33 @@ class DocumentTerm:
 
 
 def check_settings(settings: VectorizerSettings) -> VectorizerSettings:
-    """Refuse settings scikit-learn would reject later (UsageError, in the settings' words)."""
-    if settings.kind not in VECTORIZERS:
-        raise UsageError(
-            f"vectorizer must be one of {', '.join(VECTORIZERS)}, got {settings.kind!r}",
-            params=("vectorizer",),
-        )
+    """Refuse settings scikit-learn would reject later (UsageError, in the settings' words);
+    the choices are topiccli.params's."""
+    from ..params import check
+
+    check({"vectorizer": settings.kind, "contractions": settings.contractions,
+           "junk": settings.junk, "plurals": settings.plurals})  # fmt: skip
+    _check_pruning(settings)
+    for stop_file in settings.stop_word_files:
+        if not stop_file.is_file():
+            raise UsageError(
+                f"stop_words takes english, fillers, none or files of words, joined by +; "
+                f"no file {str(stop_file)!r}",
+                params=("stop_words",),
+            )
+    from .languages import check_language
+
+    check_language(settings.language)
+    if settings.lemmatize:
+        from .lemmatize import check_available
+
+        check_available()
+    _check_patterns(settings)
+    return settings
+
+
+def _check_pruning(settings: VectorizerSettings) -> None:
+    """min_df, max_df, max_features and ngram_range, each in range and together consistent."""
     for name in ("min_df", "max_df"):
         value = getattr(settings, name)
         if name == "min_df" and value == text_rules.AUTO:
@@ -78,24 +99,10 @@ def check_settings(settings: VectorizerSettings) -> VectorizerSettings:
             f"ngram_range must be MIN,MAX with 1 <= MIN <= MAX, got {low},{high}",
             params=("ngram_range",),
         )
-    for stop_file in settings.stop_word_files:
-        if not stop_file.is_file():
-            raise UsageError(
-                f"stop_words takes english, fillers, none or files of words, joined by +; "
-                f"no file {str(stop_file)!r}",
-                params=("stop_words",),
-            )
-    from .languages import check_language
 
-    check_language(settings.language)
-    if settings.lemmatize:
-        from .lemmatize import check_available
 
-        check_available()
-    for name, choices in (("contractions", ("strip", "keep")), ("junk", ("drop", "keep")),
-                          ("plurals", plurals.MODES)):  # fmt: skip
-        if getattr(settings, name) not in choices:
-            raise UsageError(f"{name} must be one of {', '.join(choices)}", params=(name,))
+def _check_patterns(settings: VectorizerSettings) -> None:
+    """The cleaning steps and the token pattern (a regular expression of one group at most)."""
     try:
         clean.steps(settings.clean)
     except ValueError as exc:
@@ -108,7 +115,6 @@ def check_settings(settings: VectorizerSettings) -> VectorizerSettings:
     if compiled.groups > 1:
         raise UsageError("token_pattern may hold at most one capturing group",
                          params=("token_pattern",))  # fmt: skip
-    return settings
 
 
 class Vectorizer:
@@ -494,9 +500,7 @@ def failed_vocabulary(texts, settings: VectorizerSettings, top: int = 20) -> dic
         df, terms, totals = np.zeros(0, np.int64), np.array([], dtype=object), np.zeros(0)
     else:
         df, terms, totals = np.diff(dt.X.tocsc().indptr), dt.terms, column_sums(dt.X)
-    min_df = text_rules.resolve_min_df(settings.min_df, n)
-    low = min_df if isinstance(min_df, int) else min_df * n
-    high = settings.max_df if isinstance(settings.max_df, int) else settings.max_df * n
+    min_df, low, high = text_rules.df_bounds(settings.min_df, settings.max_df, n)
     order = np.argsort(-totals, kind="stable")[:top]
     return {
         "terms_before_pruning": int(len(df)),
@@ -529,9 +533,7 @@ def vocabulary_report(texts, settings: VectorizerSettings, dt: DocumentTerm, top
     if df is None:
         unpruned = Vectorizer(replace(settings, min_df=1, max_df=1.0, max_features=None))
         df = np.diff(unpruned.fit_transform(texts).X.tocsc().indptr)
-    min_df = text_rules.resolve_min_df(settings.min_df, n)
-    low = min_df if isinstance(min_df, int) else min_df * n
-    high = settings.max_df if isinstance(settings.max_df, int) else settings.max_df * n
+    min_df, low, high = text_rules.df_bounds(settings.min_df, settings.max_df, n)
     kept = set(map(str, dt.terms))
     below, above = int(np.count_nonzero(df < low)), int(np.count_nonzero(df > high))
     in_range = int(np.count_nonzero((df >= low) & (df <= high)))
