@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from topiccli.cli import app
 from topiccli.corpus.synthetic import planted, write_folder
 from topiccli.factorize import nmf, truncated_svd
-from topiccli.quality import coherence, documents, fit, labels
+from topiccli.quality import coherence, documents, explained, labels
 from topiccli.quality.assess import assess
 from topiccli.quality.describe import NEGLIGIBLE, describe_nmf, describe_svd, order_nmf
 
@@ -69,14 +69,14 @@ def test_explained_variance_ratio_matches_scikit_learn():
 
     X = sp.random(60, 40, density=0.15, random_state=3, format="csr")
     ours = truncated_svd(X, 5)
-    ratios = fit.explained_variance_ratio(X, ours.U, ours.s)
+    ratios = explained.explained_variance_ratio(X, ours.U, ours.s)
     reference = TruncatedSVD(5, algorithm="arpack", random_state=0).fit(X)
     assert ratios == pytest.approx(reference.explained_variance_ratio_, rel=1e-8)
 
 
 def test_relative_error_is_relative_to_the_norm_of_x():
     X = sp.csr_matrix(np.array([[3.0, 0.0], [0.0, 4.0]]))
-    assert fit.relative_error(X, 2.5) == pytest.approx(0.5)
+    assert explained.relative_error(X, 2.5) == pytest.approx(0.5)
 
 
 def test_svd_poles_are_the_two_ends_of_each_component():
@@ -320,7 +320,7 @@ def test_unstable_topics_are_flagged_in_the_table():
 def test_progress_only_on_a_terminal_and_never_when_quiet():
     import io
 
-    from topiccli.cli.progress import make_progress
+    from topiccli.render.progress import make_progress
 
     class Terminal(io.StringIO):
         def isatty(self):
@@ -430,7 +430,7 @@ def test_kl_refits_start_from_frobenius_so_stability_measures_topics_not_a_solve
 def test_progress_counts_documents_and_their_rate():
     import io
 
-    from topiccli.cli.progress import make_progress
+    from topiccli.render.progress import make_progress
 
     class Terminal(io.StringIO):
         def isatty(self):

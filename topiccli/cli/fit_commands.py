@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import typer
 
+from ..render.progress import progress_display
 from . import options as opt
 from .app import app
 from .command import Given, command
-from .progress import progress_display
 
 
 def corpus_specs(given: Given) -> dict:

@@ -46,9 +46,9 @@ INFER_HELP = (
 def infer(given: Given) -> None:
     """See INFER_HELP."""
     from ..models.reuse import InferRequest, infer_documents
+    from ..render.progress import progress_display
     from ..specs import SourceSpec
     from .output import width_for, write_streamed, write_text
-    from .progress import progress_display
 
     request = given.spec(InferRequest, source=given.spec(SourceSpec))
     with progress_display(given["quiet"]) as progress:

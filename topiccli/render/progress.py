@@ -1,4 +1,5 @@
-"""Progress on stderr while loading, vectorizing and fitting (rich), only for a person watching.
+"""Progress on stderr while loading, vectorizing and fitting (rich), only for a person watching:
+the run drawn as it goes, as the rest of render draws its result.
 
 It shows when stderr is a terminal and ``--quiet`` is not given; otherwise nothing is made and
 nothing is written (``make_progress`` returns None). stdout is never touched, and the display
