@@ -11,32 +11,6 @@ range and a spelled-out default said in the help's own words, no type beside an 
 
 from __future__ import annotations
 
-VALUE_NAMES = {
-    "input": "PATH",
-    "glob": "GLOB",
-    "categories": "NAMES",
-    "remove": "PARTS",
-    "max_file_bytes": "SIZE",
-    "data_home": "DIR",
-    "text_field": "FIELD",
-    "id_field": "FIELD",
-    "label_field": "FIELD",
-    "stop_words": "LISTS",
-    "extra_stop_words": "FILE",
-    "token_pattern": "PATTERN",
-    "min_df": "DF",
-    "max_df": "DF",
-    "ngram_range": "MIN,MAX",
-    "output": "FILE",
-    "doc_topics": "FILE",
-    "html": "FILE",
-    "save": "DIR",
-    "cache_dir_": "DIR",
-}
-"""Value names by parameter; the others follow their type (:func:`_value_name`)."""
-TEXT_NAMES = {"k_range": "FIRST:LAST[:STEP]"}
-"""Value names of text options whose name another command gives a number (``sweep --k``)."""
-
 
 def prepare(command) -> None:
     """Rewrite ``command``'s options for display (once; see the module docstring)."""
@@ -54,8 +28,7 @@ def prepare(command) -> None:
         if getattr(param, "is_flag", False):
             param.metavar = param.metavar or ""  # a flag takes no value: no <bool>
         elif param.metavar is None and not _is_choice(param):
-            named = VALUE_NAMES.get(param.name) or _value_name(param)
-            param.metavar = TEXT_NAMES.get(param.name, named) if named == "TEXT" else named
+            param.metavar = _value_name(param)  # the others are named in cli.options
         help_text = (param.help or "").strip()
         if isinstance(param.show_default, str):
             help_text = _sentence(help_text, f"Default: {param.show_default}")

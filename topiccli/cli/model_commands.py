@@ -46,27 +46,17 @@ INFER_HELP = (
 def infer(given: Given) -> None:
     """See INFER_HELP."""
     from ..models.reuse import InferRequest, infer_documents
+    from ..render.doc_topics import write_inference
     from ..render.progress import progress_display
     from ..specs import SourceSpec
-    from .output import width_for, write_streamed, write_text
+    from .output import width_for, write_streamed
 
     request = given.spec(InferRequest, source=given.spec(SourceSpec))
     with progress_display(given["quiet"]) as progress:
         result = infer_documents(request, progress)
     format, output = given["row_format"], request.output
-    if format in ("csv", "jsonl"):
-        from ..render.doc_topics import write_rows
-
-        write_streamed(lambda handle: write_rows(handle, format, result.table), output)
-        return
-    from ..render.doc_topics import infer_json, infer_table
-
-    if format == "json":
-        text = infer_json(result.table, result.header)
-    else:
-        text = infer_table(result.table, result.words, result.title, width_for(output),
-                           result.header.get("engine"))  # fmt: skip
-    write_text(text, output)
+    write_streamed(lambda handle: write_inference(handle, result, format, width_for(output)),
+                   output)  # fmt: skip
 
 
 EXPLORE_DEFAULT = "topics.html"

@@ -152,6 +152,8 @@ class Opt:
     flags: tuple[str, ...] = ()
     argument: bool = False
     settings: dict = dataclasses.field(default_factory=dict)
+    metavar: str | None = None
+    """The value's name in the help (``FILE``, ``DIR``...; else cli.helptext's, by type)."""
 
     @property
     def target(self) -> str:
@@ -166,6 +168,8 @@ class Opt:
         param = self.spec_param
         help_text = self.help if self.help is not None else (param.help if param else None)
         settings = dict(self.settings)
+        if self.metavar is not None:
+            settings["metavar"] = self.metavar
         kind = self.type
         if kind is None and param is not None and param.choices:
             kind = Literal[param.choices]  # type: ignore[valid-type]
@@ -197,28 +201,29 @@ _MANY_TEXTS = Optional[list[str]]
 
 OPTIONS = _opts(
     # -- source ----------------------------------------------------------------------------
-    Opt("input", SOURCE, _OPTIONAL_PATH, flags=("--input", "-i")),
-    Opt("glob", SOURCE, _OPTIONAL_TEXT),
+    Opt("input", SOURCE, _OPTIONAL_PATH, flags=("--input", "-i"), metavar="PATH"),
+    Opt("glob", SOURCE, _OPTIONAL_TEXT, metavar="GLOB"),
     Opt("categories", SOURCE, _MANY_TEXTS, flags=("--categories", "-c"),
-        convert=lambda v: tuple(split_commas(v))),
+        convert=lambda v: tuple(split_commas(v)), metavar="NAMES"),
     Opt("subset", SOURCE, default=SourceSpec.subset),
     Opt("remove", SOURCE, _MANY_TEXTS, convert=remove_parts,
-        settings={"show_default": "headers,footers,quotes"}),
+        settings={"show_default": "headers,footers,quotes"}, metavar="PARTS"),
     Opt("max_file_bytes", SOURCE, str, default=_size_text(SourceSpec.max_file_bytes),
-        settings={"callback": parse_size}),
-    Opt("data_home", SOURCE, _OPTIONAL_PATH),
-    Opt("text_field", SOURCE, _OPTIONAL_TEXT, settings={"show_default": "text"}),
-    Opt("id_field", SOURCE, _OPTIONAL_TEXT, settings={"show_default": "the line or row number"}),
-    Opt("label_field", SOURCE, _OPTIONAL_TEXT),
+        settings={"callback": parse_size}, metavar="SIZE"),
+    Opt("data_home", SOURCE, _OPTIONAL_PATH, metavar="DIR"),
+    Opt("text_field", SOURCE, _OPTIONAL_TEXT, settings={"show_default": "text"}, metavar="FIELD"),
+    Opt("id_field", SOURCE, _OPTIONAL_TEXT, metavar="FIELD",
+        settings={"show_default": "the line or row number"}),
+    Opt("label_field", SOURCE, _OPTIONAL_TEXT, metavar="FIELD"),
     Opt("no_labels", SOURCE, bool, False, field="labels", convert=lambda v: not v,
         help="Give the documents no labels: subfolder names, --label-field and newsgroups are "
         "not read as classes (no label column, label NMI or label in --doc-topics)."),
     # -- vectorizer ------------------------------------------------------------------------
     Opt("vectorizer", VECTORIZE, default=VectorizerSettings.kind, field="kind"),
-    Opt("stop_words", VECTORIZE, str, VectorizerSettings.stop_words),
+    Opt("stop_words", VECTORIZE, str, VectorizerSettings.stop_words, metavar="LISTS"),
     Opt("extra_stop_words", VECTORIZE, Optional[list[Path]],
-        help="A file of more stop words, added to --stop-words (repeatable)."),
-    Opt("token_pattern", VECTORIZE, str, VectorizerSettings.token_pattern),
+        help="A file of more stop words, added to --stop-words (repeatable).", metavar="FILE"),
+    Opt("token_pattern", VECTORIZE, str, VectorizerSettings.token_pattern, metavar="PATTERN"),
     Opt("keep_contractions", VECTORIZE, bool, False, param="contractions",
         field="contractions", convert=_on_off("keep", "strip")),
     Opt("keep_junk", VECTORIZE, bool, False, param="junk", field="junk",
@@ -227,11 +232,13 @@ OPTIONS = _opts(
     Opt("lemmatize", VECTORIZE, bool, False),
     Opt("clean", VECTORIZE, str, VectorizerSettings.clean),
     Opt("plurals", VECTORIZE, default=VectorizerSettings.plurals),
-    Opt("min_df", VECTORIZE, str, str(VectorizerSettings.min_df), settings={"callback": parse_df}),
-    Opt("max_df", VECTORIZE, str, str(VectorizerSettings.max_df), settings={"callback": parse_df}),
+    Opt("min_df", VECTORIZE, str, str(VectorizerSettings.min_df), metavar="DF",
+        settings={"callback": parse_df}),
+    Opt("max_df", VECTORIZE, str, str(VectorizerSettings.max_df), metavar="DF",
+        settings={"callback": parse_df}),
     Opt("max_features", VECTORIZE),
     Opt("ngram_range", VECTORIZE, str, ",".join(map(str, VectorizerSettings.ngram_range)),
-        settings={"callback": parse_ngram_range}),
+        settings={"callback": parse_ngram_range}, metavar="MIN,MAX"),
     # -- model -----------------------------------------------------------------------------
     Opt("k", MODEL, default=ModelSpec.k, flags=("--k", "-k")),
     Opt("seed", MODEL, default=ModelSpec.seed),
@@ -251,12 +258,12 @@ OPTIONS = _opts(
     Opt("format", OUTPUT, Literal["table", "json", "csv"], "table", flags=("--format", "-f"),
         help="table for people; json or csv for programs."),
     Opt("output", OUTPUT, _OPTIONAL_PATH, flags=("--output", "-o"),
-        help="Write to this file instead of stdout."),
-    Opt("doc_topics", OUTPUT, _OPTIONAL_PATH),
-    Opt("html", OUTPUT, _OPTIONAL_PATH),
+        help="Write to this file instead of stdout.", metavar="FILE"),
+    Opt("doc_topics", OUTPUT, _OPTIONAL_PATH, metavar="FILE"),
+    Opt("html", OUTPUT, _OPTIONAL_PATH, metavar="FILE"),
     Opt("vocabulary", OUTPUT, bool, False),
     Opt("normalize", OUTPUT, bool, False),
-    Opt("save", MODEL_FILES, _OPTIONAL_PATH),
+    Opt("save", MODEL_FILES, _OPTIONAL_PATH, metavar="DIR"),
     Opt("save_snippets", MODEL_FILES, bool, False),
     Opt("force", MODEL_FILES, bool, False),
     # -- quality, cache and engine ---------------------------------------------------------
@@ -268,7 +275,7 @@ OPTIONS = _opts(
         help="No progress display on stderr (it only shows when stderr is a terminal)."),
     Opt("cache_dir_", CACHE, _OPTIONAL_PATH, flags=("--cache-dir",), help="Where vectorized "
         "corpora and finished runs are kept for repeated runs (default: TOPICS_CACHE_DIR, else "
-        "$XDG_CACHE_HOME/topiccli or ~/.cache/topiccli)."),
+        "$XDG_CACHE_HOME/topiccli or ~/.cache/topiccli).", metavar="DIR"),
     Opt("no_cache", CACHE, bool, False, help="Neither read nor write the corpus cache or the "
         "run cache (also: TOPICS_CACHE=0)."),
     Opt("scheduler", ENGINE, _OPTIONAL_TEXT, flags=("--scheduler",), settings={
@@ -277,7 +284,7 @@ OPTIONS = _opts(
     Opt("method", SWEEP, default=SweepSpec.method, help="The model to sweep."),
     Opt("k_range", SWEEP, str, K_RANGE, field="ks", flags=("--k", "-k"),
         help="FIRST:LAST[:STEP], inclusive, e.g. 2:20 or 2:20:2.",
-        settings={"callback": parse_k_range}),
+        settings={"callback": parse_k_range}, metavar="FIRST:LAST[:STEP]"),
     Opt("sweep_seeds", SWEEP, default=SweepSpec.seeds, field="seeds", param="seeds",
         flags=("--seeds",), help="Fits per k, for the stability score."),
     Opt("criterion", SWEEP, settings={"show_default": "agreement for nmf, score for svd"}),

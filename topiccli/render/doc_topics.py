@@ -135,6 +135,18 @@ def write_part(handle, weights, fmt: str, ids, labels, normalize: bool) -> None:
     write_rows(handle, fmt, table.normalized() if normalize else table, with_header=False)
 
 
+def write_inference(handle, result, fmt: str, width=None) -> None:
+    """``topics infer``'s output in ``fmt``: csv or jsonl rows streamed as made, else the json
+    document or the table (``result``: models.reuse.InferResult)."""
+    if fmt in ("csv", "jsonl"):
+        write_rows(handle, fmt, result.table)
+    elif fmt == "json":
+        handle.write(infer_json(result.table, result.header))
+    else:
+        handle.write(infer_table(result.table, result.words, result.title, width,
+                                 result.header.get("engine")))  # fmt: skip
+
+
 def infer_json(table: DocTopics, header: dict) -> str:
     """``infer --format json``: the header fields, then ``documents`` (see the README)."""
     documents = [
