@@ -77,6 +77,7 @@ def show_report(bundle: ModelBundle, top_words: int, timings: dict | None = None
     won, labels, representative documents, the fit measure) is kept.
     """
     from ..factorize import NMFResult, SVDResult
+    from ..factorize.options import SVD_SOLVERS
     from ..quality.describe import describe_nmf, describe_svd
     from ..report import RunReport
     from ..specs import ModelSpec
@@ -87,7 +88,8 @@ def show_report(bundle: ModelBundle, top_words: int, timings: dict | None = None
         s = bundle.topic_weights
         with np.errstate(divide="ignore", invalid="ignore"):
             U = np.nan_to_num(bundle.doc_topics / s)
-        fit = SVDResult(U=U, s=s, Vt=bundle.components, solver=details.get("solver", "propack"))
+        solver = details.get("solver", SVD_SOLVERS[0])  # a bundle from before solvers were saved
+        fit = SVDResult(U=U, s=s, Vt=bundle.components, solver=solver)
     else:
         fit = NMFResult(
             W=bundle.doc_topics,

@@ -58,7 +58,7 @@ class InferRequest:
     scheduler: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class InferResult:
     """The documents' weights (render.doc_topics.DocTopics), the topics' words and a header
     describing the model and the corpus, for a renderer."""
@@ -118,7 +118,7 @@ def infer_documents(request: InferRequest, progress=None) -> InferResult:
     words = [t.words for t in show_report(bundle, request.top_words).topics]
     header = _header(request, bundle, corpus, inference, words, stages.timings)
     title = f"{bundle.method.upper()} model · k={bundle.k} · {len(corpus)} documents"
-    return InferResult(table, words, header, title)
+    return InferResult(table=table, words=words, header=header, title=title)
 
 
 def _header(request: InferRequest, bundle, corpus, inference, words, timings) -> dict:

@@ -35,7 +35,7 @@ class SweepRequest:
     scheduler: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class SweepResult:
     """The settings, the corpus, one row per k, the recommended k and the rule."""
 
@@ -87,8 +87,9 @@ def sweep(request: SweepRequest, progress=None) -> SweepResult:
         close = within_noise(rows, best)
     info.update(criterion=criterion, samples=spec.samples if criterion == "agreement" else None,
                 within_noise=close)  # fmt: skip
-    result = SweepResult(info, rows, best, rule(spec.seeds, criterion, spec.samples),
-                         advice.as_dict() if advice else None)  # fmt: skip
+    result = SweepResult(info=info, rows=rows, recommended=best,
+                         rule=rule(spec.seeds, criterion, spec.samples),
+                         advice=advice.as_dict() if advice else None)  # fmt: skip
     if request.html is not None:
         from ..render.sweep import sweep_dict
         from .explore import sweep_page, write_page
