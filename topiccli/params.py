@@ -134,8 +134,9 @@ _TABLE = [
     _p("language", "auto (detected on a sample of the documents) or an ISO 639-1 code such as "
        "en, de, zh, ja, ko, th. Chinese, Japanese, Korean and Thai are split into words (pip "
        "install 'topiccli[languages]'); docs/languages.md."),
-    _p("lemmatize", "Count words by lemma (files → file; simplemma, pip install "
-       "'topiccli[lemmatize]'), for the languages it covers."),
+    _p("lemmatize", "Count words by lemma (Häuser → haus; simplemma, pip install "
+       "'topiccli[lemmatize]'), for the languages it covers. Default: on for a detected "
+       "language other than English that simplemma covers, when it is installed."),
     _p("min_df", "Ignore terms in fewer documents (integer count, float proportion, or auto: "
        "max(2, 0.05% of the documents))."),
     _p("max_df", "Ignore terms in more documents (integer count, or float proportion)."),
