@@ -71,17 +71,14 @@ def explore(given: Given) -> None:
     Without --output the page goes to stdout when stdout is a file or a pipe, and to
     topics.html in the current folder when stdout is a terminal (a page is no text to read).
     """
-    from ..models.explore import bundle_page
-    from ..models.outputs import check_not_input, check_output_path
+    from ..models.explore import explore_bundle
     from .output import write_text
 
     model, output = given["model"], given["output"]
     chosen = output is None and stdout_is_terminal()
     if chosen:
         output = Path(EXPLORE_DEFAULT)
-    check_not_input(output, [model])
-    check_output_path(output)
-    write_text(bundle_page(model), output)
+    write_text(explore_bundle(model, output), output)
     if chosen:  # say where the page went: the user named no file
         typer.echo(f"Wrote the explorer to {output} (choose the file with -o)", err=True)
 

@@ -40,6 +40,16 @@ def report_language(*parts: dict | None):
     return None
 
 
+def explore_bundle(path: Path, output: Path | None) -> str:
+    """``topics explore``: the page of the saved model at ``path``, once ``output`` (None:
+    stdout) is known to be neither the model nor an unwritable place (before any reading)."""
+    from .outputs import check_not_input, check_output_path
+
+    check_not_input(output, [path])
+    check_output_path(output)
+    return bundle_page(path)
+
+
 def bundle_page(path: Path) -> str:
     """The explorer page of a saved model (with the snippets it kept, if saved with them; else
     the page says why the texts are absent and how to include them)."""
