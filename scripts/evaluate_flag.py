@@ -88,7 +88,7 @@ def aligned(topic: dict, n_docs: int) -> bool:
 
 
 def fit_corpus(name, texts, labels, k, loss, snippets: Path | None) -> list[dict]:
-    from topiccli.models.fitting import fit_model
+    from topiccli.models.fitting import fit_model, resolve_model
     from topiccli.quality import coherence, documents
     from topiccli.quality import labels as label_scores
     from topiccli.quality.describe import top_indices
@@ -100,7 +100,7 @@ def fit_corpus(name, texts, labels, k, loss, snippets: Path | None) -> list[dict
     dt = Vectorizer(VectorizerSettings()).fit_transform(texts)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fitted = fit_model(dt, ModelSpec("nmf", k=k, loss=loss))
+        fitted = fit_model(dt, resolve_model(ModelSpec("nmf", k=k, loss=loss), dt.settings.kind))
     n = dt.X.shape[0]
     winners = top_topics(fitted.weights)
     sizes = documents.topic_sizes(winners, k)

@@ -394,7 +394,7 @@ def test_progress_shows_on_a_terminal_stderr_never_on_stdout_and_not_with_quiet(
 def test_kl_refits_start_from_frobenius_so_stability_measures_topics_not_a_solver_trap(
     sample_corpus,
 ):
-    from topiccli.models.fitting import factorize, fit_model
+    from topiccli.models.fitting import factorize, fit_model, resolve_model
     from topiccli.quality import stability
     from topiccli.quality.describe import describe_nmf
     from topiccli.specs import ModelSpec, SourceSpec
@@ -404,17 +404,19 @@ def test_kl_refits_start_from_frobenius_so_stability_measures_topics_not_a_solve
 
     _, dt, _ = load_matrix(SourceSpec(input=sample_corpus), VectorizerSettings())
     model = ModelSpec(method="nmf", k=6, loss="kl")
-    reference = fit_model(dt, model).result
+    reference = fit_model(dt, resolve_model(model, dt.settings.kind)).result
     variants = stability.reseeded(model, 3)
     assert stability.refit_start(dt.X, variants[0], "frobenius") is None
     W, H = stability.refit_start(dt.X, variants[0], "kl")
     assert W.shape == (dt.X.shape[0], 6) and H.shape == (6, dt.X.shape[1])
 
     def refit(variant):
-        return factorize(dt, variant, start=stability.refit_start(dt.X, variant, "kl"))
+        resolved = resolve_model(variant, dt.settings.kind)
+        return factorize(dt, resolved, start=stability.refit_start(dt.X, variant, "kl"))
 
     warm = [reference] + [refit(v) for v in variants]
-    raw = [reference] + [factorize(dt, v) for v in variants]  # init="random", straight into KL
+    raw = [reference] + [factorize(dt, resolve_model(v, dt.settings.kind))
+                         for v in variants]  # init="random", straight into KL  # fmt: skip
     # Raw random starts settle well above the reference's divergence; warm ones do not.
     assert min(r.divergence for r in raw[1:]) > 1.05 * reference.divergence
     assert max(r.divergence for r in warm[1:]) < 1.02 * reference.divergence
