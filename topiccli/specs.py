@@ -149,6 +149,10 @@ class ModelSpec:
     """Representative documents listed per topic (0: none)."""
     seeds: int = 1
     """Fits for the stability check (1: none); see topiccli.quality.stability."""
+    seed_words: tuple = ()
+    """NMF: the seeded topics (topiccli.models.seed_words.SeedTopic), topics 0..s−1."""
+    seed_strength: float | None = None
+    """How hard seeded topics are held (topiccli.factorize.seeding); None: the core's default."""
 
     def nmf_loss(self, vectorizer: str) -> str:
         """The NMF loss a run uses: the one asked for, else the vectorizer's default."""

@@ -68,6 +68,18 @@ def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ng
     )
 
 
+def seed_options(path, strength, k: int) -> dict:
+    """ModelSpec's seed fields from ``--seed-words`` (the file read and checked now, before any
+    data) and ``--seed-strength``."""
+    if path is None:
+        return {} if strength is None else {"seed_strength": strength}
+    from ..models.seed_words import check_seed_count, read_seed_words
+
+    seeds = read_seed_words(path)
+    check_seed_count(seeds, k)
+    return {"seed_words": seeds, "seed_strength": strength}
+
+
 def cache_dir(option: Path | None, no_cache: bool):
     from ..cache import resolve_dir
 
@@ -246,6 +258,8 @@ def nmf(
     l1_ratio: opt.L1Ratio = 0.0,
     max_iter: opt.MaxIter = D["max_iter"],
     tol: opt.Tol = D["tol"],
+    seed_words: opt.SeedWords = None,
+    seed_strength: opt.SeedStrength = None,
     top_words: opt.TopWords = D["top_words"],
     format: opt.Format = "table",
     output: opt.Output = None,
@@ -317,6 +331,7 @@ def nmf(
                 l1_ratio=l1_ratio,
                 docs=docs,
                 seeds=seeds,
+                **seed_options(seed_words, seed_strength, k),
             ),
             FitFiles(
                 save=save,

@@ -35,6 +35,10 @@ def _topic_dict(topic) -> dict:
     entry = {"id": topic.id, "weight": topic.weight, "words": topic.words, "weights": topic.weights}
     if topic.negative_words is not None:
         entry.update(negative_words=topic.negative_words, negative_weights=topic.negative_weights)
+    if topic.name is not None:
+        entry["name"] = topic.name
+    if topic.seed_words is not None:
+        entry["seed_words"] = topic.seed_words
     story = {"flags": topic_flags(topic.quality)} if topic.quality else {}
     return {**entry, **topic.quality, **story}
 
