@@ -106,10 +106,14 @@ class VectorizerSettings:
     ``+``; a vectorized matrix's settings hold the resolved codes."""
     lemmatize: bool = False
     """Reduce words to their lemmas (simplemma) before counting; topiccli.text.lemmatize."""
+    phrases: bool = False
+    """Join collocations found by NPMI into single terms (``new_york``); topiccli.text.phrases."""
 
     def as_dict(self) -> dict:
         data = asdict(self)
         data["ngram_range"] = list(self.ngram_range)
+        if not self.phrases:  # said only when asked for: earlier outputs and keys unchanged
+            del data["phrases"]
         return data
 
     @property

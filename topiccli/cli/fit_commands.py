@@ -47,7 +47,7 @@ def source_spec(
 def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range,
                         extra_stop_words=None, token_pattern="letters", keep_contractions=False,
                         keep_junk=False, language="auto", lemmatize=False, clean=None,
-                        plurals=None):  # fmt: skip
+                        plurals=None, phrases=False):  # fmt: skip
     from ..specs import VectorizerSettings
 
     stop_words = "+".join([stop_words, *(str(f) for f in extra_stop_words or ())])
@@ -65,6 +65,7 @@ def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ng
         ngram_range=ngram_range,
         **({} if clean is None else {"clean": clean}),
         **({} if plurals is None else {"plurals": plurals}),
+        **({"phrases": True} if phrases else {}),
     )
 
 
@@ -129,6 +130,7 @@ def svd(
     lemmatize: opt.Lemmatize = False,
     clean: opt.Clean = D["clean"],
     plurals: opt.Plurals = D["plurals"],
+    phrases: opt.Phrases = False,
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -191,6 +193,7 @@ def svd(
                 lemmatize,
                 clean,
                 plurals,
+                phrases,
             ),
             ModelSpec(
                 method="svd",
@@ -244,6 +247,7 @@ def nmf(
     lemmatize: opt.Lemmatize = False,
     clean: opt.Clean = D["clean"],
     plurals: opt.Plurals = D["plurals"],
+    phrases: opt.Phrases = False,
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -315,6 +319,7 @@ def nmf(
                 lemmatize,
                 clean,
                 plurals,
+                phrases,
             ),
             ModelSpec(
                 method="nmf",
@@ -377,6 +382,7 @@ def sweep(
     lemmatize: opt.Lemmatize = False,
     clean: opt.Clean = D["clean"],
     plurals: opt.Plurals = D["plurals"],
+    phrases: opt.Phrases = False,
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -439,6 +445,7 @@ def sweep(
                 lemmatize,
                 clean,
                 plurals,
+                phrases,
             ),
             SweepSpec(
                 method=method,

@@ -654,3 +654,13 @@ SeedStrength = Annotated[
         "topic as a share of an average topic's documents (0: a seeded start only).",
     ),
 ]
+Phrases = Annotated[
+    bool,
+    typer.Option(
+        "--phrases",
+        metavar=FLAG,
+        rich_help_panel=VECTORIZE,
+        help="Join collocations (NPMI > 0.5, seen >= 10 times) into single terms such as "
+        "new_york before weighting. See docs/seeds-and-phrases.md.",
+    ),
+]

@@ -125,7 +125,7 @@ def from_report(report, snippets: bool = False) -> ModelBundle:
         topic_weights=np.asarray(weights, dtype=np.float64),
         terms=np.asarray(dt.terms, dtype=object),
         idf=None if dt.idf is None else np.asarray(dt.idf, dtype=np.float64),
-        vectorizer=capture(settings, dt.boilerplate, dt.fold),
+        vectorizer=capture(settings, dt.boilerplate, dt.fold, dt.phrases),
         doc_topics=np.asarray(doc_topics, dtype=np.float64),
         doc_ids=[str(i) for i in corpus.ids],
         doc_labels=None if corpus.labels is None else list(corpus.labels),
