@@ -649,7 +649,7 @@ SeedStrength = Annotated[
         "--seed-strength",
         min=0.0,
         rich_help_panel=MODEL,
-        show_default="0.25",
+        show_default="0.1 under kl, 0.25 under frobenius",
         help="How hard seeded topics are held to their words: guide documents per seeded "
         "topic as a share of an average topic's documents (0: a seeded start only).",
     ),

@@ -5,8 +5,9 @@ A :class:`Seeding` names, for each of the first s topics, the columns of X that 
 
 * **starts** there: the seeded topics' rows of H are their seed columns (a small floor
   elsewhere, so multiplicative updates can still move every entry), each with the W column
-  that best reconstructs X from that row alone; the other k − s topics start as the core's
-  named start (NNDSVD or random) of rank k − s would, so they stay free;
+  that best reconstructs X from that row alone; the other k − s topics start from the core's
+  named start (NNDSVD or random) of rank k, less the s components that put the largest share
+  of their weight on some seeded topic's seed columns, so they start elsewhere and stay free;
 * **holds** them there with *guide documents*: for each seeded topic, ``ceil(strength·m/k)``
   pseudo-documents holding only its seed words, each as heavy as X's median document (row
   l2 norm under Frobenius, row sum under KL), are appended to X. Explaining them costs the
@@ -18,7 +19,8 @@ A :class:`Seeding` names, for each of the first s topics, the columns of X that 
 The guide documents are a penalty the solvers already minimise (they are data), so every
 solver, both losses and the Dask engine's NMF (given as ``nmf``) run unchanged. They are
 dropped from the result's W; the result's ``divergence`` and ``reconstruction_error`` are
-recomputed on X alone. ``strength=0`` gives the seeded start alone (no guide documents).
+recomputed on X alone. ``strength=0`` gives the seeded start alone (no guide documents);
+None, the loss's default (DEFAULT_STRENGTH).
 """
 
 from __future__ import annotations
@@ -31,8 +33,10 @@ import scipy.sparse as sp
 
 from ..errors import InvalidParameterError
 
-DEFAULT_STRENGTH = 0.25
-"""Guide documents per seeded topic, as a share of an average topic's documents (m/k)."""
+DEFAULT_STRENGTH = {"frobenius": 0.25, "kl": 0.1}
+"""Guide documents per seeded topic, as a share of an average topic's documents (m/k), per
+loss (scripts/evaluate_seeds.md): under KL, 0.25 let a free topic split a planted topic with
+the seeded one (a narrow seeded topic); under Frobenius, 0.1 let the seeds drift out."""
 
 _FLOOR = 1e-3
 """A seeded row's entries outside its seed columns, relative to its seed entries."""
@@ -43,11 +47,13 @@ class Seeding:
     """Seed columns for topics 0..s−1 (one integer array each) and how hard to hold them."""
 
     columns: tuple
-    strength: float = DEFAULT_STRENGTH
+    strength: float | None = None
+    """None: the loss's DEFAULT_STRENGTH."""
 
 
-def check_seeding(seeding: Seeding, k: int, n: int) -> Seeding:
-    """Seeding with its columns as sorted int64 arrays, checked against k topics and n columns."""
+def check_seeding(seeding: Seeding, k: int, n: int, loss: str = "frobenius") -> Seeding:
+    """Seeding with its columns as sorted int64 arrays, checked against k topics and n columns,
+    its strength resolved for ``loss``."""
     if not isinstance(seeding, Seeding):
         raise InvalidParameterError(f"seeding must be a Seeding, got {type(seeding).__name__}")
     columns = tuple(np.unique(np.asarray(c, dtype=np.int64)) for c in seeding.columns)
@@ -56,7 +62,7 @@ def check_seeding(seeding: Seeding, k: int, n: int) -> Seeding:
     for c in columns:
         if c.size == 0 or c[0] < 0 or c[-1] >= n:
             raise InvalidParameterError(f"each seeded topic needs columns in [0, {n})")
-    strength = float(seeding.strength)
+    strength = float(DEFAULT_STRENGTH[loss] if seeding.strength is None else seeding.strength)
     if not math.isfinite(strength) or strength < 0:
         raise InvalidParameterError(f"seeding strength must be >= 0, got {seeding.strength!r}")
     return Seeding(columns, strength)
@@ -72,16 +78,31 @@ def seeded_start(X, k: int, seeding: Seeding, init: str, solver: str, seed: int)
     s = len(seeding.columns)
     H = np.zeros((k, n), dtype=X.dtype)
     W = np.zeros((m, k), dtype=X.dtype)
-    if k > s:
-        W_free, Ht_free = _start(X, k - s, init, solver, seed)
-        W[:, s:], H[s:] = W_free, Ht_free.T
     for t, cols in enumerate(seeding.columns):
         row = np.full(n, _FLOOR, dtype=X.dtype)
         row[cols] = 1.0
         w = np.asarray(X @ row).ravel() / float(row @ row)
         W[:, t] = np.maximum(w, _FLOOR * (w.mean() or 1.0))
         H[t] = row
+    if k > s:
+        W_free, Ht_free = _start(X, k, init, solver, seed)
+        keep = _unlike(Ht_free.T, seeding.columns, k - s)
+        W[:, s:], H[s:] = W_free[:, keep], Ht_free.T[keep]
     return W, H
+
+
+def _unlike(H, columns, n: int) -> np.ndarray:
+    """The ``n`` rows of a rank-k start to keep for the free topics (in their order): for each
+    seeded topic in turn, the row with the largest share of its weight on that topic's seed
+    columns is dropped, so the free topics do not start where a seeded one does."""
+    totals = H.sum(axis=1) + np.finfo(np.float64).tiny
+    left = list(range(H.shape[0]))
+    for cols in columns:
+        if len(left) <= n:
+            break
+        share = H[left][:, cols].sum(axis=1) / totals[left]
+        left.pop(int(np.argmax(share)))
+    return np.asarray(left[:n], dtype=np.int64)
 
 
 def guide_documents(X, k: int, seeding: Seeding, loss: str) -> sp.csr_matrix:
@@ -124,8 +145,8 @@ def seeded_nmf(X, k: int, seeding: Seeding, *, nmf=None, init=None, solver=None,
     from .options import check_nmf_options
 
     X = sp.csr_matrix(check_matrix(X, nonnegative=True))
-    seeding = check_seeding(seeding, k, X.shape[1])
     solver, init = check_nmf_options(loss, solver, init)
+    seeding = check_seeding(seeding, k, X.shape[1], loss)
     W0, H0 = seeded_start(X, k, seeding, init, solver, seed)
     guides = guide_documents(X, k, seeding, loss)
     W_guides = np.zeros((guides.shape[0], k), dtype=W0.dtype)

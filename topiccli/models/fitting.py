@@ -115,7 +115,7 @@ def _seeded(dt: DocumentTerm, model: ModelSpec, nmf, loss: str, callback):
     import numpy as np
 
     from ..errors import UsageError
-    from ..factorize.seeding import DEFAULT_STRENGTH, Seeding, seeded_nmf
+    from ..factorize.seeding import Seeding, seeded_nmf
     from ..held import HeldMatrix
     from ..quality.describe import order_nmf
     from .seed_words import seed_columns
@@ -123,11 +123,10 @@ def _seeded(dt: DocumentTerm, model: ModelSpec, nmf, loss: str, callback):
     if isinstance(dt.X, HeldMatrix):
         raise UsageError("--seed-words needs the document-term matrix on this machine; this "
                          "corpus is read and held on the Dask workers", params=("seed_words",))  # fmt: skip
-    strength = DEFAULT_STRENGTH if model.seed_strength is None else model.seed_strength
     columns = tuple(np.asarray(c, dtype=np.int64)
                     for c in seed_columns(dt.terms, model.seed_words, dt.fold))  # fmt: skip
     reg = model.regularization
-    result = seeded_nmf(dt.X, model.k, Seeding(columns, strength), nmf=nmf, loss=loss,
+    result = seeded_nmf(dt.X, model.k, Seeding(columns, model.seed_strength), nmf=nmf, loss=loss,
                         solver=model.solver, init=model.init, max_iter=model.max_iter,
                         tol=model.nmf_tol(loss), seed=model.seed, alpha_W=reg["alpha_W"],
                         alpha_H=reg["alpha_H"], l1_ratio=reg["l1_ratio"],

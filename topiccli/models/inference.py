@@ -107,6 +107,7 @@ def show_report(bundle: ModelBundle, top_words: int, timings: dict | None = None
         replace(topic, weight=float(weight))
         for topic, weight in zip(describe(fit, bundle.terms, top_words), bundle.topic_weights)
     ]
+    topics = [replace(t, **fields) for t, fields in zip(topics, meta.get("topics") or [{}] * len(topics))]
     quality = meta.get("quality") or {}
     metrics = {}
     if quality:
