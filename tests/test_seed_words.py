@@ -139,4 +139,4 @@ def test_cli_missing_seed_word_is_an_error_naming_it(corpus, tmp_path):
     too_many = tmp_path / "many.txt"
     too_many.write_text("a1 b\nc d\ne f\ng h\n")
     result = _cli("nmf", "--input", folder, "-k", 3, "--seed-words", too_many, "--quiet")
-    assert result.exit_code == UsageError.exit_code and "more than k=3" in result.stderr
+    assert result.exit_code == UsageError.exit_code and "more than --k=3" in result.stderr
