@@ -5,8 +5,8 @@ Three seed words per group, chosen from each group's name and description (never
 topics), are written to a seed file per corpus; every fit runs the CLI (``topics nmf ... --format
 json``) and reads ``metrics.label_nmi`` and each topic's ``label``. Methods compared: the
 seeded start alone (``--seed-strength 0``) and the seeded start held by guide documents
-(strengths 0.03, 0.1 (KL's default) and 0.25 (Frobenius's default)), under both losses. "seeds kept" is the share of seed
-words among their topic's top 8 words.
+(strengths 0.03, 0.1 (KL's default) and 0.25 (Frobenius's default)), under both losses.
+"seeds kept" is the share of seed words among their topic's top 8 words.
 
     .venv/bin/topics data import /work/shared/data/20news-bydate.tar.gz --data-home /tmp/sd
     nice .venv/bin/python scripts/evaluate_seeds.py --data-home /tmp/sd --out /tmp/seeds.json
@@ -107,8 +107,10 @@ def evaluate(name: str, spec: dict, losses, data_home, folder: Path) -> list[dic
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| corpus | loss | method | label NMI | gain | seeds kept | seeded topics' top labels |",
-             "|---|---|---|---|---|---|---|"]  # fmt: skip
+    lines = [
+        "| corpus | loss | method | label NMI | gain | seeds kept | seeded topics' top labels |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         if r["method"] == "unseeded":
             lines.append(f"| {r['corpus']} | {r['loss']} | unseeded | {r['nmi']:.3f} | | | |")

@@ -99,9 +99,9 @@ def test_infer_joins_the_saved_phrases(tmp_path):
     for i, text in enumerate(_texts()):
         (folder / f"{i}.txt").write_text(text)
     model = tmp_path / "model"
-    result = runner.invoke(app, ["nmf", "--input", str(folder), "-k", "2", "--phrases",
-                                 "--min-df", "1", "--max-df", "1.0", "--vocabulary", "--quiet", "--format", "json",
-                                 "--save", str(model)])  # fmt: skip
+    args = ["nmf", "--input", folder, "-k", 2, "--phrases", "--min-df", 1, "--max-df", 1.0,
+            "--vocabulary", "--quiet", "--format", "json", "--save", model]  # fmt: skip
+    result = runner.invoke(app, [str(a) for a in args])
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["vectorizer"]["phrases"] is True
@@ -111,7 +111,9 @@ def test_infer_joins_the_saved_phrases(tmp_path):
     from topiccli.text.vectorizer_state import transform
 
     bundle = load(model)
-    X = transform(bundle.vectorizer, bundle.terms, bundle.idf, ["flew from New York by space shuttle"])
+    X = transform(
+        bundle.vectorizer, bundle.terms, bundle.idf, ["flew from New York by space shuttle"]
+    )
     found = {str(bundle.terms[j]) for j in X.indices}
     assert {"new_york", "space_shuttle"} <= found
 
@@ -125,7 +127,7 @@ def test_gensim_finds_the_same_phrases():
         words = list(rng.choice(vocab, size=25, p=_zipf(len(vocab))))
         for (a, b), p in (("t50", "t51"), 0.6), (("t3", "t4"), 0.3), (("t55", "t1"), 0.2):
             if rng.random() < p:
-                words[rng.integers(0, 20):0] = [a, b]
+                words[rng.integers(0, 20) : 0] = [a, b]
         docs.append(words)
     model = gensim_phrases.Phrases(docs, min_count=phrases.MIN_COUNT, threshold=phrases.THRESHOLD,
                                    scoring="npmi", delimiter="_")  # fmt: skip

@@ -131,8 +131,18 @@ def test_cli_missing_seed_word_is_an_error_naming_it(corpus, tmp_path):
     write_folder(corpus, folder)
     seeds = tmp_path / "seeds.txt"
     seeds.write_text(f"{corpus.topic_words[1][0]} the unheardofword\n")
-    result = _cli("nmf", "--input", folder, "-k", 3, "--seed-words", seeds, "--quiet",
-                  "--stop-words", "english")
+    result = _cli(
+        "nmf",
+        "--input",
+        folder,
+        "-k",
+        3,
+        "--seed-words",
+        seeds,
+        "--quiet",
+        "--stop-words",
+        "english",
+    )
     assert result.exit_code == InvalidParameterError.exit_code
     assert "'the' is a stop word" in result.stderr
     assert "'unheardofword' never occurs in the corpus" in result.stderr

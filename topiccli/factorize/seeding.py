@@ -155,8 +155,8 @@ def seeded_nmf(X, k: int, seeding: Seeding, *, nmf=None, init=None, solver=None,
         for t in range(len(seeding.columns)):
             W_guides[t * per:(t + 1) * per, t] = guides[t * per].max()  # fmt: skip
     X_all = sp.vstack([X, guides], format="csr") if guides.shape[0] else X
-    fit = (nmf or core_nmf)(X_all, k, loss=loss, solver=solver, init=(np.vstack([W0, W_guides]), H0),
-                            seed=seed, **options)  # fmt: skip
+    start = (np.vstack([W0, W_guides]), H0)
+    fit = (nmf or core_nmf)(X_all, k, loss=loss, solver=solver, init=start, seed=seed, **options)
     W = np.ascontiguousarray(fit.W[: X.shape[0]])
     return replace(fit, W=W, init=f"seeded+{init}", **_divergence(X, W, fit.H, loss))
 
@@ -168,7 +168,7 @@ def _divergence(X, W, H, loss: str) -> dict:
 
         d = kl_divergence(X, W, H)
         return {"divergence": d, "reconstruction_error": math.sqrt(2.0 * d)}
-    cross = float(np.vdot(np.asarray((X @ H.T)), W))
+    cross = float(np.vdot(np.asarray(X @ H.T), W))
     norm_sq = float(X.multiply(X).sum())
     error_sq = max(norm_sq - 2.0 * cross + float(np.vdot(W.T @ W, H @ H.T)), 0.0)
     return {"divergence": 0.5 * error_sq, "reconstruction_error": math.sqrt(error_sq)}

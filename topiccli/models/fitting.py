@@ -122,7 +122,8 @@ def _seeded(dt: DocumentTerm, model: ModelSpec, nmf, loss: str, callback):
 
     if isinstance(dt.X, HeldMatrix):
         raise UsageError("--seed-words needs the document-term matrix on this machine; this "
-                         "corpus is read and held on the Dask workers", params=("seed_words",))  # fmt: skip
+                         "corpus is read and held on the Dask workers",
+                         params=("seed_words",))  # fmt: skip
     columns = tuple(np.asarray(c, dtype=np.int64)
                     for c in seed_columns(dt.terms, model.seed_words, dt.fold))  # fmt: skip
     reg = model.regularization

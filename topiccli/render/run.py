@@ -158,8 +158,9 @@ def vocabulary_lines(v: dict) -> list[str]:
                      f"{' '.join(v['plurals_folded_examples'])}")  # fmt: skip
     if v.get("phrases"):
         p = v["phrases"]
-        lines.append(f"Phrases (NPMI > {p['threshold']:g}, seen >= {p['min_count']} times): "
-                     f"{p['found']} found, {p['kept']} kept: {' '.join(p['examples'])}")  # fmt: skip
+        rule = f"NPMI > {p['threshold']:g}, seen >= {p['min_count']} times"
+        lines.append(f"Phrases ({rule}): {p['found']} found, {p['kept']} kept: "
+                     f"{' '.join(p['examples'])}")  # fmt: skip
     if v["stop_words_never_matched"]:
         shown = " ".join(v["stop_words_never_matched"][:20])
         lines.append(f"Stop words the token pattern never produces "

@@ -719,7 +719,8 @@ def count(texts: list[str], *, stop_words: frozenset[str] | None, ngram_range=(1
 
 def detect_phrases(texts: list[str], *, stop_words: frozenset[str] | None,
                    token_pattern: str = DEFAULT_TOKEN_PATTERN, lowercase: bool = True,
-                   threshold: float | None = None, min_count: int | None = None) -> list:  # fmt: skip
+                   threshold: float | None = None,
+                   min_count: int | None = None) -> list:  # fmt: skip
     """The phrases of ``texts`` (sorted pairs; topiccli.text.phrases): one tokenizing pass as
     ``count`` tokenizes, then unigram and bigram counts over the blocks, scored by NPMI."""
     from . import phrases

@@ -53,9 +53,12 @@ def detect(token_lists, threshold: float = THRESHOLD, min_count: int = MIN_COUNT
     total = sum(unigrams.values())
     found = []
     for (a, b), n in bigrams.items():
-        if n >= min_count and n < total:
-            if npmi(float(unigrams[a]), float(unigrams[b]), float(n), float(total)) > threshold:
-                found.append((a, b))
+        scored = min_count <= n < total
+        if (
+            scored
+            and npmi(float(unigrams[a]), float(unigrams[b]), float(n), float(total)) > threshold
+        ):
+            found.append((a, b))
     return sorted(found)
 
 
@@ -113,8 +116,12 @@ def detect_frames(frames, threshold: float = THRESHOLD, min_count: int = MIN_COU
         .join(counts.rename({"term": "b", "n": "nb"}), on="b")
         .with_columns((pl.col("n").cast(pl.Float64) / total).alias("pab"))
         .filter(pl.col("pab") < 1.0)
-        .with_columns(((pl.col("pab") / (pl.col("na") / total * pl.col("nb") / total)).log()
-                       / -pl.col("pab").log()).alias("npmi"))  # fmt: skip
+        .with_columns(
+            (
+                (pl.col("pab") / (pl.col("na") / total * pl.col("nb") / total)).log()
+                / -pl.col("pab").log()
+            ).alias("npmi")
+        )  # fmt: skip
         .filter(pl.col("npmi") > threshold)
         .select("a", "b")
         .collect()

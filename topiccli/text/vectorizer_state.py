@@ -134,7 +134,8 @@ def transform(state: dict, terms, idf: np.ndarray | None, texts) -> object:
 def analyzer(state: dict):
     """``text → tokens`` exactly as scikit-learn's word analyzer with these settings:
     lowercase, strip accents, find the token pattern, drop stop words, join phrases, fold
-    plurals, join word n-grams (the text already cleaned: ``transform`` cleans all the texts at once first)."""
+    plurals, join word n-grams (the text already cleaned: ``transform`` cleans all the texts
+    at once first)."""
     pattern = re.compile(state["token_pattern"])
     if pattern.groups > 1:
         raise BundleError("the bundle's token pattern has more than one capturing group")
