@@ -41,7 +41,7 @@ CORPORA = {
         },
     },
     "en_bbc": {
-        "source": ["--input", "/work/corpora/en_bbc.jsonl"],
+        "source": ["--input", "/work/corpora/en_bbc.jsonl", "--label-field", "label"],
         "seeds": {
             "business": "business: company market economy",
             "entertainment": "entertainment: film music star",
@@ -51,7 +51,7 @@ CORPORA = {
         },
     },
     "en_agnews": {
-        "source": ["--input", "/work/corpora/en_agnews.jsonl"],
+        "source": ["--input", "/work/corpora/en_agnews.jsonl", "--label-field", "label"],
         "seeds": {
             "World": "world: world international government",
             "Sports": "sports: sports game team",
