@@ -35,7 +35,7 @@ from ..errors import InvalidParameterError
 
 DEFAULT_STRENGTH = {"frobenius": 0.25, "kl": 0.1}
 """Guide documents per seeded topic, as a share of an average topic's documents (m/k), per
-loss (scripts/evaluate_seeds.md): under KL, 0.25 let a free topic split a planted topic with
+loss (docs/seeds-and-phrases.md): under KL, 0.25 let a free topic split a planted topic with
 the seeded one (a narrow seeded topic); under Frobenius, 0.1 let the seeds drift out."""
 
 _FLOOR = 1e-3
