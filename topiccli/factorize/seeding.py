@@ -6,8 +6,8 @@ A :class:`Seeding` names, for each of the first s topics, the columns of X that 
 * **starts** there: the seeded topics' rows of H are their seed columns (a small floor
   elsewhere, so multiplicative updates can still move every entry), each with the W column
   that best reconstructs X from that row alone; the other k − s topics start from the core's
-  named start (NNDSVD or random) of rank k, less the s components that put the largest share
-  of their weight on some seeded topic's seed columns, so they start elsewhere and stay free;
+  named start (NNDSVD or random) of rank k, less the s components whose documents are most
+  like some seeded topic's, so they start elsewhere and stay free;
 * **holds** them there with *guide documents*: for each seeded topic, ``ceil(strength·m/k)``
   pseudo-documents holding only its seed words, each as heavy as X's median document (row
   l2 norm under Frobenius, row sum under KL), are appended to X. Explaining them costs the
@@ -86,22 +86,26 @@ def seeded_start(X, k: int, seeding: Seeding, init: str, solver: str, seed: int)
         H[t] = row
     if k > s:
         W_free, Ht_free = _start(X, k, init, solver, seed)
-        keep = _unlike(Ht_free.T, seeding.columns, k - s)
+        keep = _unlike(W_free, W[:, :s], k - s)
         W[:, s:], H[s:] = W_free[:, keep], Ht_free.T[keep]
     return W, H
 
 
-def _unlike(H, columns, n: int) -> np.ndarray:
-    """The ``n`` rows of a rank-k start to keep for the free topics (in their order): for each
-    seeded topic in turn, the row with the largest share of its weight on that topic's seed
-    columns is dropped, so the free topics do not start where a seeded one does."""
-    totals = H.sum(axis=1) + np.finfo(np.float64).tiny
-    left = list(range(H.shape[0]))
-    for cols in columns:
+def _unlike(W_free, W_seeded, n: int) -> np.ndarray:
+    """The ``n`` components of a rank-k start to keep for the free topics (in their order):
+    for each seeded topic in turn, the component whose documents (its W column) are most
+    like the seeded topic's start (cosine) is dropped, so no free topic starts on the
+    documents a seeded one starts on."""
+
+    def unit(F):
+        return F / (np.linalg.norm(F, axis=0) + np.finfo(np.float64).tiny)
+
+    like = unit(W_free).T @ unit(W_seeded)  # free components × seeded topics
+    left = list(range(W_free.shape[1]))
+    for t in range(W_seeded.shape[1]):
         if len(left) <= n:
             break
-        share = H[left][:, cols].sum(axis=1) / totals[left]
-        left.pop(int(np.argmax(share)))
+        left.pop(int(np.argmax(like[left, t])))
     return np.asarray(left[:n], dtype=np.int64)
 
 
