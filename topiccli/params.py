@@ -137,6 +137,8 @@ _TABLE = [
     _p("lemmatize", "Count words by lemma (Häuser → haus; simplemma, pip install "
        "'topiccli[lemmatize]'), for the languages it covers. Default: on for a detected "
        "language other than English that simplemma covers, when it is installed."),
+    _p("phrases", "Join collocations (NPMI > 0.5, seen >= 10 times) into single terms such as "
+       "new_york before weighting. See docs/seeds-and-phrases.md."),
     _p("min_df", "Ignore terms in fewer documents (integer count, float proportion, or auto: "
        "max(2, 0.05% of the documents))."),
     _p("max_df", "Ignore terms in more documents (integer count, or float proportion)."),
@@ -160,6 +162,11 @@ _TABLE = [
     _p("l1_ratio", "Share of L1 in the regularisation (0: L2 only; 1: L1, sparser topics).",
        Interval(float, 0.0, 1.0)),
     _p("max_iter", "Iteration cap.", COUNT),
+    _p("seed_words", "Seeded topics, one a line: '[name:] word word ...'; they come first, the "
+       "other topics stay free. See docs/seeds-and-phrases.md."),
+    _p("seed_strength", "How hard seeded topics are held to their words: guide documents per "
+       "seeded topic as a share of an average topic's documents (0: a seeded start only).",
+       NONNEGATIVE, None),
     _p("tol", "Stop when the loss falls by less than this fraction in one iteration.",
        NONNEGATIVE, None),
     _p("top_words", "Words shown per topic.", COUNT),

@@ -25,6 +25,18 @@ def corpus_specs(given: Given) -> dict:
             "vectorizer": given.spec(VectorizerSettings, stop_words=stop_words)}  # fmt: skip
 
 
+def seed_words(given: Given) -> dict:
+    """``--seed-words``: the file read and checked now, before any data (ModelSpec.seed_words)."""
+    path = given.get("seed_words")
+    if path is None:
+        return {}
+    from ..models.seed_words import check_seed_count, read_seed_words
+
+    seeds = read_seed_words(path)
+    check_seed_count(seeds, given["k"])
+    return {"seed_words": seeds}
+
+
 def cache_dir(given: Given):
     from ..cache import resolve_dir
 
@@ -39,7 +51,7 @@ def fit(method: str, given: Given) -> None:
     from .output import width_for, write_text
 
     request = given.spec(RunRequest, **corpus_specs(given), cache_dir=cache_dir(given),
-                         model=given.spec(ModelSpec, method=method),
+                         model=given.spec(ModelSpec, method=method, **seed_words(given)),
                          files=given.spec(FitFiles))  # fmt: skip
     with progress_display(given["quiet"]) as progress:
         report = run_model(request, progress)

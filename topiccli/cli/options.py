@@ -233,6 +233,7 @@ OPTIONS = _opts(
         settings={"show_default": False}),
     Opt("clean", VECTORIZE, str, VectorizerSettings.clean),
     Opt("plurals", VECTORIZE, default=VectorizerSettings.plurals),
+    Opt("phrases", VECTORIZE, bool, False),
     Opt("min_df", VECTORIZE, str, str(VectorizerSettings.min_df), metavar="DF",
         settings={"callback": parse_df}),
     Opt("max_df", VECTORIZE, str, str(VectorizerSettings.max_df), metavar="DF",
@@ -254,6 +255,9 @@ OPTIONS = _opts(
     Opt("max_iter", MODEL, default=ModelSpec.max_iter),
     Opt("tol", MODEL, help=PARAMS["tol"].help.removesuffix(".") + " (default: "
         f"{NMF_TOL['frobenius']:g} for frobenius, {NMF_TOL['kl']:g} for kl)."),
+    Opt("seed_words", MODEL, Optional[Path], field="seed_file", metavar="FILE",
+        flags=("--seed-words",)),
+    Opt("seed_strength", MODEL, settings={"show_default": "0.1 under kl, 0.25 under frobenius"}),
     # -- output ----------------------------------------------------------------------------
     Opt("top_words", OUTPUT, default=ModelSpec.top_words),
     Opt("format", OUTPUT, Literal["table", "json", "csv"], "table", flags=("--format", "-f"),
@@ -312,8 +316,9 @@ SOURCE_OPTIONS = ("input", "glob", "categories", "subset", "remove", "max_file_b
                   "data_home", "text_field", "id_field", "label_field", "no_labels")
 VECTORIZER_OPTIONS = ("vectorizer", "stop_words", "extra_stop_words", "token_pattern",
                       "keep_contractions", "keep_junk", "language", "lemmatize", "clean",
-                      "plurals", "min_df", "max_df", "max_features", "ngram_range")
-NMF_OPTIONS = ("loss", "solver", "init", "alpha_w", "alpha_h", "l1_ratio", "max_iter", "tol")
+                      "plurals", "phrases", "min_df", "max_df", "max_features", "ngram_range")
+NMF_OPTIONS = ("loss", "solver", "init", "alpha_w", "alpha_h", "l1_ratio", "max_iter", "tol",
+               "seed_words", "seed_strength")
 FILE_OPTIONS = ("save", "save_snippets", "force")
 RUN_OPTIONS = ("docs", "seeds", "plot", "quiet", "cache_dir_", "no_cache", "scheduler")
 CORPUS = SOURCE_OPTIONS + VECTORIZER_OPTIONS
