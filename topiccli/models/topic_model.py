@@ -33,11 +33,9 @@ from ..specs import (
 from .estimators import sklearn_constraints
 from .run import RunRequest
 
-_NOT_PARAMETERS = ("method", "seed_words", "seed_strength")
-"""ModelSpec fields that are no TopicModel parameter of that name: ``method`` comes first, and
-seed words are read from a file by the CLI (topiccli.models.seed_words), not given here yet."""
-_MODEL = tuple(f.name for f in fields(ModelSpec) if f.name not in _NOT_PARAMETERS)
-"""TopicModel's parameters that are ModelSpec fields, of the same names."""
+_MODEL = tuple(f.name for f in fields(ModelSpec) if f.name != "method")
+"""TopicModel's parameters that are ModelSpec fields, of the same names (``seed_words``: the
+seeded topics as topiccli.models.seed_words.read_seed_words gives them from a file)."""
 _VECTORIZER = tuple(f.name for f in fields(VectorizerSettings) if f.name != "kind")
 """TopicModel's parameters that are VectorizerSettings fields (besides ``vectorizer``: kind)."""
 _SOURCE = ("glob", "text_field", "id_field", "label_field")
