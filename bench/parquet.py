@@ -1,6 +1,6 @@
 """Reading records: the same corpus as JSONL and as Parquet, time and peak memory.
 
-python -m bench.parquet [--docs 1000000] [--json out.json] [--keep DIR]
+python -m bench.parquet [--docs 1000000] [--json out.json] [--keep DIR] [--jsonl BIG.jsonl]
 
 Writes a JSONL corpus of real text with scripts/make_big_corpus.py (the 20news-bydate
 archive's posts, then copies with their words shuffled; ``text``, ``id``, ``label``), converts
@@ -57,15 +57,17 @@ print(json.dumps({"seconds": seconds, "peak_rss": peak, "baseline_rss": before,
 """
 
 
-def make(docs: int, folder: Path, archive: Path | None) -> tuple[Path, Path]:
-    """The JSONL corpus and its Parquet twin."""
+def make(docs: int, folder: Path, archive: Path | None, jsonl: Path | None = None):
+    """The JSONL corpus (``jsonl`` when given: made before) and its Parquet twin."""
     import polars as pl
 
-    jsonl, parquet = folder / "big.jsonl", folder / "big.parquet"
-    script = str(ROOT / "scripts" / "make_big_corpus.py")
-    given = ["--archive", str(archive)] if archive else []
-    subprocess.run([sys.executable, script, "--docs", str(docs), "--out", str(jsonl), *given],
-                   check=True)  # fmt: skip
+    parquet = folder / "big.parquet"
+    if jsonl is None:
+        jsonl = folder / "big.jsonl"
+        script = str(ROOT / "scripts" / "make_big_corpus.py")
+        given = ["--archive", str(archive)] if archive else []
+        subprocess.run([sys.executable, script, "--docs", str(docs), "--out", str(jsonl),
+                        *given], check=True)  # fmt: skip
     schema = {"text": pl.String, "id": pl.String, "label": pl.String}
     pl.scan_ndjson(jsonl, schema=schema).sink_parquet(parquet, compression="zstd")
     return jsonl, parquet
@@ -105,11 +107,12 @@ def main() -> None:
     parser.add_argument("--archive", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--keep", type=Path, default=None, help="keep the files in this folder")
+    parser.add_argument("--jsonl", type=Path, default=None, help="a corpus made before")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        jsonl, parquet = make(args.docs, folder, args.archive)
+        jsonl, parquet = make(args.docs, folder, args.archive, args.jsonl)
         rows = {
             "jsonl:topiccli": load(jsonl, "topiccli", args.repeats),
             "parquet:topiccli": load(parquet, "topiccli", args.repeats),

@@ -19,10 +19,11 @@ _LAZY = {
     "NMF": "topiccli.models",
     "TruncatedSVD": "topiccli.models",
     "TopicModel": "topiccli.models",
+    "c_npmi_scorer": "topiccli.models",
 }
 
-__all__ = ["NMF", "NMFResult", "SVDResult", "TopicModel", "TruncatedSVD", "__version__", "nmf",
-           "truncated_svd"]  # fmt: skip
+__all__ = ["NMF", "NMFResult", "SVDResult", "TopicModel", "TruncatedSVD", "__version__",
+           "c_npmi_scorer", "nmf", "truncated_svd"]  # fmt: skip
 
 
 def __getattr__(name: str):
