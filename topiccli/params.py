@@ -102,8 +102,8 @@ NONNEGATIVE = Interval(float, 0.0)
 
 _TABLE = [
     # -- source ----------------------------------------------------------------------------
-    _p("input", "A folder of text files, one text file, a .jsonl/.csv file of records, or - "
-       "for stdin, instead of 20 Newsgroups."),
+    _p("input", "A folder of text files, one text file, a .jsonl/.csv/.parquet file of records "
+       "(or a quoted glob of them), or - for stdin, instead of 20 Newsgroups."),
     _p("glob", "Only files matching this glob (on the name; on the path if it has /)."),
     _p("categories", "20 Newsgroups categories, comma-separated or repeated."),
     _p("subset", "20 Newsgroups subset.", Choice(SUBSETS)),
@@ -111,9 +111,10 @@ _TABLE = [
     _p("max_file_bytes", "Read at most this much of each file in a folder (e.g. 16M); longer "
        "files are cut there with a warning, so memory stays bounded."),
     _p("data_home", "scikit-learn data home (default: its own, honouring SCIKIT_LEARN_DATA)."),
-    _p("text_field", "JSONL/CSV input: the field holding each document's text."),
-    _p("id_field", "JSONL/CSV input: the field holding each document's id."),
-    _p("label_field", "JSONL/CSV input: the field holding each document's label."),
+    _p("text_field", "JSONL/CSV/Parquet input: the field (column) holding each document's text."),
+    _p("id_field", "JSONL/CSV/Parquet input: the field (column) holding each document's id."),
+    _p("label_field", "JSONL/CSV/Parquet input: the field (column) holding each document's "
+       "label."),
     # -- vectorizer ------------------------------------------------------------------------
     _p("vectorizer", "Term weighting.", Choice(VECTORIZERS)),
     _p("stop_words", "+-joined lists: auto (the language's list; english+fillers for English), "
@@ -180,7 +181,8 @@ _TABLE = [
        Choice(("agreement", "score")), None),
     _p("samples", "Subsamples per k for --criterion agreement.", COUNT),
     # -- files and engine ------------------------------------------------------------------
-    _p("doc_topics", "Write each document's topic weights to FILE.csv or FILE.jsonl."),
+    _p("doc_topics", "Write each document's topic weights to FILE.csv, FILE.jsonl or "
+       "FILE.parquet."),
     _p("html", "Also write a self-contained HTML explorer of the result (opens offline)."),
     _p("vocabulary", "Report what vectorizing kept and pruned (and why), the most frequent "
        "terms, and stop words the token pattern never produces."),
