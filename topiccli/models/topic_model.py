@@ -36,10 +36,11 @@ from ..specs import (
 from .run import FitRequest
 
 _MODEL = ("k", "seed", "top_words", "max_iter", "tol", "solver", "loss", "init", "alpha_w",
-          "alpha_h", "l1_ratio", "docs", "seeds")  # fmt: skip
+          "alpha_h", "l1_ratio", "docs", "seeds", "seed_words", "seed_strength")  # fmt: skip
 """TopicModel's parameters that are ModelSpec fields, of the same names."""
 _VECTORIZER = ("stop_words", "min_df", "max_df", "max_features", "ngram_range", "token_pattern",
-               "contractions", "junk", "clean", "plurals", "language", "lemmatize")  # fmt: skip
+               "contractions", "junk", "clean", "plurals", "language", "lemmatize",
+               "phrases")  # fmt: skip
 """TopicModel's parameters that are VectorizerSettings fields (besides ``vectorizer``: kind)."""
 _SOURCE = ("glob", "text_field", "id_field", "label_field")
 """TopicModel's parameters that are SourceSpec fields: how a path given to fit is read."""
@@ -103,6 +104,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         plurals: str = VectorizerSettings.plurals,
         language: str = VectorizerSettings.language,
         lemmatize: bool | None = VectorizerSettings.lemmatize,
+        phrases: bool = VectorizerSettings.phrases,
         seed: int = ModelSpec.seed,
         top_words: int = ModelSpec.top_words,
         max_iter: int = ModelSpec.max_iter,
@@ -115,6 +117,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         l1_ratio: float = ModelSpec.l1_ratio,
         docs: int = ModelSpec.docs,
         seeds: int = ModelSpec.seeds,
+        seed_words=ModelSpec.seed_words,
+        seed_strength: float | None = ModelSpec.seed_strength,
         glob: str | None = SourceSpec.glob,
         text_field: str | None = SourceSpec.text_field,
         id_field: str | None = SourceSpec.id_field,
@@ -136,6 +140,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.plurals = plurals
         self.language = language
         self.lemmatize = lemmatize
+        self.phrases = phrases
         self.seed = seed
         self.top_words = top_words
         self.max_iter = max_iter
@@ -148,6 +153,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.l1_ratio = l1_ratio
         self.docs = docs
         self.seeds = seeds
+        self.seed_words = seed_words
+        self.seed_strength = seed_strength
         self.glob = glob
         self.text_field = text_field
         self.id_field = id_field
@@ -158,7 +165,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     def model_spec(self) -> ModelSpec:
         """The ModelSpec ``topics <method>`` would build from the same options."""
-        return ModelSpec(method=self.method, **{name: getattr(self, name) for name in _MODEL})
+        values = {name: getattr(self, name) for name in _MODEL}
+        values["seed_words"] = seed_topics(self.seed_words)
+        return ModelSpec(method=self.method, **values)
 
     def vectorizer_settings(self) -> VectorizerSettings:
         """The VectorizerSettings the same options give (``ngram_range`` as a pair)."""
@@ -389,3 +398,26 @@ def _saved_params(meta: dict) -> dict:
                       l1_ratio=regularization.get("l1_ratio", ModelSpec.l1_ratio))  # fmt: skip
     return {"method": meta["method"], "k": meta["k"], "seed": meta["seed"],
             "top_words": meta.get("top_words", ModelSpec.top_words), **params}  # fmt: skip
+
+
+def seed_topics(seed_words) -> tuple:
+    """``seed_words`` as ModelSpec holds them: a seed-word file's path (``--seed-words``), a
+    mapping ``{name: words}``, a sequence of word lists (unnamed topics) or SeedTopics."""
+    import os
+
+    from .seed_words import SeedTopic, read_seed_words
+
+    if isinstance(seed_words, (str, os.PathLike)):
+        return read_seed_words(seed_words)
+    if isinstance(seed_words, dict):
+        items = [(name, words) for name, words in seed_words.items()]
+    else:
+        items = [(None, topic) for topic in seed_words]
+    return tuple(topic if isinstance(topic, SeedTopic) else
+                 SeedTopic(name, tuple(dict.fromkeys(w.lower() for w in _words(topic))))
+                 for name, topic in items)  # fmt: skip
+
+
+def _words(topic) -> list[str]:
+    """A seeded topic's words: a string split at spaces, or the sequence itself."""
+    return topic.split() if isinstance(topic, str) else list(topic)
