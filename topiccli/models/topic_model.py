@@ -34,8 +34,8 @@ from .estimators import sklearn_constraints
 from .run import RunRequest
 
 _MODEL = tuple(f.name for f in fields(ModelSpec) if f.name != "method")
-"""TopicModel's parameters that are ModelSpec fields, of the same names (``seed_words``: the
-seeded topics as topiccli.models.seed_words.read_seed_words gives them from a file)."""
+"""TopicModel's parameters that are ModelSpec fields, of the same names (``seed_words`` also as
+a file, a mapping or word lists: :func:`seed_topics`)."""
 _VECTORIZER = tuple(f.name for f in fields(VectorizerSettings) if f.name != "kind")
 """TopicModel's parameters that are VectorizerSettings fields (besides ``vectorizer``: kind)."""
 _SOURCE = ("glob", "text_field", "id_field", "label_field")
@@ -110,7 +110,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     def model_spec(self) -> ModelSpec:
         """The ModelSpec ``topics <method>`` would build from the same options."""
-        return ModelSpec(method=self.method, **{name: getattr(self, name) for name in _MODEL})
+        values = {name: getattr(self, name) for name in _MODEL}
+        values["seed_words"] = seed_topics(self.seed_words)
+        return ModelSpec(method=self.method, **values)
 
     def vectorizer_settings(self) -> VectorizerSettings:
         """The VectorizerSettings the same options give (``ngram_range`` as a pair)."""
@@ -341,3 +343,26 @@ def _saved_params(meta: dict) -> dict:
                       l1_ratio=regularization.get("l1_ratio", ModelSpec.l1_ratio))  # fmt: skip
     return {"method": meta["method"], "k": meta["k"], "seed": meta["seed"],
             "top_words": meta.get("top_words", ModelSpec.top_words), **params}  # fmt: skip
+
+
+def seed_topics(seed_words) -> tuple:
+    """``seed_words`` as ModelSpec holds them: a seed-word file's path (``--seed-words``), a
+    mapping ``{name: words}``, a sequence of word lists (unnamed topics) or SeedTopics."""
+    import os
+
+    from .seed_words import SeedTopic, read_seed_words
+
+    if isinstance(seed_words, (str, os.PathLike)):
+        return read_seed_words(seed_words)
+    if isinstance(seed_words, dict):
+        items = [(name, words) for name, words in seed_words.items()]
+    else:
+        items = [(None, topic) for topic in seed_words]
+    return tuple(topic if isinstance(topic, SeedTopic) else
+                 SeedTopic(name, tuple(dict.fromkeys(w.lower() for w in _words(topic))))
+                 for name, topic in items)  # fmt: skip
+
+
+def _words(topic) -> list[str]:
+    """A seeded topic's words: a string split at spaces, or the sequence itself."""
+    return topic.split() if isinstance(topic, str) else list(topic)
