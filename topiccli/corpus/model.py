@@ -30,6 +30,9 @@ class Corpus:
     labels: list[str | None] | None
     selection: dict
     skipped: dict[str, int] = field(default_factory=dict)
+    values: dict[str, list] = field(default_factory=dict)
+    """Other per-document record fields by role, as read (``"time"``, ``"group"``: from
+    ``time_field``/``group_field``; corpus.records), aligned with ``texts``."""
 
     def __len__(self) -> int:
         return len(self.texts)

@@ -9,9 +9,9 @@ with proportions drawn from a Dirichlet around its month's shares (``concentrati
 its words from them; a few words come from a shared background.
 
 Groups: each document is in group ``a`` or ``b`` (alternately). Group ``a`` has ``flat``'s
-weight multiplied by ``group_boost``; and within ``rise``, group ``a`` draws its words from
-the first half of the topic's block more often, ``b`` from the second half, so the first half
-distinguishes ``a`` within that topic.
+weight multiplied by ``group_boost``; and within ``rise``, group ``a`` draws the block's words
+``DIALECT["a"]`` (its first three) ``DIALECT_BOOST`` times as often as the others, and group
+``b`` the words ``DIALECT["b"]`` (the next three): they distinguish each group in that topic.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ import numpy as np
 from .synthetic import vocabulary
 
 TOPICS = ("rise", "fall", "spike", "flat")
+DIALECT = {"a": (0, 1, 2), "b": (3, 4, 5)}
+"""Each group's own words within ``rise``: positions in its block."""
+DIALECT_BOOST = 4.0
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ def weights(months: int, spike_month: int) -> np.ndarray:
 
 
 def generate(docs_per_month: int = 100, months: int = 24, spike_month: int = 14, *,
-             words_per_topic: int = 30, doc_length: int = 80, concentration: float = 30.0,
+             words_per_topic: int = 60, doc_length: int = 80, concentration: float = 3.0,
              group_boost: float = 2.0, seed: int = 0) -> TrendCorpus:  # fmt: skip
     """Draw the corpus (deterministic for a seed)."""
     rng = np.random.default_rng(seed)
@@ -80,16 +83,14 @@ def generate(docs_per_month: int = 100, months: int = 24, spike_month: int = 14,
 
 def _document(rng, mix, blocks, background, group: str, length: int) -> str:
     """One text: ``length`` words, 90% from the topics in proportions ``mix``, the rest from
-    the background; in ``rise`` (topic 0) group a favours the block's first half."""
+    the background; in ``rise`` (topic 0) each group favours its ``DIALECT`` words."""
     counts = rng.multinomial(int(length * 0.9), mix)
     tokens = []
     for topic, n in enumerate(counts):
         block = blocks[topic]
         p = np.ones(len(block))
-        if topic == 0:
-            half = len(block) // 2
-            p[:half] *= 1.5 if group == "a" else 1.0
-            p[half:] *= 1.0 if group == "a" else 1.5
+        if topic == 0:  # each group's own few words within the topic
+            p[list(DIALECT[group])] *= DIALECT_BOOST
         tokens += list(rng.choice(block, size=n, p=p / p.sum()))
     tokens += list(rng.choice(background, size=length - len(tokens)))
     rng.shuffle(tokens)
