@@ -154,7 +154,24 @@ def of_bundle(bundle) -> dict:
                    saved["time_bin"], words=saved.get("words") or {})  # fmt: skip
 
 
-def for_bundle(report) -> dict | None:
-    """What a run's bundle stores of its analyses (None without any)."""
-    found = getattr(report, "analyses_saved", None)
-    return found or None
+def check_saved(value, n_docs: int, k: int) -> None:
+    """Refuse (ValueError) a bundle's analyses.json that cannot be what a fit wrote: values
+    for other documents, an unknown time bin, words for other topics."""
+    if not isinstance(value, dict) or value.get("time_bin") not in TIME_BINS:
+        raise ValueError("not an object with a known time_bin")
+    documents = value.get("documents")
+    if not isinstance(documents, dict) or not documents or set(documents) - {"time", "group"}:
+        raise ValueError("no time or group values")
+    for role, entry in documents.items():
+        values = entry.get("values") if isinstance(entry, dict) else None
+        if not isinstance(values, list) or len(values) != n_docs:
+            raise ValueError(f"its {role} values are not one per document")
+        if any(isinstance(v, (dict, list)) for v in values):
+            raise ValueError(f"its {role} values are not plain values")
+    words = value.get("words")
+    if not isinstance(words, dict):
+        raise ValueError("no words")
+    for name, per_topic in words.items():
+        if name not in ("over_time", "by_group") or not isinstance(per_topic, list) \
+                or len(per_topic) != k:  # fmt: skip
+            raise ValueError(f"its {name} words are not one entry per topic")
