@@ -175,3 +175,52 @@ def check_saved(value, n_docs: int, k: int) -> None:
         if name not in ("over_time", "by_group") or not isinstance(per_topic, list) \
                 or len(per_topic) != k:  # fmt: skip
             raise ValueError(f"its {name} words are not one entry per topic")
+
+
+def given_values(values, role: str, n_docs: int) -> dict:
+    """``TopicModel``'s times or groups (one per document) as the bundle stores them: dates
+    and datetimes (Python, numpy, pandas) as ISO text, numbers as numbers, groups as text."""
+    values = list(values.tolist() if hasattr(values, "tolist") else values)
+    if len(values) != n_docs:
+        raise ValueError(f"{len(values)} {role} values for {n_docs} documents")
+    plain = []
+    for value in values:
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif value is not None and not isinstance(value, (str, int, float)):
+            value = str(value)
+        if role == "group" and value is not None:
+            value = str(value)
+        plain.append(value)
+    return {"field": None, "values": plain}
+
+
+def table(bundle, role: str, given=None, time_bin: str | None = None, matrix=None):
+    """``TopicModel.topics_over_time``/``topics_per_group``: one row per topic and bin (group)
+    as a polars DataFrame, from the values ``given`` or the ones the fit read. Words come from
+    ``matrix`` (the fit's document-term matrix, when the model was fitted in this session),
+    else from the bundle when its own values are used."""
+    import polars as pl
+
+    from ..render.trends import trend_rows
+
+    saved = bundle.analyses or {}
+    values = dict(saved.get("documents") or {})
+    if given is not None:
+        values[role] = given_values(given, role, len(bundle.doc_ids))
+    if role not in values:
+        what = "times" if role == "time" else "groups"
+        raise ValueError(f"no {what}: fit with {role}_field, or pass the documents' {what}")
+    time_bin = time_bin or saved.get("time_bin") or "auto"
+    reuse = given is None and time_bin == saved.get("time_bin")
+    found = analyze({role: values[role]}, bundle.doc_topics, bundle.components, bundle.seed,
+                    time_bin, X=None if matrix is None else matrix.X,
+                    terms=None if matrix is None else matrix.terms,
+                    words=saved.get("words") if matrix is None and reuse else None)  # fmt: skip
+    key = "bin" if role == "time" else "group"
+    rows = [{name: value for name, value in row.items() if name not in ("analysis", other)}
+            for row in trend_rows(found) for other in ["group" if role == "time" else "bin"]
+            if row["analysis"] == role]  # fmt: skip
+    columns = ["topic", key, "documents", "topic_documents", "prevalence", "low", "high"]
+    extra = [name for name in ("words", "zeta") if rows and name in rows[0]]
+    return pl.DataFrame([{name: row.get(name) for name in columns + extra} for row in rows])
