@@ -42,15 +42,16 @@ def write_corpus(path: Path, corpus=None) -> Path:
 
 
 FIT = ["nmf", "--k", "4", "--language", "en", "--id-field", "id", "--time-field", "date",
-       "--group-field", "group", "--no-cache"]  # fmt: skip
+       "--group-field", "group"]  # fmt: skip
 
 
 @cache
 def planted_run(folder: str) -> dict:
     """Every output of one fit of the planted corpus (paths under ``folder``)."""
     root = Path(folder)
+    root.mkdir(parents=True, exist_ok=True)
     data = write_corpus(root / "planted.jsonl")
-    fit = [*FIT, "--input", data]
+    fit = [*FIT, "--input", data, "--cache-dir", root / "cache"]  # the second fit reads it
     topics(*fit, "-f", "json", "-o", root / "report.json", "--save", root / "model",
            "--html", root / "page.html", "--trends", root / "trends.csv")  # fmt: skip
     topics("explore", root / "model", "-o", root / "model.html")
