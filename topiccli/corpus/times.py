@@ -62,8 +62,15 @@ def parse_times(values) -> tuple[list[float | None], dict[str, int]]:
     were missing/empty (``missing``) or present but not a time (``bad``)."""
     seconds: list[float | None] = []
     counts = {"missing": 0, "bad": 0}
+    known: dict = {}  # each distinct value parsed once (dates repeat)
     for value in values:
-        parsed = parse_time(value)
+        key = (type(value), value) if isinstance(value, (str, int, float)) else None
+        if key is None:
+            parsed = parse_time(value)
+        elif key in known:
+            parsed = known[key]
+        else:
+            parsed = known[key] = parse_time(value)
         if parsed is None:
             counts["missing" if value is None or value == "" else "bad"] += 1
         seconds.append(parsed)
