@@ -95,9 +95,9 @@ def trend_lines(analyses: dict) -> list[str]:
     if time and time["bins"]:
         bins = time["bins"]
         counts = time["time_values"]
-        lines.append(f"Over time ({time['field']}, by {time['bin']}, {bins[0]['bin']} … "
-                     f"{bins[-1]['bin']}, {counts['with_time']} of {counts['documents']} "
-                     "documents dated): prevalence, lowest → highest bin")  # fmt: skip
+        lines.append(f"Over time · {time['field']} by {time['bin']}, {bins[0]['bin']} … "
+                     f"{bins[-1]['bin']} · {counts['with_time']}/{counts['documents']} dated · "
+                     "bars: each topic's lowest → highest")  # fmt: skip
         for topic in time["topics"]:
             known = [v for v in topic["prevalence"] if v is not None]
             peak = bins[topic["prevalence"].index(max(known))]["bin"] if known else "-"
