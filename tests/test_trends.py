@@ -230,3 +230,19 @@ def test_topic_model_reproduces_the_analyses_from_the_bundle(run):
     groups = model.topics_per_group()
     assert groups.height == 4 * 2
     assert groups["words"][0].to_list() == run["json"]["by_group"]["topics"][0]["words"][0]
+
+
+def test_junk_documents_take_their_times_and_groups_with_them():
+    """A filter that drops documents (junk) cuts the time and group values alike."""
+    import base64
+
+    from topiccli.corpus.junk import drop_junk, junk_reason
+    from topiccli.corpus.model import Corpus
+
+    blob = "\n".join(base64.b64encode(bytes(range(i, i + 57))).decode() for i in range(40))
+    assert junk_reason(blob) is not None
+    values = {"time": ["2024-01-01", "2024-02-01", "2024-03-01"], "group": ["a", "b", "c"]}
+    corpus = Corpus(["first text", blob, "third text"], ["1", "2", "3"], None, {}, {}, values)
+    kept = drop_junk(corpus)
+    assert kept.ids == ["1", "3"]
+    assert kept.values == {"time": ["2024-01-01", "2024-03-01"], "group": ["a", "c"]}

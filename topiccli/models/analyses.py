@@ -69,6 +69,10 @@ def documents_values(corpus, source: SourceSpec, spec: AnalysisSpec) -> dict:
     elif spec.by_label:
         labels = corpus.labels or [None] * len(corpus.texts)
         stored["group"] = {"field": None, "values": list(labels)}
+    for role, entry in stored.items():  # a loader or filter that lost the alignment is a bug
+        if len(entry["values"]) != len(corpus.texts):
+            raise RuntimeError(f"{len(entry['values'])} {role} values for "
+                               f"{len(corpus.texts)} documents")  # fmt: skip
     return stored
 
 
