@@ -211,6 +211,11 @@ def test_the_cli_refuses_the_fields_on_a_folder_and_trends_alone(tmp_path):
     assert found.exit_code == 2 and "--time-field" in found.stderr
     found = runner.invoke(app, ["nmf", "--input", str(SAMPLE), "--trends", str(tmp_path / "t.csv")])
     assert found.exit_code == 2 and "--trends" in found.stderr
+    data = tmp_path / "x.jsonl"
+    data.write_text('{"text": "a b", "date": "2024-01-01"}\n')
+    found = runner.invoke(app, ["nmf", "--input", str(data), "--time-field", "date",
+                                "--scheduler", "tcp://127.0.0.1:1"])  # fmt: skip
+    assert found.exit_code == 2 and "--scheduler" in found.stderr
 
 
 # --- Python --------------------------------------------------------------------------------

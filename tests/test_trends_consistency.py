@@ -109,3 +109,10 @@ def test_the_sparkline_has_its_peak_where_the_json_has_it(run):
         values = topic["prevalence"]
         line = sparkline(values)
         assert line[values.index(max(v for v in values if v is not None))] == "█"
+
+
+@pytest.mark.parametrize("document", ["json", "show_json"])
+def test_the_reports_match_the_schema(run, document):
+    from .test_schema import validate
+
+    validate(run[document], "report")
