@@ -139,6 +139,10 @@ class CorpusCache:
             raise CorruptEntry("its terms or ids do not match the matrix")
         if labels is not None and len(labels) != n_docs:
             raise CorruptEntry("its labels do not match the matrix")
+        values = meta.get("values") or {}
+        if not isinstance(values, dict) or any(not isinstance(v, list) or len(v) != n_docs
+                                               for v in values.values()):  # fmt: skip
+            raise CorruptEntry("its time or group values do not match the matrix")
         if idf is not None and idf.shape != (n_terms,):
             raise CorruptEntry("its idf does not match the matrix")
         import scipy.sparse as sp
