@@ -84,10 +84,12 @@ def analyze(values: dict, weights, H, seed: int, time_bin: str, *, X=None, terms
 
     from ..corpus.times import parse_times
     from ..quality.groups import by_group, by_group_over_time
+    from ..quality.prevalence import responsibilities
     from ..quality.trends import over_time
 
     result = {}
     seconds = None
+    Q = None if X is None else responsibilities(X, weights, H)  # shared by both analyses
     if "time" in values:
         parsed, counts = parse_times(values["time"]["values"])
         seconds = np.array([np.nan if s is None else s for s in parsed], dtype=np.float64)
@@ -95,11 +97,12 @@ def analyze(values: dict, weights, H, seed: int, time_bin: str, *, X=None, terms
                                "time_values": _time_values(values["time"]["values"], parsed,
                                                            counts),
                                **over_time(weights, H, seconds, time_bin, seed, X=X,
-                                           terms=terms)}  # fmt: skip
+                                           terms=terms, Q=Q)}  # fmt: skip
     if "group" in values:
         groups = values["group"]["values"]
         result["by_group"] = {"field": values["group"]["field"],
-                              **by_group(weights, H, groups, seed, X=X, terms=terms)}  # fmt: skip
+                              **by_group(weights, H, groups, seed, X=X, terms=terms,
+                                         Q=Q)}  # fmt: skip
         if seconds is not None:
             result["over_time_by_group"] = by_group_over_time(weights, H, groups, seconds,
                                                               time_bin, seed)  # fmt: skip

@@ -51,7 +51,7 @@ def log_odds(y_group: np.ndarray, y_rest: np.ndarray, prior: np.ndarray) -> np.n
 
 
 def by_group(weights: np.ndarray, H: np.ndarray, groups, seed: int, *, X=None,
-             terms=None) -> dict:  # fmt: skip
+             terms=None, Q=None) -> dict:  # fmt: skip
     """The group analysis (JSON-ready): groups, and per topic its prevalence, interval and
     documents won per group, and (given X, H and terms) its distinguishing words per group."""
     weights = np.asarray(weights, dtype=np.float64)
@@ -61,24 +61,26 @@ def by_group(weights: np.ndarray, H: np.ndarray, groups, seed: int, *, X=None,
     described = [{"group": name, "documents": int(len(rows))}
                  for name, rows in zip(names, members)]  # fmt: skip
     if X is not None:
-        words, zetas = distinguishing_words(X, weights, H, terms, members)
+        words, zetas = distinguishing_words(X, weights, H, terms, members, Q=Q)
         for t, topic in enumerate(table):
             topic["words"] = [w[t] for w in words]
             topic["zeta"] = [z[t] for z in zetas]
     return {"groups": described, "prior_share": PRIOR_SHARE, "topics": table}
 
 
-def distinguishing_words(X, W, H, terms, members, n: int = TOP_WORDS):
-    """Per group, per topic: its ``n`` words of largest positive ζ and their ζ (rounded)."""
-    Q = responsibilities(X, W, H)
+def distinguishing_words(X, W, H, terms, members, n: int = TOP_WORDS, Q=None):
+    """Per group, per topic: its ``n`` words of largest positive ζ and their ζ (rounded);
+    ``Q``: X's responsibilities, if already computed."""
+    Q = responsibilities(X, W, H) if Q is None else Q
     pooled = attributed(Q, W, H, np.concatenate(members) if members else np.arange(0))
     words, zetas = [], []
     for rows in members:
         own = attributed(Q, W, H, rows)
         group_words, group_zetas = [], []
-        for t in range(H.shape[0]):
-            zeta = log_odds(own[t], pooled[t] - own[t], PRIOR_SHARE * pooled[t])
-            order = [j for j in top_indices(zeta, n) if zeta[j] > 0]
+        zetas_g = np.array([log_odds(own[t], pooled[t] - own[t], PRIOR_SHARE * pooled[t])
+                            for t in range(H.shape[0])])  # fmt: skip
+        for zeta, order in zip(zetas_g, top_indices(zetas_g, n)):
+            order = [j for j in order if zeta[j] > 0]
             group_words.append([str(terms[j]) for j in order])
             group_zetas.append([round(float(zeta[j]), 4) for j in order])
         words.append(group_words)

@@ -104,11 +104,11 @@ def time_bins(seconds: np.ndarray, unit: str) -> tuple[np.ndarray, list[dict]]:
 
 
 def over_time(weights: np.ndarray, H: np.ndarray, seconds, time_bin: str, seed: int, *,
-              X=None, terms=None) -> dict:  # fmt: skip
+              X=None, terms=None, Q=None) -> dict:  # fmt: skip
     """The over-time analysis (JSON-ready): bins, and per topic its prevalence, interval,
     documents won and (given the document-term X and the terms) words per bin. ``weights``:
     documents × topics (quality.doc_weights); ``H``: the fit's topics × terms; ``seconds``:
-    each document's time (NaN: none)."""
+    each document's time (NaN: none); ``Q``: X's responsibilities, if already computed."""
     seconds = np.asarray(seconds, dtype=np.float64)
     unit = choose_unit(seconds, time_bin)
     bins, described = time_bins(seconds, unit)
@@ -119,7 +119,7 @@ def over_time(weights: np.ndarray, H: np.ndarray, seconds, time_bin: str, seed: 
         entry["documents"] = int(len(rows))
     table = prevalence_table(theta, top, members, seed, TIME_TAG)
     if X is not None:
-        Q = responsibilities(X, weights, H)
+        Q = responsibilities(X, weights, H) if Q is None else Q
         per_bin = [top_terms(attributed(Q, weights, H, rows), terms) for rows in members]
         for t, topic in enumerate(table):
             topic["words"] = [words[t] for words in per_bin]
