@@ -281,13 +281,14 @@ Language = Annotated[
     ),
 ]
 Lemmatize = Annotated[
-    bool,
+    Optional[bool],  # noqa: UP045 - typer reads the annotation
     typer.Option(
-        "--lemmatize",
-        metavar=FLAG,
+        "--lemmatize/--no-lemmatize",
         rich_help_panel=VECTORIZE,
-        help="Count words by lemma (files → file; simplemma, pip install "
-        "'topiccli[lemmatize]'), for the languages it covers.",
+        show_default=False,
+        help="Count words by lemma (Häuser → haus; simplemma, pip install "
+        "'topiccli[lemmatize]'), for the languages it covers. Default: on for a detected "
+        "language other than English that simplemma covers, when it is installed.",
     ),
 ]
 KeepJunk = Annotated[
@@ -631,6 +632,39 @@ DEFAULTS = {
 }
 """Defaults as option text, read off the specs (so they are written in one place)."""
 
+# --- seed words and phrases (docs/seeds-and-phrases.md) -----------------------------------------
+
+SeedWords = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--seed-words",
+        metavar="FILE",
+        rich_help_panel=MODEL,
+        help="Seeded topics, one a line: '[name:] word word ...'; they come first, the other "
+        "topics stay free. See docs/seeds-and-phrases.md.",
+    ),
+]
+SeedStrength = Annotated[
+    Optional[float],
+    typer.Option(
+        "--seed-strength",
+        min=0.0,
+        rich_help_panel=MODEL,
+        show_default="0.1 under kl, 0.25 under frobenius",
+        help="How hard seeded topics are held to their words: guide documents per seeded "
+        "topic as a share of an average topic's documents (0: a seeded start only).",
+    ),
+]
+Phrases = Annotated[
+    bool,
+    typer.Option(
+        "--phrases",
+        metavar=FLAG,
+        rich_help_panel=VECTORIZE,
+        help="Join collocations (NPMI > 0.5, seen >= 10 times) into single terms such as "
+        "new_york before weighting. See docs/seeds-and-phrases.md.",
+    ),
+]
 
 ANALYSES = "Over time and by group"
 TimeField = Annotated[
