@@ -251,3 +251,17 @@ def test_junk_documents_take_their_times_and_groups_with_them():
     kept = drop_junk(corpus)
     assert kept.ids == ["1", "3"]
     assert kept.values == {"time": ["2024-01-01", "2024-03-01"], "group": ["a", "c"]}
+
+
+def test_the_analyses_are_the_same_on_any_thread_count():
+    from threadpoolctl import threadpool_limits
+
+    from topiccli.models.analyses import analyze
+
+    rng = np.random.default_rng(3)
+    W, H = rng.random((3000, 6)), rng.random((6, 50))
+    values = {"time": {"field": "t", "values": [f"2024-{1 + i % 12:02d}-01" for i in range(3000)]},
+              "group": {"field": "g", "values": ["xyz"[i % 3] for i in range(3000)]}}  # fmt: skip
+    with threadpool_limits(limits=1):
+        one = analyze(values, W, H, 0, "auto")
+    assert analyze(values, W, H, 0, "auto") == one
