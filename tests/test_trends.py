@@ -265,3 +265,31 @@ def test_the_analyses_are_the_same_on_any_thread_count():
     with threadpool_limits(limits=1):
         one = analyze(values, W, H, 0, "auto")
     assert analyze(values, W, H, 0, "auto") == one
+
+
+def test_parquet_times_and_groups_are_read(tmp_path):
+    """A Parquet file's datetime column is a time (read as ISO text) and its group column a
+    group; a null time is counted as missing."""
+    import json
+    from datetime import datetime
+
+    import polars as pl
+
+    from topiccli.cli import app
+
+    from .trends_support import runner
+
+    small = generate(docs_per_month=6, months=4, spike_month=2)
+    times = [datetime.fromisoformat(t) for t in small.times]
+    times[3] = None
+    path = tmp_path / "docs.parquet"
+    pl.DataFrame({"text": small.texts, "when": times, "team": small.groups}).write_parquet(path)
+    args = ["nmf", "--input", str(path), "--k", "2", "--language", "en", "--time-field", "when",
+            "--group-field", "team", "--no-cache", "-f", "json"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert sum(b["documents"] for b in report["over_time"]["bins"]) == len(small.texts) - 1
+    assert report["over_time"]["time_values"]["missing"] == 1
+    assert report["over_time"]["time_values"]["with_time"] == len(small.texts) - 1
+    assert [g["group"] for g in report["by_group"]["groups"]] == ["a", "b"]
