@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from .errors import UsageError
 from .factorize.options import NMF_INITS, NMF_LOSSES, NMF_SOLVERS, SVD_SOLVERS
-from .specs import METHODS, SUBSETS, VECTORIZERS
+from .specs import METHODS, SUBSETS, TIME_BINS, VECTORIZERS
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,16 @@ _TABLE = [
     _p("id_field", "JSONL/CSV/Parquet input: the field (column) holding each document's id."),
     _p("label_field", "JSONL/CSV/Parquet input: the field (column) holding each document's "
        "label."),
+    _p("time_field", "JSONL/CSV input: the field holding each document's time (ISO date or "
+       "datetime, or epoch seconds): topics over time. Values that are no time are counted and "
+       "warned."),
+    _p("group_field", "JSONL/CSV input: the field naming each document's group: topics across "
+       "groups."),
+    _p("time_bin", "Time bins; auto: the finest unit with at most 60 bins of at least 10 "
+       "documents each on average.", Choice(TIME_BINS)),
+    _p("by_label", "Topics across groups, the groups being the documents' labels."),
+    _p("trends", "Write the over-time and by-group rows (prevalence, interval, words) to "
+       "FILE.csv."),
     # -- vectorizer ------------------------------------------------------------------------
     _p("vectorizer", "Term weighting.", Choice(VECTORIZERS)),
     _p("stop_words", "+-joined lists: auto (the language's list; english+fillers for English), "

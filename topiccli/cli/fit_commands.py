@@ -47,12 +47,13 @@ def fit(method: str, given: Given) -> None:
     """Fit, render, write: the whole of ``svd`` and ``nmf``."""
     from ..models.run import RunRequest, run_model
     from ..render.run import render
-    from ..specs import FitFiles, ModelSpec
+    from ..specs import AnalysisSpec, FitFiles, ModelSpec
     from .output import width_for, write_text
 
     request = given.spec(RunRequest, **corpus_specs(given), cache_dir=cache_dir(given),
                          model=given.spec(ModelSpec, method=method, **seed_words(given)),
-                         files=given.spec(FitFiles))  # fmt: skip
+                         files=given.spec(FitFiles),
+                         analyses=given.spec(AnalysisSpec))  # fmt: skip
     with progress_display(given["quiet"]) as progress:
         report = run_model(request, progress)
     write_text(render(report, given["format"], width_for(request.output)), request.output)

@@ -21,7 +21,15 @@ from typing import Annotated, Literal, Optional
 import typer
 
 from ..params import PARAMS
-from ..specs import K_RANGE, NMF_TOL, ModelSpec, SourceSpec, SweepSpec, VectorizerSettings
+from ..specs import (
+    K_RANGE,
+    NMF_TOL,
+    AnalysisSpec,
+    ModelSpec,
+    SourceSpec,
+    SweepSpec,
+    VectorizerSettings,  # fmt: skip
+)
 
 SOURCE = "Source (default: 20 Newsgroups)"
 VECTORIZE = "Vectorizer"
@@ -32,6 +40,7 @@ SWEEP = "Sweep"
 CACHE = "Cache"
 MODEL_FILES = "Model files"
 ENGINE = "Engine"
+ANALYSES = "Over time and by group"
 DOCUMENTS = "Documents"
 """infer's source panel: it reads --input only (never 20 Newsgroups)."""
 FLAG = ""
@@ -285,6 +294,12 @@ OPTIONS = _opts(
         "run cache (also: TOPICS_CACHE=0)."),
     Opt("scheduler", ENGINE, _OPTIONAL_TEXT, flags=("--scheduler",), settings={
         "metavar": "ADDRESS", "show_default": "this machine, or DASK_SCHEDULER_ADDRESS when set"}),
+    # -- analyses --------------------------------------------------------------------------
+    Opt("time_field", ANALYSES, _OPTIONAL_TEXT, metavar="FIELD"),
+    Opt("time_bin", ANALYSES, default=AnalysisSpec.time_bin),
+    Opt("group_field", ANALYSES, _OPTIONAL_TEXT, metavar="FIELD"),
+    Opt("by_label", ANALYSES, bool, False, flags=("--by-label/--no-by-label",)),
+    Opt("trends", ANALYSES, _OPTIONAL_PATH, metavar="FILE"),
     # -- sweep -----------------------------------------------------------------------------
     Opt("method", SWEEP, default=SweepSpec.method, help="The model to sweep."),
     Opt("k_range", SWEEP, str, K_RANGE, field="ks", flags=("--k", "-k"),
@@ -321,11 +336,12 @@ NMF_OPTIONS = ("loss", "solver", "init", "alpha_w", "alpha_h", "l1_ratio", "max_
                "seed_words", "seed_strength")
 FILE_OPTIONS = ("save", "save_snippets", "force")
 RUN_OPTIONS = ("docs", "seeds", "plot", "quiet", "cache_dir_", "no_cache", "scheduler")
+ANALYSIS_OPTIONS = ("time_field", "time_bin", "group_field", "by_label", "trends")
 CORPUS = SOURCE_OPTIONS + VECTORIZER_OPTIONS
 SVD = (*CORPUS, "k", "seed", "svd_solver", "top_words", "format", "output", "doc_topics", "html",
        "vocabulary", *FILE_OPTIONS, *RUN_OPTIONS)
 NMF = (*CORPUS, "k", "seed", *NMF_OPTIONS, "top_words", "format", "output", "doc_topics",
-       "html", "vocabulary", "normalize", *FILE_OPTIONS, *RUN_OPTIONS)
+       "html", "vocabulary", "normalize", *FILE_OPTIONS, *RUN_OPTIONS, *ANALYSIS_OPTIONS)
 SWEEP_OPTIONS = (*CORPUS, "method", "k_range", "sweep_seeds", "criterion", "samples", "seed",
                  "loss", "max_iter", "tol", "top_words", "format", "output", "html", "quiet",
                  "cache_dir_", "no_cache", "scheduler")

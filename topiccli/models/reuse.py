@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..corpus import Source, check_source
@@ -31,7 +31,9 @@ def show(model: Path, top_words: int | None = None, output: Path | None = None) 
     loaded = time.perf_counter()
     fitted_words = bundle.metadata.get("top_words", 8)
     count = top_words or fitted_words
-    report = show_report(bundle, count)
+    from .analyses import of_bundle
+
+    report = replace(show_report(bundle, count), analyses=of_bundle(bundle))
     dropped = sorted(WORD_DEPENDENT & set(bundle.metadata.get("quality", {}).get("metrics", {})))
     if count != fitted_words and dropped:
         warnings.warn(

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..corpus import Source, check_source
 from ..errors import VectorizeError
 from ..report import RunReport
-from ..specs import FitFiles, ModelSpec, SourceSpec, VectorizerSettings
+from ..specs import AnalysisSpec, FitFiles, ModelSpec, SourceSpec, VectorizerSettings
 from ..text.vectorize import Vectorizer
 from .corpus_matrix import corpus_description, load_and_vectorize
 from .engine import describe, runs_on
@@ -42,6 +42,8 @@ class RunRequest:
     cache_dir: Path | None = None
     scheduler: str | None = None
     """Where to factorize: None/``none``, this machine; else a Dask scheduler (models.engine)."""
+    analyses: AnalysisSpec = field(default_factory=AnalysisSpec)
+    """Topics over time and across groups (models.analyses)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,9 @@ def prepare(request: RunRequest) -> Plan:
     source = Source(check_source(request.source))
     vectorizer = Vectorizer(request.vectorizer)
     model = resolve_model(request.model, request.vectorizer.kind)
+    from . import analyses
+
+    analyses.check(request.source, request.analyses, request.model.method, request.scheduler)
     files = request.files
     check_outputs(
         {
@@ -67,6 +72,7 @@ def prepare(request: RunRequest) -> Plan:
             "doc_topics": files.doc_topics,
             "html": files.html,
             "save": files.save,
+            "trends": request.analyses.trends,
         },  # fmt: skip
         lambda: inputs_of(source, request.vectorizer),
     )
@@ -100,7 +106,10 @@ def _fit(request: RunRequest, progress=None) -> RunReport:
     model, source = plan.model, plan.source
     stages = Stages(progress)
     stages.timings["cache"] = 0.0
-    runs = _RunLookup.open(plan, stages)
+    from . import analyses
+
+    asked = analyses.wanted(request.source, request.analyses)
+    runs = None if asked else _RunLookup.open(plan, stages)  # the cache keeps no analyses
     if runs is not None and not request.files.needs_factors:
         found = runs.get(stages)
         if found is not None:
@@ -140,6 +149,10 @@ def _fit(request: RunRequest, progress=None) -> RunReport:
         if model.seeds > 1:
             with stages.stage("stability", "refitting other seeds"):
                 topics, metrics = _stability(dt, request.model, topics, metrics, stages)
+    found = {}
+    if asked:
+        with stages.stage("analyses", "topics over time and across groups"):
+            found = _analyze(request, corpus, dt, fitted)
     vocabulary = None
     if request.files.vocabulary:
         from ..text.vectorize import vocabulary_report
@@ -150,11 +163,32 @@ def _fit(request: RunRequest, progress=None) -> RunReport:
                        vectorizer=dt.settings.as_dict(), topics=topics, details=fitted.details,
                        timings=stages.timings, factors=fitted.result, matrix=dt,
                        documents=corpus, metrics=metrics, weights=fitted.weights,
-                       vocabulary=vocabulary)  # fmt: skip
+                       vocabulary=vocabulary, **found)  # fmt: skip
     if runs is not None:
         report = runs.put(report, heard, stages)
     write_fit_files(report, request.files)
     return report
+
+
+def _analyze(request: RunRequest, corpus, dt, fitted) -> dict:
+    """The time and group analyses (``analyses``) and what a bundle keeps of them
+    (``analyses_saved``), as RunReport fields; the ``trends`` CSV written."""
+    from . import analyses
+
+    spec = request.analyses
+    values = analyses.documents_values(corpus, request.source, spec)
+    found = analyses.analyze(values, fitted.weights, fitted.result.H, request.model.seed,
+                             spec.time_bin, X=dt.X, terms=dt.terms)  # fmt: skip
+    analyses.warn_time_values(found)
+    saved = {"documents": values, "time_bin": spec.time_bin,
+             "words": analyses.stored_words(found)}  # fmt: skip
+    if spec.trends is not None:
+        from ..render.trends import trends_csv
+        from ..storage.atomic import atomic_text_file
+
+        with atomic_text_file(spec.trends) as handle:
+            handle.write(trends_csv(found))
+    return {"analyses": found, "analyses_saved": saved}
 
 
 C_NPMI_DOCUMENTS = 100_000

@@ -24,6 +24,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..specs import (
+    AnalysisSpec,
     Documents,
     ModelSpec,
     SourceSpec,
@@ -40,6 +41,10 @@ _VECTORIZER = tuple(f.name for f in fields(VectorizerSettings) if f.name != "kin
 """TopicModel's parameters that are VectorizerSettings fields (besides ``vectorizer``: kind)."""
 _SOURCE = ("glob", "text_field", "id_field", "label_field")
 """TopicModel's parameters that are SourceSpec fields: how a path given to fit is read."""
+_FIELDS = ("time_field", "group_field")
+"""SourceSpec fields read for the analyses (after ``scheduler``): each document's time, group."""
+_ANALYSIS = ("time_bin", "by_label")
+"""TopicModel's parameters that are AnalysisSpec fields (``trends``, a CSV file, is the CLI's)."""
 
 
 _CHECKED = ("method", "k", "vectorizer", "seed", "top_words", "max_iter", "tol", "loss", "seeds",
@@ -52,11 +57,12 @@ def _signature() -> inspect.Signature:
     is declared once: ``method`` and ``k`` first, then the vectorizer's, the model's, the
     source's and ``scheduler``, keyword-only."""
     kinds = inspect.Parameter
-    spec_fields = {f.name: f for cls in (ModelSpec, VectorizerSettings, SourceSpec, RunRequest)
-                   for f in fields(cls)}  # fmt: skip
+    spec_fields = {f.name: f for cls in (ModelSpec, VectorizerSettings, SourceSpec, RunRequest,
+                                         AnalysisSpec) for f in fields(cls)}  # fmt: skip
     spec_fields["vectorizer"] = next(f for f in fields(VectorizerSettings) if f.name == "kind")
     spec_fields["method"] = next(f for f in fields(SweepSpec) if f.name == "method")
-    names = ("vectorizer", *_VECTORIZER, *(n for n in _MODEL if n != "k"), *_SOURCE, "scheduler")
+    model = (n for n in _MODEL if n != "k")
+    names = ("vectorizer", *_VECTORIZER, *model, *_SOURCE, "scheduler", *_FIELDS, *_ANALYSIS)
     params = [kinds("self", kinds.POSITIONAL_OR_KEYWORD)]
     for position, name in enumerate(("method", "k", *names)):
         kind = kinds.POSITIONAL_OR_KEYWORD if position < 2 else kinds.KEYWORD_ONLY
@@ -122,9 +128,13 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     def source_spec(self, X, y=None) -> SourceSpec:
         """Where the run reads ``X``: a path through the CLI's loaders, else texts in memory."""
-        fields = {name: getattr(self, name) for name in _SOURCE}
+        fields = {name: getattr(self, name) for name in (*_SOURCE, *_FIELDS)}
         if _is_path(X):
             return SourceSpec(input=Path(X), **fields)
+        if self.time_field is not None or self.group_field is not None:
+            raise ValueError("time_field and group_field read a .jsonl/.csv path; for texts in "
+                             "memory pass the times or groups to topics_over_time or "
+                             "topics_per_group")  # fmt: skip
         texts = texts_of(X, self.text_field)
         ids = _frame_ids(X, self.id_field, len(texts))
         y = _frame_column(X, self.label_field) if y is None and self.label_field else y
@@ -142,7 +152,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
         self._validate_params()
         request = RunRequest(source=self.source_spec(X, y), vectorizer=self.vectorizer_settings(),
-                             model=self.model_spec(), scheduler=self.scheduler)  # fmt: skip
+                             model=self.model_spec(), scheduler=self.scheduler,
+                             analyses=AnalysisSpec(**{n: getattr(self, n)
+                                                      for n in _ANALYSIS}))  # fmt: skip
         report = run_model(request)
         self._report = report
         self._bundle_path = None
@@ -202,6 +214,31 @@ class TopicModel(TransformerMixin, BaseEstimator):
         values = [v for v in c_npmi(document_tokens(corpus, self.vectorizer_settings()), words)
                   if not np.isnan(v)]  # fmt: skip
         return float(np.mean(values)) if values else -1.0
+
+    def topics_over_time(self, times=None, *, time_bin: str | None = None):
+        """Each topic's prevalence per time bin with its bootstrap interval, documents won and
+        words (``--time-field``; models.analyses), as a polars DataFrame: topic, bin,
+        documents, topic_documents, prevalence, low, high, words. ``times``: one per document
+        of ``doc_ids_`` (ISO text, dates, datetimes or epoch seconds); default: the fit's
+        ``time_field`` values (also after ``load``). Words need the fit's matrix (this
+        session's fit) or the fit's own times and bins (a loaded model)."""
+        from .analyses import table
+
+        check_is_fitted(self, "bundle_")
+        return table(self.bundle_, "time", times, time_bin, self._matrix())
+
+    def topics_per_group(self, groups=None):
+        """Each topic's prevalence per group with its interval and distinguishing words
+        (``--group-field``/``by_label``; models.analyses), as a polars DataFrame: topic,
+        group, documents, topic_documents, prevalence, low, high, words, zeta. ``groups``: one
+        per document of ``doc_ids_``; default: the fit's group values (also after ``load``)."""
+        from .analyses import table
+
+        check_is_fitted(self, "bundle_")
+        return table(self.bundle_, "group", groups, None, self._matrix())
+
+    def _matrix(self):
+        return None if getattr(self, "_report", None) is None else self._report.matrix
 
     def save(self, path, *, force: bool = False) -> Path:
         """Write the model bundle (as ``--save``; ``force`` replaces an existing one)."""
