@@ -183,7 +183,7 @@ def test_log_odds_favours_words_a_group_uses_more():
 
 
 def test_options_are_checked_before_reading(tmp_path):
-    from topiccli.models.run import FitRequest, prepare
+    from topiccli.models.run import RunRequest, prepare
     from topiccli.specs import AnalysisSpec, ModelSpec, SourceSpec, VectorizerSettings
 
     data = tmp_path / "x.jsonl"
@@ -191,7 +191,7 @@ def test_options_are_checked_before_reading(tmp_path):
 
     def request(model="nmf", scheduler=None, **analyses):
         source = SourceSpec(input=data, time_field="date")
-        return FitRequest(source, VectorizerSettings(), ModelSpec(method=model),
+        return RunRequest(source, VectorizerSettings(), ModelSpec(method=model),
                           scheduler=scheduler, analyses=AnalysisSpec(**analyses))  # fmt: skip
 
     for bad, says in [(request("svd"), "NMF"), (request(scheduler="localhost:8786"), "Dask"),
