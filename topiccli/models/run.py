@@ -149,25 +149,31 @@ def _fit(request: RunRequest, progress=None) -> RunReport:
         if model.seeds > 1:
             with stages.stage("stability", "refitting other seeds"):
                 topics, metrics = _stability(dt, request.model, topics, metrics, stages)
-    found = {}
-    if asked:
-        with stages.stage("analyses", "topics over time and across groups"):
-            found = _analyze(request, corpus, dt, fitted)
-    vocabulary = None
-    if request.files.vocabulary:
-        from ..text.vectorize import vocabulary_report
-
-        with stages.stage("vocabulary", "reporting the vocabulary"):
-            vocabulary = vocabulary_report(corpus.texts, dt.settings, dt)
+    found = _beside_topics(request, asked, corpus, dt, fitted, stages)
     report = RunReport(model=model, corpus=corpus_description(corpus, dt, cache_state),
                        vectorizer=dt.settings.as_dict(), topics=topics, details=fitted.details,
                        timings=stages.timings, factors=fitted.result, matrix=dt,
                        documents=corpus, metrics=metrics, weights=fitted.weights,
-                       vocabulary=vocabulary, **found)  # fmt: skip
+                       **found)  # fmt: skip
     if runs is not None:
         report = runs.put(report, heard, stages)
     write_fit_files(report, request.files)
     return report
+
+
+def _beside_topics(request: RunRequest, asked: bool, corpus, dt, fitted, stages) -> dict:
+    """The RunReport fields a run adds when asked: the analyses (``asked``) and the
+    vocabulary report (``files.vocabulary``)."""
+    found = {}
+    if asked:
+        with stages.stage("analyses", "topics over time and across groups"):
+            found = _analyze(request, corpus, dt, fitted)
+    if request.files.vocabulary:
+        from ..text.vectorize import vocabulary_report
+
+        with stages.stage("vocabulary", "reporting the vocabulary"):
+            found["vocabulary"] = vocabulary_report(corpus.texts, dt.settings, dt)
+    return found
 
 
 def _analyze(request: RunRequest, corpus, dt, fitted) -> dict:
