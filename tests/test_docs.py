@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ARCHIVE_ENV, ROOT, SAMPLE
+from .helpers import ARCHIVE_ENV, ROOT, SAMPLE
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 DIRECTIVE = re.compile(r"^<!-- docs-test: (?P<kind>skip|20ng)(?: (?P<reason>.*?))? -->$")
@@ -194,7 +194,7 @@ def check_json(command: str, stdout: str) -> None:
     """A command printing JSON to stdout prints a document the schema describes."""
     if not re.search(r"(--format|-f) json\b", command) or re.search(r"[|>]|-o\s|--output", command):
         return
-    from .test_schema import schema
+    from .helpers import schema
 
     jsonschema = pytest.importorskip("jsonschema")
     errors = [e.message for e in jsonschema.Draft202012Validator(schema()).iter_errors(

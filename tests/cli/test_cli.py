@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from topiccli.cli import app
-
-from .conftest import TUTORIAL_CATEGORIES, TUTORIAL_VECTORIZER
+from ..helpers import (
+    GOLDEN_DIR,
+    TUTORIAL_CATEGORIES,
+    TUTORIAL_VECTORIZER,
+    fit_json,
+    mini_archive,
+    topics,
+)
 
 runner = CliRunner()
-GOLDEN = Path(__file__).parent / "golden" / "nmf_table.txt"
-
-
-def topics(*args, **kwargs):
-    return runner.invoke(app, [str(a) for a in args], **kwargs)
-
-
-def fit_json(*args):
-    result = topics(*args, "--format", "json")
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
+GOLDEN = GOLDEN_DIR / "nmf_table.txt"
 
 
 def test_nmf_json_report_has_the_documented_fields(sample_corpus):
@@ -244,9 +237,7 @@ def test_categories_may_be_repeated_and_subset_test_loads(newsgroups_home):
 
 
 def test_data_import_command(tmp_path):
-    from .test_archive import _mini_archive
-
-    archive = _mini_archive(tmp_path / "mini.tar.gz")
+    archive = mini_archive(tmp_path / "mini.tar.gz")
     home = tmp_path / "home"
     home.mkdir()
     result = topics("data", "import", archive, "--data-home", home)

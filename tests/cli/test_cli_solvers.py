@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_cli import fit_json, topics
+from ..helpers import fit_json, topics
 
 
 def test_nmf_reports_the_default_solver_and_init(sample_corpus):

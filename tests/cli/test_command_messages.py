@@ -5,15 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from topiccli.cli import app
 
+from ..helpers import GOLDEN_DIR, ROOT
+
 runner = CliRunner()
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = GOLDEN_DIR
 
 
 def _report(method: str):
@@ -118,7 +119,7 @@ def test_option_checks_run_before_any_reading(sample_corpus, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory, sample_corpus_path=Path(__file__).parents[1] / "sample_corpora"):
+def bundle(tmp_path_factory, sample_corpus_path=ROOT / "sample_corpora"):
     folder = tmp_path_factory.mktemp("model") / "essays.model"
     corpus = sample_corpus_path / "essays"
     result = runner.invoke(
@@ -212,7 +213,7 @@ def test_every_command_and_option_is_in_the_guide():
 
     import typer.main
 
-    root = Path(__file__).parents[1]
+    root = ROOT
     pages = [root / "README.md", *(root / "docs").rglob("*.md")]
     guide = "\n".join(p.read_text(encoding="utf-8") for p in pages
                       if root / "docs" / "reference" not in p.parents)  # fmt: skip
@@ -259,7 +260,7 @@ def test_a_topic_carried_by_a_handful_of_documents_is_narrow_and_reported_beside
     import shutil
 
     corpus = tmp_path / "docs"
-    shutil.copytree(Path(__file__).parents[1] / "sample_corpora" / "essays", corpus)
+    shutil.copytree(ROOT / "sample_corpora" / "essays", corpus)
     (corpus / "signature").mkdir()
     for i in range(2):
         (corpus / "signature" / f"{i}.txt").write_text(

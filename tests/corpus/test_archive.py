@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import tarfile
 
 import pytest
@@ -11,26 +10,7 @@ from topiccli.corpus.archive import CACHE_NAME, import_archive
 from topiccli.corpus.newsgroups import CATEGORIES
 from topiccli.errors import ArchiveError
 
-
-def _add(tar, name, data=b"", kind=tarfile.REGTYPE, linkname=""):
-    info = tarfile.TarInfo(name)
-    info.type = kind
-    info.linkname = linkname
-    info.size = len(data) if kind == tarfile.REGTYPE else 0
-    tar.addfile(info, io.BytesIO(data) if kind == tarfile.REGTYPE else None)
-
-
-def _mini_archive(path, extra=()):
-    """A tiny archive shaped like 20news-bydate: every category, two posts in each subset."""
-    with tarfile.open(path, "w:gz") as tar:
-        for top in ("20news-bydate-train", "20news-bydate-test"):
-            for c in CATEGORIES:
-                for n in (1, 2):
-                    body = f"Subject: {c}\n\nA post about {c.replace('.', ' ')} number {n}.\n"
-                    _add(tar, f"{top}/{c}/{n}", body.encode())
-        for args in extra:
-            _add(tar, *args)
-    return path
+from ..helpers import add_member, mini_archive
 
 
 def test_import_makes_data_scikit_learn_finds_offline(tmp_path):
@@ -38,7 +18,7 @@ def test_import_makes_data_scikit_learn_finds_offline(tmp_path):
 
     home = tmp_path / "home"
     home.mkdir()
-    cache = import_archive(_mini_archive(tmp_path / "a.tar.gz"), home)
+    cache = import_archive(mini_archive(tmp_path / "a.tar.gz"), home)
     assert cache == home / CACHE_NAME
     bunch = fetch_20newsgroups(data_home=home, subset="test", download_if_missing=False)
     assert len(bunch.data) == 2 * len(CATEGORIES)
@@ -60,7 +40,7 @@ def test_unsafe_or_foreign_members_are_refused_and_nothing_is_written(tmp_path, 
     home = tmp_path / "home"
     home.mkdir()
     with pytest.raises(ArchiveError, match=message):
-        import_archive(_mini_archive(tmp_path / "a.tar.gz", extra), home)
+        import_archive(mini_archive(tmp_path / "a.tar.gz", extra), home)
     assert list(home.iterdir()) == []
 
 
@@ -71,14 +51,14 @@ def test_not_gzip_truncated_and_wrong_tarball_are_clear_errors(tmp_path):
     text.write_text("hello")
     with pytest.raises(ArchiveError, match="not a readable .tar.gz"):
         import_archive(text, home)
-    whole = _mini_archive(tmp_path / "whole.tar.gz").read_bytes()
+    whole = mini_archive(tmp_path / "whole.tar.gz").read_bytes()
     cut = tmp_path / "cut.tar.gz"
     cut.write_bytes(whole[: len(whole) // 2])
     with pytest.raises(ArchiveError, match="not a readable .tar.gz"):
         import_archive(cut, home)
     other = tmp_path / "other.tar.gz"
     with tarfile.open(other, "w:gz") as tar:
-        _add(tar, "20news-bydate-train/alt.atheism/1", b"only one group")
+        add_member(tar, "20news-bydate-train/alt.atheism/1", b"only one group")
     with pytest.raises(ArchiveError, match="lacks"):
         import_archive(other, home)
     assert list(home.iterdir()) == []

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).parents[1] / "scripts" / "compare_peers.py"
+SCRIPT = Path(__file__).parents[2] / "scripts" / "compare_peers.py"
 
 
 def _script():

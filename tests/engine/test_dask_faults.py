@@ -35,7 +35,7 @@ from topiccli.distributed._session import Session  # noqa: E402
 from topiccli.errors import UsageError  # noqa: E402
 from topiccli.models import engine  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ESSAYS = ROOT / "sample_corpora" / "essays"
 runner = CliRunner()
 

@@ -232,7 +232,7 @@ def test_vectorizer_equals_the_one_machine_vectorizer(client, corpus_files, kind
     data.release()
 
 
-ESSAYS = Path(__file__).resolve().parents[1] / "sample_corpora" / "essays"
+ESSAYS = Path(__file__).resolve().parents[2] / "sample_corpora" / "essays"
 """72 essays in 6 subfolders: four shares hold fewer than 20 documents each, so min_df
 "auto" is 1 per share but 2 on the whole corpus."""
 

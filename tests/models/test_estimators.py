@@ -67,13 +67,13 @@ def _cli_matrix():
     from topiccli.models.corpus_matrix import matrix_of
     from topiccli.specs import SourceSpec, VectorizerSettings
 
-    from .conftest import SAMPLE
+    from ..helpers import SAMPLE
 
     return matrix_of(SourceSpec(input=SAMPLE), VectorizerSettings())[1]
 
 
 def test_nmf_defaults_reach_the_cli_objective_bit_for_bit(tmp_path):
-    from .conftest import SAMPLE
+    from ..helpers import SAMPLE
 
     report, bundle = _cli_fit(["nmf", "--input", str(SAMPLE)], tmp_path)
     dt = _cli_matrix()
@@ -94,7 +94,7 @@ def test_nmf_defaults_reach_the_cli_objective_bit_for_bit(tmp_path):
 
 
 def test_truncated_svd_matches_the_cli_bit_for_bit(tmp_path):
-    from .conftest import SAMPLE
+    from ..helpers import SAMPLE
 
     report, bundle = _cli_fit(["svd", "--input", str(SAMPLE)], tmp_path)
     dt = _cli_matrix()

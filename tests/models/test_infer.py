@@ -172,7 +172,7 @@ def test_infer_agrees_with_the_fits_own_weights(sample_corpus, method):
     from topiccli.models.inference import infer
     from topiccli.specs import ModelSpec, SourceSpec
 
-    from .conftest import fit_report
+    from ..helpers import fit_report
 
     report = fit_report(SourceSpec(input=sample_corpus), VectorizerSettings(kind="tfidf"),
                         ModelSpec(method=method, k=6))  # fmt: skip

@@ -14,8 +14,8 @@ from topiccli.cache import checked, runs
 from topiccli.cli import app
 from topiccli.specs import ModelSpec
 
-from .conftest import age
-from .test_cache import (
+from ..helpers import age
+from .cache_support import (
     forbid_loading,
     run_entries,
     run_json,

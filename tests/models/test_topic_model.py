@@ -16,7 +16,7 @@ from topiccli.models import TopicModel
 from topiccli.models.run import FitRequest
 from topiccli.specs import ModelSpec, SourceSpec, SweepSpec, VectorizerSettings
 
-from .conftest import SAMPLE
+from ..helpers import SAMPLE
 
 
 @pytest.fixture(scope="module")

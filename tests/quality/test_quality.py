@@ -19,7 +19,7 @@ from topiccli.quality import coherence, documents, fit, labels
 from topiccli.quality.assess import assess
 from topiccli.quality.describe import NEGLIGIBLE, describe_nmf, describe_svd, order_nmf
 
-from .conftest import TUTORIAL_CATEGORIES
+from ..helpers import TUTORIAL_CATEGORIES
 
 runner = CliRunner()
 
@@ -206,7 +206,7 @@ def test_newsgroups_labels_and_svd_poles(newsgroups_home):
     from topiccli.specs import SourceSpec
     from topiccli.text.vectorize import VectorizerSettings
 
-    from .conftest import load_matrix as load_and_vectorize
+    from ..helpers import load_matrix as load_and_vectorize
 
     args = ["--categories", ",".join(TUTORIAL_CATEGORIES), "--data-home", str(newsgroups_home),
             "--k", "6", "--format", "json"]  # fmt: skip
@@ -400,7 +400,7 @@ def test_kl_refits_start_from_frobenius_so_stability_measures_topics_not_a_solve
     from topiccli.specs import ModelSpec, SourceSpec
     from topiccli.text.vectorize import VectorizerSettings
 
-    from .conftest import load_matrix
+    from ..helpers import load_matrix
 
     _, dt, _ = load_matrix(SourceSpec(input=sample_corpus), VectorizerSettings())
     model = ModelSpec(method="nmf", k=6, loss="kl")

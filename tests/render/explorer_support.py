@@ -9,7 +9,7 @@ import numpy as np
 
 from topiccli.explorer.adapt import from_fit
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ESSAYS = ROOT / "sample_corpora" / "essays"
 
 
@@ -19,7 +19,7 @@ def fitted(method: str, k: int = 6, subset: str | None = None, home: str | None 
     from topiccli.specs import ModelSpec, SourceSpec
     from topiccli.text.vectorize import VectorizerSettings
 
-    from .conftest import fit_report
+    from ..helpers import fit_report
 
     if subset is None:
         source = SourceSpec(input=ESSAYS)

@@ -9,22 +9,17 @@ fails here until it is documented (docs/development.md says how to add one).
 from __future__ import annotations
 
 import json
-from importlib.resources import files
 
 import pytest
 from typer.testing import CliRunner
 
 from topiccli.cli import app
 
+from ..helpers import schema
+
 jsonschema = pytest.importorskip("jsonschema", reason="the test extra installs jsonschema")
 
 runner = CliRunner()
-
-
-def schema() -> dict:
-    """The schema as an installed package holds it (package-data, not the source tree)."""
-    text = (files("topiccli") / "schema" / "report.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
 
 
 def validate(document: dict, kind: str) -> None:

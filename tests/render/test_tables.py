@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
@@ -21,10 +20,10 @@ from topiccli.cli import app
 from topiccli.render import doc_topics, run, sweep
 from topiccli.render.tables import visible
 
-from .conftest import SAMPLE
+from ..helpers import GOLDEN_DIR, SAMPLE
 
 runner = CliRunner()
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = GOLDEN_DIR
 GOLDEN_WIDTHS = (60, 80, 120)
 ENV = {"TOPICS_NUM_THREADS": "2"}
 """The footer names the engine's threads: pinned, so the goldens hold on any machine."""

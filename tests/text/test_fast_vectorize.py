@@ -524,7 +524,7 @@ def test_the_pipeline_vectorizes_on_the_parallel_path_without_scikit_learn():
     from topiccli.corpus import load_folder
     from topiccli.text.vectorize import VectorizerSettings, prepared, sklearn_vectorizer, vectorize
 
-    essays = Path(__file__).parents[1] / "sample_corpora" / "essays"
+    essays = Path(__file__).parents[2] / "sample_corpora" / "essays"
     texts = load_folder(essays).texts
     for kind in ("count", "tfidf"):
         settings = VectorizerSettings(kind=kind, min_df=2, max_df=0.95, token_pattern="words")

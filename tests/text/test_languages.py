@@ -16,7 +16,7 @@ from topiccli.specs import VectorizerSettings
 from topiccli.text import languages, segment, stopwords
 from topiccli.text.vectorize import Vectorizer, stop_word_set, tokenizer
 
-from .conftest import age
+from ..helpers import age
 
 runner = CliRunner()
 
