@@ -323,6 +323,24 @@ def test_links_point_at_files_and_headings_that_exist(page):
     assert not broken, broken
 
 
+SOURCE_PATH = re.compile(r"\b(?:tests|scripts|topiccli|bench)/[\w/.-]*\w\.py\b")
+
+
+def test_files_the_docs_name_exist():
+    """A Python file such as ``tests/render/test_tables.py`` named in the docs, the README or a
+    docstring points at a file that exists (tests move between unit folders)."""
+    texts = [*PAGES, ROOT / "pyproject.toml", *(ROOT / "topiccli").rglob("*.py"),
+             *(ROOT / "scripts").glob("*.py"), *(ROOT / "tests").rglob("*.py"),
+             ROOT / "bench" / "RESULTS.md"]  # fmt: skip
+    missing = sorted(
+        f"{source.relative_to(ROOT)}: {name}"
+        for source in texts
+        for name in set(SOURCE_PATH.findall(source.read_text(encoding="utf-8")))
+        if not (ROOT / name).exists() and "*" not in name
+    )
+    assert not missing, missing
+
+
 # --- generated pages ----------------------------------------------------------------------
 
 

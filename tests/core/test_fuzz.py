@@ -1,6 +1,6 @@
 """Hypothesis over the core and the folder loader (issue 6): invariants, never a crash.
 
-Beyond tests/test_core_properties.py: matrices with duplicate coordinates (summed), explicit
+Beyond tests/core/test_core_properties.py: matrices with duplicate coordinates (summed), explicit
 zeros, empty rows, columns or whole matrices, tiny and large scales; NMF against the trivial
 solution, SVD's orthonormality. Example counts stay modest so the suite is quick.
 """

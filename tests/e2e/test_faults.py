@@ -1,6 +1,6 @@
 """Bad input, pipes and faults (issue 6): one clear line, the documented exit code, nothing lost.
 
-Every row of tests/fault_matrix.py that can run in-process is a test here (through CliRunner),
+Every row of tests/e2e/fault_matrix.py that can run in-process is a test here (through CliRunner),
 and one test runs the whole matrix, those rows and the ones that need a real process (closed
 pipes, a full disk, Ctrl-C), through the real ``topics`` executable, checking each row's exit
 code, that stderr holds no traceback and one message line, and that no input file changed.

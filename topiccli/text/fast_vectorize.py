@@ -35,7 +35,7 @@ How it stays exact
   runs when W is the same set of characters, so W is built at run time from the running
   Python's own ``\\w`` (the runs of ``re.finditer(r"\\w+", every code point)``: ~730 ranges),
   not from Rust's ``\\w``, which follows another Unicode version (superscript digits ¹²³, for
-  one, are ``\\w`` in Python and not in Rust). tests/test_fast_vectorize.py checks, through
+  one, are ``\\w`` in Python and not in Rust). tests/text/test_fast_vectorize.py checks, through
   polars, every code point 0..0x10FFFF alone and between word characters.
 * **Letters only.** For ``LETTERS_TOKEN_PATTERN``, ``(?u)\\b[^\\W\\d_][^\\W\\d_]+\\b``, and its
   family ``\\b[^\\W\\d_]{m-1}[^\\W\\d_]+\\b``, ``re.findall`` returns exactly the maximal runs
