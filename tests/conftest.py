@@ -53,3 +53,17 @@ def corpus(tmp_path, sample_corpus) -> Path:
     shutil.copytree(sample_corpus, copy)
     age(copy)
     return copy
+
+
+@pytest.fixture(scope="session")
+def essays_model(tmp_path_factory) -> Path:
+    """A model of the sample essays (NMF, k=6) saved once for the session's show/infer tests."""
+    from typer.testing import CliRunner
+
+    from topiccli.cli import app
+
+    folder = tmp_path_factory.mktemp("model") / "essays.model"
+    args = ["nmf", "-i", str(SAMPLE), "--k", "6", "--save", str(folder), "--no-cache"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    return folder

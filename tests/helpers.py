@@ -24,6 +24,16 @@ TUTORIAL_VECTORIZER = ("--vectorizer", "count", "--stop-words", "english", "--mi
                        "--keep-junk", "--clean", "none")  # fmt: skip
 """The tutorial's CountVectorizer(stop_words="english"): scikit-learn's defaults, not ours."""
 
+GOOD_DOCS = [
+    "apples pears plums fruit orchard harvest",
+    "pears apples fruit orchard juice harvest",
+    "plums fruit orchard apples trees blossom",
+    "engines wheels road driving cars garage",
+    "cars driving road engines fuel garage",
+    "wheels cars garage engines tyres road",
+]
+"""Six tiny documents on two themes: enough for a fit at k=2 (the fault matrix's good input)."""
+
 HOUR_AGO = time.time() - 3600
 
 
@@ -31,6 +41,14 @@ def age(path: Path) -> None:
     """Backdate every file, as for data settled long before the run (see cache.RACY_NS)."""
     for file in [path, *path.rglob("*")]:
         os.utime(file, (HOUR_AGO, HOUR_AGO))
+
+
+def write_docs(folder: Path, texts=GOOD_DOCS) -> Path:
+    """A folder of plain-text documents ``d0.txt``, ``d1.txt``, ... holding ``texts``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, text in enumerate(texts):
+        (folder / f"d{i}.txt").write_text(text)
+    return folder
 
 
 def topics(*args, **kwargs):
@@ -42,9 +60,9 @@ def topics(*args, **kwargs):
     return CliRunner().invoke(app, [str(a) for a in args], **kwargs)
 
 
-def fit_json(*args):
+def fit_json(*args, env=None):
     """The parsed JSON report of a command that must succeed."""
-    result = topics(*args, "--format", "json")
+    result = topics(*args, "--format", "json", env=env)
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 import tarfile
 
 import pytest
+from typer.testing import CliRunner
 
+from topiccli.cli import app
+from topiccli.corpus import archive as archive_module
 from topiccli.corpus.archive import CACHE_NAME, import_archive
 from topiccli.corpus.newsgroups import CATEGORIES
 from topiccli.errors import ArchiveError
 
 from ..helpers import add_member, mini_archive
+
+runner = CliRunner()
 
 
 def test_import_makes_data_scikit_learn_finds_offline(tmp_path):
@@ -62,3 +67,45 @@ def test_not_gzip_truncated_and_wrong_tarball_are_clear_errors(tmp_path):
     with pytest.raises(ArchiveError, match="lacks"):
         import_archive(other, home)
     assert list(home.iterdir()) == []
+
+
+def test_a_bomb_is_refused_at_its_header_without_inflating_it(tmp_path):
+    """The header claims 4 GiB; the data is absent. Checking lazily stops at the header."""
+    bomb = tmp_path / "bomb.tar.gz"
+    header = tarfile.TarInfo("20news-bydate-train/alt.atheism/1")
+    header.size = 4 * 2**30
+    import gzip
+
+    with gzip.open(bomb, "wb") as out:
+        out.write(header.tobuf(format=tarfile.GNU_FORMAT) + bytes(2**16))
+    home = tmp_path / "home"
+    with pytest.raises(ArchiveError, match="refusing archive member .* of 4294967296 bytes"):
+        import_archive(bomb, home)
+    assert list(home.iterdir()) == []
+
+
+def test_too_many_members_stop_the_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(archive_module, "MAX_MEMBERS", 10)
+    with pytest.raises(ArchiveError, match="over 10 members"):
+        import_archive(mini_archive(tmp_path / "a.tar.gz"), tmp_path / "home")
+
+
+def test_data_home_problems_are_clear(tmp_path, monkeypatch):
+    archive = mini_archive(tmp_path / "a.tar.gz")
+    blocker = tmp_path / "file"
+    blocker.write_text("in the way")
+    with pytest.raises(ArchiveError, match="cannot use .* as the data home"):
+        import_archive(archive, blocker / "home")
+    monkeypatch.setattr(archive_module.os, "access", lambda *a: False)
+    with pytest.raises(ArchiveError, match="not writable"):
+        import_archive(archive, tmp_path / "home")
+
+
+def test_a_second_import_says_the_data_is_there(tmp_path):
+    from topiccli.corpus.archive import CACHE_NAME
+
+    (tmp_path / CACHE_NAME).write_bytes(b"already imported")
+    archive = tmp_path / "20news-bydate.tar.gz"
+    archive.write_bytes(b"not read")
+    again = runner.invoke(app, ["data", "import", str(archive), "--data-home", str(tmp_path)])
+    assert again.exit_code == 0 and "already cached" in again.stderr and "--force" in again.stderr

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from topiccli.corpus.newsgroups import CATEGORIES
 
+from ..helpers import GOOD_DOCS
+
 
 @dataclass(frozen=True)
 class Row:
@@ -590,16 +592,6 @@ ROWS = [
         "Warning: cannot read the run cache entry",
     ),  # fmt: skip
     *HOSTILE_ROWS,
-]
-
-
-GOOD_DOCS = [
-    "apples pears plums fruit orchard harvest",
-    "pears apples fruit orchard juice harvest",
-    "plums fruit orchard apples trees blossom",
-    "engines wheels road driving cars garage",
-    "cars driving road engines fuel garage",
-    "wheels cars garage engines tyres road",
 ]
 
 

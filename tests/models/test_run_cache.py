@@ -14,7 +14,7 @@ from topiccli.cache import checked, runs
 from topiccli.cli import app
 from topiccli.specs import ModelSpec
 
-from ..helpers import age
+from ..helpers import SAMPLE, age, fit_json
 from .cache_support import (
     forbid_loading,
     run_entries,
@@ -157,3 +157,12 @@ def test_the_key_follows_the_corpus_key_and_the_options():
     assert one == runs.run_key(corpus_key, ModelSpec(method="nmf", k=3))
     assert one != runs.run_key(corpus_key, ModelSpec(method="nmf", k=4))
     assert one != runs.run_key(corpus_key, ModelSpec(method="svd", k=3))
+
+
+def test_a_run_cache_hit_reports_this_runs_corpus_path(tmp_path, monkeypatch):
+    first = fit_json("nmf", "-i", SAMPLE.resolve(), "--k", 4)
+    assert first["corpus"]["path"] == str(SAMPLE.resolve())
+    monkeypatch.chdir(SAMPLE.parent)
+    again = fit_json("nmf", "-i", SAMPLE.name, "--k", 4)
+    assert again["run_cache"] == "hit"
+    assert again["corpus"]["path"] == SAMPLE.name

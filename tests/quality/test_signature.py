@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 from typer.testing import CliRunner
 
 from topiccli.cli import app
 from topiccli.corpus.synthetic import planted, write_folder
 from topiccli.quality import signature
+
+from ..helpers import ROOT
 
 runner = CliRunner()
 
@@ -131,3 +134,37 @@ def test_the_main_topic_of_two_percent_of_the_documents_is_never_narrow():
     assert signature.signature(W, X.tocsr())[0]["narrow"]
     assert not signature.signature(W, X.tocsr(), sizes=sizes)[0]["narrow"]
     assert signature.signature(W, X.tocsr(), sizes=np.array([39, n - 39]))[0]["narrow"]
+
+
+def test_a_topic_carried_by_a_handful_of_documents_is_narrow_and_reported_beside_the_mean(
+    tmp_path,
+):
+    """Two copies of one signature post among real essays: its topic is flagged ``narrow``,
+    scored on its own; the headline coherence counts every topic (a flag cannot move it) and
+    the mean without the flagged topics is reported beside it."""
+    import shutil
+
+    corpus = tmp_path / "docs"
+    shutil.copytree(ROOT / "sample_corpora" / "essays", corpus)
+    (corpus / "signature").mkdir()
+    for i in range(2):
+        (corpus / "signature" / f"{i}.txt").write_text(
+            "zorblat quixel vantrow mirelda zorblat quixel vantrow mirelda " * 5
+        )
+    result = runner.invoke(
+        app, ["nmf", "-i", str(corpus), "--k", "7", "-f", "json", "--min-df", "1", "--no-cache"]
+    )
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    narrow = [t for t in report["topics"] if t["narrow"]]
+    assert narrow and "zorblat" in narrow[0]["words"]
+    assert narrow[0]["support_documents"] <= 2
+    broad = [t["coherence_npmi"] for t in report["topics"] if not t["narrow"]]
+    metrics = report["metrics"]
+    assert metrics["n_narrow"] == len(narrow)
+    everything = [t["coherence_npmi"] for t in report["topics"]]
+    assert metrics["coherence_npmi"] == pytest.approx(sum(everything) / len(everything))
+    assert metrics["coherence_npmi_unflagged"] == pytest.approx(sum(broad) / len(broad))
+    assert metrics["coherence_npmi_all"] == metrics["coherence_npmi"]
+    assert narrow[0]["effective_documents"] <= metrics["narrow_floor"]
+    assert all("c_npmi" in t for t in report["topics"]) and metrics["c_npmi"] is not None
