@@ -1,4 +1,4 @@
-"""Hypothesis over the core and the folder loader (issue 6): invariants, never a crash.
+"""Hypothesis over the core (issue 6): invariants, never a crash.
 
 Beyond tests/core/test_core_properties.py: matrices with duplicate coordinates (summed), explicit
 zeros, empty rows, columns or whole matrices, tiny and large scales; NMF against the trivial
@@ -7,7 +7,6 @@ solution, SVD's orthonormality. Example counts stay modest so the suite is quick
 
 from __future__ import annotations
 
-import os
 import warnings
 
 import numpy as np
@@ -17,15 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from topiccli import nmf, truncated_svd
-from topiccli.corpus import load_folder
-from topiccli.errors import ConvergenceWarning, CorpusError
+from topiccli.errors import ConvergenceWarning
 
 CORE = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-LOADER = settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
 
 
 @st.composite
@@ -88,42 +81,3 @@ def test_svd_factors_are_orthonormal_and_values_sorted(X, data):
     U, Vt = res.U[:, live], res.Vt[live]
     assert pytest.approx(np.eye(U.shape[1]), abs=1e-6) == U.T @ U
     assert Vt @ Vt.T == pytest.approx(np.eye(Vt.shape[0]), abs=1e-6)
-
-
-NAME_CHARS = st.characters(
-    blacklist_categories=("Cs",), blacklist_characters="/\x00", max_codepoint=0x2FFF
-)
-NAMES = st.text(NAME_CHARS, min_size=1, max_size=12).filter(lambda s: s not in (".", ".."))
-RAW_NAMES = st.binary(min_size=1, max_size=12).filter(
-    lambda b: b"/" not in b and b"\x00" not in b and b not in (b".", b"..")
-)
-
-
-@LOADER
-@given(
-    files=st.lists(
-        st.tuples(st.one_of(NAMES.map(os.fsencode), RAW_NAMES), st.binary(max_size=300)),
-        min_size=1,
-        max_size=8,
-        unique_by=lambda f: f[0],
-    ),
-    cap=st.sampled_from([1, 7, 64, 10_000]),
-)
-def test_the_loader_never_crashes_it_skips_and_counts(tmp_path_factory, files, cap):
-    root = tmp_path_factory.mktemp("fuzz")
-    for name, content in files:
-        with open(os.path.join(os.fsencode(root), name), "wb") as handle:
-            handle.write(content)
-    try:
-        corpus = load_folder(root, max_file_bytes=cap)
-    except CorpusError as exc:
-        assert "no readable text files" in str(exc)
-        return
-    visible = [n for n, _ in files if not n.startswith(b".")]
-    left_out = sum(v for k, v in corpus.skipped.items() if k != "truncated")
-    assert len(corpus.texts) + left_out == len(visible)
-    assert len(corpus.ids) == len(set(corpus.ids)) == len(corpus.texts)
-    for doc_id, text in zip(corpus.ids, corpus.texts):
-        doc_id.encode("utf-8")  # ids are valid Unicode, even from undecodable names
-        assert text.strip()
-        assert len(text.encode("utf-8")) <= 3 * cap  # cut at the cap, then decoded
