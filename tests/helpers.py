@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import tarfile
 import time
 from importlib.resources import files
@@ -41,6 +42,12 @@ def age(path: Path) -> None:
     """Backdate every file, as for data settled long before the run (see cache.RACY_NS)."""
     for file in [path, *path.rglob("*")]:
         os.utime(file, (HOUR_AGO, HOUR_AGO))
+
+
+def names_option(text: str, option: str) -> bool:
+    """Whether ``text`` names ``option`` whole: ``--k`` is not found inside ``--keep-junk``, nor
+    ``--save`` inside ``--save-snippets``."""
+    return re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", text) is not None
 
 
 def write_docs(folder: Path, texts=GOOD_DOCS) -> Path:

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from topiccli.cli import app
 
-from ..helpers import ROOT, SAMPLE, topics
+from ..helpers import ROOT, SAMPLE, names_option, topics
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "200"}
@@ -47,7 +47,7 @@ def test_help_shows_the_dask_extra_and_plain_defaults():
 def test_ranges_are_still_enforced_after_help_was_shown():
     topics("nmf", "--help")
     result = topics("nmf", "-i", SAMPLE, "--k", 0)
-    assert result.exit_code == 2 and "--k" in result.stderr
+    assert result.exit_code == 2 and names_option(result.stderr, "--k")
 
 
 def test_infer_help_does_not_offer_20_newsgroups():
@@ -86,8 +86,6 @@ def test_every_command_and_option_is_in_the_guide():
     guide page, or this fails. The generated CLI reference (docs/reference/) lists every option
     by construction, so it does not count; an option is matched whole (`--k` is not found
     inside `--keep-junk`)."""
-    import re
-
     import typer.main
 
     root = ROOT
@@ -99,14 +97,21 @@ def test_every_command_and_option_is_in_the_guide():
 
     def walk(command, path):
         for name, sub in getattr(command, "commands", {}).items():
-            if f"topics {' '.join([*path, name])}" not in guide:
+            if not names_option(guide, f"topics {' '.join([*path, name])}"):
                 missing.append(" ".join([*path, name]))
             walk(sub, [*path, name])
         for param in getattr(command, "params", []):
             for opt in param.opts:
-                documented = re.search(rf"(?<![\w-]){re.escape(opt)}(?![\w-])", guide)
-                if opt.startswith("--") and opt != "--help" and not documented:
+                if opt.startswith("--") and opt != "--help" and not names_option(guide, opt):
                     missing.append(f"{' '.join(path)} {opt}")
 
     walk(group, [])
     assert not missing, f"not in README.md or docs/: {sorted(set(missing))}"
+
+
+def test_an_option_is_found_whole_never_as_the_prefix_of_another():
+    """The guard of the test above (it once found `--k` inside `--keep-junk`)."""
+    assert not names_option("use --keep-junk to keep them", "--k")
+    assert not names_option("--save-snippets needs a model", "--save")
+    assert names_option("give --k 10 or `--k`", "--k") and names_option("(--save DIR)", "--save")
+    assert not names_option("topics showcase", "topics show")

@@ -28,6 +28,8 @@ from topiccli.quality.story import (
     topic_story,
 )
 
+from ..helpers import names_option
+
 runner = CliRunner()
 
 
@@ -172,4 +174,4 @@ def test_edited_snippets_are_damage(sample_corpus, tmp_path):
 def test_save_snippets_needs_save(sample_corpus):
     result = topics("nmf", "--input", sample_corpus, "--k", 3, "--save-snippets")
     assert result.exit_code == 2
-    assert "--save-snippets" in result.stderr and "--save" in result.stderr
+    assert names_option(result.stderr, "--save-snippets") and names_option(result.stderr, "--save")
