@@ -234,9 +234,40 @@ def default_places(trees: dict[str, ast.Module]) -> list[str]:
 
 
 def context_vars(trees: dict[str, ast.Module]) -> list[str]:
-    places = [f"{r}:{n.lineno}" for r, t in trees.items() for n in ast.walk(t)
-              if isinstance(n, ast.Call) and _name(n.func) == "ContextVar"]  # fmt: skip
-    return [f"ContextVars created: {len(places)} ({', '.join(places) or 'none'})"]
+    """ContextVars created, and the places their variables are read (``_CURRENT.get()``...)."""
+    made, names = [], set()
+    for r, t in trees.items():
+        for n in ast.walk(t):
+            value = getattr(n, "value", None)
+            assigned = isinstance(n, (ast.Assign, ast.AnnAssign)) and isinstance(value, ast.Call)
+            if assigned and _name(value.func) == "ContextVar":
+                made.append(f"{r}:{n.lineno}")
+                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+                names |= {_name(x) for x in targets}
+    uses = [
+        f"{r}:{n.lineno}"
+        for r, t in trees.items()
+        for n in ast.walk(t)
+        if isinstance(n, ast.Attribute) and isinstance(n.value, (ast.Name, ast.Attribute))
+        and _name(n.value) in names and n.attr in ("get", "set", "reset")
+    ]  # fmt: skip
+    readers = {  # functions that read a ContextVar: calling one fetches the ambient state
+        f.name
+        for t in trees.values()
+        for f in ast.walk(t)
+        if isinstance(f, ast.FunctionDef)
+        and any(isinstance(n, ast.Attribute) and _name(n.value) in names and n.attr == "get"
+                for n in ast.walk(f))
+    }  # fmt: skip
+    fetches = [f"{r}:{n.lineno}" for r, t in trees.items() for n in ast.walk(t)
+               if isinstance(n, ast.Call) and _name(n.func) in readers]  # fmt: skip
+    fetching = sorted({u.split(":")[0] for u in fetches})
+    return [
+        f"ContextVars created: {len(made)} ({', '.join(made) or 'none'}); get/set/reset in "
+        f"{len(uses)} places; calls of the functions that read one "
+        f"({', '.join(sorted(readers)) or 'none'}): {len(fetches)} in {len(fetching)} modules "
+        f"({', '.join(fetching)})"
+    ]
 
 
 def private_imports(trees: dict[str, ast.Module]) -> list[str]:
