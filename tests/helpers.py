@@ -117,3 +117,18 @@ def mini_archive(path, extra=()):
         for args in extra:
             add_member(tar, *args)
     return path
+
+
+def validate(document: dict, kind: str) -> None:
+    """``document`` matches ``$defs[kind]`` and exactly one kind of the whole schema."""
+    import jsonschema
+
+    whole = schema()
+    validator = jsonschema.Draft202012Validator
+    errors = [e.message for e in validator(whole).iter_errors(document)]
+    assert not errors, f"not valid against the schema: {errors[:5]}"
+    one_kind = {key: value for key, value in whole.items() if key != "oneOf"}
+    one_kind["$ref"] = f"#/$defs/{kind}"
+    found = validator(one_kind).iter_errors(document)
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in found]
+    assert not errors, f"not a valid {kind}: {errors[:5]}"

@@ -15,24 +15,11 @@ from typer.testing import CliRunner
 
 from topiccli.cli import app
 
-from ..helpers import schema
+from ..helpers import schema, validate
 
 jsonschema = pytest.importorskip("jsonschema", reason="the test extra installs jsonschema")
 
 runner = CliRunner()
-
-
-def validate(document: dict, kind: str) -> None:
-    """``document`` matches ``$defs[kind]`` and exactly one kind of the whole schema."""
-    whole = schema()
-    validator = jsonschema.Draft202012Validator
-    errors = [e.message for e in validator(whole).iter_errors(document)]
-    assert not errors, f"not valid against the schema: {errors[:5]}"
-    one_kind = {key: value for key, value in whole.items() if key != "oneOf"}
-    one_kind["$ref"] = f"#/$defs/{kind}"
-    found = validator(one_kind).iter_errors(document)
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in found]
-    assert not errors, f"not a valid {kind}: {errors[:5]}"
 
 
 def json_of(*args, input=None) -> dict:
