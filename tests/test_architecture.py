@@ -217,3 +217,28 @@ def test_numpy_free_units_import_no_numpy_at_module_level():
             top = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
             names = {t.split(".")[0] for n in top for t in _targets(n, ["topiccli"])}
             assert not names & {"numpy", "scipy", "sklearn"}, path
+
+
+TESTS = PACKAGE.parent / "tests"
+TEST_UNITS = {"core", "text", "corpus", "quality", "render", "cli", "models", "engine", "e2e"}
+"""The test folders, one per unit (docs/development.md, "Tests"); tests of the project as a
+whole (this file, test_docs.py) stay at the top."""
+
+
+def test_tests_sit_in_their_units_folder_and_import_no_other_test_module():
+    stray = sorted(
+        p.name
+        for p in TESTS.glob("test_*.py")
+        if p.name not in ("test_architecture.py", "test_docs.py")
+    )
+    assert stray == [], f"move these into a unit folder ({', '.join(sorted(TEST_UNITS))}): {stray}"
+    folders = {p.name for p in TESTS.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert folders == TEST_UNITS
+    borrowed = []
+    for path in TESTS.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or "", *(a.name for a in node.names)]
+                if any(n.split(".")[-1].startswith("test_") for n in names):
+                    borrowed.append(f"{path.relative_to(TESTS)}:{node.lineno}")
+    assert borrowed == [], f"helpers belong in tests/helpers.py or a *_support.py: {borrowed}"
