@@ -17,7 +17,7 @@ from topiccli.cli import app
 from topiccli.corpus import load_folder
 from topiccli.models import FitReport, TopicModel, c_npmi_scorer
 
-from .conftest import SAMPLE
+from ..helpers import SAMPLE
 
 pd = pytest.importorskip("pandas", reason="pandas is in the test extra")
 pa = pytest.importorskip("pyarrow", reason="pyarrow is in the test extra")

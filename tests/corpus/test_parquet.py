@@ -17,7 +17,7 @@ from topiccli.corpus.folder import load_folder
 from topiccli.corpus.records import Fields, load_records
 from topiccli.errors import CorpusError
 
-from .conftest import SAMPLE
+from ..helpers import SAMPLE
 
 
 @pytest.fixture(scope="module")
