@@ -86,21 +86,51 @@ def factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None):
         return truncated_svd(dt.X, model.k, solver=model.solver or "propack", seed=model.seed)
     reg = model.regularization
     loss = model.nmf_loss(dt.settings.kind)
+    X, options = nmf_run_options(dt.X, model, loss, local=nmf is _core_nmf())
     result = nmf(
-        dt.X,
+        X,
         model.k,
         loss=loss,
         solver=model.solver,
         init=model.init if start is None else start,
         max_iter=model.max_iter,
-        tol=model.nmf_tol(loss),
         seed=model.seed,
         alpha_W=reg["alpha_W"],
         alpha_H=reg["alpha_H"],
         l1_ratio=reg["l1_ratio"],
         callback=callback,
+        **options,
     )
     return order_nmf(result)
+
+
+def _core_nmf():
+    from ..factorize import nmf
+
+    return nmf
+
+
+def nmf_run_options(X, model: ModelSpec, loss: str, *, local: bool) -> tuple:
+    """(X in the fit's precision, the stopping and start options) for an NMF under ``loss``.
+
+    On this machine (``local``) the model's stopping rule (``ModelSpec.nmf_stop``: settled
+    topics unless a tolerance was asked for), its precision and its warm start. The Dask engine
+    keeps the plain tolerance (the loss's NMF_TOL unless one was asked for), float64 and a cold
+    start: its factors live on the workers.
+    """
+    from ..specs import NMF_TOL
+
+    if not local:
+        return X, {"tol": NMF_TOL[loss] if model.tol is None else model.tol}
+    from ..factorize.stopping import Settle
+
+    stop = model.nmf_stop(loss)
+    rule = stop.pop("rule")
+    options = {"tol": stop["tol"]} if rule == "tolerance" else {"stop": Settle(**stop)}
+    dtype = model.nmf_dtype(X.shape[0])
+    if X.dtype != dtype:
+        X = X.astype(dtype)
+    return X, {**options, "warm": model.nmf_warm(X.shape[0])}
 
 
 def refit_words(dt: DocumentTerm, model: ModelSpec, callback=None) -> list[list[str]]:
