@@ -12,7 +12,15 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from ..specs import K_RANGE, NMF_TOL, ModelSpec, SourceSpec, SweepSpec, VectorizerSettings
+from ..specs import (
+    K_RANGE,
+    NMF_FLOAT32_DOCS,
+    NMF_TOL,
+    ModelSpec,
+    SourceSpec,
+    SweepSpec,
+    VectorizerSettings,
+)
 
 SOURCE = "Source (default: 20 Newsgroups)"
 VECTORIZE = "Vectorizer"
@@ -407,7 +415,18 @@ Tol = Annotated[
         min=0.0,
         rich_help_panel=MODEL,
         help="Stop when the loss falls by less than this fraction in one iteration "
-        f"(default: {NMF_TOL['frobenius']:g} for frobenius, {NMF_TOL['kl']:g} for kl).",
+        "(default: stop once the topics settle: top words and documents' top topics unchanged "
+        f"over two checks; --dask: {NMF_TOL['frobenius']:g} for frobenius, "
+        f"{NMF_TOL['kl']:g} for kl).",
+    ),
+]
+Dtype = Annotated[
+    Optional[Literal["float32", "float64"]],
+    typer.Option(
+        "--dtype",
+        rich_help_panel=MODEL,
+        help="NMF's precision (default: float32 from "
+        f"{NMF_FLOAT32_DOCS:,} documents, else float64).",
     ),
 ]
 

@@ -70,6 +70,7 @@ def fit_model(dt: DocumentTerm, model: ModelSpec, callback=None, start=None) -> 
         "reconstruction_error": result.reconstruction_error,
         "n_iter": result.n_iter,
         "converged": result.converged,
+        **nmf_run_details(result, model),
     }
     topics = describe_nmf(result, dt.terms, model.top_words)
     weights = document_weights("nmf", result.H, dt.X, result.loss, model.regularization)
@@ -102,6 +103,15 @@ def factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None):
         **options,
     )
     return order_nmf(result)
+
+
+def nmf_run_details(result, model: ModelSpec) -> dict:
+    """How an NMF fit ran, for the report: its stopping rule, precision and warm start."""
+    from .engine import current
+
+    settle = model.tol is None and current() is None
+    return {"stop_rule": "settle" if settle else "tolerance", "dtype": str(result.W.dtype),
+            "warm_rows": int(getattr(result, "warm_rows", 0))}  # fmt: skip
 
 
 def _core_nmf():
