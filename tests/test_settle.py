@@ -121,3 +121,25 @@ def test_the_model_layer_resolves_rule_dtype_and_warm_start():
     assert spec.nmf_warm(10_000) == 0
     assert ModelSpec(method="nmf", warm=True).nmf_warm(100_000) == 10_000
     assert ModelSpec(method="nmf", warm=True).nmf_warm(4_000) == 0
+
+
+@pytest.mark.parametrize(
+    ("options", "rule", "dtype"),
+    [({}, "settle", "float64"), ({"tol": 1e-3}, "tolerance", "float64"),
+     ({"dtype": "float32"}, "settle", "float32")],
+)  # fmt: skip
+def test_a_fit_reports_its_rule_and_precision(options, rule, dtype):
+    import scipy.sparse as sp
+
+    from topiccli.models.fitting import fit_model
+    from topiccli.specs import VectorizerSettings
+    from topiccli.text.vectorize import DocumentTerm
+
+    X = sp.csr_matrix(np.random.default_rng(0).poisson(1.0, (40, 12)).astype(float))
+    dt = DocumentTerm(X=X, terms=np.array([f"t{i}" for i in range(12)]), idf=None,
+                      settings=VectorizerSettings(kind="count"))  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = fit_model(dt, ModelSpec(method="nmf", k=3, **options))
+    assert fitted.details["stop_rule"] == rule and fitted.details["dtype"] == dtype
+    assert fitted.details["warm_rows"] == 0
