@@ -52,7 +52,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
     ``--vectorizer`` → ``vectorizer``, ``--alpha-w`` → ``alpha_w``, ...) with the CLI's
     defaults (``topiccli.specs``); ``method`` is ``"nmf"`` (default) or ``"svd"``. ``None``
     means what the CLI does when the option is not given (e.g. ``loss``: the vectorizer's
-    default, KL; ``tol``: that loss's ``NMF_TOL``).
+    default, KL; ``tol``: the settled-topics rule, ``NMF_SETTLE``).
 
     ``fit(X, y=None)`` accepts a list of texts, a pandas or polars Series, a one-column array
     (a ``ColumnTransformer``'s output), a DataFrame (the column ``text_field``, else its only
