@@ -5,8 +5,8 @@ parameters and hands it, with X, to ``topiccli.models.fitting.fit_model``, the v
 ``topics nmf``/``topics svd`` call after vectorizing. So the defaults are the CLI's and are
 resolved where the CLI resolves them: the loss from ``ModelSpec.nmf_loss`` (the default
 vectorizer's ``DEFAULT_LOSS``: KL), the stopping rule from ``ModelSpec.nmf_stop`` (settled
-topics, ``NMF_SETTLE`` of that loss, unless ``tol`` is given), the solver and start from ``check_nmf_options``, the penalties from
-``ModelSpec.regularization``. ``NMF(k).fit(X)`` therefore reaches the CLI's objective on the
+topics, ``NMF_SETTLE`` of that loss, unless ``tol`` is given), the solver and start from
+``check_nmf_options``, the penalties from ``ModelSpec.regularization``. ``NMF(k).fit(X)`` therefore reaches the CLI's objective on the
 same matrix bit for bit, components in the CLI's order (by decreasing share). The plain
 function ``topiccli.nmf(X, k)`` keeps the core's own defaults (Frobenius, ``tol=1e-4``).
 
@@ -132,8 +132,8 @@ class NMF(_Factorization):
     Parameters are the CLI's (``--k``, ``--loss``, ``--solver``, ``--init``, ``--max-iter``,
     ``--tol``, ``--seed``, ``--alpha-w``, ``--alpha-h``, ``--l1-ratio``) with the CLI's
     defaults, read from ``topiccli.specs.ModelSpec``; ``None`` means "as the CLI resolves it":
-    ``loss`` the default vectorizer's (KL), ``tol`` the settled-topics rule (``NMF_SETTLE``), ``solver`` the
-    loss's first (KL: amu; Frobenius: hals), ``init`` the solver's, ``alpha_H`` the same as
+    ``loss`` the default vectorizer's (KL), ``tol`` the settled-topics rule (``NMF_SETTLE``),
+    ``solver`` the loss's first (KL: amu; Frobenius: hals), ``init`` the solver's, ``alpha_H`` the same as
     ``alpha_W``.
 
     Fitted attributes: ``components_`` (H, n_components × n_features, topics ordered by
