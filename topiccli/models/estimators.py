@@ -6,8 +6,8 @@ parameters and hands it, with X, to ``topiccli.models.fitting.fit_model``, the v
 resolved where the CLI resolves them: the loss from ``ModelSpec.nmf_loss`` (the default
 vectorizer's ``DEFAULT_LOSS``: KL), the stopping rule from ``ModelSpec.nmf_stop`` (settled
 topics, ``NMF_SETTLE`` of that loss, unless ``tol`` is given), the solver and start from
-``check_nmf_options``, the penalties from ``ModelSpec.regularization``. ``NMF(k).fit(X)`` therefore reaches the CLI's objective on the
-same matrix bit for bit, components in the CLI's order (by decreasing share). The plain
+``check_nmf_options``, the penalties from ``ModelSpec.regularization``. ``NMF(k).fit(X)``
+therefore reaches the CLI's objective on the same matrix bit for bit, components in the CLI's order (by decreasing share). The plain
 function ``topiccli.nmf(X, k)`` keeps the core's own defaults (Frobenius, ``tol=1e-4``).
 
 Document weights (``transform``, and ``fit_transform``, which equals ``fit(X).transform(X)``)
@@ -133,8 +133,8 @@ class NMF(_Factorization):
     ``--tol``, ``--seed``, ``--alpha-w``, ``--alpha-h``, ``--l1-ratio``) with the CLI's
     defaults, read from ``topiccli.specs.ModelSpec``; ``None`` means "as the CLI resolves it":
     ``loss`` the default vectorizer's (KL), ``tol`` the settled-topics rule (``NMF_SETTLE``),
-    ``solver`` the loss's first (KL: amu; Frobenius: hals), ``init`` the solver's, ``alpha_H`` the same as
-    ``alpha_W``.
+    ``solver`` the loss's first (KL: amu; Frobenius: hals), ``init`` the solver's, ``alpha_H``
+    the same as ``alpha_W``.
 
     Fitted attributes: ``components_`` (H, n_components × n_features, topics ordered by
     decreasing share as the CLI shows them), ``n_components_``, ``n_features_in_``,
