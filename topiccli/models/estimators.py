@@ -8,7 +8,8 @@ vectorizer's ``DEFAULT_LOSS``: KL), the stopping rule from ``ModelSpec.nmf_stop`
 topics, ``NMF_SETTLE`` of that loss, unless ``tol`` is given), the solver and start from
 ``check_nmf_options``, the penalties from ``ModelSpec.regularization``. ``NMF(k).fit(X)``
 therefore reaches the CLI's objective on the same matrix bit for bit, components in the CLI's
-order (by decreasing share). The plain function ``topiccli.nmf(X, k)`` keeps the core's own defaults (Frobenius, ``tol=1e-4``).
+order (by decreasing share). The plain function ``topiccli.nmf(X, k)`` keeps the core's own
+defaults (Frobenius, ``tol=1e-4``).
 
 Document weights (``transform``, and ``fit_transform``, which equals ``fit(X).transform(X)``)
 are ``quality.doc_weights.document_weights``: the ones ``--doc-topics``, bundles and ``topics
