@@ -33,6 +33,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 VARIANTS = ("cold", "warm", "f32", "rsvd", "tol")
+CACHE = Path("/work/tmp/settle")
+"""Where the reference runs and matrices are cached (outside the repository)."""
 
 
 def _sklearn(X, k: int, loss: str) -> dict:
@@ -135,8 +137,10 @@ def run_cell(cell: str, variants, cache: Path, log) -> dict:
     return out
 
 
-def markdown(cells: list[dict], load: str) -> str:
-    lines = [f"### Settled defaults vs scikit-learn's defaults (load: {load})", "",
+def markdown(result: dict) -> str:
+    cells = result["cells"]
+    load = f"load average {result['load_at_start']} at start, {result.get('load_at_end')} at end"
+    lines = [f"### Settled defaults vs scikit-learn's defaults ({load})", "",
              "Per variant: time (s), iterations (+ the sample's), worst top-8 kept / documents "
              "kept / objective gap against the 1e-8 reference (S = settled), speed-up over "
              "scikit-learn's defaults, objective against scikit-learn's.", "",
@@ -155,27 +159,36 @@ def markdown(cells: list[dict], load: str) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+def run(cells=None, variants=VARIANTS, cache: Path = CACHE, log=print, json_path=None) -> dict:
+    """Every cell side by side (scikit-learn first, then our variants); the load is recorded."""
     sys.path.insert(0, str(ROOT / "scripts"))
     import settled
 
+    start_load = "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+    result = {"load_at_start": start_load, "cells": []}
+    for cell in cells or settled.CELLS:
+        result["cells"].append(run_cell(cell, variants, cache, log))
+        if json_path is not None:
+            json_path.parent.mkdir(exist_ok=True)
+            json_path.write_text(json.dumps(result, indent=2))
+    result["load_at_end"] = "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+    return result
+
+
+def main() -> None:
     parser = argparse.ArgumentParser(description="settled defaults vs scikit-learn")
-    parser.add_argument("--cells", default=",".join(settled.CELLS))
+    parser.add_argument("--cells", default=None)
     parser.add_argument("--variants", default=",".join(VARIANTS))
-    parser.add_argument("--cache", type=Path, default=Path("/work/tmp/settle"))
+    parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "settle.json")
     args = parser.parse_args()
 
     def log(line):
         print(line, file=sys.stderr, flush=True)
 
-    load = "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
-    cells = []
-    for cell in args.cells.split(","):
-        cells.append(run_cell(cell, args.variants.split(","), args.cache, log))
-        args.json.parent.mkdir(exist_ok=True)
-        args.json.write_text(json.dumps({"load": load, "cells": cells}, indent=2))
-    print(markdown(cells, load + f" at start, {os.getloadavg()[0]:.1f} at end"))
+    cells = args.cells.split(",") if args.cells else None
+    result = run(cells, args.variants.split(","), args.cache, log, args.json)
+    print(markdown(result))
 
 
 if __name__ == "__main__":
