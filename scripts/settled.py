@@ -53,6 +53,7 @@ class Recorder:
         from topiccli.factorize.stopping import Tolerance
 
         self.inner = Tolerance(tol)
+        self.tol = tol
         self.n_iter, self.previous, self.current, self.words, self.topics, self.clock = (
             [], [], [], [], [], []
         )  # fmt: skip

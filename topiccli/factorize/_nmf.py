@@ -335,11 +335,12 @@ def _nmf_kl(X, k, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio
 
 
 def _warn_not_converged(max_iter: int, rule, stacklevel: int = 4) -> None:
-    tol = getattr(rule, "tol", rule)  # a rule, or a plain tolerance (the Dask engine's)
+    tol = rule if isinstance(rule, numbers.Real) else getattr(rule, "tol", None)
     what = "the topics" if isinstance(rule, Settle) else "the loss"
+    detail = f" (tol={tol:g})" if isinstance(tol, numbers.Real) else ""
     warnings.warn(
         ConvergenceWarning(
-            f"NMF stopped at max_iter={max_iter} before {what} settled (tol={tol:g}); "
+            f"NMF stopped at max_iter={max_iter} before {what} settled{detail}; "
             "raise max_iter or tol",
             params=("max_iter", "tol"),
         ),
