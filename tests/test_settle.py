@@ -143,3 +143,19 @@ def test_a_fit_reports_its_rule_and_precision(options, rule, dtype):
         fitted = fit_model(dt, ModelSpec(method="nmf", k=3, **options))
     assert fitted.details["stop_rule"] == rule and fitted.details["dtype"] == dtype
     assert fitted.details["warm_rows"] == 0
+
+
+def test_any_rule_object_runs_and_warns_at_max_iter(corpus):
+    from topiccli.errors import ConvergenceWarning
+
+    class Never:
+        def start(self):
+            return self
+
+        def done(self, n_iter, previous, current, W, Ht):
+            return False
+
+    for loss in ("frobenius", "kl"):
+        with pytest.warns(ConvergenceWarning, match="max_iter=3"):
+            fit = topiccli.nmf(corpus, 3, loss=loss, stop=Never(), max_iter=3)
+        assert fit.n_iter == 3 and not fit.converged
