@@ -116,7 +116,8 @@ def test_the_model_layer_resolves_rule_dtype_and_warm_start():
     spec = ModelSpec(method="nmf")
     assert spec.nmf_stop("kl") == {"rule": "settle", **NMF_SETTLE["kl"]}
     assert ModelSpec(method="nmf", tol=1e-4).nmf_stop("kl") == {"rule": "tolerance", "tol": 1e-4}
-    assert spec.nmf_dtype(10) == "float64" and spec.nmf_dtype(10**7) == "float32"
+    assert spec.nmf_dtype(10) == "float64" and spec.nmf_dtype(10**7) == "float64"
+    assert ModelSpec(method="nmf", dtype="float32").nmf_dtype(10) == "float32"
     assert ModelSpec(method="nmf", dtype="float64").nmf_dtype(10**7) == "float64"
     assert spec.nmf_warm(10_000) == 0
     assert ModelSpec(method="nmf", warm=True).nmf_warm(100_000) == 10_000

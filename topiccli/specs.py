@@ -41,10 +41,11 @@ documents (at least ``min_sample``) and start the whole fit from its topics. ``m
 how many documents the defaults use it; None: only when asked (``ModelSpec.warm``), since on
 20NG it lands in another local minimum than the cold start and was not faster there
 (docs/settled.md)."""
-NMF_FLOAT32_DOCS = 100_000
-"""From this many documents the default NMF precision is float32 (``--dtype``): on 20NG it gave
-the same top words and objective (within 1e-7) as float64 at 1.4–1.6× the speed
-(docs/settled.md)."""
+NMF_FLOAT32_DOCS = None
+"""From how many documents the default NMF precision is float32 (``--dtype``); None: only when
+asked. On 20NG train TF-IDF, k=20, float32 reached the same top words and objective (within
+4e-8) but 2.9% of documents took another top topic than in float64 (near ties in a flat
+valley), short of the 99% a settled fit keeps (docs/settled.md)."""
 DTYPES = ("float32", "float64")
 REFIT_TOL = 1e-4
 """The tolerance of the helper fits when none is given (the stability check's warm starts and the
@@ -167,7 +168,7 @@ class ModelSpec:
     lowers the objective by less than this fraction."""
     dtype: str | None = None
     """NMF's precision, ``"float32"`` or ``"float64"``; None: float32 from NMF_FLOAT32_DOCS
-    documents, else float64."""
+    documents (if set), else float64."""
     warm: bool | None = None
     """Start NMF from a sample's fit (NMF_WARM); None: from NMF_WARM's ``min_docs`` documents."""
     solver: str | None = None
@@ -203,7 +204,8 @@ class ModelSpec:
 
     def nmf_dtype(self, n_docs: int) -> str:
         """The precision of an NMF fit on ``n_docs`` documents (``dtype`` or by size)."""
-        return self.dtype or ("float32" if n_docs >= NMF_FLOAT32_DOCS else "float64")
+        least = NMF_FLOAT32_DOCS
+        return self.dtype or ("float32" if least is not None and n_docs >= least else "float64")
 
     def nmf_warm(self, n_docs: int) -> int:
         """The warm start's sample size for ``n_docs`` documents (0: a cold start)."""
