@@ -14,7 +14,6 @@ import typer
 
 from ..specs import (
     K_RANGE,
-    NMF_FLOAT32_DOCS,
     NMF_TOL,
     ModelSpec,
     SourceSpec,
