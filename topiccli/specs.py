@@ -24,7 +24,7 @@ objective ends within 1e-4 (Frobenius) / 5e-4 (KL) relative of scikit-learn's de
 NMF_SETTLE = {
     "frobenius": {"every": 10, "patience": 2, "top_n": 8, "doc_share": 0.001, "guard": 1e-5,
                   "tol": 1e-8},
-    "kl": {"every": 10, "patience": 2, "top_n": 8, "doc_share": 0.001, "guard": 1e-5,
+    "kl": {"every": 10, "patience": 2, "top_n": 8, "doc_share": 0.001, "guard": 3e-6,
            "tol": 1e-8},
 }  # fmt: skip
 """NMF's default stopping rule when no ``tol`` is given, by loss (topiccli.factorize.stopping's
