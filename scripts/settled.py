@@ -90,12 +90,22 @@ class Recorder:
 
 def settings_for(loss: str) -> dict:
     """The fit the model layer runs for ``loss`` by default (its stopping rule and max_iter)."""
-    from topiccli.factorize.stopping import Tolerance
+    from topiccli.factorize.stopping import Settle, Tolerance
     from topiccli.specs import ModelSpec
 
     spec = ModelSpec(method="nmf", loss=loss)
-    rule = spec.nmf_stop(loss) if hasattr(spec, "nmf_stop") else Tolerance(spec.nmf_tol(loss))
+    stop = spec.nmf_stop(loss)
+    kind = stop.pop("rule")
+    rule = Tolerance(stop["tol"]) if kind == "tolerance" else Settle(**stop)
     return {"loss": loss, "max_iter": spec.max_iter, "rule": rule}
+
+
+def former_rules(loss: str) -> dict:
+    """The defaults before issue 26: the loss's NMF_TOL, max_iter 200."""
+    from topiccli.factorize.stopping import Tolerance
+    from topiccli.specs import NMF_TOL
+
+    return {"former tol": (Tolerance(NMF_TOL[loss]), 200)}
 
 
 def load_matrix(name: str, cache: Path):
@@ -228,7 +238,7 @@ def run_cell(cell: str, cache: Path, rules: dict, log=print) -> dict:
 
 def default_rules(loss: str) -> dict:
     s = settings_for(loss)
-    return {"defaults": (s["rule"], s["max_iter"])}
+    return {**former_rules(loss), "defaults": (s["rule"], s["max_iter"])}
 
 
 def main() -> None:
