@@ -93,6 +93,12 @@ class SourceSpec:
     label field or the newsgroups say."""
     documents: Documents | None = None
     """Texts given from Python instead of ``input`` (never cached: they have no fingerprint)."""
+    time_field: str | None = None
+    """For .jsonl/.csv files and stdin: the field holding each document's time (ISO date or
+    datetime, or epoch seconds), for topics over time (quality.trends)."""
+    group_field: str | None = None
+    """For .jsonl/.csv files and stdin: the field naming each document's group, for topics
+    across groups (quality.groups)."""
 
     @property
     def is_stdin(self) -> bool:
@@ -136,10 +142,14 @@ class VectorizerSettings:
     it (German label NMI 0.382 → 0.398, junk topics 2 → 0: scripts/evaluate_languages.md);
     English keeps its measured default (no lemmas). A vectorized matrix's settings hold the
     resolved bool."""
+    phrases: bool = False
+    """Join collocations found by NPMI into single terms (``new_york``); topiccli.text.phrases."""
 
     def as_dict(self) -> dict:
         data = asdict(self)
         data["ngram_range"] = list(self.ngram_range)
+        if not self.phrases:  # said only when asked for: earlier outputs and keys unchanged
+            del data["phrases"]
         return data
 
     @property
@@ -185,6 +195,10 @@ class ModelSpec:
     """Representative documents listed per topic (0: none)."""
     seeds: int = 1
     """Fits for the stability check (1: none); see topiccli.quality.stability."""
+    seed_words: tuple = ()
+    """NMF: the seeded topics (topiccli.models.seed_words.SeedTopic), topics 0..s−1."""
+    seed_strength: float | None = None
+    """How hard seeded topics are held (topiccli.factorize.seeding); None: the core's default."""
 
     def nmf_loss(self, vectorizer: str) -> str:
         """The NMF loss a run uses: the one asked for, else the vectorizer's default."""
@@ -277,6 +291,22 @@ class FitFiles:
         return self.vocabulary or any(
             p is not None for p in (self.save, self.doc_topics, self.html)
         )
+
+
+TIME_BINS = ("day", "week", "month", "quarter", "year", "auto")
+
+
+@dataclass(frozen=True)
+class AnalysisSpec:
+    """Which analyses of a fit to run besides its topics: over time (``SourceSpec.time_field``)
+    and across groups (``SourceSpec.group_field``, or the labels with ``by_label``)."""
+
+    time_bin: str = "auto"
+    """The time bins: day, week, month, quarter, year, or auto (quality.trends' rule)."""
+    by_label: bool = False
+    """Group the documents by their labels (when no group field is given)."""
+    trends: Path | None = None
+    """A CSV file of every analysis row (render.trends: topic, bin, group, prevalence, …)."""
 
 
 K_RANGE = "2:20"

@@ -47,7 +47,7 @@ def source_spec(
 def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range,
                         extra_stop_words=None, token_pattern="letters", keep_contractions=False,
                         keep_junk=False, language="auto", lemmatize=None, clean=None,
-                        plurals=None):  # fmt: skip
+                        plurals=None, phrases=False):  # fmt: skip
     from ..specs import VectorizerSettings
 
     stop_words = "+".join([stop_words, *(str(f) for f in extra_stop_words or ())])
@@ -65,7 +65,20 @@ def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ng
         ngram_range=ngram_range,
         **({} if clean is None else {"clean": clean}),
         **({} if plurals is None else {"plurals": plurals}),
+        **({"phrases": True} if phrases else {}),
     )
+
+
+def seed_options(path, strength, k: int) -> dict:
+    """ModelSpec's seed fields from ``--seed-words`` (the file read and checked now, before any
+    data) and ``--seed-strength``."""
+    if path is None:
+        return {} if strength is None else {"seed_strength": strength}
+    from ..models.seed_words import check_seed_count, read_seed_words
+
+    seeds = read_seed_words(path)
+    check_seed_count(seeds, k)
+    return {"seed_words": seeds, "seed_strength": strength}
 
 
 def cache_dir(option: Path | None, no_cache: bool):
@@ -117,6 +130,7 @@ def svd(
     lemmatize: opt.Lemmatize = None,
     clean: opt.Clean = D["clean"],
     plurals: opt.Plurals = D["plurals"],
+    phrases: opt.Phrases = False,
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -179,6 +193,7 @@ def svd(
                 lemmatize,
                 clean,
                 plurals,
+                phrases,
             ),
             ModelSpec(
                 method="svd",
@@ -232,6 +247,7 @@ def nmf(
     lemmatize: opt.Lemmatize = None,
     clean: opt.Clean = D["clean"],
     plurals: opt.Plurals = D["plurals"],
+    phrases: opt.Phrases = False,
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -247,6 +263,8 @@ def nmf(
     max_iter: opt.MaxIter = D["max_iter"],
     tol: opt.Tol = D["tol"],
     dtype: opt.Dtype = None,
+    seed_words: opt.SeedWords = None,
+    seed_strength: opt.SeedStrength = None,
     top_words: opt.TopWords = D["top_words"],
     format: opt.Format = "table",
     output: opt.Output = None,
@@ -264,28 +282,39 @@ def nmf(
     cache_dir_: opt.CacheDir = None,
     no_cache: opt.NoCache = False,
     scheduler: opt.Scheduler = None,
+    time_field: opt.TimeField = None,
+    time_bin: opt.TimeBin = "auto",
+    group_field: opt.GroupField = None,
+    by_label: opt.ByLabel = False,
+    trends: opt.Trends = None,
 ) -> None:
     """Nonnegative matrix factorization (KL or Frobenius loss) of the document-term matrix.
 
     Topics come in order of their share of the reconstructed corpus.
     """
     with handled():
+        from dataclasses import replace
+
         from ..models.run import FitRequest
-        from ..specs import FitFiles, ModelSpec
+        from ..specs import AnalysisSpec, FitFiles, ModelSpec
 
         request = FitRequest(
-            source_spec(
-                input,
-                glob,
-                categories,
-                subset,
-                remove,
-                max_file_bytes,
-                data_home,
-                text_field,
-                id_field,
-                label_field,
-                no_labels,
+            replace(
+                source_spec(
+                    input,
+                    glob,
+                    categories,
+                    subset,
+                    remove,
+                    max_file_bytes,
+                    data_home,
+                    text_field,
+                    id_field,
+                    label_field,
+                    no_labels,
+                ),
+                time_field=time_field,
+                group_field=group_field,
             ),
             vectorizer_settings(
                 vectorizer,
@@ -302,6 +331,7 @@ def nmf(
                 lemmatize,
                 clean,
                 plurals,
+                phrases,
             ),
             ModelSpec(
                 method="nmf",
@@ -319,6 +349,7 @@ def nmf(
                 l1_ratio=l1_ratio,
                 docs=docs,
                 seeds=seeds,
+                **seed_options(seed_words, seed_strength, k),
             ),
             FitFiles(
                 save=save,
@@ -332,6 +363,7 @@ def nmf(
             output,
             cache_dir(cache_dir_, no_cache),
             scheduler=scheduler,
+            analyses=AnalysisSpec(time_bin=time_bin, by_label=by_label, trends=trends),
         )
         run_fit(request, format, plot, quiet)
 
@@ -364,6 +396,7 @@ def sweep(
     lemmatize: opt.Lemmatize = None,
     clean: opt.Clean = D["clean"],
     plurals: opt.Plurals = D["plurals"],
+    phrases: opt.Phrases = False,
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -426,6 +459,7 @@ def sweep(
                 lemmatize,
                 clean,
                 plurals,
+                phrases,
             ),
             SweepSpec(
                 method=method,

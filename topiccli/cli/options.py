@@ -140,8 +140,8 @@ Input = Annotated[
         "--input",
         "-i",
         rich_help_panel=SOURCE,
-        help="A folder of text files, one text file, a .jsonl/.csv file of records, or - for "
-        "stdin, instead of 20 Newsgroups.",
+        help="A folder of text files, one text file, a .jsonl/.csv/.parquet file of records (or "
+        "a quoted glob of them), or - for stdin, instead of 20 Newsgroups.",
     ),
 ]
 Glob = Annotated[
@@ -194,7 +194,7 @@ TextField = Annotated[
     typer.Option(
         rich_help_panel=SOURCE,
         show_default="text",
-        help="JSONL/CSV input: the field holding each document's text.",
+        help="JSONL/CSV/Parquet input: the field (column) holding each document's text.",
     ),
 ]
 IdField = Annotated[
@@ -202,13 +202,14 @@ IdField = Annotated[
     typer.Option(
         rich_help_panel=SOURCE,
         show_default="the line or row number",
-        help="JSONL/CSV input: the field holding each document's id.",
+        help="JSONL/CSV/Parquet input: the field (column) holding each document's id.",
     ),
 ]
 LabelField = Annotated[
     Optional[str],
     typer.Option(
-        rich_help_panel=SOURCE, help="JSONL/CSV input: the field holding each document's label."
+        rich_help_panel=SOURCE,
+        help="JSONL/CSV/Parquet input: the field (column) holding each document's label.",
     ),
 ]
 
@@ -450,7 +451,7 @@ DocTopics = Annotated[
     Optional[Path],
     typer.Option(
         rich_help_panel=OUTPUT,
-        help="Write each document's topic weights to FILE.csv or FILE.jsonl.",
+        help="Write each document's topic weights to FILE.csv, FILE.jsonl or FILE.parquet.",
     ),
 ]
 Vocabulary = Annotated[
@@ -649,3 +650,76 @@ DEFAULTS = {
     "k_range": K_RANGE,
 }
 """Defaults as option text, read off the specs (so they are written in one place)."""
+
+# --- seed words and phrases (docs/seeds-and-phrases.md) -----------------------------------------
+
+SeedWords = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--seed-words",
+        metavar="FILE",
+        rich_help_panel=MODEL,
+        help="Seeded topics, one a line: '[name:] word word ...'; they come first, the other "
+        "topics stay free. See docs/seeds-and-phrases.md.",
+    ),
+]
+SeedStrength = Annotated[
+    Optional[float],
+    typer.Option(
+        "--seed-strength",
+        min=0.0,
+        rich_help_panel=MODEL,
+        show_default="0.1 under kl, 0.25 under frobenius",
+        help="How hard seeded topics are held to their words: guide documents per seeded "
+        "topic as a share of an average topic's documents (0: a seeded start only).",
+    ),
+]
+Phrases = Annotated[
+    bool,
+    typer.Option(
+        "--phrases",
+        metavar=FLAG,
+        rich_help_panel=VECTORIZE,
+        help="Join collocations (NPMI > 0.5, seen >= 10 times) into single terms such as "
+        "new_york before weighting. See docs/seeds-and-phrases.md.",
+    ),
+]
+
+ANALYSES = "Over time and by group"
+TimeField = Annotated[
+    Optional[str],
+    typer.Option(
+        rich_help_panel=ANALYSES,
+        help="JSONL/CSV input: the field holding each document's time (ISO date or datetime, "
+        "or epoch seconds): topics over time. Values that are no time are counted and warned.",
+    ),
+]
+TimeBin = Annotated[
+    Literal["day", "week", "month", "quarter", "year", "auto"],
+    typer.Option(
+        rich_help_panel=ANALYSES,
+        help="Time bins; auto: the finest unit with at most 60 bins of at least 10 documents "
+        "each on average.",
+    ),
+]
+GroupField = Annotated[
+    Optional[str],
+    typer.Option(
+        rich_help_panel=ANALYSES,
+        help="JSONL/CSV input: the field naming each document's group: topics across groups.",
+    ),
+]
+ByLabel = Annotated[
+    bool,
+    typer.Option(
+        rich_help_panel=ANALYSES,
+        help="Topics across groups, the groups being the documents' labels.",
+    ),
+]
+Trends = Annotated[
+    Optional[Path],
+    typer.Option(
+        rich_help_panel=ANALYSES,
+        help="Write the over-time and by-group rows (prevalence, interval, words) to FILE.csv.",
+    ),
+]
