@@ -38,7 +38,8 @@ from ..specs import (
 from .run import FitRequest
 
 _MODEL = ("k", "seed", "top_words", "max_iter", "tol", "dtype", "warm", "solver", "loss", "init",
-          "alpha_w", "alpha_h", "l1_ratio", "docs", "seeds", "seed_words", "seed_strength")  # fmt: skip
+          "alpha_w", "alpha_h", "l1_ratio", "docs", "seeds", "seed_words",
+          "seed_strength")  # fmt: skip
 """TopicModel's parameters that are ModelSpec fields, of the same names."""
 _VECTORIZER = ("stop_words", "min_df", "max_df", "max_features", "ngram_range", "token_pattern",
                "contractions", "junk", "clean", "plurals", "language", "lemmatize",
