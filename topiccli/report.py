@@ -28,6 +28,10 @@ class Topic:
     negative_weights: list[float] | None = None
     quality: dict = field(default_factory=dict)
     """Per-topic evidence added by topiccli.quality (coherence, label, documents, …)."""
+    name: str | None = None
+    """The user's name for the topic (``topics name``), or None."""
+    auto_name: str | None = None
+    """The automatic name (its most distinctive terms, quality.naming); never the user's."""
 
 
 @dataclass
@@ -53,5 +57,7 @@ class RunReport:
     """What vectorizing kept and pruned (``--vocabulary``), or None."""
     weights: object = field(default=None, repr=False, compare=False)
     """Documents × topics (topiccli.quality.doc_weights), None when the run came from the cache."""
+    hierarchy: dict | None = None
+    """The topic tree (quality.hierarchy.topic_hierarchy), or None."""
     engine: dict | None = None
     """Where the run factorizes (models.engine.describe); None for a saved model (``show``)."""

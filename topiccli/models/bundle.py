@@ -11,7 +11,9 @@ documents without the training corpus (the layout is documented in the README):
 * ``vectorizer.json`` — the analyzer and TF-IDF settings (see vectorizer_state.py);
 * ``documents.json`` — the training documents' ids and labels;
 * ``model.json`` — method, k, seed, solver, diagnostics, the corpus description and
-  fingerprint, library versions and ``schema_version``;
+  fingerprint, library versions and ``schema_version``; the user's topic ``names`` (null:
+  unnamed), the topic ``hierarchy`` (quality.hierarchy) and, for a model made by ``merge`` or
+  ``reduce``, its ``lineage`` (models.topic_edits);
 * ``manifest.json`` — the format name, ``schema_version`` and each file's size and SHA-256;
 * ``snippets.json`` (optional, with ``--save-snippets``; listed in the manifest when present) —
   the opening (up to SNIPPET_CHARS characters) of the training documents the explorer shows:
@@ -116,6 +118,8 @@ def from_report(report, snippets: bool = False) -> ModelBundle:
             "metrics": report.metrics,
             "topics": [topic.quality for topic in report.topics],
         },
+        "names": [topic.name for topic in report.topics],
+        "hierarchy": report.hierarchy,
     }
     return ModelBundle(
         method=report.model.method,

@@ -180,6 +180,9 @@ MODEL = [
     Field("fingerprint", STRING, required=False),
     Field("versions", OBJECT, required=False),
     Field("quality", Nullable(OBJECT), required=False),
+    Field("names", ListOf(Nullable(STRING)), required=False),
+    Field("hierarchy", Nullable(OBJECT), required=False),
+    Field("lineage", Nullable(OBJECT), required=False),
 ]
 
 DETAILS = [
@@ -260,6 +263,8 @@ def check_model(metadata: dict) -> None:
     check_object(metadata["details"], DETAILS, "model.json details")
     if metadata.get("regularization") is not None:
         check_object(metadata["regularization"], REGULARIZATION, "model.json regularization")
+    if len(metadata.get("names", [None] * metadata["k"])) != metadata["k"]:
+        raise SchemaError("model.json: names must hold one entry per topic (k)")
     quality = metadata.get("quality")
     if quality:
         check_object(quality, QUALITY, "model.json quality")

@@ -136,10 +136,11 @@ def _fit(request: FitRequest, progress=None) -> RunReport:
         if model.seeds > 1:
             with stages.stage("stability", "refitting other seeds"):
                 topics, metrics = _stability(dt, model, topics, metrics, stages)
+    topics, tree = annotate_fit(fitted.result, dt, topics)
     report = RunReport(model, corpus_description(corpus, dt, cache_state),
                        dt.settings.as_dict(), topics, fitted.details, stages.timings,
                        fitted.result, dt, corpus, metrics=metrics,
-                       weights=fitted.weights)  # fmt: skip
+                       weights=fitted.weights, hierarchy=tree)  # fmt: skip
     if request.files.vocabulary:
         from ..text.vectorize import vocabulary_report
 
@@ -149,6 +150,16 @@ def _fit(request: FitRequest, progress=None) -> RunReport:
         runs.put(report, heard, stages)
     write_fit_files(report, request.files)
     return report
+
+
+def annotate_fit(result, dt, topics):
+    """A fit's topics with their automatic names, and its topic hierarchy (quality.naming)."""
+    from ..held import column_sums
+    from ..quality.naming import annotate
+
+    svd = hasattr(result, "Vt")
+    components = result.Vt if svd else result.H
+    return annotate("svd" if svd else "nmf", components, column_sums(dt.X), dt.terms, topics)
 
 
 C_NPMI_DOCUMENTS = 100_000

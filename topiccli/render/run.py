@@ -24,6 +24,7 @@ def to_dict(report: RunReport) -> dict:
         **report.details,
         "metrics": report.metrics,
         "topics": [_topic_dict(t) for t in report.topics],
+        **({"hierarchy": report.hierarchy} if getattr(report, "hierarchy", None) else {}),
         **({"vocabulary": report.vocabulary} if report.vocabulary is not None else {}),
         **({"engine": report.engine} if report.engine is not None else {}),
         "run_cache": report.run_cache,
@@ -32,7 +33,8 @@ def to_dict(report: RunReport) -> dict:
 
 
 def _topic_dict(topic) -> dict:
-    entry = {"id": topic.id, "weight": topic.weight, "words": topic.words, "weights": topic.weights}
+    entry = {"id": topic.id, "weight": topic.weight, "words": topic.words, "weights": topic.weights,
+             "name": topic.name, "auto_name": topic.auto_name}  # fmt: skip
     if topic.negative_words is not None:
         entry.update(negative_words=topic.negative_words, negative_weights=topic.negative_weights)
     story = {"flags": topic_flags(topic.quality)} if topic.quality else {}
