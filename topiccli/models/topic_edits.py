@@ -93,11 +93,23 @@ def merge(bundle: ModelBundle, groups: list[list[int]]) -> ModelBundle:
     shares = nmf_topic_shares(NMFResult(W, H, 0, True, 0.0, "", ""))
     k = len(groups)
     meta = dict(bundle.metadata)
-    meta.update(k=k, quality=None, names=_group_names(meta, bundle.k, groups),
+    meta.update(k=k, quality=corpus_free_quality(W, bundle.doc_labels),
+                names=_group_names(meta, bundle.k, groups),
                 hierarchy=topic_hierarchy("nmf", H),
                 lineage=_lineage(bundle, "merge", groups))  # fmt: skip
-    return replace(bundle, k=k, components=H, topic_weights=shares, doc_topics=W, metadata=meta,
-                   snippets=None)  # fmt: skip
+    return replace(bundle, k=k, components=H, topic_weights=shares, doc_topics=W, metadata=meta)
+
+
+def corpus_free_quality(doc_topics: np.ndarray, labels) -> dict:
+    """The evidence a merged model can state without its corpus: each topic's documents won
+    and dominant label, and the label agreement (the rest belonged to the old topics)."""
+    from ..quality.doc_weights import top_topics
+    from ..quality.labels import label_scores
+    from ..quality.story import topic_facts
+
+    winners = top_topics(doc_topics)
+    metrics = label_scores(winners, labels) if labels is not None else {}
+    return {"metrics": metrics, "topics": topic_facts(winners, labels, doc_topics.shape[1])}
 
 
 def _group_names(meta: dict, k: int, groups: list[list[int]]) -> list[str | None]:
@@ -156,7 +168,7 @@ def reduce(bundle: ModelBundle, k: int, *, source=None, matrix=None, max_iter=RE
     groups = [groups[i] for i in order]
     from .bundle import from_report
 
-    new = from_report(report)
+    new = from_report(report, snippets=bundle.snippets is not None)
     names = _group_names(bundle.metadata, bundle.k, groups)
     meta = {**new.metadata, "names": names,
             "lineage": _lineage(bundle, "reduce", groups, refine_iterations=max_iter)}  # fmt: skip

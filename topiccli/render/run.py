@@ -56,7 +56,8 @@ def _csv(report: RunReport) -> str:
     share, flags (space-separated); empty where not measured."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["topic", "topic_weight", "pole", "rank", "word", "weight", *STORY_FIELDS])
+    writer.writerow(["topic", "topic_weight", "pole", "rank", "word", "weight", *STORY_FIELDS,
+                     "name", "auto_name"])  # fmt: skip
     for topic in report.topics:
         story = _story_cells(topic_story(topic.quality))
         poles = [("+", topic.words, topic.weights)]
@@ -65,7 +66,7 @@ def _csv(report: RunReport) -> str:
         for pole, words, weights in poles:
             for rank, (word, weight) in enumerate(zip(words, weights), start=1):
                 writer.writerow([topic.id, _num(topic.weight), pole, rank, word, _num(weight),
-                                 *story])  # fmt: skip
+                                 *story, topic.name or "", topic.auto_name or ""])  # fmt: skip
     return buffer.getvalue()
 
 
@@ -109,14 +110,19 @@ def _table(report: RunReport, width: int | None) -> str:
           for heading, _ in extra),
         Column("top words", priority=100, comfort=WORDS_COMFORT),
     ]  # fmt: skip
+    named = any(t.name or t.auto_name for t in report.topics)
+    if named:
+        columns.insert(1, Column("name", wrap=True, priority=95))
     rows = []
     for topic in report.topics:
         weight = f"{topic.weight:.3f}" if method == "svd" else f"{topic.weight:.1%}"
-        rows.append([str(topic.id), weight, *(cell(topic) for _, cell in extra),
-                     _words_cell(topic)])  # fmt: skip
+        rows.append([str(topic.id), *([name_cell(topic)] if named else []), weight,
+                     *(cell(topic) for _, cell in extra), _words_cell(topic)])  # fmt: skip
     out = console(width)
     print_table(out, title, columns, rows)
     lines = quality_lines(report)
+    if any(not t.name and t.auto_name for t in report.topics):
+        lines.append(AUTO_NOTE)
     if method == "nmf":
         lines.append(_fit_line(report.details))
     if report.vocabulary is not None:
@@ -189,6 +195,17 @@ def _fit_line(d: dict) -> str:
                 f"D(X‖WH) = {d['divergence']:.4g}")  # fmt: skip
     return (f"NMF ({d['solver']}) {state} after {d['n_iter']} iterations; "
             f"‖X − WH‖_F = {d['reconstruction_error']:.4g}")  # fmt: skip
+
+
+AUTO_NOTE = ("names in [brackets] are automatic (the topic's most distinctive words); "
+             "name a topic with: topics name MODEL TOPIC NAME")
+
+
+def name_cell(topic) -> str:
+    """The user's name, or the automatic one in brackets (never shown as the user's)."""
+    if topic.name:
+        return topic.name
+    return f"[{topic.auto_name}]" if topic.auto_name else ""
 
 
 def _words_cell(topic) -> str:
