@@ -59,6 +59,15 @@ def reduce_to(report, k: int):
 def measure(name: str, fields: dict) -> dict:
     from topiccli.specs import SourceSpec
 
+    if not fields:  # 20 Newsgroups: imported from TOPICS_20NG_ARCHIVE into a private data home
+        import os
+        import tempfile
+
+        from topiccli.corpus.archive import ensure_imported
+
+        home = Path(tempfile.mkdtemp(prefix="evaluate-reduce-"))
+        ensure_imported(Path(os.environ["TOPICS_20NG_ARCHIVE"]), home, False)
+        fields = {"data_home": home}
     source = SourceSpec(**fields)
     direct40, _, _ = fit(source, 40)
     direct20, fact20, run20 = fit(source, 20)

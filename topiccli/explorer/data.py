@@ -15,6 +15,8 @@ import numpy as np
 
 from ..quality.doc_weights import NO_TOPIC, top_topics
 from ..quality.story import FLAG_MEANINGS, label_counts, topic_facts, topic_story
+from ..quality.hierarchy import topic_hierarchy
+from ..quality.naming import auto_names
 from ..quality.topic_distance import js_distances, relevance, word_distributions
 from ..quality.topic_distance import normalise_rows as _normalise_rows
 
@@ -60,6 +62,8 @@ class ExplorerInput:
     """Why ``snippets`` is None (e.g. a bundle saved without its snippets), and what to do."""
     language: object = None
     """The language the run assumed (the report's ``language``: a code, or a dict), if any."""
+    names: Sequence[str | None] | None = None
+    """The user's topic names (``topics name``; None: unnamed), as the report gives them."""
 
 
 # ----------------------------------------------------------------------------- distributions
@@ -234,6 +238,8 @@ def page_data(inp: ExplorerInput, top_terms: int = R, docs_per_topic: int = 5) -
     poles = pole_distributions(inp)
     table: dict[int, int] = {}  # term index -> position in the page's term table
     topics = []
+    names = list(inp.names) if inp.names is not None else [None] * k
+    autos = auto_names(inp.method, comps, inp.term_frequency, terms)
     for t in range(k):
         pole_entries = []
         for name, p in poles[t]:
@@ -254,6 +260,8 @@ def page_data(inp: ExplorerInput, top_terms: int = R, docs_per_topic: int = 5) -
         topics.append(
             {
                 "id": t,
+                "name": names[t],
+                "auto_name": autos[t] or None,
                 "share": float(shares[t]),
                 "weight": float(weights[t]) if t < weights.size else 0.0,
                 "x": float(xy[t, 0]),
@@ -284,6 +292,7 @@ def page_data(inp: ExplorerInput, top_terms: int = R, docs_per_topic: int = 5) -
             "terms": term_table,
             "topics": topics,
             "distances": [[round(float(v), 6) for v in row] for row in D],
+            "hierarchy": topic_hierarchy(inp.method, comps),
             "doc_counts": {
                 "per_topic": [f["n_documents"] for f in facts],
                 "all_zero": int(np.count_nonzero(winners == NO_TOPIC)),

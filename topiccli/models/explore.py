@@ -16,7 +16,7 @@ def fit_page(report) -> str:
     inp = from_fit(report.model.method, report.fit, dt.X, dt.terms, corpus.ids, corpus.labels,
                    corpus.texts, [t.quality for t in report.topics], report.metrics,
                    _title(report.model.method, report.model.k, dt.X.shape),
-                   doc_weights=report.weights,
+                   doc_weights=report.weights, names=[t.name for t in report.topics],
                    language=report_language({"language": getattr(report, "language", None)},
                                             report.details, report.corpus,
                                             report.vectorizer))  # fmt: skip
@@ -46,6 +46,7 @@ def bundle_page(path: Path) -> str:
     import numpy as np
 
     from ..explorer import ExplorerInput, explorer_html
+    from ..quality.naming import stored_names
     from .bundle import load
 
     bundle = load(path)
@@ -65,6 +66,7 @@ def bundle_page(path: Path) -> str:
         metrics=dict(quality.get("metrics") or {}),
         title=_title(bundle.method, bundle.k, (len(bundle.doc_ids), len(bundle.terms))),
         texts_note=None if snippets is not None else NO_SNIPPETS,
+        names=stored_names(bundle.metadata, bundle.k),
         language=report_language(bundle.metadata.get("details"), bundle.metadata.get("corpus"),
                                  bundle.metadata.get("vectorizer"), bundle.metadata),
     )  # fmt: skip

@@ -34,8 +34,10 @@ import numpy as np
 from ..errors import BundleError, ConvergenceWarning, UsageError
 from .bundle import ModelBundle
 
-REFINE_MAX_ITER = 40
-"""The refinement's iteration cap: the start is already close (measured: scripts/
+REFINE_MAX_ITER = 5
+"""The refinement's iteration cap: the merged start is already close, and most of the label
+agreement is there after one iteration (measured on en_bbc 40→20: label NMI 0.562 after 1,
+0.583 after 5, 0.586 after 10, 0.592 after 20; the direct k=20 fit 0.546 after 74; scripts/
 evaluate_reduce.py, docs/hierarchy.md)."""
 
 
