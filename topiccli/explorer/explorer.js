@@ -110,15 +110,24 @@
       walk(nodes[id].children[0]);
       walk(nodes[id].children[1]);
     })(h.merges[h.merges.length - 1].id);
-    var row = 20, labelW = 230, W = 460, pad = 10, top = 8;
-    var H = top * 2 + row * K;
-    var maxH = Math.max.apply(null, h.merges.map(function (m) { return m.height; })) || 1;
+    var row = 20, labelW = 230, W = 460, pad = 10, top = 8, axis = 18;
+    var H = top * 2 + row * K + axis;
+    var heights = h.merges.map(function (m) { return m.height; });
+    var maxH = Math.max.apply(null, heights), minH = Math.min.apply(null, heights);
+    // the axis starts a little below the lowest merge (leaves sit there), so joins spread out
+    var lo = Math.max(0, minH - 0.25 * (maxH - minH || maxH || 1));
     var plotW = W - labelW - 2 * pad;
-    function x(height) { return pad + plotW * (1 - height / maxH); }
+    function x(height) { return pad + plotW * (1 - (height - lo) / ((maxH - lo) || 1)); }
     var pos = {};
-    order.forEach(function (t, r) { pos[t] = { x: x(0), y: top + row * r + row / 2 }; });
+    order.forEach(function (t, r) { pos[t] = { x: x(lo), y: top + row * r + row / 2 }; });
     var s = svg("svg", { cls: "dendrogram", id: "dendrogram", viewBox: "0 0 " + W + " " + H,
       role: "group", "aria-label": "Topic hierarchy of " + K + " topics" });
+    var yAxis = top + row * K + 4;
+    s.appendChild(svg("line", { cls: "axis", x1: x(maxH), x2: x(lo), y1: yAxis, y2: yAxis }));
+    [maxH, lo].forEach(function (v, i) {
+      s.appendChild(svg("text", { cls: "axislabel", x: x(v), y: yAxis + 12,
+        "text-anchor": i ? "end" : "start", text: "JS " + fmt(v, 2) }));
+    });
     var links = svg("g", { cls: "links", "aria-hidden": "true" });
     h.merges.forEach(function (m) {
       var a = pos[m.children[0]], b = pos[m.children[1]], xm = x(m.height);
@@ -133,10 +142,10 @@
       var topic = DATA.topics[t];
       var g = svg("g", { cls: "dleaf", tabindex: 0, role: "button", "data-topic": t,
         "aria-pressed": "false", "aria-label": "Open topic " + t + nameText(topic) });
-      g.appendChild(svg("rect", { x: x(0), y: pos[t].y - row / 2, width: labelW + pad,
+      g.appendChild(svg("rect", { x: x(lo), y: pos[t].y - row / 2, width: labelW + pad,
         height: row, cls: "hit" }));
       var label = topic.name ? topic.name : (topic.auto_name ? "[" + topic.auto_name + "]" : "");
-      g.appendChild(svg("text", { x: x(0) + 6, y: pos[t].y + 4, cls: topic.name ? "user" : "auto",
+      g.appendChild(svg("text", { x: x(lo) + 6, y: pos[t].y + 4, cls: topic.name ? "user" : "auto",
         text: t + (label ? "  " + label : "") }));
       g.addEventListener("click", function () { onSelect(t); });
       g.addEventListener("keydown", function (ev) {
@@ -152,8 +161,8 @@
       el("h2", { id: "tree-h", text: "Topic hierarchy" }),
       el("p", { cls: "muted small", id: "tree-help", text:
         "Topics joined by average linkage on the Jensen–Shannon distance between their word " +
-        "distributions (the map's distance); a join further left is less alike (root at " +
-        fmt(maxH, 3) + "). topics reduce merges up this tree. Click a topic, or press Enter, " +
+        "distributions (the map's distance); a join further left is less alike (the axis runs " +
+        "from " + fmt(lo, 2) + " to the root's " + fmt(maxH, 2) + "). topics reduce merges up this tree. Click a topic, or press Enter, " +
         "to open it. Names in [brackets] are automatic." }),
       s,
     ]);

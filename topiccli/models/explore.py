@@ -43,13 +43,18 @@ def report_language(*parts: dict | None):
 def bundle_page(path: Path) -> str:
     """The explorer page of a saved model (with the snippets it kept, if saved with them; else
     the page says why the texts are absent and how to include them)."""
+    from .bundle import load
+
+    return page_of_bundle(load(path))
+
+
+def page_of_bundle(bundle) -> str:
+    """The explorer page of a model bundle held in memory (see bundle_page)."""
     import numpy as np
 
     from ..explorer import ExplorerInput, explorer_html
     from ..quality.naming import stored_names
-    from .bundle import load
 
-    bundle = load(path)
     snippets = None
     if bundle.snippets is not None:
         snippets = [bundle.snippets.get(row) for row in range(len(bundle.doc_ids))]
