@@ -1,7 +1,8 @@
 """``topics merge``, ``topics reduce`` and ``topics name``: edit a saved model's topics.
 
-merge and reduce write a new bundle (atomically) and print its topics as ``topics show``
-does; they never change the input bundle. name rewrites the bundle it names, atomically.
+merge and reduce read the training corpus again (the source the bundle records, or
+``--input``), write a new bundle (atomically) and print its topics as ``topics show`` does;
+they never change the input bundle. name rewrites the bundle it names, atomically.
 The work is topiccli.models.topic_edits'.
 """
 
@@ -57,20 +58,41 @@ def merge(
     model: opt.ModelPath,
     topics: Topics,
     output: NewModel,
+    input: ReduceInput = None,
     force: ReplaceNew = False,
     format: opt.Format = "table",
+    quiet: Quiet = False,
 ) -> None:
     """Merge two or more topics of a saved NMF model into one and save the result as a new
-    bundle (the input is never changed); no corpus is needed. The merged topic's words are
-    its members' mass-weighted mixture; its documents' weights the sums of theirs
-    (docs/hierarchy.md)."""
+    bundle (the input is never changed). The merged topic's words are its members'
+    mass-weighted mixture; the training documents (read again from where the model says it
+    came from, or --input) are then weighed against the new topics and scored as a fit is,
+    without refitting (docs/hierarchy.md)."""
     with handled():
         from ..models.bundle import load, save
         from ..models.topic_edits import merge as merge_topics
+        from .progress import progress_display
 
         _check_new(model, output, force)
-        save(merge_topics(load(model), [list(topics)]), output, force=force)
+        bundle = load(model)
+        with progress_display(quiet) as progress:
+            merged = merge_topics(bundle, [list(topics)], source=_source(bundle, input),
+                                  progress=progress)  # fmt: skip
+        save(merged, output, force=force)
         _print_model(output, format)
+
+
+def _source(bundle, input: Path | None):
+    """The training corpus at ``input`` (read as the model's recorded source), or None: the
+    recorded source itself."""
+    if input is None:
+        return None
+    from dataclasses import replace
+
+    from ..models.topic_edits import recorded_source
+
+    corpus = {**bundle.metadata["corpus"], "path": str(input)}
+    return replace(recorded_source(corpus), input=input)
 
 
 @app.command("reduce", cls=TopicsCommand, short_help="Reduce a saved model to fewer topics.")
@@ -89,20 +111,13 @@ def reduce(
     input is never changed."""
     with handled():
         from ..models.bundle import load, save
-        from ..models.topic_edits import recorded_source
         from ..models.topic_edits import reduce as reduce_topics
         from .progress import progress_display
 
         _check_new(model, output, force)
         bundle = load(model)
-        source = None
-        if input is not None:
-            from dataclasses import replace
-
-            source = replace(recorded_source({**bundle.metadata["corpus"], "path": str(input)}),
-                             input=input)  # fmt: skip
         with progress_display(quiet) as progress:
-            reduced = reduce_topics(bundle, k, source=source, progress=progress)
+            reduced = reduce_topics(bundle, k, source=_source(bundle, input), progress=progress)
         save(reduced, output, force=force)
         _print_model(output, format)
 

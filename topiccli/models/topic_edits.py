@@ -3,13 +3,14 @@
 Every edit returns a new :class:`~topiccli.models.bundle.ModelBundle`; the input bundle is
 only read (``topics merge``/``reduce`` save the result elsewhere with ``bundle.save``, atomic).
 
-* **merge** (NMF) needs no corpus. Each topic's mass is split as W′ = W·diag(r) and
+* **merge** (NMF): each topic's mass is split as W′ = W·diag(r) and
   P = diag(r)⁻¹·H (r: H's row sums, P: word distributions). A merged topic's distribution is
   the mass-weighted mixture of its members' (weights: their total mass c_t = Σ_d W′_dt), its
   documents' weights the sums of their members' W′, and its row of H that mixture times the
   members' mean row sum (so H keeps its scale). The reconstruction's per-document mass and
-  per-term mass over the corpus are unchanged. Document weights are these sums, not re-solved
-  against the new topics (``topics infer`` re-solves them for any documents).
+  per-term mass over the corpus are unchanged. The documents' weights are then solved against
+  the merged topics on the training matrix (read as for reduce, below) and the topics scored
+  as a fit scores them, so the new bundle's weights are what ``topics infer`` gives.
 * **reduce** (NMF) replays the hierarchy's lowest merges (quality.hierarchy.groups_at) until
   K topics are left, merges as above, then refines with a short warm-started fit
   (``REFINE_MAX_ITER`` iterations at most, the model's loss, solver and penalties) of the
@@ -80,38 +81,29 @@ def merged_factors(W: np.ndarray, H: np.ndarray, groups: list[list[int]]):
     return new_w, new_h
 
 
-def merge(bundle: ModelBundle, groups: list[list[int]]) -> ModelBundle:
-    """The model with each group of topics merged into one (at its first topic's place)."""
-    from ..quality.describe import nmf_topic_shares
-    from ..quality.hierarchy import topic_hierarchy
-
+def merge(bundle: ModelBundle, groups: list[list[int]], *, source=None, matrix=None,
+          progress=None) -> ModelBundle:  # fmt: skip
+    """The model with each group of topics merged into one (at its first topic's place), its
+    documents re-weighed and its topics scored on the training matrix (``matrix`` or
+    ``source``, as :func:`reduce` reads them); no refit."""
     check_nmf(bundle, "merge")
     groups = check_groups(groups, bundle.k)
     if len(groups) == bundle.k:
         raise UsageError("merge needs at least two topics to merge", params=("topics",))
-    W, H = merged_factors(bundle.doc_topics, bundle.components, groups)
-    from ..factorize import NMFResult
-
-    shares = nmf_topic_shares(NMFResult(W, H, 0, True, 0.0, "", ""))
-    k = len(groups)
-    meta = dict(bundle.metadata)
-    meta.update(k=k, quality=corpus_free_quality(W, bundle.doc_labels),
-                names=_group_names(meta, bundle.k, groups),
-                hierarchy=topic_hierarchy("nmf", H),
-                lineage=_lineage(bundle, "merge", groups))  # fmt: skip
-    return replace(bundle, k=k, components=H, topic_weights=shares, doc_topics=W, metadata=meta)
+    corpus, dt = matrix if matrix is not None else training_matrix(bundle, source, progress)
+    _, H = merged_factors(bundle.doc_topics, bundle.components, groups)
+    report = rescore(bundle, corpus, dt, H, progress)
+    return _edited(bundle, report, groups, "merge")
 
 
-def corpus_free_quality(doc_topics: np.ndarray, labels) -> dict:
-    """The evidence a merged model can state without its corpus: each topic's documents won
-    and dominant label, and the label agreement (the rest belonged to the old topics)."""
-    from ..quality.doc_weights import top_topics
-    from ..quality.labels import label_scores
-    from ..quality.story import topic_facts
+def _edited(bundle: ModelBundle, report, groups: list[list[int]], edit: str, **extra):
+    """The bundle of an edit's report, with the parent's names carried over and its lineage."""
+    from .bundle import from_report
 
-    winners = top_topics(doc_topics)
-    metrics = label_scores(winners, labels) if labels is not None else {}
-    return {"metrics": metrics, "topics": topic_facts(winners, labels, doc_topics.shape[1])}
+    new = from_report(report, snippets=bundle.snippets is not None)
+    meta = {**new.metadata, "names": _group_names(bundle.metadata, bundle.k, groups),
+            "lineage": _lineage(bundle, edit, groups, **extra)}  # fmt: skip
+    return replace(new, metadata=meta)
 
 
 def _group_names(meta: dict, k: int, groups: list[list[int]]) -> list[str | None]:
@@ -167,14 +159,8 @@ def reduce(bundle: ModelBundle, k: int, *, source=None, matrix=None, max_iter=RE
     corpus, dt = matrix if matrix is not None else training_matrix(bundle, source, progress)
     W0, H0 = merged_factors(bundle.doc_topics, bundle.components, groups)
     report, order = refine(bundle, corpus, dt, k, (W0, H0), max_iter, progress)
-    groups = [groups[i] for i in order]
-    from .bundle import from_report
-
-    new = from_report(report, snippets=bundle.snippets is not None)
-    names = _group_names(bundle.metadata, bundle.k, groups)
-    meta = {**new.metadata, "names": names,
-            "lineage": _lineage(bundle, "reduce", groups, refine_iterations=max_iter)}  # fmt: skip
-    return replace(new, metadata=meta)
+    return _edited(bundle, report, [groups[i] for i in order], "reduce",
+                   refine_iterations=max_iter)  # fmt: skip
 
 
 def training_matrix(bundle: ModelBundle, source=None, progress=None):
@@ -242,11 +228,7 @@ def saved_settings(vectorizer: dict):
 def refine(bundle: ModelBundle, corpus, dt, k: int, start, max_iter: int, progress=None):
     """(the refined fit's RunReport, the order of its topics in terms of ``start``'s): the
     fit's own describing, weighing and scoring of a warm-started NMF."""
-    from ..quality.assess import assess
-    from ..report import RunReport
-    from .corpus_matrix import corpus_description
     from .fitting import fit_model
-    from .run import annotate_fit, document_tokens
     from .stages import Stages
 
     model = refit_spec(bundle, k, max_iter)
@@ -257,16 +239,54 @@ def refine(bundle: ModelBundle, corpus, dt, k: int, start, max_iter: int, progre
         W0, H0 = start
         fitted = fit_model(dt, model, stages.iterations(f"NMF k={k} (refine)", max_iter),
                            start=(W0, H0))  # fmt: skip
-    order = _order_of(fitted.result.H, H0)
+    return scored(model, corpus, dt, fitted, stages), _order_of(fitted.result.H, H0)
+
+
+def scored(model, corpus, dt, fitted, stages):
+    """The RunReport of a fitted (or merged) model: scored, named and described as a fit."""
+    from ..quality.assess import assess
+    from ..report import RunReport
+    from .corpus_matrix import corpus_description
+    from .run import annotate_fit, document_tokens
+
     with stages.stage("metrics", "scoring topics"):
         topics, metrics = assess(fitted.result, fitted.weights, dt.X, fitted.topics,
                                  model.top_words, corpus, model.docs,
                                  tokens=document_tokens(corpus, dt.settings))  # fmt: skip
     topics, tree = annotate_fit(fitted.result, dt, topics)
-    report = RunReport(model, corpus_description(corpus, dt, "off"), dt.settings.as_dict(),
-                       topics, fitted.details, stages.timings, fitted.result, dt, corpus,
-                       metrics=metrics, weights=fitted.weights, hierarchy=tree)  # fmt: skip
-    return report, order
+    return RunReport(model, corpus_description(corpus, dt, "off"), dt.settings.as_dict(),
+                     topics, fitted.details, stages.timings, fitted.result, dt, corpus,
+                     metrics=metrics, weights=fitted.weights, hierarchy=tree)  # fmt: skip
+
+
+def rescore(bundle: ModelBundle, corpus, dt, H: np.ndarray, progress=None):
+    """The RunReport of fixed topics ``H`` (a merge): the documents' weights solved against
+    them under the model's loss and penalty, the loss at those weights, no iteration."""
+    import math
+
+    from ..factorize import NMFResult, kl_divergence
+    from ..quality.describe import describe_nmf
+    from ..quality.fit import frobenius_error
+    from .engine import weigher
+    from .fitting import Fitted
+    from .stages import Stages
+
+    model = refit_spec(bundle, H.shape[0], 1)
+    loss = model.nmf_loss(dt.settings.kind)
+    stages = Stages(progress)
+    with stages.stage("factorize", "weighing the documents"):
+        W = weigher()("nmf", H, dt.X, loss, model.regularization)
+        divergence = (kl_divergence(dt.X, W, H) if loss == "kl"
+                      else 0.5 * frobenius_error(dt.X, W, H) ** 2)  # fmt: skip
+    solver = (bundle.metadata.get("details") or {}).get("solver", "")
+    result = NMFResult(W=W, H=H, n_iter=0, converged=True, solver=solver, init="custom",
+                       reconstruction_error=math.sqrt(2.0 * divergence), loss=loss,
+                       divergence=divergence)  # fmt: skip
+    details = {"solver": solver, "init": "custom", "loss": loss, "divergence": divergence,
+               "reconstruction_error": result.reconstruction_error, "n_iter": 0,
+               "converged": True}  # fmt: skip
+    fitted = Fitted(result, describe_nmf(result, dt.terms, model.top_words), details, W)
+    return scored(model, corpus, dt, fitted, stages)
 
 
 def refit_spec(bundle: ModelBundle, k: int, max_iter: int):

@@ -278,12 +278,12 @@ class TopicModel(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "bundle_")
         return topic_hierarchy(self.bundle_.method, self.bundle_.components)
 
-    def merge(self, topics) -> TopicModel:
-        """A new model with ``topics`` (ids) merged into one (``topics merge``; no refit)."""
+    def merge(self, topics, X=None) -> TopicModel:
+        """A new model with ``topics`` (ids) merged into one (``topics merge``: no refit; the
+        training documents re-weighed). The training matrix as for :meth:`reduce`."""
         from .topic_edits import merge
 
-        check_is_fitted(self, "bundle_")
-        return self._edited(merge(self.bundle_, [list(topics)]))
+        return self._edited(merge(self.bundle_, [list(topics)], **self._training(X)))
 
     def reduce(self, k: int, X=None) -> TopicModel:
         """A new model of ``k`` topics: merged up the hierarchy, then refined by a short
@@ -292,12 +292,14 @@ class TopicModel(TransformerMixin, BaseEstimator):
         (the training texts or path)."""
         from .topic_edits import reduce
 
+        return self._edited(reduce(self.bundle_, k, **self._training(X)))
+
+    def _training(self, X) -> dict:
         check_is_fitted(self, "bundle_")
+        if X is not None:
+            return {"source": self.source_spec(X)}
         report = getattr(self, "_report", None)
-        matrix = None if report is None else (report.documents, report.matrix)
-        source = None if X is None else self.source_spec(X)
-        return self._edited(reduce(self.bundle_, k, source=source,
-                                   matrix=None if X is not None else matrix))  # fmt: skip
+        return {} if report is None else {"matrix": (report.documents, report.matrix)}
 
     def set_name(self, topic: int, name: str | None) -> TopicModel:
         """Name ``topic`` (None removes its name); returns self. ``save`` stores the name."""
