@@ -87,8 +87,10 @@ def measure(name: str, fields: dict) -> dict:
 
 
 def table(rows: list[dict]) -> str:
-    head = ("| corpus | docs | NMI k=40 | NMI direct k=20 | NMI reduced 40→20 | Δ NMI | "
-            "time direct (s) | time reduce (s) | ratio | with scoring: direct / reduce (s) |")  # fmt: skip
+    head = (
+        "| corpus | docs | NMI k=40 | NMI direct k=20 | NMI reduced 40→20 | Δ NMI | "
+        "time direct (s) | time reduce (s) | ratio | with scoring: direct / reduce (s) |"
+    )
     lines = [head, "|" + "---|" * 10]
     for r in rows:
         lines.append(

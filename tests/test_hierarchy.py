@@ -10,10 +10,10 @@ from scipy.spatial.distance import squareform
 
 from topiccli.errors import UsageError
 from topiccli.explorer.data import js_distances as explorer_js
+from topiccli.models.topic_edits import check_groups, merged_factors
 from topiccli.quality.hierarchy import groups_at, topic_hierarchy
 from topiccli.quality.naming import AUTO_JOIN, auto_names, check_name
 from topiccli.quality.topic_distance import js_distances, word_distributions
-from topiccli.models.topic_edits import check_groups, merged_factors
 
 
 def planted(k: int = 6, n: int = 60, seed: int = 0) -> np.ndarray:

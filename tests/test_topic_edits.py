@@ -63,8 +63,9 @@ def test_merge_writes_a_new_loadable_bundle_and_leaves_the_input(model, tmp_path
     # the merge keeps mass: the merged topic's share is about its members' sum (the documents'
     # weights are solved again against the merged topics, so not exactly)
     original = json.loads(topics("show", model, "-f", "json"))["topics"]
-    assert report["topics"][1]["weight"] == pytest.approx(original[1]["weight"]
-                                                          + original[4]["weight"], rel=0.05)
+    assert report["topics"][1]["weight"] == pytest.approx(
+        original[1]["weight"] + original[4]["weight"], rel=0.05
+    )
     assert report["n_iter"] == 0  # no refit
 
 

@@ -127,8 +127,9 @@ def name(
     model: opt.ModelPath,
     topic: Annotated[int, typer.Argument(help="The topic's number.")],
     text: Annotated[Optional[str], typer.Argument(metavar="NAME", help="The name.")] = None,
-    remove: Annotated[bool, typer.Option("--remove", metavar=opt.FLAG,
-                                         help="Remove the topic's name.")] = False,  # fmt: skip
+    remove: Annotated[
+        bool, typer.Option("--remove", metavar=opt.FLAG, help="Remove the topic's name.")
+    ] = False,  # fmt: skip
 ) -> None:
     """Store your name for a topic in the model bundle (rewritten atomically). Every output
     (show, JSON, CSV, --doc-topics, the explorer) shows it as the topic's name; automatic

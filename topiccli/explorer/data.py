@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..quality.doc_weights import NO_TOPIC, top_topics
-from ..quality.story import FLAG_MEANINGS, label_counts, topic_facts, topic_story
 from ..quality.hierarchy import topic_hierarchy
 from ..quality.naming import auto_names
+from ..quality.story import FLAG_MEANINGS, label_counts, topic_facts, topic_story
 from ..quality.topic_distance import js_distances, relevance, word_distributions
 from ..quality.topic_distance import normalise_rows as _normalise_rows
 

@@ -312,8 +312,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         if self._report is not None:  # the fit's own page and report carry the names too
             self._report.topics = [replace(t, name=n)
                                    for t, n in zip(self._report.topics, self.names_)]  # fmt: skip
-            self.report_["topics"] = [{**entry, "name": n}
-                                      for entry, n in zip(self.report_["topics"], self.names_)]  # fmt: skip
+            entries = zip(self.report_["topics"], self.names_)
+            self.report_["topics"] = [{**entry, "name": n} for entry, n in entries]
         return self
 
     def _edited(self, bundle) -> TopicModel:

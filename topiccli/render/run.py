@@ -197,8 +197,10 @@ def _fit_line(d: dict) -> str:
             f"‖X − WH‖_F = {d['reconstruction_error']:.4g}")  # fmt: skip
 
 
-AUTO_NOTE = ("names in [brackets] are automatic (the topic's most distinctive words); "
-             "name a topic with: topics name MODEL TOPIC NAME")
+AUTO_NOTE = (
+    "names in [brackets] are automatic (the topic's most distinctive words); "
+    "name a topic with: topics name MODEL TOPIC NAME"
+)
 
 
 def name_cell(topic) -> str:
