@@ -110,7 +110,10 @@ def _table(report: RunReport, width: int | None) -> str:
           for heading, _ in extra),
         Column("top words", priority=100, comfort=WORDS_COMFORT),
     ]  # fmt: skip
-    named = any(t.name or t.auto_name for t in report.topics)
+    # a name column once the user has named a topic (topics name); automatic names then fill
+    # the others, in brackets. A fresh fit's table stays as it was: its automatic names are in
+    # the JSON, the CSV and the explorer.
+    named = any(t.name for t in report.topics)
     if named:
         columns.insert(1, Column("name", wrap=True, priority=95))
     rows = []
@@ -121,7 +124,7 @@ def _table(report: RunReport, width: int | None) -> str:
     out = console(width)
     print_table(out, title, columns, rows)
     lines = quality_lines(report)
-    if any(not t.name and t.auto_name for t in report.topics):
+    if named and any(not t.name and t.auto_name for t in report.topics):
         lines.append(AUTO_NOTE)
     if method == "nmf":
         lines.append(_fit_line(report.details))
