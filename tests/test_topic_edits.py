@@ -133,6 +133,15 @@ def test_a_name_shows_in_every_output_and_auto_names_stay_marked(model, tmp_path
     assert [(t["name"], t["auto_name"]) for t in data["topics"]] == \
         [(t["name"], t["auto_name"]) for t in report["topics"]]  # fmt: skip
     assert data["hierarchy"] == report["hierarchy"]
+    inferred = json.loads(topics("infer", named, "--input", SAMPLE, "-f", "json",
+                                 "--doc-topics", tmp_path / "dt.csv"))  # fmt: skip
+    validate(inferred, "infer")
+    assert [t["name"] for t in inferred["topics"]] == [t["name"] for t in report["topics"]]
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "dt.csv").read_text(encoding="utf-8"))))
+    assert {r["top_topic_name"] for r in rows if r["top_topic"] == "2"} == {"space flight"}
+    assert {r["top_topic_name"] for r in rows if r["top_topic"] != "2"} == {""}
+    assert all(d["top_topic_name"] == ("space flight" if d["top_topic"] == 2 else None)
+               for d in inferred["documents"])  # fmt: skip
     # the name travels through merge (joined) and reduce, and --remove takes it away
     merged = json.loads(topics("merge", named, "2", "3", "-o", tmp_path / "m", "-f", "json"))
     assert merged["topics"][2]["name"] == "space flight"

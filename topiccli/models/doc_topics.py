@@ -23,8 +23,9 @@ from ..errors import TopicsWarning
 from .engine import current
 
 
-def write_doc_topics(path: Path, ids, labels, weights, normalize: bool) -> None:
-    """Write the documents' table to ``path`` (.csv/.jsonl), atomically; see the module."""
+def write_doc_topics(path: Path, ids, labels, weights, normalize: bool, names=None) -> None:
+    """Write the documents' table to ``path`` (.csv/.jsonl), atomically; see the module.
+    ``names``: the user's topic names of a named model (adds ``top_topic_name``)."""
     from ..quality.doc_weights import top_topics
     from ..render.doc_topics import DocTopics, check_normalizable, format_for, write_file
 
@@ -33,7 +34,7 @@ def write_doc_topics(path: Path, ids, labels, weights, normalize: bool) -> None:
         check_normalizable(weights)  # refused before any worker writes
     active = current()
     rows = active.weight_blocks(weights) if active is not None else None
-    if rows is not None and _regular_or_new(path):
+    if rows is not None and names is None and _regular_or_new(path):
         from ..distributed.errors import WorkerLost
 
         try:
@@ -48,7 +49,7 @@ def write_doc_topics(path: Path, ids, labels, weights, normalize: bool) -> None:
             TopicsWarning,
             stacklevel=2,
         )
-    table = DocTopics(ids, labels, weights, top_topics(weights))
+    table = DocTopics(ids, labels, weights, top_topics(weights), names)
     write_file(path, table.normalized() if normalize else table, fmt)
 
 

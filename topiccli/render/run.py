@@ -193,11 +193,17 @@ def cleaning_line(c: dict) -> str:
 
 def _fit_line(d: dict) -> str:
     state = "converged" if d["converged"] else "did not converge"
+    if d["n_iter"] == 0:  # topics merge: the topics were set, not fitted
+        state = "topics merged, not refitted"
     if d.get("loss") == "kl":
-        return (f"NMF (KL, {d['solver']}) {state} after {d['n_iter']} iterations; "
+        return (f"NMF (KL, {d['solver']}) {state}{_after(d)}; "
                 f"D(X‖WH) = {d['divergence']:.4g}")  # fmt: skip
-    return (f"NMF ({d['solver']}) {state} after {d['n_iter']} iterations; "
+    return (f"NMF ({d['solver']}) {state}{_after(d)}; "
             f"‖X − WH‖_F = {d['reconstruction_error']:.4g}")  # fmt: skip
+
+
+def _after(d: dict) -> str:
+    return f" after {d['n_iter']} iterations" if d["n_iter"] else ""
 
 
 AUTO_NOTE = (
