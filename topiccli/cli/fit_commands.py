@@ -46,7 +46,7 @@ def source_spec(
 
 def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range,
                         extra_stop_words=None, token_pattern="letters", keep_contractions=False,
-                        keep_junk=False, language="auto", lemmatize=False, clean=None,
+                        keep_junk=False, language="auto", lemmatize=None, clean=None,
                         plurals=None):  # fmt: skip
     from ..specs import VectorizerSettings
 
@@ -114,7 +114,7 @@ def svd(
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
     language: opt.Language = D["language"],
-    lemmatize: opt.Lemmatize = False,
+    lemmatize: opt.Lemmatize = None,
     clean: opt.Clean = D["clean"],
     plurals: opt.Plurals = D["plurals"],
     min_df: opt.MinDf = D["min_df"],
@@ -229,7 +229,7 @@ def nmf(
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
     language: opt.Language = D["language"],
-    lemmatize: opt.Lemmatize = False,
+    lemmatize: opt.Lemmatize = None,
     clean: opt.Clean = D["clean"],
     plurals: opt.Plurals = D["plurals"],
     min_df: opt.MinDf = D["min_df"],
@@ -359,7 +359,7 @@ def sweep(
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
     language: opt.Language = D["language"],
-    lemmatize: opt.Lemmatize = False,
+    lemmatize: opt.Lemmatize = None,
     clean: opt.Clean = D["clean"],
     plurals: opt.Plurals = D["plurals"],
     min_df: opt.MinDf = D["min_df"],
