@@ -29,7 +29,9 @@ class Topic:
     quality: dict = field(default_factory=dict)
     """Per-topic evidence added by topiccli.quality (coherence, label, documents, …)."""
     name: str | None = None
-    """The user's name for the topic (``topics name``), or None."""
+    """The topic's name, if the user gave one (a seed-word file's ``name:``)."""
+    seed_words: list[str] | None = None
+    """A seeded topic's seed words (``--seed-words``); None for a free topic."""
     auto_name: str | None = None
     """The automatic name (its most distinctive terms, quality.naming); never the user's."""
 

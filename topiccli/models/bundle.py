@@ -11,9 +11,9 @@ documents without the training corpus (the layout is documented in the README):
 * ``vectorizer.json`` — the analyzer and TF-IDF settings (see vectorizer_state.py);
 * ``documents.json`` — the training documents' ids and labels;
 * ``model.json`` — method, k, seed, solver, diagnostics, the corpus description and
-  fingerprint, library versions and ``schema_version``; the user's topic ``names`` (null:
-  unnamed), the topic ``hierarchy`` (quality.hierarchy) and, for a model made by ``merge`` or
-  ``reduce``, its ``lineage`` (models.topic_edits);
+  fingerprint, library versions and ``schema_version``; the topic ``hierarchy``
+  (quality.hierarchy) and, for a model made by ``merge`` or ``reduce``, its ``lineage``
+  (models.topic_edits);
 * ``manifest.json`` — the format name, ``schema_version`` and each file's size and SHA-256;
 * ``snippets.json`` (optional, with ``--save-snippets``; listed in the manifest when present) —
   the opening (up to SNIPPET_CHARS characters) of the training documents the explorer shows:
@@ -118,7 +118,7 @@ def from_report(report, snippets: bool = False) -> ModelBundle:
             "metrics": report.metrics,
             "topics": [topic.quality for topic in report.topics],
         },
-        "names": [topic.name for topic in report.topics],
+        **_topic_fields(report),
         "hierarchy": report.hierarchy,
     }
     return ModelBundle(
@@ -129,7 +129,7 @@ def from_report(report, snippets: bool = False) -> ModelBundle:
         topic_weights=np.asarray(weights, dtype=np.float64),
         terms=np.asarray(dt.terms, dtype=object),
         idf=None if dt.idf is None else np.asarray(dt.idf, dtype=np.float64),
-        vectorizer=capture(settings, dt.boilerplate, dt.fold),
+        vectorizer=capture(settings, dt.boilerplate, dt.fold, dt.phrases),
         doc_topics=np.asarray(doc_topics, dtype=np.float64),
         doc_ids=[str(i) for i in corpus.ids],
         doc_labels=None if corpus.labels is None else list(corpus.labels),
@@ -137,6 +137,25 @@ def from_report(report, snippets: bool = False) -> ModelBundle:
         term_frequency=column_sums(dt.X),
         snippets=_snippets(corpus.texts, doc_topics, report.model.method) if snippets else None,
     )
+
+
+def _topic_fields(report) -> dict:
+    """model.json's ``topics`` (each topic's user-given name and seed words) and ``seeding``
+    (how hard seeded topics were held), when the fit was seeded or named; else nothing."""
+    topics = [{**({"name": t.name} if t.name is not None else {}),
+               **({"seed_words": list(t.seed_words)} if t.seed_words is not None else {})}
+              for t in report.topics]  # fmt: skip
+    if not any(topics):
+        return {}
+    seeding = ({"strength": _strength(report.model.seed_strength, report.details.get("loss"))}
+               if report.model.seed_words else {})  # fmt: skip
+    return {"topics": topics, **({"seeding": seeding} if seeding else {})}
+
+
+def _strength(value, loss) -> float:
+    from ..factorize.seeding import DEFAULT_STRENGTH
+
+    return DEFAULT_STRENGTH[loss] if value is None else float(value)
 
 
 def snippet_rows(doc_topics: np.ndarray, method: str, n: int = SNIPPET_DOCS) -> list[int]:

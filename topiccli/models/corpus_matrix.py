@@ -41,7 +41,8 @@ def _load_and_vectorize(source, vectorizer, cache_dir, stages, lookup):
             return (*found, "hit")
     ready()  # connect to the Dask scheduler, if any, before reading (models.engine)
     active = current()
-    if active is not None and active.reads(source):
+    # phrases are found over the whole corpus (text.phrases): such a corpus is read here
+    if active is not None and not settings.phrases and active.reads(source):
         labels = {"load": "reading on the workers", "vectorize": "vectorizing on the workers"}
         corpus, dt = active.read(source, settings,
                                  stage=lambda name: stages.stage(name, labels[name]))  # fmt: skip

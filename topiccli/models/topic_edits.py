@@ -18,7 +18,9 @@ only read (``topics merge``/``reduce`` save the result elsewhere with ``bundle.s
   matrix is rebuilt from the corpus the model was fitted on (the source recorded in
   model.json, or ``input`` when it moved) with the saved vectorizer settings, and must match
   the bundle's fingerprint: a bundle stores no document-term matrix.
-* **names** are stored in model.json (``names``); automatic names are never stored as names.
+* **names** are stored in model.json (``topics[i].name``, beside a seeded topic's seed
+  words); automatic names are never stored as names. A merged or reduced model keeps its
+  parents' names (joined by " / "), not their seed words (it was not fitted with them).
 
 A merged or reduced bundle records its ``lineage``: the parent's fingerprint and k, the edit,
 and each new topic's parent topics.
@@ -98,11 +100,12 @@ def merge(bundle: ModelBundle, groups: list[list[int]], *, source=None, matrix=N
 
 def _edited(bundle: ModelBundle, report, groups: list[list[int]], edit: str, **extra):
     """The bundle of an edit's report, with the parent's names carried over and its lineage."""
+    from ..quality.naming import with_names
     from .bundle import from_report
 
     new = from_report(report, snippets=bundle.snippets is not None)
-    meta = {**new.metadata, "names": _group_names(bundle.metadata, bundle.k, groups),
-            "lineage": _lineage(bundle, edit, groups, **extra)}  # fmt: skip
+    meta = with_names({**new.metadata, "lineage": _lineage(bundle, edit, groups, **extra)},
+                      _group_names(bundle.metadata, bundle.k, groups))  # fmt: skip
     return replace(new, metadata=meta)
 
 
@@ -126,7 +129,7 @@ def _lineage(bundle: ModelBundle, edit: str, groups: list[list[int]], **extra) -
 
 def set_name(bundle: ModelBundle, topic: int, name: str | None) -> ModelBundle:
     """The model with ``topic`` named ``name`` (None removes the user's name)."""
-    from ..quality.naming import check_name, stored_names
+    from ..quality.naming import check_name, stored_names, with_names
 
     if not 0 <= topic < bundle.k:
         raise UsageError(f"topic {topic} does not exist: the model has topics 0 to "
@@ -136,7 +139,7 @@ def set_name(bundle: ModelBundle, topic: int, name: str | None) -> ModelBundle:
         names[topic] = None if name is None else check_name(name)
     except ValueError as exc:
         raise UsageError(str(exc), params=("name",)) from None
-    return replace(bundle, metadata={**bundle.metadata, "names": names})
+    return replace(bundle, metadata=with_names(bundle.metadata, names))
 
 
 # --- reduce -------------------------------------------------------------------------------

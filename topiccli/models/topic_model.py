@@ -313,7 +313,13 @@ class TopicModel(TransformerMixin, BaseEstimator):
             self._report.topics = [replace(t, name=n)
                                    for t, n in zip(self._report.topics, self.names_)]  # fmt: skip
             entries = zip(self.report_["topics"], self.names_)
-            self.report_["topics"] = [{**entry, "name": n} for entry, n in entries]
+            self.report_["topics"] = [
+                {
+                    **{key: v for key, v in entry.items() if key != "name"},
+                    **({"name": n} if n else {}),
+                }
+                for entry, n in entries
+            ]
         return self
 
     def _edited(self, bundle) -> TopicModel:

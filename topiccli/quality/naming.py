@@ -1,4 +1,5 @@
-"""Topic names: the user's (stored in the bundle by ``topics name``) and automatic ones.
+"""Topic names: the user's (``topics name``, or a seed-word file's ``name:``; stored in the
+bundle's model.json ``topics``) and automatic ones.
 
 An automatic name is a topic's ``AUTO_TERMS`` most distinctive terms by relevance at
 λ = ``AUTO_LAMBDA`` (quality.topic_distance.relevance, with p(w) the corpus's term
@@ -54,9 +55,23 @@ def check_name(name: str) -> str:
 
 
 def stored_names(metadata: dict, k: int) -> list[str | None]:
-    """The user's names a bundle's model.json holds (``names``: k entries, null = unnamed)."""
-    names = metadata.get("names")
-    return list(names) if isinstance(names, list) and len(names) == k else [None] * k
+    """The user's names a bundle's model.json holds (``topics[i].name``; None: unnamed)."""
+    topics = metadata.get("topics")
+    if not isinstance(topics, list) or len(topics) != k:
+        return [None] * k
+    return [t.get("name") if isinstance(t, dict) else None for t in topics]
+
+
+def with_names(metadata: dict, names: list[str | None]) -> dict:
+    """model.json with the user's names set in ``topics`` (each topic's other fields, such as
+    its seed words, kept); ``topics`` is left out when no topic has a name or anything else."""
+    k = len(names)
+    old = metadata.get("topics")
+    old = old if isinstance(old, list) and len(old) == k else [{}] * k
+    topics = [{**{key: v for key, v in t.items() if key != "name"},
+               **({"name": n} if n else {})} for t, n in zip(old, names)]  # fmt: skip
+    out = {key: v for key, v in metadata.items() if key not in ("topics", "names")}
+    return {**out, "topics": topics} if any(topics) else out
 
 
 def named(topics, names, autos) -> list:
@@ -70,5 +85,5 @@ def annotate(method: str, components, term_frequency, terms, topics, names=None)
     from .hierarchy import topic_hierarchy
 
     autos = auto_names(method, components, term_frequency, terms)
-    names = list(names) if names is not None else [None] * len(topics)
+    names = list(names) if names is not None else [t.name for t in topics]  # e.g. seeded
     return named(topics, names, autos), topic_hierarchy(method, components)

@@ -34,9 +34,13 @@ def to_dict(report: RunReport) -> dict:
 
 def _topic_dict(topic) -> dict:
     entry = {"id": topic.id, "weight": topic.weight, "words": topic.words, "weights": topic.weights,
-             "name": topic.name, "auto_name": topic.auto_name}  # fmt: skip
+             "auto_name": topic.auto_name}  # fmt: skip
     if topic.negative_words is not None:
         entry.update(negative_words=topic.negative_words, negative_weights=topic.negative_weights)
+    if topic.name is not None:
+        entry["name"] = topic.name
+    if topic.seed_words is not None:
+        entry["seed_words"] = topic.seed_words
     story = {"flags": topic_flags(topic.quality)} if topic.quality else {}
     return {**entry, **topic.quality, **story}
 
@@ -110,22 +114,14 @@ def _table(report: RunReport, width: int | None) -> str:
           for heading, _ in extra),
         Column("top words", priority=100, comfort=WORDS_COMFORT),
     ]  # fmt: skip
-    # a name column once the user has named a topic (topics name); automatic names then fill
-    # the others, in brackets. A fresh fit's table stays as it was: its automatic names are in
-    # the JSON, the CSV and the explorer.
-    named = any(t.name for t in report.topics)
-    if named:
-        columns.insert(1, Column("name", wrap=True, priority=95))
     rows = []
     for topic in report.topics:
         weight = f"{topic.weight:.3f}" if method == "svd" else f"{topic.weight:.1%}"
-        rows.append([str(topic.id), *([name_cell(topic)] if named else []), weight,
-                     *(cell(topic) for _, cell in extra), _words_cell(topic)])  # fmt: skip
+        rows.append([str(topic.id), weight, *(cell(topic) for _, cell in extra),
+                     _words_cell(topic)])  # fmt: skip
     out = console(width)
     print_table(out, title, columns, rows)
     lines = quality_lines(report)
-    if named and any(not t.name and t.auto_name for t in report.topics):
-        lines.append(AUTO_NOTE)
     if method == "nmf":
         lines.append(_fit_line(report.details))
     if report.vocabulary is not None:
@@ -163,6 +159,11 @@ def vocabulary_lines(v: dict) -> list[str]:
     if v.get("plurals_folded"):
         lines.append(f"Plurals folded into singulars ({v['plurals_folded']}): "
                      f"{' '.join(v['plurals_folded_examples'])}")  # fmt: skip
+    if v.get("phrases"):
+        p = v["phrases"]
+        rule = f"NPMI > {p['threshold']:g}, seen >= {p['min_count']} times"
+        lines.append(f"Phrases ({rule}): {p['found']} found, {p['kept']} kept: "
+                     f"{' '.join(p['examples'])}")  # fmt: skip
     if v["stop_words_never_matched"]:
         shown = " ".join(v["stop_words_never_matched"][:20])
         lines.append(f"Stop words the token pattern never produces "
@@ -206,22 +207,17 @@ def _after(d: dict) -> str:
     return f" after {d['n_iter']} iterations" if d["n_iter"] else ""
 
 
-AUTO_NOTE = (
-    "names in [brackets] are automatic (the topic's most distinctive words); "
-    "name a topic with: topics name MODEL TOPIC NAME"
-)
-
-
-def name_cell(topic) -> str:
-    """The user's name, or the automatic one in brackets (never shown as the user's)."""
-    if topic.name:
-        return topic.name
-    return f"[{topic.auto_name}]" if topic.auto_name else ""
+def _named(topic) -> str:
+    """A seeded or named topic's prefix: ``[name; seeds a b c] ``, else nothing."""
+    parts = [topic.name] if topic.name else []
+    if topic.seed_words:
+        parts.append("seeds " + " ".join(topic.seed_words))
+    return f"[{'; '.join(parts)}] " if parts else ""
 
 
 def _words_cell(topic) -> str:
     """NMF: the top words; SVD: both poles, ``+ a b c / − d e f``."""
     if topic.negative_words is None:
-        return " ".join(topic.words)
+        return _named(topic) + " ".join(topic.words)
     negative = " ".join(topic.negative_words) or "(none)"
     return f"+ {' '.join(topic.words)} / − {negative}"
