@@ -19,10 +19,12 @@ _LAZY = {
     "NMF": "topiccli.models",
     "TruncatedSVD": "topiccli.models",
     "TopicModel": "topiccli.models",
+    "c_npmi_scorer": "topiccli.models",
+    "FitReport": "topiccli.models",
 }
 
-__all__ = ["NMF", "NMFResult", "SVDResult", "TopicModel", "TruncatedSVD", "__version__", "nmf",
-           "truncated_svd"]  # fmt: skip
+__all__ = ["FitReport", "NMF", "NMFResult", "SVDResult", "TopicModel", "TruncatedSVD",
+           "__version__", "c_npmi_scorer", "nmf", "truncated_svd"]  # fmt: skip
 
 
 def __getattr__(name: str):
