@@ -20,6 +20,10 @@ def fit_page(report) -> str:
                    language=report_language({"language": getattr(report, "language", None)},
                                             report.details, report.corpus,
                                             report.vectorizer))  # fmt: skip
+    if report.analyses:
+        from dataclasses import replace
+
+        inp = replace(inp, analyses=report.analyses)
     return explorer_html(inp)
 
 
@@ -54,6 +58,7 @@ def page_of_bundle(bundle) -> str:
 
     from ..explorer import ExplorerInput, explorer_html
     from ..quality.naming import stored_names
+    from .analyses import of_bundle
 
     snippets = None
     if bundle.snippets is not None:
@@ -74,6 +79,7 @@ def page_of_bundle(bundle) -> str:
         names=stored_names(bundle.metadata, bundle.k),
         language=report_language(bundle.metadata.get("details"), bundle.metadata.get("corpus"),
                                  bundle.metadata.get("vectorizer"), bundle.metadata),
+        analyses=of_bundle(bundle),
     )  # fmt: skip
     return explorer_html(inp)
 
