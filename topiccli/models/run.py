@@ -103,7 +103,7 @@ def fit(request: FitRequest, progress=None) -> RunReport:
 
 def _fit(request: FitRequest, progress=None) -> RunReport:
     plan = prepare(request)
-    model, source = request.model, plan.source
+    model = request.model
     stages = Stages(progress)
     stages.timings["cache"] = 0.0
     from . import analyses
@@ -114,19 +114,7 @@ def _fit(request: FitRequest, progress=None) -> RunReport:
         found = runs.get(stages)
         if found is not None:
             return found
-    try:
-        corpus, dt, cache_state = load_and_vectorize(
-            source, plan.vectorizer, request.cache_dir, stages, runs and runs.lookup
-        )
-    except VectorizeError as exc:  # --vocabulary reports even then (what was there to prune)
-        if request.files.vocabulary and getattr(exc, "vocabulary", None) is not None:
-            exc.vocabulary_report = exc.vocabulary()
-        raise
-    warn_skipped(corpus.skipped, request.source.max_file_bytes)
-    if model.seed_words:
-        from .seed_words import check_seed_words
-
-        check_seed_words(dt, model.seed_words, corpus.texts)
+    corpus, dt, cache_state = _matrix(request, plan, stages, runs)
     from ..cache.runs import heard_warnings
     from ..quality.assess import assess
 
@@ -176,6 +164,25 @@ def annotate_fit(result, dt, topics):
     svd = hasattr(result, "Vt")
     components = result.Vt if svd else result.H
     return annotate("svd" if svd else "nmf", components, column_sums(dt.X), dt.terms, topics)
+
+
+def _matrix(request: FitRequest, plan, stages: Stages, runs):
+    """(corpus, document-term matrix, cache state) for the fit, the corpus cache first; skipped
+    files warned about, and seed words checked against the vocabulary."""
+    try:
+        corpus, dt, cache_state = load_and_vectorize(
+            plan.source, plan.vectorizer, request.cache_dir, stages, runs and runs.lookup
+        )
+    except VectorizeError as exc:  # --vocabulary reports even then (what was there to prune)
+        if request.files.vocabulary and getattr(exc, "vocabulary", None) is not None:
+            exc.vocabulary_report = exc.vocabulary()
+        raise
+    warn_skipped(corpus.skipped, request.source.max_file_bytes)
+    if request.model.seed_words:
+        from .seed_words import check_seed_words
+
+        check_seed_words(dt, request.model.seed_words, corpus.texts)
+    return corpus, dt, cache_state
 
 
 def _analyze(report: RunReport, request: FitRequest, corpus, dt, fitted) -> None:
