@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from topiccli.cli import app
 
-from .conftest import SAMPLE
+from ..helpers import SAMPLE
 
 runner = CliRunner()
 

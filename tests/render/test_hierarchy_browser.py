@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from topiccli.cli import app
 
-from .conftest import SAMPLE
+from ..helpers import SAMPLE
 
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
