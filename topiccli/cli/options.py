@@ -12,7 +12,14 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from ..specs import K_RANGE, NMF_TOL, ModelSpec, SourceSpec, SweepSpec, VectorizerSettings
+from ..specs import (
+    K_RANGE,
+    NMF_TOL,
+    ModelSpec,
+    SourceSpec,
+    SweepSpec,
+    VectorizerSettings,
+)
 
 SOURCE = "Source (default: 20 Newsgroups)"
 VECTORIZE = "Vectorizer"
@@ -409,7 +416,18 @@ Tol = Annotated[
         min=0.0,
         rich_help_panel=MODEL,
         help="Stop when the loss falls by less than this fraction in one iteration "
-        f"(default: {NMF_TOL['frobenius']:g} for frobenius, {NMF_TOL['kl']:g} for kl).",
+        "(default: stop once the topics settle: top words and documents' top topics unchanged "
+        f"over two checks; --dask: {NMF_TOL['frobenius']:g} for frobenius, "
+        f"{NMF_TOL['kl']:g} for kl).",
+    ),
+]
+Dtype = Annotated[
+    Optional[Literal["float32", "float64"]],
+    typer.Option(
+        "--dtype",
+        rich_help_panel=MODEL,
+        help="NMF's precision: float32 halves the memory traffic; float64 (the default) "
+        "keeps the documents' top topics as settled (docs/settled.md).",
     ),
 ]
 

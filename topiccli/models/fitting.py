@@ -70,6 +70,7 @@ def fit_model(dt: DocumentTerm, model: ModelSpec, callback=None, start=None) -> 
         "reconstruction_error": result.reconstruction_error,
         "n_iter": result.n_iter,
         "converged": result.converged,
+        **nmf_run_details(result, model),
     }
     topics = describe_nmf(result, dt.terms, model.top_words)
     if model.seed_words:
@@ -92,21 +93,60 @@ def factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None):
     loss = model.nmf_loss(dt.settings.kind)
     if model.seed_words:
         return _seeded(dt, model, nmf, loss, callback)
+    X, options = nmf_run_options(dt.X, model, loss, local=nmf is _core_nmf())
     result = nmf(
-        dt.X,
+        X,
         model.k,
         loss=loss,
         solver=model.solver,
         init=model.init if start is None else start,
         max_iter=model.max_iter,
-        tol=model.nmf_tol(loss),
         seed=model.seed,
         alpha_W=reg["alpha_W"],
         alpha_H=reg["alpha_H"],
         l1_ratio=reg["l1_ratio"],
         callback=callback,
+        **options,
     )
     return order_nmf(result)
+
+
+def nmf_run_details(result, model: ModelSpec) -> dict:
+    """How an NMF fit ran, for the report: its stopping rule, precision and warm start."""
+    from .engine import current
+
+    settle = model.tol is None and current() is None and not model.seed_words
+    return {"stop_rule": "settle" if settle else "tolerance", "dtype": str(result.W.dtype),
+            "warm_rows": int(getattr(result, "warm_rows", 0))}  # fmt: skip
+
+
+def _core_nmf():
+    from ..factorize import nmf
+
+    return nmf
+
+
+def nmf_run_options(X, model: ModelSpec, loss: str, *, local: bool) -> tuple:
+    """(X in the fit's precision, the stopping and start options) for an NMF under ``loss``.
+
+    On this machine (``local``) the model's stopping rule (``ModelSpec.nmf_stop``: settled
+    topics unless a tolerance was asked for), its precision and its warm start. The Dask engine
+    keeps the plain tolerance (the loss's NMF_TOL unless one was asked for), float64 and a cold
+    start: its factors live on the workers.
+    """
+    from ..specs import NMF_TOL
+
+    if not local:
+        return X, {"tol": NMF_TOL[loss] if model.tol is None else model.tol}
+    from ..factorize.stopping import Settle
+
+    stop = model.nmf_stop(loss)
+    rule = stop.pop("rule")
+    options = {"tol": stop["tol"]} if rule == "tolerance" else {"stop": Settle(**stop)}
+    dtype = model.nmf_dtype(X.shape[0])
+    if X.dtype != dtype:
+        X = X.astype(dtype)
+    return X, {**options, "warm": model.nmf_warm(X.shape[0])}
 
 
 def _seeded(dt: DocumentTerm, model: ModelSpec, nmf, loss: str, callback):

@@ -25,6 +25,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..specs import (
+    DTYPES,
     METHODS,
     NMF_LOSSES,
     VECTORIZERS,
@@ -37,8 +38,9 @@ from ..specs import (
 )
 from .run import FitRequest
 
-_MODEL = ("k", "seed", "top_words", "max_iter", "tol", "solver", "loss", "init", "alpha_w",
-          "alpha_h", "l1_ratio", "docs", "seeds", "seed_words", "seed_strength")  # fmt: skip
+_MODEL = ("k", "seed", "top_words", "max_iter", "tol", "dtype", "warm", "solver", "loss", "init",
+          "alpha_w", "alpha_h", "l1_ratio", "docs", "seeds", "seed_words",
+          "seed_strength")  # fmt: skip
 """TopicModel's parameters that are ModelSpec fields, of the same names."""
 _VECTORIZER = ("stop_words", "min_df", "max_df", "max_features", "ngram_range", "token_pattern",
                "contractions", "junk", "clean", "plurals", "language", "lemmatize",
@@ -55,7 +57,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
     ``--vectorizer`` → ``vectorizer``, ``--alpha-w`` → ``alpha_w``, ...) with the CLI's
     defaults (``topiccli.specs``); ``method`` is ``"nmf"`` (default) or ``"svd"``. ``None``
     means what the CLI does when the option is not given (e.g. ``loss``: the vectorizer's
-    default, KL; ``tol``: that loss's ``NMF_TOL``).
+    default, KL; ``tol``: the settled-topics rule, ``NMF_SETTLE``). ``dtype`` (NMF precision)
+    and ``warm`` (start from a seeded sample's fit, ``NMF_WARM``) are the model's too.
 
     ``fit(X, y=None)`` accepts a list of texts, a pandas or polars Series, a one-column array
     (a ``ColumnTransformer``'s output), a pandas or polars DataFrame or an Arrow table (the
@@ -81,6 +84,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         "top_words": [Interval(numbers.Integral, 1, None, closed="left")],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "tol": [Interval(numbers.Real, 0, None, closed="left"), None],
+        "dtype": [StrOptions(set(DTYPES)), None],
+        "warm": ["boolean", None],
         "loss": [StrOptions(set(NMF_LOSSES)), None],
         "seeds": [Interval(numbers.Integral, 1, None, closed="left")],
         "docs": [Interval(numbers.Integral, 0, None, closed="left")],
@@ -111,6 +116,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         top_words: int = ModelSpec.top_words,
         max_iter: int = ModelSpec.max_iter,
         tol: float | None = ModelSpec.tol,
+        dtype: str | None = ModelSpec.dtype,
+        warm: bool | None = ModelSpec.warm,
         solver: str | None = ModelSpec.solver,
         loss: str | None = ModelSpec.loss,
         init: str | None = ModelSpec.init,
@@ -151,6 +158,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.top_words = top_words
         self.max_iter = max_iter
         self.tol = tol
+        self.dtype = dtype
+        self.warm = warm
         self.solver = solver
         self.loss = loss
         self.init = init
