@@ -72,6 +72,7 @@ class RunCache:
             "details": report.details,
             "metrics": report.metrics,
             "topics": [asdict(topic) for topic in report.topics],
+            "hierarchy": report.hierarchy,
             "warnings": [list(pair) for pair in heard],
         }
         try:
@@ -108,7 +109,8 @@ def _decode(key: str, content: bytes, model) -> tuple[RunReport, list[tuple[str,
         raise CorruptEntry("its warnings are malformed")
     corpus, vectorizer, details, metrics = parts
     report = RunReport(model, {**corpus, "cache": "hit"}, vectorizer,
-                       [Topic(**t) for t in topics], details, metrics=metrics)  # fmt: skip
+                       [Topic(**t) for t in topics], details, metrics=metrics,
+                       hierarchy=entry.get("hierarchy"))  # fmt: skip
     return report, [tuple(pair) for pair in heard]
 
 

@@ -113,15 +113,17 @@ def infer(request: InferRequest, progress=None) -> InferResult:
             TopicsWarning,
             stacklevel=2,
         )
-    table = DocTopics(corpus.ids, corpus.labels, inference.weights, inference.top_topic)
+    described = show_report(bundle, request.top_words).topics
+    names = [t.name for t in described] if any(t.name for t in described) else None
+    table = DocTopics(corpus.ids, corpus.labels, inference.weights, inference.top_topic, names)
     if request.normalize:
         table = table.normalized()
     if request.doc_topics is not None:
         from .doc_topics import write_doc_topics
 
         write_doc_topics(request.doc_topics, corpus.ids, corpus.labels, inference.weights,
-                         request.normalize)  # fmt: skip
-    words = [t.words for t in show_report(bundle, request.top_words).topics]
+                         request.normalize, names)  # fmt: skip
+    words = [t.words for t in described]
     header = {
         "schema_version": SCHEMA_VERSION,
         "model": {"path": str(request.model), "method": bundle.method, "k": bundle.k,
@@ -129,7 +131,8 @@ def infer(request: InferRequest, progress=None) -> InferResult:
         "corpus": {**corpus.selection, "n_documents": len(corpus),
                    "skipped": dict(corpus.skipped), "n_unmatched": inference.n_unmatched},
         "normalized": request.normalize,
-        "topics": [{"id": t, "words": w} for t, w in enumerate(words)],
+        "topics": [{"id": t.id, "words": t.words, "name": t.name, "auto_name": t.auto_name}
+                   for t in described],
         "engine": describe(),
         "timings": {name: round(value, 6) for name, value in timings.items()},
     }  # fmt: skip

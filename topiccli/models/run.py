@@ -137,10 +137,11 @@ def _fit(request: FitRequest, progress=None) -> RunReport:
         if model.seeds > 1:
             with stages.stage("stability", "refitting other seeds"):
                 topics, metrics = _stability(dt, model, topics, metrics, stages)
+    topics, tree = annotate_fit(fitted.result, dt, topics)
     report = RunReport(model, corpus_description(corpus, dt, cache_state),
                        dt.settings.as_dict(), topics, fitted.details, stages.timings,
                        fitted.result, dt, corpus, metrics=metrics,
-                       weights=fitted.weights)  # fmt: skip
+                       weights=fitted.weights, hierarchy=tree)  # fmt: skip
     if asked:
         with stages.stage("analyses", "topics over time and across groups"):
             _analyze(report, request, corpus, dt, fitted)
@@ -153,6 +154,16 @@ def _fit(request: FitRequest, progress=None) -> RunReport:
         runs.put(report, heard, stages)
     write_fit_files(report, request.files)
     return report
+
+
+def annotate_fit(result, dt, topics):
+    """A fit's topics with their automatic names, and its topic hierarchy (quality.naming)."""
+    from ..held import column_sums
+    from ..quality.naming import annotate
+
+    svd = hasattr(result, "Vt")
+    components = result.Vt if svd else result.H
+    return annotate("svd" if svd else "nmf", components, column_sums(dt.X), dt.terms, topics)
 
 
 def _matrix(request: FitRequest, plan, stages: Stages, runs):

@@ -16,6 +16,7 @@ analyzer and IDF (topiccli.text.vectorizer_state) and weighed against the fixed 
 from __future__ import annotations
 
 import numbers
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -249,6 +250,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.vocabulary_ = {str(term): j for j, term in enumerate(bundle.terms)}
         self.topics_ = topics_frame(report.topics)
         self.report_ = FitReport.from_dict(to_dict(report))
+        self.names_ = [t.name for t in report.topics]
+        self.auto_names_ = [t.auto_name for t in report.topics]
 
     # -- using a fitted model --------------------------------------------------------------
 
@@ -329,14 +332,77 @@ class TopicModel(TransformerMixin, BaseEstimator):
         model._set_fitted(bundle, show_report(bundle, meta.get("top_words", ModelSpec.top_words)))
         return model
 
+    # -- editing the topics (models.topic_edits): each returns a new fitted TopicModel -------
+
+    def hierarchy(self) -> dict:
+        """The topic tree: average linkage on the topics' Jensen–Shannon distance, as JSON
+        (``merges`` with their heights; quality.hierarchy)."""
+        from ..quality.hierarchy import topic_hierarchy
+
+        check_is_fitted(self, "bundle_")
+        return topic_hierarchy(self.bundle_.method, self.bundle_.components)
+
+    def merge(self, topics, X=None) -> TopicModel:
+        """A new model with ``topics`` (ids) merged into one (``topics merge``: no refit; the
+        training documents re-weighed). The training matrix as for :meth:`reduce`."""
+        from .topic_edits import merge
+
+        return self._edited(merge(self.bundle_, [list(topics)], **self._training(X)))
+
+    def reduce(self, k: int, X=None) -> TopicModel:
+        """A new model of ``k`` topics: merged up the hierarchy, then refined by a short
+        warm-started fit (``topics reduce``). The training matrix is the fit's own after
+        ``fit``; after ``load`` it is read again from the recorded source, or from ``X``
+        (the training texts or path)."""
+        from .topic_edits import reduce
+
+        return self._edited(reduce(self.bundle_, k, **self._training(X)))
+
+    def _training(self, X) -> dict:
+        check_is_fitted(self, "bundle_")
+        if X is not None:
+            return {"source": self.source_spec(X)}
+        report = getattr(self, "_report", None)
+        return {} if report is None else {"matrix": (report.documents, report.matrix)}
+
+    def set_name(self, topic: int, name: str | None) -> TopicModel:
+        """Name ``topic`` (None removes its name); returns self. ``save`` stores the name."""
+        from .inference import show_report
+        from .topic_edits import set_name
+
+        check_is_fitted(self, "bundle_")
+        self.bundle_ = set_name(self.bundle_, topic, name)
+        self.names_ = [t.name for t in show_report(self.bundle_, self.top_words).topics]
+        if self._report is not None:  # the fit's own page and report carry the names too
+            self._report.topics = [replace(t, name=n)
+                                   for t, n in zip(self._report.topics, self.names_)]  # fmt: skip
+            from .fit_report import FitReport
+
+            document = self.report_.to_dict()
+            document["topics"] = [{**{key: v for key, v in entry.items() if key != "name"},
+                                   **({"name": n} if n else {})}
+                                  for entry, n in zip(document["topics"], self.names_)]  # fmt: skip
+            self.report_ = FitReport.from_dict(document)
+        return self
+
+    def _edited(self, bundle) -> TopicModel:
+        from sklearn.base import clone
+
+        from .inference import show_report
+
+        model = clone(self).set_params(k=bundle.k)
+        model._report, model._bundle_path = None, None
+        model._set_fitted(bundle, show_report(bundle, self.top_words))
+        return model
+
     def explore(self, path) -> Path:
         """Write the self-contained HTML explorer of the model (as ``--html``/``topics
         explore``): with the documents' openings after a fit, with ids only after ``load``."""
-        from .explore import bundle_page, fit_page, write_page
+        from .explore import fit_page, page_of_bundle, write_page
 
         check_is_fitted(self, "bundle_")
         page = fit_page(self._report) if self._report is not None else \
-            bundle_page(self._bundle_path)  # fmt: skip
+            page_of_bundle(self.bundle_)  # fmt: skip
         write_page(page, Path(path))
         return Path(path)
 
