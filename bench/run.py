@@ -17,6 +17,10 @@ Parts (``--only``, comma-separated; ``make bench`` runs all but ``dense``):
 * ``defaults``: our default NMF (Frobenius and KL, the CLI's tolerances) against
   scikit-learn's defaults, final objective and time, 20NG train/all × TF-IDF/Count × k = 10, 20
   (bench/defaults.py; ``--repeats`` rounds);
+* ``settle``: settled topics (issue 26): our defaults (the Settle rule) cold, warm, float32, a
+  randomized-SVD start and the former tolerance, scored against a run to 1e-8, and timed
+  against scikit-learn's defaults, 16 cells (bench/settle.py; references cached in
+  /work/tmp/settle);
 * ``vectorize``: topiccli.text.fast_vectorize against scikit-learn's Count/TF-IDF vectorizers on
   20NG train/all and a generated 200k-document corpus, with peak memory (bench/vectorizer.py);
 * ``cluster``: end to end from a generated JSONL of real text, one process against a
@@ -86,6 +90,7 @@ PARTS = (
     "scaling",
     "kl",
     "defaults",
+    "settle",
     "vectorize",
     "cluster",
     "segment",
@@ -215,6 +220,12 @@ def main() -> None:
             results["defaults"] = defaults_bench.run(home, repeats, names, ks, log=_log)
             save()
             text.append(defaults_bench.markdown(results["defaults"]))
+        if "settle" in args.parts:
+            from bench import settle as settle_bench
+
+            results["settle"] = settle_bench.run(log=_log)
+            save()
+            text.append(settle_bench.markdown(results["settle"]))
         if "vectorize" in args.parts:
             from bench import vectorizer as vectorizer_bench
 

@@ -27,6 +27,7 @@ SECTIONS = [
     ("cleaning", "cleaning (`corpus.cleaning`, `vocabulary.cleaning`)"),
     ("metrics", "metrics"),
     ("topic", "A topic: `topics[]`"),
+    ("hierarchy", "hierarchy (the topic tree)"),
     ("vocabulary", "vocabulary (`--vocabulary`)"),
     ("engine", "engine"),
     ("fit_timings", "Fit timings"),

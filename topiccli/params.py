@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from .errors import UsageError
 from .factorize.options import NMF_INITS, NMF_LOSSES, NMF_SOLVERS, SVD_SOLVERS
-from .specs import METHODS, SUBSETS, TIME_BINS, VECTORIZERS
+from .specs import DTYPES, METHODS, SUBSETS, TIME_BINS, VECTORIZERS
 
 
 @dataclass(frozen=True)
@@ -180,6 +180,8 @@ _TABLE = [
        NONNEGATIVE, None),
     _p("tol", "Stop when the loss falls by less than this fraction in one iteration.",
        NONNEGATIVE, None),
+    _p("dtype", "NMF's precision: float32 halves the memory traffic; float64 (the default) "
+       "keeps the documents' top topics as settled (docs/settled.md).", Choice(DTYPES), None),
     _p("top_words", "Words shown per topic.", COUNT),
     _p("docs", "List each topic's N most representative documents (id, weight, snippet).",
        Interval(int, 0)),

@@ -32,6 +32,8 @@ class Topic:
     """The topic's name, if the user gave one (a seed-word file's ``name:``)."""
     seed_words: list[str] | None = None
     """A seeded topic's seed words (``--seed-words``); None for a free topic."""
+    auto_name: str | None = None
+    """The automatic name (its most distinctive terms, quality.naming); never the user's."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,6 +60,8 @@ class RunReport:
     """What vectorizing kept and pruned (``--vocabulary``), or None."""
     weights: object = field(default=None, repr=False, compare=False)
     """Documents × topics (topiccli.quality.doc_weights), None when the run came from the cache."""
+    hierarchy: dict | None = None
+    """The topic tree (quality.hierarchy.topic_hierarchy), or None."""
     engine: dict | None = None
     """Where the run factorizes (models.engine.describe); None for a saved model (``show``)."""
     analyses: dict = field(default_factory=dict)

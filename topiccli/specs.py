@@ -21,6 +21,32 @@ NMF_TOL = {"frobenius": 2e-6, "kl": 3e-5}
 the objective by less than this fraction, (f_prev − f) < tol·f_prev. Chosen so the final
 objective ends within 1e-4 (Frobenius) / 5e-4 (KL) relative of scikit-learn's defaults' on 20NG
 (train/all × TF-IDF/Count × k = 10, 20; bench/defaults.py, measured in bench/RESULTS.md)."""
+NMF_SETTLE = {
+    "frobenius": {"every": 10, "patience": 2, "top_n": 8, "doc_share": 0.001, "guard": 1e-5,
+                  "tol": 1e-8},
+    "kl": {"every": 10, "patience": 2, "top_n": 8, "doc_share": 0.001, "guard": 3e-6,
+           "tol": 1e-8},
+}  # fmt: skip
+"""NMF's default stopping rule when no ``tol`` is given, by loss (topiccli.factorize.stopping's
+``Settle``): every ``every`` iterations, compare each topic's ``top_n`` words and each
+document's top topic with the previous check; stop after ``patience`` checks in a row where no
+top word changed and at most ``doc_share`` of the documents changed topic, once the objective
+falls by less than ``guard`` per iteration (or by less than ``tol`` in one iteration). Chosen
+so the defaults are *settled* (scripts/settled.py: every topic keeps ≥ 7 of its top 8 words,
+≥ 99% of documents keep their top topic, objective within 1e-3 of a run to 1e-8) on the 20NG
+bench cells and the evaluation corpora (docs/settled.md)."""
+NMF_WARM = {"min_docs": None, "share": 0.1, "min_sample": 5_000}
+"""The warm start (topiccli.factorize.warm): fit first on a seeded sample of ``share`` of the
+documents (at least ``min_sample``) and start the whole fit from its topics. ``min_docs``: from
+how many documents the defaults use it; None: only when asked (``ModelSpec.warm``), since on
+20NG it lands in another local minimum than the cold start and was not faster there
+(docs/settled.md)."""
+NMF_FLOAT32_DOCS = None
+"""From how many documents the default NMF precision is float32 (``--dtype``); None: only when
+asked. On 20NG train TF-IDF, k=20, float32 reached the same top words and objective (within
+4e-8) but 2.9% of documents took another top topic than in float64 (near ties in a flat
+valley), short of the 99% a settled fit keeps (docs/settled.md)."""
+DTYPES = ("float32", "float64")
 REFIT_TOL = 1e-4
 """The tolerance of the helper fits when none is given (the stability check's warm starts and the
 sweep's resampling refits): they compare top words, not objectives."""
@@ -146,9 +172,15 @@ class ModelSpec:
     k: int = 6
     seed: int = 0
     top_words: int = 8
-    max_iter: int = 200
+    max_iter: int = 500
     tol: float | None = None
-    """None: the loss's default (NMF_TOL)."""
+    """None: the loss's default stopping rule (NMF_SETTLE); a number: stop when one iteration
+    lowers the objective by less than this fraction."""
+    dtype: str | None = None
+    """NMF's precision, ``"float32"`` or ``"float64"``; None: float32 from NMF_FLOAT32_DOCS
+    documents (if set), else float64."""
+    warm: bool | None = None
+    """Start NMF from a sample's fit (NMF_WARM); None: from NMF_WARM's ``min_docs`` documents."""
     solver: str | None = None
     """None: the method's default (svd: propack; nmf: the loss's, hals or amu)."""
     loss: str | None = None
@@ -167,6 +199,32 @@ class ModelSpec:
     """NMF: the seeded topics (topiccli.models.seed_words.SeedTopic), topics 0..s−1."""
     seed_strength: float | None = None
     """How hard seeded topics are held (topiccli.factorize.seeding); None: the core's default."""
+
+    def nmf_tol(self, loss: str) -> float:
+        """The stopping tolerance an NMF fit under ``loss`` uses: the one asked for, else the
+        loss's default (NMF_TOL)."""
+        return NMF_TOL[loss] if self.tol is None else self.tol
+
+    def nmf_stop(self, loss: str) -> dict:
+        """The stopping rule an NMF fit under ``loss`` uses, as plain data: ``{"rule":
+        "tolerance", "tol": t}`` when a tolerance was asked for, else the loss's NMF_SETTLE."""
+        if self.tol is not None:
+            return {"rule": "tolerance", "tol": self.tol}
+        return {"rule": "settle", **NMF_SETTLE[loss]}
+
+    def nmf_dtype(self, n_docs: int) -> str:
+        """The precision of an NMF fit on ``n_docs`` documents (``dtype`` or by size)."""
+        least = NMF_FLOAT32_DOCS
+        return self.dtype or ("float32" if least is not None and n_docs >= least else "float64")
+
+    def nmf_warm(self, n_docs: int) -> int:
+        """The warm start's sample size for ``n_docs`` documents (0: a cold start)."""
+        least = NMF_WARM["min_docs"]
+        on = self.warm if self.warm is not None else least is not None and n_docs >= least
+        if not on:
+            return 0
+        size = max(NMF_WARM["min_sample"], round(NMF_WARM["share"] * n_docs))
+        return size if size < n_docs else 0
 
     @property
     def regularization(self) -> dict:

@@ -32,7 +32,9 @@ def test_nmf_is_resolved_once_to_what_each_none_means():
 
     model = resolve_model(ModelSpec(method="nmf", alpha_w=0.1), "tfidf")
     assert (model.loss, model.solver, model.init) == ("kl", "amu", "nndsvda")
-    assert model.tol == NMF_TOL["kl"] and model.alpha_h == 0.1
+    assert model.tol is None and model.alpha_h == 0.1  # tol None: the settle rule decides
+    assert model.nmf_stop(model.loss)["rule"] == "settle"
+    assert model.nmf_tol(model.loss) == NMF_TOL["kl"]
     frobenius = resolve_model(ModelSpec(method="nmf", loss="frobenius", tol=1e-3), "count")
     assert (frobenius.solver, frobenius.init, frobenius.tol) == ("hals", "nndsvd", 1e-3)
     assert resolve_model(ModelSpec(method="svd"), "tfidf").solver == "propack"

@@ -18,10 +18,13 @@ def test_each_loss_has_its_default_and_an_explicit_tol_wins():
     from topiccli.models.fitting import resolve_model
 
     def tol(loss, tol=None):
-        return resolve_model(ModelSpec(method="nmf", loss=loss, tol=tol), "tfidf").tol
+        model = resolve_model(ModelSpec(method="nmf", loss=loss, tol=tol), "tfidf")
+        return model.nmf_tol(model.loss)
 
     assert set(NMF_TOL) == {"frobenius", "kl"}
     assert ModelSpec(method="nmf").tol is None
+    # resolving keeps an unasked tol None: the settle rule decides (ModelSpec.nmf_stop)
+    assert resolve_model(ModelSpec(method="nmf"), "tfidf").tol is None
     assert tol("frobenius") != tol("kl")  # one default per loss
     assert tol("kl", 1e-3) == 1e-3
     assert tol("frobenius", 0.0) == 0.0
@@ -65,22 +68,24 @@ NUMBER = r"[0-9.]+(?:e-?[0-9]+)?"
 
 
 @pytest.mark.parametrize("loss", ["frobenius", "kl"])
-def test_the_help_and_the_guide_state_the_tolerance_a_default_fit_stops_at(sample_corpus, loss):
-    """The numbers are read from what a user reads (not from NMF_TOL), and a fit without --tol
-    must stop exactly where a fit given that number stops, and later than a looser one."""
-    shown = topics("nmf", "--help", env={"COLUMNS": "200"}).stdout
-    helped = stated_defaults(
-        shown, rf"default: (?P<frobenius>{NUMBER}) for frobenius, (?P<kl>{NUMBER}) for kl"
+def test_the_help_and_the_guide_state_the_default_stopping_rule(sample_corpus, loss):
+    """What a user reads: by default the fit stops once the topics settle (the report says
+    so, docs/settled.md); ``--tol T`` asks for the tolerance rule, and a looser one stops
+    sooner. The Dask engine's tolerances are the ones the help states."""
+    shown = " ".join(
+        topics("nmf", "--help", env={"COLUMNS": "200"}).stdout.replace("│", " ").split()
     )
+    assert "stop once the topics settle" in shown
+    dask = stated_defaults(
+        shown, rf"--dask: (?P<frobenius>{NUMBER}) for frobenius, (?P<kl>{NUMBER}) for kl"
+    )
+    assert float(dask[loss]) == NMF_TOL[loss]
     guide = (ROOT / "docs" / "guide" / "models.md").read_text(encoding="utf-8")
-    guided = stated_defaults(
-        guide, rf"default (?P<frobenius>{NUMBER}) under Frobenius, (?P<kl>{NUMBER}) under KL"
-    )
-    assert float(helped[loss]) == float(guided[loss])
+    assert "once the topics settle" in guide and "settled.md" in guide
     args = ("nmf", "-i", sample_corpus, "--k", 4, "--loss", loss, "--no-cache")
     default = fit_json(*args)
-    stated = fit_json(*args, "--tol", helped[loss])
-    looser = fit_json(*args, "--tol", float(helped[loss]) * 100)
-    assert default["converged"] and default["n_iter"] == stated["n_iter"]
-    assert default["reconstruction_error"] == stated["reconstruction_error"]
-    assert looser["n_iter"] < default["n_iter"]
+    assert default["converged"] and default["stop_rule"] == "settle"
+    tight = fit_json(*args, "--tol", 1e-9)
+    looser = fit_json(*args, "--tol", 1e-3)
+    assert tight["stop_rule"] == looser["stop_rule"] == "tolerance"
+    assert looser["n_iter"] < default["n_iter"] <= tight["n_iter"]

@@ -72,6 +72,7 @@ class RunCache:
             "details": report.details,
             "metrics": report.metrics,
             "topics": [asdict(topic) for topic in report.topics],
+            "hierarchy": report.hierarchy,
             "warnings": [list(pair) for pair in heard],
         }
         try:
@@ -109,7 +110,7 @@ def _decode(key: str, content: bytes, model) -> tuple[RunReport, list[tuple[str,
     corpus, vectorizer, details, metrics = parts
     report = RunReport(model=model, corpus={**corpus, "cache": "hit"}, vectorizer=vectorizer,
                        topics=[Topic(**t) for t in topics], details=details,
-                       metrics=metrics)  # fmt: skip
+                       metrics=metrics, hierarchy=entry.get("hierarchy"))  # fmt: skip
     return report, [tuple(pair) for pair in heard]
 
 

@@ -7,7 +7,7 @@ line, as one during a run does, rather than a traceback.
 import sys
 
 try:
-    from . import fit_commands, model_commands  # noqa: F401  (register the commands)
+    from . import fit_commands, model_commands, topic_commands  # noqa: F401  (register them)
     from .app import app
 except KeyboardInterrupt:  # pragma: no cover - depends on when the key is pressed
     print("Interrupted: stopped by Ctrl-C while starting", file=sys.stderr)

@@ -42,7 +42,7 @@ def signature(options: list[Opt]) -> inspect.Signature:
     kinds = inspect.Parameter
     return inspect.Signature([
         kinds(o.name, kinds.POSITIONAL_OR_KEYWORD, annotation=o.annotation(),
-              default=kinds.empty if o.argument else o.default)
+              default=kinds.empty if o.is_required else o.default)
         for o in options
     ])  # fmt: skip
 

@@ -160,9 +160,15 @@ class Opt:
     convert: object = None
     flags: tuple[str, ...] = ()
     argument: bool = False
+    required: bool | None = None
+    """Whether the command needs it (None: an argument is required, an option is not)."""
     settings: dict = dataclasses.field(default_factory=dict)
     metavar: str | None = None
     """The value's name in the help (``FILE``, ``DIR``...; else cli.helptext's, by type)."""
+
+    @property
+    def is_required(self) -> bool:
+        return self.argument if self.required is None else self.required
 
     @property
     def target(self) -> str:
@@ -190,8 +196,8 @@ class Opt:
                 settings.setdefault("max", interval.high)
         if kind is bool:
             settings.setdefault("metavar", FLAG)
-        if (param is not None and param.optional or self.default is None) and \
-                kind not in (None, bool) and not self.argument:  # fmt: skip
+        optional = (param is not None and param.optional) or self.default is None
+        if optional and kind not in (None, bool) and not (self.argument or self.is_required):
             kind = Optional[kind]
         if self.argument:
             return Annotated[kind, typer.Argument(help=help_text, **settings)]
@@ -262,8 +268,10 @@ OPTIONS = _opts(
     Opt("alpha_h", MODEL, flags=("--alpha-h",), settings={"show_default": "--alpha-w"}),
     Opt("l1_ratio", MODEL, default=ModelSpec.l1_ratio, flags=("--l1-ratio",)),
     Opt("max_iter", MODEL, default=ModelSpec.max_iter),
-    Opt("tol", MODEL, help=PARAMS["tol"].help.removesuffix(".") + " (default: "
+    Opt("tol", MODEL, help=PARAMS["tol"].help.removesuffix(".") + " (default: stop once the "
+        "topics settle: top words and documents' top topics unchanged over two checks; --dask: "
         f"{NMF_TOL['frobenius']:g} for frobenius, {NMF_TOL['kl']:g} for kl)."),
+    Opt("dtype", MODEL),
     Opt("seed_words", MODEL, Optional[Path], field="seed_file", metavar="FILE",
         flags=("--seed-words",)),
     Opt("seed_strength", MODEL, settings={"show_default": "0.1 under kl, 0.25 under frobenius"}),
@@ -316,6 +324,25 @@ OPTIONS = _opts(
     Opt("row_format", OUTPUT, Literal["table", "json", "csv", "jsonl"], "table",
         flags=("--format", "-f"),
         help="table for people; json, csv or jsonl (one document a line) for programs."),
+    # -- editing a saved model's topics (topics merge, reduce, name) --------------------------
+    Opt("new_bundle", type=Path, flags=("--output", "-o"), required=True, metavar="FILE",
+        help="Where to write the new model bundle (a new folder)."),
+    Opt("training_input", type=_OPTIONAL_PATH, flags=("--input", "-i"),
+        help="The training corpus, if it moved since the fit (default: the source the model "
+        "records; it must be the same documents)."),
+    Opt("replace_bundle", type=bool, default=False, flags=("--force",),
+        help="Replace an existing bundle at -o."),
+    Opt("edit_quiet", type=bool, default=False, flags=("--quiet", "-q"),
+        help="No progress display on stderr."),
+    Opt("topics", argument=True, type=list[int],
+        help="The topics to merge into one (two or more)."),
+    Opt("reduce_k", type=int, flags=("--k", "-k"), required=True, settings={"min": 1},
+        help="The number of topics to keep."),
+    Opt("topic", argument=True, type=int, help="The topic's number."),
+    Opt("topic_name", argument=True, required=False, type=_OPTIONAL_TEXT, metavar="NAME",
+        help="The name."),
+    Opt("remove_name", type=bool, default=False, flags=("--remove",),
+        help="Remove the topic's name."),
 )  # fmt: skip
 """Every option, by its parameter name in the commands."""
 
@@ -333,7 +360,7 @@ VECTORIZER_OPTIONS = ("vectorizer", "stop_words", "extra_stop_words", "token_pat
                       "keep_contractions", "keep_junk", "language", "lemmatize", "clean",
                       "plurals", "phrases", "min_df", "max_df", "max_features", "ngram_range")
 NMF_OPTIONS = ("loss", "solver", "init", "alpha_w", "alpha_h", "l1_ratio", "max_iter", "tol",
-               "seed_words", "seed_strength")
+               "dtype", "seed_words", "seed_strength")
 FILE_OPTIONS = ("save", "save_snippets", "force")
 RUN_OPTIONS = ("docs", "seeds", "plot", "quiet", "cache_dir_", "no_cache", "scheduler")
 ANALYSIS_OPTIONS = ("time_field", "time_bin", "group_field", "by_label", "trends")
@@ -345,5 +372,9 @@ NMF = (*CORPUS, "k", "seed", *NMF_OPTIONS, "top_words", "format", "output", "doc
 SWEEP_OPTIONS = (*CORPUS, "method", "k_range", "sweep_seeds", "criterion", "samples", "seed",
                  "loss", "max_iter", "tol", "top_words", "format", "output", "html", "quiet",
                  "cache_dir_", "no_cache", "scheduler")
+EDIT_OPTIONS = ("new_bundle", "training_input", "replace_bundle", "format", "edit_quiet")
+MERGE = ("model", "topics", *EDIT_OPTIONS)
+REDUCE = ("model", "reduce_k", *EDIT_OPTIONS)
+NAME = ("model", "topic", "topic_name", "remove_name")
 # fmt: on
-"""The option groups of the fit commands, in the order their help lists them."""
+"""The option groups of the commands, in the order their help lists them."""

@@ -23,6 +23,7 @@ def from_fit(
     title: str,
     doc_weights=None,
     language=None,
+    names=None,
 ) -> ExplorerInput:
     """The explorer's input for an ordered fit: NMF (``fit.W``, ``fit.H``) or SVD (``fit.U``,
     ``fit.s``, ``fit.Vt``); ``X`` the document-term matrix it was fitted on (sparse or dense).
@@ -30,7 +31,8 @@ def from_fit(
     Texts are cut to short snippets here, so the input holds no whole documents. ``doc_weights``
     (documents × k) are the documents' topic weights when the caller has them (quality.doc_weights:
     what the table and exports use); else the fit's own W or U·Σ. ``language``: the report's
-    language field, if it has one (the page says which language was assumed).
+    language field, if it has one (the page says which language was assumed). ``names``: the
+    user's topic names (None: unnamed).
     """
     if method not in ("nmf", "svd"):
         raise ValueError(f"method must be 'nmf' or 'svd', got {method!r}")
@@ -56,6 +58,7 @@ def from_fit(
         title=title,
         texts_note=None if snippets is not None else NO_TEXTS,
         language=language,
+        names=None if names is None else list(names),
     )
 
 

@@ -14,7 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..quality.doc_weights import NO_TOPIC, top_topics
+from ..quality.hierarchy import topic_hierarchy
+from ..quality.naming import auto_names
 from ..quality.story import FLAG_MEANINGS, label_counts, topic_facts, topic_story
+from ..quality.topic_distance import js_distances, relevance, word_distributions
+from ..quality.topic_distance import normalise_rows as _normalise_rows
 
 SCHEMA_VERSION = 2
 R = 30
@@ -58,6 +62,8 @@ class ExplorerInput:
     """Why ``snippets`` is None (e.g. a bundle saved without its snippets), and what to do."""
     language: object = None
     """The language the run assumed (the report's ``language``: a code, or a dict), if any."""
+    names: Sequence[str | None] | None = None
+    """The user's topic names (``topics name``; None: unnamed), as the report gives them."""
     analyses: dict | None = None
     """Topics over time and across groups (the report's ``over_time``, ``by_group``, …), drawn
     by trends.js; None or empty without them."""
@@ -67,16 +73,8 @@ class ExplorerInput:
 
 
 def topic_distributions(inp: ExplorerInput) -> np.ndarray:
-    """k × n word distributions for the map.
-
-    NMF: each row of H divided by its sum. SVD: each row of Vt squared (a row of Vt has unit
-    length, so its squared loadings sum to 1), i.e. the share of the component's squared norm
-    each term carries, both poles together since a component's sign is a convention. A row that
-    is all zero becomes uniform, so every distance stays finite.
-    """
-    comps = np.asarray(inp.components, dtype=np.float64)
-    mass = np.square(comps) if inp.method == "svd" else np.clip(comps, 0.0, None)
-    return _normalise_rows(mass)
+    """k × n word distributions for the map (quality.topic_distance.word_distributions)."""
+    return word_distributions(inp.method, inp.components)
 
 
 def pole_distributions(inp: ExplorerInput) -> list[list[tuple[str, np.ndarray | None]]]:
@@ -101,15 +99,6 @@ def pole_distributions(inp: ExplorerInput) -> list[list[tuple[str, np.ndarray | 
     return out
 
 
-def _normalise_rows(mass: np.ndarray) -> np.ndarray:
-    mass = np.atleast_2d(mass)
-    totals = mass.sum(axis=1, keepdims=True)
-    uniform = np.full(mass.shape[1], 1.0 / max(mass.shape[1], 1))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rows = np.where(totals > 0, mass / np.where(totals > 0, totals, 1.0), uniform)
-    return rows
-
-
 def corpus_distribution(term_frequency: np.ndarray) -> np.ndarray:
     """p(w): term_frequency normalised to sum 1 (uniform if it is all zero)."""
     tf = np.clip(np.asarray(term_frequency, dtype=np.float64).ravel(), 0.0, None)
@@ -123,39 +112,6 @@ MAP_TOLERANCE = 1e-6
 """The map leaves out the rarest terms whose largest p(w|t) over all topics add up to at most
 this: each omitted term adds ≥ 0 and ≤ (p + q)/2 bits to a pair's divergence, so the JS
 divergence drops by at most this much (and stays exact for topics that differ elsewhere)."""
-
-
-def js_distances(P: np.ndarray, tolerance: float = 0.0) -> np.ndarray:
-    """The Jensen–Shannon distance between rows: sqrt of the JS divergence in bits, in [0, 1].
-
-    Symmetric with an exact zero diagonal; a metric, so classical MDS lays it out well.
-    ``tolerance`` > 0 first drops the columns of smallest max-over-rows mass whose maxima sum
-    to at most it (see MAP_TOLERANCE), which bounds the divergence's error by ``tolerance``.
-    """
-    P = np.asarray(P, dtype=np.float64)
-    k = P.shape[0]
-    if tolerance > 0 and P.shape[1]:
-        peak = P.max(axis=0)
-        order = np.argsort(peak, kind="stable")
-        dropped = np.searchsorted(np.cumsum(peak[order]), tolerance, side="right")
-        P = P[:, np.sort(order[dropped:])]
-    D = np.zeros((k, k))
-    # with m = (p + q)/2: JSD = ½ Σ p log p + ½ Σ q log q − Σ m log m (0 log 0 = 0),
-    # and Σ m log m = ½ Σ s log s − ½ (Σ s) log 2 for s = p + q; all in nats, then bits
-    self_terms = _xlogx_rows(P)
-    for i in range(k - 1):
-        S = P[i] + P[i + 1 :]
-        s_log_s = _xlogx_rows(S)
-        m_log_m = 0.5 * s_log_s - 0.5 * S.sum(axis=1) * math.log(2)
-        jsd = (0.5 * (self_terms[i] + self_terms[i + 1 :]) - m_log_m) / math.log(2)
-        D[i, i + 1 :] = np.sqrt(np.clip(jsd, 0.0, 1.0))
-        D[i + 1 :, i] = D[i, i + 1 :]
-    return D
-
-
-def _xlogx_rows(A: np.ndarray) -> np.ndarray:
-    """Σ_j a_ij log a_ij per row, 0 log 0 = 0 (a zero entry times a finite log is exactly 0)."""
-    return np.einsum("ij,ij->i", A, np.log(np.maximum(A, 1e-300)))
 
 
 def classical_mds(D: np.ndarray, dims: int = 2) -> np.ndarray:
@@ -192,11 +148,6 @@ def classical_mds(D: np.ndarray, dims: int = 2) -> np.ndarray:
 
 def lambda_grid() -> list[float]:
     return [i / LAMBDA_STEPS for i in range(LAMBDA_STEPS + 1)]
-
-
-def relevance(log_p: np.ndarray, log_pw: np.ndarray, lam: float) -> np.ndarray:
-    """λ·log p(w|t) + (1−λ)·(log p(w|t) − log p(w)), the exact arithmetic the page uses."""
-    return lam * log_p + (1.0 - lam) * (log_p - log_pw)
 
 
 def relevance_order(log_p: np.ndarray, log_pw: np.ndarray, lam: float, n: int = R) -> np.ndarray:
@@ -292,6 +243,7 @@ def page_data(inp: ExplorerInput, top_terms: int = R, docs_per_topic: int = 5) -
             "terms": _term_table(table, terms, pw),
             "topics": topics,
             "distances": [[round(float(v), 6) for v in row] for row in D],
+            "hierarchy": topic_hierarchy(inp.method, comps),
             "doc_counts": {
                 "per_topic": [f["n_documents"] for f in facts],
                 "all_zero": int(np.count_nonzero(winners == NO_TOPIC)),
@@ -322,6 +274,8 @@ def _topic_entries(inp: ExplorerInput, doc_topics: np.ndarray, terms: list[str],
     shares = _normalise_rows(mass[None, :])[0] if k else mass
     quality = [inp.quality[t] if t < len(inp.quality) else {} for t in range(k)]
     poles = pole_distributions(inp)
+    names = list(inp.names) if inp.names is not None else [None] * k
+    autos = auto_names(inp.method, inp.components, inp.term_frequency, terms)
     topics = []
     for t in range(k):
         pole_entries = [_pole_entry(name, p, pw, top_terms, table) for name, p in poles[t]]
@@ -330,6 +284,8 @@ def _topic_entries(inp: ExplorerInput, doc_topics: np.ndarray, terms: list[str],
         topics.append(
             {
                 "id": t,
+                "name": names[t],
+                "auto_name": autos[t] or None,
                 "share": float(shares[t]),
                 "weight": float(weights[t]) if t < weights.size else 0.0,
                 "x": float(xy[t, 0]),

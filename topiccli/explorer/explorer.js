@@ -84,6 +84,98 @@
   }
 
   // ------------------------------------------------------------------ the explorer page
+  // names: the user's as given; an automatic one always in brackets and said to be automatic
+  function nameText(t) {
+    if (t.name) return " · " + t.name;
+    return t.auto_name ? " · [" + t.auto_name + "] (automatic name)" : "";
+  }
+  function nameNode(t) {
+    if (t.name) return el("span", { cls: "tname user", "data-name": "user", text: " · " + t.name });
+    if (!t.auto_name) return el("span");
+    return el("span", { cls: "tname auto", "data-name": "auto",
+      title: "automatic name: the topic's most distinctive words (name it with topics name)",
+      text: " · [" + t.auto_name + "] (automatic name)" });
+  }
+
+  // The topic hierarchy (DATA.hierarchy, quality.hierarchy): a dendrogram whose leaves open
+  // their topic. Leaves run down in the tree's own order; merge heights run right to left.
+  function dendrogramPanel(onSelect) {
+    var h = DATA.hierarchy, K = DATA.k;
+    if (!h || K < 2 || !h.merges || !h.merges.length) return null;
+    var nodes = {};
+    h.merges.forEach(function (m) { nodes[m.id] = m; });
+    var order = [];
+    (function walk(id) {
+      if (id < K) { order.push(id); return; }
+      walk(nodes[id].children[0]);
+      walk(nodes[id].children[1]);
+    })(h.merges[h.merges.length - 1].id);
+    var row = 20, labelW = 230, W = 460, pad = 10, top = 8, axis = 18;
+    var H = top * 2 + row * K + axis;
+    var heights = h.merges.map(function (m) { return m.height; });
+    var maxH = Math.max.apply(null, heights), minH = Math.min.apply(null, heights);
+    // the axis starts a little below the lowest merge (leaves sit there), so joins spread out
+    var lo = Math.max(0, minH - 0.25 * (maxH - minH || maxH || 1));
+    var plotW = W - labelW - 2 * pad;
+    function x(height) { return pad + plotW * (1 - (height - lo) / ((maxH - lo) || 1)); }
+    var pos = {};
+    order.forEach(function (t, r) { pos[t] = { x: x(lo), y: top + row * r + row / 2 }; });
+    var s = svg("svg", { cls: "dendrogram", id: "dendrogram", viewBox: "0 0 " + W + " " + H,
+      role: "group", "aria-label": "Topic hierarchy of " + K + " topics" });
+    var yAxis = top + row * K + 4;
+    s.appendChild(svg("line", { cls: "axis", x1: x(maxH), x2: x(lo), y1: yAxis, y2: yAxis }));
+    [maxH, lo].forEach(function (v, i) {
+      s.appendChild(svg("text", { cls: "axislabel", x: x(v), y: yAxis + 12,
+        "text-anchor": i ? "end" : "start", text: "JS " + fmt(v, 2) }));
+    });
+    var links = svg("g", { cls: "links", "aria-hidden": "true" });
+    h.merges.forEach(function (m) {
+      var a = pos[m.children[0]], b = pos[m.children[1]], xm = x(m.height);
+      pos[m.id] = { x: xm, y: (a.y + b.y) / 2 };
+      links.appendChild(svg("path", { d: "M" + a.x + "," + a.y + "H" + xm + "V" + b.y + "H" + b.x,
+        "data-node": m.id }, [svg("title", { text: "merge at JS distance " + fmt(m.height, 3) +
+        ": topics " + m.topics.join(", ") })]));
+    });
+    s.appendChild(links);
+    var leaves = svg("g", { cls: "leaves" });
+    order.forEach(function (t) {
+      var topic = DATA.topics[t];
+      var g = svg("g", { cls: "dleaf", tabindex: 0, role: "button", "data-topic": t,
+        "aria-pressed": "false", "aria-label": "Open topic " + t + nameText(topic) });
+      g.appendChild(svg("rect", { x: x(lo), y: pos[t].y - row / 2, width: labelW + pad,
+        height: row, cls: "hit" }));
+      var label = topic.name ? topic.name : (topic.auto_name ? "[" + topic.auto_name + "]" : "");
+      g.appendChild(svg("text", { x: x(lo) + 6, y: pos[t].y + 4, cls: topic.name ? "user" : "auto",
+        text: t + (label ? "  " + label : "") }));
+      g.addEventListener("click", function () { onSelect(t); });
+      g.addEventListener("keydown", function (ev) {
+        if (ev.key === "Enter" || ev.key === " " || ev.key === "Spacebar") {
+          ev.preventDefault();
+          onSelect(t);
+        }
+      });
+      leaves.appendChild(g);
+    });
+    s.appendChild(leaves);
+    var panel = el("section", { cls: "panel", "aria-labelledby": "tree-h" }, [
+      el("h2", { id: "tree-h", text: "Topic hierarchy" }),
+      el("p", { cls: "muted small", id: "tree-help", text:
+        "Topics joined by average linkage on the Jensen–Shannon distance between their word " +
+        "distributions (the map's distance); a join further left is less alike (the axis runs " +
+        "from " + fmt(lo, 2) + " to the root's " + fmt(maxH, 2) + "). topics reduce merges up this tree. Click a topic, or press Enter, " +
+        "to open it. Names in [brackets] are automatic." }),
+      s,
+    ]);
+    function mark(i) {
+      s.querySelectorAll(".dleaf").forEach(function (g) {
+        var on = Number(g.getAttribute("data-topic")) === i;
+        g.classList.toggle("selected", on);
+        g.setAttribute("aria-pressed", on ? "true" : "false");
+      });
+    }
+    return { panel: panel, mark: mark };
+  }
+
   function explorerPage() {
     var svd = DATA.method === "svd";
     var K = DATA.k;
@@ -140,6 +232,8 @@
       (zero ? ", counted separately." : ".") }));
     left.appendChild(countsPanel);
     drawCounts();
+    var tree = dendrogramPanel(function (i) { select(i, false); });
+    if (tree) left.appendChild(tree.panel);
 
     // selected topic
     var topicPanel = el("section", { cls: "panel", id: "topic-panel", "aria-labelledby": "topic-h" });
@@ -340,13 +434,13 @@
       return Math.max(9, maxR() * Math.sqrt(Math.max(share, 0) / top));
     }
     function topicLabel(t) {
-      return "Topic " + t.id + ", share " + pct(t.share) + ". Top words: " +
+      return "Topic " + t.id + nameText(t) + ", share " + pct(t.share) + ". Top words: " +
         (t.hover_words.join(", ") || "none");
     }
     function showTip(i) {
       var t = DATA.topics[i];
       tip.textContent = "";
-      tip.appendChild(el("b", { text: "Topic " + t.id + " · share " + pct(t.share) }));
+      tip.appendChild(el("b", { text: "Topic " + t.id + nameText(t) + " · share " + pct(t.share) }));
       tip.appendChild(document.createTextNode(t.hover_words.join(", ") || "(no words)"));
       var g = mapSvg.querySelector('[data-topic="' + i + '"] circle.body');
       var box = mapSvg.getBoundingClientRect();
@@ -378,6 +472,8 @@
       var t = DATA.topics[i];
       topicH.textContent = "Topic " + t.id + (svd ? " (component " + t.id + ")" : "") +
         " · share " + pct(t.share) + (svd ? " · σ = " + sig(t.weight) : "");
+      topicH.appendChild(nameNode(t));
+      if (tree) tree.mark(i);
       drawBadges(t);
       drawTerms();
       drawDocs(t);

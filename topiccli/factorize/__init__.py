@@ -9,6 +9,7 @@ from __future__ import annotations
 _LAZY = {
     "NMFResult": "_nmf",
     "nmf": "_nmf",
+    "kl_divergence": "_kl",
     "SVDResult": "_svd",
     "truncated_svd": "_svd",
     "nmf_transform": "transform",

@@ -34,6 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._parallel import num_threads, runner
+from .stopping import Tolerance
 
 KL_SOLVERS = ("amu", "mu")
 
@@ -327,6 +328,7 @@ def fit_kl(
     penalty: Penalty | None = None,
     pool=None,
     callback=None,
+    stop=None,
 ) -> KLFit:
     """Minimise D(X‖WH) (+ penalties) from the start (W, H); inputs are trusted.
 
@@ -334,13 +336,15 @@ def fit_kl(
     ((f_prev − f) < tol·f_prev), or after ``max_iter`` iterations; ``converged`` says which.
     ``callback(n_iter, divergence)``, if given, is called after every iteration. ``pool``
     (anything with ``map(task, n)``) runs the row blocks; results do not depend on it. Factors
-    come back in X's float dtype; W and H are not modified.
+    come back in X's float dtype; W and H are not modified. ``stop``, a rule of
+    :mod:`.stopping`, replaces the ``tol`` test when given.
     """
     dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
     W = np.array(W, dtype=dtype, order="C")
     Ht = np.array(np.asarray(H).T, dtype=dtype, order="C")
     state = _KLState(SparsePattern(X), W, Ht, penalty or Penalty(), pool or _Serial)
     relax = solver == "amu"
+    tracker = (Tolerance(tol) if stop is None else stop).start()
     previous = state.objective
     converged = False
     n_iter = 0
@@ -349,7 +353,7 @@ def fit_kl(
         state.half_step(1, relax)
         if callback is not None:
             callback(n_iter, state.div)
-        if state.objective == 0.0 or previous - state.objective < tol * previous:
+        if tracker.done(n_iter, previous, state.objective, state.W, state.Ht):
             converged = True
             break
         previous = state.objective

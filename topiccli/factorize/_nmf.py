@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -35,11 +35,13 @@ from ._parallel import Chunked, runner, tile_rows, transpose_csr
 from ._validation import (
     check_matrix,
     check_nonnegative_float,
+    check_nonnegative_int,
     check_positive_int,
     check_rank,
     check_seed,
 )
 from .options import check_nmf_options
+from .stopping import Settle, Tolerance
 
 DEFAULT_MAX_ITER = 200
 DEFAULT_TOL = 1e-4
@@ -69,6 +71,10 @@ class NMFResult:
     loss: str = "frobenius"
     divergence: float | None = None
     """The final loss: ½‖X − WH‖²_F (Frobenius) or D(X‖WH) (KL), without penalties."""
+    warm_rows: int = 0
+    """Rows (documents) of the sample the start was fitted on (0: a cold start; see ``warm``)."""
+    warm_iter: int = 0
+    """Iterations of the sample's fit (0: a cold start)."""
 
 
 def nmf(
@@ -85,6 +91,8 @@ def nmf(
     alpha_H: float | str = "same",
     l1_ratio: float = 0.0,
     callback=None,
+    stop=None,
+    warm: int = 0,
 ) -> NMFResult:
     """Factorize a nonnegative matrix X (sparse or dense) into W (m×k) and H (k×n).
 
@@ -107,7 +115,12 @@ def nmf(
     ``max_iter`` with a :class:`~topiccli.errors.ConvergenceWarning`. float32 input is
     factorized in float32. The same input and seed give identical factors whatever the
     thread count (``TOPICS_NUM_THREADS``). ``callback(n_iter, reconstruction_error)``, if
-    given, is called after every iteration (for progress reports and benchmarks).
+    given, is called after every iteration (for progress reports and benchmarks). ``stop``, if
+    given, replaces the tolerance test by a rule of :mod:`~topiccli.factorize.stopping` (e.g.
+    :class:`~topiccli.factorize.stopping.Settle`: stop once the top words and the documents'
+    top topics stop changing); ``max_iter`` still bounds the run. ``warm`` > 0 (and fewer than
+    X's rows) starts warm (:mod:`~topiccli.factorize.warm`): the same model is fitted on
+    ``warm`` rows drawn from ``seed``, its H is the start and W is solved once against it.
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
@@ -128,7 +141,40 @@ def nmf(
     max_iter, tol, seed, alpha_W, alpha_H, l1_ratio = check_fit_options(
         max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback
     )
-    return _nmf(X, k, loss, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback)
+    rule = Tolerance(tol) if stop is None else _check_stop(stop)
+    warm = check_nonnegative_int("warm", warm)
+    if warm and warm < X.shape[0] and not isinstance(init, tuple):
+        start, sample = _warm_start(X, k, loss, solver, init, max_iter, rule, seed,
+                                    alpha_W, alpha_H, l1_ratio, warm)  # fmt: skip
+        result = _nmf(X, k, loss, solver, start, max_iter, rule, seed, alpha_W, alpha_H,
+                      l1_ratio, callback)  # fmt: skip
+        return replace(result, init=init, warm_rows=warm, warm_iter=sample.n_iter)
+    return _nmf(
+        X, k, loss, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio, callback
+    )
+
+
+def _warm_start(X, k, loss, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio, size):
+    """(W, H) for the whole of X from a fit on ``size`` seeded rows (module ``warm``)."""
+    from . import warm
+
+    sub = X[warm.sample_rows(X.shape[0], size, seed)]
+    sample = _nmf(sub, k, loss, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio)
+    H = np.ascontiguousarray(sample.H)
+    if solver in ("mu", "amu"):
+        H = warm.lift_zeros(H, X)
+    W = warm.solve_w_kl(X, H) if loss == "kl" else warm.solve_w_frobenius(X, H)
+    if solver in ("mu", "amu"):
+        W = warm.lift_zeros(W, X)
+    return (W, H), sample
+
+
+def _check_stop(stop):
+    if not callable(getattr(stop, "start", None)):
+        raise InvalidParameterError(
+            f"stop must be a stopping rule (Tolerance, Settle), got {stop!r}"
+        )
+    return stop
 
 
 def check_fit_options(max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback) -> tuple:
@@ -218,17 +264,21 @@ def _start(X, k, init, solver, seed):
 
 
 def _nmf(
-    X, k, loss, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback=None
+    X, k, loss, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio, callback=None
 ) -> NMFResult:
+    """The checked run; ``rule`` is a stopping rule (a float: a :class:`Tolerance`)."""
+    if not hasattr(rule, "start"):
+        rule = Tolerance(float(rule))
     if loss == "kl":
         return _nmf_kl(
-            X, k, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback
+            X, k, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio, callback
         )
     step = _STEPS[(loss, solver)]
     problem = _problem(X, k, alpha_W, alpha_H, l1_ratio, solver)
     with runner() as pool:
         W, Ht = _start(X, k, init, solver, seed)
         state: dict = {}
+        tracker = rule.start()
         previous = math.inf
         converged = False
         error_sq = problem.norm_sq
@@ -240,12 +290,12 @@ def _nmf(
                 callback(n_iter, math.sqrt(error_sq))
             if not accepted:
                 continue
-            if previous - current < tol * previous or current == 0.0:
+            if previous < math.inf and tracker.done(n_iter, previous, current, W, Ht):
                 converged = True
                 break
             previous = current
     if not converged:
-        _warn_not_converged(max_iter, tol)
+        _warn_not_converged(max_iter, rule)
     return NMFResult(
         W=W,
         H=np.ascontiguousarray(Ht.T),
@@ -259,18 +309,18 @@ def _nmf(
     )
 
 
-def _nmf_kl(X, k, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback):
+def _nmf_kl(X, k, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio, callback):
     """KL-divergence NMF: the same start, penalties, stopping rule and result as Frobenius."""
     p = Penalty.scaled(X.shape, alpha_W, alpha_H, l1_ratio)
     report = None if callback is None else (lambda i, d: callback(i, math.sqrt(2.0 * d)))
     with runner() as pool:
         W, Ht = _start(X, k, init, solver, seed)
         fit = fit_kl(
-            X, W, Ht.T, solver=solver, max_iter=max_iter, tol=tol, penalty=p, pool=pool,
-            callback=report,
+            X, W, Ht.T, solver=solver, max_iter=max_iter, penalty=p, pool=pool,
+            callback=report, stop=rule,
         )  # fmt: skip
     if not fit.converged:
-        _warn_not_converged(max_iter, tol, stacklevel=5)
+        _warn_not_converged(max_iter, rule, stacklevel=5)
     return NMFResult(
         W=fit.W,
         H=fit.H,
@@ -284,10 +334,13 @@ def _nmf_kl(X, k, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio,
     )
 
 
-def _warn_not_converged(max_iter: int, tol: float, stacklevel: int = 4) -> None:
+def _warn_not_converged(max_iter: int, rule, stacklevel: int = 4) -> None:
+    tol = rule if isinstance(rule, numbers.Real) else getattr(rule, "tol", None)
+    what = "the topics" if isinstance(rule, Settle) else "the loss"
+    detail = f" (tol={tol:g})" if isinstance(tol, numbers.Real) else ""
     warnings.warn(
         ConvergenceWarning(
-            f"NMF stopped at max_iter={max_iter} before the loss settled (tol={tol:g}); "
+            f"NMF stopped at max_iter={max_iter} before {what} settled{detail}; "
             "raise max_iter or tol",
             params=("max_iter", "tol"),
         ),

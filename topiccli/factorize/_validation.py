@@ -68,6 +68,15 @@ def check_positive_int(name: str, value) -> int:
     return int(value)
 
 
+def check_nonnegative_int(name: str, value) -> int:
+    """Check an integer ≥ 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        raise InvalidParameterError(
+            f"{name} must be a nonnegative integer, got {value!r}", params=(name,)
+        )
+    return int(value)
+
+
 def check_nonnegative_float(name: str, value) -> float:
     """Check a finite real ≥ 0."""
     if (

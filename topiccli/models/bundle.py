@@ -11,7 +11,9 @@ documents without the training corpus (the layout is documented in the README):
 * ``vectorizer.json`` — the analyzer and TF-IDF settings (see vectorizer_state.py);
 * ``documents.json`` — the training documents' ids and labels;
 * ``model.json`` — method, k, seed, solver, diagnostics, the corpus description and
-  fingerprint, library versions and ``schema_version``;
+  fingerprint, library versions and ``schema_version``; the topic ``hierarchy``
+  (quality.hierarchy) and, for a model made by ``merge`` or ``reduce``, its ``lineage``
+  (models.topic_edits);
 * ``manifest.json`` — the format name, ``schema_version`` and each file's size and SHA-256;
 * ``snippets.json`` (optional, with ``--save-snippets``; listed in the manifest when present) —
   the opening (up to SNIPPET_CHARS characters) of the training documents the explorer shows:
@@ -126,6 +128,7 @@ def from_report(report, snippets: bool = False) -> ModelBundle:
             "topics": [topic.quality for topic in report.topics],
         },
         **_topic_fields(report),
+        "hierarchy": report.hierarchy,
     }
     return ModelBundle(
         method=report.model.method,

@@ -181,6 +181,8 @@ MODEL = [
     Field("versions", OBJECT, required=False),
     Field("quality", Nullable(OBJECT), required=False),
     Field("topics", ListOf(OBJECT), required=False),
+    Field("hierarchy", Nullable(OBJECT), required=False),
+    Field("lineage", Nullable(OBJECT), required=False),
 ]
 
 TOPIC_FIELDS = [

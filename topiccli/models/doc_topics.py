@@ -23,9 +23,10 @@ from ..errors import TopicsWarning
 from .engine import current
 
 
-def write_doc_topics(path: Path, ids, labels, weights, normalize: bool) -> None:
+def write_doc_topics(path: Path, ids, labels, weights, normalize: bool, names=None) -> None:
     """Write the documents' table to ``path`` (.csv/.jsonl/.parquet), atomically; see the
-    module (a Parquet table is always written by this process, in one file)."""
+    module (a Parquet table is always written by this process, in one file). ``names``: the
+    user's topic names of a named model (adds ``top_topic_name``; written by this process)."""
     from ..quality.doc_weights import top_topics
     from ..render.doc_topics import DocTopics, check_normalizable, format_for, write_file
 
@@ -34,7 +35,7 @@ def write_doc_topics(path: Path, ids, labels, weights, normalize: bool) -> None:
         check_normalizable(weights)  # refused before any worker writes
     active = current()
     rows = active.weight_blocks(weights) if active is not None else None
-    if rows is not None and fmt != "parquet" and _regular_or_new(path):
+    if rows is not None and fmt != "parquet" and names is None and _regular_or_new(path):
         from ..distributed.errors import WorkerLost
 
         try:
@@ -49,7 +50,7 @@ def write_doc_topics(path: Path, ids, labels, weights, normalize: bool) -> None:
             TopicsWarning,
             stacklevel=2,
         )
-    table = DocTopics(ids, labels, weights, top_topics(weights))
+    table = DocTopics(ids, labels, weights, top_topics(weights), names)
     write_file(path, table.normalized() if normalize else table, fmt)
 
 

@@ -4,11 +4,12 @@ Each ``fit`` builds the run's :class:`~topiccli.specs.ModelSpec` from the estima
 parameters and hands it, with X, to ``topiccli.models.fitting.fit_model``, the very function
 ``topics nmf``/``topics svd`` call after vectorizing. So the defaults are the CLI's and are
 resolved where the CLI resolves them, once, by ``topiccli.models.fitting.resolve_model``: the
-loss (the default vectorizer's ``DEFAULT_LOSS``: KL), the tolerance (``NMF_TOL`` of that
-loss), the solver and start (``check_nmf_options``), ``alpha_H`` ("same" as ``alpha_W``).
-``NMF(k).fit(X)`` therefore reaches the CLI's objective on the
-same matrix bit for bit, components in the CLI's order (by decreasing share). The plain
-function ``topiccli.nmf(X, k)`` keeps the core's own defaults (Frobenius, ``tol=1e-4``).
+loss (the default vectorizer's ``DEFAULT_LOSS``: KL), the solver and start
+(``check_nmf_options``), ``alpha_H`` ("same" as ``alpha_W``); ``tol`` stays None unless given,
+so the stopping rule is ``ModelSpec.nmf_stop``'s (settled topics, ``NMF_SETTLE`` of that loss).
+``NMF(k).fit(X)`` therefore reaches the CLI's objective on the same matrix bit for bit,
+components in the CLI's order (by decreasing share). The plain function ``topiccli.nmf(X, k)``
+keeps the core's own defaults (Frobenius, ``tol=1e-4``).
 
 Document weights (``transform``, and ``fit_transform``, which equals ``fit(X).transform(X)``)
 are ``quality.doc_weights.document_weights``: the ones ``--doc-topics``, bundles and ``topics
@@ -155,15 +156,16 @@ class NMF(_Factorization):
     Parameters are the CLI's (``--k``, ``--loss``, ``--solver``, ``--init``, ``--max-iter``,
     ``--tol``, ``--seed``, ``--alpha-w``, ``--alpha-h``, ``--l1-ratio``) with the CLI's
     defaults, read from ``topiccli.specs.ModelSpec``; ``None`` means "as the CLI resolves it":
-    ``loss`` the default vectorizer's (KL), ``tol`` that loss's ``NMF_TOL``, ``solver`` the
-    loss's first (KL: amu; Frobenius: hals), ``init`` the solver's, ``alpha_H`` the same as
-    ``alpha_W``.
+    ``loss`` the default vectorizer's (KL), ``tol`` the settled-topics rule (``NMF_SETTLE``),
+    ``solver`` the loss's first (KL: amu; Frobenius: hals), ``init`` the solver's, ``alpha_H``
+    the same as ``alpha_W``.
 
     Fitted attributes: ``components_`` (H, n_components × n_features, topics ordered by
     decreasing share as the CLI shows them), ``n_components_``, ``n_features_in_``,
     ``reconstruction_err_`` (√(2·divergence), scikit-learn's meaning), ``divergence_`` (the
     loss without penalties, the CLI's ``details.divergence``), ``n_iter_``, ``converged_``,
-    ``loss_``, ``solver_``, ``init_``, ``tol_`` (as resolved).
+    ``loss_``, ``solver_``, ``init_``, ``stop_`` (the stopping rule, ``ModelSpec.nmf_stop``) and
+    ``tol_`` (its tolerance) as resolved.
     """
 
     _method = "nmf"
@@ -214,7 +216,8 @@ class NMF(_Factorization):
         self.n_iter_ = result.n_iter
         self.converged_ = result.converged
         self.loss_, self.solver_, self.init_ = result.loss, result.solver, result.init
-        self.tol_ = spec.tol
+        self.stop_ = spec.nmf_stop(result.loss)  # the stopping rule as plain data
+        self.tol_ = self.stop_["tol"]
         self.regularization_ = spec.regularization
 
     def _weighing(self) -> dict:

@@ -16,7 +16,7 @@ def fit_page(report) -> str:
     inp = from_fit(report.model.method, report.factors, dt.X, dt.terms, corpus.ids, corpus.labels,
                    corpus.texts, [t.quality for t in report.topics], report.metrics,
                    _title(report.model.method, report.model.k, dt.X.shape),
-                   doc_weights=report.weights,
+                   doc_weights=report.weights, names=[t.name for t in report.topics],
                    language=report_language({"language": getattr(report, "language", None)},
                                             report.details, report.corpus,
                                             report.vectorizer))  # fmt: skip
@@ -57,13 +57,19 @@ def explore_bundle(path: Path, output: Path | None) -> str:
 def bundle_page(path: Path) -> str:
     """The explorer page of a saved model (with the snippets it kept, if saved with them; else
     the page says why the texts are absent and how to include them)."""
+    from .bundle import load
+
+    return page_of_bundle(load(path))
+
+
+def page_of_bundle(bundle) -> str:
+    """The explorer page of a model bundle held in memory (see bundle_page)."""
     import numpy as np
 
     from ..explorer import ExplorerInput, explorer_html
+    from ..quality.naming import stored_names
     from .analyses import of_bundle
-    from .bundle import load
 
-    bundle = load(path)
     snippets = None
     if bundle.snippets is not None:
         snippets = [bundle.snippets.get(row) for row in range(len(bundle.doc_ids))]
@@ -80,6 +86,7 @@ def bundle_page(path: Path) -> str:
         metrics=dict(quality.get("metrics") or {}),
         title=_title(bundle.method, bundle.k, (len(bundle.doc_ids), len(bundle.terms))),
         texts_note=None if snippets is not None else NO_SNIPPETS,
+        names=stored_names(bundle.metadata, bundle.k),
         language=report_language(bundle.metadata.get("details"), bundle.metadata.get("corpus"),
                                  bundle.metadata.get("vectorizer"), bundle.metadata),
         analyses=of_bundle(bundle),

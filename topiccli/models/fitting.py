@@ -26,18 +26,19 @@ class Factorization:
 
 
 _CHECKED = ("method", "k", "seed", "top_words", "docs", "seeds", "max_iter", "loss", "solver",
-            "init", "tol", "alpha_w", "alpha_h", "l1_ratio")  # fmt: skip
+            "init", "tol", "alpha_w", "alpha_h", "l1_ratio", "dtype")  # fmt: skip
 """ModelSpec's fields topiccli.params checks (the first seven for SVD: its solver is its own)."""
 
 
 def resolve_model(model: ModelSpec, vectorizer: str) -> ModelSpec:
     """``model`` checked (UsageError, before any data is read) and resolved once: every None
-    taken to the value it means (NMF: the vectorizer's loss, the loss's solver and tolerance,
-    the solver's start, alpha_h as alpha_w; SVD: the first solver, propack). What this returns
-    is what the factorization runs with; nothing below resolves again."""
+    taken to the value it means (NMF: the vectorizer's loss, the loss's solver, the solver's
+    start, alpha_h as alpha_w; SVD: the first solver, propack). ``tol`` stays None when none
+    was asked for: the settle rule (specs.NMF_SETTLE) then decides when the fit stops
+    (:func:`nmf_run_options`). What this returns is what the factorization runs with."""
     from ..factorize.options import SVD_SOLVERS, check_nmf_options
     from ..params import PARAMS, check
-    from ..specs import DEFAULT_LOSS, NMF_TOL
+    from ..specs import DEFAULT_LOSS
 
     check({name: getattr(model, name) for name in _CHECKED[: 7 if model.method == "svd" else None]})
     if model.method == "svd":
@@ -48,9 +49,8 @@ def resolve_model(model: ModelSpec, vectorizer: str) -> ModelSpec:
         solver, init = check_nmf_options(loss, model.solver, model.init)
     except InvalidParameterError as exc:
         raise UsageError(str(exc), params=exc.params) from None
-    tol = NMF_TOL[loss] if model.tol is None else model.tol
     alpha_h = model.alpha_w if model.alpha_h is None else model.alpha_h
-    return replace(model, loss=loss, solver=solver, init=init, tol=tol, alpha_h=alpha_h)
+    return replace(model, loss=loss, solver=solver, init=init, alpha_h=alpha_h)
 
 
 def fit_model(dt: DocumentTerm, model: ModelSpec, callback=None, start=None) -> Factorization:
@@ -74,6 +74,7 @@ def fit_model(dt: DocumentTerm, model: ModelSpec, callback=None, start=None) -> 
         "reconstruction_error": result.reconstruction_error,
         "n_iter": result.n_iter,
         "converged": result.converged,
+        **nmf_run_details(result, model),
     }
     topics = describe_nmf(result, dt.terms, model.top_words)
     if model.seed_words:
@@ -95,21 +96,59 @@ def factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None):
     reg = model.regularization
     if model.seed_words:
         return _seeded(dt, model, nmf, callback)
+    X, options = nmf_run_options(dt.X, model, local=nmf is _core_nmf())
     result = nmf(
-        dt.X,
+        X,
         model.k,
         loss=model.loss,
         solver=model.solver,
         init=model.init if start is None else start,
         max_iter=model.max_iter,
-        tol=model.tol,
         seed=model.seed,
         alpha_W=reg["alpha_W"],
         alpha_H=reg["alpha_H"],
         l1_ratio=reg["l1_ratio"],
         callback=callback,
+        **options,
     )
     return order_nmf(result)
+
+
+def nmf_run_details(result, model: ModelSpec) -> dict:
+    """How an NMF fit ran, for the report: its stopping rule, precision and warm start."""
+    from .engine import current
+
+    settle = model.tol is None and current() is None and not model.seed_words
+    return {"stop_rule": "settle" if settle else "tolerance", "dtype": str(result.W.dtype),
+            "warm_rows": int(getattr(result, "warm_rows", 0))}  # fmt: skip
+
+
+def _core_nmf():
+    from ..factorize import nmf
+
+    return nmf
+
+
+def nmf_run_options(X, model: ModelSpec, *, local: bool) -> tuple:
+    """(X in the fit's precision, the stopping and start options) for an NMF of ``model`` as
+    :func:`resolve_model` made it.
+
+    On this machine (``local``) the model's stopping rule (``ModelSpec.nmf_stop``: settled
+    topics unless a tolerance was asked for), its precision and its warm start. The Dask engine
+    keeps the plain tolerance (the loss's NMF_TOL unless one was asked for), float64 and a cold
+    start: its factors live on the workers.
+    """
+    if not local:
+        return X, {"tol": model.nmf_tol(model.loss)}
+    from ..factorize.stopping import Settle
+
+    stop = model.nmf_stop(model.loss)
+    rule = stop.pop("rule")
+    options = {"tol": stop["tol"]} if rule == "tolerance" else {"stop": Settle(**stop)}
+    dtype = model.nmf_dtype(X.shape[0])
+    if X.dtype != dtype:
+        X = X.astype(dtype)
+    return X, {**options, "warm": model.nmf_warm(X.shape[0])}
 
 
 def _seeded(dt: DocumentTerm, model: ModelSpec, nmf, callback):
@@ -132,7 +171,8 @@ def _seeded(dt: DocumentTerm, model: ModelSpec, nmf, callback):
     reg = model.regularization
     result = seeded_nmf(dt.X, model.k, Seeding(columns, model.seed_strength), nmf=nmf,
                         loss=model.loss, solver=model.solver, init=model.init,
-                        max_iter=model.max_iter, tol=model.tol, seed=model.seed,
+                        max_iter=model.max_iter, tol=model.nmf_tol(model.loss),
+                        seed=model.seed,
                         alpha_W=reg["alpha_W"], alpha_H=reg["alpha_H"], l1_ratio=reg["l1_ratio"],
                         callback=callback)  # fmt: skip
     s = len(columns)

@@ -122,6 +122,24 @@ def show_report(bundle: ModelBundle, top_words: int, timings: dict | None = None
         topics = [replace(t, quality={key: value for key, value in q.items()
                                       if same_words or key not in WORD_DEPENDENT})
                   for t, q in zip(topics, quality["topics"])]  # fmt: skip
+    topics, tree = annotate_bundle(bundle, topics)
     return RunReport(model=model, corpus=dict(meta["corpus"]),
                      vectorizer=dict(meta["vectorizer"]), topics=topics, details=details,
-                     timings=dict(timings or {}), factors=fit, metrics=metrics)  # fmt: skip
+                     timings=dict(timings or {}), factors=fit, metrics=metrics,
+                     hierarchy=tree)  # fmt: skip
+
+
+def term_frequency(bundle: ModelBundle) -> np.ndarray:
+    """Each term's total in the training matrix; for an older bundle without it, the model's
+    own reconstruction of the corpus (as the explorer does)."""
+    if bundle.term_frequency is not None:
+        return bundle.term_frequency
+    return np.abs(bundle.doc_topics @ bundle.components).sum(axis=0)
+
+
+def annotate_bundle(bundle: ModelBundle, topics):
+    """A saved model's topics with the user's names and the automatic ones, and its tree."""
+    from ..quality.naming import annotate, stored_names
+
+    return annotate(bundle.method, bundle.components, term_frequency(bundle), bundle.terms,
+                    topics, stored_names(bundle.metadata, bundle.k))  # fmt: skip

@@ -109,21 +109,23 @@ def infer_documents(request: InferRequest, progress=None) -> InferResult:
             TopicsWarning,
             stacklevel=2,
         )
-    table = DocTopics(corpus.ids, corpus.labels, inference.weights, inference.top_topic)
+    described = show_report(bundle, request.top_words).topics
+    names = [t.name for t in described] if any(t.name for t in described) else None
+    table = DocTopics(corpus.ids, corpus.labels, inference.weights, inference.top_topic, names)
     if request.normalize:
         table = table.normalized()
     if request.doc_topics is not None:
         from .doc_topics import write_doc_topics
 
         write_doc_topics(request.doc_topics, corpus.ids, corpus.labels, inference.weights,
-                         request.normalize)  # fmt: skip
-    words = [t.words for t in show_report(bundle, request.top_words).topics]
-    header = _header(request, bundle, corpus, inference, words, stages.timings)
+                         request.normalize, names)  # fmt: skip
+    words = [t.words for t in described]
+    header = _header(request, bundle, corpus, inference, described, stages.timings)
     title = f"{bundle.method.upper()} model · k={bundle.k} · {len(corpus)} documents"
     return InferResult(table=table, words=words, header=header, title=title)
 
 
-def _header(request: InferRequest, bundle, corpus, inference, words, timings) -> dict:
+def _header(request: InferRequest, bundle, corpus, inference, described, timings) -> dict:
     """What an inference's JSON says besides its rows: the model, the corpus, the topics."""
     from ..render import SCHEMA_VERSION
 
@@ -134,7 +136,8 @@ def _header(request: InferRequest, bundle, corpus, inference, words, timings) ->
         "corpus": {**corpus.selection, "n_documents": len(corpus),
                    "skipped": dict(corpus.skipped), "n_unmatched": inference.n_unmatched},
         "normalized": request.normalize,
-        "topics": [{"id": t, "words": w} for t, w in enumerate(words)],
+        "topics": [{"id": t.id, "words": t.words, "name": t.name, "auto_name": t.auto_name}
+                   for t in described],
         "engine": describe(),
         "timings": {name: round(value, 6) for name, value in timings.items()},
     }  # fmt: skip

@@ -137,16 +137,27 @@ def _fit(request: RunRequest, progress=None) -> RunReport:
         if model.seeds > 1:
             with stages.stage("stability", "refitting other seeds"):
                 topics, metrics = _stability(dt, request.model, topics, metrics, stages)
+    topics, tree = annotate_fit(fitted.result, dt, topics)
     found = _beside_topics(request, asked, corpus, dt, fitted, stages)
     report = RunReport(model=model, corpus=corpus_description(corpus, dt, cache_state),
                        vectorizer=dt.settings.as_dict(), topics=topics, details=fitted.details,
                        timings=stages.timings, factors=fitted.result, matrix=dt,
                        documents=corpus, metrics=metrics, weights=fitted.weights,
-                       **found)  # fmt: skip
+                       hierarchy=tree, **found)  # fmt: skip
     if runs is not None:
         report = runs.put(report, heard, stages)
     write_fit_files(report, request.files)
     return report
+
+
+def annotate_fit(result, dt, topics):
+    """A fit's topics with their automatic names, and its topic hierarchy (quality.naming)."""
+    from ..held import column_sums
+    from ..quality.naming import annotate
+
+    svd = hasattr(result, "Vt")
+    components = result.Vt if svd else result.H
+    return annotate("svd" if svd else "nmf", components, column_sums(dt.X), dt.terms, topics)
 
 
 def _matrix(request: RunRequest, plan, stages: Stages, runs):

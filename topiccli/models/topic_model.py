@@ -16,7 +16,7 @@ analyzer and IDF (topiccli.text.vectorizer_state) and weighed against the fixed 
 from __future__ import annotations
 
 import inspect
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -47,8 +47,9 @@ _ANALYSIS = ("time_bin", "by_label")
 """TopicModel's parameters that are AnalysisSpec fields (``trends``, a CSV file, is the CLI's)."""
 
 
-_CHECKED = ("method", "k", "vectorizer", "seed", "top_words", "max_iter", "tol", "loss", "seeds",
-            "docs", "max_features", "alpha_w", "alpha_h", "l1_ratio", "plurals")  # fmt: skip
+_CHECKED = ("method", "k", "vectorizer", "seed", "top_words", "max_iter", "tol", "dtype", "loss",
+            "seeds", "docs", "max_features", "alpha_w", "alpha_h", "l1_ratio",
+            "plurals")  # fmt: skip
 """The parameters scikit-learn checks at ``fit`` (topiccli.params says how)."""
 
 
@@ -81,7 +82,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
     ``--vectorizer`` → ``vectorizer``, ``--alpha-w`` → ``alpha_w``, ...) with the CLI's
     defaults (``topiccli.specs``); ``method`` is ``"nmf"`` (default) or ``"svd"``. ``None``
     means what the CLI does when the option is not given (e.g. ``loss``: the vectorizer's
-    default, KL; ``tol``: that loss's ``NMF_TOL``).
+    default, KL; ``tol``: the settled-topics rule, ``NMF_SETTLE``). ``dtype`` (NMF precision)
+    and ``warm`` (start from a seeded sample's fit, ``NMF_WARM``) are the model's too.
 
     ``fit(X, y=None)`` accepts a list of texts, a pandas or polars Series, a one-column array
     (a ``ColumnTransformer``'s output), a pandas or polars DataFrame or an Arrow table (the
@@ -99,7 +101,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
     ``bundle_`` (the model as ``--save`` writes it).
     """
 
-    _parameter_constraints: dict = sklearn_constraints({name: name for name in _CHECKED})
+    _parameter_constraints: dict = {**sklearn_constraints({name: name for name in _CHECKED}),
+                                    "warm": ["boolean", None]}  # fmt: skip
     """The checks scikit-learn runs at ``fit``, read off topiccli.params; the solver and init
     (whose choices depend on the method) and every other option are checked by the run itself
     before any text is read (topiccli.models.run.prepare), as on the command line."""
@@ -182,6 +185,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.vocabulary_ = {str(term): j for j, term in enumerate(bundle.terms)}
         self.topics_ = topics_frame(report.topics)
         self.report_ = FitReport.from_dict(to_dict(report))
+        self.names_ = [t.name for t in report.topics]
+        self.auto_names_ = [t.auto_name for t in report.topics]
 
     # -- using a fitted model --------------------------------------------------------------
 
@@ -262,14 +267,77 @@ class TopicModel(TransformerMixin, BaseEstimator):
         model._set_fitted(bundle, show_report(bundle, meta.get("top_words", ModelSpec.top_words)))
         return model
 
+    # -- editing the topics (models.topic_edits): each returns a new fitted TopicModel -------
+
+    def hierarchy(self) -> dict:
+        """The topic tree: average linkage on the topics' Jensen–Shannon distance, as JSON
+        (``merges`` with their heights; quality.hierarchy)."""
+        from ..quality.hierarchy import topic_hierarchy
+
+        check_is_fitted(self, "bundle_")
+        return topic_hierarchy(self.bundle_.method, self.bundle_.components)
+
+    def merge(self, topics, X=None) -> TopicModel:
+        """A new model with ``topics`` (ids) merged into one (``topics merge``: no refit; the
+        training documents re-weighed). The training matrix as for :meth:`reduce`."""
+        from .topic_edits import merge
+
+        return self._edited(merge(self.bundle_, [list(topics)], **self._training(X)))
+
+    def reduce(self, k: int, X=None) -> TopicModel:
+        """A new model of ``k`` topics: merged up the hierarchy, then refined by a short
+        warm-started fit (``topics reduce``). The training matrix is the fit's own after
+        ``fit``; after ``load`` it is read again from the recorded source, or from ``X``
+        (the training texts or path)."""
+        from .topic_edits import reduce
+
+        return self._edited(reduce(self.bundle_, k, **self._training(X)))
+
+    def _training(self, X) -> dict:
+        check_is_fitted(self, "bundle_")
+        if X is not None:
+            return {"source": self.source_spec(X)}
+        report = getattr(self, "_report", None)
+        return {} if report is None else {"matrix": (report.documents, report.matrix)}
+
+    def set_name(self, topic: int, name: str | None) -> TopicModel:
+        """Name ``topic`` (None removes its name); returns self. ``save`` stores the name."""
+        from .inference import show_report
+        from .topic_edits import set_name
+
+        check_is_fitted(self, "bundle_")
+        self.bundle_ = set_name(self.bundle_, topic, name)
+        self.names_ = [t.name for t in show_report(self.bundle_, self.top_words).topics]
+        if self._report is not None:  # the fit's own page and report carry the names too
+            self._report = replace(self._report, topics=[
+                replace(t, name=n) for t, n in zip(self._report.topics, self.names_)])  # fmt: skip
+            from .fit_report import FitReport
+
+            document = self.report_.to_dict()
+            document["topics"] = [{**{key: v for key, v in entry.items() if key != "name"},
+                                   **({"name": n} if n else {})}
+                                  for entry, n in zip(document["topics"], self.names_)]  # fmt: skip
+            self.report_ = FitReport.from_dict(document)
+        return self
+
+    def _edited(self, bundle) -> TopicModel:
+        from sklearn.base import clone
+
+        from .inference import show_report
+
+        model = clone(self).set_params(k=bundle.k)
+        model._report, model._bundle_path = None, None
+        model._set_fitted(bundle, show_report(bundle, self.top_words))
+        return model
+
     def explore(self, path) -> Path:
         """Write the self-contained HTML explorer of the model (as ``--html``/``topics
         explore``): with the documents' openings after a fit, with ids only after ``load``."""
-        from .explore import bundle_page, fit_page, write_page
+        from .explore import fit_page, page_of_bundle, write_page
 
         check_is_fitted(self, "bundle_")
         page = fit_page(self._report) if self._report is not None else \
-            bundle_page(self._bundle_path)  # fmt: skip
+            page_of_bundle(self.bundle_)  # fmt: skip
         write_page(page, Path(path))
         return Path(path)
 

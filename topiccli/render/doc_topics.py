@@ -15,6 +15,9 @@ weights are zero.
   ``top_topic`` a nullable Int64, ``topic_0``… Float64 holding the values CSV writes; written
   by polars from the client (also on a cluster), into a temporary file renamed into place.
 
+A model whose topics the user named (``topics name``) adds ``top_topic_name`` (the top
+topic's name; empty/null when it has none): the last CSV column, a JSONL field.
+
 Numbers are written alike everywhere: 6 significant digits, and a weight below 1e-9 of its
 document's largest is written as 0 (multiplicative updates leave such dust, e.g. 5e-25, where the
 exact solution is zero). With ``--normalize`` NMF weights are proportions per document (each
@@ -54,6 +57,9 @@ class DocTopics:
     weights: np.ndarray
     top_topic: np.ndarray
     """-1 where a document has no top topic (all weights zero)."""
+    names: Sequence[str | None] | None = None
+    """The user's topic names of a named model (``topics name``): the tables then add each
+    document's ``top_topic_name``; None for a model without names (the columns as before)."""
 
     def rows(self) -> Iterator[tuple[str, str | None, int | None, list[float]]]:
         """(id, label, top topic or None, weights as written) for each document, in order."""
@@ -67,7 +73,12 @@ class DocTopics:
         from ..quality.doc_weights import proportions
 
         check_normalizable(self.weights)
-        return DocTopics(self.ids, self.labels, proportions(self.weights), self.top_topic)
+        return DocTopics(self.ids, self.labels, proportions(self.weights), self.top_topic,
+                         self.names)  # fmt: skip
+
+    def top_name(self, top: int | None) -> str | None:
+        """The user's name of topic ``top`` (None: unnamed, or no top topic)."""
+        return None if top is None or self.names is None else self.names[top]
 
 
 def check_normalizable(weights) -> None:
@@ -95,13 +106,15 @@ def format_for(path: Path) -> str:
     return fmt
 
 
-def header(fmt: str, k: int) -> str:
-    """What a table of ``k`` topics starts with: CSV's header line; nothing for JSONL."""
+def header(fmt: str, k: int, named: bool = False) -> str:
+    """What a table of ``k`` topics starts with: CSV's header line; nothing for JSONL.
+    ``named`` (a model with named topics): a last column, ``top_topic_name``."""
     if fmt != "csv":
         return ""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(
         ["id", "label", "top_topic", *(f"topic_{t}" for t in range(k))]
+        + (["top_topic_name"] if named else [])
     )
     return buffer.getvalue()
 
@@ -110,16 +123,26 @@ def write_rows(handle, fmt: str, table: DocTopics, with_header: bool = True) -> 
     """Stream ``table`` to a text handle as CSV (with a header unless ``with_header`` is
     False: a part of a larger table) or JSONL."""
     if fmt == "csv":
+        named = table.names is not None
         if with_header:
-            handle.write(header(fmt, table.weights.shape[1]))
+            handle.write(header(fmt, table.weights.shape[1], named))
         writer = csv.writer(handle, lineterminator="\n")
         for doc_id, label, top, weights in table.rows():
+            name = [table.top_name(top) or ""] if named else []
             writer.writerow([doc_id, "" if label is None else label,
-                             "" if top is None else top, *weights])  # fmt: skip
+                             "" if top is None else top, *weights, *name])  # fmt: skip
         return
     for doc_id, label, top, weights in table.rows():
-        record = {"id": doc_id, "label": label, "top_topic": top, "weights": weights}
-        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        handle.write(json.dumps(_record(table, doc_id, label, top, weights),
+                                ensure_ascii=False) + "\n")  # fmt: skip
+
+
+def _record(table: DocTopics, doc_id, label, top, weights) -> dict:
+    """A document's JSON row (``top_topic_name`` only for a named model)."""
+    record = {"id": doc_id, "label": label, "top_topic": top, "weights": weights}
+    if table.names is not None:
+        record["top_topic_name"] = table.top_name(top)
+    return record
 
 
 def write_file(path: Path, table: DocTopics, fmt: str | None = None) -> None:
@@ -149,6 +172,8 @@ def parquet_frame(table: DocTopics):
                "top_topic": pl.Series(tops, dtype=pl.Int64)}  # fmt: skip
     matrix = [list(col) for col in zip(*weights)] if weights else [[] for _ in range(k)]
     columns.update({f"topic_{t}": pl.Series(matrix[t], dtype=pl.Float64) for t in range(k)})
+    if table.names is not None:
+        columns["top_topic_name"] = pl.Series([table.top_name(t) for t in tops], dtype=pl.String)
     return pl.DataFrame(columns)
 
 
@@ -176,10 +201,8 @@ def write_inference(handle, result, fmt: str, width=None) -> None:
 
 def infer_json(table: DocTopics, header: dict) -> str:
     """``infer --format json``: the header fields, then ``documents`` (see the README)."""
-    documents = [
-        {"id": doc_id, "label": label, "top_topic": top, "weights": weights}
-        for doc_id, label, top, weights in table.rows()
-    ]
+    documents = [_record(table, doc_id, label, top, weights)
+                 for doc_id, label, top, weights in table.rows()]  # fmt: skip
     return json.dumps({**header, "documents": documents}, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -200,7 +223,10 @@ def infer_table(table: DocTopics, topic_words: list[list[str]], title: str, widt
         if top is None:
             rows.append([doc_id, "–", "0", "(no known words)"])
         else:
-            rows.append([doc_id, str(top), f"{weights[top]:.4g}", " ".join(topic_words[top])])
+            name = table.top_name(top)
+            words = " ".join(topic_words[top])
+            rows.append([doc_id, str(top), f"{weights[top]:.4g}",
+                         f"{name}: {words}" if name else words])  # fmt: skip
     out = console(width)
     print_table(out, title, columns, rows)
     if engine:

@@ -24,6 +24,7 @@ def to_dict(report: RunReport) -> dict:
         **report.details,
         "metrics": report.metrics,
         "topics": [_topic_dict(t) for t in report.topics],
+        **({"hierarchy": report.hierarchy} if getattr(report, "hierarchy", None) else {}),
         **({"vocabulary": report.vocabulary} if report.vocabulary is not None else {}),
         **({"engine": report.engine} if report.engine is not None else {}),
         **report.analyses,
@@ -33,7 +34,8 @@ def to_dict(report: RunReport) -> dict:
 
 
 def _topic_dict(topic) -> dict:
-    entry = {"id": topic.id, "weight": topic.weight, "words": topic.words, "weights": topic.weights}
+    entry = {"id": topic.id, "weight": topic.weight, "words": topic.words, "weights": topic.weights,
+             "auto_name": topic.auto_name}  # fmt: skip
     if topic.negative_words is not None:
         entry.update(negative_words=topic.negative_words, negative_weights=topic.negative_weights)
     if topic.name is not None:
@@ -59,7 +61,8 @@ def _csv(report: RunReport) -> str:
     share, flags (space-separated); empty where not measured."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["topic", "topic_weight", "pole", "rank", "word", "weight", *STORY_FIELDS])
+    writer.writerow(["topic", "topic_weight", "pole", "rank", "word", "weight", *STORY_FIELDS,
+                     "name", "auto_name"])  # fmt: skip
     for topic in report.topics:
         story = _story_cells(topic_story(topic.quality))
         poles = [("+", topic.words, topic.weights)]
@@ -68,7 +71,7 @@ def _csv(report: RunReport) -> str:
         for pole, words, weights in poles:
             for rank, (word, weight) in enumerate(zip(words, weights), start=1):
                 writer.writerow([topic.id, _num(topic.weight), pole, rank, word, _num(weight),
-                                 *story])  # fmt: skip
+                                 *story, topic.name or "", topic.auto_name or ""])  # fmt: skip
     return buffer.getvalue()
 
 
@@ -196,11 +199,17 @@ def cleaning_line(c: dict) -> str:
 
 def _fit_line(d: dict) -> str:
     state = "converged" if d["converged"] else "did not converge"
+    if d["n_iter"] == 0:  # topics merge: the topics were set, not fitted
+        state = "topics merged, not refitted"
     if d.get("loss") == "kl":
-        return (f"NMF (KL, {d['solver']}) {state} after {d['n_iter']} iterations; "
+        return (f"NMF (KL, {d['solver']}) {state}{_after(d)}; "
                 f"D(X‖WH) = {d['divergence']:.4g}")  # fmt: skip
-    return (f"NMF ({d['solver']}) {state} after {d['n_iter']} iterations; "
+    return (f"NMF ({d['solver']}) {state}{_after(d)}; "
             f"‖X − WH‖_F = {d['reconstruction_error']:.4g}")  # fmt: skip
+
+
+def _after(d: dict) -> str:
+    return f" after {d['n_iter']} iterations" if d["n_iter"] else ""
 
 
 def _named(topic) -> str:

@@ -1,0 +1,173 @@
+"""``topics merge``, ``topics reduce`` and ``topics name`` on the sample corpus: new bundles that
+``show``/``infer``/``explore`` read, the input bundle left byte for byte, and one name (the
+user's, and the automatic one marked as such) in every output."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from topiccli.cli import app
+
+from ..helpers import SAMPLE
+
+runner = CliRunner()
+
+
+def validate(document: dict, kind: str) -> None:
+    """``document`` matches ``$defs[kind]`` of the packaged JSON Schema."""
+    from importlib.resources import files
+
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((files("topiccli") / "schema" / "report.schema.json").read_text())
+    schema = {key: value for key, value in schema.items() if key != "oneOf"}
+    schema["$ref"] = f"#/$defs/{kind}"
+    errors = [f"{list(e.absolute_path)}: {e.message}"
+              for e in jsonschema.Draft202012Validator(schema).iter_errors(document)]  # fmt: skip
+    assert not errors, errors[:5]
+
+
+def topics(*args, code: int = 0) -> str:
+    result = runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "300"})
+    assert result.exit_code == code, result.output
+    return result.stdout if code == 0 else result.output
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir())}  # fmt: skip
+
+
+def page(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    block = re.search(r'<script type="application/json" id="topics-data">(.*?)</script>', text,
+                      re.S)  # fmt: skip
+    return json.loads(block.group(1))
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("edits")
+    topics("nmf", "--input", SAMPLE, "--k", "6", "--save", folder / "model", "-q")
+    return folder / "model"
+
+
+def test_merge_writes_a_new_loadable_bundle_and_leaves_the_input(model, tmp_path):
+    before = digest(model)
+    report = json.loads(topics("merge", model, "1", "4", "-o", tmp_path / "merged", "-f", "json"))
+    assert digest(model) == before
+    validate(report, "report")
+    assert report["k"] == 5 and len(report["hierarchy"]["merges"]) == 4
+    meta = json.loads((tmp_path / "merged" / "model.json").read_text(encoding="utf-8"))
+    assert meta["lineage"]["topics"] == [[0], [1, 4], [2], [3], [5]]
+    shown = json.loads(topics("show", tmp_path / "merged", "-f", "json"))
+    assert [t["words"] for t in shown["topics"]] == [t["words"] for t in report["topics"]]
+    inferred = json.loads(topics("infer", tmp_path / "merged", "--input", SAMPLE, "-f", "json"))
+    assert all(len(d["weights"]) == 5 for d in inferred["documents"])
+    # the merge keeps mass: the merged topic's share is about its members' sum (the documents'
+    # weights are solved again against the merged topics, so not exactly)
+    original = json.loads(topics("show", model, "-f", "json"))["topics"]
+    assert report["topics"][1]["weight"] == pytest.approx(
+        original[1]["weight"] + original[4]["weight"], rel=0.05
+    )
+    assert report["n_iter"] == 0  # no refit
+
+
+def test_reduce_refits_to_k_along_the_tree_and_leaves_the_input(model, tmp_path):
+    before = digest(model)
+    tree = json.loads(topics("show", model, "-f", "json"))["hierarchy"]
+    report = json.loads(topics("reduce", model, "--k", "3", "-o", tmp_path / "r", "-f", "json",
+                               "-q"))  # fmt: skip
+    assert digest(model) == before
+    validate(report, "report")
+    assert report["k"] == 3 and report["n_iter"] <= 5
+    meta = json.loads((tmp_path / "r" / "model.json").read_text(encoding="utf-8"))
+    groups = meta["lineage"]["topics"]
+    assert sorted(t for g in groups for t in g) == list(range(6))
+    lowest = {tuple(m["topics"]) for m in tree["merges"][:3]}  # the tree's 3 lowest merges
+    assert all(tuple(g) in lowest for g in groups if len(g) > 1)
+    assert meta["fingerprint"] == json.loads((model / "model.json").read_text())["fingerprint"]
+    topics("infer", tmp_path / "r", "--input", SAMPLE, "-f", "json")
+    topics("explore", tmp_path / "r", "-o", tmp_path / "r.html")
+
+
+def test_edits_refuse_to_overwrite_the_input_and_svd(model, tmp_path):
+    before = digest(model)
+    out = topics("merge", model, "0", "1", "-o", model, "--force", code=2)
+    assert "never changed" in out
+    assert digest(model) == before
+    topics("svd", "--input", SAMPLE, "--k", "3", "--save", tmp_path / "svd", "-q")
+    out = topics("merge", tmp_path / "svd", "0", "1", "-o", tmp_path / "m", code=2)
+    assert "NMF model" in out
+
+
+def test_reduce_refuses_another_corpus(model, tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(SAMPLE, other)
+    first = sorted(p for p in other.rglob("*") if p.is_file())[0]
+    first.write_text("a different document about nothing in particular", encoding="utf-8")
+    out = topics("reduce", model, "--k", "2", "-o", tmp_path / "r", "--input", other, "-q",
+                 code=1)  # fmt: skip
+    assert "not the one the model was fitted on" in out
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_name_shows_in_every_output_and_auto_names_stay_marked(model, tmp_path):
+    named = tmp_path / "named"
+    shutil.copytree(model, named)
+    topics("name", named, "2", "space  flight")
+    report = json.loads(topics("show", named, "-f", "json"))
+    validate(report, "report")
+    auto = {t["id"]: t["auto_name"] for t in report["topics"]}
+    assert report["topics"][2]["name"] == "space flight"
+    assert [t.get("name") for t in report["topics"] if t["id"] != 2] == [None] * 5
+    assert all(auto.values())  # every topic has an automatic name, apart from the user's
+    table = topics("show", named)
+    rows = {int(line.split("│")[1]): line.split("│")[-2].strip()
+            for line in table.splitlines() if re.match(r"│ +\d+ │", line)}  # fmt: skip
+    assert rows[2].startswith("[space flight] ")  # the user's name before the words
+    assert not any(rows[t].startswith("[") for t in rows if t != 2)
+    for row in csv.DictReader(io.StringIO(topics("show", named, "-f", "csv"))):
+        topic = int(row["topic"])
+        assert row["name"] == ("space flight" if topic == 2 else "")
+        assert row["auto_name"] == auto[topic]
+    topics("explore", named, "-o", tmp_path / "page.html")
+    data = page(tmp_path / "page.html")
+    assert [(t["name"], t["auto_name"]) for t in data["topics"]] == \
+        [(t.get("name"), t["auto_name"]) for t in report["topics"]]  # fmt: skip
+    assert data["hierarchy"] == report["hierarchy"]
+    inferred = json.loads(topics("infer", named, "--input", SAMPLE, "-f", "json",
+                                 "--doc-topics", tmp_path / "dt.csv"))  # fmt: skip
+    validate(inferred, "infer")
+    assert [t["name"] for t in inferred["topics"]] == [t.get("name") for t in report["topics"]]
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "dt.csv").read_text(encoding="utf-8"))))
+    assert {r["top_topic_name"] for r in rows if r["top_topic"] == "2"} == {"space flight"}
+    assert {r["top_topic_name"] for r in rows if r["top_topic"] != "2"} == {""}
+    assert all(d["top_topic_name"] == ("space flight" if d["top_topic"] == 2 else None)
+               for d in inferred["documents"])  # fmt: skip
+    # the name travels through merge (joined) and reduce, and --remove takes it away
+    merged = json.loads(topics("merge", named, "2", "3", "-o", tmp_path / "m", "-f", "json"))
+    assert merged["topics"][2]["name"] == "space flight"
+    topics("name", named, "2", "--remove")
+    assert "name" not in json.loads(topics("show", named, "-f", "json"))["topics"][2]
+    topics("name", named, "9", "x", code=2)
+
+
+def test_the_fit_and_its_bundle_tell_the_same_tree_and_auto_names(tmp_path):
+    report = json.loads(topics("nmf", "--input", SAMPLE, "--k", "5", "-f", "json", "--save",
+                               tmp_path / "m", "--html", tmp_path / "p.html", "-q"))  # fmt: skip
+    shown = json.loads(topics("show", tmp_path / "m", "-f", "json"))
+    stored = json.loads((tmp_path / "m" / "model.json").read_text(encoding="utf-8"))
+    assert report["hierarchy"] == shown["hierarchy"] == stored["hierarchy"]
+    assert report["hierarchy"] == page(tmp_path / "p.html")["hierarchy"]
+    assert [t["auto_name"] for t in report["topics"]] == \
+        [t["auto_name"] for t in shown["topics"]] == \
+        [t["auto_name"] for t in page(tmp_path / "p.html")["topics"]]  # fmt: skip
