@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 
 from topiccli.corpus import load_folder
 from topiccli.models import TopicModel
-from topiccli.models.run import FitRequest
 from topiccli.specs import ModelSpec, SourceSpec, SweepSpec, VectorizerSettings
 
 from .conftest import SAMPLE
@@ -31,8 +30,7 @@ def test_defaults_are_the_specs_own():
     specs = {}
     for spec in (ModelSpec, VectorizerSettings, SourceSpec):
         specs.update({f.name: f.default for f in fields(spec) if f.name in params})
-    specs.update(vectorizer=VectorizerSettings.kind, method=SweepSpec.method,
-                 scheduler=FitRequest.scheduler)  # fmt: skip
+    specs.update(vectorizer=VectorizerSettings.kind, method=SweepSpec.method, engine=None)
     assert {name: params[name].default for name in specs} == specs
     assert set(params) == set(specs)
     # every model and vectorizer option of the CLI is a parameter

@@ -70,18 +70,27 @@ def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ng
 
 def cache_dir(option: Path | None, no_cache: bool):
     from ..cache import resolve_dir
+    from ..settings import Settings
 
-    return resolve_dir(option, disabled=no_cache)
+    return resolve_dir(option, disabled=no_cache, settings=Settings.from_environ())
 
 
-def run_fit(request, fmt: str, plot: bool, quiet: bool) -> None:
+def open_engine(scheduler: str | None):
+    """The run's engine, built once here from ``--scheduler`` and the environment."""
+    from ..models.engine import open_engine
+    from ..settings import Settings
+
+    return open_engine(scheduler, Settings.from_environ())
+
+
+def run_fit(request, fmt: str, plot: bool, quiet: bool, scheduler: str | None = None) -> None:
     """Fit, render, write: the whole of ``svd`` and ``nmf`` once their specs are built."""
     from ..models.run import fit
     from ..render.run import render
     from .output import width_for, write_text
 
-    with progress_display(quiet) as progress:
-        report = fit(request, progress)
+    with open_engine(scheduler) as engine, progress_display(quiet) as progress:
+        report = fit(request, progress, engine)
     write_text(render(report, fmt, width_for(request.output)), request.output)
     if plot:
         from ..render.plot import run_plot
@@ -199,9 +208,8 @@ def svd(
             ),
             output,
             cache_dir(cache_dir_, no_cache),
-            scheduler=scheduler,
         )
-        run_fit(request, format, plot, quiet)
+        run_fit(request, format, plot, quiet, scheduler)
 
 
 @app.command(
@@ -329,9 +337,8 @@ def nmf(
             ),
             output,
             cache_dir(cache_dir_, no_cache),
-            scheduler=scheduler,
         )
-        run_fit(request, format, plot, quiet)
+        run_fit(request, format, plot, quiet, scheduler)
 
 
 @app.command(
@@ -440,10 +447,9 @@ def sweep(
             output,
             cache_dir(cache_dir_, no_cache),
             html,
-            scheduler,
         )
-        with progress_display(quiet) as progress:
-            result = run_sweep(request, progress)
+        with open_engine(scheduler) as engine, progress_display(quiet) as progress:
+            result = run_sweep(request, progress, engine)
         document = sweep_dict(
             result.info, result.rows, result.recommended, result.rule, result.advice
         )

@@ -40,6 +40,7 @@ from ._validation import (
     check_seed,
 )
 from .options import check_nmf_options
+from .threads import resolve_threads
 
 DEFAULT_MAX_ITER = 200
 DEFAULT_TOL = 1e-4
@@ -85,6 +86,7 @@ def nmf(
     alpha_H: float | str = "same",
     l1_ratio: float = 0.0,
     callback=None,
+    threads: int | None = None,
 ) -> NMFResult:
     """Factorize a nonnegative matrix X (sparse or dense) into W (m×k) and H (k×n).
 
@@ -106,8 +108,9 @@ def nmf(
     It stops when an iteration lowers the objective by less than ``tol`` of its value, or at
     ``max_iter`` with a :class:`~topiccli.errors.ConvergenceWarning`. float32 input is
     factorized in float32. The same input and seed give identical factors whatever the
-    thread count (``TOPICS_NUM_THREADS``). ``callback(n_iter, reconstruction_error)``, if
-    given, is called after every iteration (for progress reports and benchmarks).
+    thread count (``threads``; None: the CPUs available). ``callback(n_iter,
+    reconstruction_error)``, if given, is called after every iteration (for progress reports
+    and benchmarks).
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
@@ -128,7 +131,9 @@ def nmf(
     max_iter, tol, seed, alpha_W, alpha_H, l1_ratio = check_fit_options(
         max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback
     )
-    return _nmf(X, k, loss, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback)
+    threads = resolve_threads(threads)
+    return _nmf(X, k, loss, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback,
+                threads)  # fmt: skip
 
 
 def check_fit_options(max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback) -> tuple:
@@ -202,12 +207,14 @@ def _problem(X, k, alpha_W, alpha_H, l1_ratio, solver) -> Problem:
     )
 
 
-def _start(X, k, init, solver, seed):
-    """Initial W (m×k) and Hᵀ (n×k), both row-major as the sparse products want them."""
+def start(X, k, init, solver, seed, *, threads: int | None = None, svd=None):
+    """Initial W (m×k) and Hᵀ (n×k), both row-major as the sparse products want them.
+    ``X`` needs only ``shape``, ``dtype`` and ``sum`` when ``svd`` (X's truncated SVD, for
+    NNDSVD) is given or ``init`` is ``"random"``: so the Dask engine draws the core's start."""
     if isinstance(init, tuple):  # the caller's, already checked and copied
         W, H = init
         return np.ascontiguousarray(W), np.ascontiguousarray(H.T)
-    W, H = initialize(X, k, init, seed)
+    W, H = initialize(X, k, init, seed, threads=threads, svd=svd)
     if solver in ("mu", "amu") and init == "nndsvd":
         # Multiplicative updates never move an exact zero: lift NNDSVD's zeros to a floor
         # small against the data's scale but far above underflow.
@@ -218,16 +225,28 @@ def _start(X, k, init, solver, seed):
 
 
 def _nmf(
-    X, k, loss, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback=None
+    X,
+    k,
+    loss,
+    solver,
+    init,
+    max_iter,
+    tol,
+    seed,
+    alpha_W,
+    alpha_H,
+    l1_ratio,
+    callback=None,
+    threads=None,
 ) -> NMFResult:
     if loss == "kl":
         return _nmf_kl(
-            X, k, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback
+            X, k, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback, threads
         )
     step = _STEPS[(loss, solver)]
     problem = _problem(X, k, alpha_W, alpha_H, l1_ratio, solver)
-    with runner() as pool:
-        W, Ht = _start(X, k, init, solver, seed)
+    with runner(threads) as pool:
+        W, Ht = start(X, k, init, solver, seed, threads=threads)
         state: dict = {}
         previous = math.inf
         converged = False
@@ -259,15 +278,16 @@ def _nmf(
     )
 
 
-def _nmf_kl(X, k, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback):
+def _nmf_kl(X, k, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback,
+            threads=None):  # fmt: skip
     """KL-divergence NMF: the same start, penalties, stopping rule and result as Frobenius."""
     p = Penalty.scaled(X.shape, alpha_W, alpha_H, l1_ratio)
     report = None if callback is None else (lambda i, d: callback(i, math.sqrt(2.0 * d)))
-    with runner() as pool:
-        W, Ht = _start(X, k, init, solver, seed)
+    with runner(threads) as pool:
+        W, Ht = start(X, k, init, solver, seed, threads=threads)
         fit = fit_kl(
             X, W, Ht.T, solver=solver, max_iter=max_iter, tol=tol, penalty=p, pool=pool,
-            callback=report,
+            callback=report, threads=threads,
         )  # fmt: skip
     if not fit.converged:
         _warn_not_converged(max_iter, tol, stacklevel=5)
