@@ -206,14 +206,15 @@ def test_the_environment_is_read_in_one_module():
     readers = set()
     for path, _, _, tree in _modules():
         for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "environb"):
+            if isinstance(node, ast.Attribute) and node.attr in ENVIRON:
                 readers.add(str(path.relative_to(PACKAGE)))
-            if isinstance(node, ast.ImportFrom) and node.module == "os":
-                if {a.name for a in node.names} & {"environ", "getenv", "environb"}:
-                    readers.add(str(path.relative_to(PACKAGE)))
+            if isinstance(node, ast.ImportFrom) and node.module == "os" and \
+                    {a.name for a in node.names} & ENVIRON:  # fmt: skip
+                readers.add(str(path.relative_to(PACKAGE)))
     assert readers - LATE_READERS == {"settings.py"}, sorted(readers)
 
 
+ENVIRON = {"environ", "getenv", "environb"}
 LATE_READERS = {"text/languages.py", "corpus/newsgroups.py"}
 """Modules that still read a variable where they use it, not at the edge: the language model's
 cache folder (``TOPICS_CACHE``/``TOPICS_CACHE_DIR``) and scikit-learn's own
