@@ -252,6 +252,22 @@ def _pattern_sums(pattern):
 # --- the client's loop --------------------------------------------------------------------------
 
 
+@dataclass
+class _FrobeniusState:
+    """A Frobenius fit's iterate: W's block futures, Hᵀ, the last error; MU's Gram and XᵀW,
+    or HALS's extrapolation, extrapolated Hᵀ and best step so far."""
+
+    W_blocks: list
+    Ht: np.ndarray
+    error_sq: float
+    gram_w: np.ndarray | None = None
+    XtW: np.ndarray | None = None
+    ex: Extrapolation | None = None
+    Hy: np.ndarray | None = None
+    gram_y: np.ndarray | None = None
+    best: tuple | None = None
+
+
 class _Fit:
     def __init__(self, session, data, k, loss, solver, W0, H0, penalty, max_iter, tol, callback,
                  traffic):  # fmt: skip
@@ -324,81 +340,88 @@ class _Fit:
         return new_W, w, sum_in_order([x for _, _, _, x in parts])
 
     def _run_frobenius(self, init_name: str, before) -> NMFResult:
+        """The core's Frobenius loop (``_nmf._nmf``): one MU or HALS iteration at a time
+        (:meth:`_mu_iteration`, :meth:`_hals_iteration`), the same stopping rule."""
         s, pen = self.s, self.penalty
         p = Problem(X=None, Xt=None, norm_sq=squared_norm(self.data, s), l1_W=pen.l1_W,
                     l1_H=pen.l1_H, l2_W=pen.l2_W, l2_H=pen.l2_H,
                     max_inner=MAX_INNER if self.solver == "hals" else 1,
                     inner_delta=INNER_DELTA)  # fmt: skip
-        W_blocks = list(self.W0)
-        Ht = self.Ht0.copy()
-        dtype = self.dtype
+        st = _FrobeniusState(W_blocks=list(self.W0), Ht=self.Ht0.copy(), error_sq=p.norm_sq)
         if self.solver == "mu":
             starts = s.gather(
                 [
                     s.submit(_frob_start, xt, w, what="start")
-                    for xt, w in zip(self.data.transposed(), W_blocks)
+                    for xt, w in zip(self.data.transposed(), st.W_blocks)
                 ],
                 "the start",
             )
-            gram_w = sum_in_order([g for g, _ in starts])
-            XtW = sum_in_order([x for _, x in starts])
+            st.gram_w = sum_in_order([g for g, _ in starts])
+            st.XtW = sum_in_order([x for _, x in starts])
+            iteration = self._mu_iteration
         else:
-            ex, Hy, gram_y, best = Extrapolation(), Ht, gram(Ht), None
+            st.ex, st.Hy, st.gram_y = Extrapolation(), st.Ht, gram(st.Ht)
+            iteration = self._hals_iteration
         self.traffic.start = (s.sent - before[0], s.received - before[1])
-        previous, converged, error_sq, n_iter = math.inf, False, p.norm_sq, 0
+        previous, converged, n_iter = math.inf, False, 0
         for n_iter in range(1, self.max_iter + 1):
             mark = self._mark()
-            if self.solver == "mu":
-                # _frobenius.mu_step: H first (from the reduced XᵀW), then W on the blocks.
-                h = phase(Serial, _Reduced(XtW), Ht, None, gram_w.astype(dtype), mu_update,
-                           p.l1_H, p.l2_H)  # fmt: skip
-                W_blocks, w, XtW = self._w_step(W_blocks, Ht, h.gram.astype(dtype), p.l1_W,
-                                                p.l2_W)  # fmt: skip
-                gram_w = w.gram
-                error_sq = squared_error(p.norm_sq, w.cross, w.gram, h.gram)
-                accepted = True
-            else:
-                # _frobenius.hals_step: W against the extrapolated Hy, then Hᵀ against the new W.
-                beta = ex.beta if best is None else min(ex.cap, ex.grow * ex.beta)
-                new_W, w, XtW = self._w_step(W_blocks, Hy, hals_prepare(gram_y, p.l2_W, dtype),
-                                             p.l1_W, 0)  # fmt: skip
-                Ht_old, Ht_new, Hy_next = Ht, Ht.copy(), np.empty_like(Ht)
-
-                def extrapolate(a, b, Fc, Ht_old=Ht_old, Hy_next=Hy_next, beta=beta):
-                    Y = np.subtract(Fc, Ht_old[a:b], out=Hy_next[a:b])
-                    Y *= beta
-                    Y += Fc
-                    np.maximum(Y, 0, out=Y)
-                    return gram(Y)
-
-                update = hals_update(p.max_inner, p.inner_delta)
-                h = phase(Serial, _Reduced(XtW), Ht_new, None,
-                           hals_prepare(w.gram, p.l2_H, dtype), update, p.l1_H, 0,
-                           after=extrapolate)  # fmt: skip
-                error_sq = squared_error(p.norm_sq, h.cross, w.gram, h.gram)
-                value = objective(p, error_sq, w, h)
-                if best is None or value <= best[0]:
-                    if best is not None:
-                        ex.accepted()
-                    W_blocks, Ht, Hy, gram_y = new_W, Ht_new, Hy_next, h.extra
-                    best = (value, error_sq, w, h)
-                    accepted = True
-                else:
-                    ex.rejected()
-                    Hy, gram_y = Ht, best[3].gram
-                    error_sq, w, h = best[1], best[2], best[3]
-                    accepted = False
-            current = objective(p, error_sq, w, h)
+            w, h, accepted = iteration(p, st)
+            current = objective(p, st.error_sq, w, h)
             self._record(mark)
             if self.callback is not None:
-                self.callback(n_iter, math.sqrt(error_sq))
+                self.callback(n_iter, math.sqrt(st.error_sq))
             if not accepted:
                 continue
             if previous - current < self.tol * previous or current == 0.0:
                 converged = True
                 break
             previous = current
-        return self._result(W_blocks, Ht, n_iter, converged, error_sq, init_name, 0.5 * error_sq)
+        return self._result(st.W_blocks, st.Ht, n_iter, converged, st.error_sq, init_name,
+                            0.5 * st.error_sq)  # fmt: skip
+
+    def _mu_iteration(self, p: Problem, st: _FrobeniusState) -> tuple:
+        """``_frobenius.mu_step``: H first (from the reduced XᵀW), then W on the blocks."""
+        dtype = self.dtype
+        h = phase(Serial, _Reduced(st.XtW), st.Ht, None, st.gram_w.astype(dtype), mu_update,
+                  p.l1_H, p.l2_H)  # fmt: skip
+        st.W_blocks, w, st.XtW = self._w_step(st.W_blocks, st.Ht, h.gram.astype(dtype), p.l1_W,
+                                              p.l2_W)  # fmt: skip
+        st.gram_w = w.gram
+        st.error_sq = squared_error(p.norm_sq, w.cross, w.gram, h.gram)
+        return w, h, True
+
+    def _hals_iteration(self, p: Problem, st: _FrobeniusState) -> tuple:
+        """``_frobenius.hals_step``: W against the extrapolated Hy, then Hᵀ against the new W;
+        the step is kept if it lowers the objective, else the extrapolation is reined in."""
+        ex, dtype = st.ex, self.dtype
+        beta = ex.beta if st.best is None else min(ex.cap, ex.grow * ex.beta)
+        new_W, w, XtW = self._w_step(st.W_blocks, st.Hy, hals_prepare(st.gram_y, p.l2_W, dtype),
+                                     p.l1_W, 0)  # fmt: skip
+        Ht_old, Ht_new, Hy_next = st.Ht, st.Ht.copy(), np.empty_like(st.Ht)
+
+        def extrapolate(a, b, Fc):
+            Y = np.subtract(Fc, Ht_old[a:b], out=Hy_next[a:b])
+            Y *= beta
+            Y += Fc
+            np.maximum(Y, 0, out=Y)
+            return gram(Y)
+
+        update = hals_update(p.max_inner, p.inner_delta)
+        h = phase(Serial, _Reduced(XtW), Ht_new, None, hals_prepare(w.gram, p.l2_H, dtype),
+                  update, p.l1_H, 0, after=extrapolate)  # fmt: skip
+        error_sq = squared_error(p.norm_sq, h.cross, w.gram, h.gram)
+        value = objective(p, error_sq, w, h)
+        if st.best is None or value <= st.best[0]:
+            if st.best is not None:
+                ex.accepted()
+            st.W_blocks, st.Ht, st.Hy, st.gram_y = new_W, Ht_new, Hy_next, h.extra
+            st.best, st.error_sq = (value, error_sq, w, h), error_sq
+            return w, h, True
+        ex.rejected()
+        st.Hy, st.gram_y = st.Ht, st.best[3].gram
+        st.error_sq, w, h = st.best[1], st.best[2], st.best[3]
+        return w, h, False
 
     def _result(self, W_blocks, Ht, n_iter, converged, error_sq, init_name, divergence):
         W = np.concatenate(self.s.gather(W_blocks, "the factor W"), axis=0)
@@ -413,7 +436,9 @@ class _Fit:
     # --- KL -------------------------------------------------------------------------------------
 
     def _run_kl(self, init_name: str, before) -> NMFResult:
-        s, pen = self.s, self.penalty
+        """The core's KL loop (``_kl.fit_kl``): a W half-step on the blocks, an H half-step on
+        the client (:meth:`_kl_w_step`, :meth:`_kl_h_step`), the same stopping rule."""
+        s = self.s
         patterns = self.data.derived("pattern", _pattern)
         sums = s.gather([s.submit(_pattern_sums, pt, what="sums") for pt in patterns], "Σx")
         self.xlogx = math.fsum(a for a, _ in sums)
@@ -428,47 +453,9 @@ class _Fit:
         previous, converged, n_iter = self.objective, False, 0
         for n_iter in range(1, self.max_iter + 1):
             mark = self._mark()
-            # W half-step (_KLState.half_step(0, relax)).
-            e = eta[0] if relax else 1.0
-            before_obj = self.objective
-            cand, smalls = self._w_half(states, Ht, e)
-            if e == 1.0:
-                states, eta[0] = cand, (GROWTH if relax else 1.0)
-                self._observe(smalls, Ht)
-            else:
-                saved = (self.div, self.objective, self._wstats)
-                self._observe(smalls, Ht)
-                if self.objective <= before_obj:
-                    states, eta[0] = cand, min(e * GROWTH, ETA_MAX)
-                else:
-                    self.div, self.objective, self._wstats = saved
-                    states, smalls = self._w_half(states, Ht, 1.0)
-                    self._observe(smalls, Ht)
-                    eta[0] = 1.0
+            states, smalls = self._kl_w_step(states, Ht, eta, relax)
             hnum = sum_in_order([x[4] for x in smalls])
-            # H half-step (_KLState.half_step(1, relax)) on the client, then a refresh of (WH).
-            colsum_w = self._wstats[0].astype(Ht.dtype)
-            den = colsum_w + pen.l1_H
-            den = den + pen.l2_H * Ht if pen.l2_H else np.broadcast_to(den, Ht.shape)
-            ratio = hnum / np.maximum(den, FLOOR)
-            e = eta[1] if relax else 1.0
-            before_obj = self.objective
-            if e == 1.0:
-                Ht = Ht * ratio
-                states, smalls = self._refresh(states, Ht)
-                self._observe(smalls, Ht)
-                eta[1] = GROWTH if relax else 1.0
-            else:
-                cand_Ht = Ht * ratio**e
-                cand, smalls = self._refresh(states, cand_Ht)
-                self._observe(smalls, cand_Ht)
-                if self.objective <= before_obj:
-                    Ht, states, eta[1] = cand_Ht, cand, min(e * GROWTH, ETA_MAX)
-                else:
-                    Ht = Ht * ratio
-                    states, smalls = self._refresh(states, Ht)
-                    self._observe(smalls, Ht)
-                    eta[1] = 1.0
+            states, Ht = self._kl_h_step(states, Ht, hnum, eta, relax)
             self._record(mark)
             if self.callback is not None:
                 self.callback(n_iter, math.sqrt(2.0 * self.div))
@@ -478,6 +465,55 @@ class _Fit:
             previous = self.objective
         W_blocks = [s.submit(_first, st, what="Wfinal") for st in states]
         return self._result(W_blocks, Ht, n_iter, converged, 2.0 * self.div, init_name, self.div)
+
+    def _kl_w_step(self, states, Ht, eta: list, relax: bool):
+        """The W half-step (``_KLState.half_step(0, relax)``): (the blocks' states, their
+        sums, with the next H half-step's numerator)."""
+        e = eta[0] if relax else 1.0
+        before_obj = self.objective
+        cand, smalls = self._w_half(states, Ht, e)
+        if e == 1.0:
+            states, eta[0] = cand, (GROWTH if relax else 1.0)
+            self._observe(smalls, Ht)
+            return states, smalls
+        saved = (self.div, self.objective, self._wstats)
+        self._observe(smalls, Ht)
+        if self.objective <= before_obj:
+            states, eta[0] = cand, min(e * GROWTH, ETA_MAX)
+        else:
+            self.div, self.objective, self._wstats = saved
+            states, smalls = self._w_half(states, Ht, 1.0)
+            self._observe(smalls, Ht)
+            eta[0] = 1.0
+        return states, smalls
+
+    def _kl_h_step(self, states, Ht, hnum, eta: list, relax: bool):
+        """The H half-step (``_KLState.half_step(1, relax)``) on the client, then a refresh of
+        (WH) on the blocks: (the blocks' states, the new Hᵀ)."""
+        pen = self.penalty
+        colsum_w = self._wstats[0].astype(Ht.dtype)
+        den = colsum_w + pen.l1_H
+        den = den + pen.l2_H * Ht if pen.l2_H else np.broadcast_to(den, Ht.shape)
+        ratio = hnum / np.maximum(den, FLOOR)
+        e = eta[1] if relax else 1.0
+        before_obj = self.objective
+        if e == 1.0:
+            Ht = Ht * ratio
+            states, smalls = self._refresh(states, Ht)
+            self._observe(smalls, Ht)
+            eta[1] = GROWTH if relax else 1.0
+            return states, Ht
+        cand_Ht = Ht * ratio**e
+        cand, smalls = self._refresh(states, cand_Ht)
+        self._observe(smalls, cand_Ht)
+        if self.objective <= before_obj:
+            eta[1] = min(e * GROWTH, ETA_MAX)
+            return cand, cand_Ht
+        Ht = Ht * ratio
+        states, smalls = self._refresh(states, Ht)
+        self._observe(smalls, Ht)
+        eta[1] = 1.0
+        return states, Ht
 
     def _refresh(self, states, Ht, first: bool = False):
         """X⊘max(WH, ε) at every block's nonzeros for the blocks' W and this Hᵀ."""

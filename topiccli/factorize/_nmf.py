@@ -108,9 +108,8 @@ def nmf(
     It stops when an iteration lowers the objective by less than ``tol`` of its value, or at
     ``max_iter`` with a :class:`~topiccli.errors.ConvergenceWarning`. float32 input is
     factorized in float32. The same input and seed give identical factors whatever the
-    thread count (``threads``; None: the CPUs available). ``callback(n_iter,
-    reconstruction_error)``, if given, is called after every iteration (for progress reports
-    and benchmarks).
+    ``threads`` (None: the CPUs available). ``callback(n_iter, reconstruction_error)``, if
+    given, is called after every iteration (for progress reports and benchmarks).
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
@@ -131,9 +130,8 @@ def nmf(
     max_iter, tol, seed, alpha_W, alpha_H, l1_ratio = check_fit_options(
         max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback
     )
-    threads = resolve_threads(threads)
     return _nmf(X, k, loss, solver, init, max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback,
-                threads)  # fmt: skip
+                resolve_threads(threads))  # fmt: skip
 
 
 def check_fit_options(max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback) -> tuple:

@@ -69,8 +69,7 @@ class InferResult:
 
 
 def infer(request: InferRequest, progress=None, engine: Engine | None = None) -> InferResult:
-    """Weigh new documents against a saved model on ``engine`` (``models.engine``; None: this
-    machine); write ``doc_topics`` if asked."""
+    """Weigh new documents against a saved model on ``engine`` (None: this machine)."""
     from ..render import SCHEMA_VERSION
     from ..render.doc_topics import DocTopics
     from .bundle import load
@@ -86,8 +85,7 @@ def infer(request: InferRequest, progress=None, engine: Engine | None = None) ->
     outputs = {"output": request.output, "doc_topics": request.doc_topics}
     check_outputs(outputs, lambda: inputs_of(source, None, request.model))
     check_row_format(request.doc_topics)
-    engine = engine if engine is not None else LocalEngine()
-    stages = Stages(progress)
+    engine, stages = engine or LocalEngine(), Stages(progress)
     with stages.stage("load_model", "loading the model"):
         bundle = load(request.model)
         engine.connect()

@@ -48,11 +48,10 @@ class SweepResult:
 
 
 def sweep(request: SweepRequest, progress=None, engine: Engine | None = None) -> SweepResult:
-    """Run the sweep (see the module docstring) on ``engine`` (``models.engine``; None: this
-    machine); every option is checked before reading."""
+    """Run the sweep (see the module) on ``engine`` (None: this machine), options checked first."""
     from ..quality.sweep import recommend, rule, within_noise
 
-    engine = engine if engine is not None else LocalEngine()
+    engine = engine or LocalEngine()
     spec = request.sweep
     source = Source(check_source(request.source))
     vectorizer = Vectorizer(request.vectorizer)
