@@ -215,8 +215,8 @@ def test_the_environment_is_read_in_one_module():
 
 
 ENVIRON = {"environ", "getenv", "environb"}
-LATE_READERS = {"text/languages.py", "corpus/newsgroups.py"}
+LATE_READERS = {"text/languages.py"}
 """Modules that still read a variable where they use it, not at the edge: the language model's
-cache folder (``TOPICS_CACHE``/``TOPICS_CACHE_DIR``) and scikit-learn's own
-``SCIKIT_LEARN_DATA``. Both are reached deep inside loading and vectorizing; moving them to
-``topiccli.settings`` needs a settings argument through the text and corpus units."""
+cache folder (``TOPICS_CACHE``/``TOPICS_CACHE_DIR``), reached deep inside vectorizing (on the
+Dask workers too); moving it to ``topiccli.settings`` needs a cache-folder argument through the
+text unit."""

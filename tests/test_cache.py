@@ -346,8 +346,11 @@ def test_newsgroups_key_follows_the_selection_and_scikit_learns_cache_file(tmp_p
         newsgroups_key(home, categories=("sci.space", "alt.atheism"), remove=("headers",)),
     ]
     assert first not in others and others[0] != others[1]
-    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(home))
-    assert newsgroups_key(categories=("sci.space", "alt.atheism")) == first
+    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(home))  # read at the edge: topiccli.settings
+    from topiccli.settings import Settings
+
+    home_of_env = Settings.from_environ().data_home()
+    assert newsgroups_key(home_of_env, categories=("sci.space", "alt.atheism")) == first
     replacement = tmp_path / "new.pkz"
     replacement.write_bytes(b"stand-in for scikit-learn's cache")  # same size
     os.replace(replacement, pkz)  # as `topics data import` and scikit-learn replace it

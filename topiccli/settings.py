@@ -88,6 +88,10 @@ class Settings:
         """Whether ``TOPICS_CACHE`` leaves caching on."""
         return (self.cache or "").lower() not in OFF_VALUES
 
+    def data_home(self) -> Path | None:
+        """scikit-learn's data home as ``SCIKIT_LEARN_DATA`` names it (None: not set)."""
+        return Path(self.scikit_learn_data) if self.scikit_learn_data else None
+
     def cache_home(self) -> Path:
         """The cache folder: ``TOPICS_CACHE_DIR``, else ``$XDG_CACHE_HOME/topiccli`` (when
         absolute, as the XDG spec asks), else ``~/.cache/topiccli``."""

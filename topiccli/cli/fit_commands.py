@@ -27,8 +27,11 @@ def source_spec(
     no_labels=False,
 ):
     """The SourceSpec the source options describe."""
+    from ..settings import Settings
     from ..specs import SourceSpec
 
+    if data_home is None:
+        data_home = Settings.from_environ().data_home()
     return SourceSpec(
         input=input,
         glob=glob,
