@@ -332,6 +332,37 @@ def test_lemmatize_german():
     assert "haus" in set(dt.terms) and "häuser" not in set(dt.terms)
 
 
+def test_detected_german_is_lemmatized_by_default_and_english_is_not():
+    needs("simplemma")
+    german = [
+        "Die Häuser in der Stadt sind alt und die Regierung baut neue Häuser.",
+        "Das Haus am Fluss ist neu, sagte der Bürgermeister der Stadt gestern.",
+    ] * 3
+    dt = Vectorizer(VectorizerSettings(min_df=1, max_df=1.0)).fit_transform(german)
+    assert dt.settings.language == "de" and dt.settings.lemmatize is True
+    assert "haus" in set(dt.terms) and "häuser" not in set(dt.terms)
+    off = VectorizerSettings(min_df=1, max_df=1.0, lemmatize=False)
+    assert "häuser" in set(Vectorizer(off).fit_transform(german).terms)  # --no-lemmatize
+    english = ["The files and the file were saved in the archive.", EN] * 3
+    dt = Vectorizer(VectorizerSettings(min_df=1, max_df=1.0)).fit_transform(english)
+    assert dt.settings.lemmatize is False and "files" in set(dt.terms)
+
+
+def test_without_simplemma_german_is_counted_as_written_with_one_warning(monkeypatch):
+    from topiccli.text import lemmatize
+
+    real = importlib.util.find_spec
+
+    def find_spec(name, *args):
+        return None if name == "simplemma" else real(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    with pytest.warns(TopicsWarning) as caught:
+        assert lemmatize.auto_lemmatize("de") is False
+    assert len(caught) == 1 and "topiccli[lemmatize]" in str(caught[0].message)
+    assert lemmatize.auto_lemmatize("en") is False  # English: no lemmas, nothing to warn
+
+
 def test_a_corpus_cache_hit_keeps_the_resolved_language(tmp_path):
     needs("rjieba")
     corpus = tmp_path / "docs.jsonl"

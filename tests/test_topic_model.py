@@ -68,8 +68,10 @@ def test_transform_is_infer_and_a_bundle_round_trips(essays, tmp_path):
     np.testing.assert_allclose(model.transform(texts), weights, rtol=1e-9, atol=1e-12)
     model.save(tmp_path / "model")
     again = TopicModel.load(tmp_path / "model")
-    # the bundle records the options as the fit resolved them ("auto" stop words, language)
-    resolved = {name: model.report_["vectorizer"][name] for name in ("stop_words", "language")}
+    # the bundle records the options as the fit resolved them ("auto" stop words, language,
+    # lemmatize)
+    resolved = {name: model.report_["vectorizer"][name]
+                for name in ("stop_words", "language", "lemmatize")}  # fmt: skip
     assert again.get_params() == {**model.get_params(), **resolved}
     assert again.topics_.equals(model.topics_)
     assert np.array_equal(again.transform(texts[:5]), model.transform(texts[:5]))

@@ -104,8 +104,12 @@ class VectorizerSettings:
     language: str = "auto"
     """``auto`` (detected on a sample, topiccli.text.languages) or ISO 639-1 codes joined by
     ``+``; a vectorized matrix's settings hold the resolved codes."""
-    lemmatize: bool = False
-    """Reduce words to their lemmas (simplemma) before counting; topiccli.text.lemmatize."""
+    lemmatize: bool | None = None
+    """Reduce words to their lemmas (simplemma) before counting; topiccli.text.lemmatize.
+    ``None`` (auto): lemmatize when the detected language is not English and simplemma covers
+    it (German label NMI 0.382 → 0.398, junk topics 2 → 0: scripts/evaluate_languages.md);
+    English keeps its measured default (no lemmas). A vectorized matrix's settings hold the
+    resolved bool."""
 
     def as_dict(self) -> dict:
         data = asdict(self)

@@ -82,7 +82,7 @@ class LazyTexts(Sequence):
         return texts
 
 
-APPLIED = ("language", "stop_words", "token_pattern")
+APPLIED = ("language", "stop_words", "token_pattern", "lemmatize")
 """The settings vectorizing resolves from the text (topiccli.text), kept with an entry."""
 
 

@@ -49,7 +49,7 @@ def source_spec(
 
 def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range,
                         extra_stop_words=None, token_pattern="letters", keep_contractions=False,
-                        keep_junk=False, language="auto", lemmatize=False, clean=None,
+                        keep_junk=False, language="auto", lemmatize=None, clean=None,
                         plurals=None):  # fmt: skip
     from ..specs import VectorizerSettings
 
@@ -126,7 +126,7 @@ def svd(
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
     language: opt.Language = D["language"],
-    lemmatize: opt.Lemmatize = False,
+    lemmatize: opt.Lemmatize = None,
     clean: opt.Clean = D["clean"],
     plurals: opt.Plurals = D["plurals"],
     min_df: opt.MinDf = D["min_df"],
@@ -240,7 +240,7 @@ def nmf(
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
     language: opt.Language = D["language"],
-    lemmatize: opt.Lemmatize = False,
+    lemmatize: opt.Lemmatize = None,
     clean: opt.Clean = D["clean"],
     plurals: opt.Plurals = D["plurals"],
     min_df: opt.MinDf = D["min_df"],
@@ -369,7 +369,7 @@ def sweep(
     keep_contractions: opt.KeepContractions = False,
     keep_junk: opt.KeepJunk = False,
     language: opt.Language = D["language"],
-    lemmatize: opt.Lemmatize = False,
+    lemmatize: opt.Lemmatize = None,
     clean: opt.Clean = D["clean"],
     plurals: opt.Plurals = D["plurals"],
     min_df: opt.MinDf = D["min_df"],

@@ -281,13 +281,14 @@ Language = Annotated[
     ),
 ]
 Lemmatize = Annotated[
-    bool,
+    Optional[bool],  # noqa: UP045 - typer reads the annotation
     typer.Option(
-        "--lemmatize",
-        metavar=FLAG,
+        "--lemmatize/--no-lemmatize",
         rich_help_panel=VECTORIZE,
-        help="Count words by lemma (files → file; simplemma, pip install "
-        "'topiccli[lemmatize]'), for the languages it covers.",
+        show_default=False,
+        help="Count words by lemma (Häuser → haus; simplemma, pip install "
+        "'topiccli[lemmatize]'), for the languages it covers. Default: on for a detected "
+        "language other than English that simplemma covers, when it is installed.",
     ),
 ]
 KeepJunk = Annotated[

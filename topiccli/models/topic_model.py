@@ -106,7 +106,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         clean: str = VectorizerSettings.clean,
         plurals: str = VectorizerSettings.plurals,
         language: str = VectorizerSettings.language,
-        lemmatize: bool = VectorizerSettings.lemmatize,
+        lemmatize: bool | None = VectorizerSettings.lemmatize,
         seed: int = ModelSpec.seed,
         top_words: int = ModelSpec.top_words,
         max_iter: int = ModelSpec.max_iter,

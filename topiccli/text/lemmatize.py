@@ -25,6 +25,27 @@ def covered(language: str) -> tuple[str, ...]:
     return tuple(c for c in codes(language) if c in SUPPORTED_LANGUAGES and c not in SEGMENTED)
 
 
+def auto_lemmatize(language: str) -> bool:
+    """What ``lemmatize=None`` (the default) means for a detected ``language``: lemmatize when
+    simplemma is installed and covers it, unless the corpus is (partly) English, whose measured
+    default counts words as written (lemmas lowered English label NMI; docs/languages.md).
+    German news: label NMI 0.382 → 0.398 and junk topics 2 → 0 (scripts/evaluate_languages.md)."""
+    wanted = [c for c in codes(language) if c not in SEGMENTED]
+    if "en" in codes(language) or not wanted:
+        return False
+    import importlib.util
+
+    if importlib.util.find_spec("simplemma") is None:
+        import warnings
+
+        from ..errors import TopicsWarning
+
+        warnings.warn(f"{'+'.join(wanted)} words are counted as written, not by lemma: "
+                      f"{EXTRA}", TopicsWarning, stacklevel=3)  # fmt: skip
+        return False
+    return bool(covered(language))
+
+
 def check_available() -> None:
     """One clear line when simplemma is missing (raises TopicsError)."""
     import importlib.util

@@ -179,7 +179,8 @@ class Vectorizer:
 def resolve_language(settings: VectorizerSettings, texts, detection=None):
     """(settings with ``language`` and ``stop_words`` resolved, the Detection): ``auto``
     detected on a sample of ``texts`` (or the ``detection`` made already); a stop-word
-    ``auto`` becomes that language's lists (topiccli.text)."""
+    ``auto`` becomes that language's lists (topiccli.text), and ``lemmatize=None`` whether
+    that language is lemmatized (text.lemmatize.auto_lemmatize)."""
     from dataclasses import replace
 
     from . import languages, stopwords
@@ -189,7 +190,13 @@ def resolve_language(settings: VectorizerSettings, texts, detection=None):
     elif detection is None:
         detection = languages.given(settings.language)
     stop_words = stopwords.resolve(settings.stop_words, detection.language)
-    resolved = replace(settings, language=detection.language, stop_words=stop_words)
+    lemmatize = settings.lemmatize
+    if lemmatize is None:
+        from .lemmatize import auto_lemmatize
+
+        lemmatize = auto_lemmatize(detection.language)
+    resolved = replace(settings, language=detection.language, stop_words=stop_words,
+                       lemmatize=lemmatize)  # fmt: skip
     if settings.token_pattern == "letters":
         if any(c in languages.MARKED for c in detection.codes):
             resolved = replace(resolved, token_pattern="letters_marks")  # vowel signs inside
