@@ -368,19 +368,24 @@ def test_parts_lost_with_a_worker_are_written_by_the_client(tmp_path, monkeypatc
     here = tmp_path / "here.csv"
     doc_topics.write_doc_topics(here, ids, labels, weights, normalize=False)
 
-    class Engine:
-        def weight_blocks(self, given):
-            return object() if given is weights else None
+    from topiccli.distributed import parts
+    from topiccli.distributed.engine import DaskEngine
+
+    class Rows:  # the weights' row blocks, as DaskEngine.document_weights keeps them
+        client, blocks, bounds = None, [], [(0, 4), (4, 7)]
 
     def lost(*args):
         raise WorkerLost("the parts were lost (cancelled) on the Dask cluster")
 
-    monkeypatch.setattr(doc_topics, "current", Engine)
-    monkeypatch.setattr(doc_topics, "_by_partition", lost)
+    engine = DaskEngine("tcp://nowhere:8786", 1.0)  # never connected
+    engine._weights = (weights.copy(), Rows())
+    monkeypatch.setattr(parts, "write_partitioned", lost)
     there = tmp_path / "there.csv"
     with pytest.warns(Warning, match="a Dask worker was lost while writing"):
-        doc_topics.write_doc_topics(there, ids, labels, weights, normalize=False)
+        doc_topics.write_doc_topics(there, ids, labels, weights, normalize=False, engine=engine)
     assert there.read_bytes() == here.read_bytes()
+    # other weights than the workers hold: written here, without a word
+    assert not engine.write_by_part(there, weights + 1, None, None, "")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["here.csv", "there.csv"]
 
 
