@@ -28,6 +28,10 @@ class Topic:
     negative_weights: list[float] | None = None
     quality: dict = field(default_factory=dict)
     """Per-topic evidence added by topiccli.quality (coherence, label, documents, …)."""
+    name: str | None = None
+    """The topic's name, if the user gave one (a seed-word file's ``name:``)."""
+    seed_words: list[str] | None = None
+    """A seeded topic's seed words (``--seed-words``); None for a free topic."""
 
 
 @dataclass

@@ -110,10 +110,14 @@ class VectorizerSettings:
     it (German label NMI 0.382 → 0.398, junk topics 2 → 0: scripts/evaluate_languages.md);
     English keeps its measured default (no lemmas). A vectorized matrix's settings hold the
     resolved bool."""
+    phrases: bool = False
+    """Join collocations found by NPMI into single terms (``new_york``); topiccli.text.phrases."""
 
     def as_dict(self) -> dict:
         data = asdict(self)
         data["ngram_range"] = list(self.ngram_range)
+        if not self.phrases:  # said only when asked for: earlier outputs and keys unchanged
+            del data["phrases"]
         return data
 
     @property
@@ -153,6 +157,10 @@ class ModelSpec:
     """Representative documents listed per topic (0: none)."""
     seeds: int = 1
     """Fits for the stability check (1: none); see topiccli.quality.stability."""
+    seed_words: tuple = ()
+    """NMF: the seeded topics (topiccli.models.seed_words.SeedTopic), topics 0..s−1."""
+    seed_strength: float | None = None
+    """How hard seeded topics are held (topiccli.factorize.seeding); None: the core's default."""
 
     def nmf_loss(self, vectorizer: str) -> str:
         """The NMF loss a run uses: the one asked for, else the vectorizer's default."""

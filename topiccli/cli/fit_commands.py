@@ -50,7 +50,7 @@ def source_spec(
 def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ngram_range,
                         extra_stop_words=None, token_pattern="letters", keep_contractions=False,
                         keep_junk=False, language="auto", lemmatize=None, clean=None,
-                        plurals=None):  # fmt: skip
+                        plurals=None, phrases=False):  # fmt: skip
     from ..specs import VectorizerSettings
 
     stop_words = "+".join([stop_words, *(str(f) for f in extra_stop_words or ())])
@@ -68,7 +68,20 @@ def vectorizer_settings(vectorizer, stop_words, min_df, max_df, max_features, ng
         ngram_range=ngram_range,
         **({} if clean is None else {"clean": clean}),
         **({} if plurals is None else {"plurals": plurals}),
+        **({"phrases": True} if phrases else {}),
     )
+
+
+def seed_options(path, strength, k: int) -> dict:
+    """ModelSpec's seed fields from ``--seed-words`` (the file read and checked now, before any
+    data) and ``--seed-strength``."""
+    if path is None:
+        return {} if strength is None else {"seed_strength": strength}
+    from ..models.seed_words import check_seed_count, read_seed_words
+
+    seeds = read_seed_words(path)
+    check_seed_count(seeds, k)
+    return {"seed_words": seeds, "seed_strength": strength}
 
 
 def cache_dir(option: Path | None, no_cache: bool):
@@ -129,6 +142,7 @@ def svd(
     lemmatize: opt.Lemmatize = None,
     clean: opt.Clean = D["clean"],
     plurals: opt.Plurals = D["plurals"],
+    phrases: opt.Phrases = False,
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -191,6 +205,7 @@ def svd(
                 lemmatize,
                 clean,
                 plurals,
+                phrases,
             ),
             ModelSpec(
                 method="svd",
@@ -243,6 +258,7 @@ def nmf(
     lemmatize: opt.Lemmatize = None,
     clean: opt.Clean = D["clean"],
     plurals: opt.Plurals = D["plurals"],
+    phrases: opt.Phrases = False,
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -257,6 +273,8 @@ def nmf(
     l1_ratio: opt.L1Ratio = 0.0,
     max_iter: opt.MaxIter = D["max_iter"],
     tol: opt.Tol = D["tol"],
+    seed_words: opt.SeedWords = None,
+    seed_strength: opt.SeedStrength = None,
     top_words: opt.TopWords = D["top_words"],
     format: opt.Format = "table",
     output: opt.Output = None,
@@ -312,6 +330,7 @@ def nmf(
                 lemmatize,
                 clean,
                 plurals,
+                phrases,
             ),
             ModelSpec(
                 method="nmf",
@@ -328,6 +347,7 @@ def nmf(
                 l1_ratio=l1_ratio,
                 docs=docs,
                 seeds=seeds,
+                **seed_options(seed_words, seed_strength, k),
             ),
             FitFiles(
                 save=save,
@@ -372,6 +392,7 @@ def sweep(
     lemmatize: opt.Lemmatize = None,
     clean: opt.Clean = D["clean"],
     plurals: opt.Plurals = D["plurals"],
+    phrases: opt.Phrases = False,
     min_df: opt.MinDf = D["min_df"],
     max_df: opt.MaxDf = D["max_df"],
     max_features: opt.MaxFeatures = None,
@@ -434,6 +455,7 @@ def sweep(
                 lemmatize,
                 clean,
                 plurals,
+                phrases,
             ),
             SweepSpec(
                 method=method,

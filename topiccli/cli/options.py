@@ -631,3 +631,37 @@ DEFAULTS = {
     "k_range": K_RANGE,
 }
 """Defaults as option text, read off the specs (so they are written in one place)."""
+
+# --- seed words and phrases (docs/seeds-and-phrases.md) -----------------------------------------
+
+SeedWords = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--seed-words",
+        metavar="FILE",
+        rich_help_panel=MODEL,
+        help="Seeded topics, one a line: '[name:] word word ...'; they come first, the other "
+        "topics stay free. See docs/seeds-and-phrases.md.",
+    ),
+]
+SeedStrength = Annotated[
+    Optional[float],
+    typer.Option(
+        "--seed-strength",
+        min=0.0,
+        rich_help_panel=MODEL,
+        show_default="0.1 under kl, 0.25 under frobenius",
+        help="How hard seeded topics are held to their words: guide documents per seeded "
+        "topic as a share of an average topic's documents (0: a seeded start only).",
+    ),
+]
+Phrases = Annotated[
+    bool,
+    typer.Option(
+        "--phrases",
+        metavar=FLAG,
+        rich_help_panel=VECTORIZE,
+        help="Join collocations (NPMI > 0.5, seen >= 10 times) into single terms such as "
+        "new_york before weighting. See docs/seeds-and-phrases.md.",
+    ),
+]

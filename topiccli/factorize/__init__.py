@@ -18,6 +18,8 @@ _LAZY = {
     "NMF_SOLVERS": "options",
     "SVD_SOLVERS": "options",
     "check_nmf_options": "options",
+    "Seeding": "seeding",
+    "seeded_nmf": "seeding",
 }
 
 __all__ = sorted(_LAZY)

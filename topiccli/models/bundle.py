@@ -116,6 +116,7 @@ def from_report(report, snippets: bool = False) -> ModelBundle:
             "metrics": report.metrics,
             "topics": [topic.quality for topic in report.topics],
         },
+        **_topic_fields(report),
     }
     return ModelBundle(
         method=report.model.method,
@@ -125,7 +126,7 @@ def from_report(report, snippets: bool = False) -> ModelBundle:
         topic_weights=np.asarray(weights, dtype=np.float64),
         terms=np.asarray(dt.terms, dtype=object),
         idf=None if dt.idf is None else np.asarray(dt.idf, dtype=np.float64),
-        vectorizer=capture(settings, dt.boilerplate, dt.fold),
+        vectorizer=capture(settings, dt.boilerplate, dt.fold, dt.phrases),
         doc_topics=np.asarray(doc_topics, dtype=np.float64),
         doc_ids=[str(i) for i in corpus.ids],
         doc_labels=None if corpus.labels is None else list(corpus.labels),
@@ -133,6 +134,25 @@ def from_report(report, snippets: bool = False) -> ModelBundle:
         term_frequency=column_sums(dt.X),
         snippets=_snippets(corpus.texts, doc_topics, report.model.method) if snippets else None,
     )
+
+
+def _topic_fields(report) -> dict:
+    """model.json's ``topics`` (each topic's user-given name and seed words) and ``seeding``
+    (how hard seeded topics were held), when the fit was seeded or named; else nothing."""
+    topics = [{**({"name": t.name} if t.name is not None else {}),
+               **({"seed_words": list(t.seed_words)} if t.seed_words is not None else {})}
+              for t in report.topics]  # fmt: skip
+    if not any(topics):
+        return {}
+    seeding = ({"strength": _strength(report.model.seed_strength, report.details.get("loss"))}
+               if report.model.seed_words else {})  # fmt: skip
+    return {"topics": topics, **({"seeding": seeding} if seeding else {})}
+
+
+def _strength(value, loss) -> float:
+    from ..factorize.seeding import DEFAULT_STRENGTH
+
+    return DEFAULT_STRENGTH[loss] if value is None else float(value)
 
 
 def snippet_rows(doc_topics: np.ndarray, method: str, n: int = SNIPPET_DOCS) -> list[int]:

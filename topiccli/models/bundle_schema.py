@@ -180,7 +180,14 @@ MODEL = [
     Field("fingerprint", STRING, required=False),
     Field("versions", OBJECT, required=False),
     Field("quality", Nullable(OBJECT), required=False),
+    Field("topics", ListOf(OBJECT), required=False),
 ]
+
+TOPIC_FIELDS = [
+    Field("name", STRING, required=False),
+    Field("seed_words", ListOf(STRING), required=False),
+]
+"""What model.json's ``topics`` holds per topic: what the user gave (a name, seed words)."""
 
 DETAILS = [
     Field("solver", STRING, required=False),
@@ -260,6 +267,11 @@ def check_model(metadata: dict) -> None:
     check_object(metadata["details"], DETAILS, "model.json details")
     if metadata.get("regularization") is not None:
         check_object(metadata["regularization"], REGULARIZATION, "model.json regularization")
+    if "topics" in metadata:
+        if len(metadata["topics"]) != metadata["k"]:
+            raise SchemaError("model.json topics must hold one object per topic (k)")
+        for i, topic in enumerate(metadata["topics"]):
+            check_object(topic, TOPIC_FIELDS, f"model.json topic {i}")
     quality = metadata.get("quality")
     if quality:
         check_object(quality, QUALITY, "model.json quality")

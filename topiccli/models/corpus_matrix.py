@@ -42,7 +42,8 @@ def _load_and_vectorize(source, vectorizer, cache_dir, stages, lookup, engine):
             return (*found, "hit")
     if engine is not None:
         engine.connect()  # a cluster is reached before anything is read
-    if engine is not None and engine.reads(source):
+    # phrases are found over the whole corpus (text.phrases): such a corpus is read here
+    if engine is not None and not settings.phrases and engine.reads(source):
         labels = {"load": "reading on the workers", "vectorize": "vectorizing on the workers"}
         corpus, dt = engine.read(source, settings,
                                  stage=lambda name: stages.stage(name, labels[name]))  # fmt: skip

@@ -5,7 +5,7 @@ Shared by ``fit`` (one run, refits for ``--seeds``) and ``sweep`` (every k).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..report import Topic
 from ..specs import ModelSpec
@@ -94,6 +94,10 @@ def fit_model(dt: DocumentTerm, model: ModelSpec, callback=None, start=None,
         "converged": result.converged,
     }
     topics = describe_nmf(result, dt.terms, model.top_words)
+    if model.seed_words:
+        from .seed_words import seed_fields
+
+        topics = [replace(t, **f) for t, f in zip(topics, seed_fields(model.seed_words, model.k))]
     weights = document_weights("nmf", result.H, on.X, result.loss, model.regularization)
     return Fitted(result, topics, details, weights)
 
@@ -111,6 +115,8 @@ def factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None,
                                     seed=model.seed)  # fmt: skip
     reg = model.regularization
     loss = model.nmf_loss(dt.settings.kind)
+    if model.seed_words:  # on this machine's matrix (a cluster's engine is sent it per fit)
+        return _seeded(dt, model, engine.nmf, loss, callback)
     result = engine.nmf(
         on.X,
         model.k,
@@ -126,6 +132,37 @@ def factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None,
         callback=callback,
     )
     return order_nmf(result)
+
+
+def _seeded(dt: DocumentTerm, model: ModelSpec, nmf, loss: str, callback):
+    """The seeded fit (topiccli.factorize.seeding): seeded topics first, in the seed file's
+    order, then the free ones by decreasing share."""
+    import numpy as np
+
+    from ..errors import UsageError
+    from ..factorize.seeding import Seeding, seeded_nmf
+    from ..held import HeldMatrix
+    from ..quality.describe import order_nmf
+    from .seed_words import seed_columns
+
+    if isinstance(dt.X, HeldMatrix):
+        raise UsageError("--seed-words needs the document-term matrix on this machine; this "
+                         "corpus is read and held on the Dask workers",
+                         params=("seed_words",))  # fmt: skip
+    columns = tuple(np.asarray(c, dtype=np.int64)
+                    for c in seed_columns(dt.terms, model.seed_words, dt.fold))  # fmt: skip
+    reg = model.regularization
+    result = seeded_nmf(dt.X, model.k, Seeding(columns, model.seed_strength), nmf=nmf, loss=loss,
+                        solver=model.solver, init=model.init, max_iter=model.max_iter,
+                        tol=model.nmf_tol(loss), seed=model.seed, alpha_W=reg["alpha_W"],
+                        alpha_H=reg["alpha_H"], l1_ratio=reg["l1_ratio"],
+                        callback=callback)  # fmt: skip
+    s = len(columns)
+    if s == model.k:
+        return result
+    free = order_nmf(replace(result, W=result.W[:, s:], H=result.H[s:]))
+    return replace(result, W=np.hstack([result.W[:, :s], free.W]),
+                   H=np.vstack([result.H[:s], free.H]))  # fmt: skip
 
 
 def refit_words(dt: DocumentTerm, model: ModelSpec, callback=None,

@@ -107,6 +107,10 @@ def show_report(bundle: ModelBundle, top_words: int, timings: dict | None = None
         replace(topic, weight=float(weight))
         for topic, weight in zip(describe(fit, bundle.terms, top_words), bundle.topic_weights)
     ]
+    given = meta.get("topics") or [{}] * len(topics)  # what the user gave: names, seed words
+    topics = [replace(t, **{key: value for key, value in fields.items()
+                            if key in ("name", "seed_words")})
+              for t, fields in zip(topics, given)]  # fmt: skip
     quality = meta.get("quality") or {}
     metrics = {}
     if quality:

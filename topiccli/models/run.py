@@ -113,6 +113,10 @@ def _fit(request: FitRequest, progress, engine: Engine) -> RunReport:
             exc.vocabulary_report = exc.vocabulary()
         raise
     warn_skipped(corpus.skipped, request.source.max_file_bytes)
+    if model.seed_words:
+        from .seed_words import check_seed_words
+
+        check_seed_words(dt, model.seed_words, corpus.texts)
     from ..cache.runs import heard_warnings
     from ..quality.assess import assess
 

@@ -35,6 +35,10 @@ def _topic_dict(topic) -> dict:
     entry = {"id": topic.id, "weight": topic.weight, "words": topic.words, "weights": topic.weights}
     if topic.negative_words is not None:
         entry.update(negative_words=topic.negative_words, negative_weights=topic.negative_weights)
+    if topic.name is not None:
+        entry["name"] = topic.name
+    if topic.seed_words is not None:
+        entry["seed_words"] = topic.seed_words
     story = {"flags": topic_flags(topic.quality)} if topic.quality else {}
     return {**entry, **topic.quality, **story}
 
@@ -152,6 +156,11 @@ def vocabulary_lines(v: dict) -> list[str]:
     if v.get("plurals_folded"):
         lines.append(f"Plurals folded into singulars ({v['plurals_folded']}): "
                      f"{' '.join(v['plurals_folded_examples'])}")  # fmt: skip
+    if v.get("phrases"):
+        p = v["phrases"]
+        rule = f"NPMI > {p['threshold']:g}, seen >= {p['min_count']} times"
+        lines.append(f"Phrases ({rule}): {p['found']} found, {p['kept']} kept: "
+                     f"{' '.join(p['examples'])}")  # fmt: skip
     if v["stop_words_never_matched"]:
         shown = " ".join(v["stop_words_never_matched"][:20])
         lines.append(f"Stop words the token pattern never produces "
@@ -189,9 +198,17 @@ def _fit_line(d: dict) -> str:
             f"‖X − WH‖_F = {d['reconstruction_error']:.4g}")  # fmt: skip
 
 
+def _named(topic) -> str:
+    """A seeded or named topic's prefix: ``[name; seeds a b c] ``, else nothing."""
+    parts = [topic.name] if topic.name else []
+    if topic.seed_words:
+        parts.append("seeds " + " ".join(topic.seed_words))
+    return f"[{'; '.join(parts)}] " if parts else ""
+
+
 def _words_cell(topic) -> str:
     """NMF: the top words; SVD: both poles, ``+ a b c / − d e f``."""
     if topic.negative_words is None:
-        return " ".join(topic.words)
+        return _named(topic) + " ".join(topic.words)
     negative = " ".join(topic.negative_words) or "(none)"
     return f"+ {' '.join(topic.words)} / − {negative}"

@@ -348,10 +348,12 @@ def _runs(chunk: list[str], lowercase: bool, pattern: str, m: int):
     )  # fmt: skip
 
 
-def _tokens(runs, stop_words, ngram_range, with_seen: bool, reject: str | None = None):
+def _tokens(runs, stop_words, ngram_range, with_seen: bool, reject: str | None = None,
+            phrases=None):  # fmt: skip
     """(doc, term, seen) of every n-gram of a block, as scikit-learn's analyzer makes them.
 
-    The tokens are the ``runs`` (``_runs``) but those ``reject`` finds something in.
+    The tokens are the ``runs`` (``_runs``) but those ``reject`` finds something in, with
+    ``phrases`` (pairs, topiccli.text.phrases) joined once stop words have left.
 
     ``seen`` orders the n-grams as scikit-learn meets them: by document, then n, then position
     (``doc << 34 | (n - low) << 31 | unigram row``; a block has < 2**24 documents and
@@ -368,6 +370,10 @@ def _tokens(runs, stop_words, ngram_range, with_seen: bool, reject: str | None =
         drop.append(pl.col("term").is_in(stop.implode() if _implode_is_in() else stop))
     if drop:
         frame = frame.filter(~pl.any_horizontal(drop) if len(drop) > 1 else ~drop[0])
+    if phrases is not None:
+        from .phrases import join_frame
+
+        frame = join_frame(frame, phrases)
     frame = frame.with_row_index("row")
     low, high = ngram_range
     grams = []
@@ -604,6 +610,7 @@ def fit_transform(
     use_idf: bool = True,
     smooth_idf: bool = True,
     sublinear_tf: bool = False,
+    phrases=None,
 ) -> tuple[scipy.sparse.csr_matrix, np.ndarray, np.ndarray | None]:
     """(X, terms, idf) exactly as scikit-learn's vectorizer of ``kind`` would give them.
 
@@ -611,7 +618,8 @@ def fit_transform(
     in scikit-learn's column order, idf the IDF weights (TF-IDF with ``use_idf``) or None.
     Raises scikit-learn's ValueErrors: "empty vocabulary; perhaps the documents only contain
     stop words", "max_df corresponds to < documents than min_df", "After pruning, no terms
-    remain. Try a lower min_df or a higher max_df."
+    remain. Try a lower min_df or a higher max_df." ``phrases`` (pairs, topiccli.text.phrases)
+    are joined into single terms before n-grams are formed (the parallel path only).
     """
     if isinstance(texts, str):
         raise ValueError("Iterable over raw text documents expected, string object received.")
@@ -628,6 +636,8 @@ def fit_transform(
     if isinstance(stop_words, str):  # scikit-learn's "english": its own business
         exact = False
     if not (exact and valid) or not all(type(t) is str for t in texts):
+        if phrases is not None:
+            raise ValueError("phrases are joined on the parallel path only")
         return _sklearn(texts, kind, **params)
 
     stop = None if stop_words is None else frozenset(stop_words)
@@ -637,7 +647,7 @@ def fit_transform(
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
     X, vocab, rank = count(texts, stop_words=stop, ngram_range=ngram_range,
                            token_pattern=token_pattern, lowercase=lowercase,
-                           first_appearance=with_seen)  # fmt: skip
+                           first_appearance=with_seen, phrases=phrases)  # fmt: skip
     if len(vocab) == 0:
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
 
@@ -666,7 +676,7 @@ def fit_transform(
 
 def count(texts: list[str], *, stop_words: frozenset[str] | None, ngram_range=(1, 1),
           token_pattern: str = DEFAULT_TOKEN_PATTERN, lowercase: bool = True,
-          first_appearance: bool = False):  # fmt: skip
+          first_appearance: bool = False, phrases=None):  # fmt: skip
     """(X, vocabulary, rank): the counts of ``texts`` (float64 CSR, indices sorted) over their
     own sorted vocabulary (a polars Series), before any pruning, and with
     ``first_appearance`` each term's rank of first appearance in ``texts`` (int64; None
@@ -680,29 +690,12 @@ def count(texts: list[str], *, stop_words: frozenset[str] | None, ngram_range=(1
     m = _min_run(token_pattern)
     stop = None if not stop_words else frozenset(stop_words)
     n_docs = len(texts)
-    # A corpus of at most BLOCK_WORKERS blocks' worth is one block: the same characters in
-    # flight as that many blocks at once, and no merge; polars' streaming engine spreads it
-    # over the cores (20NG all, 22 M characters: 8% less wall time than two blocks). Larger
-    # corpora: blocks of about equal size, at most BLOCK_CHARS characters, BLOCK_WORKERS at
-    # a time (one block at a time of twice the size is 15% slower on 200k documents).
-    total = sum(map(len, texts))
-    if total <= BLOCK_WORKERS * BLOCK_CHARS:
-        block_chars = max(1, total)
-    else:
-        block_chars = max(1, -(-total // max(1, -(-total // max(1, BLOCK_CHARS)))))
-    ranges, start = [], 0
-    while start < n_docs:
-        end, size = start, 0
-        while end < n_docs and (size < block_chars and end - start < BLOCK_DOCS or end == start):
-            size += len(texts[end])
-            end += 1
-        ranges.append((start, end))
-        start = end
+    ranges = _block_ranges(texts)
 
     def block(bounds):
         start, end = bounds
         runs = _runs(texts[start:end], lowercase, pattern, m)
-        tokens = _tokens(runs, stop, tuple(ngram_range), first_appearance, reject)
+        tokens = _tokens(runs, stop, tuple(ngram_range), first_appearance, reject, phrases)
         del runs
         return _block_counts(tokens, end - start)
 
@@ -722,6 +715,55 @@ def count(texts: list[str], *, stop_words: frozenset[str] | None, ngram_range=(1
         with ThreadPoolExecutor(workers) as pool:
             blocks = list(pool.map(block, ranges))
     return _merge(blocks, n_docs)
+
+
+def detect_phrases(texts: list[str], *, stop_words: frozenset[str] | None,
+                   token_pattern: str = DEFAULT_TOKEN_PATTERN, lowercase: bool = True,
+                   threshold: float | None = None,
+                   min_count: int | None = None) -> list:  # fmt: skip
+    """The phrases of ``texts`` (sorted pairs; topiccli.text.phrases): one tokenizing pass as
+    ``count`` tokenizes, then unigram and bigram counts over the blocks, scored by NPMI."""
+    from . import phrases
+
+    pattern, reject = rust_patterns(token_pattern)
+    m = _min_run(token_pattern)
+    stop = None if not stop_words else frozenset(stop_words)
+    frames = []
+    for start, end in _block_ranges(texts):
+        runs = _runs(texts[start:end], lowercase, pattern, m)
+        frame = _tokens(runs, stop, (1, 1), False, reject).select("doc", "term")
+        frames.append(frame.collect().lazy())
+    if not frames:
+        return []
+    return phrases.detect_frames(
+        frames,
+        phrases.THRESHOLD if threshold is None else threshold,
+        phrases.MIN_COUNT if min_count is None else min_count,
+    )
+
+
+def _block_ranges(texts) -> list[tuple[int, int]]:
+    """The corpus's blocks of documents, (start, end) each (see ``count``)."""
+    n_docs = len(texts)
+    # A corpus of at most BLOCK_WORKERS blocks' worth is one block: the same characters in
+    # flight as that many blocks at once, and no merge; polars' streaming engine spreads it
+    # over the cores (20NG all, 22 M characters: 8% less wall time than two blocks). Larger
+    # corpora: blocks of about equal size, at most BLOCK_CHARS characters, BLOCK_WORKERS at
+    # a time (one block at a time of twice the size is 15% slower on 200k documents).
+    total = sum(map(len, texts))
+    if total <= BLOCK_WORKERS * BLOCK_CHARS:
+        block_chars = max(1, total)
+    else:
+        block_chars = max(1, -(-total // max(1, -(-total // max(1, BLOCK_CHARS)))))
+    ranges, start = [], 0
+    while start < n_docs:
+        end, size = start, 0
+        while end < n_docs and (size < block_chars and end - start < BLOCK_DOCS or end == start):
+            size += len(texts[end])
+            end += 1
+        ranges.append((start, end))
+        start = end
+    return ranges
 
 
 def feature_mask(dfs, totals, n_docs: int, *, kind: str, min_df, max_df, max_features):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +39,8 @@ class DocumentTerm:
     found wrong with it (``diagnose``), for the report."""
     fold: dict | None = None
     """The plurals folded into singulars ({plural: singular}, topiccli.text.plurals), or None."""
+    phrases: tuple | None = None
+    """The phrases joined into single terms (pairs (a, b), topiccli.text.phrases), or None."""
     cleaning: dict | None = None
     """What each cleaning step did (topiccli.text.clean), None if not known (a worker-read
     corpus)."""
@@ -139,18 +141,20 @@ class Vectorizer:
                 warnings.filterwarnings("default", category=UserWarning)
                 fast = fast_vectorize.supports(token_pattern=pattern,
                                                ngram_range=settings.ngram_range)  # fmt: skip
+                joined = _phrases(settings, texts, pattern, fast) if settings.phrases else None
                 if fast and plurals.applies(settings.plurals, settings.stop_words,
                                             settings.ngram_range):  # fmt: skip
-                    X, terms, idf, fold = _folded(settings, texts, pattern)
+                    X, terms, idf, fold = _folded(settings, texts, pattern, joined)
                 elif fast:
                     X, terms, idf = fast_vectorize.fit_transform(
                         texts, kind=settings.kind, stop_words=stop_word_set(settings),
                         min_df=min_df, max_df=settings.max_df,
                         max_features=settings.max_features,
                         ngram_range=tuple(settings.ngram_range), token_pattern=pattern,
+                        phrases=joined,
                     )  # fmt: skip
                 else:
-                    vectorizer = sklearn_vectorizer(settings, min_df)
+                    vectorizer = sklearn_vectorizer(settings, min_df, joined)
                     X = vectorizer.fit_transform(texts)
                     terms = vectorizer.get_feature_names_out()
                     idf = getattr(vectorizer, "idf_", None)
@@ -172,8 +176,26 @@ class Vectorizer:
         found = diagnose(settings, dominant, np.diff(X.indptr), terms)
         language = {**detection.as_dict(), **found}
         return DocumentTerm(X=X, terms=terms, idf=idf, settings=settings, language=language,
-                            fold=fold, cleaning=cleaned.counts,
-                            boilerplate=found_boilerplate)  # fmt: skip
+                            fold=fold, cleaning=cleaned.counts, boilerplate=found_boilerplate,
+                            phrases=None if joined is None else tuple(joined))  # fmt: skip
+
+
+def _phrases(settings: VectorizerSettings, texts: list[str], pattern: str, fast: bool) -> list:
+    """The phrases of the prepared ``texts`` (topiccli.text.phrases): on the parallel path
+    when it takes the settings, else over scikit-learn's tokens."""
+    from . import fast_vectorize, phrases
+
+    if fast:
+        return fast_vectorize.detect_phrases(texts, stop_words=stop_word_set(settings),
+                                             token_pattern=pattern)  # fmt: skip
+    tokens = _unigram_analyzer(settings)
+    return phrases.detect(tokens(text) for text in texts)
+
+
+def _unigram_analyzer(settings: VectorizerSettings):
+    """scikit-learn's word analyzer for ``settings`` without its n-grams: ``text → tokens``."""
+    base = sklearn_vectorizer(replace(settings, ngram_range=(1, 1)))
+    return base.build_analyzer()
 
 
 def resolve_language(settings: VectorizerSettings, texts, detection=None):
@@ -205,7 +227,7 @@ def resolve_language(settings: VectorizerSettings, texts, detection=None):
     return resolved, detection
 
 
-def _folded(settings: VectorizerSettings, texts: list[str], pattern: str):
+def _folded(settings: VectorizerSettings, texts: list[str], pattern: str, phrases=None):
     """(X, terms, idf, fold) with English plurals folded (topiccli.text.plurals): the texts
     counted, each plural's column merged into its singular's, then pruned and weighed as
     ``fit_transform`` prunes and weighs (the functions the two-pass distributed fit uses).
@@ -217,7 +239,7 @@ def _folded(settings: VectorizerSettings, texts: list[str], pattern: str):
 
     X, vocab, first = fast_vectorize.count(
         texts, stop_words=stop_word_set(settings), ngram_range=(1, 1), token_pattern=pattern,
-        first_appearance=True,
+        first_appearance=True, phrases=phrases,
     )  # fmt: skip
     terms = np.asarray(vocab.to_list(), dtype=object)
     fold = plurals.fold_map(terms)
@@ -344,13 +366,14 @@ def vectorize(texts: list[str], settings: VectorizerSettings) -> DocumentTerm:
     return Vectorizer(settings).fit_transform(texts)
 
 
-def sklearn_vectorizer(settings: VectorizerSettings, min_df=1):
-    """The scikit-learn vectorizer ``settings`` describe (unfitted; ``min_df`` resolved)."""
+def sklearn_vectorizer(settings: VectorizerSettings, min_df=1, phrases=None):
+    """The scikit-learn vectorizer ``settings`` describe (unfitted; ``min_df`` resolved);
+    with ``phrases`` (pairs), an analyzer that joins them before forming n-grams."""
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
     cls = TfidfVectorizer if settings.kind == "tfidf" else CountVectorizer
     words = stop_word_set(settings)
-    return cls(
+    vectorizer = cls(
         stop_words=None if words is None else sorted(words),
         min_df=min_df,
         max_df=settings.max_df,
@@ -358,6 +381,32 @@ def sklearn_vectorizer(settings: VectorizerSettings, min_df=1):
         ngram_range=tuple(settings.ngram_range),
         token_pattern=text_rules.token_pattern(settings.token_pattern),
     )
+    if phrases is not None:  # the analyzer applies the stop words and the pattern itself
+        analyzer = _phrase_analyzer(vectorizer, phrases)
+        vectorizer.set_params(analyzer=analyzer, stop_words=None, token_pattern=None)
+    return vectorizer
+
+
+def _phrase_analyzer(vectorizer, pairs):
+    """``text → terms`` as ``vectorizer``'s word analyzer, with ``pairs`` joined first."""
+    from .phrases import joiner
+
+    low, high = vectorizer.ngram_range
+    unigrams = vectorizer.set_params(ngram_range=(1, 1)).build_analyzer()
+    vectorizer.set_params(ngram_range=(low, high))
+    join = joiner(pairs)
+    return lambda text: word_ngrams(join(unigrams(text)), low, high)
+
+
+def word_ngrams(tokens: list[str], low: int, high: int) -> list[str]:
+    """scikit-learn's ``_word_ngrams``: the tokens' n-grams for n in [low, high], space-joined,
+    by n then position."""
+    if high == 1:
+        return tokens
+    grams = list(tokens) if low == 1 else []
+    for n in range(max(low, 2), min(high, len(tokens)) + 1):
+        grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return grams
 
 
 # --- a corpus vectorized in parts (topiccli.distributed) ----------------------------------------
@@ -565,4 +614,25 @@ def vocabulary_report(texts, settings: VectorizerSettings, dt: DocumentTerm, top
                 (dt.fold or {}).items(), key=lambda ps: -int(totals[_column(dt.terms, ps[1])])
             )[:10]
         ],
+        **({} if dt.phrases is None else {"phrases": phrase_report(dt, totals)}),
+    }
+
+
+def phrase_report(dt: DocumentTerm, totals, top: int = 10) -> dict:
+    """What ``--vocabulary`` says of the phrases: the rule, how many were found and kept, and
+    the most frequent joined terms kept."""
+    import numpy as np
+
+    from . import phrases
+
+    joined = np.array([phrases.DELIMITER in str(t) for t in dt.terms], dtype=bool)
+    columns = np.flatnonzero(joined)
+    order = columns[np.argsort(-np.asarray(totals)[columns], kind="stable")][:top]
+    return {
+        "scoring": "npmi",
+        "threshold": phrases.THRESHOLD,
+        "min_count": phrases.MIN_COUNT,
+        "found": len(dt.phrases),
+        "kept": int(joined.sum()),
+        "examples": [str(dt.terms[i]) for i in order],
     }

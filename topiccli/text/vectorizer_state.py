@@ -23,17 +23,19 @@ from . import clean
 from .rules import strip_contractions
 from .vectorize import VectorizerSettings, sklearn_vectorizer
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 """2 adds ``contractions`` (version 1 states keep them); 3 adds ``language`` and
 ``lemmatize``, written only by a model whose texts are segmented or lemmatized (others stay
-version 2, readable by older releases). ``clean``, ``boilerplate`` and ``fold`` are read when
-present (a state without them cleans and folds nothing)."""
+version 2, readable by older releases); 4 adds ``phrases``, written only by a model that
+joined phrases. ``clean``, ``boilerplate`` and ``fold`` are read when present (a state
+without them cleans and folds nothing)."""
 
 
-def capture(settings: VectorizerSettings, boilerplate=(), fold=None) -> dict:
+def capture(settings: VectorizerSettings, boilerplate=(), fold=None, phrases=None) -> dict:
     """Everything needed to rebuild the analyzer and TF-IDF step ``settings`` describe, with
-    the ``boilerplate`` segments the fit's cleaning dropped (dropped from new texts too) and
-    the plurals it folded (``fold``, {plural: singular}: folded in new texts too)."""
+    the ``boilerplate`` segments the fit's cleaning dropped (dropped from new texts too), the
+    plurals it folded (``fold``, {plural: singular}: folded in new texts too) and the phrases
+    it joined (pairs, topiccli.text.phrases: joined in new texts too)."""
     params = sklearn_vectorizer(settings).get_params()
     stop_words = params["stop_words"]
     if stop_words == "english":
@@ -61,6 +63,8 @@ def capture(settings: VectorizerSettings, boilerplate=(), fold=None) -> dict:
         state.update(state_version=3, language=settings.language, lemmatize=settings.lemmatize)
     else:
         state["state_version"] = 2
+    if phrases is not None:
+        state.update(state_version=4, phrases=[list(pair) for pair in phrases])
     if settings.kind == "tfidf":
         state["tfidf"] = {
             "norm": params["norm"],
@@ -129,8 +133,9 @@ def transform(state: dict, terms, idf: np.ndarray | None, texts) -> object:
 
 def analyzer(state: dict):
     """``text → tokens`` exactly as scikit-learn's word analyzer with these settings:
-    lowercase, strip accents, find the token pattern, drop stop words, fold plurals, join word
-    n-grams (the text already cleaned: ``transform`` cleans all the texts at once first)."""
+    lowercase, strip accents, find the token pattern, drop stop words, join phrases, fold
+    plurals, join word n-grams (the text already cleaned: ``transform`` cleans all the texts
+    at once first)."""
     pattern = re.compile(state["token_pattern"])
     if pattern.groups > 1:
         raise BundleError("the bundle's token pattern has more than one capturing group")
@@ -142,6 +147,10 @@ def analyzer(state: dict):
     strip_clitics = state.get("contractions", "keep") == "strip"
     fold = state.get("fold") or {}
     analyse = _analysis(state)
+    from .phrases import joiner
+
+    joined = joiner(tuple(pair) for pair in state.get("phrases") or ())
+    join = lambda tokens: joined(list(tokens))  # noqa: E731
 
     def analyze(text: str) -> list[str]:
         if strip_clitics:
@@ -152,7 +161,7 @@ def analyzer(state: dict):
             text = text.lower()
         if strip is not None:
             text = strip(text)
-        tokens = [t for t in pattern.findall(text) if t not in stop_words]
+        tokens = join(t for t in pattern.findall(text) if t not in stop_words)
         if fold:
             tokens = [fold.get(t, t) for t in tokens]
         if high == 1:
