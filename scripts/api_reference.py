@@ -47,7 +47,30 @@ def entry(module: str, name: str) -> str:
     kind = "class" if inspect.isclass(obj) else "def"
     doc = inspect.getdoc(obj) or "(no docstring)"
     code = f"{kind} {name}{signature(obj)}"
-    return f"### `{module}.{name}`\n\n```python\n{code}\n```\n\n```text\n{doc}\n```\n"
+    text = f"### `{module}.{name}`\n\n```python\n{code}\n```\n\n```text\n{doc}\n```\n"
+    if inspect.isclass(obj):
+        text += "".join(method_entry(obj, method) for method in methods(obj))
+    return text
+
+
+def methods(cls) -> list[str]:
+    """The public methods a class defines itself or inherits from topiccli's own classes (not
+    those of scikit-learn, e.g. ``get_params``), base classes first, in the order written."""
+    kinds = (classmethod, staticmethod)
+    found: dict[str, None] = {}
+    for klass in reversed(cls.__mro__):
+        if klass.__module__.split(".")[0] != "topiccli":
+            continue
+        found.update((name, None) for name, value in vars(klass).items()
+                     if not name.startswith("_")
+                     and (inspect.isfunction(value) or isinstance(value, kinds)))  # fmt: skip
+    return list(found)
+
+
+def method_entry(cls, name: str) -> str:
+    method = getattr(cls, name)
+    doc = inspect.getdoc(method) or "(no docstring)"
+    return f"\n`{cls.__name__}.{name}{signature(method)}`\n\n```text\n{doc}\n```\n"
 
 
 def reference() -> str:

@@ -132,7 +132,7 @@ ROWS = [
         "record fields on a folder",
         (*FIT, *GOOD, "--text-field", "body"),
         2,
-        "apply to .jsonl/.csv files and stdin",
+        "apply to .jsonl/.csv/.parquet files and stdin",
     ),  # fmt: skip
     Row(
         "solver of another loss",

@@ -174,7 +174,8 @@ def test_stdin_lines_mode_and_field_misuse(tmp_path):
     with pytest.raises(CorpusError, match="stdin is not JSONL"):
         load_records("-", Fields(id="id"), stdin=stream)
     result = topics("svd", "--input", tmp_path, "--label-field", "x")
-    assert result.exit_code == 2 and "apply to .jsonl/.csv files and stdin" in result.stderr
+    assert result.exit_code == 2
+    assert "apply to .jsonl/.csv/.parquet files and stdin" in result.stderr
     with pytest.raises(InvalidParameterError):
         from topiccli.corpus.records import check_fields
 

@@ -187,3 +187,21 @@ def test_the_engine_is_the_one_given_and_the_topics_are_the_same(essays):
     assert clone(given).get_params()["engine"] is not None
     with pytest.raises(UsageError, match="engine must be"):
         TopicModel(k=3, engine=42).fit(texts)
+
+
+def test_seed_words_from_python_steer_as_the_cli_does(essays, tmp_path):
+    texts, _ = essays
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text("music: chord rhythm melody\nmedicine: fever blood\n", encoding="utf-8")
+    by_file = TopicModel(k=4, seed_words=seeds).fit(texts)
+    by_dict = TopicModel(k=4, seed_words={"music": "chord rhythm melody",
+                                          "medicine": ["fever", "blood"]}).fit(texts)  # fmt: skip
+    assert np.array_equal(by_file.doc_topics_, by_dict.doc_topics_)
+    topics = by_dict.report_["topics"]
+    assert [t["name"] for t in topics[:2]] == ["music", "medicine"]
+    assert {"chord", "rhythm", "melody"} <= set(topics[0]["words"])
+    assert {"fever", "blood"} <= set(topics[1]["words"])
+    cli = CliRunner().invoke(__import__("topiccli.cli", fromlist=["app"]).app,
+                             ["nmf", "--input", str(SAMPLE), "--k", "4", "--seed-words",
+                              str(seeds), "--format", "json"])  # fmt: skip
+    assert [t["words"] for t in json.loads(cli.stdout)["topics"]] == [t["words"] for t in topics]

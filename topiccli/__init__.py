@@ -21,13 +21,16 @@ _LAZY = {
     "NMF": "topiccli.models",
     "TruncatedSVD": "topiccli.models",
     "TopicModel": "topiccli.models",
+    "c_npmi_scorer": "topiccli.models",
+    "FitReport": "topiccli.models",
     "Engine": "topiccli.models.engine",
     "LocalEngine": "topiccli.models.engine",
     "open_engine": "topiccli.models.engine",
 }
 
-__all__ = ["NMF", "NMFResult", "SVDResult", "TopicModel", "TruncatedSVD", "__version__", "nmf",
-           "truncated_svd", "Engine", "LocalEngine", "open_engine"]  # fmt: skip
+__all__ = ["Engine", "FitReport", "LocalEngine", "NMF", "NMFResult", "SVDResult", "TopicModel",
+           "TruncatedSVD", "__version__", "c_npmi_scorer", "nmf", "open_engine",
+           "truncated_svd"]  # fmt: skip
 
 
 def __getattr__(name: str):

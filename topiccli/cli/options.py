@@ -133,8 +133,8 @@ Input = Annotated[
         "--input",
         "-i",
         rich_help_panel=SOURCE,
-        help="A folder of text files, one text file, a .jsonl/.csv file of records, or - for "
-        "stdin, instead of 20 Newsgroups.",
+        help="A folder of text files, one text file, a .jsonl/.csv/.parquet file of records (or "
+        "a quoted glob of them), or - for stdin, instead of 20 Newsgroups.",
     ),
 ]
 Glob = Annotated[
@@ -187,7 +187,7 @@ TextField = Annotated[
     typer.Option(
         rich_help_panel=SOURCE,
         show_default="text",
-        help="JSONL/CSV input: the field holding each document's text.",
+        help="JSONL/CSV/Parquet input: the field (column) holding each document's text.",
     ),
 ]
 IdField = Annotated[
@@ -195,13 +195,14 @@ IdField = Annotated[
     typer.Option(
         rich_help_panel=SOURCE,
         show_default="the line or row number",
-        help="JSONL/CSV input: the field holding each document's id.",
+        help="JSONL/CSV/Parquet input: the field (column) holding each document's id.",
     ),
 ]
 LabelField = Annotated[
     Optional[str],
     typer.Option(
-        rich_help_panel=SOURCE, help="JSONL/CSV input: the field holding each document's label."
+        rich_help_panel=SOURCE,
+        help="JSONL/CSV/Parquet input: the field (column) holding each document's label.",
     ),
 ]
 
@@ -432,7 +433,7 @@ DocTopics = Annotated[
     Optional[Path],
     typer.Option(
         rich_help_panel=OUTPUT,
-        help="Write each document's topic weights to FILE.csv or FILE.jsonl.",
+        help="Write each document's topic weights to FILE.csv, FILE.jsonl or FILE.parquet.",
     ),
 ]
 Vocabulary = Annotated[

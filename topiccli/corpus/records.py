@@ -1,8 +1,10 @@
-"""Load documents from other tools' records: a JSONL or CSV file, or standard input.
+"""Load documents from other tools' records: a JSONL, CSV or Parquet file, or standard input.
 
 * ``FILE.jsonl`` (or ``.ndjson``): one JSON object a line; blank lines are ignored.
 * ``FILE.csv``: a header row naming the columns, then one record a row (quoted fields may span
   lines).
+* ``FILE.parquet``: one record a row, only the named columns read, in batches
+  (topiccli.corpus.parquet).
 * ``-``: standard input, read as JSONL when every non-blank line is a JSON object, otherwise as
   one document per non-blank line.
 
@@ -44,7 +46,9 @@ from .folder import BOMS, SNIFF_BYTES, TRUNCATED
 from .model import Corpus, tell
 
 STDIN = "-"
-SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+FILE_FORMATS = ("jsonl", "csv", "parquet")
+"""The formats of record files (and of globs of shards); Parquet is read by corpus.parquet."""
 DEFAULT_TEXT_FIELD = "text"
 
 
@@ -104,8 +108,8 @@ def shards(path) -> list[Path]:
 
 
 def record_format(path) -> str | None:
-    """ "stdin", "jsonl" or "csv" when ``path`` is read by this module; None otherwise. A shard
-    pattern's format is its suffix's (``*.jsonl``)."""
+    """ "stdin", "jsonl", "csv" or "parquet" when ``path`` is read by this module; None
+    otherwise. A shard pattern's format is its suffix's (``*.jsonl``)."""
     if path is None:
         return None
     if is_stdin(path):
@@ -120,7 +124,7 @@ def check_fields(path, fields: Fields) -> None:
     """Refuse record fields for a source that has no records (a folder or 20 Newsgroups)."""
     if fields.given and record_format(path) is None:
         raise UsageError(
-            "text_field, id_field and label_field apply to .jsonl/.csv files and stdin",
+            "text_field, id_field and label_field apply to .jsonl/.csv/.parquet files and stdin",
             params=("text_field", "id_field", "label_field"),
         )
 
@@ -156,7 +160,7 @@ def load_records(path, fields: Fields = Fields(), stdin=None, counted=None,
         stream = stdin if stdin is not None else sys.stdin
         return _load_stdin(fields, stream, counted, max_bytes)
     if fmt is None:
-        raise CorpusError(f"{path} is not a .jsonl or .csv file")
+        raise CorpusError(f"{path} is not a .jsonl, .csv or .parquet file")
     skipped: dict[str, int] = {}
     if not is_pattern(path):
         records = _file_records(Path(path), fmt, fields, max_bytes, skipped)
@@ -189,8 +193,12 @@ def _shard_records(files: list[Path], fmt: str, fields: Fields, max_bytes: int, 
 def _file_records(path: Path, fmt: str, fields: Fields, max_bytes: int = MAX_FILE_BYTES,
                   skipped: dict | None = None):  # fmt: skip
     """(number, record) of one file, streamed in the encoding :func:`_encoding` finds (a
-    regular file only: a FIFO or a device is refused, never waited on)."""
+    regular file only: a FIFO or a device is refused, never waited on); Parquet's rows by
+    corpus.parquet."""
     name = str(path)
+    if fmt == "parquet":
+        yield from _parquet_records(path, fields, max_bytes, skipped)
+        return
     try:
         with open_regular(path) as raw:
             encoding = _encoding(raw, name)
@@ -204,6 +212,19 @@ def _file_records(path: Path, fmt: str, fields: Fields, max_bytes: int = MAX_FIL
                 yield from _csv(stream, name, fields, max_bytes)
     except OSError as exc:
         raise CorpusError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def _parquet_records(path: Path, fields: Fields, max_bytes: int, skipped: dict | None,
+                     rows: tuple[int, int] | None = None):  # fmt: skip
+    """A Parquet file's (row number, record), once it is known to be a regular file."""
+    from .parquet import parquet_records
+
+    try:
+        with open_regular(path):
+            pass
+    except OSError as exc:
+        raise CorpusError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    yield from parquet_records(path, fields, max_bytes, skipped, rows)
 
 
 _CHUNK = 1 << 20
@@ -467,14 +488,19 @@ def collect(records, fields: Fields, name: str, counted=None):
 
 
 def file_records(path: Path, fields: Fields, number_prefix: str = "",
-                 max_bytes: int = MAX_FILE_BYTES):  # fmt: skip
-    """(number, record) of one .jsonl/.csv file, numbered ``number_prefix`` + line (or row)
-    as the shard loader numbers them (``shards/a.jsonl:3``; "" for a single file); a record
-    longer than ``max_bytes`` is an error (there is no count to put it in)."""
+                 max_bytes: int = MAX_FILE_BYTES, rows: tuple[int, int] | None = None):  # fmt: skip
+    """(number, record) of one .jsonl/.csv/.parquet file, numbered ``number_prefix`` + line (or
+    row) as the shard loader numbers them (``shards/a.jsonl:3``; "" for a single file); a
+    record longer than ``max_bytes`` is an error (there is no count to put it in). ``rows``:
+    a Parquet file's rows [start, stop) only, numbered as in the whole file."""
     fmt = record_format(path)
-    if fmt not in ("jsonl", "csv"):
-        raise CorpusError(f"{path} is not a .jsonl or .csv file")
-    for number, record in _file_records(Path(path), fmt, fields, max_bytes):
+    if fmt not in FILE_FORMATS:
+        raise CorpusError(f"{path} is not a .jsonl, .csv or .parquet file")
+    if fmt == "parquet":
+        found = _parquet_records(Path(path), fields, max_bytes, None, rows)
+    else:
+        found = _file_records(Path(path), fmt, fields, max_bytes)
+    for number, record in found:
         yield (f"{number_prefix}{number}" if number_prefix else number), record
 
 

@@ -54,7 +54,7 @@ class Source:
 
     @cached_property
     def kind(self) -> str:
-        """ "stdin", "jsonl", "csv", "folder" (a folder or one text file), "texts" (in
+        """ "stdin", "jsonl", "csv", "parquet", "folder" (a folder or one text file), "texts" (in
         memory) or "20newsgroups"."""
         if self.spec.documents is not None:
             return TEXTS
@@ -75,7 +75,7 @@ class Source:
         if self.kind != "folder":
             if records.is_pattern(self.spec.input):  # shards: the files the glob matches
                 return records.shards(self.spec.input), {}
-            return ([Path(self.spec.input)] if self.kind in ("jsonl", "csv") else []), {}
+            return ([Path(self.spec.input)] if self.kind in records.FILE_FORMATS else []), {}
         return folder.list_files(Path(self.spec.input), self.spec.glob)
 
     def selection(self) -> dict:

@@ -323,11 +323,17 @@ class InputFile:
     byte_range: tuple[int, int] | None = None
     """Part of a .jsonl file only: its bytes [start, stop), lines from ``first_line``."""
     first_line: int = 1
+    row_range: tuple[int, int] | None = None
+    """Part of a .parquet file only: its rows [start, stop) (numbered as in the whole file)."""
+    row_bytes: float = 0.0
+    """A .parquet part's share of its file's bytes (for the shares' balance)."""
 
     @property
     def size(self) -> int:
         if self.byte_range is not None:
             return self.byte_range[1] - self.byte_range[0]
+        if self.row_range is not None:
+            return max(1, int(self.row_bytes * (self.row_range[1] - self.row_range[0])))
         return _size(self.path)
 
 
@@ -338,12 +344,12 @@ def input_files(path, glob: str | None = None) -> tuple[list[InputFile], dict]:
     subfolder), one file, or a glob of .jsonl/.csv shards (its matches in sorted path order,
     records numbered ``shard:line`` as ``topics`` numbers them)."""
     from ..corpus.folder import candidate_files, printable
-    from ..corpus.records import checked_shards, is_pattern, record_format
+    from ..corpus.records import FILE_FORMATS, checked_shards, is_pattern, record_format
 
     if is_pattern(path):
         fmt = record_format(path)
-        if fmt not in ("jsonl", "csv"):
-            raise CorpusError(f"{path} is a pattern, but not of .jsonl or .csv shards",
+        if fmt not in FILE_FORMATS:
+            raise CorpusError(f"{path} is a pattern, but not of .jsonl, .csv or .parquet shards",
                               params=("input",))  # fmt: skip
         files = checked_shards(path, fmt)
         return [InputFile(str(f.resolve()), fmt, number_prefix=f"{f.as_posix()}:")
@@ -386,13 +392,17 @@ def split_records(session: Session, files: list[InputFile], partitions: int) -> 
     ``partitions`` ranges in all, in proportion to size, cut after a newline. The workers count
     each range's lines (so records keep the whole file's numbers) and check it is UTF-8; a
     file with a byte-order mark or NUL bytes at its start, or one not UTF-8 throughout, stays
-    whole (read as ``topics`` reads it, its encoding found on the whole file)."""
+    whole (read as ``topics`` reads it, its encoding found on the whole file). A large .parquet
+    file is cut into runs of rows alike (``_row_parts``)."""
     total = sum(f.size for f in files)
     if len(files) >= partitions or total == 0:
         return files
     out: list[InputFile] = []
     for file in files:
         parts = int(round(partitions * file.size / total))
+        if file.records == "parquet" and file.size >= SPLIT_BYTES:
+            out.extend(_row_parts(file, parts))
+            continue
         large = file.records == "jsonl" and file.size >= SPLIT_BYTES
         cuts = _line_cuts(file, parts) if large else None
         if not cuts:
@@ -408,6 +418,20 @@ def split_records(session: Session, files: list[InputFile], partitions: int) -> 
         out.extend(replace(file, byte_range=r, first_line=int(line))
                    for r, line in zip(ranges, first))  # fmt: skip
     return out
+
+
+def _row_parts(file: InputFile, parts: int) -> list[InputFile]:
+    """A large .parquet file as about ``parts`` runs of rows (its row count read from its
+    footer here; each worker reads only its rows' row groups)."""
+    from ..corpus.parquet import row_count
+
+    rows = row_count(Path(file.path))
+    if parts < 2 or rows < 2 * parts:
+        return [file]
+    cuts = [rows * i // parts for i in range(parts + 1)]
+    per_row = file.size / rows
+    return [replace(file, row_range=(a, b), row_bytes=per_row)
+            for a, b in zip(cuts[:-1], cuts[1:])]  # fmt: skip
 
 
 def _line_cuts(file: InputFile, parts: int) -> list[int] | None:
@@ -481,7 +505,8 @@ def share_documents(files: list[InputFile], fields, max_file_bytes: int, junk: s
                 records = range_records(Path(file.path), *file.byte_range, file.first_line,
                                         file.number_prefix)  # fmt: skip
             else:
-                records = file_records(Path(file.path), fields, file.number_prefix)
+                records = file_records(Path(file.path), fields, file.number_prefix,
+                                       rows=file.row_range)  # fmt: skip
             found, found_ids, found_labels, found_skipped, _ = collect(records, fields, file.path)
             texts.extend(found)
             ids.extend(file.doc_id + i for i in found_ids)

@@ -113,7 +113,7 @@ class DaskEngine:
         .csv file or a glob of shards whose files every worker sees (they share the client's
         filesystem: a LocalCluster, or a cluster on a shared volume). stdin and 20 Newsgroups
         are read here; so is a source the workers cannot see, with a warning."""
-        if source.kind not in ("folder", "jsonl", "csv"):
+        if source.kind not in ("folder", "jsonl", "csv", "parquet"):
             return False
         files = source.listing[0] or [Path(source.spec.input)]
         probes = sorted({str(Path(f).resolve()) for f in (files[0], files[-1])})

@@ -19,8 +19,9 @@ from pathlib import Path
 
 
 def write_doc_topics(path: Path, ids, labels, weights, normalize: bool, engine=None) -> None:
-    """Write the documents' table to ``path`` (.csv/.jsonl), atomically; see the module.
-    ``engine`` (``models.engine.Engine``) writes it where the weights are when it can."""
+    """Write the documents' table to ``path`` (.csv/.jsonl/.parquet), atomically; see the
+    module. ``engine`` (``models.engine.Engine``) writes it where the weights are when it can
+    (a Parquet table is always written by this process, in one file)."""
     from ..quality.doc_weights import top_topics
     from ..render.doc_topics import (
         DocTopics,
@@ -38,8 +39,9 @@ def write_doc_topics(path: Path, ids, labels, weights, normalize: bool, engine=N
     def part_args(a: int, b: int) -> tuple:
         return (fmt, list(ids[a:b]), None if labels is None else list(labels[a:b]), normalize)
 
-    if engine is not None and engine.write_by_part(path, weights, write_part, part_args,
-                                                   header(fmt, weights.shape[1])):  # fmt: skip
+    by_part = engine is not None and fmt != "parquet"  # a Parquet table: one file, from here
+    if by_part and engine.write_by_part(path, weights, write_part, part_args,
+                                        header(fmt, weights.shape[1])):  # fmt: skip
         return
     table = DocTopics(ids, labels, weights, top_topics(weights))
     write_file(path, table.normalized() if normalize else table, fmt)

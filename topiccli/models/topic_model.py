@@ -36,10 +36,11 @@ from ..specs import (
 from .run import FitRequest
 
 _MODEL = ("k", "seed", "top_words", "max_iter", "tol", "solver", "loss", "init", "alpha_w",
-          "alpha_h", "l1_ratio", "docs", "seeds")  # fmt: skip
+          "alpha_h", "l1_ratio", "docs", "seeds", "seed_words", "seed_strength")  # fmt: skip
 """TopicModel's parameters that are ModelSpec fields, of the same names."""
 _VECTORIZER = ("stop_words", "min_df", "max_df", "max_features", "ngram_range", "token_pattern",
-               "contractions", "junk", "clean", "plurals", "language", "lemmatize")  # fmt: skip
+               "contractions", "junk", "clean", "plurals", "language", "lemmatize",
+               "phrases")  # fmt: skip
 """TopicModel's parameters that are VectorizerSettings fields (besides ``vectorizer``: kind)."""
 _SOURCE = ("glob", "text_field", "id_field", "label_field")
 """TopicModel's parameters that are SourceSpec fields: how a path given to fit is read."""
@@ -55,15 +56,19 @@ class TopicModel(TransformerMixin, BaseEstimator):
     default, KL; ``tol``: that loss's ``NMF_TOL``).
 
     ``fit(X, y=None)`` accepts a list of texts, a pandas or polars Series, a one-column array
-    (a ``ColumnTransformer``'s output), a DataFrame (the column ``text_field``, else its only
-    column, else ``text``), or a path the CLI reads (a folder, one text file, a .jsonl/.csv
-    file). ``y``, if given, labels the documents (label agreement in the report).
+    (a ``ColumnTransformer``'s output), a pandas or polars DataFrame or an Arrow table (the
+    column ``text_field``, else its only column, else ``text``; ``id_field`` and
+    ``label_field`` name its id and label columns), an Arrow array or ChunkedArray, or a path
+    the CLI reads (a folder, one text file, a .jsonl/.csv/.parquet file or a glob of shards).
+    ``y``, if given, labels the documents (label agreement in the report). pandas and pyarrow
+    are never required: their objects are recognized by what they offer.
 
     Fitted attributes: ``topics_`` (a polars DataFrame: topic, rank, word, weight),
     ``doc_topics_`` (documents × k, the fit's document weights, as ``--doc-topics``),
     ``doc_ids_``, ``vocabulary_`` (term → column), ``components_`` (k × terms), ``report_``
-    (the JSON report of ``topics nmf --format json``, as a dict) and ``bundle_`` (the model as
-    ``--save`` writes it).
+    (the JSON report of ``topics nmf --format json`` as a typed
+    :class:`~topiccli.models.fit_report.FitReport`; ``report_.to_dict()`` is the JSON) and
+    ``bundle_`` (the model as ``--save`` writes it).
 
     ``engine`` is where ``fit`` computes (``topiccli.models.engine``): an ``Engine`` (a
     ``LocalEngine(threads=N)``, or ``topiccli.distributed.engine.DaskEngine(address)``, used as
@@ -107,6 +112,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         plurals: str = VectorizerSettings.plurals,
         language: str = VectorizerSettings.language,
         lemmatize: bool | None = VectorizerSettings.lemmatize,
+        phrases: bool = VectorizerSettings.phrases,
         seed: int = ModelSpec.seed,
         top_words: int = ModelSpec.top_words,
         max_iter: int = ModelSpec.max_iter,
@@ -119,6 +125,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         l1_ratio: float = ModelSpec.l1_ratio,
         docs: int = ModelSpec.docs,
         seeds: int = ModelSpec.seeds,
+        seed_words=ModelSpec.seed_words,
+        seed_strength: float | None = ModelSpec.seed_strength,
         glob: str | None = SourceSpec.glob,
         text_field: str | None = SourceSpec.text_field,
         id_field: str | None = SourceSpec.id_field,
@@ -140,6 +148,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.plurals = plurals
         self.language = language
         self.lemmatize = lemmatize
+        self.phrases = phrases
         self.seed = seed
         self.top_words = top_words
         self.max_iter = max_iter
@@ -152,6 +161,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.l1_ratio = l1_ratio
         self.docs = docs
         self.seeds = seeds
+        self.seed_words = seed_words
+        self.seed_strength = seed_strength
         self.glob = glob
         self.text_field = text_field
         self.id_field = id_field
@@ -162,7 +173,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     def model_spec(self) -> ModelSpec:
         """The ModelSpec ``topics <method>`` would build from the same options."""
-        return ModelSpec(method=self.method, **{name: getattr(self, name) for name in _MODEL})
+        values = {name: getattr(self, name) for name in _MODEL}
+        values["seed_words"] = seed_topics(self.seed_words)
+        return ModelSpec(method=self.method, **values)
 
     def vectorizer_settings(self) -> VectorizerSettings:
         """The VectorizerSettings the same options give (``ngram_range`` as a pair)."""
@@ -176,7 +189,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         if _is_path(X):
             return SourceSpec(input=Path(X), **fields)
         texts = texts_of(X, self.text_field)
-        ids = tuple(str(i) for i in range(len(texts)))
+        ids = _frame_ids(X, self.id_field, len(texts))
+        y = _frame_column(X, self.label_field) if y is None and self.label_field else y
         labels = None if y is None else tuple(None if v is None else str(v) for v in _list(y))
         if labels is not None and len(labels) != len(texts):
             raise ValueError(f"y has {len(labels)} labels for {len(texts)} texts")
@@ -217,6 +231,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     def _set_fitted(self, bundle, report) -> None:
         from ..render.run import to_dict
+        from .fit_report import FitReport
 
         self.bundle_ = bundle
         self.components_ = bundle.components
@@ -224,7 +239,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.doc_ids_ = list(bundle.doc_ids)
         self.vocabulary_ = {str(term): j for j, term in enumerate(bundle.terms)}
         self.topics_ = topics_frame(report.topics)
-        self.report_ = to_dict(report)
+        self.report_ = FitReport.from_dict(to_dict(report))
 
     # -- using a fitted model --------------------------------------------------------------
 
@@ -293,7 +308,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
 
 def texts_of(X, text_field: str | None = None) -> list[str]:
-    """The texts of a list, a Series, a one-column array or a DataFrame (see TopicModel)."""
+    """The texts of a list, a Series, a one-column array, a DataFrame or an Arrow table or
+    array (see TopicModel)."""
+    X = from_arrow(X)
     columns = getattr(X, "columns", None)
     if columns is not None and not isinstance(X, np.ndarray):
         names = [str(c) for c in columns]
@@ -309,6 +326,52 @@ def texts_of(X, text_field: str | None = None) -> list[str]:
     if not all(isinstance(v, str) for v in values):
         raise ValueError("every document must be a str")
     return [str(v) for v in values]
+
+
+def from_arrow(X):
+    """An Arrow object that is neither pandas nor polars (a pyarrow Table, RecordBatch,
+    ChunkedArray or Array, or anything with the Arrow PyCapsule interface) as a polars
+    DataFrame or Series; any other ``X`` as it is. polars reads the capsule: pyarrow is never
+    imported here."""
+    module = type(X).__module__.split(".")[0]
+    arrow = hasattr(X, "__arrow_c_stream__") or hasattr(X, "__arrow_c_array__")
+    if not arrow or module in ("polars", "pandas", "numpy"):
+        return X
+    import polars as pl
+
+    if hasattr(X, "column_names"):  # a table or a record batch
+        return pl.DataFrame(X)
+    series = pl.Series(X)
+    return series.struct.unnest() if series.dtype == pl.Struct else series
+
+
+def _frame_column(X, name: str | None):
+    """Column ``name`` of a DataFrame or Arrow table ``X`` (None: not one, or no name)."""
+    X = from_arrow(X)
+    if name is None or getattr(X, "columns", None) is None or isinstance(X, np.ndarray):
+        return None
+    if name not in [str(c) for c in X.columns]:
+        raise ValueError(f"the DataFrame has no column {name!r} (set id_field/label_field)")
+    return X[name]
+
+
+def _frame_ids(X, id_field: str | None, n: int) -> tuple[str, ...]:
+    """The documents' ids: a DataFrame's ``id_field`` column (unique), else 0, 1, ..."""
+    column = _frame_column(X, id_field)
+    if column is None:
+        return tuple(str(i) for i in range(n))
+    ids = tuple(str(v) for v in _list(column))
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"the ids in column {id_field!r} must be unique")
+    return ids
+
+
+def c_npmi_scorer(estimator, X, y=None) -> float:
+    """A scorer for scikit-learn's model selection (``GridSearchCV(..., scoring=
+    c_npmi_scorer)``): ``estimator.score(X)``, the mean c_npmi of a fitted TopicModel's topics
+    in the texts ``X`` (higher is better); a Pipeline ending in a TopicModel passes ``X``
+    through its other steps first."""
+    return float(estimator.score(X))
 
 
 def _is_path(X) -> bool:
@@ -350,3 +413,26 @@ def _saved_params(meta: dict) -> dict:
                       l1_ratio=regularization.get("l1_ratio", ModelSpec.l1_ratio))  # fmt: skip
     return {"method": meta["method"], "k": meta["k"], "seed": meta["seed"],
             "top_words": meta.get("top_words", ModelSpec.top_words), **params}  # fmt: skip
+
+
+def seed_topics(seed_words) -> tuple:
+    """``seed_words`` as ModelSpec holds them: a seed-word file's path (``--seed-words``), a
+    mapping ``{name: words}``, a sequence of word lists (unnamed topics) or SeedTopics."""
+    import os
+
+    from .seed_words import SeedTopic, read_seed_words
+
+    if isinstance(seed_words, (str, os.PathLike)):
+        return read_seed_words(seed_words)
+    if isinstance(seed_words, dict):
+        items = [(name, words) for name, words in seed_words.items()]
+    else:
+        items = [(None, topic) for topic in seed_words]
+    return tuple(topic if isinstance(topic, SeedTopic) else
+                 SeedTopic(name, tuple(dict.fromkeys(w.lower() for w in _words(topic))))
+                 for name, topic in items)  # fmt: skip
+
+
+def _words(topic) -> list[str]:
+    """A seeded topic's words: a string split at spaces, or the sequence itself."""
+    return topic.split() if isinstance(topic, str) else list(topic)

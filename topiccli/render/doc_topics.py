@@ -11,6 +11,9 @@ weights are zero.
 
 * CSV: ``id,label,top_topic,topic_0,…,topic_{k-1}``
 * JSONL: ``{"id": …, "label": …, "top_topic": …, "weights": [w_0, …, w_{k-1}]}``
+* Parquet: CSV's columns, typed: ``id`` and ``label`` strings (``label`` null when none),
+  ``top_topic`` a nullable Int64, ``topic_0``… Float64 holding the values CSV writes; written
+  by polars from the client (also on a cluster), into a temporary file renamed into place.
 
 Numbers are written alike everywhere: 6 significant digits, and a weight below 1e-9 of its
 document's largest is written as 0 (multiplicative updates leave such dust, e.g. 5e-25, where the
@@ -29,13 +32,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import OutputError
-from ..storage.atomic import atomic_text_file
+from ..storage.atomic import atomic_binary_file, atomic_text_file
 from . import console, text
 
 if TYPE_CHECKING:
     import numpy as np
 
-EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 ROW_FORMATS = ("csv", "jsonl")
 DIGITS = 6
 DUST = 1e-9
@@ -85,7 +88,8 @@ def format_for(path: Path) -> str:
     fmt = EXTENSIONS.get(Path(path).suffix.lower())
     if fmt is None:
         raise OutputError(
-            f"doc_topics {path}: the file name must end in .csv or .jsonl (chooses the format)",
+            f"doc_topics {path}: the file name must end in .csv, .jsonl or .parquet (chooses "
+            "the format)",
             params=("doc_topics",),
         )
     return fmt
@@ -121,8 +125,31 @@ def write_rows(handle, fmt: str, table: DocTopics, with_header: bool = True) -> 
 def write_file(path: Path, table: DocTopics, fmt: str | None = None) -> None:
     """Write ``table`` to ``path`` (format from its extension unless given), atomically."""
     fmt = fmt or format_for(path)
+    if fmt == "parquet":
+        with atomic_binary_file(path) as handle:
+            parquet_frame(table).write_parquet(handle)
+        return
     with atomic_text_file(path) as handle:
         write_rows(handle, fmt, table)
+
+
+def parquet_frame(table: DocTopics):
+    """The table as a polars DataFrame of the Parquet columns (see the module): the rows as
+    CSV and JSONL write them."""
+    import polars as pl
+
+    k = table.weights.shape[1]
+    ids, labels, tops, weights = [], [], [], []
+    for doc_id, label, top, row in table.rows():
+        ids.append(doc_id)
+        labels.append(label)
+        tops.append(top)
+        weights.append(row)
+    columns = {"id": pl.Series(ids, dtype=pl.String), "label": pl.Series(labels, dtype=pl.String),
+               "top_topic": pl.Series(tops, dtype=pl.Int64)}  # fmt: skip
+    matrix = [list(col) for col in zip(*weights)] if weights else [[] for _ in range(k)]
+    columns.update({f"topic_{t}": pl.Series(matrix[t], dtype=pl.Float64) for t in range(k)})
+    return pl.DataFrame(columns)
 
 
 def write_part(handle, weights, fmt: str, ids, labels, normalize: bool) -> None:

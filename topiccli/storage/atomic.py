@@ -24,6 +24,19 @@ from .leftovers import sweep_beside, temp_prefix
 @contextmanager
 def atomic_text_file(path: Path):
     """A text handle on a temporary file that replaces ``path`` only if the block succeeds."""
+    with _atomic_file(path, binary=False) as handle:
+        yield handle
+
+
+@contextmanager
+def atomic_binary_file(path: Path):
+    """A binary handle, as :func:`atomic_text_file` gives a text one (a Parquet table)."""
+    with _atomic_file(path, binary=True) as handle:
+        yield handle
+
+
+@contextmanager
+def _atomic_file(path: Path, binary: bool):
     path = Path(path)
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
@@ -35,25 +48,26 @@ def atomic_text_file(path: Path):
     if mode is not None and stat.S_ISDIR(mode):
         raise OutputError(f"cannot write {path}: it is a folder")
     if mode is not None and not stat.S_ISREG(mode):
-        with _into(target, path) as handle:
+        with _into(target, path, binary) as handle:
             yield handle
         return
-    with _replacing(target, path, mode) as handle:
+    with _replacing(target, path, mode, binary) as handle:
         yield handle
 
 
 @contextmanager
-def _into(target: Path, shown: Path):
+def _into(target: Path, shown: Path, binary: bool = False):
     """Write into an existing special file (FIFO, device) without replacing it."""
+    text = {} if binary else {"encoding": "utf-8", "newline": ""}
     try:
-        with open(target, "w", encoding="utf-8", newline="") as handle:
+        with open(target, "wb" if binary else "w", **text) as handle:
             yield handle
     except OSError as exc:
         raise OutputError(f"cannot write {shown}: {_reason(exc)}") from exc
 
 
 @contextmanager
-def _replacing(target: Path, shown: Path, mode: int | None):
+def _replacing(target: Path, shown: Path, mode: int | None, binary: bool = False):
     """A temporary file beside ``target``, renamed over it when the block succeeds."""
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
@@ -64,7 +78,8 @@ def _replacing(target: Path, shown: Path, mode: int | None):
     except OSError as exc:
         raise OutputError(f"cannot write {shown}: {_reason(exc)}") from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        text = {} if binary else {"encoding": "utf-8", "newline": ""}
+        with os.fdopen(fd, "wb" if binary else "w", **text) as handle:
             os.fchmod(handle.fileno(), stat.S_IMODE(mode) if mode else 0o666 & ~_umask())
             yield handle
         os.replace(temp, target)
