@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from topiccli.corpus import load_folder
 from topiccli.models import TopicModel
-from topiccli.specs import ModelSpec, SourceSpec, SweepSpec, VectorizerSettings
+from topiccli.specs import AnalysisSpec, ModelSpec, SourceSpec, SweepSpec, VectorizerSettings
 
 from .conftest import SAMPLE
 
@@ -28,7 +28,7 @@ def test_defaults_are_the_specs_own():
     """Every parameter named after a spec field defaults to that field's default."""
     params = inspect.signature(TopicModel).parameters
     specs = {}
-    for spec in (ModelSpec, VectorizerSettings, SourceSpec):
+    for spec in (ModelSpec, VectorizerSettings, SourceSpec, AnalysisSpec):
         specs.update({f.name: f.default for f in fields(spec) if f.name in params})
     specs.update(vectorizer=VectorizerSettings.kind, method=SweepSpec.method, engine=None)
     assert {name: params[name].default for name in specs} == specs

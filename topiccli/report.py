@@ -59,3 +59,8 @@ class RunReport:
     """Documents × topics (topiccli.quality.doc_weights), None when the run came from the cache."""
     engine: dict | None = None
     """Where the run factorizes (models.engine.describe); None for a saved model (``show``)."""
+    analyses: dict = field(default_factory=dict)
+    """Topics over time and across groups (models.analyses): ``over_time``, ``by_group``,
+    ``over_time_by_group``, as the JSON report holds them; empty when not asked for."""
+    analyses_saved: dict | None = field(default=None, repr=False, compare=False)
+    """What a bundle keeps to reproduce ``analyses``: per-document values, bins, words."""

@@ -67,6 +67,12 @@ class SourceSpec:
     label field or the newsgroups say."""
     documents: Documents | None = None
     """Texts given from Python instead of ``input`` (never cached: they have no fingerprint)."""
+    time_field: str | None = None
+    """For .jsonl/.csv files and stdin: the field holding each document's time (ISO date or
+    datetime, or epoch seconds), for topics over time (quality.trends)."""
+    group_field: str | None = None
+    """For .jsonl/.csv files and stdin: the field naming each document's group, for topics
+    across groups (quality.groups)."""
 
     @property
     def is_stdin(self) -> bool:
@@ -232,6 +238,22 @@ class FitFiles:
         return self.vocabulary or any(
             p is not None for p in (self.save, self.doc_topics, self.html)
         )
+
+
+TIME_BINS = ("day", "week", "month", "quarter", "year", "auto")
+
+
+@dataclass(frozen=True)
+class AnalysisSpec:
+    """Which analyses of a fit to run besides its topics: over time (``SourceSpec.time_field``)
+    and across groups (``SourceSpec.group_field``, or the labels with ``by_label``)."""
+
+    time_bin: str = "auto"
+    """The time bins: day, week, month, quarter, year, or auto (quality.trends' rule)."""
+    by_label: bool = False
+    """Group the documents by their labels (when no group field is given)."""
+    trends: Path | None = None
+    """A CSV file of every analysis row (render.trends: topic, bin, group, prevalence, …)."""
 
 
 K_RANGE = "2:20"

@@ -112,7 +112,8 @@ class CorpusCache:
             return None
         meta, X, terms, idf = found
         texts = LazyTexts(texts_path, meta["texts_sha256"], X.shape[0], reload)
-        corpus = Corpus(texts, meta["ids"], meta["labels"], selection, dict(meta["skipped"]))
+        corpus = Corpus(texts, meta["ids"], meta["labels"], selection, dict(meta["skipped"]),
+                        dict(meta.get("values") or {}))  # fmt: skip
         applied = meta.get("applied") or {}  # the language and stop words the matrix used
         settings = replace(settings, **{k: v for k, v in applied.items() if k in APPLIED})
         return corpus, DocumentTerm(X=X, terms=terms, idf=idf, settings=settings,
@@ -138,6 +139,10 @@ class CorpusCache:
             raise CorruptEntry("its terms or ids do not match the matrix")
         if labels is not None and len(labels) != n_docs:
             raise CorruptEntry("its labels do not match the matrix")
+        values = meta.get("values") or {}
+        if not isinstance(values, dict) or any(not isinstance(v, list) or len(v) != n_docs
+                                               for v in values.values()):  # fmt: skip
+            raise CorruptEntry("its time or group values do not match the matrix")
         if idf is not None and idf.shape != (n_terms,):
             raise CorruptEntry("its idf does not match the matrix")
         import scipy.sparse as sp
@@ -172,6 +177,7 @@ class CorpusCache:
             "ids": list(corpus.ids),
             "labels": None if corpus.labels is None else list(corpus.labels),
             "skipped": dict(corpus.skipped),
+            "values": dict(corpus.values),
             "cleaning": dt.cleaning,
             "boilerplate": list(dt.boilerplate),
             "fold": dt.fold,

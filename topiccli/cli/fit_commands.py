@@ -292,28 +292,39 @@ def nmf(
     cache_dir_: opt.CacheDir = None,
     no_cache: opt.NoCache = False,
     scheduler: opt.Scheduler = None,
+    time_field: opt.TimeField = None,
+    time_bin: opt.TimeBin = "auto",
+    group_field: opt.GroupField = None,
+    by_label: opt.ByLabel = False,
+    trends: opt.Trends = None,
 ) -> None:
     """Nonnegative matrix factorization (KL or Frobenius loss) of the document-term matrix.
 
     Topics come in order of their share of the reconstructed corpus.
     """
     with handled():
+        from dataclasses import replace
+
         from ..models.run import FitRequest
-        from ..specs import FitFiles, ModelSpec
+        from ..specs import AnalysisSpec, FitFiles, ModelSpec
 
         request = FitRequest(
-            source_spec(
-                input,
-                glob,
-                categories,
-                subset,
-                remove,
-                max_file_bytes,
-                data_home,
-                text_field,
-                id_field,
-                label_field,
-                no_labels,
+            replace(
+                source_spec(
+                    input,
+                    glob,
+                    categories,
+                    subset,
+                    remove,
+                    max_file_bytes,
+                    data_home,
+                    text_field,
+                    id_field,
+                    label_field,
+                    no_labels,
+                ),
+                time_field=time_field,
+                group_field=group_field,
             ),
             vectorizer_settings(
                 vectorizer,
@@ -360,6 +371,7 @@ def nmf(
             ),
             output,
             cache_dir(cache_dir_, no_cache),
+            analyses=AnalysisSpec(time_bin=time_bin, by_label=by_label, trends=trends),
         )
         run_fit(request, format, plot, quiet, scheduler)
 

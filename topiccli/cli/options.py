@@ -666,3 +666,42 @@ Phrases = Annotated[
         "new_york before weighting. See docs/seeds-and-phrases.md.",
     ),
 ]
+
+ANALYSES = "Over time and by group"
+TimeField = Annotated[
+    Optional[str],
+    typer.Option(
+        rich_help_panel=ANALYSES,
+        help="JSONL/CSV input: the field holding each document's time (ISO date or datetime, "
+        "or epoch seconds): topics over time. Values that are no time are counted and warned.",
+    ),
+]
+TimeBin = Annotated[
+    Literal["day", "week", "month", "quarter", "year", "auto"],
+    typer.Option(
+        rich_help_panel=ANALYSES,
+        help="Time bins; auto: the finest unit with at most 60 bins of at least 10 documents "
+        "each on average.",
+    ),
+]
+GroupField = Annotated[
+    Optional[str],
+    typer.Option(
+        rich_help_panel=ANALYSES,
+        help="JSONL/CSV input: the field naming each document's group: topics across groups.",
+    ),
+]
+ByLabel = Annotated[
+    bool,
+    typer.Option(
+        rich_help_panel=ANALYSES,
+        help="Topics across groups, the groups being the documents' labels.",
+    ),
+]
+Trends = Annotated[
+    Optional[Path],
+    typer.Option(
+        rich_help_panel=ANALYSES,
+        help="Write the over-time and by-group rows (prevalence, interval, words) to FILE.csv.",
+    ),
+]

@@ -104,8 +104,6 @@ def junk_documents(texts) -> dict[int, str]:
 def drop_junk(corpus):
     """``corpus`` without its junk documents, each counted in ``skipped`` by reason (so the
     skipped-files warning and the report's ``corpus.skipped`` say what was left out)."""
-    from dataclasses import replace
-
     found = junk_documents(corpus.texts)
     if not found:
         return corpus
@@ -113,6 +111,4 @@ def drop_junk(corpus):
     skipped = dict(corpus.skipped)
     for reason in found.values():
         skipped[reason] = skipped.get(reason, 0) + 1
-    labels = None if corpus.labels is None else [corpus.labels[i] for i in keep]
-    return replace(corpus, texts=[corpus.texts[i] for i in keep],
-                   ids=[corpus.ids[i] for i in keep], labels=labels, skipped=skipped)  # fmt: skip
+    return corpus.rows(keep, skipped)

@@ -30,9 +30,20 @@ class Corpus:
     labels: list[str | None] | None
     selection: dict
     skipped: dict[str, int] = field(default_factory=dict)
+    values: dict[str, list] = field(default_factory=dict)
+    """Other per-document record fields by role, as read (``"time"``, ``"group"``: from
+    ``time_field``/``group_field``; corpus.records), aligned with ``texts``."""
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def rows(self, keep: list[int], skipped: dict[str, int]) -> Corpus:
+        """The documents ``keep`` (in that order), with every per-document list cut alike
+        (texts, ids, labels, values) and ``skipped`` as the new counts."""
+        labels = None if self.labels is None else [self.labels[i] for i in keep]
+        values = {role: [column[i] for i in keep] for role, column in self.values.items()}
+        return replace(self, texts=[self.texts[i] for i in keep], ids=[self.ids[i] for i in keep],
+                       labels=labels, skipped=skipped, values=values)  # fmt: skip
 
     def unlabelled(self) -> Corpus:
         """The same documents without labels (``--no-labels``)."""

@@ -63,7 +63,8 @@ def parquet_records(path: Path, fields, max_bytes: int, skipped: dict | None = N
 
     path = Path(path)
     found = columns(path)
-    wanted = [f for f in dict.fromkeys((fields.text_name, fields.id, fields.label)) if f]
+    named = (fields.text_name, fields.id, fields.label, *fields.kept.values())  # + time, group
+    wanted = [f for f in dict.fromkeys(named) if f]
     for name in wanted:
         if name not in found:
             raise CorpusError(f"{path} has no column {name!r}; its columns are: "

@@ -10,7 +10,10 @@
 
 A record's text is its ``text_field`` (default ``text``). Its id is its ``id_field`` when given
 (ids must then be unique), else its line number (JSONL, stdin) or row number (CSV, 1 = the first
-row after the header). Its label is its ``label_field`` when given. Records whose text is
+row after the header). Its label is its ``label_field`` when given; its ``time_field`` and
+``group_field`` values (the time and group analyses, quality.trends and quality.groups) are
+kept as read, in ``Corpus.values["time"]``/``["group"]`` (times are parsed by corpus.times,
+which counts the values that are no time). Records whose text is
 missing, not a string or blank are skipped and counted, as the folder loader counts empty files.
 Bytes decode as the folder loader decodes files (UTF-8, a BOM, then Windows-1252/Latin-1).
 
@@ -54,15 +57,23 @@ DEFAULT_TEXT_FIELD = "text"
 
 @dataclass(frozen=True)
 class Fields:
-    """Which fields of a record hold its text, id and label (None: not given)."""
+    """Which fields of a record hold its text, id, label, time and group (None: not given)."""
 
     text: str | None = None
     id: str | None = None
     label: str | None = None
+    time: str | None = None
+    group: str | None = None
 
     @property
     def given(self) -> bool:
-        return any(v is not None for v in (self.text, self.id, self.label))
+        return any(v is not None for v in (self.text, self.id, self.label, self.time, self.group))
+
+    @property
+    def kept(self) -> dict[str, str]:
+        """The analysis fields given: role ("time", "group") → field name."""
+        return {role: name for role, name in (("time", self.time), ("group", self.group))
+                if name is not None}  # fmt: skip
 
     @property
     def text_name(self) -> str:
@@ -124,20 +135,23 @@ def check_fields(path, fields: Fields) -> None:
     """Refuse record fields for a source that has no records (a folder or 20 Newsgroups)."""
     if fields.given and record_format(path) is None:
         raise UsageError(
-            "text_field, id_field and label_field apply to .jsonl/.csv/.parquet files and stdin",
-            params=("text_field", "id_field", "label_field"),
+            "text_field, id_field, label_field, time_field and group_field apply to "
+            ".jsonl/.csv/.parquet files and stdin",
+            params=("text_field", "id_field", "label_field", "time_field", "group_field"),
         )
 
 
 def selection(path, fields: Fields) -> dict:
     """The JSON report's description of a records source (known without reading it)."""
-    return {
+    described = {
         "source": record_format(path),
         "path": str(path),
         "text_field": fields.text_name,
         "id_field": fields.id,
         "label_field": fields.label,
     }
+    described.update({f"{role}_field": name for role, name in fields.kept.items()})
+    return described
 
 
 def cache_identity(path, fields: Fields) -> dict:
@@ -145,7 +159,15 @@ def cache_identity(path, fields: Fields) -> dict:
     fmt = record_format(path)
     if fmt is None:
         return {}
-    return {"kind": fmt, "fields": [fields.text_name, fields.id, fields.label]}
+    return {
+        "kind": fmt,
+        "fields": [
+            fields.text_name,
+            fields.id,
+            fields.label,
+            *(f"{role}={name}" for role, name in fields.kept.items()),
+        ],
+    }
 
 
 def load_records(path, fields: Fields = Fields(), stdin=None, counted=None,
@@ -415,7 +437,7 @@ def _csv(text, name: str, fields: Fields, max_bytes: int = MAX_FILE_BYTES):
     reader = csv.DictReader(io.StringIO(text, newline="") if isinstance(text, str) else text)
     try:
         columns = reader.fieldnames or []
-        for field in (fields.text_name, fields.id, fields.label):
+        for field in (fields.text_name, fields.id, fields.label, *fields.kept.values()):
             if field is not None and field not in columns:
                 raise CorpusError(
                     f"{name} has no column {field!r}; its columns are: {', '.join(columns)}"
@@ -433,7 +455,8 @@ def _corpus(records, fields: Fields, name: str, described: dict, counted=None,
             capped: dict | None = None) -> Corpus:  # fmt: skip
     """The corpus of (number, record) pairs; ``capped``: the records the cap cut or left out
     while they were read (counted into ``skipped``)."""
-    texts, ids, labels, skipped, seen = collect(records, fields, name, counted)
+    values: dict[str, list] = {role: [] for role in fields.kept}
+    texts, ids, labels, skipped, seen = collect(records, fields, name, counted, values)
     for reason, n in (capped or {}).items():
         skipped[reason] = skipped.get(reason, 0) + n
     text_field = fields.text_name
@@ -449,15 +472,16 @@ def _corpus(records, fields: Fields, name: str, described: dict, counted=None,
         detail = ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
         raise CorpusError(f"no documents in {name}" + (f" ({detail})" if detail else ""))
     has_labels = any(label is not None for label in labels)
-    return Corpus(texts, ids, labels if has_labels else None, described, skipped)
+    return Corpus(texts, ids, labels if has_labels else None, described, skipped, values)
 
 
-def collect(records, fields: Fields, name: str, counted=None):
+def collect(records, fields: Fields, name: str, counted=None, values: dict | None = None):
     """(texts, ids, labels, skipped, fields seen) of (number, record) pairs: the records with
     a text kept in order, the others counted by reason; raises only on a repeated id. A
     corpus read in parts (``topiccli.distributed``) collects each part with it, and may
     find no documents in one part without that being an error. ``counted(n)``, if given,
-    hears the documents kept so far (``model.tell``)."""
+    hears the documents kept so far (``model.tell``). ``values``, if given, gets each kept
+    record's ``fields.kept`` values appended, as read (JSON values; None where missing)."""
     texts, ids, labels = [], [], []
     skipped: dict[str, int] = {}
     first_seen: dict[str, int] = {}
@@ -482,6 +506,9 @@ def collect(records, fields: Fields, name: str, counted=None):
         ids.append(doc_id)
         label = record.get(fields.label) if fields.label else None
         labels.append(None if label is None or label == "" else str(label))
+        for role, field_name in fields.kept.items():
+            if values is not None:
+                values[role].append(_plain(record.get(field_name)))
         tell(counted, len(texts))
     tell(counted, len(texts), final=True)
     return texts, ids, labels, skipped, seen
@@ -533,6 +560,19 @@ def _range_lines(handle, size: int, limit: int, name: str, first: int):
             raise _over_cap(name, number, limit)
         yield raw[:size].decode("utf-8")
         size -= len(raw)
+
+
+def _plain(value):
+    """A record's field value as kept: a string, number or bool as read; a date or datetime
+    (a Parquet column) as ISO text; a list or object as its JSON text (so it is kept, and
+    counted as no time, never silently lost)."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (dict, list)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 def _skip_reason(value, field: str) -> str | None:

@@ -42,7 +42,8 @@ def check_source(spec: SourceSpec) -> SourceSpec:
 
 
 def fields(spec: SourceSpec) -> records.Fields:
-    return records.Fields(spec.text_field, spec.id_field, spec.label_field)
+    return records.Fields(spec.text_field, spec.id_field, spec.label_field, spec.time_field,
+                          spec.group_field)  # fmt: skip
 
 
 class Source:

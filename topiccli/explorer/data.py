@@ -58,6 +58,9 @@ class ExplorerInput:
     """Why ``snippets`` is None (e.g. a bundle saved without its snippets), and what to do."""
     language: object = None
     """The language the run assumed (the report's ``language``: a code, or a dict), if any."""
+    analyses: dict | None = None
+    """Topics over time and across groups (the report's ``over_time``, ``by_group``, …), drawn
+    by trends.js; None or empty without them."""
 
 
 # ----------------------------------------------------------------------------- distributions
@@ -346,6 +349,11 @@ def page_data(inp: ExplorerInput, top_terms: int = R, docs_per_topic: int = 5) -
             "language": language_text(inp.language),
             "flag_meanings": dict(FLAG_MEANINGS),
             "metrics": {key: v for key, v in dict(inp.metrics).items() if _scalar(v)},
+            **{
+                key: value
+                for key, value in (inp.analyses or {}).items()
+                if key in ("over_time", "by_group")
+            },  # fmt: skip
         }
     )
 

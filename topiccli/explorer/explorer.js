@@ -384,6 +384,7 @@
       drawAlign(t);
       drawCounts();
       highlightTerm();
+      document.dispatchEvent(new CustomEvent("topics:select", { detail: i }));  // trends.js
     }
 
     function drawBadges(t) {

@@ -37,7 +37,7 @@ def build_page(kind: str, title: str, data: dict) -> str:
         "__TITLE__": html.escape(str(title)),
         "__KIND__": kind,
         "/*__CSS__*/": _asset("explorer.css"),
-        "/*__JS__*/": _asset("explorer.js").replace("</", "<\\/"),
+        "/*__JS__*/": (_asset("explorer.js") + "\n" + _asset("trends.js")).replace("</", "<\\/"),
         "__DATA__": json_for_script(data),
     }
     template = _asset("page.html")

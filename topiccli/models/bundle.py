@@ -17,6 +17,11 @@ documents without the training corpus (the layout is documented in the README):
   the opening (up to SNIPPET_CHARS characters) of the training documents the explorer shows:
   each topic's SNIPPET_DOCS documents of largest weight (SVD: and of most negative weight), as
   ``{"max_chars": …, "rows": [[document row, text], …]}``. A bundle holds no other text.
+* ``analyses.json`` (optional, with ``--time-field``/``--group-field``/``--by-label``; listed
+  in the manifest when present) — each training document's time and group value as read, in
+  the order of ``documents.json``'s ids, the time bin asked for, and the words of each time
+  bin and group (they need the corpus); ``show``, ``explore`` and ``TopicModel.load``
+  recompute the prevalences and intervals from ``doc_topics`` (models.analyses).
 
 Saving writes into a temporary folder beside the destination and renames it into place, so a
 reader never sees half a bundle; an existing bundle is replaced only when asked. Loading checks
@@ -55,7 +60,9 @@ MANIFEST = "manifest.json"
 ARRAYS = "arrays.npz"
 FILES = (ARRAYS, "documents.json", "model.json", "vectorizer.json", "vocabulary.json")
 SNIPPETS = "snippets.json"
-"""The one optional file: read when the manifest lists it."""
+"""An optional file: read when the manifest lists it."""
+ANALYSES = "analyses.json"
+"""An optional file: read when the manifest lists it (models.analyses)."""
 SNIPPET_CHARS = 300
 SNIPPET_DOCS = 10
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same model always gives the same bytes
@@ -86,6 +93,8 @@ class ModelBundle:
     snippets: dict[int, str] | None = None
     """Document row → the opening of its text, for the documents the explorer shows; None when
     the bundle was saved without ``--save-snippets``."""
+    analyses: dict | None = None
+    """What reproduces the time and group analyses (models.analyses); None without them."""
 
 
 def from_report(report, snippets: bool = False) -> ModelBundle:
@@ -133,6 +142,7 @@ def from_report(report, snippets: bool = False) -> ModelBundle:
         metadata=metadata,
         term_frequency=column_sums(dt.X),
         snippets=_snippets(corpus.texts, doc_topics, report.model.method) if snippets else None,
+        analyses=getattr(report, "analyses_saved", None) or None,
     )
 
 
@@ -277,6 +287,8 @@ def _write_files(folder: Path, bundle: ModelBundle) -> None:
     if bundle.snippets is not None:
         rows = [[int(row), str(text)] for row, text in sorted(bundle.snippets.items())]
         contents[SNIPPETS] = _json_bytes({"max_chars": SNIPPET_CHARS, "rows": rows})
+    if bundle.analyses is not None:
+        contents[ANALYSES] = _json_bytes(bundle.analyses)
     for name, content in contents.items():
         _write_file(folder / name, content)
     manifest = {
@@ -434,6 +446,8 @@ def load(path) -> ModelBundle:
         snippets = _parse_snippets(path, _read_checked(path, SNIPPETS, manifest["files"]),
                                    len(bundle.doc_ids))  # fmt: skip
         bundle = replace(bundle, snippets=snippets)
+    if ANALYSES in manifest["files"]:
+        bundle = replace(bundle, analyses=_parse_analyses(path, manifest, bundle))
     from ..text.vectorizer_state import check_state
 
     check_state(bundle.vectorizer, len(bundle.terms), bundle.idf)
@@ -458,6 +472,18 @@ def _parse_snippets(path: Path, content: bytes, n_docs: int) -> dict[int, str]:
             raise _damaged(path, f"{SNIPPETS} has a row that is not [document row, short text]")
         out[entry[0]] = entry[1]
     return out
+
+
+def _parse_analyses(path: Path, manifest: dict, bundle: ModelBundle) -> dict:
+    """analyses.json, checked against the documents and topics (models.analyses.check_saved)."""
+    from .analyses import check_saved
+
+    try:
+        value = parse_json(_read_checked(path, ANALYSES, manifest["files"]))
+        check_saved(value, len(bundle.doc_ids), bundle.k)
+    except ValueError as exc:
+        raise _damaged(path, f"{ANALYSES}: {exc}") from None
+    return value
 
 
 def _damaged(path: Path, problem: str) -> BundleError:

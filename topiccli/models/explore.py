@@ -20,6 +20,10 @@ def fit_page(report) -> str:
                    language=report_language({"language": getattr(report, "language", None)},
                                             report.details, report.corpus,
                                             report.vectorizer))  # fmt: skip
+    if report.analyses:
+        from dataclasses import replace
+
+        inp = replace(inp, analyses=report.analyses)
     return explorer_html(inp)
 
 
@@ -46,6 +50,7 @@ def bundle_page(path: Path) -> str:
     import numpy as np
 
     from ..explorer import ExplorerInput, explorer_html
+    from .analyses import of_bundle
     from .bundle import load
 
     bundle = load(path)
@@ -67,6 +72,7 @@ def bundle_page(path: Path) -> str:
         texts_note=None if snippets is not None else NO_SNIPPETS,
         language=report_language(bundle.metadata.get("details"), bundle.metadata.get("corpus"),
                                  bundle.metadata.get("vectorizer"), bundle.metadata),
+        analyses=of_bundle(bundle),
     )  # fmt: skip
     return explorer_html(inp)
 

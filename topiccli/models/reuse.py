@@ -32,6 +32,9 @@ def show(model: Path, top_words: int | None = None, output: Path | None = None) 
     fitted_words = bundle.metadata.get("top_words", 8)
     count = top_words or fitted_words
     report = show_report(bundle, count)
+    from .analyses import of_bundle
+
+    report.analyses = of_bundle(bundle)
     dropped = sorted(WORD_DEPENDENT & set(bundle.metadata.get("quality", {}).get("metrics", {})))
     if count != fitted_words and dropped:
         warnings.warn(

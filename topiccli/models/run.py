@@ -17,7 +17,7 @@ from pathlib import Path
 from ..corpus import Source, check_source
 from ..errors import VectorizeError
 from ..report import RunReport
-from ..specs import FitFiles, ModelSpec, SourceSpec, VectorizerSettings
+from ..specs import AnalysisSpec, FitFiles, ModelSpec, SourceSpec, VectorizerSettings
 from ..text.vectorize import Vectorizer
 from .corpus_matrix import corpus_description, load_and_vectorize
 from .engine import Engine, LocalEngine
@@ -40,6 +40,8 @@ class FitRequest:
     files: FitFiles = field(default_factory=FitFiles)
     output: Path | None = None
     cache_dir: Path | None = None
+    analyses: AnalysisSpec = field(default_factory=AnalysisSpec)
+    """Topics over time and across groups (models.analyses)."""
 
 
 @dataclass(frozen=True)
@@ -51,11 +53,16 @@ class Plan:
     vectorizer: Vectorizer
 
 
-def prepare(request: FitRequest) -> Plan:
-    """Check every option (UsageError) and every output (OutputError), reading no data."""
+def prepare(request: FitRequest, engine: Engine | None = None) -> Plan:
+    """Check every option (UsageError) and every output (OutputError), reading no data;
+    ``engine``: where the run computes (None: this machine)."""
     source = Source(check_source(request.source))
     vectorizer = Vectorizer(request.vectorizer)
     check_model(request.model, request.vectorizer.kind)
+    from . import analyses
+
+    scheduler = None if engine is None else engine.describe().get("scheduler")
+    analyses.check(request.source, request.analyses, request.model.method, scheduler)
     files = request.files
     check_outputs(
         {
@@ -63,6 +70,7 @@ def prepare(request: FitRequest) -> Plan:
             "doc_topics": files.doc_topics,
             "html": files.html,
             "save": files.save,
+            "trends": request.analyses.trends,
         },  # fmt: skip
         lambda: inputs_of(source, request.vectorizer),
     )
@@ -95,11 +103,14 @@ def fit(request: FitRequest, progress=None, engine: Engine | None = None) -> Run
 
 
 def _fit(request: FitRequest, progress, engine: Engine) -> RunReport:
-    plan = prepare(request)
+    plan = prepare(request, engine)
     model, source = request.model, plan.source
     stages = Stages(progress)
     stages.timings["cache"] = 0.0
-    runs = _RunLookup.open(plan, stages)
+    from . import analyses
+
+    asked = analyses.wanted(request.source, request.analyses)
+    runs = None if asked else _RunLookup.open(plan, stages)  # the cache keeps no analyses
     if runs is not None and not request.files.needs_factors:
         found = runs.get(stages)
         if found is not None:
@@ -144,6 +155,9 @@ def _fit(request: FitRequest, progress, engine: Engine) -> RunReport:
                        dt.settings.as_dict(), topics, fitted.details, stages.timings,
                        fitted.result, dt, corpus, metrics=metrics,
                        weights=fitted.weights)  # fmt: skip
+    if asked:
+        with stages.stage("analyses", "topics over time and across groups"):
+            _analyze(report, request, corpus, dt, fitted)
     if request.files.vocabulary:
         from ..text.vectorize import vocabulary_report
 
@@ -153,6 +167,26 @@ def _fit(request: FitRequest, progress, engine: Engine) -> RunReport:
         runs.put(report, heard, stages)
     write_fit_files(report, request.files, engine)
     return report
+
+
+def _analyze(report: RunReport, request: FitRequest, corpus, dt, fitted) -> None:
+    """Run the time and group analyses into the report (and what its bundle keeps)."""
+    from . import analyses
+
+    spec = request.analyses
+    values = analyses.documents_values(corpus, request.source, spec)
+    report.analyses = analyses.analyze(values, fitted.weights, fitted.result.H,
+                                       request.model.seed, spec.time_bin, X=dt.X,
+                                       terms=dt.terms)  # fmt: skip
+    analyses.warn_time_values(report.analyses)
+    report.analyses_saved = {"documents": values, "time_bin": spec.time_bin,
+                             "words": analyses.stored_words(report.analyses)}  # fmt: skip
+    if spec.trends is not None:
+        from ..render.trends import trends_csv
+        from ..storage.atomic import atomic_text_file
+
+        with atomic_text_file(spec.trends) as handle:
+            handle.write(trends_csv(report.analyses))
 
 
 C_NPMI_DOCUMENTS = 100_000

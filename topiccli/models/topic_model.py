@@ -27,6 +27,7 @@ from ..specs import (
     METHODS,
     NMF_LOSSES,
     VECTORIZERS,
+    AnalysisSpec,
     Documents,
     ModelSpec,
     SourceSpec,
@@ -42,7 +43,7 @@ _VECTORIZER = ("stop_words", "min_df", "max_df", "max_features", "ngram_range", 
                "contractions", "junk", "clean", "plurals", "language", "lemmatize",
                "phrases")  # fmt: skip
 """TopicModel's parameters that are VectorizerSettings fields (besides ``vectorizer``: kind)."""
-_SOURCE = ("glob", "text_field", "id_field", "label_field")
+_SOURCE = ("glob", "text_field", "id_field", "label_field", "time_field", "group_field")
 """TopicModel's parameters that are SourceSpec fields: how a path given to fit is read."""
 
 
@@ -132,6 +133,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
         id_field: str | None = SourceSpec.id_field,
         label_field: str | None = SourceSpec.label_field,
         engine=None,
+        time_field: str | None = SourceSpec.time_field,
+        group_field: str | None = SourceSpec.group_field,
+        time_bin: str = AnalysisSpec.time_bin,
+        by_label: bool = AnalysisSpec.by_label,
     ) -> None:
         self.method = method
         self.k = k
@@ -168,6 +173,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.id_field = id_field
         self.label_field = label_field
         self.engine = engine
+        self.time_field = time_field
+        self.group_field = group_field
+        self.time_bin = time_bin
+        self.by_label = by_label
 
     # -- the specs, as the CLI builds them -------------------------------------------------
 
@@ -188,6 +197,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
         fields = {name: getattr(self, name) for name in _SOURCE}
         if _is_path(X):
             return SourceSpec(input=Path(X), **fields)
+        if self.time_field is not None or self.group_field is not None:
+            raise ValueError("time_field and group_field read a .jsonl/.csv path; for texts in "
+                             "memory pass the times or groups to topics_over_time or "
+                             "topics_per_group")  # fmt: skip
         texts = texts_of(X, self.text_field)
         ids = _frame_ids(X, self.id_field, len(texts))
         y = _frame_column(X, self.label_field) if y is None and self.label_field else y
@@ -207,7 +220,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
         self._validate_params()
         request = FitRequest(source=self.source_spec(X, y), vectorizer=self.vectorizer_settings(),
-                             model=self.model_spec())  # fmt: skip
+                             model=self.model_spec(),
+                             analyses=AnalysisSpec(time_bin=self.time_bin,
+                                                   by_label=self.by_label))  # fmt: skip
         engine, owned = engine_of(self.engine, Settings.from_environ())
         try:
             report = fit(request, engine=engine)
@@ -272,6 +287,31 @@ class TopicModel(TransformerMixin, BaseEstimator):
         values = [v for v in c_npmi(document_tokens(corpus, self.vectorizer_settings()), words)
                   if not np.isnan(v)]  # fmt: skip
         return float(np.mean(values)) if values else -1.0
+
+    def topics_over_time(self, times=None, *, time_bin: str | None = None):
+        """Each topic's prevalence per time bin with its bootstrap interval, documents won and
+        words (``--time-field``; models.analyses), as a polars DataFrame: topic, bin,
+        documents, topic_documents, prevalence, low, high, words. ``times``: one per document
+        of ``doc_ids_`` (ISO text, dates, datetimes or epoch seconds); default: the fit's
+        ``time_field`` values (also after ``load``). Words need the fit's matrix (this
+        session's fit) or the fit's own times and bins (a loaded model)."""
+        from .analyses import table
+
+        check_is_fitted(self, "bundle_")
+        return table(self.bundle_, "time", times, time_bin, self._matrix())
+
+    def topics_per_group(self, groups=None):
+        """Each topic's prevalence per group with its interval and distinguishing words
+        (``--group-field``/``by_label``; models.analyses), as a polars DataFrame: topic,
+        group, documents, topic_documents, prevalence, low, high, words, zeta. ``groups``: one
+        per document of ``doc_ids_``; default: the fit's group values (also after ``load``)."""
+        from .analyses import table
+
+        check_is_fitted(self, "bundle_")
+        return table(self.bundle_, "group", groups, None, self._matrix())
+
+    def _matrix(self):
+        return None if getattr(self, "_report", None) is None else self._report.matrix
 
     def save(self, path, *, force: bool = False) -> Path:
         """Write the model bundle (as ``--save``; ``force`` replaces an existing one)."""

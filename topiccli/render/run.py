@@ -26,6 +26,7 @@ def to_dict(report: RunReport) -> dict:
         "topics": [_topic_dict(t) for t in report.topics],
         **({"vocabulary": report.vocabulary} if report.vocabulary is not None else {}),
         **({"engine": report.engine} if report.engine is not None else {}),
+        **report.analyses,
         "run_cache": report.run_cache,
         "timings": report.timings,
     }
@@ -125,6 +126,10 @@ def _table(report: RunReport, width: int | None) -> str:
         lines.extend(vocabulary_lines(report.vocabulary))
     if report.engine is not None:
         lines.append(engine_line(report.engine, report.run_cache))
+    if report.analyses:
+        from .trends import trend_lines
+
+        lines.extend(trend_lines(report.analyses))
     print_lines(out, lines)
     return text(out)
 
