@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "sample_corpora" / "essays"
-ARCHIVE_ENV = "TOPICS_20NG_ARCHIVE"
-TUTORIAL_CATEGORIES = ["alt.atheism", "talk.religion.misc", "comp.graphics", "sci.space"]
-TUTORIAL_VECTORIZER = ("--vectorizer", "count", "--stop-words", "english", "--min-df", "1",
-                       "--max-df", "1.0", "--token-pattern", "words", "--keep-contractions",
-                       "--keep-junk", "--clean", "none")  # fmt: skip
-"""The tutorial's CountVectorizer(stop_words="english"): scikit-learn's defaults, not ours."""
+from .helpers import ARCHIVE_ENV, SAMPLE, age
 
 
 @pytest.fixture(autouse=True)
@@ -54,15 +46,6 @@ def sample_corpus() -> Path:
     return SAMPLE
 
 
-HOUR_AGO = time.time() - 3600
-
-
-def age(path: Path) -> None:
-    """Backdate every file, as for data settled long before the run (see cache.RACY_NS)."""
-    for file in [path, *path.rglob("*")]:
-        os.utime(file, (HOUR_AGO, HOUR_AGO))
-
-
 @pytest.fixture
 def corpus(tmp_path, sample_corpus) -> Path:
     """A private, settled copy of the sample corpus that tests may edit."""
@@ -72,16 +55,15 @@ def corpus(tmp_path, sample_corpus) -> Path:
     return copy
 
 
-def fit_report(source, settings, model, cache_dir=None, **files):
-    """A finished fit through the application layer (``files``: FitFiles fields)."""
-    from topiccli.models.run import FitRequest, fit
-    from topiccli.specs import FitFiles
+@pytest.fixture(scope="session")
+def essays_model(tmp_path_factory) -> Path:
+    """A model of the sample essays (NMF, k=6) saved once for the session's show/infer tests."""
+    from typer.testing import CliRunner
 
-    return fit(FitRequest(source, settings, model, FitFiles(**files), cache_dir=cache_dir))
+    from topiccli.cli import app
 
-
-def load_matrix(source, settings, cache_dir=None):
-    """(corpus, document-term matrix, cache state) for a SourceSpec, as a run builds them."""
-    from topiccli.models.corpus_matrix import matrix_of
-
-    return matrix_of(source, settings, cache_dir)
+    folder = tmp_path_factory.mktemp("model") / "essays.model"
+    args = ["nmf", "-i", str(SAMPLE), "--k", "6", "--save", str(folder), "--no-cache"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    return folder

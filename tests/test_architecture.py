@@ -10,6 +10,7 @@ and no state is ambient: no ContextVar, and the environment is read in one modul
 from __future__ import annotations
 
 import ast
+import sys
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
@@ -99,17 +100,110 @@ def test_only_the_cli_knows_typer_and_rich_lives_in_cli_and_render():
             assert "rich" not in imported, f"{path} imports rich"
 
 
+CORE_MAY_IMPORT = {"numpy", "scipy", "threadpoolctl"}
+"""Besides the standard library, its own modules and topiccli.errors, all the core
+(topiccli.factorize) may import: threadpoolctl bounds the BLAS threads of its kernels."""
+
+
+def _core_violations(source: str, base: list[str]) -> list[str]:
+    """The imports of one core module (``base``: its package, for relative imports) that name
+    anything but the standard library, CORE_MAY_IMPORT, topiccli.factorize or topiccli.errors."""
+    bad = []
+    allowed = CORE_MAY_IMPORT | {"__future__"}
+    for node in ast.walk(ast.parse(source)):
+        for target in _targets(node, base):
+            parts = target.split(".")
+            if parts[0] == "topiccli":
+                if len(parts) > 1 and parts[1] not in ("factorize", "errors"):
+                    bad.append(target)
+            elif parts[0] and parts[0] not in allowed | sys.stdlib_module_names:
+                bad.append(target)
+    return bad
+
+
 def test_the_core_imports_only_numpy_scipy_and_its_own_errors():
-    allowed = {"numpy", "scipy", "threadpoolctl", "topiccli", "__future__"}
+    """The core never reaches the corpus, the text unit or anything above it, relative imports
+    (``from ..corpus import …``) included."""
+    bad = {}
     for path in (PACKAGE / "factorize").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.level:
-                assert node.module is None or not node.module.startswith(("runs", "cli")), path
-                continue
-            for target in _targets(node, ["topiccli", "factorize"]):
-                root = target.split(".")[0]
-                if root and root not in allowed:
-                    assert root in __import__("sys").stdlib_module_names, f"{path}: {target}"
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        base = parts[:-1]
+        found = _core_violations(path.read_text(encoding="utf-8"), base)
+        if found:
+            bad[str(path.relative_to(PACKAGE))] = found
+    assert bad == {}, f"the core imports outside numpy/scipy/its own errors: {bad}"
+
+
+def test_the_core_check_catches_every_way_of_importing_the_corpus():
+    """The check above can fail: each of these lines, written in a core module, is refused."""
+    base = ["topiccli", "factorize"]
+    for line in ("from ..corpus import load_folder", "from .. import corpus",
+                 "import topiccli.corpus", "from topiccli.corpus.folder import load_folder",
+                 "from ..text import vectorize", "import sklearn", "import polars"):  # fmt: skip
+        assert _core_violations(line, base), line
+    for line in ("from ..errors import InvalidParameterError", "from ._parallel import runner",
+                 "import numpy as np", "from scipy.sparse import linalg", "import os"):  # fmt: skip
+        assert not _core_violations(line, base), line
+
+
+MAX_LINES = 60
+"""The longest a function may be (its def line to its last line, docstring included), outside
+the core's numerical kernels (topiccli/factorize/)."""
+LONG_FUNCTIONS = {
+    "cli/fit_commands.py:nmf": "option groups shrink the fit commands (issue 23, item 4)",
+    "cli/fit_commands.py:svd": "option groups shrink the fit commands (issue 23, item 4)",
+    "cli/fit_commands.py:sweep": "option groups shrink the fit commands (issue 23, item 4)",
+    "distributed/nmf.py:_Fit._run_frobenius": "the Dask engine's rework (issue 23, item 3)",
+    "distributed/nmf.py:_Fit._run_kl": "the Dask engine's rework (issue 23, item 3)",
+    "models/sweep.py:sweep": "the sweep's check-once rework (issue 23, item 2)",
+    "models/topic_model.py:TopicModel.__init__": "parameters declared once (issue 23, item 2)",
+    "models/reuse.py:infer": "the model layer's rework (issue 23, items 1-2)",
+    "text/vectorize.py:check_settings": "constraints declared once (issue 23, item 2)",
+}
+"""Functions over MAX_LINES that another change in flight owns, each with why; emptied as
+those changes land (an entry that is no longer long fails the test, so the list only shrinks)."""
+
+
+def _function_lengths(path: Path) -> dict[str, int]:
+    """Qualified name (``Class.method``, ``outer.inner``) → lines, for each function of a module."""
+    lengths: dict[str, int] = {}
+
+    def walk(node, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                name = prefix + child.name
+                lengths[name] = child.end_lineno - child.lineno + 1
+                walk(child, name + ".")
+            elif isinstance(child, ast.ClassDef):
+                walk(child, prefix + child.name + ".")
+            else:
+                walk(child, prefix)
+
+    walk(ast.parse(path.read_text(encoding="utf-8")), "")
+    return lengths
+
+
+def test_no_function_outside_the_core_is_longer_than_60_lines():
+    long = {}
+    for path in PACKAGE.rglob("*.py"):
+        where = path.relative_to(PACKAGE).as_posix()
+        if where.startswith("factorize/"):
+            continue
+        for name, lines in _function_lengths(path).items():
+            if lines > MAX_LINES:
+                long[f"{where}:{name}"] = lines
+    unexpected = {name: n for name, n in long.items() if name not in LONG_FUNCTIONS}
+    assert unexpected == {}, f"functions over {MAX_LINES} lines: split them into named steps"
+    shrunk = sorted(set(LONG_FUNCTIONS) - set(long))
+    assert shrunk == [], f"no longer over {MAX_LINES} lines: remove from LONG_FUNCTIONS: {shrunk}"
+
+
+def test_the_length_check_measures_from_def_to_the_last_line(tmp_path):
+    module = tmp_path / "m.py"
+    body = "\n".join(f"    x{i} = {i}" for i in range(61))
+    module.write_text(f"class A:\n    def f(self):\n{body.replace('    ', '        ')}\n\n"
+                      f"def g():\n    def h():\n        pass\n{body}\n")  # fmt: skip
+    assert _function_lengths(module) == {"A.f": 62, "g": 64, "g.h": 2}
 
 
 def test_numpy_free_units_import_no_numpy_at_module_level():
@@ -220,3 +314,28 @@ LATE_READERS = {"text/languages.py"}
 cache folder (``TOPICS_CACHE``/``TOPICS_CACHE_DIR``), reached deep inside vectorizing (on the
 Dask workers too); moving it to ``topiccli.settings`` needs a cache-folder argument through the
 text unit."""
+
+
+TESTS = PACKAGE.parent / "tests"
+TEST_UNITS = {"core", "text", "corpus", "quality", "render", "cli", "models", "engine", "e2e"}
+"""The test folders, one per unit (docs/development.md, "Tests"); tests of the project as a
+whole (this file, test_docs.py) stay at the top."""
+
+
+def test_tests_sit_in_their_units_folder_and_import_no_other_test_module():
+    stray = sorted(
+        p.name
+        for p in TESTS.glob("test_*.py")
+        if p.name not in ("test_architecture.py", "test_docs.py")
+    )
+    assert stray == [], f"move these into a unit folder ({', '.join(sorted(TEST_UNITS))}): {stray}"
+    folders = {p.name for p in TESTS.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert folders == TEST_UNITS
+    borrowed = []
+    for path in TESTS.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or "", *(a.name for a in node.names)]
+                if any(n.split(".")[-1].startswith("test_") for n in names):
+                    borrowed.append(f"{path.relative_to(TESTS)}:{node.lineno}")
+    assert borrowed == [], f"helpers belong in tests/helpers.py or a *_support.py: {borrowed}"

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ARCHIVE_ENV, ROOT, SAMPLE
+from .helpers import ARCHIVE_ENV, ROOT, SAMPLE
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 DIRECTIVE = re.compile(r"^<!-- docs-test: (?P<kind>skip|20ng)(?: (?P<reason>.*?))? -->$")
@@ -194,7 +194,7 @@ def check_json(command: str, stdout: str) -> None:
     """A command printing JSON to stdout prints a document the schema describes."""
     if not re.search(r"(--format|-f) json\b", command) or re.search(r"[|>]|-o\s|--output", command):
         return
-    from .test_schema import schema
+    from .helpers import schema
 
     jsonschema = pytest.importorskip("jsonschema")
     errors = [e.message for e in jsonschema.Draft202012Validator(schema()).iter_errors(
@@ -321,6 +321,24 @@ def test_links_point_at_files_and_headings_that_exist(page):
         elif anchor and file.suffix == ".md" and anchor not in anchors(file):
             broken.append(f"{target}: no heading #{anchor}")
     assert not broken, broken
+
+
+SOURCE_PATH = re.compile(r"\b(?:tests|scripts|topiccli|bench)/[\w/.-]*\w\.py\b")
+
+
+def test_files_the_docs_name_exist():
+    """A Python file such as ``tests/render/test_tables.py`` named in the docs, the README or a
+    docstring points at a file that exists (tests move between unit folders)."""
+    texts = [*PAGES, ROOT / "pyproject.toml", *(ROOT / "topiccli").rglob("*.py"),
+             *(ROOT / "scripts").glob("*.py"), *(ROOT / "tests").rglob("*.py"),
+             ROOT / "bench" / "RESULTS.md"]  # fmt: skip
+    missing = sorted(
+        f"{source.relative_to(ROOT)}: {name}"
+        for source in texts
+        for name in set(SOURCE_PATH.findall(source.read_text(encoding="utf-8")))
+        if not (ROOT / name).exists() and "*" not in name
+    )
+    assert not missing, missing
 
 
 # --- generated pages ----------------------------------------------------------------------

@@ -35,26 +35,10 @@ def from_fit(
     if method not in ("nmf", "svd"):
         raise ValueError(f"method must be 'nmf' or 'svd', got {method!r}")
     term_frequency = held.column_sums(X)
-    if method == "nmf":
-        W = np.asarray(fit.W, dtype=np.float64)
-        H = np.asarray(fit.H, dtype=np.float64)
-        mass = W.sum(axis=0) * H.sum(axis=1)
-        total = mass.sum()
-        shares = mass / total if total > 0 else np.full(mass.shape, 1.0 / max(mass.size, 1))
-        components, doc_topics, weights = H, W, shares
-    else:
-        s = np.asarray(fit.s, dtype=np.float64)
-        components = np.asarray(fit.Vt, dtype=np.float64)
-        doc_topics = np.asarray(fit.U, dtype=np.float64) * s[None, :]
-        weights = s
+    components, doc_topics, weights = _nmf_arrays(fit) if method == "nmf" else _svd_arrays(fit)
     if doc_weights is not None:
         doc_topics = np.asarray(doc_weights, dtype=np.float64)
-    snippets = None
-    if texts is not None:
-        cut = SNIPPET_CHARS + 1  # data.page_data shortens to SNIPPET_CHARS with an ellipsis
-        if isinstance(texts, held.HeldTexts):  # only each text's opening comes here
-            texts = texts.openings(SNIPPET_CHARS * 4)
-        snippets = [" ".join(str(t)[: SNIPPET_CHARS * 4].split())[:cut] for t in texts]
+    snippets = None if texts is None else _snippets(texts)
     k = components.shape[0]
     quality = list(quality) + [{}] * max(0, k - len(quality))
     return ExplorerInput(
@@ -73,6 +57,31 @@ def from_fit(
         texts_note=None if snippets is not None else NO_TEXTS,
         language=language,
     )
+
+
+def _nmf_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(components H, document weights W, each topic's share of the reconstructed mass)."""
+    W = np.asarray(fit.W, dtype=np.float64)
+    H = np.asarray(fit.H, dtype=np.float64)
+    mass = W.sum(axis=0) * H.sum(axis=1)
+    total = mass.sum()
+    shares = mass / total if total > 0 else np.full(mass.shape, 1.0 / max(mass.size, 1))
+    return H, W, shares
+
+
+def _svd_arrays(fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(components Vt, document coordinates U·Σ, the singular values)."""
+    s = np.asarray(fit.s, dtype=np.float64)
+    return np.asarray(fit.Vt, dtype=np.float64), np.asarray(fit.U, dtype=np.float64) * s[None, :], s
+
+
+def _snippets(texts) -> list[str]:
+    """Each text's opening, whitespace folded, cut one past SNIPPET_CHARS (data.page_data
+    shortens to SNIPPET_CHARS with an ellipsis)."""
+    cut = SNIPPET_CHARS + 1
+    if isinstance(texts, held.HeldTexts):  # only each text's opening comes here
+        texts = texts.openings(SNIPPET_CHARS * 4)
+    return [" ".join(str(t)[: SNIPPET_CHARS * 4].split())[:cut] for t in texts]
 
 
 NO_TEXTS = "The documents' texts were not given, so the page shows their ids only."

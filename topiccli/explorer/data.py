@@ -269,75 +269,27 @@ def page_data(inp: ExplorerInput, top_terms: int = R, docs_per_topic: int = 5) -
     comps = np.atleast_2d(np.asarray(inp.components, dtype=np.float64))
     k, n_terms = comps.shape
     doc_topics = np.asarray(inp.doc_topics, dtype=np.float64).reshape(-1, k)
-    m = doc_topics.shape[0]
     terms = [str(t) for t in inp.terms]
     if len(terms) != n_terms:
         raise ValueError(f"{len(terms)} terms for {n_terms} component columns")
-    svd = inp.method == "svd"
     pw = corpus_distribution(inp.term_frequency)
-
-    weights = np.asarray(list(inp.topic_weights), dtype=np.float64)
-    mass = np.square(weights) if svd else np.clip(weights, 0.0, None)
-    shares = _normalise_rows(mass[None, :])[0] if k else mass
-
-    P = topic_distributions(inp)
-    D = js_distances(P, MAP_TOLERANCE)
-    xy = classical_mds(D)
-
+    D = js_distances(topic_distributions(inp), MAP_TOLERANCE)
     winners = top_topics(doc_topics)
     facts = topic_facts(winners, inp.doc_labels, k)
-    quality = [inp.quality[t] if t < len(inp.quality) else {} for t in range(k)]
-    poles = pole_distributions(inp)
     table: dict[int, int] = {}  # term index -> position in the page's term table
-    topics = []
-    for t in range(k):
-        pole_entries = []
-        for name, p in poles[t]:
-            if p is None:
-                pole_entries.append({"name": name, "terms": [], "p": [], "lp": []})
-                continue
-            kept = kept_terms(p, pw, top_terms)
-            pole_entries.append(
-                {
-                    "name": name,
-                    "terms": [table.setdefault(int(i), len(table)) for i in kept],
-                    "p": [float(v) for v in p[kept]],
-                    "lp": [float(v) for v in np.log(p[kept])],
-                }
-            )
-        first = poles[t][0][1]
-        hover = [] if first is None else [terms[i] for i in _top(first, HOVER_WORDS)]
-        topics.append(
-            {
-                "id": t,
-                "share": float(shares[t]),
-                "weight": float(weights[t]) if t < weights.size else 0.0,
-                "x": float(xy[t, 0]),
-                "y": float(xy[t, 1]),
-                "hover_words": hover,
-                "poles": pole_entries,
-                "docs": _documents(inp, doc_topics[:, t], docs_per_topic, svd),
-                "quality": _quality(quality[t]),
-                "story": {**topic_story(quality[t]), **facts[t]},
-            }
-        )
-    order = sorted(table, key=table.get)
-    term_table = {
-        "text": [terms[i] for i in order],
-        "p": [float(pw[i]) for i in order],
-        "lp": [float(v) for v in np.log(pw[order])] if order else [],
-    }
+    topics = _topic_entries(inp, doc_topics, terms, pw, classical_mds(D), facts, table,
+                            top_terms=top_terms, docs_per_topic=docs_per_topic)  # fmt: skip
     return _finite(
         {
             "schema_version": SCHEMA_VERSION,
             "method": inp.method,
             "title": str(inp.title),
             "k": k,
-            "n_documents": m,
+            "n_documents": doc_topics.shape[0],
             "n_terms": n_terms,
             "R": top_terms,
             "lambda_steps": LAMBDA_STEPS,
-            "terms": term_table,
+            "terms": _term_table(table, terms, pw),
             "topics": topics,
             "distances": [[round(float(v), 6) for v in row] for row in D],
             "doc_counts": {
@@ -356,6 +308,65 @@ def page_data(inp: ExplorerInput, top_terms: int = R, docs_per_topic: int = 5) -
             },  # fmt: skip
         }
     )
+
+
+def _topic_entries(inp: ExplorerInput, doc_topics: np.ndarray, terms: list[str],
+                   pw: np.ndarray, xy: np.ndarray, facts: list[dict], table: dict[int, int],
+                   *, top_terms: int, docs_per_topic: int) -> list[dict]:  # fmt: skip
+    """One entry per topic: its share, place on the map, poles, documents, quality and story.
+    The poles' kept terms are entered in ``table`` in the order the topics and poles come."""
+    k = doc_topics.shape[1]
+    svd = inp.method == "svd"
+    weights = np.asarray(list(inp.topic_weights), dtype=np.float64)
+    mass = np.square(weights) if svd else np.clip(weights, 0.0, None)
+    shares = _normalise_rows(mass[None, :])[0] if k else mass
+    quality = [inp.quality[t] if t < len(inp.quality) else {} for t in range(k)]
+    poles = pole_distributions(inp)
+    topics = []
+    for t in range(k):
+        pole_entries = [_pole_entry(name, p, pw, top_terms, table) for name, p in poles[t]]
+        first = poles[t][0][1]
+        hover = [] if first is None else [terms[i] for i in _top(first, HOVER_WORDS)]
+        topics.append(
+            {
+                "id": t,
+                "share": float(shares[t]),
+                "weight": float(weights[t]) if t < weights.size else 0.0,
+                "x": float(xy[t, 0]),
+                "y": float(xy[t, 1]),
+                "hover_words": hover,
+                "poles": pole_entries,
+                "docs": _documents(inp, doc_topics[:, t], docs_per_topic, svd),
+                "quality": _quality(quality[t]),
+                "story": {**topic_story(quality[t]), **facts[t]},
+            }
+        )
+    return topics
+
+
+def _pole_entry(
+    name: str, p: np.ndarray | None, pw: np.ndarray, top_terms: int, table: dict[int, int]
+) -> dict:
+    """A pole's kept terms (as positions in the page's term table), their p and log p."""
+    if p is None:
+        return {"name": name, "terms": [], "p": [], "lp": []}
+    kept = kept_terms(p, pw, top_terms)
+    return {
+        "name": name,
+        "terms": [table.setdefault(int(i), len(table)) for i in kept],
+        "p": [float(v) for v in p[kept]],
+        "lp": [float(v) for v in np.log(p[kept])],
+    }
+
+
+def _term_table(table: dict[int, int], terms: list[str], pw: np.ndarray) -> dict:
+    """The page's term table, in the order the poles entered the terms: text, p and log p."""
+    order = sorted(table, key=table.get)
+    return {
+        "text": [terms[i] for i in order],
+        "p": [float(pw[i]) for i in order],
+        "lp": [float(v) for v in np.log(pw[order])] if order else [],
+    }
 
 
 def _top(p: np.ndarray, n: int) -> np.ndarray:

@@ -104,7 +104,7 @@ def fit(request: FitRequest, progress=None, engine: Engine | None = None) -> Run
 
 def _fit(request: FitRequest, progress, engine: Engine) -> RunReport:
     plan = prepare(request, engine)
-    model, source = request.model, plan.source
+    model = request.model
     stages = Stages(progress)
     stages.timings["cache"] = 0.0
     from . import analyses
@@ -115,19 +115,7 @@ def _fit(request: FitRequest, progress, engine: Engine) -> RunReport:
         found = runs.get(stages)
         if found is not None:
             return found
-    try:
-        corpus, dt, cache_state = load_and_vectorize(
-            source, plan.vectorizer, request.cache_dir, stages, runs and runs.lookup, engine
-        )
-    except VectorizeError as exc:  # --vocabulary reports even then (what was there to prune)
-        if request.files.vocabulary and getattr(exc, "vocabulary", None) is not None:
-            exc.vocabulary_report = exc.vocabulary()
-        raise
-    warn_skipped(corpus.skipped, request.source.max_file_bytes)
-    if model.seed_words:
-        from .seed_words import check_seed_words
-
-        check_seed_words(dt, model.seed_words, corpus.texts)
+    corpus, dt, cache_state = _matrix(request, plan, stages, runs, engine)
     from ..cache.runs import heard_warnings
     from ..quality.assess import assess
 
@@ -167,6 +155,25 @@ def _fit(request: FitRequest, progress, engine: Engine) -> RunReport:
         runs.put(report, heard, stages)
     write_fit_files(report, request.files, engine)
     return report
+
+
+def _matrix(request: FitRequest, plan, stages: Stages, runs, engine: Engine):
+    """(corpus, document-term matrix, cache state) for the fit, the corpus cache first; skipped
+    files warned about, and seed words checked against the vocabulary."""
+    try:
+        corpus, dt, cache_state = load_and_vectorize(
+            plan.source, plan.vectorizer, request.cache_dir, stages, runs and runs.lookup, engine
+        )
+    except VectorizeError as exc:  # --vocabulary reports even then (what was there to prune)
+        if request.files.vocabulary and getattr(exc, "vocabulary", None) is not None:
+            exc.vocabulary_report = exc.vocabulary()
+        raise
+    warn_skipped(corpus.skipped, request.source.max_file_bytes)
+    if request.model.seed_words:
+        from .seed_words import check_seed_words
+
+        check_seed_words(dt, request.model.seed_words, corpus.texts)
+    return corpus, dt, cache_state
 
 
 def _analyze(report: RunReport, request: FitRequest, corpus, dt, fitted) -> None:

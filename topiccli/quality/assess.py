@@ -49,26 +49,46 @@ def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, doc
     scores = coherence.coherence_npmi(B, local)
     k = len(topics)
     winners = top_topics(weights)
+    per_topic = _per_topic(B, local, scores, weights, X, winners, topics)
+    if is_svd:
+        for t in range(k):
+            has_pole = len(columns[k + t]) > 1
+            per_topic[t]["negative_coherence_npmi"] = float(scores[k + t]) if has_pole else None
+    metrics = _headline(scores, [p["narrow"] for p in per_topic], weights, topics)
+    if tokens is not None:
+        _add_window_coherence(per_topic, metrics, tokens, topics)
+    metrics.update(_fit_metrics(fitted, X, is_svd))
+    if corpus is not None:
+        _add_corpus_evidence(per_topic, metrics, corpus, weights, winners, docs)
+    described = [replace(topic, quality={**topic.quality, **per_topic[t]}) for t, topic in
+                 enumerate(topics)]  # fmt: skip
+    return described, metrics
+
+
+def _per_topic(B, local, scores, weights, X, winners, topics: list[Topic]) -> list[dict]:
+    """Each topic's scores from its words' columns ``B``: NPMI, documents won and supporting,
+    and the flags with their evidence (quality.signature)."""
+    k = len(topics)
     sizes = documents.topic_sizes(winners, k)
     support = coherence.support(B, local[:k])
     repeated = signature.repeated_words(B, local[:k], [list(t.words) for t in topics])
     flags = signature.signature(weights, X, repeated, sizes)
-    narrow = [f["narrow"] for f in flags]
-    per_topic = [
+    return [
         {"coherence_npmi": float(scores[t]), "n_documents": int(sizes[t]),
-         "support_documents": int(support[t]), "narrow": narrow[t],
+         "support_documents": int(support[t]), "narrow": flags[t]["narrow"],
          "effective_documents": round(flags[t]["effective_documents"], 1),
          "near_duplicate_share": round(flags[t]["near_duplicate_share"], 4),
          "repeated_words": repeated[t]}
         for t in range(k)
     ]  # fmt: skip
-    if is_svd:
-        for t in range(k):
-            has_pole = len(columns[k + t]) > 1
-            per_topic[t]["negative_coherence_npmi"] = float(scores[k + t]) if has_pole else None
+
+
+def _headline(scores, narrow: list[bool], weights, topics: list[Topic]) -> dict:
+    """The corpus-level scores: means over every topic, and over the topics not flagged."""
+    k = len(topics)
     broad = [t for t in range(k) if not narrow[t]] or list(range(k))
     headline = float(np.mean(scores[:k])) if k else 0.0
-    metrics = {
+    return {
         "coherence_npmi": headline,
         "coherence_npmi_all": headline,
         "coherence_npmi_unflagged": float(np.mean(scores[broad])) if k else 0.0,
@@ -76,27 +96,32 @@ def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, doc
         "narrow_floor": round(signature.narrow_floor(weights), 1),
         "diversity": coherence.diversity([t.words for t in topics]),
     }
-    if tokens is not None:
-        from .window_coherence import c_npmi
 
-        windowed = c_npmi(tokens, [t.words for t in topics])
-        for t in range(k):
-            per_topic[t]["c_npmi"] = None if np.isnan(windowed[t]) else float(windowed[t])
-        kept = [windowed[t] for t in range(k) if not np.isnan(windowed[t])]
-        metrics["c_npmi"] = float(np.mean(kept)) if kept else None
 
-    metrics.update(_fit_metrics(fitted, X, is_svd))
-    if corpus is not None and corpus.has_labels:
+def _add_window_coherence(per_topic: list[dict], metrics: dict, tokens, topics) -> None:
+    """The sliding-window ``c_npmi`` per topic and its mean over the topics that have one."""
+    from .window_coherence import c_npmi
+
+    windowed = c_npmi(tokens, [t.words for t in topics])
+    for t in range(len(topics)):
+        per_topic[t]["c_npmi"] = None if np.isnan(windowed[t]) else float(windowed[t])
+    kept = [windowed[t] for t in range(len(topics)) if not np.isnan(windowed[t])]
+    metrics["c_npmi"] = float(np.mean(kept)) if kept else None
+
+
+def _add_corpus_evidence(per_topic: list[dict], metrics: dict, corpus, weights, winners,
+                         docs: int) -> None:  # fmt: skip
+    """Labels (each topic's dominant label, the corpus's label scores) when the corpus has them,
+    and ``docs`` representative documents per topic when asked."""
+    k = len(per_topic)
+    if corpus.has_labels:
         for t, (label, share) in enumerate(labels.topic_labels(winners, corpus.labels, k)):
             per_topic[t].update(label=label, label_share=share)
         metrics.update(labels.label_scores(winners, corpus.labels))
-    if corpus is not None and docs > 0:
+    if docs > 0:
         chosen = documents.representative(weights, corpus.ids, corpus.texts, docs)
         for t in range(k):
             per_topic[t]["representative_docs"] = chosen[t]
-    described = [replace(topic, quality={**topic.quality, **per_topic[t]}) for t, topic in
-                 enumerate(topics)]  # fmt: skip
-    return described, metrics
 
 
 def _fit_metrics(fitted, X, is_svd: bool) -> dict:

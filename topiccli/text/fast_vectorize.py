@@ -35,7 +35,7 @@ How it stays exact
   runs when W is the same set of characters, so W is built at run time from the running
   Python's own ``\\w`` (the runs of ``re.finditer(r"\\w+", every code point)``: ~730 ranges),
   not from Rust's ``\\w``, which follows another Unicode version (superscript digits ¹²³, for
-  one, are ``\\w`` in Python and not in Rust). tests/test_fast_vectorize.py checks, through
+  one, are ``\\w`` in Python and not in Rust). tests/text/test_fast_vectorize.py checks, through
   polars, every code point 0..0x10FFFF alone and between word characters.
 * **Letters only.** For ``LETTERS_TOKEN_PATTERN``, ``(?u)\\b[^\\W\\d_][^\\W\\d_]+\\b``, and its
   family ``\\b[^\\W\\d_]{m-1}[^\\W\\d_]+\\b``, ``re.findall`` returns exactly the maximal runs
@@ -639,26 +639,51 @@ def fit_transform(
         if phrases is not None:
             raise ValueError("phrases are joined on the parallel path only")
         return _sklearn(texts, kind, **params)
-
-    stop = None if stop_words is None else frozenset(stop_words)
-    _warn_stop_words(stop, token_pattern, lowercase)
-    with_seen = kind == "tfidf" and norm is not None
-    if len(texts) == 0:  # scikit-learn: no documents, so no vocabulary
-        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-    X, vocab, rank = count(texts, stop_words=stop, ngram_range=ngram_range,
-                           token_pattern=token_pattern, lowercase=lowercase,
-                           first_appearance=with_seen, phrases=phrases)  # fmt: skip
-    if len(vocab) == 0:
-        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-
     import numpy as np
 
-    # CountVectorizer.fit_transform: the document-count limits, then _limit_features
+    X, vocab, rank = _count_all(texts, stop_words, ngram_range=ngram_range,
+                                token_pattern=token_pattern, lowercase=lowercase,
+                                first_appearance=kind == "tfidf" and norm is not None,
+                                phrases=phrases)  # fmt: skip
+    X, vocab, dfs, rank = _prune(X, vocab, rank, len(texts), kind=kind, min_df=min_df,
+                                 max_df=max_df, max_features=max_features)  # fmt: skip
+    terms = np.asarray(vocab.to_list(), dtype=object)
+    idf = None
+    if kind == "tfidf":
+        X, idf = _tfidf(X, dfs, rank, norm, use_idf, smooth_idf, sublinear_tf)
+    return X, terms, idf
+
+
+EMPTY_VOCABULARY = "empty vocabulary; perhaps the documents only contain stop words"
+"""scikit-learn's message when no term is left before pruning (no documents included)."""
+
+
+def _count_all(texts: list[str], stop_words, *, ngram_range, token_pattern: str,
+               lowercase: bool, first_appearance: bool, phrases=None):  # fmt: skip
+    """``count`` over the whole corpus, after the stop-word warning, with scikit-learn's error
+    when there is no document or no term."""
+    stop = None if stop_words is None else frozenset(stop_words)
+    _warn_stop_words(stop, token_pattern, lowercase)
+    if len(texts) == 0:  # scikit-learn: no documents, so no vocabulary
+        raise ValueError(EMPTY_VOCABULARY)
+    X, vocab, rank = count(texts, stop_words=stop, ngram_range=ngram_range,
+                           token_pattern=token_pattern, lowercase=lowercase,
+                           first_appearance=first_appearance, phrases=phrases)  # fmt: skip
+    if len(vocab) == 0:
+        raise ValueError(EMPTY_VOCABULARY)
+    return X, vocab, rank
+
+
+def _prune(X, vocab, rank, n_docs: int, *, kind: str, min_df, max_df, max_features):
+    """CountVectorizer.fit_transform's document-count limits, then its _limit_features:
+    (X, vocabulary, document frequencies, first-appearance ranks) of the kept columns."""
+    import numpy as np
+
     dfs = np.bincount(X.indices, minlength=X.shape[1])
     totals = None
     if max_features is not None:
         totals = np.bincount(X.indices, weights=X.data, minlength=X.shape[1])
-    mask = feature_mask(dfs, totals, len(texts), kind=kind, min_df=min_df, max_df=max_df,
+    mask = feature_mask(dfs, totals, n_docs, kind=kind, min_df=min_df, max_df=max_df,
                         max_features=max_features)  # fmt: skip
     kept = np.flatnonzero(mask)
     if len(kept) < X.shape[1]:
@@ -666,12 +691,7 @@ def fit_transform(
         vocab = vocab.gather(kept)
         dfs = dfs[kept]
         rank = None if rank is None else _ranks(rank[kept])  # 0..len(kept)-1 again
-    terms = np.asarray(vocab.to_list(), dtype=object)
-
-    idf = None
-    if kind == "tfidf":
-        X, idf = _tfidf(X, dfs, rank, norm, use_idf, smooth_idf, sublinear_tf)
-    return X, terms, idf
+    return X, vocab, dfs, rank
 
 
 def count(texts: list[str], *, stop_words: frozenset[str] | None, ngram_range=(1, 1),

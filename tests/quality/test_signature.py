@@ -1,0 +1,170 @@
+"""The ``narrow`` flag (quality.signature): a topic whose weight comes from a handful of
+distinct documents, measured against what the corpus's own weights give by chance."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from typer.testing import CliRunner
+
+from topiccli.cli import app
+from topiccli.corpus.synthetic import planted, write_folder
+from topiccli.quality import signature
+
+from ..helpers import ROOT
+
+runner = CliRunner()
+
+
+def test_participation_counts_equal_weights_and_one_heavy_document():
+    assert signature.participation(np.ones(50)) == 50
+    assert signature.participation(np.r_[1.0, np.zeros(9)]) == 1
+    assert signature.participation(np.zeros(4)) == 0
+
+
+def test_weight_in_a_few_documents_is_narrow_and_spread_weight_is_not():
+    rng = np.random.default_rng(0)
+    n = 2000
+    X = sp.random(n, 300, density=0.05, format="csr", random_state=1)
+    W = np.zeros((n, 3))
+    W[:, 0] = rng.random(n) * (rng.random(n) < 0.3)  # a theme over ~30% of the documents
+    W[:, 1] = rng.random(n) * (rng.random(n) < 0.1)  # a smaller one, ~10%
+    W[:5, 2] = 1.0  # five documents
+    found = signature.signature(W, X)
+    assert [f["narrow"] for f in found] == [False, False, True]
+    assert found[2]["effective_documents"] <= 5.0 + 1e-9
+
+
+def test_near_duplicates_count_once():
+    """Fifty copies of one document carry a topic: fifty documents, one text."""
+    n = 2000
+    rng = np.random.default_rng(2)
+    X = sp.random(n, 400, density=0.03, format="csr", random_state=3).tolil()
+    for i in range(50):
+        X[i] = X[0]
+    W = np.zeros((n, 2))
+    W[:50, 0] = 1.0 + 0.01 * rng.random(50)
+    W[:, 1] = rng.random(n)
+    found = signature.signature(W, X.tocsr())
+    assert found[0]["narrow"] and found[0]["effective_documents"] < 2
+    assert found[0]["near_duplicate_share"] >= 0.85 and not found[1]["narrow"]
+    without = signature.signature(W, sp.random(n, 400, density=0.03, format="csr",
+                                                random_state=4))  # fmt: skip
+    assert not without[0]["narrow"]  # fifty distinct documents: 2.5% of the corpus
+
+
+def test_empty_documents_do_not_count_as_chance():
+    """Documents with no weight (no term) do not raise the bar a topic is measured against."""
+    W = np.zeros((1000, 2))
+    W[:100, 0] = 1.0
+    W[100:200, 1] = 1.0
+    assert signature.corpus_documents(W) == 200
+    assert signature.narrow_floor(W) == 3.0  # max(3, 1% of 200)
+
+
+def test_repeated_words_find_a_signature_block():
+    words = ["gordon", "banks", "pitt", "pain", "food"]
+    B = np.zeros((2000, 5))
+    B[:12, :3] = 1  # a signature on 12 of 2000 posts
+    B[5:60, 3] = 1
+    B[40:100, 4] = 1
+    B[0, 4] = 1
+    found = signature.repeated_words(sp.csc_matrix(B), [np.arange(5)], [words])
+    assert found == [["gordon", "banks", "pitt"]]
+    common = np.zeros((2000, 3))
+    common[:100] = 1  # three words always together, but in 5% of the documents: a theme
+    assert signature.repeated_words(sp.csc_matrix(common), [np.arange(3)], [words[:3]]) == [[]]
+
+
+def fit_json(folder, k, *extra):
+    result = runner.invoke(app, ["nmf", "-i", str(folder), "--k", str(k), "-f", "json",
+                                 "--no-cache", *extra])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_topic_of_near_duplicate_documents_is_flagged_and_label_aligned_ones_are_not(
+    tmp_path,
+):
+    pc = planted(900, 4, words_per_topic=30, background_words=100, purity=0.8, seed=5)
+    write_folder(pc, tmp_path)
+    (tmp_path / "copies").mkdir()
+    post = "zorblat quixel vantrow mirelda frobnic wuzzle " * 4
+    for i in range(8):  # eight near-copies: under 1% of the documents
+        (tmp_path / "copies" / f"{i}.txt").write_text(f"{post} extra{i}\n")
+    report = fit_json(tmp_path, 6, "--stop-words", "none", "--min-df", "1")
+    flagged = [t for t in report["topics"] if t["narrow"]]
+    assert len(flagged) == 1 and "zorblat" in flagged[0]["words"]
+    assert flagged[0]["near_duplicate_share"] > 0.85
+    assert set(flagged[0]["repeated_words"]) >= {"zorblat", "quixel", "vantrow"}
+    for topic in report["topics"]:
+        if topic["label"].startswith("topic") and topic["label_share"] >= 0.5:
+            assert not topic["narrow"]  # each planted theme: ~25% of the documents
+            assert topic["repeated_words"] == []  # common words of a theme are not a block
+    metrics = report["metrics"]
+    assert metrics["n_narrow"] == 1 and metrics["narrow_floor"] >= 3
+
+
+def test_short_documents_are_not_flagged_for_being_short(tmp_path):
+    """Five-word documents: few hold half of a topic's top words (the old rule's support), yet
+    every planted theme is carried by about a quarter of the corpus, and none is narrow."""
+    pc = planted(1200, 4, words_per_topic=30, background_words=60, purity=0.8, doc_length=5,
+                 seed=6)  # fmt: skip
+    write_folder(pc, tmp_path)
+    report = fit_json(tmp_path, 4, "--stop-words", "none")
+    assert not any(t["narrow"] for t in report["topics"])
+    assert all(t["effective_documents"] > 0.1 * 1200 for t in report["topics"])
+    assert report["metrics"]["coherence_npmi"] == report["metrics"]["coherence_npmi_unflagged"]
+
+
+def test_the_main_topic_of_two_percent_of_the_documents_is_never_narrow():
+    """Fifty copies carry a topic, but they are 2.5% of the corpus and it is their main topic:
+    that many documents are mainly about it, so it is not narrow (a label can align with it)."""
+    n = 2000
+    X = sp.random(n, 400, density=0.03, format="csr", random_state=3).tolil()
+    for i in range(50):
+        X[i] = X[0]
+    W = np.zeros((n, 2))
+    W[:50, 0] = 1.0
+    W[:, 1] = np.random.default_rng(0).random(n)
+    sizes = np.array([50, n - 50])
+    assert signature.signature(W, X.tocsr())[0]["narrow"]
+    assert not signature.signature(W, X.tocsr(), sizes=sizes)[0]["narrow"]
+    assert signature.signature(W, X.tocsr(), sizes=np.array([39, n - 39]))[0]["narrow"]
+
+
+def test_a_topic_carried_by_a_handful_of_documents_is_narrow_and_reported_beside_the_mean(
+    tmp_path,
+):
+    """Two copies of one signature post among real essays: its topic is flagged ``narrow``,
+    scored on its own; the headline coherence counts every topic (a flag cannot move it) and
+    the mean without the flagged topics is reported beside it."""
+    import shutil
+
+    corpus = tmp_path / "docs"
+    shutil.copytree(ROOT / "sample_corpora" / "essays", corpus)
+    (corpus / "signature").mkdir()
+    for i in range(2):
+        (corpus / "signature" / f"{i}.txt").write_text(
+            "zorblat quixel vantrow mirelda zorblat quixel vantrow mirelda " * 5
+        )
+    result = runner.invoke(
+        app, ["nmf", "-i", str(corpus), "--k", "7", "-f", "json", "--min-df", "1", "--no-cache"]
+    )
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    narrow = [t for t in report["topics"] if t["narrow"]]
+    assert narrow and "zorblat" in narrow[0]["words"]
+    assert narrow[0]["support_documents"] <= 2
+    broad = [t["coherence_npmi"] for t in report["topics"] if not t["narrow"]]
+    metrics = report["metrics"]
+    assert metrics["n_narrow"] == len(narrow)
+    everything = [t["coherence_npmi"] for t in report["topics"]]
+    assert metrics["coherence_npmi"] == pytest.approx(sum(everything) / len(everything))
+    assert metrics["coherence_npmi_unflagged"] == pytest.approx(sum(broad) / len(broad))
+    assert metrics["coherence_npmi_all"] == metrics["coherence_npmi"]
+    assert narrow[0]["effective_documents"] <= metrics["narrow_floor"]
+    assert all("c_npmi" in t for t in report["topics"]) and metrics["c_npmi"] is not None
