@@ -153,8 +153,6 @@ LONG_FUNCTIONS = {
     "cli/fit_commands.py:nmf": "option groups shrink the fit commands (issue 23, item 4)",
     "cli/fit_commands.py:svd": "option groups shrink the fit commands (issue 23, item 4)",
     "cli/fit_commands.py:sweep": "option groups shrink the fit commands (issue 23, item 4)",
-    "distributed/nmf.py:_Fit._run_frobenius": "the Dask engine's rework (issue 23, item 3)",
-    "distributed/nmf.py:_Fit._run_kl": "the Dask engine's rework (issue 23, item 3)",
     "models/sweep.py:sweep": "the sweep's check-once rework (issue 23, item 2)",
     "models/topic_model.py:TopicModel.__init__": "parameters declared once (issue 23, item 2)",
     "models/reuse.py:infer": "the model layer's rework (issue 23, items 1-2)",

@@ -67,10 +67,11 @@ class Settings:
             scikit_learn_data=env.get("SCIKIT_LEARN_DATA"),
         )
 
-    def threads(self) -> int:
-        """The core's worker threads: ``TOPICS_NUM_THREADS``, else the CPUs available."""
+    def threads(self) -> int | None:
+        """The core's worker threads: ``TOPICS_NUM_THREADS``, else None (the core's default:
+        the CPUs available)."""
         if self.num_threads is None:
-            return available_cpus()
+            return None
         try:
             n = int(self.num_threads)
         except ValueError:
@@ -100,11 +101,3 @@ class Settings:
         xdg = self.xdg_cache_home or ""
         base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
         return base / "topiccli"
-
-
-def available_cpus() -> int:
-    """The CPUs this process may run on (its affinity on Linux)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)

@@ -51,7 +51,7 @@ def local_workers(address: str) -> int | None:
     if match is None:
         return None
     if match.group(1) is None:
-        from ..settings import available_cpus
+        from ..factorize.threads import available_cpus
 
         return available_cpus()
     n = int(match.group(1))

@@ -74,9 +74,9 @@ class LocalEngine:
     """The core on this machine: ``threads`` worker threads (None: the CPUs available)."""
 
     def __init__(self, threads: int | None = None) -> None:
-        from ..settings import available_cpus
+        from ..factorize.threads import resolve_threads
 
-        self.threads = available_cpus() if threads is None else int(threads)
+        self.threads = resolve_threads(threads)
 
     def __enter__(self) -> LocalEngine:
         return self
