@@ -57,7 +57,10 @@ def data_import(
     """Make a local 20news-bydate.tar.gz available to topics and to scikit-learn, offline."""
     with handled():
         from ..corpus.archive import ensure_imported
+        from ..settings import Settings
 
+        if data_home is None:
+            data_home = Settings.from_environ().data_home()
         path, imported = ensure_imported(archive, data_home, force)
         if imported:
             typer.echo(f"20 Newsgroups cached at {path}", err=True)

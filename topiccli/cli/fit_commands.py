@@ -27,8 +27,11 @@ def source_spec(
     no_labels=False,
 ):
     """The SourceSpec the source options describe."""
+    from ..settings import Settings
     from ..specs import SourceSpec
 
+    if data_home is None:
+        data_home = Settings.from_environ().data_home()
     return SourceSpec(
         input=input,
         glob=glob,
@@ -83,18 +86,27 @@ def seed_options(path, strength, k: int) -> dict:
 
 def cache_dir(option: Path | None, no_cache: bool):
     from ..cache import resolve_dir
+    from ..settings import Settings
 
-    return resolve_dir(option, disabled=no_cache)
+    return resolve_dir(option, disabled=no_cache, settings=Settings.from_environ())
 
 
-def run_fit(request, fmt: str, plot: bool, quiet: bool) -> None:
+def open_engine(scheduler: str | None):
+    """The run's engine, built once here from ``--scheduler`` and the environment."""
+    from ..models.engine import open_engine
+    from ..settings import Settings
+
+    return open_engine(scheduler, Settings.from_environ())
+
+
+def run_fit(request, fmt: str, plot: bool, quiet: bool, scheduler: str | None = None) -> None:
     """Fit, render, write: the whole of ``svd`` and ``nmf`` once their specs are built."""
     from ..models.run import fit
     from ..render.run import render
     from .output import width_for, write_text
 
-    with progress_display(quiet) as progress:
-        report = fit(request, progress)
+    with open_engine(scheduler) as engine, progress_display(quiet) as progress:
+        report = fit(request, progress, engine)
     write_text(render(report, fmt, width_for(request.output)), request.output)
     if plot:
         from ..render.plot import run_plot
@@ -214,9 +226,8 @@ def svd(
             ),
             output,
             cache_dir(cache_dir_, no_cache),
-            scheduler=scheduler,
         )
-        run_fit(request, format, plot, quiet)
+        run_fit(request, format, plot, quiet, scheduler)
 
 
 @app.command(
@@ -362,10 +373,9 @@ def nmf(
             ),
             output,
             cache_dir(cache_dir_, no_cache),
-            scheduler=scheduler,
             analyses=AnalysisSpec(time_bin=time_bin, by_label=by_label, trends=trends),
         )
-        run_fit(request, format, plot, quiet)
+        run_fit(request, format, plot, quiet, scheduler)
 
 
 @app.command(
@@ -476,10 +486,9 @@ def sweep(
             output,
             cache_dir(cache_dir_, no_cache),
             html,
-            scheduler,
         )
-        with progress_display(quiet) as progress:
-            result = run_sweep(request, progress)
+        with open_engine(scheduler) as engine, progress_display(quiet) as progress:
+            result = run_sweep(request, progress, engine)
         document = sweep_dict(
             result.info, result.rows, result.recommended, result.rule, result.advice
         )

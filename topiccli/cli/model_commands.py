@@ -77,16 +77,16 @@ def infer(
         from ..models.reuse import InferRequest
         from ..models.reuse import infer as run_infer
         from ..specs import SourceSpec
+        from .fit_commands import open_engine
         from .output import width_for, write_streamed, write_text
         from .progress import progress_display
 
         source = SourceSpec(input=input, glob=glob, max_file_bytes=max_file_bytes,
                             text_field=text_field, id_field=id_field,
                             label_field=label_field, labels=not no_labels)  # fmt: skip
-        request = InferRequest(model, source, top_words, output, doc_topics, normalize,
-                               scheduler)  # fmt: skip
-        with progress_display(quiet) as progress:
-            result = run_infer(request, progress)
+        request = InferRequest(model, source, top_words, output, doc_topics, normalize)
+        with open_engine(scheduler) as engine, progress_display(quiet) as progress:
+            result = run_infer(request, progress, engine)
         if format in ("csv", "jsonl"):
             from ..render.doc_topics import write_rows
 

@@ -11,7 +11,7 @@ from ..corpus import Source, check_source
 from ..errors import TopicsWarning, UsageError
 from ..report import RunReport
 from ..specs import SourceSpec
-from .engine import current, describe, ready, runs_on, weigher
+from .engine import Engine, LocalEngine
 from .outputs import check_destination, check_not_input, check_outputs, check_row_format
 from .run import inputs_of
 from .stages import Stages, warn_skipped
@@ -58,7 +58,6 @@ class InferRequest:
     output: Path | None = None
     doc_topics: Path | None = None
     normalize: bool = False
-    scheduler: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,9 +71,8 @@ class InferResult:
     title: str
 
 
-@runs_on
-def infer(request: InferRequest, progress=None) -> InferResult:
-    """Weigh new documents against a saved model; write ``doc_topics`` if asked."""
+def infer(request: InferRequest, progress=None, engine: Engine | None = None) -> InferResult:
+    """Weigh new documents against a saved model on ``engine`` (None: this machine)."""
     from ..render import SCHEMA_VERSION
     from ..render.doc_topics import DocTopics
     from .bundle import load
@@ -90,21 +88,21 @@ def infer(request: InferRequest, progress=None) -> InferResult:
     outputs = {"output": request.output, "doc_topics": request.doc_topics}
     check_outputs(outputs, lambda: inputs_of(source, None, request.model))
     check_row_format(request.doc_topics)
-    stages = Stages(progress)
+    engine, stages = engine or LocalEngine(), Stages(progress)
     with stages.stage("load_model", "loading the model"):
         bundle = load(request.model)
-        ready()
-    active, X = current(), None
-    if active is not None and active.reads(source):
+        engine.connect()
+    X = None
+    if engine.reads(source):
         with stages.stage("load", "reading on the workers"):
-            corpus, X = active.read_new(source, bundle)
+            corpus, X = engine.read_new(source, bundle)
     else:
         with stages.stage("load", "reading"):
             corpus = source.load(stages.documents("reading"))
     corpus = source.as_chosen(corpus)
     warn_skipped(corpus.skipped, request.source.max_file_bytes)
     with stages.stage("infer", "inferring topic weights"):
-        inference = infer_weights(bundle, corpus, weigher(), X)
+        inference = infer_weights(bundle, corpus, engine.document_weights, X)
     timings = stages.timings
     if inference.n_unmatched:
         warnings.warn(
@@ -122,7 +120,7 @@ def infer(request: InferRequest, progress=None) -> InferResult:
         from .doc_topics import write_doc_topics
 
         write_doc_topics(request.doc_topics, corpus.ids, corpus.labels, inference.weights,
-                         request.normalize, names)  # fmt: skip
+                         request.normalize, engine, names)  # fmt: skip
     words = [t.words for t in described]
     header = {
         "schema_version": SCHEMA_VERSION,
@@ -133,7 +131,7 @@ def infer(request: InferRequest, progress=None) -> InferResult:
         "normalized": request.normalize,
         "topics": [{"id": t.id, "words": t.words, "name": t.name, "auto_name": t.auto_name}
                    for t in described],
-        "engine": describe(),
+        "engine": engine.describe(),
         "timings": {name: round(value, 6) for name, value in timings.items()},
     }  # fmt: skip
     title = f"{bundle.method.upper()} model · k={bundle.k} · {len(corpus)} documents"

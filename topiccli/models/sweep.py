@@ -17,8 +17,8 @@ from ..errors import InvalidParameterError
 from ..specs import SourceSpec, SweepSpec, VectorizerSettings
 from ..text.vectorize import Vectorizer
 from .corpus_matrix import corpus_description, load_and_vectorize
-from .engine import describe, factorizers, runs_on, weigher
-from .fitting import check_model, fit_model, iteration_label, refit_words
+from .engine import Engine, LocalEngine
+from .fitting import Placed, check_model, fit_model, iteration_label, refit_words
 from .outputs import check_outputs
 from .run import inputs_of
 from .stages import Stages, warn_skipped
@@ -32,7 +32,6 @@ class SweepRequest:
     output: Path | None = None
     cache_dir: Path | None = None
     html: Path | None = None
-    scheduler: str | None = None
 
 
 @dataclass
@@ -48,11 +47,11 @@ class SweepResult:
     to do next; with the agreement criterion only."""
 
 
-@runs_on
-def sweep(request: SweepRequest, progress=None) -> SweepResult:
-    """Run the sweep (see the module docstring); every option is checked before reading."""
+def sweep(request: SweepRequest, progress=None, engine: Engine | None = None) -> SweepResult:
+    """Run the sweep (see the module) on ``engine`` (None: this machine), options checked first."""
     from ..quality.sweep import recommend, rule, within_noise
 
+    engine = engine or LocalEngine()
     spec = request.sweep
     source = Source(check_source(request.source))
     vectorizer = Vectorizer(request.vectorizer)
@@ -67,10 +66,11 @@ def sweep(request: SweepRequest, progress=None) -> SweepResult:
     )
     stages = Stages(progress)
     stages.timings["cache"] = 0.0
-    corpus, dt, cache_state = load_and_vectorize(source, vectorizer, request.cache_dir, stages)
+    corpus, dt, cache_state = load_and_vectorize(source, vectorizer, request.cache_dir, stages,
+                                                 engine=engine)  # fmt: skip
     warn_skipped(corpus.skipped, request.source.max_file_bytes)
     start = time.perf_counter()
-    rows = _rows(dt, corpus, spec, stages)
+    rows = _rows(dt, corpus, spec, stages, engine)
     stages.timings["fit"] = round(time.perf_counter() - start, 6)
     info = {
         "method": spec.method,
@@ -85,7 +85,7 @@ def sweep(request: SweepRequest, progress=None) -> SweepResult:
         "top_words": spec.top_words,
         "corpus": corpus_description(corpus, dt, cache_state),
         "vectorizer": dt.settings.as_dict(),
-        "engine": describe(),
+        "engine": engine.describe(),
         "timings": stages.timings,
     }
     criterion = spec.chosen_criterion
@@ -94,7 +94,7 @@ def sweep(request: SweepRequest, progress=None) -> SweepResult:
         from ..quality.advice import advise
 
         with stages.stage("stability", f"refitting {spec.samples} subsamples per k"):
-            rows, samples = _with_agreement(rows, dt, spec)
+            rows, samples = _with_agreement(rows, dt, spec, engine)
         advice = advise([r.k for r in rows], samples)
         best, close = advice.best, advice.within_noise
     else:
@@ -114,7 +114,7 @@ def sweep(request: SweepRequest, progress=None) -> SweepResult:
     return result
 
 
-def _rows(dt, corpus, spec: SweepSpec, stages: Stages) -> list:
+def _rows(dt, corpus, spec: SweepSpec, stages: Stages, engine: Engine) -> list:
     from ..quality.sweep import score_k
 
     ks = spec.ks
@@ -125,6 +125,7 @@ def _rows(dt, corpus, spec: SweepSpec, stages: Stages) -> list:
             f"{dt.X.shape[0]}×{dt.X.shape[1]} matrix; the sweep asks for {ks[-1]}",
             params=("k",),
         )
+    on = Placed.of(engine, dt)  # on a cluster, sent once for every k
     advance = (
         stages.progress.task(f"sweeping k = {ks[0]}…{ks[-1]}", len(ks)) if stages.progress else None
     )
@@ -132,24 +133,24 @@ def _rows(dt, corpus, spec: SweepSpec, stages: Stages) -> list:
     if spec.method == "svd":
         with stages.stage("factorize", f"fitting SVD at k = {ks[-1]}"):
             base = spec.model(ks[-1])
-            largest = [fit_model(dt, m).result for m in _seed_models(base, spec.seeds)]
+            largest = [fit_model(dt, m, on=on).result for m in _seed_models(base, spec.seeds)]
     rows = []
     for k in ks:
         model = spec.model(k)
         with stages.stage("factorize", f"fitting k = {k}"):
             if spec.method == "svd":
-                fits = [_leading_fit(result, k, dt, model) for result in largest]
+                fits = [_leading_fit(result, k, dt, model, on) for result in largest]
                 first, runs = fits[0], [[t.words for t in f.topics] for f in fits]
             else:
                 variants = _seed_models(model, spec.seeds)
                 first = fit_model(
-                    dt, model, stages.iterations(iteration_label(model), model.max_iter)
+                    dt, model, stages.iterations(iteration_label(model), model.max_iter), on=on
                 )
                 runs = [[t.words for t in first.topics]]
                 for variant in variants[1:]:
                     label = iteration_label(variant, f"seed {variant.seed}")
                     runs.append(
-                        refit_words(dt, variant, stages.iterations(label, variant.max_iter))
+                        refit_words(dt, variant, stages.iterations(label, variant.max_iter), on)
                     )
         with stages.stage("metrics", f"scoring k = {k}"):
             rows.append(
@@ -162,7 +163,7 @@ def _rows(dt, corpus, spec: SweepSpec, stages: Stages) -> list:
     return rows
 
 
-def _with_agreement(rows: list, dt, spec: SweepSpec) -> tuple[list, list]:
+def _with_agreement(rows: list, dt, spec: SweepSpec, engine: Engine) -> tuple[list, list]:
     """(each row with its agreement, each k's per-subsample agreements): the agreement under
     resampling (quality.resampling) of Frobenius HALS fits, the reference from NNDSVD and the
     subsamples from random starts, as Greene et al. KL from random starts settles in scattered
@@ -175,7 +176,7 @@ def _with_agreement(rows: list, dt, spec: SweepSpec) -> tuple[list, list]:
 
     options = {"loss": "frobenius", "max_iter": spec.max_iter,
                "tol": REFIT_TOL if spec.tol is None else spec.tol}  # fmt: skip
-    nmf = factorizers()[0]  # the core's, or the Dask engine's (--scheduler)
+    nmf = engine.nmf  # each subsample is sent to a cluster for its fit
     found = stability_by_resampling(
         dt.X, [r.k for r in rows], nmf_top_terms(dt.terms, nmf=nmf, init="random", **options),
         n_samples=spec.samples, seed=spec.seed,
@@ -192,13 +193,12 @@ def _seed_models(model, seeds: int) -> list:
     return [model, *stability.reseeded(model, seeds)]
 
 
-def _leading_fit(result, k: int, dt, model):
+def _leading_fit(result, k: int, dt, model, on: Placed):
     """The rank-k truncated SVD read off a larger one, described and weighed like a fit."""
     from ..quality.describe import describe_svd
     from .fitting import Fitted
 
-    document_weights = weigher()
-
+    document_weights = on.engine.document_weights
     leading = replace(result, U=result.U[:, :k], s=result.s[:k], Vt=result.Vt[:k])
     topics = describe_svd(leading, dt.terms, model.top_words)
-    return Fitted(leading, topics, {}, document_weights("svd", leading.Vt, dt.X))
+    return Fitted(leading, topics, {}, document_weights("svd", leading.Vt, on.X))

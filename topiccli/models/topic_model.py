@@ -74,6 +74,14 @@ class TopicModel(TransformerMixin, BaseEstimator):
     (the JSON report of ``topics nmf --format json`` as a typed
     :class:`~topiccli.models.fit_report.FitReport`; ``report_.to_dict()`` is the JSON) and
     ``bundle_`` (the model as ``--save`` writes it).
+
+    ``engine`` is where ``fit`` computes (``topiccli.models.engine``): an ``Engine`` (a
+    ``LocalEngine(threads=N)``, or ``topiccli.distributed.engine.DaskEngine(address)``, used as
+    given and left open for the caller to close), a scheduler address as ``--scheduler`` takes
+    it (``"local"``, ``"local:N"``, ``"tcp://host:8786"``, ``"none"``: an engine opened for the
+    fit and closed after it), or None: what the environment says, as on the command line
+    (``DASK_SCHEDULER_ADDRESS``, else this machine on ``TOPICS_NUM_THREADS`` threads).
+    ``transform`` and ``score`` compute on this machine.
     """
 
     _parameter_constraints: dict = {
@@ -132,7 +140,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         text_field: str | None = SourceSpec.text_field,
         id_field: str | None = SourceSpec.id_field,
         label_field: str | None = SourceSpec.label_field,
-        scheduler: str | None = FitRequest.scheduler,
+        engine=None,
         time_field: str | None = SourceSpec.time_field,
         group_field: str | None = SourceSpec.group_field,
         time_bin: str = AnalysisSpec.time_bin,
@@ -174,7 +182,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.text_field = text_field
         self.id_field = id_field
         self.label_field = label_field
-        self.scheduler = scheduler
+        self.engine = engine
         self.time_field = time_field
         self.group_field = group_field
         self.time_bin = time_bin
@@ -215,15 +223,22 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Run the CLI's fit on ``X`` (see the class); returns self."""
+        from ..settings import Settings
         from .bundle import from_report
+        from .engine import engine_of
         from .run import fit
 
         self._validate_params()
         request = FitRequest(source=self.source_spec(X, y), vectorizer=self.vectorizer_settings(),
-                             model=self.model_spec(), scheduler=self.scheduler,
+                             model=self.model_spec(),
                              analyses=AnalysisSpec(time_bin=self.time_bin,
                                                    by_label=self.by_label))  # fmt: skip
-        report = fit(request)
+        engine, owned = engine_of(self.engine, Settings.from_environ())
+        try:
+            report = fit(request, engine=engine)
+        finally:
+            if owned:
+                engine.close()
         self._report = report
         self._bundle_path = None
         self._set_fitted(from_report(report), report)
