@@ -53,7 +53,8 @@ def help_text(path: list[str]) -> str:
 
     from topiccli.cli import app
 
-    env = {"COLUMNS": WIDTH, "TERMINAL_WIDTH": WIDTH, "NO_COLOR": "1", "TERM": "dumb"}
+    env = {"COLUMNS": WIDTH, "NO_COLOR": "1", "TERM": "dumb"}  # no TERMINAL_WIDTH: typer reads
+    # it once, at its first help, and would keep every later help in the process at WIDTH
     result = CliRunner().invoke(app, [*path, "--help"], env=env, prog_name="topics")
     if result.exit_code != 0:
         raise RuntimeError(f"topics {' '.join(path)} --help exited {result.exit_code}")

@@ -3,7 +3,8 @@
 Every module of topiccli/ belongs to a unit (a top-level module or subpackage); each unit has a
 layer, and an import (module-level or inside a function) may only point to a unit of the same
 or a lower layer, without cycles. The CLI may use everything; nothing below it may import it or
-the application layer (topiccli.models).
+the application layer (topiccli.models). No module imports another package's private names,
+and no state is ambient: no ContextVar, and the environment is read in one module.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "topiccli"
 
 LAYERS = [
-    {"errors", "specs", "storage"},
+    {"errors", "specs", "storage", "settings"},
     {"corpus", "factorize"},
     {"held", "params"},
     {"text"},
@@ -28,7 +29,7 @@ LAYERS = [
 ]
 """From the bottom (plain data and errors) to the top (the command line)."""
 RANK = {unit: rank for rank, layer in enumerate(LAYERS) for unit in layer}
-NUMERIC_FREE = {"errors", "specs", "params", "report", "render", "cli"}
+NUMERIC_FREE = {"errors", "specs", "settings", "params", "report", "render", "cli"}
 """Units whose module-level imports never load numpy (a run-cache hit renders with them)."""
 
 
@@ -148,10 +149,7 @@ def test_the_core_check_catches_every_way_of_importing_the_corpus():
 MAX_LINES = 60
 """The longest a function may be (its def line to its last line, docstring included), outside
 the core's numerical kernels (topiccli/factorize/)."""
-LONG_FUNCTIONS = {
-    "distributed/nmf.py:_Fit._run_frobenius": "the Dask engine's rework (issue 23, item 3)",
-    "distributed/nmf.py:_Fit._run_kl": "the Dask engine's rework (issue 23, item 3)",
-}
+LONG_FUNCTIONS: dict[str, str] = {}
 """Functions over MAX_LINES that another change in flight owns, each with why; emptied as
 those changes land (an entry that is no longer long fails the test, so the list only shrinks)."""
 
@@ -210,6 +208,102 @@ def test_numpy_free_units_import_no_numpy_at_module_level():
             top = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
             names = {t.split(".")[0] for n in top for t in _targets(n, ["topiccli"])}
             assert not names & {"numpy", "scipy", "sklearn"}, path
+
+
+def _modules(package: Path = PACKAGE):
+    """(path, unit, the package its relative imports start from, its syntax tree)."""
+    for path in sorted(package.rglob("*.py")):
+        parts = list(path.relative_to(package.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        base = parts if path.name == "__init__.py" else parts[:-1]
+        unit = parts[1] if len(parts) > 1 else None
+        yield path, unit, base, ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def private_imports(package: Path = PACKAGE) -> list[str]:
+    """Every import, relative or absolute, module-level or in a function, of a private name
+    (a module or an attribute starting with ``_``) of another of topiccli's top-level units."""
+    found = []
+    for path, unit, base, tree in _modules(package):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                pairs = [(alias.name, None) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                if node.level:
+                    anchor = base[: len(base) - (node.level - 1)]
+                    module = ".".join(anchor + ([node.module] if node.module else []))
+                pairs = [(module, alias.name) for alias in node.names]
+            else:
+                continue
+            for module, name in pairs:
+                names = module.split(".")
+                if names[0] != "topiccli" or len(names) < 2 or names[1] == unit:
+                    continue  # third-party (sklearn's own _twenty_newsgroups), or its own unit
+                if any(_private(n) for n in names[1:] + ([name] if name else [])):
+                    where = path.relative_to(package.parent)
+                    found.append(f"{where}:{node.lineno} {module} {name or ''}".strip())
+    return found
+
+
+def test_no_module_imports_a_private_name_of_another_package():
+    assert private_imports() == []
+
+
+def test_the_private_import_rule_sees_relative_and_absolute_imports(tmp_path):
+    package = tmp_path / "topiccli"
+    (package / "distributed").mkdir(parents=True)
+    (package / "factorize").mkdir()
+    for folder in (package, package / "distributed", package / "factorize"):
+        (folder / "__init__.py").write_text("")
+    (package / "distributed" / "a.py").write_text(
+        "from ..factorize._kl import SparsePattern\n"
+        "from ..factorize.steps import _FLOOR\n"
+        "from . import _session\n"  # its own unit: allowed
+        "def f():\n    import topiccli.factorize._svd\n"
+        "    from sklearn.datasets import _twenty_newsgroups\n"  # third-party: not this rule
+    )
+    found = private_imports(package)
+    assert [f.split(" ", 1)[1] for f in found] == [
+        "topiccli.factorize._kl SparsePattern",
+        "topiccli.factorize.steps _FLOOR",
+        "topiccli.factorize._svd",
+    ]
+
+
+def test_no_context_variable_anywhere():
+    for path, _, _, tree in _modules():
+        for node in ast.walk(tree):
+            name = getattr(node, "id", None) or getattr(node, "attr", None)
+            assert name != "ContextVar", f"{path}: a ContextVar (pass the value down instead)"
+            if isinstance(node, ast.ImportFrom):
+                assert node.module != "contextvars", f"{path} imports contextvars"
+
+
+def test_the_environment_is_read_in_one_module():
+    """``os.environ``/``os.getenv`` only in topiccli/settings.py: read once, at the edge."""
+    readers = set()
+    for path, _, _, tree in _modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in ENVIRON:
+                readers.add(str(path.relative_to(PACKAGE)))
+            if isinstance(node, ast.ImportFrom) and node.module == "os" and \
+                    {a.name for a in node.names} & ENVIRON:  # fmt: skip
+                readers.add(str(path.relative_to(PACKAGE)))
+    assert readers - LATE_READERS == {"settings.py"}, sorted(readers)
+
+
+ENVIRON = {"environ", "getenv", "environb"}
+LATE_READERS = {"text/languages.py"}
+"""Modules that still read a variable where they use it, not at the edge: the language model's
+cache folder (``TOPICS_CACHE``/``TOPICS_CACHE_DIR``), reached deep inside vectorizing (on the
+Dask workers too); moving it to ``topiccli.settings`` needs a cache-folder argument through the
+text unit."""
 
 
 TESTS = PACKAGE.parent / "tests"

@@ -201,27 +201,38 @@ def test_same_seed_gives_identical_factors():
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
-def test_identical_factors_whatever_the_thread_count(solver, monkeypatch):
+def test_identical_factors_whatever_the_thread_count(solver):
     from threadpoolctl import threadpool_limits
 
     # Enough rows for several chunks, so the threads really split the work.
     X = planted(20000, 6, seed=8, texts=False).counts.astype(np.float32)
     results = []
     for threads, blas in [(1, 1), (2, 2), (3, 1), (4, 2)]:
-        monkeypatch.setenv("TOPICS_NUM_THREADS", str(threads))
         with threadpool_limits(blas):
-            results.append(_quiet(X=X, k=6, solver=solver, max_iter=5, tol=0))
+            results.append(_quiet(X=X, k=6, solver=solver, max_iter=5, tol=0, threads=threads))
     for other in results[1:]:
         np.testing.assert_array_equal(results[0].W, other.W)
         np.testing.assert_array_equal(results[0].H, other.H)
         assert results[0].reconstruction_error == other.reconstruction_error
 
 
-def test_bad_thread_count_is_refused(monkeypatch):
-    monkeypatch.setenv("TOPICS_NUM_THREADS", "zero")
+@pytest.mark.parametrize("threads", [0, -1, 1.5, "2", True])
+def test_bad_thread_count_is_refused(threads):
     with pytest.raises(InvalidParameterError) as info:
-        nmf(_counts(), 2)
+        nmf(_counts(), 2, threads=threads)
+    assert str(info.value) == f"threads must be a positive integer, got {threads!r}"
+
+
+def test_the_core_reads_no_thread_count_from_the_environment(monkeypatch):
+    """TOPICS_NUM_THREADS is read at the edge (topiccli.settings): the core ignores it."""
+    from topiccli.settings import Settings
+
+    monkeypatch.setenv("TOPICS_NUM_THREADS", "zero")
+    assert nmf(_counts(), 2, max_iter=500).converged
+    with pytest.raises(InvalidParameterError) as info:
+        Settings.from_environ().threads()
     assert str(info.value) == "TOPICS_NUM_THREADS must be a positive integer, got 'zero'"
+    assert Settings.from_environ({"TOPICS_NUM_THREADS": " 3 "}).threads() == 3
 
 
 def test_negative_input_is_refused():

@@ -29,6 +29,7 @@ pytest.importorskip(
     "distributed", reason="the dask extra is not installed (pip install 'topiccli[dask]')"
 )
 
+from topiccli import settings  # noqa: E402
 from topiccli.cli import app  # noqa: E402
 from topiccli.distributed import EngineError, cluster  # noqa: E402
 from topiccli.distributed._session import Session  # noqa: E402
@@ -42,7 +43,7 @@ runner = CliRunner()
 
 @pytest.fixture(autouse=True)
 def no_ambient_scheduler(monkeypatch):
-    monkeypatch.delenv(engine.SCHEDULER_ENV, raising=False)
+    monkeypatch.delenv(settings.SCHEDULER_ENV, raising=False)
     monkeypatch.delenv("TOPICS_DEBUG", raising=False)
 
 
@@ -148,7 +149,7 @@ def test_a_listener_that_is_not_dask_is_one_error_within_the_timeout(kind):
 
 
 def test_the_cli_says_one_line_when_an_http_server_listens(sample_corpus, monkeypatch):
-    monkeypatch.setenv(engine.TIMEOUT_ENV, "1")
+    monkeypatch.setenv(settings.TIMEOUT_ENV, "1")
     with http_server() as address:
         began = time.monotonic()
         result = runner.invoke(app, ["nmf", "--input", str(sample_corpus), "--k", "3",
@@ -171,20 +172,24 @@ def test_the_timeout_is_one_check_and_a_usage_error(bad, monkeypatch):
     assert info.value.exit_code == 2 and "TOPICS_DASK_TIMEOUT" in str(info.value)
     with pytest.raises(UsageError):  # the library's own argument: the same check
         cluster.connect("tcp://127.0.0.1:1", timeout=bad)
-    monkeypatch.setenv(engine.TIMEOUT_ENV, str(bad))
-    with pytest.raises(UsageError):
-        engine.connect_timeout()
+    monkeypatch.setenv(settings.TIMEOUT_ENV, str(bad))
+    with pytest.raises(UsageError) as info:  # the environment's: the same check, when built
+        engine.open_engine("local", settings.Settings.from_environ())
+    assert info.value.exit_code == 2 and "TOPICS_DASK_TIMEOUT" in str(info.value)
 
 
 def test_the_timeout_defaults_and_reads_numbers(monkeypatch):
     assert cluster.check_timeout(None) == cluster.check_timeout("  ") == cluster.DEFAULT_TIMEOUT
     assert cluster.check_timeout(" 2.5 ") == 2.5 == cluster.check_timeout(2.5)
-    monkeypatch.setenv(engine.TIMEOUT_ENV, "3")
-    assert engine.connect_timeout() == 3.0
+    monkeypatch.setenv(settings.TIMEOUT_ENV, "3")
+    assert engine.open_engine("local", settings.Settings.from_environ()).timeout == 3.0
+    monkeypatch.setenv(settings.TIMEOUT_ENV, "-1")  # only a Dask engine reads it
+    assert isinstance(engine.open_engine("none", settings.Settings.from_environ()),
+                      engine.LocalEngine)  # fmt: skip
 
 
 def test_a_bad_timeout_in_the_environment_is_exit_2_before_any_data(sample_corpus, monkeypatch):
-    monkeypatch.setenv(engine.TIMEOUT_ENV, "-1")
+    monkeypatch.setenv(settings.TIMEOUT_ENV, "-1")
     result = runner.invoke(app, ["nmf", "--input", str(sample_corpus), "--k", "3", "--no-cache",
                                  "--scheduler", "tcp://127.0.0.1:1"])  # fmt: skip
     assert result.exit_code == 2
@@ -363,19 +368,24 @@ def test_parts_lost_with_a_worker_are_written_by_the_client(tmp_path, monkeypatc
     here = tmp_path / "here.csv"
     doc_topics.write_doc_topics(here, ids, labels, weights, normalize=False)
 
-    class Engine:
-        def weight_blocks(self, given):
-            return object() if given is weights else None
+    from topiccli.distributed import parts
+    from topiccli.distributed.engine import DaskEngine
+
+    class Rows:  # the weights' row blocks, as DaskEngine.document_weights keeps them
+        client, blocks, bounds = None, [], [(0, 4), (4, 7)]
 
     def lost(*args):
         raise WorkerLost("the parts were lost (cancelled) on the Dask cluster")
 
-    monkeypatch.setattr(doc_topics, "current", Engine)
-    monkeypatch.setattr(doc_topics, "_by_partition", lost)
+    engine = DaskEngine("tcp://nowhere:8786", 1.0)  # never connected
+    engine._weights = (weights.copy(), Rows())
+    monkeypatch.setattr(parts, "write_partitioned", lost)
     there = tmp_path / "there.csv"
     with pytest.warns(Warning, match="a Dask worker was lost while writing"):
-        doc_topics.write_doc_topics(there, ids, labels, weights, normalize=False)
+        doc_topics.write_doc_topics(there, ids, labels, weights, normalize=False, engine=engine)
     assert there.read_bytes() == here.read_bytes()
+    # other weights than the workers hold: written here, without a word
+    assert not engine.write_by_part(there, weights + 1, None, None, "")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["here.csv", "there.csv"]
 
 

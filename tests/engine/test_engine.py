@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from topiccli import settings
 from topiccli.cli import app
 from topiccli.models import engine
 
@@ -58,7 +59,7 @@ def scheduler():
 
 @pytest.fixture(autouse=True)
 def no_ambient_scheduler(monkeypatch):
-    monkeypatch.delenv(engine.SCHEDULER_ENV, raising=False)
+    monkeypatch.delenv(settings.SCHEDULER_ENV, raising=False)
 
 
 NO_DASK = """
@@ -74,18 +75,25 @@ assert not loaded, f"topics nmf imported {loaded}"
 
 
 def test_without_scheduler_nothing_imports_dask(sample_corpus):
-    env = {k: v for k, v in os.environ.items() if k != engine.SCHEDULER_ENV}
+    env = {k: v for k, v in os.environ.items() if k != settings.SCHEDULER_ENV}
     subprocess.run([sys.executable, "-c", NO_DASK, str(sample_corpus)], env=env, check=True,
                    capture_output=True)  # fmt: skip
 
 
 def test_resolve_the_scheduler_setting(monkeypatch):
-    assert engine.resolve(None) is None
-    assert engine.resolve("local:2") == "local:2"
+    monkeypatch.delenv(settings.SCHEDULER_ENV, raising=False)
+    unset = settings.Settings.from_environ()
+    assert engine.resolve(None, unset) is None
+    assert engine.resolve("local:2", unset) == "local:2"
     assert engine.resolve(" none ") is None and engine.resolve("off") is None
-    monkeypatch.setenv(engine.SCHEDULER_ENV, "tcp://10.0.0.1:8786")
-    assert engine.resolve(None) == "tcp://10.0.0.1:8786"
-    assert engine.resolve("none") is None  # the option wins over the environment
+    monkeypatch.setenv(settings.SCHEDULER_ENV, "tcp://10.0.0.1:8786")
+    env = settings.Settings.from_environ()
+    assert engine.resolve(None, env) == "tcp://10.0.0.1:8786"
+    assert engine.resolve("none", env) is None  # the option wins over the environment
+    assert isinstance(engine.open_engine("none", env), engine.LocalEngine)
+    dask = engine.open_engine(None, env)  # built, not connected
+    assert dask.describe() == {"kind": "dask", "scheduler": "tcp://10.0.0.1:8786"}
+    assert isinstance(dask, engine.Engine) and isinstance(engine.LocalEngine(), engine.Engine)
     from topiccli.errors import UsageError
 
     with pytest.raises(UsageError):
@@ -160,7 +168,7 @@ def _closed_port() -> int:
 
 @needs_dask
 def test_an_unreachable_scheduler_is_one_line_and_fast(sample_corpus, monkeypatch):
-    monkeypatch.setenv(engine.TIMEOUT_ENV, "2")
+    monkeypatch.setenv(settings.TIMEOUT_ENV, "2")
     address = f"tcp://127.0.0.1:{_closed_port()}"
     start = time.monotonic()
     result = topics("nmf", "--input", sample_corpus, "--k", 3, "--no-cache", "--scheduler", address)
@@ -170,7 +178,7 @@ def test_an_unreachable_scheduler_is_one_line_and_fast(sample_corpus, monkeypatc
     assert len(lines) == 1 and lines[0].startswith("Error: cannot reach the Dask scheduler")
     assert address in lines[0] and elapsed < 8
     # The same through DASK_SCHEDULER_ADDRESS; --scheduler none runs here regardless.
-    monkeypatch.setenv(engine.SCHEDULER_ENV, address)
+    monkeypatch.setenv(settings.SCHEDULER_ENV, address)
     assert topics("nmf", "--input", sample_corpus, "--k", 3, "--no-cache").exit_code == 1
     ok = topics("nmf", "--input", sample_corpus, "--k", 3, "--no-cache", "--scheduler", "none")
     assert ok.exit_code == 0, ok.stderr
@@ -540,10 +548,11 @@ class _Blind:
 
 def test_workers_that_cannot_see_the_input_leave_reading_to_the_client(sample_corpus):
     from topiccli.corpus import Source
+    from topiccli.distributed.engine import DaskEngine
     from topiccli.errors import TopicsWarning
     from topiccli.specs import SourceSpec
 
-    active = engine.Engine("tcp://nowhere:8786", 1.0)
+    active = DaskEngine("tcp://nowhere:8786", 1.0)
     active.client = _Blind()
     with pytest.warns(TopicsWarning, match="cannot see"):
         assert active.reads(Source(SourceSpec(input=sample_corpus))) is False

@@ -22,14 +22,10 @@ def test_the_engine_is_named_in_json_and_below_the_table(essays_model):
 
 
 def test_a_dask_engine_is_named_by_its_scheduler():
-    from topiccli.models.engine import _CURRENT, Engine, describe
+    from topiccli.distributed.engine import DaskEngine
     from topiccli.render.present import engine_line
 
-    token = _CURRENT.set(Engine("tcp://10.0.0.1:8786", 1.0))  # never connected
-    try:
-        described = describe()
-    finally:
-        _CURRENT.reset(token)
+    described = DaskEngine("tcp://10.0.0.1:8786", 1.0).describe()  # never connected
     assert described == {"kind": "dask", "scheduler": "tcp://10.0.0.1:8786"}
     assert engine_line({**described, "workers": 4}) == (
         "Engine: Dask scheduler tcp://10.0.0.1:8786 (4 workers)"

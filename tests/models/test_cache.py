@@ -206,20 +206,26 @@ def test_an_unwritable_cache_warns_and_the_run_goes_on(corpus, tmp_path):
 
 
 def test_default_location_follows_xdg_then_home(monkeypatch, tmp_path):
+    from topiccli.settings import Settings
+
+    def resolved(*args, **kwargs):
+        return cache.resolve_dir(*args, settings=Settings.from_environ(), **kwargs)
+
     monkeypatch.delenv("TOPICS_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert cache.resolve_dir() == tmp_path / "xdg" / "topiccli"
+    assert resolved() == tmp_path / "xdg" / "topiccli"
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert cache.resolve_dir() == tmp_path / "home" / ".cache" / "topiccli"
+    assert resolved() == tmp_path / "home" / ".cache" / "topiccli"
     monkeypatch.setenv("TOPICS_CACHE_DIR", str(tmp_path / "env"))
-    assert cache.resolve_dir() == tmp_path / "env"
-    assert cache.resolve_dir(tmp_path / "opt") == tmp_path / "opt"
+    assert resolved() == tmp_path / "env"
+    assert cache.resolve_dir() != tmp_path / "env"  # the library reads no environment itself
+    assert resolved(tmp_path / "opt") == tmp_path / "opt"
     for off in ("0", "false", "no", "off", "OFF"):
         monkeypatch.setenv("TOPICS_CACHE", off)
-        assert cache.resolve_dir(tmp_path / "opt") is None
+        assert resolved(tmp_path / "opt") is None
     monkeypatch.setenv("TOPICS_CACHE", "1")
-    assert cache.resolve_dir(disabled=True) is None
+    assert resolved(disabled=True) is None
 
 
 WARM_RUN = """
@@ -305,8 +311,11 @@ def test_newsgroups_key_follows_the_selection_and_scikit_learns_cache_file(tmp_p
         newsgroups_key(home, categories=("sci.space", "alt.atheism"), remove=("headers",)),
     ]
     assert first not in others and others[0] != others[1]
-    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(home))
-    assert newsgroups_key(categories=("sci.space", "alt.atheism")) == first
+    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(home))  # read at the edge: topiccli.settings
+    from topiccli.settings import Settings
+
+    home_of_env = Settings.from_environ().data_home()
+    assert newsgroups_key(home_of_env, categories=("sci.space", "alt.atheism")) == first
     replacement = tmp_path / "new.pkz"
     replacement.write_bytes(b"stand-in for scikit-learn's cache")  # same size
     os.replace(replacement, pkz)  # as `topics data import` and scikit-learn replace it

@@ -35,8 +35,8 @@ def test_each_loss_has_its_default_and_an_explicit_tol_wins():
 @pytest.mark.parametrize("loss", ["frobenius", "kl"])
 @pytest.mark.parametrize("tol", [None, 1e-3])
 def test_factorize_passes_the_resolved_tol(monkeypatch, loss, tol):
-    from topiccli.models import engine
     from topiccli.models import fitting as modeling
+    from topiccli.models.engine import LocalEngine
     from topiccli.text.vectorize import DocumentTerm
 
     seen = {}
@@ -46,15 +46,21 @@ def test_factorize_passes_the_resolved_tol(monkeypatch, loss, tol):
         seen.update(kwargs)
         return core_nmf(X, k, **kwargs)
 
-    monkeypatch.setattr(engine, "factorizers", lambda: (spy, None))
+    engine = LocalEngine()
+    monkeypatch.setattr(engine, "nmf", spy)
     rng = np.random.default_rng(0)
     X = sp.csr_matrix(rng.poisson(1.0, (20, 12)).astype(float))
     dt = DocumentTerm(X=X, terms=np.array([f"t{i}" for i in range(12)]), idf=None,
                       settings=VectorizerSettings(kind="count"))  # fmt: skip
     model = modeling.resolve_model(ModelSpec(method="nmf", k=3, loss=loss, tol=tol), "count")
-    modeling.factorize(dt, model)
+    modeling.factorize(dt, model, on=modeling.Placed(engine, X))
     assert seen["loss"] == loss
-    assert seen["tol"] == (NMF_TOL[loss] if tol is None else tol)
+    if tol is None:  # this machine's default: the settle rule (factorize.stopping), no tolerance
+        from topiccli.factorize.stopping import Settle
+
+        assert isinstance(seen["stop"], Settle) and "tol" not in seen
+    else:
+        assert seen["tol"] == tol and "stop" not in seen
 
 
 def stated_defaults(text: str, pattern: str) -> dict[str, str]:

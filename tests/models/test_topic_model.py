@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 
 from topiccli.corpus import load_folder
 from topiccli.models import TopicModel
-from topiccli.models.run import RunRequest
 from topiccli.specs import AnalysisSpec, ModelSpec, SourceSpec, SweepSpec, VectorizerSettings
 
 from ..helpers import SAMPLE
@@ -31,8 +30,7 @@ def test_defaults_are_the_specs_own():
     specs = {}
     for spec in (ModelSpec, VectorizerSettings, SourceSpec, AnalysisSpec):
         specs.update({f.name: f.default for f in fields(spec) if f.name in params})
-    specs.update(vectorizer=VectorizerSettings.kind, method=SweepSpec.method,
-                 scheduler=RunRequest.scheduler)  # fmt: skip
+    specs.update(vectorizer=VectorizerSettings.kind, method=SweepSpec.method, engine=None)
     assert {name: params[name].default for name in specs} == specs
     assert set(params) == set(specs)
     # every model and vectorizer option of the CLI is a parameter
@@ -147,6 +145,48 @@ def test_import_topiccli_stays_light():
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)  # fmt: skip
     assert "sklearn" in loaded.stdout
+
+
+class _Counting:
+    """An engine that is the local one, counting what it is asked (an Engine by its shape)."""
+
+    def __init__(self, threads: int) -> None:
+        from topiccli.models.engine import LocalEngine
+
+        self.inner, self.asked, self.closed = LocalEngine(threads), [], False
+
+    def __getattr__(self, name):
+        if name.startswith("__") or name in ("inner", "asked"):
+            raise AttributeError(name)
+        self.asked.append(name)
+        return getattr(self.inner, name)
+
+    def describe(self) -> dict:
+        return {**self.inner.describe(), "counted": True}
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_the_engine_is_the_one_given_and_the_topics_are_the_same(essays):
+    from sklearn.base import clone
+
+    from topiccli.errors import UsageError
+
+    texts, _ = essays
+    counting = _Counting(threads=1)
+    given = TopicModel(k=3, engine=counting).fit(texts)
+    assert {"place", "nmf", "document_weights"} <= set(counting.asked)
+    assert given.report_["engine"] == {"kind": "local", "threads": 1, "counted": True}
+    assert not counting.closed  # an engine passed in is the caller's to close
+    default = TopicModel(k=3).fit(texts)  # this machine, every CPU: the same topics
+    assert default.report_["engine"]["kind"] == "local"
+    assert given.topics_.equals(default.topics_)
+    assert np.array_equal(given.doc_topics_, default.doc_topics_)
+    assert TopicModel(k=3, engine="none").fit(texts).topics_.equals(default.topics_)
+    assert clone(given).get_params()["engine"] is not None
+    with pytest.raises(UsageError, match="engine must be"):
+        TopicModel(k=3, engine=42).fit(texts)
 
 
 def test_seed_words_from_python_steer_as_the_cli_does(essays, tmp_path):

@@ -190,15 +190,17 @@ def test_options_are_checked_before_reading(tmp_path):
     data.write_text('{"text": "a b"}\n')
 
     def request(model="nmf", scheduler=None, **analyses):
+        from topiccli.models.engine import open_engine
+
         source = SourceSpec(input=data, time_field="date")
-        return RunRequest(source, VectorizerSettings(), ModelSpec(method=model),
-                          scheduler=scheduler, analyses=AnalysisSpec(**analyses))  # fmt: skip
+        return (RunRequest(source, VectorizerSettings(), ModelSpec(method=model),
+                           analyses=AnalysisSpec(**analyses)), open_engine(scheduler))  # fmt: skip
 
     for bad, says in [(request("svd"), "NMF"), (request(scheduler="localhost:8786"), "Dask"),
                       (request(time_bin="fortnight"), "time_bin"),
                       (request(trends=tmp_path / "t.txt"), "CSV")]:  # fmt: skip
         with pytest.raises(UsageError, match=says):
-            prepare(bad)
+            prepare(*bad)
 
 
 def test_the_cli_refuses_the_fields_on_a_folder_and_trends_alone(tmp_path):

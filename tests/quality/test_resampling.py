@@ -119,7 +119,9 @@ def test_the_sweep_fits_its_reference_from_nndsvd(monkeypatch):
     from topiccli.specs import SweepSpec
 
     spec = SweepSpec(ks=(2,))
-    sweep._with_agreement([sweep_row(2)], DT, spec)
+    from topiccli.models.engine import LocalEngine
+
+    sweep._with_agreement([sweep_row(2)], DT, spec, LocalEngine())
     assert seen["inits"] == ["random", "nndsvd"]
 
 

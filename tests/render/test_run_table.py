@@ -67,9 +67,11 @@ def test_golden_tables_at_pinned_widths(width):
 
 
 def test_the_width_follows_columns_and_is_fixed_when_piped(monkeypatch):
+    from topiccli.cli.output import width_for
     from topiccli.render import PIPED_WIDTH, table_width
 
     monkeypatch.delenv("COLUMNS", raising=False)
     assert table_width(io.StringIO()) == PIPED_WIDTH
-    monkeypatch.setenv("COLUMNS", "80")
-    assert table_width(io.StringIO()) == 80
+    assert table_width(io.StringIO(), "80") == 80
+    monkeypatch.setenv("COLUMNS", "80")  # read by the CLI, at the edge
+    assert width_for(None) == 80

@@ -55,8 +55,10 @@ def _options(
 def data_import(given) -> None:
     """Make a local 20news-bydate.tar.gz available to topics and to scikit-learn, offline."""
     from ..corpus.archive import ensure_imported
+    from ..settings import Settings
 
-    path, imported = ensure_imported(given["archive"], given["data_home"], given["force"])
+    data_home = given["data_home"] or Settings.from_environ().data_home()
+    path, imported = ensure_imported(given["archive"], data_home, given["force"])
     if imported:
         typer.echo(f"20 Newsgroups cached at {path}", err=True)
     else:

@@ -71,7 +71,9 @@ def in_flags(message: object, params) -> str:
 
 
 def debug_enabled() -> bool:
-    return os.environ.get("TOPICS_DEBUG", "") not in ("", "0")
+    from ..settings import Settings
+
+    return Settings.from_environ().debug
 
 
 def one_line(message: object) -> str:

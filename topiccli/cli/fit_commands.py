@@ -16,12 +16,14 @@ from .command import Given, command
 
 
 def corpus_specs(given: Given) -> dict:
-    """The source and vectorizer specs the source and vectorizer options describe."""
+    """The source and vectorizer specs the source and vectorizer options describe (the data
+    home, when not given, as the environment says: topiccli.settings)."""
     from ..specs import SourceSpec, VectorizerSettings
 
     extra = [str(path) for path in given.get("extra_stop_words") or ()]
     stop_words = "+".join([given["stop_words"], *extra])
-    return {"source": given.spec(SourceSpec),
+    data_home = given["data_home"] or settings().data_home()  # the environment's, read here
+    return {"source": given.spec(SourceSpec, data_home=data_home),
             "vectorizer": given.spec(VectorizerSettings, stop_words=stop_words)}  # fmt: skip
 
 
@@ -37,10 +39,25 @@ def seed_words(given: Given) -> dict:
     return {"seed_words": seeds}
 
 
+def settings():
+    """The environment's settings (topiccli.settings), read at the edge."""
+    from ..settings import Settings
+
+    return Settings.from_environ()
+
+
 def cache_dir(given: Given):
     from ..cache import resolve_dir
 
-    return resolve_dir(given["cache_dir_"], disabled=given["no_cache"])
+    return resolve_dir(given["cache_dir_"], disabled=given["no_cache"], settings=settings())
+
+
+def open_engine(given: Given):
+    """The run's engine (models.engine), built once here from ``--scheduler`` and the
+    environment, and handed to the run."""
+    from ..models.engine import open_engine
+
+    return open_engine(given["scheduler"], settings())
 
 
 def fit(method: str, given: Given) -> None:
@@ -54,8 +71,8 @@ def fit(method: str, given: Given) -> None:
                          model=given.spec(ModelSpec, method=method, **seed_words(given)),
                          files=given.spec(FitFiles),
                          analyses=given.spec(AnalysisSpec))  # fmt: skip
-    with progress_display(given["quiet"]) as progress:
-        report = run_model(request, progress)
+    with open_engine(given) as engine, progress_display(given["quiet"]) as progress:
+        report = run_model(request, progress, engine)
     write_text(render(report, given["format"], width_for(request.output)), request.output)
     if given["plot"]:
         from ..render.plot import run_plot
@@ -99,8 +116,8 @@ def sweep(given: Given) -> None:
 
     request = given.spec(SweepRequest, **corpus_specs(given), cache_dir=cache_dir(given),
                          sweep=given.spec(SweepSpec))  # fmt: skip
-    with progress_display(given["quiet"]) as progress:
-        result = run_sweep(request, progress)
+    with open_engine(given) as engine, progress_display(given["quiet"]) as progress:
+        result = run_sweep(request, progress, engine)
     document = sweep_dict(result.info, result.rows, result.recommended, result.rule,
                           result.advice)  # fmt: skip
     write_text(render_sweep(document, given["format"], width_for(request.output)),

@@ -49,11 +49,12 @@ def infer(given: Given) -> None:
     from ..render.doc_topics import write_inference
     from ..render.progress import progress_display
     from ..specs import SourceSpec
+    from .fit_commands import open_engine
     from .output import width_for, write_streamed
 
     request = given.spec(InferRequest, source=given.spec(SourceSpec))
-    with progress_display(given["quiet"]) as progress:
-        result = infer_documents(request, progress)
+    with open_engine(given) as engine, progress_display(given["quiet"]) as progress:
+        result = infer_documents(request, progress, engine)
     format, output = given["row_format"], request.output
     write_streamed(lambda handle: write_inference(handle, result, format, width_for(output)),
                    output)  # fmt: skip

@@ -20,8 +20,9 @@ def width_for(output: Path | None) -> int:
     """The table width for a destination (render.table_width: COLUMNS, the terminal, else
     the fixed piped width)."""
     from ..render import table_width
+    from ..settings import Settings
 
-    return table_width(sys.stdout if output is None else None)
+    return table_width(sys.stdout if output is None else None, Settings.from_environ().columns)
 
 
 def write_text(text: str, output: Path | None) -> None:

@@ -25,14 +25,14 @@ from ..specs import MAX_FILE_BYTES
 from ..storage.bounded import open_regular
 from .model import Corpus, tell
 
-_BOMS = (
+BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_SNIFF_BYTES = 8192
+SNIFF_BYTES = 8192
 DEFAULT_MAX_FILE_BYTES = MAX_FILE_BYTES
 TRUNCATED = "truncated"
 """The key under which ``Corpus.skipped`` counts files cut at ``max_file_bytes`` (not left out)."""
@@ -59,7 +59,7 @@ def load_folder(
     skipped = dict(skipped)
     texts, ids, labels = [], [], []
     for file in files:
-        text, reason = _read_text(file, max_file_bytes)
+        text, reason = read_text(file, max_file_bytes)
         if reason == TRUNCATED:
             skipped[TRUNCATED] = skipped.get(TRUNCATED, 0) + 1
         elif reason:
@@ -173,7 +173,7 @@ def _matches(relative: str, pattern: str) -> bool:
     return fnmatch.fnmatchcase(target, pattern)
 
 
-def _read_text(file: Path, max_bytes: int) -> tuple[str, str | None]:
+def read_text(file: Path, max_bytes: int) -> tuple[str, str | None]:
     """Return (text, None), (text, "truncated"), or ("", reason) when the file is skipped."""
     try:
         with open_regular(file) as handle:  # a FIFO swapped in since the walk: never waited on
@@ -195,13 +195,13 @@ def decode(data: bytes, partial: bool = False) -> str | None:
     ``partial``: the bytes are a file's beginning, so a character cut at the end is dropped
     rather than making a UTF-8/16/32 file fall back to Windows-1252.
     """
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
                 return _decode(data, encoding, partial)
             except UnicodeDecodeError:
                 return None
-    if b"\x00" in data[:_SNIFF_BYTES]:
+    if b"\x00" in data[:SNIFF_BYTES]:
         return None
     try:
         return _decode(data, "utf-8", partial)

@@ -41,10 +41,12 @@ def data_home(path=None) -> Path:
     """scikit-learn's data home, as ``sklearn.datasets.get_data_home`` names it.
 
     Computed here so a cached run can find (and fingerprint) the 20 Newsgroups cache file
-    without importing scikit-learn; unlike scikit-learn, it creates nothing.
+    without importing scikit-learn; unlike scikit-learn, it creates nothing. ``path`` None is
+    scikit-learn's default folder: ``SCIKIT_LEARN_DATA`` is read at the edge
+    (``topiccli.settings``, the CLI's ``--data-home`` default).
     """
     if path is None:
-        path = os.environ.get("SCIKIT_LEARN_DATA", os.path.join("~", "scikit_learn_data"))
+        path = os.path.join("~", "scikit_learn_data")
     return Path(os.path.expanduser(path))
 
 

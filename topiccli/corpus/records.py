@@ -45,7 +45,7 @@ from pathlib import Path
 from ..errors import CorpusError, UsageError
 from ..specs import MAX_FILE_BYTES
 from ..storage.bounded import open_regular, parse_json, read_line
-from .folder import _BOMS, _SNIFF_BYTES, TRUNCATED
+from .folder import BOMS, SNIFF_BYTES, TRUNCATED
 from .model import Corpus, tell
 
 STDIN = "-"
@@ -259,8 +259,8 @@ def _encoding(handle, name: str) -> str:
     reading it in chunks from its start: a BOM's, else UTF-8, else Windows-1252, else Latin-1
     (NUL bytes: binary)."""
     handle.seek(0)
-    head = handle.read(_SNIFF_BYTES)
-    for bom, encoding in _BOMS:
+    head = handle.read(SNIFF_BYTES)
+    for bom, encoding in BOMS:
         if head.startswith(bom):
             candidates = [encoding]
             break

@@ -3,6 +3,8 @@
 Nothing outside this package imports it at module level, and the core (``topiccli.factorize``)
 never imports dask. The pieces:
 
+* :class:`DaskEngine` (``engine``): ``topiccli.Engine`` on a cluster, what ``--scheduler``
+  and ``TopicModel(engine=...)`` run on (connects on first use, closes its client).
 * :func:`connect` (``cluster``): a ``distributed.Client`` on a LocalCluster (``"local"``,
   ``"local:N"``) or a running scheduler; :func:`close`, :func:`connected`.
 * ``blocks``: a document-term matrix as CSR row blocks living on the workers
@@ -28,11 +30,13 @@ from __future__ import annotations
 
 from .blocks import DistributedCSR, scatter_csr, vectorize_files
 from .cluster import close, connect, connected
+from .engine import DaskEngine
 from .errors import EngineError
 from .nmf import nmf
 from .svd import truncated_svd
 
 __all__ = [
+    "DaskEngine",
     "DistributedCSR",
     "EngineError",
     "close",

@@ -86,7 +86,7 @@ class DistributedCSR(HeldMatrix):
 
     def transposed(self):
         """Xᵢᵀ of every block, in CSR (n × rows of block i)."""
-        from ..factorize._parallel import transpose_csr
+        from ..factorize.steps import transpose_csr
 
         return self.derived("T", transpose_csr)
 
@@ -232,7 +232,7 @@ def scatter_csr(client, X, partitions: int | None = None, timeout: float = 600.0
     """Put a local sparse matrix on the workers as ``partitions`` row blocks (default: one per
     worker). The blocks' data travels inside the tasks that build them, so Dask can rebuild a
     block whose worker died."""
-    from ..factorize._validation import check_matrix
+    from ..factorize.steps import check_matrix
 
     X = check_matrix(X)
     if not sp.issparse(X):
@@ -437,15 +437,15 @@ def _row_parts(file: InputFile, parts: int) -> list[InputFile]:
 def _line_cuts(file: InputFile, parts: int) -> list[int] | None:
     """Offsets cutting ``file`` into about ``parts`` runs of whole lines, or None when it
     stays whole (fewer than 2 parts, a BOM or NUL bytes in its first bytes)."""
-    from ..corpus.folder import _BOMS, _SNIFF_BYTES
+    from ..corpus.folder import BOMS, SNIFF_BYTES
 
     if parts < 2:
         return None
     size = file.size
     cuts = [0]
     with open(file.path, "rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
-        if b"\x00" in head or any(head.startswith(bom) for bom, _ in _BOMS):
+        head = handle.read(SNIFF_BYTES)
+        if b"\x00" in head or any(head.startswith(bom) for bom, _ in BOMS):
             return None
         for i in range(1, parts):
             handle.seek(max(cuts[-1], size * i // parts))
@@ -489,7 +489,7 @@ def share_documents(files: list[InputFile], fields, max_file_bytes: int, junk: s
     files as the folder loader reads them (cut at ``max_file_bytes``, unreadable, binary and
     empty ones skipped), record files record by record; with ``junk`` "drop", the junk
     documents ``topics`` drops (``corpus.junk.drop_junk``) left out and counted by reason."""
-    from ..corpus.folder import TRUNCATED, _read_text
+    from ..corpus.folder import TRUNCATED, read_text
     from ..corpus.junk import drop_junk
     from ..corpus.model import Corpus
     from ..corpus.records import collect, file_records, range_records
@@ -514,7 +514,7 @@ def share_documents(files: list[InputFile], fields, max_file_bytes: int, junk: s
             for reason, n in found_skipped.items():
                 count(reason, n)
             continue
-        text, reason = _read_text(Path(file.path), max_file_bytes)
+        text, reason = read_text(Path(file.path), max_file_bytes)
         if reason == TRUNCATED:
             count(TRUNCATED)
         elif reason:

@@ -2,7 +2,7 @@
 
 ``connect("local")`` (or ``"local:N"``) starts N worker processes of one thread each on
 127.0.0.1 (its dashboard on a free port); any other address is a running scheduler's
-(``tcp://host:8786``); ``None`` reads ``DASK_SCHEDULER_ADDRESS``. A scheduler that cannot be
+(``tcp://host:8786``). A scheduler that cannot be
 reached raises :class:`~topiccli.distributed.errors.EngineError` within the timeout, with one
 line naming the address and the timeout.
 
@@ -12,8 +12,9 @@ deadline, so a listener that accepts and never answers (or an HTTP server) would
 forever, and one that sends garbage makes it allocate whatever length the garbage claims. Only
 a Dask scheduler's answer lets :func:`connect` go on; anything else is one EngineError.
 
-The timeout is checked in one place, :func:`check_timeout` (also for ``TOPICS_DASK_TIMEOUT``,
-``runs.engine``): a usage error (exit 2). :func:`quiet_logs` keeps Dask's own log lines off
+The timeout is checked in one place, :func:`check_timeout` (also for
+``TOPICS_DASK_TIMEOUT``, ``engine.DaskEngine.from_settings``): a usage error (exit 2).
+:func:`quiet_logs` keeps Dask's own log lines off
 stderr (a run says what went wrong in one ``Error:`` line); the workers of a LocalCluster run
 with their logs silenced and Ctrl-C ignored (:mod:`~topiccli.distributed.worker_setup`): the
 client ends them, so a Ctrl-C in the terminal, which reaches the whole process group, prints
@@ -25,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import os
 import re
 import threading
 from contextlib import contextmanager
@@ -51,10 +51,9 @@ def local_workers(address: str) -> int | None:
     if match is None:
         return None
     if match.group(1) is None:
-        try:
-            return max(1, len(os.sched_getaffinity(0)))
-        except AttributeError:  # pragma: no cover - not Linux
-            return max(1, os.cpu_count() or 1)
+        from ..factorize.threads import available_cpus
+
+        return available_cpus()
     n = int(match.group(1))
     if n < 1:
         raise EngineError(f"a local Dask cluster needs at least one worker, got {address!r}")
@@ -80,7 +79,8 @@ def check_timeout(value, source: str = "timeout") -> float:
 
 def connect(address: str | None = None, timeout: float = DEFAULT_TIMEOUT, quiet: bool = False):
     """A ``distributed.Client``: on a new LocalCluster (``"local"``/``"local:N"``) or on the
-    scheduler at ``address`` (``None``: ``$DASK_SCHEDULER_ADDRESS``). Close it with
+    scheduler at ``address`` (``DASK_SCHEDULER_ADDRESS`` is read at the edge,
+    ``topiccli.settings``). Close it with
     :func:`close`, which also stops a LocalCluster it started. ``quiet``: Dask's log lines
     are kept off stderr (:func:`quiet_logs`), the LocalCluster's workers' too."""
     from distributed import Client
@@ -88,13 +88,11 @@ def connect(address: str | None = None, timeout: float = DEFAULT_TIMEOUT, quiet:
     timeout = check_timeout(timeout)
     if quiet:
         quiet_logs()
-    if address is None:
-        address = os.environ.get(SCHEDULER_ENV, "").strip() or None
-        if address is None:
-            raise EngineError(
-                f"no Dask scheduler given: pass 'local', 'local:N' or an address, or set "
-                f"{SCHEDULER_ENV}"
-            )
+    if address is None or not address.strip():
+        raise EngineError(
+            f"no Dask scheduler given: pass 'local', 'local:N' or an address, or set "
+            f"{SCHEDULER_ENV}"
+        )
     n = local_workers(address)
     if n is not None:
         cluster = _local_cluster(n, quiet)

@@ -5,7 +5,7 @@ n×k) and broadcasts it once per step. Only k×n and k×k partial sums come back
 O(P·(k·n + k²)) numbers whatever the number of documents:
 
 * Frobenius (``hals``, ``mu``): each block updates Wᵢ from Xᵢ·Hᵀ and H·Hᵀ (the core's own phase,
-  ``_frobenius._phase``, run on the block) and returns WᵢᵀWᵢ, ⟨XᵢHᵀ, Wᵢ⟩, ΣWᵢ and XᵢᵀWᵢ; the
+  ``factorize.steps.phase``, run on the block) and returns WᵢᵀWᵢ, ⟨XᵢHᵀ, Wᵢ⟩, ΣWᵢ and XᵢᵀWᵢ; the
   client sums them in block order and updates Hᵀ with the same phase on the reduced XᵀW.
 * KL (``amu``, ``mu``): each block keeps X⊘max(WH, ε) at its nonzeros (the core's
   ``SparsePattern``), updates Wᵢ by the multiplicative ratio (X⊘WH)·Hᵀ / (1·Hᵀ) and returns
@@ -35,40 +35,44 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..factorize._frobenius import (
-    Extrapolation,
-    FactorStats,
-    Problem,
-    _hals_prepare,
-    _hals_update,
-    _mu_update,
-    _phase,
-    _sum_in_order,
-    gram,
-    objective,
-    squared_error,
-)
-from ..factorize._kl import _ETA_MAX, _FLOOR, _GROWTH, Penalty, SparsePattern, _Serial
-from ..factorize._nmf import (
-    _INNER_DELTA,
-    _MAX_INNER,
-    DEFAULT_MAX_ITER,
-    DEFAULT_TOL,
-    NMFResult,
-    _warn_not_converged,
-    check_fit_options,
-)
-from ..factorize._parallel import Chunked, tile_rows
-from ..factorize._validation import (
-    check_choice,
-    check_nonnegative_float,
-    check_rank,
-)
 from ..factorize.options import (
     DEFAULT_INIT,
     NMF_INITS,
     NMF_LOSSES,
     check_nmf_options,
+)
+from ..factorize.steps import (
+    DEFAULT_MAX_ITER,
+    DEFAULT_TOL,
+    ETA_MAX,
+    FLOOR,
+    GROWTH,
+    INNER_DELTA,
+    MAX_INNER,
+    Chunked,
+    Extrapolation,
+    FactorStats,
+    NMFResult,
+    Penalty,
+    Problem,
+    Serial,
+    SparsePattern,
+    check_choice,
+    check_fit_options,
+    check_nonnegative_float,
+    check_rank,
+    check_start,
+    gram,
+    hals_prepare,
+    hals_update,
+    mu_update,
+    objective,
+    phase,
+    squared_error,
+    start,
+    sum_in_order,
+    tile_rows,
+    warn_not_converged,
 )
 from ._session import Session, interruptible, retrying, wait_for_workers
 from .blocks import DistributedCSR, squared_norm
@@ -125,9 +129,7 @@ def nmf(
     )
     timeout = check_nonnegative_float("timeout", timeout) or 600.0
     if isinstance(init, tuple):
-        from ..factorize._nmf import _check_start
-
-        W0, H0 = _check_start(init, _Shape(data), k)
+        W0, H0 = check_start(init, _Shape(data), k)
         init_name = "custom"
     else:
         init_name = DEFAULT_INIT[solver] if init is None else check_choice("init", init, NMF_INITS)
@@ -151,8 +153,6 @@ class _Shape:
 
 def _named_start(data, k, init, solver, seed, timeout):
     """The core's named starts on a distributed matrix (the same arrays the core draws)."""
-    from ..factorize import _nndsvd
-    from ..factorize._nmf import _start
 
     class _Stats(_Shape):
         def __init__(self, data, total):
@@ -167,17 +167,12 @@ def _named_start(data, k, init, solver, seed, timeout):
                                       for b in data.blocks], "ΣX"))  # fmt: skip
     X = _Stats(data, total)
     if init == "random":
-        W, Ht = _start(X, k, "random", solver, seed)
+        W, Ht = start(X, k, "random", solver, seed)
         return W, np.ascontiguousarray(Ht.T)
     from .svd import truncated_svd
 
     svd = truncated_svd(data, k, seed=seed, timeout=timeout)
-    original = _nndsvd._truncated_svd
-    _nndsvd._truncated_svd = lambda *args: svd  # reuse the core's NNDSVD on our exact SVD
-    try:
-        W, Ht = _start(X, k, init, solver, seed)
-    finally:
-        _nndsvd._truncated_svd = original
+    W, Ht = start(X, k, init, solver, seed, svd=svd)  # the core's NNDSVD on our exact SVD
     return W, np.ascontiguousarray(Ht.T)
 
 
@@ -203,8 +198,8 @@ def _frob_w(X, Xt, W, other, prepared, solver: str, l1: float, l2: float):
     W = W.copy()
     k = W.shape[1]
     chunks = Chunked(X, tile_rows(k, W.dtype.itemsize), max(1, k // 4))
-    update = _hals_update(_MAX_INNER, _INNER_DELTA) if solver == "hals" else _mu_update
-    stats = _phase(_Serial, chunks, W, other, prepared, update, l1, l2)
+    update = hals_update(MAX_INNER, INNER_DELTA) if solver == "hals" else mu_update
+    stats = phase(Serial, chunks, W, other, prepared, update, l1, l2)
     return W, (stats.gram, stats.cross, stats.total, Xt @ W)
 
 
@@ -221,7 +216,7 @@ def _kl_state(pattern, W, Ht):
     ‖W‖²). The ratio is what both half-steps read, written by the refresh as the core's
     ``_KLState`` writes it (the same arithmetic, so the same bits; no (WH) array)."""
     q = np.empty(pattern.x.shape, dtype=W.dtype)
-    cross = pattern.refresh(W, Ht, q, _Serial, ratio=True)
+    cross = pattern.refresh(W, Ht, q, Serial, ratio=True)
     return (W, q), (cross, W.sum(axis=0, dtype=np.float64), float(W.sum(dtype=np.float64)),
                     float(np.vdot(W, W)))  # fmt: skip
 
@@ -231,10 +226,10 @@ def kl_w_update(pattern, state, Ht, eta: float, l1: float, l2: float):
     the new (W, X/WH) state and its sums (as :func:`_kl_state`). Also the fixed-H solve's step
     (``distributed.weights``)."""
     W, q = state
-    num = pattern.ratio_times(q, Ht, False, _Serial)
+    num = pattern.ratio_times(q, Ht, False, Serial)
     den = Ht.sum(axis=0) + l1
     den = den + l2 * W if l2 else np.broadcast_to(den, W.shape)
-    ratio = num / np.maximum(den, _FLOOR)
+    ratio = num / np.maximum(den, FLOOR)
     W = W * ratio if eta == 1.0 else W * ratio**eta
     return _kl_state(pattern, W, Ht)
 
@@ -243,7 +238,7 @@ def _kl_w(pattern, state, Ht, eta: float, l1: float, l2: float):
     """:func:`kl_w_update`, then the block's share of the next H half-step's numerator
     (X⊘WH)ᵀ·W."""
     new_state, small = kl_w_update(pattern, state, Ht, eta, l1, l2)
-    return new_state, (*small, pattern.ratio_times(new_state[1], new_state[0], True, _Serial))
+    return new_state, (*small, pattern.ratio_times(new_state[1], new_state[0], True, Serial))
 
 
 def _pattern(X):
@@ -255,6 +250,22 @@ def _pattern_sums(pattern):
 
 
 # --- the client's loop --------------------------------------------------------------------------
+
+
+@dataclass
+class _FrobeniusState:
+    """A Frobenius fit's iterate: W's block futures, Hᵀ, the last error; MU's Gram and XᵀW,
+    or HALS's extrapolation, extrapolated Hᵀ and best step so far."""
+
+    W_blocks: list
+    Ht: np.ndarray
+    error_sq: float
+    gram_w: np.ndarray | None = None
+    XtW: np.ndarray | None = None
+    ex: Extrapolation | None = None
+    Hy: np.ndarray | None = None
+    gram_y: np.ndarray | None = None
+    best: tuple | None = None
 
 
 class _Fit:
@@ -322,93 +333,100 @@ class _Fit:
         parts = s.gather([s.submit(_second, p, what="Wstats") for p in pairs], "the W step")
         del pairs
         w = FactorStats(
-            gram=_sum_in_order([g for g, _, _, _ in parts]),
+            gram=sum_in_order([g for g, _, _, _ in parts]),
             cross=sum(c for _, c, _, _ in parts),
             total=sum(t for _, _, t, _ in parts),
         )
-        return new_W, w, _sum_in_order([x for _, _, _, x in parts])
+        return new_W, w, sum_in_order([x for _, _, _, x in parts])
 
     def _run_frobenius(self, init_name: str, before) -> NMFResult:
+        """The core's Frobenius loop (``_nmf._nmf``): one MU or HALS iteration at a time
+        (:meth:`_mu_iteration`, :meth:`_hals_iteration`), the same stopping rule."""
         s, pen = self.s, self.penalty
         p = Problem(X=None, Xt=None, norm_sq=squared_norm(self.data, s), l1_W=pen.l1_W,
                     l1_H=pen.l1_H, l2_W=pen.l2_W, l2_H=pen.l2_H,
-                    max_inner=_MAX_INNER if self.solver == "hals" else 1,
-                    inner_delta=_INNER_DELTA)  # fmt: skip
-        W_blocks = list(self.W0)
-        Ht = self.Ht0.copy()
-        dtype = self.dtype
+                    max_inner=MAX_INNER if self.solver == "hals" else 1,
+                    inner_delta=INNER_DELTA)  # fmt: skip
+        st = _FrobeniusState(W_blocks=list(self.W0), Ht=self.Ht0.copy(), error_sq=p.norm_sq)
         if self.solver == "mu":
             starts = s.gather(
                 [
                     s.submit(_frob_start, xt, w, what="start")
-                    for xt, w in zip(self.data.transposed(), W_blocks)
+                    for xt, w in zip(self.data.transposed(), st.W_blocks)
                 ],
                 "the start",
             )
-            gram_w = _sum_in_order([g for g, _ in starts])
-            XtW = _sum_in_order([x for _, x in starts])
+            st.gram_w = sum_in_order([g for g, _ in starts])
+            st.XtW = sum_in_order([x for _, x in starts])
+            iteration = self._mu_iteration
         else:
-            ex, Hy, gram_y, best = Extrapolation(), Ht, gram(Ht), None
+            st.ex, st.Hy, st.gram_y = Extrapolation(), st.Ht, gram(st.Ht)
+            iteration = self._hals_iteration
         self.traffic.start = (s.sent - before[0], s.received - before[1])
-        previous, converged, error_sq, n_iter = math.inf, False, p.norm_sq, 0
+        previous, converged, n_iter = math.inf, False, 0
         for n_iter in range(1, self.max_iter + 1):
             mark = self._mark()
-            if self.solver == "mu":
-                # _frobenius.mu_step: H first (from the reduced XᵀW), then W on the blocks.
-                h = _phase(_Serial, _Reduced(XtW), Ht, None, gram_w.astype(dtype), _mu_update,
-                           p.l1_H, p.l2_H)  # fmt: skip
-                W_blocks, w, XtW = self._w_step(W_blocks, Ht, h.gram.astype(dtype), p.l1_W,
-                                                p.l2_W)  # fmt: skip
-                gram_w = w.gram
-                error_sq = squared_error(p.norm_sq, w.cross, w.gram, h.gram)
-                accepted = True
-            else:
-                # _frobenius.hals_step: W against the extrapolated Hy, then Hᵀ against the new W.
-                beta = ex.beta if best is None else min(ex.cap, ex.grow * ex.beta)
-                new_W, w, XtW = self._w_step(W_blocks, Hy, _hals_prepare(gram_y, p.l2_W, dtype),
-                                             p.l1_W, 0)  # fmt: skip
-                Ht_old, Ht_new, Hy_next = Ht, Ht.copy(), np.empty_like(Ht)
-
-                def extrapolate(a, b, Fc, Ht_old=Ht_old, Hy_next=Hy_next, beta=beta):
-                    Y = np.subtract(Fc, Ht_old[a:b], out=Hy_next[a:b])
-                    Y *= beta
-                    Y += Fc
-                    np.maximum(Y, 0, out=Y)
-                    return gram(Y)
-
-                update = _hals_update(p.max_inner, p.inner_delta)
-                h = _phase(_Serial, _Reduced(XtW), Ht_new, None,
-                           _hals_prepare(w.gram, p.l2_H, dtype), update, p.l1_H, 0,
-                           after=extrapolate)  # fmt: skip
-                error_sq = squared_error(p.norm_sq, h.cross, w.gram, h.gram)
-                value = objective(p, error_sq, w, h)
-                if best is None or value <= best[0]:
-                    if best is not None:
-                        ex.accepted()
-                    W_blocks, Ht, Hy, gram_y = new_W, Ht_new, Hy_next, h.extra
-                    best = (value, error_sq, w, h)
-                    accepted = True
-                else:
-                    ex.rejected()
-                    Hy, gram_y = Ht, best[3].gram
-                    error_sq, w, h = best[1], best[2], best[3]
-                    accepted = False
-            current = objective(p, error_sq, w, h)
+            w, h, accepted = iteration(p, st)
+            current = objective(p, st.error_sq, w, h)
             self._record(mark)
             if self.callback is not None:
-                self.callback(n_iter, math.sqrt(error_sq))
+                self.callback(n_iter, math.sqrt(st.error_sq))
             if not accepted:
                 continue
             if previous - current < self.tol * previous or current == 0.0:
                 converged = True
                 break
             previous = current
-        return self._result(W_blocks, Ht, n_iter, converged, error_sq, init_name, 0.5 * error_sq)
+        return self._result(st.W_blocks, st.Ht, n_iter, converged, st.error_sq, init_name,
+                            0.5 * st.error_sq)  # fmt: skip
+
+    def _mu_iteration(self, p: Problem, st: _FrobeniusState) -> tuple:
+        """``_frobenius.mu_step``: H first (from the reduced XᵀW), then W on the blocks."""
+        dtype = self.dtype
+        h = phase(Serial, _Reduced(st.XtW), st.Ht, None, st.gram_w.astype(dtype), mu_update,
+                  p.l1_H, p.l2_H)  # fmt: skip
+        st.W_blocks, w, st.XtW = self._w_step(st.W_blocks, st.Ht, h.gram.astype(dtype), p.l1_W,
+                                              p.l2_W)  # fmt: skip
+        st.gram_w = w.gram
+        st.error_sq = squared_error(p.norm_sq, w.cross, w.gram, h.gram)
+        return w, h, True
+
+    def _hals_iteration(self, p: Problem, st: _FrobeniusState) -> tuple:
+        """``_frobenius.hals_step``: W against the extrapolated Hy, then Hᵀ against the new W;
+        the step is kept if it lowers the objective, else the extrapolation is reined in."""
+        ex, dtype = st.ex, self.dtype
+        beta = ex.beta if st.best is None else min(ex.cap, ex.grow * ex.beta)
+        new_W, w, XtW = self._w_step(st.W_blocks, st.Hy, hals_prepare(st.gram_y, p.l2_W, dtype),
+                                     p.l1_W, 0)  # fmt: skip
+        Ht_old, Ht_new, Hy_next = st.Ht, st.Ht.copy(), np.empty_like(st.Ht)
+
+        def extrapolate(a, b, Fc):
+            Y = np.subtract(Fc, Ht_old[a:b], out=Hy_next[a:b])
+            Y *= beta
+            Y += Fc
+            np.maximum(Y, 0, out=Y)
+            return gram(Y)
+
+        update = hals_update(p.max_inner, p.inner_delta)
+        h = phase(Serial, _Reduced(XtW), Ht_new, None, hals_prepare(w.gram, p.l2_H, dtype),
+                  update, p.l1_H, 0, after=extrapolate)  # fmt: skip
+        error_sq = squared_error(p.norm_sq, h.cross, w.gram, h.gram)
+        value = objective(p, error_sq, w, h)
+        if st.best is None or value <= st.best[0]:
+            if st.best is not None:
+                ex.accepted()
+            st.W_blocks, st.Ht, st.Hy, st.gram_y = new_W, Ht_new, Hy_next, h.extra
+            st.best, st.error_sq = (value, error_sq, w, h), error_sq
+            return w, h, True
+        ex.rejected()
+        st.Hy, st.gram_y = st.Ht, st.best[3].gram
+        st.error_sq, w, h = st.best[1], st.best[2], st.best[3]
+        return w, h, False
 
     def _result(self, W_blocks, Ht, n_iter, converged, error_sq, init_name, divergence):
         W = np.concatenate(self.s.gather(W_blocks, "the factor W"), axis=0)
         if not converged:
-            _warn_not_converged(self.max_iter, self.tol, stacklevel=4)
+            warn_not_converged(self.max_iter, self.tol, stacklevel=4)
         return NMFResult(
             W=W, H=np.ascontiguousarray(Ht.T), n_iter=n_iter, converged=converged,
             reconstruction_error=math.sqrt(error_sq), solver=self.solver, init=init_name,
@@ -418,7 +436,9 @@ class _Fit:
     # --- KL -------------------------------------------------------------------------------------
 
     def _run_kl(self, init_name: str, before) -> NMFResult:
-        s, pen = self.s, self.penalty
+        """The core's KL loop (``_kl.fit_kl``): a W half-step on the blocks, an H half-step on
+        the client (:meth:`_kl_w_step`, :meth:`_kl_h_step`), the same stopping rule."""
+        s = self.s
         patterns = self.data.derived("pattern", _pattern)
         sums = s.gather([s.submit(_pattern_sums, pt, what="sums") for pt in patterns], "Σx")
         self.xlogx = math.fsum(a for a, _ in sums)
@@ -433,47 +453,9 @@ class _Fit:
         previous, converged, n_iter = self.objective, False, 0
         for n_iter in range(1, self.max_iter + 1):
             mark = self._mark()
-            # W half-step (_KLState.half_step(0, relax)).
-            e = eta[0] if relax else 1.0
-            before_obj = self.objective
-            cand, smalls = self._w_half(states, Ht, e)
-            if e == 1.0:
-                states, eta[0] = cand, (_GROWTH if relax else 1.0)
-                self._observe(smalls, Ht)
-            else:
-                saved = (self.div, self.objective, self._wstats)
-                self._observe(smalls, Ht)
-                if self.objective <= before_obj:
-                    states, eta[0] = cand, min(e * _GROWTH, _ETA_MAX)
-                else:
-                    self.div, self.objective, self._wstats = saved
-                    states, smalls = self._w_half(states, Ht, 1.0)
-                    self._observe(smalls, Ht)
-                    eta[0] = 1.0
-            hnum = _sum_in_order([x[4] for x in smalls])
-            # H half-step (_KLState.half_step(1, relax)) on the client, then a refresh of (WH).
-            colsum_w = self._wstats[0].astype(Ht.dtype)
-            den = colsum_w + pen.l1_H
-            den = den + pen.l2_H * Ht if pen.l2_H else np.broadcast_to(den, Ht.shape)
-            ratio = hnum / np.maximum(den, _FLOOR)
-            e = eta[1] if relax else 1.0
-            before_obj = self.objective
-            if e == 1.0:
-                Ht = Ht * ratio
-                states, smalls = self._refresh(states, Ht)
-                self._observe(smalls, Ht)
-                eta[1] = _GROWTH if relax else 1.0
-            else:
-                cand_Ht = Ht * ratio**e
-                cand, smalls = self._refresh(states, cand_Ht)
-                self._observe(smalls, cand_Ht)
-                if self.objective <= before_obj:
-                    Ht, states, eta[1] = cand_Ht, cand, min(e * _GROWTH, _ETA_MAX)
-                else:
-                    Ht = Ht * ratio
-                    states, smalls = self._refresh(states, Ht)
-                    self._observe(smalls, Ht)
-                    eta[1] = 1.0
+            states, smalls = self._kl_w_step(states, Ht, eta, relax)
+            hnum = sum_in_order([x[4] for x in smalls])
+            states, Ht = self._kl_h_step(states, Ht, hnum, eta, relax)
             self._record(mark)
             if self.callback is not None:
                 self.callback(n_iter, math.sqrt(2.0 * self.div))
@@ -483,6 +465,55 @@ class _Fit:
             previous = self.objective
         W_blocks = [s.submit(_first, st, what="Wfinal") for st in states]
         return self._result(W_blocks, Ht, n_iter, converged, 2.0 * self.div, init_name, self.div)
+
+    def _kl_w_step(self, states, Ht, eta: list, relax: bool):
+        """The W half-step (``_KLState.half_step(0, relax)``): (the blocks' states, their
+        sums, with the next H half-step's numerator)."""
+        e = eta[0] if relax else 1.0
+        before_obj = self.objective
+        cand, smalls = self._w_half(states, Ht, e)
+        if e == 1.0:
+            states, eta[0] = cand, (GROWTH if relax else 1.0)
+            self._observe(smalls, Ht)
+            return states, smalls
+        saved = (self.div, self.objective, self._wstats)
+        self._observe(smalls, Ht)
+        if self.objective <= before_obj:
+            states, eta[0] = cand, min(e * GROWTH, ETA_MAX)
+        else:
+            self.div, self.objective, self._wstats = saved
+            states, smalls = self._w_half(states, Ht, 1.0)
+            self._observe(smalls, Ht)
+            eta[0] = 1.0
+        return states, smalls
+
+    def _kl_h_step(self, states, Ht, hnum, eta: list, relax: bool):
+        """The H half-step (``_KLState.half_step(1, relax)``) on the client, then a refresh of
+        (WH) on the blocks: (the blocks' states, the new Hᵀ)."""
+        pen = self.penalty
+        colsum_w = self._wstats[0].astype(Ht.dtype)
+        den = colsum_w + pen.l1_H
+        den = den + pen.l2_H * Ht if pen.l2_H else np.broadcast_to(den, Ht.shape)
+        ratio = hnum / np.maximum(den, FLOOR)
+        e = eta[1] if relax else 1.0
+        before_obj = self.objective
+        if e == 1.0:
+            Ht = Ht * ratio
+            states, smalls = self._refresh(states, Ht)
+            self._observe(smalls, Ht)
+            eta[1] = GROWTH if relax else 1.0
+            return states, Ht
+        cand_Ht = Ht * ratio**e
+        cand, smalls = self._refresh(states, cand_Ht)
+        self._observe(smalls, cand_Ht)
+        if self.objective <= before_obj:
+            eta[1] = min(e * GROWTH, ETA_MAX)
+            return cand, cand_Ht
+        Ht = Ht * ratio
+        states, smalls = self._refresh(states, Ht)
+        self._observe(smalls, Ht)
+        eta[1] = 1.0
+        return states, Ht
 
     def _refresh(self, states, Ht, first: bool = False):
         """X⊘max(WH, ε) at every block's nonzeros for the blocks' W and this Hᵀ."""
@@ -508,7 +539,7 @@ class _Fit:
     def _observe(self, smalls, Ht) -> None:
         """D and the objective from the blocks' sums (``SparsePattern.divergence``, summed)."""
         cross = math.fsum(x[0] for x in smalls)
-        colsum = _sum_in_order([x[1] for x in smalls])
+        colsum = sum_in_order([x[1] for x in smalls])
         wsum = math.fsum(x[2] for x in smalls)
         wsq = math.fsum(x[3] for x in smalls)
         self._wstats = (colsum, wsum, wsq)
@@ -543,7 +574,7 @@ class _Precomputed:
 
 
 class _Reduced:
-    """One 'chunk' covering all rows, for the core's ``_phase`` on the client's Hᵀ."""
+    """One 'chunk' covering all rows, for the core's ``phase`` on the client's Hᵀ."""
 
     def __init__(self, product: np.ndarray) -> None:
         self.shape = product.shape

@@ -3,7 +3,7 @@
 :func:`operator` is a ``scipy.sparse.linalg.LinearOperator`` whose X·v (and X·V) runs as one
 task per row block (Xᵢ·v, concatenated in block order) and whose Xᵀ·u runs as Xᵢᵀ·uᵢ on each
 block, summed in block order; only vectors of length n or of a block's rows travel. The core's
-own driver (``factorize.svd._lanczos``: PROPACK, falling back to ARPACK when its Krylov space
+own driver (``factorize.steps.lanczos``: PROPACK, falling back to ARPACK when its Krylov space
 is too small, with the core's start vectors and residual check) runs on it, and the result
 gets the core's ordering and sign convention (each component's largest-magnitude term loading
 positive). The blocks are rebuilt by Dask if a worker dies, so a lost worker only delays a
@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..factorize._svd import SVDResult, _lanczos, orient_signs
-from ..factorize._validation import check_choice, check_rank, check_seed
+from ..factorize.steps import SVDResult, check_choice, check_rank, check_seed, lanczos, orient_signs
 from ._session import Session, interruptible
 from .blocks import DistributedCSR
 
@@ -70,7 +69,7 @@ def truncated_svd(
     seed = check_seed(seed)
     session = Session(data.client, f"svd-{solver}", timeout)
     A = operator(data, session)
-    U, s, Vt = interruptible(session, _lanczos, A, A, k, solver, seed)
+    U, s, Vt = interruptible(session, lanczos, A, A, k, solver, seed)
     order = np.argsort(-s, kind="stable")
     U, s, Vt = U[:, order], s[order], Vt[order]
     U, Vt = orient_signs(U, Vt)

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..factorize._frobenius import _sum_in_order
-from ..factorize._kl import _ETA_MAX, _GROWTH, Penalty, SparsePattern
+from ..factorize.steps import ETA_MAX, GROWTH, Penalty, SparsePattern, sum_in_order
 from ._session import Session, interruptible
 from .blocks import DistributedCSR
 from .nmf import _first, _kl_state, _pattern_sums, _second, kl_w_update
@@ -123,7 +122,7 @@ def _kl_fixed_h(session: Session, data: DistributedCSR, H: np.ndarray, penalty: 
 
     def objective(smalls) -> float:
         # SparsePattern.divergence and Penalty.value (W's part), from the blocks' sums.
-        colsum = _sum_in_order([s[1] for s in smalls])
+        colsum = sum_in_order([s[1] for s in smalls])
         cross = math.fsum(s[0] for s in smalls)
         div = max(xlogx - cross - sum_x + float(np.dot(colsum, h_colsum)), 0.0)
         value = div
@@ -141,12 +140,12 @@ def _kl_fixed_h(session: Session, data: DistributedCSR, H: np.ndarray, penalty: 
         # _KLState.half_step(0, relax=True)
         if eta == 1.0:
             states, current = run(kl_w_update, states, Ht_f, 1.0, l1, l2)
-            eta = _GROWTH
+            eta = GROWTH
         else:
             before = current
             candidate, value = run(kl_w_update, states, Ht_f, eta, l1, l2)
             if value <= before:
-                states, current, eta = candidate, value, min(eta * _GROWTH, _ETA_MAX)
+                states, current, eta = candidate, value, min(eta * GROWTH, ETA_MAX)
             else:
                 states, current = run(kl_w_update, states, Ht_f, 1.0, l1, l2)
                 eta = 1.0

@@ -33,8 +33,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ._parallel import num_threads, runner
+from ._parallel import runner
 from .stopping import Tolerance
+from .threads import resolve_threads
 
 KL_SOLVERS = ("amu", "mu")
 
@@ -71,7 +72,8 @@ class SparsePattern:
     block order: the same X gives bit-identical results whatever runs the blocks.
     """
 
-    def __init__(self, X) -> None:
+    def __init__(self, X, threads: int | None = None) -> None:
+        threads = resolve_threads(threads)
         X = sp.csr_matrix(X, dtype=X.dtype)
         X.sum_duplicates()
         X.eliminate_zeros()
@@ -84,13 +86,11 @@ class SparsePattern:
         self.xlogx = float(np.dot(self.x, np.log(self.x)))
         self.blocks = _row_blocks(X.indptr, _BLOCK_NNZ)
         # the refresh hands its blocks to the threads in runs (two a thread): fewer hand-offs
-        self.block_runs = _runs_of(len(self.blocks), 2 * num_threads())
+        self.block_runs = _runs_of(len(self.blocks), 2 * threads)
         # (X/WH)·Hᵀ is a CSR product: each output row is summed whole whatever the split, so
         # it runs on a few large row ranges (two per thread) rather than the refresh blocks,
         # whose per-block setup cost more than the product on 20NG (3.1 against 7.6 ms, k=10)
-        self.product_blocks = _row_blocks(
-            X.indptr, max(_BLOCK_NNZ, -(-X.nnz // (2 * num_threads())))
-        )
+        self.product_blocks = _row_blocks(X.indptr, max(_BLOCK_NNZ, -(-X.nnz // (2 * threads))))
         self.rows = np.repeat(np.arange(X.shape[0], dtype=np.int32), self.counts)
         """Each nonzero's row (so a block's W rows are gathered into a reused buffer)."""
         self.block_nnz = max((int(X.indptr[b] - X.indptr[a]) for a, b in self.blocks), default=0)
@@ -329,6 +329,7 @@ def fit_kl(
     pool=None,
     callback=None,
     stop=None,
+    threads: int | None = None,
 ) -> KLFit:
     """Minimise D(X‖WH) (+ penalties) from the start (W, H); inputs are trusted.
 
@@ -337,12 +338,13 @@ def fit_kl(
     ``callback(n_iter, divergence)``, if given, is called after every iteration. ``pool``
     (anything with ``map(task, n)``) runs the row blocks; results do not depend on it. Factors
     come back in X's float dtype; W and H are not modified. ``stop``, a rule of
-    :mod:`.stopping`, replaces the ``tol`` test when given.
+    :mod:`.stopping`, replaces the ``tol`` test when given. ``threads``: the pool's threads
+    (the blocks' grouping; None: the CPUs available).
     """
     dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
     W = np.array(W, dtype=dtype, order="C")
     Ht = np.array(np.asarray(H).T, dtype=dtype, order="C")
-    state = _KLState(SparsePattern(X), W, Ht, penalty or Penalty(), pool or _Serial)
+    state = _KLState(SparsePattern(X, threads), W, Ht, penalty or Penalty(), pool or _Serial)
     relax = solver == "amu"
     tracker = (Tolerance(tol) if stop is None else stop).start()
     previous = state.objective
@@ -379,22 +381,24 @@ def kl_fixed_h(
     l2: float = 0.0,
     max_iter: int = 1000,
     tol: float = 1e-7,
+    threads: int | None = None,
 ) -> np.ndarray:
     """W ≥ 0 minimizing D(X‖W·H) (+ l1·ΣW + ½·l2·‖W‖²) for a fixed H, every row at once.
 
     This is NMF inference under KL. The problem is convex in W and separates by rows. It
     starts from W_i· = ΣX_i· / ΣH, which already matches each row's total, and runs the
     over-relaxed W half-steps until the objective falls by less than ``tol`` of its value in
-    one step. A row of X with no nonzero gets zero weights.
+    one step. A row of X with no nonzero gets zero weights. ``threads``: worker threads
+    (None: the CPUs available).
     """
     H = np.asarray(H, dtype=np.float64)
-    pattern = SparsePattern(X.astype(np.float64) if X.dtype != np.float64 else X)
+    pattern = SparsePattern(X.astype(np.float64) if X.dtype != np.float64 else X, threads)
     m = pattern.shape[0]
     total = float(H.sum())
     rows = np.bincount(np.repeat(np.arange(m), pattern.counts), pattern.x, minlength=m)
     W = np.repeat((rows / total if total > 0 else rows * 0.0)[:, None], H.shape[0], axis=1)
     penalty = Penalty(l1_W=float(l1), l2_W=float(l2))
-    with runner() as pool:
+    with runner(threads) as pool:
         state = _KLState(pattern, np.ascontiguousarray(W), np.ascontiguousarray(H.T), penalty, pool)
         previous = state.objective
         for _ in range(max_iter):

@@ -42,6 +42,7 @@ from ._validation import (
 )
 from .options import check_nmf_options
 from .stopping import Settle, Tolerance
+from .threads import resolve_threads
 
 DEFAULT_MAX_ITER = 200
 DEFAULT_TOL = 1e-4
@@ -93,6 +94,7 @@ def nmf(
     callback=None,
     stop=None,
     warm: int = 0,
+    threads: int | None = None,
 ) -> NMFResult:
     """Factorize a nonnegative matrix X (sparse or dense) into W (m×k) and H (k×n).
 
@@ -114,13 +116,14 @@ def nmf(
     It stops when an iteration lowers the objective by less than ``tol`` of its value, or at
     ``max_iter`` with a :class:`~topiccli.errors.ConvergenceWarning`. float32 input is
     factorized in float32. The same input and seed give identical factors whatever the
-    thread count (``TOPICS_NUM_THREADS``). ``callback(n_iter, reconstruction_error)``, if
-    given, is called after every iteration (for progress reports and benchmarks). ``stop``, if
-    given, replaces the tolerance test by a rule of :mod:`~topiccli.factorize.stopping` (e.g.
-    :class:`~topiccli.factorize.stopping.Settle`: stop once the top words and the documents'
-    top topics stop changing); ``max_iter`` still bounds the run. ``warm`` > 0 (and fewer than
-    X's rows) starts warm (:mod:`~topiccli.factorize.warm`): the same model is fitted on
-    ``warm`` rows drawn from ``seed``, its H is the start and W is solved once against it.
+    thread count (``threads``; None: the CPUs available). ``callback(n_iter,
+    reconstruction_error)``, if given, is called after every iteration (for progress reports
+    and benchmarks). ``stop``, if given, replaces the tolerance test by a rule of
+    :mod:`~topiccli.factorize.stopping` (e.g. :class:`~topiccli.factorize.stopping.Settle`:
+    stop once the top words and the documents' top topics stop changing); ``max_iter`` still
+    bounds the run. ``warm`` > 0 (and fewer than X's rows) starts warm
+    (:mod:`~topiccli.factorize.warm`): the same model is fitted on ``warm`` rows drawn from
+    ``seed``, its H is the start and W is solved once against it.
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
@@ -143,23 +146,25 @@ def nmf(
     )
     rule = Tolerance(tol) if stop is None else _check_stop(stop)
     warm = check_nonnegative_int("warm", warm)
+    threads = resolve_threads(threads)
     if warm and warm < X.shape[0] and not isinstance(init, tuple):
-        start, sample = _warm_start(X, k, loss, solver, init, max_iter, rule, seed,
-                                    alpha_W, alpha_H, l1_ratio, warm)  # fmt: skip
-        result = _nmf(X, k, loss, solver, start, max_iter, rule, seed, alpha_W, alpha_H,
-                      l1_ratio, callback)  # fmt: skip
+        begin, sample = _warm_start(X, k, loss, solver, init, max_iter, rule, seed,
+                                    alpha_W, alpha_H, l1_ratio, warm, threads)  # fmt: skip
+        result = _nmf(X, k, loss, solver, begin, max_iter, rule, seed, alpha_W, alpha_H,
+                      l1_ratio, callback, threads)  # fmt: skip
         return replace(result, init=init, warm_rows=warm, warm_iter=sample.n_iter)
-    return _nmf(
-        X, k, loss, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio, callback
-    )
+    return _nmf(X, k, loss, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio,
+                callback, threads)  # fmt: skip
 
 
-def _warm_start(X, k, loss, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio, size):
+def _warm_start(X, k, loss, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio, size,
+                threads=None):  # fmt: skip
     """(W, H) for the whole of X from a fit on ``size`` seeded rows (module ``warm``)."""
     from . import warm
 
     sub = X[warm.sample_rows(X.shape[0], size, seed)]
-    sample = _nmf(sub, k, loss, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio)
+    sample = _nmf(sub, k, loss, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio,
+                  None, threads)  # fmt: skip
     H = np.ascontiguousarray(sample.H)
     if solver in ("mu", "amu"):
         H = warm.lift_zeros(H, X)
@@ -248,12 +253,14 @@ def _problem(X, k, alpha_W, alpha_H, l1_ratio, solver) -> Problem:
     )
 
 
-def _start(X, k, init, solver, seed):
-    """Initial W (m×k) and Hᵀ (n×k), both row-major as the sparse products want them."""
+def start(X, k, init, solver, seed, *, threads: int | None = None, svd=None):
+    """Initial W (m×k) and Hᵀ (n×k), both row-major as the sparse products want them.
+    ``X`` needs only ``shape``, ``dtype`` and ``sum`` when ``svd`` (X's truncated SVD, for
+    NNDSVD) is given or ``init`` is ``"random"``: so the Dask engine draws the core's start."""
     if isinstance(init, tuple):  # the caller's, already checked and copied
         W, H = init
         return np.ascontiguousarray(W), np.ascontiguousarray(H.T)
-    W, H = initialize(X, k, init, seed)
+    W, H = initialize(X, k, init, seed, threads=threads, svd=svd)
     if solver in ("mu", "amu") and init == "nndsvd":
         # Multiplicative updates never move an exact zero: lift NNDSVD's zeros to a floor
         # small against the data's scale but far above underflow.
@@ -264,19 +271,31 @@ def _start(X, k, init, solver, seed):
 
 
 def _nmf(
-    X, k, loss, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio, callback=None
+    X,
+    k,
+    loss,
+    solver,
+    init,
+    max_iter,
+    rule,
+    seed,
+    alpha_W,
+    alpha_H,
+    l1_ratio,
+    callback=None,
+    threads=None,
 ) -> NMFResult:
     """The checked run; ``rule`` is a stopping rule (a float: a :class:`Tolerance`)."""
     if not hasattr(rule, "start"):
         rule = Tolerance(float(rule))
     if loss == "kl":
         return _nmf_kl(
-            X, k, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio, callback
+            X, k, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio, callback, threads
         )
     step = _STEPS[(loss, solver)]
     problem = _problem(X, k, alpha_W, alpha_H, l1_ratio, solver)
-    with runner() as pool:
-        W, Ht = _start(X, k, init, solver, seed)
+    with runner(threads) as pool:
+        W, Ht = start(X, k, init, solver, seed, threads=threads)
         state: dict = {}
         tracker = rule.start()
         previous = math.inf
@@ -309,15 +328,16 @@ def _nmf(
     )
 
 
-def _nmf_kl(X, k, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio, callback):
+def _nmf_kl(X, k, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio, callback,
+            threads=None):  # fmt: skip
     """KL-divergence NMF: the same start, penalties, stopping rule and result as Frobenius."""
     p = Penalty.scaled(X.shape, alpha_W, alpha_H, l1_ratio)
     report = None if callback is None else (lambda i, d: callback(i, math.sqrt(2.0 * d)))
-    with runner() as pool:
-        W, Ht = _start(X, k, init, solver, seed)
+    with runner(threads) as pool:
+        W, Ht = start(X, k, init, solver, seed, threads=threads)
         fit = fit_kl(
             X, W, Ht.T, solver=solver, max_iter=max_iter, penalty=p, pool=pool,
-            callback=report, stop=rule,
+            callback=report, stop=rule, threads=threads,
         )  # fmt: skip
     if not fit.converged:
         _warn_not_converged(max_iter, rule, stacklevel=5)

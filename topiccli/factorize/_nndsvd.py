@@ -8,11 +8,16 @@ from ._svd import _truncated_svd
 from .options import NMF_INITS  # noqa: F401  (the starts this module makes)
 
 
-def initialize(X, k: int, init: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return nonnegative (W, H) of shapes (m, k) and (k, n) in X's dtype."""
+def initialize(X, k: int, init: str, seed: int, *, threads: int | None = None,
+               svd=None) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Return nonnegative (W, H) of shapes (m, k) and (k, n) in X's dtype. NNDSVD starts from
+    ``svd``, X's rank-k truncated SVD (an ``SVDResult``), when given (the Dask engine's,
+    computed on the workers); else from the core's, on ``threads`` threads."""
     if init == "random":
         return _random_init(X, k, seed)
-    W, H = _nndsvd(X, k, seed)
+    if svd is None:
+        svd = _truncated_svd(X, k, "propack", seed, threads=threads)
+    W, H = nndsvd(svd, X.dtype)
     if init == "nndsvda":
         # NNDSVD leaves exact zeros that multiplicative updates can never move; fill them with
         # the mean of X so every entry can still change.
@@ -34,8 +39,8 @@ def _random_init(X, k: int, seed: int):
     return W.astype(X.dtype, copy=False), H.astype(X.dtype, copy=False)
 
 
-def _nndsvd(X, k: int, seed: int):
-    svd = _truncated_svd(X, k, "propack", seed)
+def nndsvd(svd, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """NNDSVD's (W, H) in ``dtype`` from a truncated SVD (Boutsidis & Gallopoulos, 2008)."""
     U, s, Vt = svd.U, svd.s, svd.Vt
     pos_u, neg_u = np.maximum(U, 0), np.maximum(-U, 0)
     pos_v, neg_v = np.maximum(Vt, 0), np.maximum(-Vt, 0)
@@ -50,7 +55,7 @@ def _nndsvd(X, k: int, seed: int):
     with np.errstate(invalid="ignore", divide="ignore"):
         W = np.nan_to_num(u / norm_u) * scale
         H = np.nan_to_num(v / norm_v[:, None]) * scale[:, None]
-    eps = np.finfo(X.dtype).eps
+    eps = np.finfo(dtype).eps
     W[eps > W] = 0
     H[eps > H] = 0
-    return W.astype(X.dtype, copy=False), H.astype(X.dtype, copy=False)
+    return W.astype(dtype, copy=False), H.astype(dtype, copy=False)

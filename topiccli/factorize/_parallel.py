@@ -7,8 +7,8 @@ on the number of threads, and every reduction over chunks is summed in chunk ord
 one thread inside a fit. So the same input and seed give bit-identical factors with 1 or 64
 threads.
 
-The number of worker threads is ``TOPICS_NUM_THREADS`` (default: the CPUs this process may
-use).
+The number of worker threads is the caller's ``threads`` (default: the CPUs this process may
+use; the CLI passes ``TOPICS_NUM_THREADS``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from contextlib import contextmanager
 import numpy as np
 import scipy.sparse as sp
 
-from .threads import THREADS_ENV, num_threads  # noqa: F401  (re-exported)
+from .threads import resolve_threads
 
 
 def tile_rows(k: int, itemsize: int) -> int:
@@ -114,9 +114,10 @@ def single_threaded_blas():
 
 
 @contextmanager
-def runner():
-    """A :class:`Runner` with BLAS pinned to one thread, for the length of one fit."""
-    pool = Runner(num_threads())
+def runner(threads: int | None = None):
+    """A :class:`Runner` of ``threads`` threads (None: the CPUs available) with BLAS pinned to
+    one thread, for the length of one fit."""
+    pool = Runner(resolve_threads(threads))
     try:
         with single_threaded_blas():
             yield pool

@@ -33,14 +33,15 @@ def _orthonormal(Y: np.ndarray) -> np.ndarray:
     return np.linalg.qr(Y, mode="reduced")[0]
 
 
-def randomized_svd(X, k: int, seed: int, power_iterations: int, oversamples: int):
-    """Return (U, s, Vt) of the k leading triplets, approximately."""
+def randomized_svd(X, k: int, seed: int, power_iterations: int, oversamples: int,
+                   threads: int | None = None):  # fmt: skip
+    """Return (U, s, Vt) of the k leading triplets, approximately (on ``threads`` threads)."""
     m, n = X.shape
     width = min(k + oversamples, min(m, n))
     rows = 4096
     A, At = Chunked(X, rows), Chunked(transpose_csr(X), rows)
     rng = np.random.default_rng(seed)
-    with runner() as pool:
+    with runner(threads) as pool:
         omega = rng.standard_normal((n, width)).astype(X.dtype, copy=False)
         Q = _orthonormal(_product(pool, A, omega))
         for _ in range(power_iterations):

@@ -15,6 +15,7 @@ import numpy as np
 from ._parallel import Chunked, runner, transpose_csr
 from ._validation import check_choice, check_matrix, check_rank, check_seed
 from .options import SVD_SOLVERS
+from .threads import resolve_threads
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ def truncated_svd(
     seed: int = 0,
     power_iterations: int | None = None,
     oversamples: int = 10,
+    threads: int | None = None,
 ) -> SVDResult:
     """Return the k leading singular triplets of X, largest first, with deterministic signs.
 
@@ -48,7 +50,8 @@ def truncated_svd(
     (Halko et al.: ``k + oversamples`` random vectors sharpened by ``power_iterations``
     rounds, default 7, or 4 when k ≥ 10% of min(X.shape); approximate on flat spectra).
     ``seed`` fixes the starting vectors, so a run is reproducible, whatever the thread count.
-    k must be below min(X.shape).
+    k must be below min(X.shape). ``threads``: worker threads (None: the CPUs available; the
+    result does not depend on it).
 
     >>> import numpy as np, scipy.sparse as sp
     >>> X = sp.random(50, 40, density=0.2, random_state=0, format="csr")
@@ -70,7 +73,8 @@ def truncated_svd(
         power_iterations = default_power_iterations(k, X.shape)
     power_iterations = _check_count("power_iterations", power_iterations)
     oversamples = _check_count("oversamples", oversamples)
-    return _truncated_svd(X, k, solver, seed, power_iterations, oversamples)
+    threads = resolve_threads(threads)
+    return _truncated_svd(X, k, solver, seed, power_iterations, oversamples, threads)
 
 
 def _check_count(name: str, value) -> int:
@@ -84,14 +88,20 @@ def _check_count(name: str, value) -> int:
 
 
 def _truncated_svd(
-    X, k: int, solver: str, seed: int, power_iterations: int = 7, oversamples: int = 10
+    X,
+    k: int,
+    solver: str,
+    seed: int,
+    power_iterations: int = 7,
+    oversamples: int = 10,
+    threads: int | None = None,
 ) -> SVDResult:
     if solver == "randomized":
         from ._randomized import randomized_svd
 
-        U, s, Vt = randomized_svd(X, k, seed, power_iterations, oversamples)
+        U, s, Vt = randomized_svd(X, k, seed, power_iterations, oversamples, threads)
     else:
-        with runner() as pool:
+        with runner(threads) as pool:
             U, s, Vt = _lanczos(X, _operator(X, pool), k, solver, seed)
     order = np.argsort(-s, kind="stable")
     U, s, Vt = U[:, order], s[order], Vt[order]

@@ -71,7 +71,7 @@ def check_seeding(seeding: Seeding, k: int, n: int, loss: str = "frobenius") -> 
 def seeded_start(X, k: int, seeding: Seeding, init: str, solver: str, seed: int):
     """(W, H) for X: seeded rows first (see the module docstring), then the named start of
     rank k − s."""
-    from ._nmf import _start
+    from ._nmf import start
 
     X = sp.csr_matrix(X)
     m, n = X.shape
@@ -85,7 +85,7 @@ def seeded_start(X, k: int, seeding: Seeding, init: str, solver: str, seed: int)
         W[:, t] = np.maximum(w, _FLOOR * (w.mean() or 1.0))
         H[t] = row
     if k > s:
-        W_free, Ht_free = _start(X, k, init, solver, seed)
+        W_free, Ht_free = start(X, k, init, solver, seed)
         keep = _unlike(W_free, W[:, :s], k - s)
         W[:, s:], H[s:] = W_free[:, keep], Ht_free.T[keep]
     return W, H

@@ -1,30 +1,30 @@
-"""How many threads the core runs on: ``TOPICS_NUM_THREADS`` or the CPUs available.
-
-Apart from ``_parallel`` (which uses it), so that a run answered by the run cache can name its
-engine (``runs.engine.describe``) without importing numpy.
-"""
+"""How many threads the core runs on: the count its caller passes (``threads=``), else the CPUs
+available. The core reads no environment: the edge reads ``TOPICS_NUM_THREADS`` once
+(``topiccli.settings``) and passes it down (``models.engine.LocalEngine``)."""
 
 from __future__ import annotations
 
-import os
-
-THREADS_ENV = "TOPICS_NUM_THREADS"
+import numbers
 
 
-def num_threads() -> int:
-    """Worker threads for the core: ``TOPICS_NUM_THREADS`` or the CPUs available to us."""
-    value = os.environ.get(THREADS_ENV, "").strip()
-    if value:
-        try:
-            n = int(value)
-        except ValueError:
-            n = 0
-        if n >= 1:
-            return n
-        from ..errors import InvalidParameterError
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity on Linux)."""
+    import os
 
-        raise InvalidParameterError(f"{THREADS_ENV} must be a positive integer, got {value!r}")
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+def resolve_threads(threads: int | None = None) -> int:
+    """``threads`` checked (a positive integer), or the CPUs available for None."""
+    if threads is None:
+        return available_cpus()
+    if isinstance(threads, bool) or not isinstance(threads, numbers.Integral) or threads < 1:
+        from ..errors import InvalidParameterError
+
+        raise InvalidParameterError(
+            f"threads must be a positive integer, got {threads!r}", params=("threads",)
+        )
+    return int(threads)

@@ -27,11 +27,18 @@ NNLS_TOL = 1e-10
 
 
 def nmf_transform(
-    X, H, *, loss: str = "frobenius", alpha_W: float = 0.0, l1_ratio: float = 0.0
+    X,
+    H,
+    *,
+    loss: str = "frobenius",
+    alpha_W: float = 0.0,
+    l1_ratio: float = 0.0,
+    threads: int | None = None,
 ) -> np.ndarray:
     """W ≥ 0 (rows of X × k) minimizing the loss against the fixed topics H (see the module).
 
-    ``alpha_W`` and ``l1_ratio`` are the fit's (scikit-learn's meaning and scaling).
+    ``alpha_W`` and ``l1_ratio`` are the fit's (scikit-learn's meaning and scaling);
+    ``threads``: the KL solve's worker threads (None: the CPUs available).
     """
     X = check_matrix(X, nonnegative=True)
     H = np.asarray(check_matrix(H, nonnegative=True), dtype=np.float64)
@@ -46,7 +53,7 @@ def nmf_transform(
     penalty = Penalty.scaled(X.shape, alpha_W, 0.0, float(l1_ratio))
     l1, l2 = penalty.l1_W, penalty.l2_W
     if loss == "kl":
-        return kl_fixed_h(X, H, l1=l1, l2=l2)
+        return kl_fixed_h(X, H, l1=l1, l2=l2, threads=threads)
     return nnls_fixed_h(X, H, l1=l1, l2=l2)
 
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from ..corpus import Corpus, Source
 from ..text.vectorize import DocumentTerm, Vectorizer
-from .engine import current, ready
 from .stages import Stages
 
 
@@ -16,17 +15,19 @@ def load_and_vectorize(
     cache_dir: Path | None,
     stages: Stages,
     lookup=None,
+    engine=None,
 ) -> tuple[Corpus, DocumentTerm, str]:
     """(corpus, matrix, "hit"/"miss"/"off"/"workers"). With ``cache_dir`` None nothing is
     cached; a miss stores what it built (cache.entry). ``lookup``: the source's cache key, if
-    known already. On a Dask cluster whose workers see the files, they read and vectorize the
-    corpus (``Engine.read``): its matrix and texts stay there, and it is not stored. The
-    corpus comes as the options want it (``Source.as_chosen``: ``--no-labels``)."""
-    corpus, dt, state = _load_and_vectorize(source, vectorizer, cache_dir, stages, lookup)
+    known already. ``engine`` (``models.engine.Engine``, None: this machine): on a Dask cluster
+    whose workers see the files, they read and vectorize the corpus (``Engine.read``): its
+    matrix and texts stay there, and it is not stored. The corpus comes as the options want it
+    (``Source.as_chosen``: ``--no-labels``)."""
+    corpus, dt, state = _load_and_vectorize(source, vectorizer, cache_dir, stages, lookup, engine)
     return source.as_chosen(corpus), dt, state
 
 
-def _load_and_vectorize(source, vectorizer, cache_dir, stages, lookup):
+def _load_and_vectorize(source, vectorizer, cache_dir, stages, lookup, engine):
     settings = vectorizer.settings
     store = None
     if cache_dir is not None and source.cacheable:
@@ -39,12 +40,12 @@ def _load_and_vectorize(source, vectorizer, cache_dir, stages, lookup):
         if found is not None:
             stages.skipped("load", "vectorize")
             return (*found, "hit")
-    ready()  # connect to the Dask scheduler, if any, before reading (models.engine)
-    active = current()
+    if engine is not None:
+        engine.connect()  # a cluster is reached before anything is read
     # phrases are found over the whole corpus (text.phrases): such a corpus is read here
-    if active is not None and not settings.phrases and active.reads(source):
+    if engine is not None and not settings.phrases and engine.reads(source):
         labels = {"load": "reading on the workers", "vectorize": "vectorizing on the workers"}
-        corpus, dt = active.read(source, settings,
+        corpus, dt = engine.read(source, settings,
                                  stage=lambda name: stages.stage(name, labels[name]))  # fmt: skip
         _check_enough(corpus)
         return corpus, dt, "off" if store is None else WORKERS

@@ -14,6 +14,26 @@ from ..text.vectorize import DocumentTerm
 
 
 @dataclass(frozen=True)
+class Placed:
+    """A run's engine (``models.engine.Engine``) and its matrix where that engine computes on
+    it (``Engine.place``: on a Dask cluster, scattered once for every fit of the run)."""
+
+    engine: object
+    X: object
+
+    @classmethod
+    def of(cls, engine, dt: DocumentTerm) -> Placed:
+        return cls(engine, engine.place(dt.X))
+
+    @classmethod
+    def here(cls, dt: DocumentTerm) -> Placed:
+        """``dt``'s matrix on this machine's engine (``models.engine.LocalEngine``)."""
+        from .engine import LocalEngine
+
+        return cls(LocalEngine(), dt.X)
+
+
+@dataclass(frozen=True)
 class Factorization:
     """A fit in the order topics are shown, its topics, its details and document weights."""
 
@@ -53,18 +73,20 @@ def resolve_model(model: ModelSpec, vectorizer: str) -> ModelSpec:
     return replace(model, loss=loss, solver=solver, init=init, alpha_h=alpha_h)
 
 
-def fit_model(dt: DocumentTerm, model: ModelSpec, callback=None, start=None) -> Factorization:
-    """Factorize, order, describe, weigh ``model`` as :func:`resolve_model` made it. ``start``,
+def fit_model(dt: DocumentTerm, model: ModelSpec, callback=None, start=None,
+              on: Placed | None = None) -> Factorization:  # fmt: skip
+    """Factorize, order, describe, weigh ``model`` as :func:`resolve_model` made it, on
+    ``on``'s engine (None: this machine). ``start``,
     an NMF start (W, H), replaces ``init``."""
     from ..quality.describe import describe_nmf, describe_svd
-    from .engine import weigher
 
-    document_weights = weigher()  # on the cluster's blocks with --scheduler (models.engine)
-    result = factorize(dt, model, callback, start)
+    on = on if on is not None else Placed.here(dt)
+    document_weights = on.engine.document_weights
+    result = factorize(dt, model, callback, start, on)
     if model.method == "svd":
         details = {"solver": result.solver, "singular_values": [float(s) for s in result.s]}
         topics = describe_svd(result, dt.terms, model.top_words)
-        weights = document_weights("svd", result.Vt, dt.X)
+        weights = document_weights("svd", result.Vt, on.X)
         return Factorization(result, topics, details, weights)
     details = {
         "solver": result.solver,
@@ -74,30 +96,32 @@ def fit_model(dt: DocumentTerm, model: ModelSpec, callback=None, start=None) -> 
         "reconstruction_error": result.reconstruction_error,
         "n_iter": result.n_iter,
         "converged": result.converged,
-        **nmf_run_details(result, model),
+        **nmf_run_details(result, model, on.engine),
     }
     topics = describe_nmf(result, dt.terms, model.top_words)
     if model.seed_words:
         from .seed_words import seed_fields
 
         topics = [replace(t, **f) for t, f in zip(topics, seed_fields(model.seed_words, model.k))]
-    weights = document_weights("nmf", result.H, dt.X, result.loss, model.regularization)
+    weights = document_weights("nmf", result.H, on.X, result.loss, model.regularization)
     return Factorization(result, topics, details, weights)
 
 
-def factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None):
-    """The core's fit for ``model`` (NMF components ordered by share)."""
+def factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None,
+              on: Placed | None = None):  # fmt: skip
+    """``on``'s engine's fit for ``model`` (None: this machine; NMF components ordered by
+    share)."""
     from ..quality.describe import order_nmf
-    from .engine import factorizers
 
-    nmf, truncated_svd = factorizers()  # the core's, or the Dask engine's (--scheduler)
+    on = on if on is not None else Placed.here(dt)
+    engine = on.engine
     if model.method == "svd":
-        return truncated_svd(dt.X, model.k, solver=model.solver, seed=model.seed)
+        return engine.truncated_svd(on.X, model.k, solver=model.solver, seed=model.seed)
     reg = model.regularization
-    if model.seed_words:
-        return _seeded(dt, model, nmf, callback)
-    X, options = nmf_run_options(dt.X, model, local=nmf is _core_nmf())
-    result = nmf(
+    if model.seed_words:  # on this machine's matrix (a cluster's engine is sent it per fit)
+        return _seeded(dt, model, engine.nmf, callback)
+    X, options = nmf_run_options(on.X, model, local=is_local(engine))
+    result = engine.nmf(
         X,
         model.k,
         loss=model.loss,
@@ -114,19 +138,19 @@ def factorize(dt: DocumentTerm, model: ModelSpec, callback=None, start=None):
     return order_nmf(result)
 
 
-def nmf_run_details(result, model: ModelSpec) -> dict:
-    """How an NMF fit ran, for the report: its stopping rule, precision and warm start."""
-    from .engine import current
-
-    settle = model.tol is None and current() is None and not model.seed_words
+def nmf_run_details(result, model: ModelSpec, engine=None) -> dict:
+    """How an NMF fit ran on ``engine`` (None: this machine), for the report: its stopping
+    rule, precision and warm start."""
+    settle = model.tol is None and is_local(engine) and not model.seed_words
     return {"stop_rule": "settle" if settle else "tolerance", "dtype": str(result.W.dtype),
             "warm_rows": int(getattr(result, "warm_rows", 0))}  # fmt: skip
 
 
-def _core_nmf():
-    from ..factorize import nmf
+def is_local(engine) -> bool:
+    """Whether ``engine`` fits on this machine (None or a ``models.engine.LocalEngine``)."""
+    from .engine import LocalEngine
 
-    return nmf
+    return engine is None or isinstance(engine, LocalEngine)
 
 
 def nmf_run_options(X, model: ModelSpec, *, local: bool) -> tuple:
@@ -183,19 +207,21 @@ def _seeded(dt: DocumentTerm, model: ModelSpec, nmf, callback):
                    H=np.vstack([result.H[:s], free.H]))  # fmt: skip
 
 
-def refit_words(dt: DocumentTerm, variant: ModelSpec, callback=None) -> list[list[str]]:
+def refit_words(dt: DocumentTerm, variant: ModelSpec, callback=None,
+                on: Placed | None = None) -> list[list[str]]:  # fmt: skip
     """The top words of a stability refit (``variant``, as quality.stability.reseeded makes it,
-    resolved here): NMF under KL starts where topiccli.quality.stability.refit_start says (a
-    random start refined by Frobenius HALS, whose tolerance the unresolved ``tol`` decides)."""
+    resolved here) on ``on``'s engine (None: this machine): NMF under KL starts where
+    topiccli.quality.stability.refit_start says (a random start refined by Frobenius HALS,
+    whose tolerance the unresolved ``tol`` decides)."""
     from ..quality import stability
     from ..quality.describe import describe_nmf, describe_svd
-    from .engine import factorizers
 
+    on = on if on is not None else Placed.here(dt)
     model = resolve_model(variant, dt.settings.kind)
     start = None
     if model.method == "nmf":
-        start = stability.refit_start(dt.X, variant, model.loss, nmf=factorizers()[0])
-    result = factorize(dt, model, callback, start)
+        start = stability.refit_start(on.X, variant, model.loss, nmf=on.engine.nmf)
+    result = factorize(dt, model, callback, start, on)
     describe = describe_svd if model.method == "svd" else describe_nmf
     return [t.words for t in describe(result, dt.terms, model.top_words)]
 

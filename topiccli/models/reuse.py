@@ -11,7 +11,7 @@ from ..corpus import Source, check_source
 from ..errors import TopicsWarning, UsageError
 from ..report import RunReport
 from ..specs import ModelSpec, SourceSpec
-from .engine import current, describe, ready, runs_on, weigher
+from .engine import Engine, LocalEngine
 from .outputs import check_not_input, check_output_path, check_outputs, check_row_format
 from .run import inputs_of
 from .stages import Stages, warn_skipped
@@ -57,7 +57,6 @@ class InferRequest:
     output: Path | None = None
     doc_topics: Path | None = None
     normalize: bool = False
-    scheduler: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,9 +70,10 @@ class InferResult:
     title: str
 
 
-@runs_on
-def infer_documents(request: InferRequest, progress=None) -> InferResult:
-    """Weigh new documents against a saved model; write ``doc_topics`` if asked."""
+def infer_documents(request: InferRequest, progress=None,
+                    engine: Engine | None = None) -> InferResult:  # fmt: skip
+    """Weigh new documents against a saved model on ``engine`` (None: this machine); write
+    ``doc_topics`` if asked."""
     from ..render.doc_topics import DocTopics
     from .bundle import load
     from .inference import show_report, weigh_documents
@@ -87,21 +87,21 @@ def infer_documents(request: InferRequest, progress=None) -> InferResult:
     outputs = {"output": request.output, "doc_topics": request.doc_topics}
     check_outputs(outputs, lambda: inputs_of(source, None, request.model))
     check_row_format(request.doc_topics)
-    stages = Stages(progress)
+    engine, stages = engine or LocalEngine(), Stages(progress)
     with stages.stage("load_model", "loading the model"):
         bundle = load(request.model)
-        ready()
-    active, X = current(), None
-    if active is not None and active.reads(source):
+        engine.connect()
+    X = None
+    if engine.reads(source):
         with stages.stage("load", "reading on the workers"):
-            corpus, X = active.read_new(source, bundle)
+            corpus, X = engine.read_new(source, bundle)
     else:
         with stages.stage("load", "reading"):
             corpus = source.load(stages.documents("reading"))
     corpus = source.as_chosen(corpus)
     warn_skipped(corpus.skipped, request.source.max_file_bytes)
     with stages.stage("infer", "inferring topic weights"):
-        inference = weigh_documents(bundle, corpus, weigher(), X)
+        inference = weigh_documents(bundle, corpus, engine.document_weights, X)
     if inference.n_unmatched:
         warnings.warn(
             f"{inference.n_unmatched} of {len(corpus)} documents share no word with the "
@@ -118,14 +118,15 @@ def infer_documents(request: InferRequest, progress=None) -> InferResult:
         from .doc_topics import write_doc_topics
 
         write_doc_topics(request.doc_topics, corpus.ids, corpus.labels, inference.weights,
-                         request.normalize, names)  # fmt: skip
+                         request.normalize, engine, names)  # fmt: skip
     words = [t.words for t in described]
-    header = _header(request, bundle, corpus, inference, described, stages.timings)
+    header = _header(request, bundle, corpus, inference, described, stages.timings, engine)
     title = f"{bundle.method.upper()} model · k={bundle.k} · {len(corpus)} documents"
     return InferResult(table=table, words=words, header=header, title=title)
 
 
-def _header(request: InferRequest, bundle, corpus, inference, described, timings) -> dict:
+def _header(request: InferRequest, bundle, corpus, inference, described, timings,
+            engine: Engine) -> dict:  # fmt: skip
     """What an inference's JSON says besides its rows: the model, the corpus, the topics."""
     from ..render import SCHEMA_VERSION
 
@@ -138,6 +139,6 @@ def _header(request: InferRequest, bundle, corpus, inference, described, timings
         "normalized": request.normalize,
         "topics": [{"id": t.id, "words": t.words, "name": t.name, "auto_name": t.auto_name}
                    for t in described],
-        "engine": describe(),
+        "engine": engine.describe(),
         "timings": {name: round(value, 6) for name, value in timings.items()},
     }  # fmt: skip

@@ -20,8 +20,8 @@ from ..report import RunReport
 from ..specs import AnalysisSpec, FitFiles, ModelSpec, SourceSpec, VectorizerSettings
 from ..text.vectorize import Vectorizer
 from .corpus_matrix import corpus_description, load_and_vectorize
-from .engine import describe, runs_on
-from .fitting import fit_model, iteration_label, refit_words, resolve_model
+from .engine import Engine, LocalEngine
+from .fitting import Placed, fit_model, iteration_label, refit_words, resolve_model
 from .outputs import check_bundle_destination, check_outputs, check_row_format
 from .stages import Stages, warn_skipped
 
@@ -40,8 +40,6 @@ class RunRequest:
     files: FitFiles = field(default_factory=FitFiles)
     output: Path | None = None
     cache_dir: Path | None = None
-    scheduler: str | None = None
-    """Where to factorize: None/``none``, this machine; else a Dask scheduler (models.engine)."""
     analyses: AnalysisSpec = field(default_factory=AnalysisSpec)
     """Topics over time and across groups (models.analyses)."""
 
@@ -57,14 +55,16 @@ class Plan:
     """The request's model resolved once (models.fitting.resolve_model): what is fitted."""
 
 
-def prepare(request: RunRequest) -> Plan:
-    """Check every option (UsageError) and every output (OutputError), reading no data."""
+def prepare(request: RunRequest, engine: Engine | None = None) -> Plan:
+    """Check every option (UsageError) and every output (OutputError), reading no data;
+    ``engine``: where the run computes (None: this machine)."""
     source = Source(check_source(request.source))
     vectorizer = Vectorizer(request.vectorizer)
     model = resolve_model(request.model, request.vectorizer.kind)
     from . import analyses
 
-    analyses.check(request.source, request.analyses, request.model.method, request.scheduler)
+    scheduler = None if engine is None else engine.describe().get("scheduler")
+    analyses.check(request.source, request.analyses, request.model.method, scheduler)
     files = request.files
     check_outputs(
         {
@@ -95,14 +95,15 @@ def inputs_of(source: Source, settings: VectorizerSettings | None, *extra) -> li
     return paths + [Path(p) for p in extra if p is not None]
 
 
-@runs_on
-def run_model(request: RunRequest, progress=None) -> RunReport:
-    """Run one fit (see the module docstring); the report names its engine."""
-    return replace(_fit(request, progress), engine=describe())
+def run_model(request: RunRequest, progress=None, engine: Engine | None = None) -> RunReport:
+    """Run one fit (see the module docstring) on ``engine`` (``models.engine``; None: this
+    machine's :class:`LocalEngine`); the report names it."""
+    engine = engine if engine is not None else LocalEngine()
+    return replace(_fit(request, progress, engine), engine=engine.describe())
 
 
-def _fit(request: RunRequest, progress=None) -> RunReport:
-    plan = prepare(request)
+def _fit(request: RunRequest, progress, engine: Engine) -> RunReport:
+    plan = prepare(request, engine)
     model = plan.model
     stages = Stages(progress)
     stages.timings["cache"] = 0.0
@@ -114,14 +115,15 @@ def _fit(request: RunRequest, progress=None) -> RunReport:
         found = runs.get(stages)
         if found is not None:
             return found
-    corpus, dt, cache_state = _matrix(request, plan, stages, runs)
+    corpus, dt, cache_state = _matrix(request, plan, stages, runs, engine)
     from ..cache.runs import heard_warnings
     from ..quality.assess import assess
 
     with heard_warnings() as heard:
         with stages.stage("factorize", "fitting"):
             callback = stages.iterations(iteration_label(model), model.max_iter)
-            fitted = fit_model(dt, model, callback)
+            on = Placed.of(engine, dt)
+            fitted = fit_model(dt, model, callback, on=on)
         with stages.stage("metrics", "scoring topics"):
             topics, metrics = assess(
                 fitted.result,
@@ -136,7 +138,7 @@ def _fit(request: RunRequest, progress=None) -> RunReport:
             metrics["c_npmi_documents"] = min(len(corpus.texts), C_NPMI_DOCUMENTS)
         if model.seeds > 1:
             with stages.stage("stability", "refitting other seeds"):
-                topics, metrics = _stability(dt, request.model, topics, metrics, stages)
+                topics, metrics = _stability(dt, request.model, on, topics, metrics, stages)
     topics, tree = annotate_fit(fitted.result, dt, topics)
     found = _beside_topics(request, asked, corpus, dt, fitted, stages)
     report = RunReport(model=model, corpus=corpus_description(corpus, dt, cache_state),
@@ -146,7 +148,7 @@ def _fit(request: RunRequest, progress=None) -> RunReport:
                        hierarchy=tree, **found)  # fmt: skip
     if runs is not None:
         report = runs.put(report, heard, stages)
-    write_fit_files(report, request.files)
+    write_fit_files(report, request.files, engine)
     return report
 
 
@@ -160,12 +162,12 @@ def annotate_fit(result, dt, topics):
     return annotate("svd" if svd else "nmf", components, column_sums(dt.X), dt.terms, topics)
 
 
-def _matrix(request: RunRequest, plan, stages: Stages, runs):
+def _matrix(request: RunRequest, plan, stages: Stages, runs, engine: Engine):
     """(corpus, document-term matrix, cache state) for the fit, the corpus cache first; skipped
     files warned about, and seed words checked against the vocabulary."""
     try:
         corpus, dt, cache_state = load_and_vectorize(
-            plan.source, plan.vectorizer, request.cache_dir, stages, runs and runs.lookup
+            plan.source, plan.vectorizer, request.cache_dir, stages, runs and runs.lookup, engine
         )
     except VectorizeError as exc:  # --vocabulary reports even then (what was there to prune)
         if request.files.vocabulary and getattr(exc, "vocabulary", None) is not None:
@@ -246,7 +248,7 @@ class _Windows:
     window_counts: object
 
 
-def _stability(dt, model: ModelSpec, topics, metrics, stages: Stages):
+def _stability(dt, model: ModelSpec, on: Placed, topics, metrics, stages: Stages):
     """``model`` as asked (each reseeded variant is resolved by refit_words)."""
     from ..quality import stability
 
@@ -254,11 +256,11 @@ def _stability(dt, model: ModelSpec, topics, metrics, stages: Stages):
     for variant in stability.reseeded(model, model.seeds):
         callback = stages.iterations(iteration_label(variant, f"seed {variant.seed}"),
                                      variant.max_iter)  # fmt: skip
-        runs.append(refit_words(dt, variant, callback))
+        runs.append(refit_words(dt, variant, callback, on))
     return stability.attach(topics, metrics, runs)
 
 
-def write_fit_files(report: RunReport, files: FitFiles) -> None:
+def write_fit_files(report: RunReport, files: FitFiles, engine: Engine | None = None) -> None:
     """Save the bundle and write the document-topic table, as asked (atomically; the table by
     partition on a Dask cluster, models.doc_topics)."""
     if files.save is not None:
@@ -270,7 +272,7 @@ def write_fit_files(report: RunReport, files: FitFiles) -> None:
 
         corpus = report.documents
         write_doc_topics(files.doc_topics, corpus.ids, corpus.labels, report.weights,
-                         files.normalize)  # fmt: skip
+                         files.normalize, engine)  # fmt: skip
     if files.html is not None:
         from .explore import fit_page, write_page
 

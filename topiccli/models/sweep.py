@@ -17,8 +17,8 @@ from ..errors import InvalidParameterError
 from ..specs import SourceSpec, SweepSpec, VectorizerSettings
 from ..text.vectorize import Vectorizer
 from .corpus_matrix import corpus_description, load_and_vectorize
-from .engine import describe, factorizers, runs_on, weigher
-from .fitting import fit_model, iteration_label, refit_words, resolve_model
+from .engine import Engine, LocalEngine
+from .fitting import Placed, fit_model, iteration_label, refit_words, resolve_model
 from .outputs import check_outputs
 from .run import inputs_of
 from .stages import Stages, warn_skipped
@@ -32,7 +32,6 @@ class SweepRequest:
     output: Path | None = None
     cache_dir: Path | None = None
     html: Path | None = None
-    scheduler: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,11 +47,11 @@ class SweepResult:
     to do next; with the agreement criterion only."""
 
 
-@runs_on
-def sweep(request: SweepRequest, progress=None) -> SweepResult:
-    """Run the sweep (see the module docstring); every option is checked before reading."""
+def sweep(request: SweepRequest, progress=None, engine: Engine | None = None) -> SweepResult:
+    """Run the sweep (see the module) on ``engine`` (None: this machine), options checked first."""
     from ..quality.sweep import recommend, rule, within_noise
 
+    engine = engine or LocalEngine()
     spec = request.sweep
     source = Source(check_source(request.source))
     vectorizer = Vectorizer(request.vectorizer)
@@ -67,19 +66,20 @@ def sweep(request: SweepRequest, progress=None) -> SweepResult:
     )
     stages = Stages(progress)
     stages.timings["cache"] = 0.0
-    corpus, dt, cache_state = load_and_vectorize(source, vectorizer, request.cache_dir, stages)
+    corpus, dt, cache_state = load_and_vectorize(source, vectorizer, request.cache_dir, stages,
+                                                 engine=engine)  # fmt: skip
     warn_skipped(corpus.skipped, request.source.max_file_bytes)
     start = time.perf_counter()
-    rows = _rows(dt, corpus, spec, model, stages)
+    rows = _rows(dt, corpus, spec, model, stages, engine)
     stages.timings["fit"] = round(time.perf_counter() - start, 6)
-    info = _info(spec, model, corpus_description(corpus, dt, cache_state), dt, stages)
+    info = _info(spec, model, corpus_description(corpus, dt, cache_state), dt, stages, engine)
     criterion = spec.chosen_criterion
     advice = None
     if criterion == "agreement":
         from ..quality.advice import advise
 
         with stages.stage("stability", f"refitting {spec.samples} subsamples per k"):
-            rows, samples = _with_agreement(rows, dt, spec)
+            rows, samples = _with_agreement(rows, dt, spec, engine)
         advice = advise([r.k for r in rows], samples)
         best, close = advice.best, advice.within_noise
     else:
@@ -100,7 +100,7 @@ def sweep(request: SweepRequest, progress=None) -> SweepResult:
     return result
 
 
-def _info(spec: SweepSpec, model, corpus: dict, dt, stages: Stages) -> dict:
+def _info(spec: SweepSpec, model, corpus: dict, dt, stages: Stages, engine: Engine) -> dict:
     """The sweep's settings and corpus, as its report states them."""
     return {
         "method": spec.method,
@@ -111,14 +111,15 @@ def _info(spec: SweepSpec, model, corpus: dict, dt, stages: Stages) -> dict:
         "top_words": spec.top_words,
         "corpus": corpus,
         "vectorizer": dt.settings.as_dict(),
-        "engine": describe(),
+        "engine": engine.describe(),
         "timings": stages.timings,
     }
 
 
-def _rows(dt, corpus, spec: SweepSpec, resolved, stages: Stages) -> list:
-    """One scored row per k: ``resolved`` (the spec's model, resolved once) fitted at each k,
-    and the reseeded variants of ``spec.model(k)`` refitted (resolved each by refit_words)."""
+def _rows(dt, corpus, spec: SweepSpec, resolved, stages: Stages, engine: Engine) -> list:
+    """One scored row per k on ``engine``: ``resolved`` (the spec's model, resolved once)
+    fitted at each k, and the reseeded variants of ``spec.model(k)`` refitted (resolved each
+    by refit_words)."""
     from ..quality.sweep import score_k
 
     ks = spec.ks
@@ -129,6 +130,7 @@ def _rows(dt, corpus, spec: SweepSpec, resolved, stages: Stages) -> list:
             f"{dt.X.shape[0]}×{dt.X.shape[1]} matrix; the sweep asks for {ks[-1]}",
             params=("k",),
         )
+    on = Placed.of(engine, dt)  # on a cluster, sent once for every k
     advance = (
         stages.progress.task(f"sweeping k = {ks[0]}…{ks[-1]}", len(ks)) if stages.progress else None
     )
@@ -136,24 +138,24 @@ def _rows(dt, corpus, spec: SweepSpec, resolved, stages: Stages) -> list:
     if spec.method == "svd":
         with stages.stage("factorize", f"fitting SVD at k = {ks[-1]}"):
             base = replace(resolved, k=ks[-1])
-            largest = [fit_model(dt, m).result for m in _seed_models(base, spec.seeds)]
+            largest = [fit_model(dt, m, on=on).result for m in _seed_models(base, spec.seeds)]
     rows = []
     for k in ks:
         model = replace(resolved, k=k)
         with stages.stage("factorize", f"fitting k = {k}"):
             if spec.method == "svd":
-                fits = [_leading_fit(result, k, dt, model) for result in largest]
+                fits = [_leading_fit(result, k, dt, model, on) for result in largest]
                 first, runs = fits[0], [[t.words for t in f.topics] for f in fits]
             else:
                 variants = _seed_models(spec.model(k), spec.seeds)
                 first = fit_model(
-                    dt, model, stages.iterations(iteration_label(model), model.max_iter)
+                    dt, model, stages.iterations(iteration_label(model), model.max_iter), on=on
                 )
                 runs = [[t.words for t in first.topics]]
                 for variant in variants[1:]:
                     label = iteration_label(variant, f"seed {variant.seed}")
                     runs.append(
-                        refit_words(dt, variant, stages.iterations(label, variant.max_iter))
+                        refit_words(dt, variant, stages.iterations(label, variant.max_iter), on)
                     )
         with stages.stage("metrics", f"scoring k = {k}"):
             rows.append(
@@ -166,7 +168,7 @@ def _rows(dt, corpus, spec: SweepSpec, resolved, stages: Stages) -> list:
     return rows
 
 
-def _with_agreement(rows: list, dt, spec: SweepSpec) -> tuple[list, list]:
+def _with_agreement(rows: list, dt, spec: SweepSpec, engine: Engine) -> tuple[list, list]:
     """(each row with its agreement, each k's per-subsample agreements): the agreement under
     resampling (quality.resampling) of Frobenius HALS fits, the reference from NNDSVD and the
     subsamples from random starts, as Greene et al. KL from random starts settles in scattered
@@ -179,7 +181,7 @@ def _with_agreement(rows: list, dt, spec: SweepSpec) -> tuple[list, list]:
 
     options = {"loss": "frobenius", "max_iter": spec.max_iter,
                "tol": REFIT_TOL if spec.tol is None else spec.tol}  # fmt: skip
-    nmf = factorizers()[0]  # the core's, or the Dask engine's (--scheduler)
+    nmf = engine.nmf  # each subsample is sent to a cluster for its fit
     found = stability_by_resampling(
         dt.X, [r.k for r in rows], nmf_top_terms(dt.terms, nmf=nmf, init="random", **options),
         n_samples=spec.samples, seed=spec.seed,
@@ -196,13 +198,12 @@ def _seed_models(model, seeds: int) -> list:
     return [model, *stability.reseeded(model, seeds)]
 
 
-def _leading_fit(result, k: int, dt, model):
+def _leading_fit(result, k: int, dt, model, on: Placed):
     """The rank-k truncated SVD read off a larger one, described and weighed like a fit."""
     from ..quality.describe import describe_svd
     from .fitting import Factorization
 
-    document_weights = weigher()
-
+    document_weights = on.engine.document_weights
     leading = replace(result, U=result.U[:, :k], s=result.s[:k], Vt=result.Vt[:k])
     topics = describe_svd(leading, dt.terms, model.top_words)
-    return Factorization(leading, topics, {}, document_weights("svd", leading.Vt, dt.X))
+    return Factorization(leading, topics, {}, document_weights("svd", leading.Vt, on.X))

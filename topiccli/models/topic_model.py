@@ -42,7 +42,7 @@ _VECTORIZER = tuple(f.name for f in fields(VectorizerSettings) if f.name != "kin
 _SOURCE = ("glob", "text_field", "id_field", "label_field")
 """TopicModel's parameters that are SourceSpec fields: how a path given to fit is read."""
 _FIELDS = ("time_field", "group_field")
-"""SourceSpec fields read for the analyses (after ``scheduler``): each document's time, group."""
+"""SourceSpec fields read for the analyses (after ``engine``): each document's time, group."""
 _ANALYSIS = ("time_bin", "by_label")
 """TopicModel's parameters that are AnalysisSpec fields (``trends``, a CSV file, is the CLI's)."""
 
@@ -56,17 +56,20 @@ _CHECKED = ("method", "k", "vectorizer", "seed", "top_words", "max_iter", "tol",
 def _signature() -> inspect.Signature:
     """TopicModel's parameters, read off the specs' fields (names, defaults, types), so each
     is declared once: ``method`` and ``k`` first, then the vectorizer's, the model's, the
-    source's and ``scheduler``, keyword-only."""
+    source's and ``engine`` (where ``fit`` computes: no spec's field), keyword-only."""
     kinds = inspect.Parameter
     spec_fields = {f.name: f for cls in (ModelSpec, VectorizerSettings, SourceSpec, RunRequest,
                                          AnalysisSpec) for f in fields(cls)}  # fmt: skip
     spec_fields["vectorizer"] = next(f for f in fields(VectorizerSettings) if f.name == "kind")
     spec_fields["method"] = next(f for f in fields(SweepSpec) if f.name == "method")
     model = (n for n in _MODEL if n != "k")
-    names = ("vectorizer", *_VECTORIZER, *model, *_SOURCE, "scheduler", *_FIELDS, *_ANALYSIS)
+    names = ("vectorizer", *_VECTORIZER, *model, *_SOURCE, "engine", *_FIELDS, *_ANALYSIS)
     params = [kinds("self", kinds.POSITIONAL_OR_KEYWORD)]
     for position, name in enumerate(("method", "k", *names)):
         kind = kinds.POSITIONAL_OR_KEYWORD if position < 2 else kinds.KEYWORD_ONLY
+        if name == "engine":
+            params.append(kinds(name, kind, default=None))
+            continue
         field = spec_fields[name]
         params.append(kinds(name, kind, default=field.default, annotation=field.type))
     return inspect.Signature(params, return_annotation="None")
@@ -99,6 +102,14 @@ class TopicModel(TransformerMixin, BaseEstimator):
     (the JSON report of ``topics nmf --format json`` as a typed
     :class:`~topiccli.models.fit_report.FitReport`; ``report_.to_dict()`` is the JSON) and
     ``bundle_`` (the model as ``--save`` writes it).
+
+    ``engine`` is where ``fit`` computes (``topiccli.models.engine``): an ``Engine`` (a
+    ``LocalEngine(threads=N)``, or ``topiccli.distributed.engine.DaskEngine(address)``, used as
+    given and left open for the caller to close), a scheduler address as ``--scheduler`` takes
+    it (``"local"``, ``"local:N"``, ``"tcp://host:8786"``, ``"none"``: an engine opened for the
+    fit and closed after it), or None: what the environment says, as on the command line
+    (``DASK_SCHEDULER_ADDRESS``, else this machine on ``TOPICS_NUM_THREADS`` threads).
+    ``transform`` and ``score`` compute on this machine.
     """
 
     _parameter_constraints: dict = {**sklearn_constraints({name: name for name in _CHECKED}),
@@ -150,15 +161,22 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Run the CLI's fit on ``X`` (see the class); returns self."""
+        from ..settings import Settings
         from .bundle import from_report
+        from .engine import engine_of
         from .run import run_model
 
         self._validate_params()
         request = RunRequest(source=self.source_spec(X, y), vectorizer=self.vectorizer_settings(),
-                             model=self.model_spec(), scheduler=self.scheduler,
+                             model=self.model_spec(),
                              analyses=AnalysisSpec(**{n: getattr(self, n)
                                                       for n in _ANALYSIS}))  # fmt: skip
-        report = run_model(request)
+        engine, owned = engine_of(self.engine, Settings.from_environ())
+        try:
+            report = run_model(request, engine=engine)
+        finally:
+            if owned:
+                engine.close()
         self._report = report
         self._bundle_path = None
         self._set_fitted(from_report(report), report)

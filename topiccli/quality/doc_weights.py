@@ -18,16 +18,18 @@ NO_TOPIC = -1
 
 
 def document_weights(method: str, components, X, loss: str = "frobenius",
-                     regularization: dict | None = None) -> np.ndarray:  # fmt: skip
+                     regularization: dict | None = None, *,
+                     threads: int | None = None) -> np.ndarray:  # fmt: skip
     """Documents × topics weights of the rows of X against a model's ``components``
-    (NMF's H or SVD's Vt); ``loss`` and ``regularization`` are the NMF fit's."""
+    (NMF's H or SVD's Vt); ``loss`` and ``regularization`` are the NMF fit's; ``threads``, the
+    core's worker threads (None: the CPUs available)."""
     from ..factorize import nmf_transform, project
 
     if method == "svd":
         return project(X, components)
     reg = regularization or {}
     return nmf_transform(X, components, loss=loss, alpha_W=reg.get("alpha_W", 0.0),
-                         l1_ratio=reg.get("l1_ratio", 0.0))  # fmt: skip
+                         l1_ratio=reg.get("l1_ratio", 0.0), threads=threads)  # fmt: skip
 
 
 def top_topics(weights: np.ndarray) -> np.ndarray:

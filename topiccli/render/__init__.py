@@ -10,7 +10,6 @@ the output is a terminal, else ``PIPED_WIDTH`` (a file or a pipe gets the same t
 from __future__ import annotations
 
 import io
-import os
 import shutil
 
 SCHEMA_VERSION = 1
@@ -20,9 +19,10 @@ PIPED_WIDTH = 100
 MIN_WIDTH = 40
 
 
-def table_width(stream=None) -> int:
-    """The width to lay tables out for when writing to ``stream`` (see the module docstring)."""
-    columns = os.environ.get("COLUMNS", "").strip()
+def table_width(stream=None, columns: str | None = None) -> int:
+    """The width to lay tables out for when writing to ``stream`` (see the module docstring);
+    ``columns``: ``COLUMNS`` as the edge read it (topiccli.settings)."""
+    columns = (columns or "").strip()
     if columns.isdigit() and int(columns) > 0:
         return max(int(columns), MIN_WIDTH)
     isatty = getattr(stream, "isatty", None)
