@@ -48,7 +48,12 @@ def test_factorize_passes_the_resolved_tol(monkeypatch, loss, tol):
     modeling.factorize(dt, ModelSpec(method="nmf", k=3, loss=loss, tol=tol),
                        on=modeling.Placed(engine, X))  # fmt: skip
     assert seen["loss"] == loss
-    assert seen["tol"] == (NMF_TOL[loss] if tol is None else tol)
+    if tol is None:  # this machine's default: the settle rule (factorize.stopping), no tolerance
+        from topiccli.factorize.stopping import Settle
+
+        assert isinstance(seen["stop"], Settle) and "tol" not in seen
+    else:
+        assert seen["tol"] == tol and "stop" not in seen
 
 
 def stated_defaults(text: str, pattern: str) -> dict[str, str]:

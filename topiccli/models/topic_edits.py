@@ -270,7 +270,7 @@ def rescore(bundle: ModelBundle, corpus, dt, H: np.ndarray, progress=None):
     from ..factorize import NMFResult, kl_divergence
     from ..quality.describe import describe_nmf
     from ..quality.fit import frobenius_error
-    from .engine import weigher
+    from .engine import LocalEngine
     from .fitting import Fitted
     from .stages import Stages
 
@@ -278,7 +278,7 @@ def rescore(bundle: ModelBundle, corpus, dt, H: np.ndarray, progress=None):
     loss = model.nmf_loss(dt.settings.kind)
     stages = Stages(progress)
     with stages.stage("factorize", "weighing the documents"):
-        W = weigher()("nmf", H, dt.X, loss, model.regularization)
+        W = LocalEngine().document_weights("nmf", H, dt.X, loss, model.regularization)
         divergence = (kl_divergence(dt.X, W, H) if loss == "kl"
                       else 0.5 * frobenius_error(dt.X, W, H) ** 2)  # fmt: skip
     solver = (bundle.metadata.get("details") or {}).get("solver", "")
