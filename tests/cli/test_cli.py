@@ -72,7 +72,10 @@ def test_csv_has_one_row_per_topic_word_and_output_file_gets_the_same_bytes(
 ):
     stdout = topics("svd", "--input", sample_corpus, "--k", 3, "--format", "csv").stdout
     rows = stdout.splitlines()
-    assert rows[0] == "topic,topic_weight,pole,rank,word,weight,n_documents,label,label_share,flags"
+    assert rows[0] == (
+        "topic,topic_weight,pole,rank,word,weight,n_documents,label,label_share,"
+        "flags,name,auto_name"
+    )
     assert sum(row.split(",")[2] == "+" for row in rows[1:]) == 3 * 8
     out = tmp_path / "topics.csv"
     result = topics("svd", "--input", sample_corpus, "--k", 3, "--format", "csv", "-o", out)
