@@ -24,14 +24,9 @@ from topiccli.errors import BundleError
 from topiccli.models.bundle import load, recover, save
 from topiccli.storage import bounded, leftovers
 
-DOCS = [
-    "apples pears plums fruit orchard harvest",
-    "pears apples fruit orchard juice harvest",
-    "plums fruit orchard apples trees blossom",
-    "engines wheels road driving cars garage",
-    "cars driving road engines fuel garage",
-    "wheels cars garage engines tyres road",
-]
+from ..helpers import GOOD_DOCS
+
+DOCS = GOOD_DOCS
 
 
 def topics() -> list[str]:

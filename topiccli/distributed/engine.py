@@ -37,6 +37,8 @@ class DaskEngine:
     check of the Dask timeout: a usage error, exit 2), ``quiet``: Dask's log lines stay off
     stderr."""
 
+    local = False
+
     def __init__(self, address: str, timeout=None, *, quiet: bool = True,
                  timeout_name: str = "timeout") -> None:  # fmt: skip
         self.address = address

@@ -309,7 +309,9 @@ def _nmf(
                 callback(n_iter, math.sqrt(error_sq))
             if not accepted:
                 continue
-            if previous < math.inf and tracker.done(n_iter, previous, current, W, Ht):
+            if current == 0.0 or (
+                previous < math.inf and tracker.done(n_iter, previous, current, W, Ht)
+            ):
                 converged = True
                 break
             previous = current

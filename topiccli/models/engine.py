@@ -32,6 +32,11 @@ class Engine(Protocol):
     """What a run asks of where it computes. ``X`` is a document-term matrix: a local one, or
     one the engine holds (from :meth:`place` or :meth:`read`)."""
 
+    local: bool
+    """Whether its factors live in this process: a local engine runs NMF to the settle rule,
+    in the model's precision and with its warm start (``models.fitting.nmf_run_options``); a
+    cluster keeps the plain tolerance, float64 and a cold start."""
+
     def describe(self) -> dict:
         """The JSON report's ``engine`` object (imports no numpy)."""
 
@@ -72,6 +77,8 @@ class Engine(Protocol):
 
 class LocalEngine:
     """The core on this machine: ``threads`` worker threads (None: the CPUs available)."""
+
+    local = True
 
     def __init__(self, threads: int | None = None) -> None:
         from ..factorize.threads import resolve_threads

@@ -147,10 +147,8 @@ def nmf_run_details(result, model: ModelSpec, engine=None) -> dict:
 
 
 def is_local(engine) -> bool:
-    """Whether ``engine`` fits on this machine (None or a ``models.engine.LocalEngine``)."""
-    from .engine import LocalEngine
-
-    return engine is None or isinstance(engine, LocalEngine)
+    """Whether ``engine`` fits in this process (None: this machine; ``Engine.local``)."""
+    return engine is None or bool(getattr(engine, "local", False))
 
 
 def nmf_run_options(X, model: ModelSpec, *, local: bool) -> tuple:
