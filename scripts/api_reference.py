@@ -90,15 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
     args = parser.parse_args(argv)
     text = reference()
-    if args.check:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if current != text:
-            print(f"{TARGET.relative_to(ROOT)} is stale: run python scripts/api_reference.py",
-                  file=sys.stderr)  # fmt: skip
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    return 0
+    from generated import write_or_check  # beside this script
+
+    return write_or_check(TARGET, text, args.check, "api_reference.py")
 
 
 if __name__ == "__main__":

@@ -77,17 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("COLUMNS", WIDTH)
     text = reference()
-    if args.check:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if current != text:
-            print(
-                f"{TARGET.relative_to(ROOT)} is stale: run python scripts/cli_reference.py",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    return 0
+    from generated import write_or_check  # beside this script
+
+    return write_or_check(TARGET, text, args.check, "cli_reference.py")
 
 
 if __name__ == "__main__":

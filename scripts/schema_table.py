@@ -116,16 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     current = PAGE.read_text(encoding="utf-8")
     text = page(current, schema)
-    if args.check:
-        if text != current:
-            print(
-                f"{PAGE.relative_to(ROOT)} is stale: run python scripts/schema_table.py",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
-    PAGE.write_text(text, encoding="utf-8")
-    return 0
+    from generated import write_or_check  # beside this script
+
+    return write_or_check(PAGE, text, args.check, "schema_table.py")
 
 
 if __name__ == "__main__":
