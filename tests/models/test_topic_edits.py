@@ -131,10 +131,14 @@ def test_a_name_shows_in_every_output_and_auto_names_stay_marked(model, tmp_path
     assert [t.get("name") for t in report["topics"] if t["id"] != 2] == [None] * 5
     assert all(auto.values())  # every topic has an automatic name, apart from the user's
     table = topics("show", named)
-    rows = {int(line.split("│")[1]): line.split("│")[-2].strip()
-            for line in table.splitlines() if re.match(r"│ +\d+ │", line)}  # fmt: skip
+    cells = {int(line.split("│")[1]): line.split("│")[-3:-1]
+             for line in table.splitlines() if re.match(r"│ +\d+ │", line)}  # fmt: skip
+    rows = {t: words.strip() for t, (words, _) in cells.items()}
     assert rows[2].startswith("[space flight] ")  # the user's name before the words
     assert not any(rows[t].startswith("[") for t in rows if t != 2)
+    # the automatic names in their own column, in brackets, for named topics too
+    assert {t: auto.strip() for t, (_, auto) in cells.items()} == \
+        {t: f"[{name}]" for t, name in auto.items()}  # fmt: skip
     for row in csv.DictReader(io.StringIO(topics("show", named, "-f", "csv"))):
         topic = int(row["topic"])
         assert row["name"] == ("space flight" if topic == 2 else "")

@@ -5,7 +5,7 @@ A fit with ``time_field`` runs quality.trends' over-time analysis; with ``group_
 group and time bin too. The report gets ``over_time``, ``by_group`` and
 ``over_time_by_group``; ``--trends FILE.csv`` gets their rows (render.trends); the bundle gets
 each document's time and group value (as read, by document id: the bundle's documents) and the
-words of each bin and group, which need the document-term matrix; so ``topics show``/``explore``
+words of each bin, group and (group, bin) cell, which need the document-term matrix; so ``topics show``/``explore``
 and ``TopicModel.load`` recompute the same prevalences and intervals from the saved document
 weights and give the same words, without the corpus.
 
@@ -22,6 +22,8 @@ from pathlib import Path
 from ..errors import TopicsWarning, UsageError
 from ..specs import TIME_BINS, AnalysisSpec, SourceSpec
 
+WORDS = ("over_time", "by_group", "over_time_by_group")
+"""The analyses whose words a bundle keeps (they need the document-term matrix)."""
 BAD_EXAMPLES = 3
 """Values that are no time quoted in the report and the warning."""
 
@@ -104,8 +106,9 @@ def analyze(values: dict, weights, H, seed: int, time_bin: str, *, X=None, terms
                               **by_group(weights, H, groups, seed, X=X, terms=terms,
                                          Q=Q)}  # fmt: skip
         if seconds is not None:
-            result["over_time_by_group"] = by_group_over_time(weights, H, groups, seconds,
-                                                              time_bin, seed)  # fmt: skip
+            result["over_time_by_group"] = by_group_over_time(
+                weights, H, groups, seconds, time_bin, seed, X=X, terms=terms, Q=Q
+            )
     if words is not None:
         _attach_words(result, words)
     return result
@@ -140,6 +143,9 @@ def stored_words(result: dict) -> dict:
     topics = result.get("by_group", {}).get("topics", [{}])
     if topics and "words" in topics[0]:
         words["by_group"] = [{"words": t["words"], "zeta": t["zeta"]} for t in topics]
+    cross = result.get("over_time_by_group", {}).get("topics", [{}])
+    if cross and "words" in cross[0]:
+        words["over_time_by_group"] = [t["words"] for t in cross]
     return words
 
 
@@ -150,6 +156,9 @@ def _attach_words(result: dict, words: dict) -> None:
     for topic, found in zip(result.get("by_group", {}).get("topics", []),
                             words.get("by_group", [])):  # fmt: skip
         topic.update(words=found["words"], zeta=found["zeta"])
+    for topic, found in zip(result.get("over_time_by_group", {}).get("topics", []),
+                            words.get("over_time_by_group", [])):  # fmt: skip
+        topic["words"] = found
 
 
 def of_bundle(bundle) -> dict:
@@ -179,8 +188,7 @@ def check_saved(value, n_docs: int, k: int) -> None:
     if not isinstance(words, dict):
         raise ValueError("no words")
     for name, per_topic in words.items():
-        if name not in ("over_time", "by_group") or not isinstance(per_topic, list) \
-                or len(per_topic) != k:  # fmt: skip
+        if name not in WORDS or not isinstance(per_topic, list) or len(per_topic) != k:
             raise ValueError(f"its {name} words are not one entry per topic")
 
 

@@ -5,9 +5,9 @@ CSV (``--trends FILE.csv``), one row per topic and bin (``analysis`` = ``time``)
 group (``group``) or topic, group and bin (``time_group``):
 ``analysis, topic, bin, group, documents, topic_documents, prevalence, low, high, words, zeta``.
 ``documents`` counts the bin's (group's) documents, ``topic_documents`` those the topic wins
-there; ``low``/``high`` bound the bootstrap interval; ``words`` are the topic's words in the bin
-(its distinguishing words in the group) space-separated, ``zeta`` their log-odds z-scores
-(groups only). Empty cells: not measured (an empty bin has no prevalence).
+there; ``low``/``high`` bound the bootstrap interval; ``words`` are the topic's words in the
+bin (its distinguishing words in the group; its words in the group's bin) space-separated,
+``zeta`` their log-odds z-scores (groups only). Empty cells: not measured (an empty bin has no prevalence).
 """
 
 from __future__ import annotations
@@ -49,11 +49,14 @@ def trend_rows(analyses: dict):
         for topic in cross["topics"]:
             for g, group in enumerate(cross["groups"]):
                 for b, name in enumerate(cross["bins"]):
-                    yield {"analysis": "time_group", "topic": topic["id"], "bin": name,
+                    row = {"analysis": "time_group", "topic": topic["id"], "bin": name,
                            "group": group, "documents": cross["documents"][g][b],
                            "topic_documents": topic["documents"][g][b],
                            "prevalence": topic["prevalence"][g][b], "low": topic["low"][g][b],
                            "high": topic["high"][g][b]}  # fmt: skip
+                    if "words" in topic:
+                        row["words"] = topic["words"][g][b]
+                    yield row
 
 
 def _at(topic: dict, i: int) -> dict:
