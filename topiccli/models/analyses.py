@@ -5,9 +5,9 @@ A fit with ``time_field`` runs quality.trends' over-time analysis; with ``group_
 group and time bin too. The report gets ``over_time``, ``by_group`` and
 ``over_time_by_group``; ``--trends FILE.csv`` gets their rows (render.trends); the bundle gets
 each document's time and group value (as read, by document id: the bundle's documents) and the
-words of each bin, group and (group, bin) cell, which need the document-term matrix; so ``topics show``/``explore``
-and ``TopicModel.load`` recompute the same prevalences and intervals from the saved document
-weights and give the same words, without the corpus.
+words of each bin, group and (group, bin) cell, which need the document-term matrix; so
+``topics show``/``explore`` and ``TopicModel.load`` recompute the same prevalences and
+intervals from the saved document weights and give the same words, without the corpus.
 
 Only NMF: prevalence is a share of nonnegative weights, which SVD's signed components are not.
 Only on this machine: with a Dask scheduler the records are read on the workers, which keep no

@@ -121,13 +121,15 @@ def _table(report: RunReport, width: int | None) -> str:
                  wrap=heading in ("label", "flags"), priority=PRIORITY.get(heading, 10))
           for heading, _ in extra),
         Column("top words", priority=100, comfort=WORDS_COMFORT),
-        Column(AUTO_HEADING, wrap=True, priority=20, comfort=AUTO_COMFORT),
     ]  # fmt: skip
+    autos = any(topic.auto_name for topic in report.topics)  # a report without: no column
+    if autos:
+        columns.append(Column(AUTO_HEADING, wrap=True, priority=20, comfort=AUTO_COMFORT))
     rows = []
     for topic in report.topics:
         weight = f"{topic.weight:.3f}" if method == "svd" else f"{topic.weight:.1%}"
         rows.append([str(topic.id), weight, *(cell(topic) for _, cell in extra),
-                     _words_cell(topic), _auto_cell(topic)])  # fmt: skip
+                     _words_cell(topic), *([_auto_cell(topic)] if autos else [])])  # fmt: skip
     out = console(width)
     print_table(out, title, columns, rows)
     lines = quality_lines(report)

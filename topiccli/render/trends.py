@@ -7,7 +7,8 @@ group (``group``) or topic, group and bin (``time_group``):
 ``documents`` counts the bin's (group's) documents, ``topic_documents`` those the topic wins
 there; ``low``/``high`` bound the bootstrap interval; ``words`` are the topic's words in the
 bin (its distinguishing words in the group; its words in the group's bin) space-separated,
-``zeta`` their log-odds z-scores (groups only). Empty cells: not measured (an empty bin has no prevalence).
+``zeta`` their log-odds z-scores (groups only). Empty cells: not measured (an empty bin has
+no prevalence).
 """
 
 from __future__ import annotations
