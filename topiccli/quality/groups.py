@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from .doc_weights import top_topics
-from .prevalence import TOP_WORDS, attributed, responsibilities, shares, top_indices, top_terms
+from .prevalence import TOP_WORDS, attributed, responsibilities, shares, subset_words, top_indices
 from .trends import choose_unit, prevalence_table, time_bins
 
 PRIOR_SHARE = 0.1
@@ -105,9 +105,7 @@ def by_group_over_time(weights: np.ndarray, H: np.ndarray, groups, seconds, time
     table = prevalence_table(theta, top, cells, seed, CROSS_TAG)
     if X is not None:
         Q = responsibilities(X, weights, H) if Q is None else Q
-        empty = [[] for _ in range(H.shape[0])]  # an empty cell has no words (and costs none)
-        per_cell = [top_terms(attributed(Q, weights, H, rows), terms) if len(rows) else empty
-                    for rows in cells]  # fmt: skip
+        per_cell = [subset_words(Q, weights, H, rows, terms) for rows in cells]
         for t, topic in enumerate(table):
             topic["words"] = [words[t] for words in per_cell]
     n_bins = len(described)
