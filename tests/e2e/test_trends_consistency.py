@@ -118,6 +118,17 @@ def test_the_table_draws_the_reports_numbers(run, table):
                     f"[{topic['low'][g]:.1%}–{topic['high'][g]:.1%}] "
                     f"{' '.join(topic['words'][g][:3])}")  # fmt: skip
             assert cell in text
+    cross = report["over_time_by_group"]  # one row per topic and group, on the topic's scale
+    width = max(len(g) for g in cross["groups"])
+    for topic in cross["topics"]:
+        known = [v for row in topic["prevalence"] for v in row if v is not None]
+        for g, group in enumerate(cross["groups"]):
+            row = [v for v in topic["prevalence"][g] if v is not None]
+            lead = f"{topic['id']:>3}" if g == 0 else "   "
+            line = (f"{lead} {group:<{width}} "
+                    f"{sparkline(topic['prevalence'][g], (min(known), max(known)))} "
+                    f"{min(row):.1%}–{max(row):.1%}")  # fmt: skip
+            assert line in text
 
 
 def test_the_sparkline_has_its_peak_where_the_json_has_it(run):

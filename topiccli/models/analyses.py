@@ -210,32 +210,45 @@ def given_values(values, role: str, n_docs: int) -> dict:
     return {"field": None, "values": plain}
 
 
-def table(bundle, role: str, given=None, time_bin: str | None = None, matrix=None):
-    """``TopicModel.topics_over_time``/``topics_per_group``: one row per topic and bin (group)
-    as a polars DataFrame, from the values ``given`` or the ones the fit read. Words come from
-    ``matrix`` (the fit's document-term matrix, when the model was fitted in this session),
-    else from the bundle when its own values are used."""
+ROWS = {
+    "time": ("time", "bin"),
+    "group": ("group", "group"),
+    "time_group": ("time_group", "group", "bin"),
+}
+"""Per ``table`` kind: the CSV rows' ``analysis`` and the key columns (render.trends)."""
+
+
+def table(bundle, role: str, given=None, time_bin: str | None = None, matrix=None, *,
+          groups=None):  # fmt: skip
+    """``TopicModel.topics_over_time``/``topics_per_group``/``topics_over_time_by_group``: one
+    row per topic and bin, group, or group and bin (``role`` "time", "group", "time_group") as
+    a polars DataFrame, from the values ``given`` (times, or groups for "group"; ``groups``
+    with "time_group") or the ones the fit read. Words come from ``matrix`` (the fit's
+    document-term matrix, when the model was fitted in this session), else from the bundle
+    when its own values and bins are used."""
     import polars as pl
 
     from ..render.trends import trend_rows
 
     saved = bundle.analyses or {}
     values = dict(saved.get("documents") or {})
-    if given is not None:
-        values[role] = given_values(given, role, len(bundle.doc_ids))
-    if role not in values:
-        what = "times" if role == "time" else "groups"
-        raise ValueError(f"no {what}: fit with {role}_field, or pass the documents' {what}")
+    asked = {"time": {"time": given}, "group": {"group": given},
+             "time_group": {"time": given, "group": groups}}[role]  # fmt: skip
+    for name, found in asked.items():
+        if found is not None:
+            values[name] = given_values(found, name, len(bundle.doc_ids))
+        if name not in values:
+            what = "times" if name == "time" else "groups"
+            raise ValueError(f"no {what}: fit with {name}_field, or pass the documents' {what}")
     time_bin = time_bin or saved.get("time_bin") or "auto"
-    reuse = given is None and time_bin == saved.get("time_bin")
-    found = analyze({role: values[role]}, bundle.doc_topics, bundle.components, bundle.seed,
-                    time_bin, X=None if matrix is None else matrix.X,
+    reuse = all(v is None for v in asked.values()) and time_bin == saved.get("time_bin")
+    found = analyze({name: values[name] for name in asked}, bundle.doc_topics,
+                    bundle.components, bundle.seed, time_bin,
+                    X=None if matrix is None else matrix.X,
                     terms=None if matrix is None else matrix.terms,
                     words=saved.get("words") if matrix is None and reuse else None)  # fmt: skip
-    key = "bin" if role == "time" else "group"
-    rows = [{name: value for name, value in row.items() if name not in ("analysis", other)}
-            for row in trend_rows(found) for other in ["group" if role == "time" else "bin"]
-            if row["analysis"] == role]  # fmt: skip
-    columns = ["topic", key, "documents", "topic_documents", "prevalence", "low", "high"]
+    analysis, *keys = ROWS[role]
+    rows = [row for row in trend_rows(found) if row["analysis"] == analysis]
+    columns = ["topic", *keys, "documents", "topic_documents", "prevalence", "low", "high"]
     extra = [name for name in ("words", "zeta") if rows and name in rows[0]]
     return pl.DataFrame([{name: row.get(name) for name in columns + extra} for row in rows])
