@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 TAUS = (0.9, 0.95)
@@ -84,6 +85,13 @@ def combined(run, rule) -> str:
     return "good" if lo - 1 <= label <= hi + 1 else "bad"
 
 
+def advice_range(ks, S) -> bool:
+    """Whether the advice (``quality.advice``) gives a range on these curves."""
+    from topiccli.quality.advice import advise
+
+    return advise(ks, S.tolist()).verdict == "range"
+
+
 def main(argv=None) -> int:
     from evaluate_k import TUNE
     from k_ceiling import load
@@ -113,15 +121,20 @@ def main(argv=None) -> int:
     )
     tune = [r for r in runs if r[0].startswith(TUNE)]
     check = [r for r in runs if not r[0].startswith(TUNE)]
+    advised = {r[0] for r in runs if advice_range(r[2], r[3])}
     print("\n| τ | m | Z | max spread | tune: informative | tune: contradicted | "
-          "check: informative | check: contradicted |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|")
+          "check: informative | check: contradicted | where the advice says no clear k: "
+          "informative | contradicted (corpora) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for rule in itertools.product(TAUS, (1, 2), (1.0, 2.0, 3.0), (0.15, 1.0)):
         t = [combined(r, rule) for r in tune]
         c = [combined(r, rule) for r in check]
+        more = [(r[0], combined(r, rule)) for r in runs if r[0] not in advised]
+        bad = [n for n, v in more if v == "bad"]
         print(
             f"| {' | '.join(f'{x:g}' for x in rule)} | {t.count('good')} | {t.count('bad')} | "
-            f"{c.count('good')} | {c.count('bad')} |"
+            f"{c.count('good')} | {c.count('bad')} | {sum(v == 'good' for _, v in more)} | "
+            f"{len(bad)} ({', '.join(bad) or '—'}) |"
         )
     return 0
 
