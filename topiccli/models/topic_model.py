@@ -314,8 +314,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
         return self._edited(merge(self.bundle_, [list(topics)], **self._training(X)))
 
     def reduce(self, k: int, X=None) -> TopicModel:
-        """A new model of ``k`` topics: merged up the hierarchy, then refined by a short
-        warm-started fit (``topics reduce``). The training matrix is the fit's own after
+        """A new model of ``k`` topics: the topics alike in their documents and words merged
+        (quality.hierarchy.reduction_tree cut at ``k``), then refined by a short warm-started
+        fit (``topics reduce``). The training matrix is the fit's own after
         ``fit``; after ``load`` it is read again from the recorded source, or from ``X``
         (the training texts or path)."""
         from .topic_edits import reduce
