@@ -37,7 +37,7 @@ from ._parallel import runner
 from .stopping import Tolerance
 from .threads import resolve_threads
 
-KL_SOLVERS = ("amu", "mu")
+KL_SOLVERS = ("amu", "mu", "ccd")
 
 _FLOOR = float(np.finfo(np.float32).eps)  # scikit-learn's EPSILON for (WH) at X's nonzeros
 _BLOCK_NNZ = 1 << 15  # nonzeros per block when computing (WH) at X's nonzeros
@@ -341,6 +341,12 @@ def fit_kl(
     :mod:`.stopping`, replaces the ``tol`` test when given. ``threads``: the pool's threads
     (the blocks' grouping; None: the CPUs available).
     """
+    if solver == "ccd":
+        from ._kl_cd import fit_kl_cd  # it builds on this module's pattern
+
+        rule = Tolerance(tol) if stop is None else stop
+        return fit_kl_cd(X, W, H, max_iter=max_iter, penalty=penalty or Penalty(), pool=pool,
+                         callback=callback, stop=rule, threads=threads)  # fmt: skip
     dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
     W = np.array(W, dtype=dtype, order="C")
     Ht = np.array(np.asarray(H).T, dtype=dtype, order="C")

@@ -261,7 +261,7 @@ def start(X, k, init, solver, seed, *, threads: int | None = None, svd=None):
         W, H = init
         return np.ascontiguousarray(W), np.ascontiguousarray(H.T)
     W, H = initialize(X, k, init, seed, threads=threads, svd=svd)
-    if solver in ("mu", "amu") and init == "nndsvd":
+    if solver in ("mu", "amu", "ccd") and init == "nndsvd":
         # Multiplicative updates never move an exact zero: lift NNDSVD's zeros to a floor
         # small against the data's scale but far above underflow.
         floor = X.dtype.type(1e-6 * math.sqrt(max(_mean(X), 0.0) / k) or 1e-12)
