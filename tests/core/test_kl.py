@@ -55,8 +55,10 @@ def test_divergence_never_rises(solver):
     X = _counts(seed=3)
     W, H = _start(X.shape, 5)
     seen = []
-    fit_kl(X, W, H, solver=solver, max_iter=150, tol=0.0, callback=lambda i, d: seen.append(d))
-    assert len(seen) == 150
+    fit = fit_kl(X, W, H, solver=solver, max_iter=150, tol=0.0,
+                 callback=lambda i, d: seen.append(d))  # fmt: skip
+    # ccd reaches the minimum to the last bits first (then a step lowers D by nothing: done)
+    assert len(seen) == fit.n_iter and (fit.n_iter == 150 or solver == "ccd" and fit.converged)
     steps = np.diff([kl_divergence(X, W, H), *seen])
     assert np.all(steps <= 1e-12 * seen[0]), steps.max()
     assert seen[-1] < 0.8 * seen[0]

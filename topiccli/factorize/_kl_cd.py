@@ -42,11 +42,13 @@ from .threads import resolve_threads
 _SHRINK = 0.99  # a step may lower an entry to 1% of its value at most (WH stays positive)
 _BACKTRACK = 3  # halvings of a step that raises its row's objective before it is dropped
 _BLOCK_NNZ = 1 << 16  # nonzeros per block of rows (W) or columns (H)
-_REFRESH = 10  # iterations between exact recomputations of (WH) at the nonzeros
 
 
 class _Side:
     """X's nonzeros ordered by one factor's index (rows for W, columns for H), in blocks.
+
+    Indices are kept as 32-bit integers where they fit (the H side's copy of X in column order
+    costs about 24 bytes a nonzero, the blocks' local indices 4 bytes a nonzero a side).
 
     ``order`` maps this order's positions to CSR positions (None for the CSR order itself);
     ``other`` is each nonzero's index into the other factor; ``blocks`` are (first, stop)
@@ -64,7 +66,7 @@ class _Side:
         for a, b in zip(edges[:-1].tolist(), edges[1:].tolist()):
             if b <= a:
                 continue
-            local = np.repeat(np.arange(b - a, dtype=np.intp), counts[a:b])
+            local = np.repeat(np.arange(b - a, dtype=np.int32), counts[a:b])
             filled = np.flatnonzero(counts[a:b])
             self.blocks.append((a, b, local, filled, (ptr[a:b] - ptr[a])[filled]))
         self.runs = _runs_of(len(self.blocks), 2 * threads)
@@ -72,11 +74,12 @@ class _Side:
 
 def _sides(pattern: SparsePattern, threads: int) -> tuple[_Side, _Side]:
     """The W side (CSR order) and the H side (CSC order, a stable sort of the columns)."""
-    rows_side = _Side(pattern.x, pattern.indptr, pattern.cols.astype(np.intp), None, threads)
+    rows_side = _Side(pattern.x, pattern.indptr, pattern.cols, None, threads)
     order = np.argsort(pattern.cols, kind="stable")
+    order = order.astype(np.int32) if len(order) < 2**31 else order  # 4 bytes a nonzero less
     colptr = np.zeros(pattern.shape[1] + 1, dtype=np.int64)
     np.cumsum(np.bincount(pattern.cols, minlength=pattern.shape[1]), out=colptr[1:])
-    rows = pattern.rows[order].astype(np.intp)
+    rows = pattern.rows[order]
     return rows_side, _Side(pattern.x[order], colptr, rows, order, threads)
 
 
@@ -149,12 +152,24 @@ def _half_sweep(side: _Side, F, G, v_csr, l1: float, l2: float, pool) -> float:
 
 def fit_kl_cd(X, W, H, *, max_iter: int, penalty: Penalty, pool=None, callback=None,
               stop, threads: int | None = None) -> KLFit:  # fmt: skip
-    """Minimise D(X‖WH) (+ penalties) from (W, H) by coordinate descent (module doc).
+    """Minimise D(X‖WH) (+ penalties) from (W, H) by extrapolated coordinate descent.
 
     Same contract as :func:`._kl.fit_kl`: ``stop`` is a stopping rule, ``callback(n_iter, D)``
-    is called after every iteration, W and H are not modified, and the result does not depend
-    on ``pool`` or ``threads``.
+    is called after every iteration (D of the accepted pair), W and H are not modified, and the
+    result does not depend on ``pool`` or ``threads``.
+
+    Each iteration sweeps W then H from an extrapolated pair, F + β·(F − F_before) for both
+    factors (Ang & Gillis, "Accelerating nonnegative matrix factorization algorithms using
+    extrapolation", Neural Computation 2019, with the HALS solver's schedule for β), floored
+    at 1 − ``_SHRINK`` of F so (WH) stays positive. The sweeps' result is accepted when its
+    objective is at most the last accepted one; otherwise it is dropped, β shrinks and the
+    next iteration sweeps from the accepted pair itself (such a sweep is always accepted: its
+steps never raise the objective). So the accepted objective never rises.
+    The objective of a sweep's result is the start's, computed exactly from (WH) recomputed at
+    the nonzeros, plus the accepted steps' exact changes.
     """
+    from ._frobenius import Extrapolation
+
     dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
     pattern = SparsePattern(X, threads)
     sides = _sides(pattern, resolve_threads(threads))
@@ -169,20 +184,45 @@ def fit_kl_cd(X, W, H, *, max_iter: int, penalty: Penalty, pool=None, callback=N
         cross = pattern.refresh(W_, Ht_, v, pool)
         return pattern.divergence(W_, Ht_, cross) + penalty.value(W_, Ht_)
 
-    previous = refresh()
+    ex = Extrapolation()
+    acc, prev = (Wt.copy(), Hk.copy()), (Wt.copy(), Hk.copy())  # accepted pair, the one before
+    best = refresh()
+    jump = False  # sweep from an extrapolated pair (not at first, nor after a rejection)
     tracker = stop.start()
     converged = False
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
-        current = previous + _half_sweep(sides[0], Wt, Hk, v, penalty.l1_W, penalty.l2_W, pool)
+        if jump:
+            beta = min(ex.cap, ex.grow * ex.beta)
+            for F, A, P in ((Wt, acc[0], prev[0]), (Hk, acc[1], prev[1])):
+                np.subtract(A, P, out=F)
+                F *= beta
+                F += A
+                np.maximum(F, (1.0 - _SHRINK) * A, out=F)
+        else:
+            np.copyto(Wt, acc[0])
+            np.copyto(Hk, acc[1])
+        current = refresh()
+        current += _half_sweep(sides[0], Wt, Hk, v, penalty.l1_W, penalty.l2_W, pool)
         current += _half_sweep(sides[1], Hk, Wt, v, penalty.l1_H, penalty.l2_H, pool)
+        if jump and current > best:  # dropped: the next iteration sweeps from the accepted pair
+            ex.rejected()
+            jump = False
+        else:
+            if jump:
+                ex.accepted()
+            previous, best = best, current
+            prev, acc = acc, prev
+            np.copyto(acc[0], Wt)
+            np.copyto(acc[1], Hk)
+            jump = True
         if callback is not None:
-            callback(n_iter, current - penalty.value(Wt.T, Hk.T))
-        if tracker.done(n_iter, previous, current, Wt.T, Hk.T):
+            callback(n_iter, best - penalty.value(acc[0].T, acc[1].T))
+        if jump and tracker.done(n_iter, previous, best, acc[0].T, acc[1].T):
             converged = True
             break
-        # the next iteration starts from (WH) and the objective recomputed exactly, now and then
-        previous = refresh() if n_iter % _REFRESH == 0 else current
+    np.copyto(Wt, acc[0])
+    np.copyto(Hk, acc[1])
     objective = refresh()
     return KLFit(W=np.ascontiguousarray(Wt.T, dtype=dtype), H=Hk.astype(dtype, copy=False),
                  n_iter=n_iter, converged=converged,

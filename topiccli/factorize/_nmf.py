@@ -166,10 +166,10 @@ def _warm_start(X, k, loss, solver, init, max_iter, rule, seed, alpha_W, alpha_H
     sample = _nmf(sub, k, loss, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio,
                   None, threads)  # fmt: skip
     H = np.ascontiguousarray(sample.H)
-    if solver in ("mu", "amu"):
+    if solver in ("mu", "amu", "ccd"):
         H = warm.lift_zeros(H, X)
     W = warm.solve_w_kl(X, H) if loss == "kl" else warm.solve_w_frobenius(X, H)
-    if solver in ("mu", "amu"):
+    if solver in ("mu", "amu", "ccd"):
         W = warm.lift_zeros(W, X)
     return (W, H), sample
 

@@ -12,7 +12,7 @@ from ..errors import InvalidParameterError
 NMF_LOSSES = ("frobenius", "kl")
 NMF_SOLVERS = ("hals", "mu", "amu", "ccd")
 NMF_INITS = ("nndsvda", "nndsvd", "random")
-LOSS_SOLVERS = {"frobenius": ("hals", "mu"), "kl": ("amu", "mu", "ccd")}
+LOSS_SOLVERS = {"frobenius": ("hals", "mu"), "kl": ("ccd", "amu", "mu")}
 """The solvers of each loss; the first is its default."""
 DEFAULT_INIT = {"hals": "nndsvd", "mu": "nndsvda", "amu": "nndsvda", "ccd": "nndsvda"}
 SVD_SOLVERS = ("propack", "arpack", "randomized")
