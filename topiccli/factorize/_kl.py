@@ -8,11 +8,13 @@ nonzeros by row blocks (each W row repeated against the gathered columns of H), 
 O(nnz + (m+n)·k). Dense input is reduced to its nonzero pattern first, so sparse and dense
 inputs follow exactly the same arithmetic.
 
-Two solvers, both alternating a W half-step and an H half-step (W first, as scikit-learn):
+Two solvers here, both alternating a W half-step and an H half-step (W first, as scikit-learn);
+the default KL solver, ``"ccd"`` (coordinate descent), is ``_kl_cd``, which builds on this
+module's pattern and is reached through :func:`fit_kl`:
 
 * ``"mu"`` — Lee & Seung's multiplicative updates, W ← W ∘ ((X/WH)·Hᵀ) / (1·Hᵀ). Each step
   minimises a majorizer of D, so D never rises.
-* ``"amu"`` (default) — the same updates over-relaxed adaptively (Salakhutdinov & Roweis,
+* ``"amu"`` — the same updates over-relaxed adaptively (Salakhutdinov & Roweis,
   "Adaptive overrelaxed bound optimization methods", ICML 2003): W ← W ∘ ratio^η. η grows by
   ``_GROWTH`` after every half-step that lowers D and falls back to the plain step (η = 1) the
   moment one would raise it, so D never rises here either. The (WH) values the check needs are
