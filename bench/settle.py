@@ -15,10 +15,11 @@ For each 20NG cell (train/all × TF-IDF/Count × k = 10, 20 × Frobenius/KL; the
   default rule).
 
 Each of ours is scored against the cell's reference (the cold start run with the same solver
-to 1e-8 or 1,000 iterations, ``scripts/settled.py``, cached under /work/tmp/settle): worst topic's top-8 words
-kept, documents keeping their top topic, objective gap; *settled* when ≥ 7/8, ≥ 99% and
-≤ 1e-3. The objective-based comparison is against scikit-learn's final objective. Times are
-wall seconds in this process, so ratios taken in the same run share the machine's load.
+to 1e-8 or 1,000 iterations, ``scripts/settled.py``, cached under /work/tmp/settle): worst
+topic's top-8 words kept, documents keeping their top topic, objective gap; *settled* when
+≥ 7/8, ≥ 99% and ≤ 1e-3. The objective-based comparison is against scikit-learn's final
+objective. Times are wall seconds in this process, so ratios taken in the same run share the
+machine's load.
 """
 
 from __future__ import annotations

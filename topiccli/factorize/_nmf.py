@@ -106,9 +106,10 @@ def nmf(
     ``"nndsvda"`` (NNDSVD with its zeros filled by the mean of X; default for the KL solvers
     and mu) or ``"random"``; NNDSVD uses an exact truncated SVD. With mu, amu or ccd,
     ``"nndsvd"``'s exact zeros are lifted to a small floor, since multiplicative updates can
-    never move a zero (and ccd then starts where they do). ``init`` may also be a pair ``(W, H)`` of nonnegative finite arrays
-    of shapes (m, k) and (k, n), a start of the caller's (scikit-learn's ``init="custom"``; the
-    result's ``init`` is ``"custom"``); they are copied, never changed.
+    never move a zero (and ccd then starts where they do). ``init`` may also be a pair
+    ``(W, H)`` of nonnegative finite arrays of shapes (m, k) and (k, n), a start of the
+    caller's (scikit-learn's ``init="custom"``; the result's ``init`` is ``"custom"``); they
+    are copied, never changed.
 
     ``alpha_W``, ``alpha_H`` (``"same"``: equal to alpha_W) and ``l1_ratio`` are scikit-learn's
     regularisation: the objective is 0.5‖X − WH‖² + n·α_W·(ρ‖W‖₁ + (1−ρ)/2·‖W‖²) +
