@@ -224,7 +224,56 @@ def report(path: str) -> int:
         corpus, k, loss = fit
         print(f"| {corpus} | {k}{' ' + loss if loss else ''} | {len(part)} | {hand} | {before} | "
               f"{after} | {bad[0]} / {bad[1]} |")  # fmt: skip
+    conflict(rows, labels)
     return 0
+
+
+def variant(lift: int | None, below: float = 1.0, guard: bool = True):
+    """The flag with the main-topic guard (MAIN_SHARE) lifted for topics led by a block of at
+    least ``lift`` repeated words that win under ``below`` of the documents (None: today's),
+    or without the guard at all."""
+    from topiccli.quality.signature import BLOCK, MAIN_MIN, MAIN_SHARE, MIN_DOCUMENTS, SHARE
+
+    def flag(r: dict) -> bool:
+        n, block = r["n_docs"], len(r["repeated_words"])
+        few = r["n_documents"] < max(MAIN_SHARE * n, MAIN_MIN)
+        floor = max(MIN_DOCUMENTS, SHARE * r["corpus_documents"])
+        narrow = (r["effective_documents"] <= floor or block >= BLOCK) and (few or not guard)
+        lifted = lift is not None and block >= lift and r["n_documents"] < below * n
+        return narrow or lifted
+
+    return flag
+
+
+def conflict(rows: list[dict], labels: dict) -> None:
+    """Whether the two flag targets conflict: hand-labelled signature topics that are
+    label-aligned, the recall left when none of them may be flagged, and label-free variants
+    that lift the 2% guard for topics led by a block of repeated words."""
+    labelled = [r for r in rows if key(r) in labels]
+    truth = [labels[key(r)]["signature"] for r in labelled]
+    both = [r for r, t in zip(labelled, truth) if t and aligned(r, r["n_docs"])]
+    print(
+        f"\n{len(both)} of {sum(truth)} signature topics are label-aligned "
+        f"(recall at most {(sum(truth) - len(both)) / sum(truth):.2f} with none flagged):"
+    )
+    for r in both:
+        print(
+            f"* {r['corpus']} k = {r['k']}{' ' + r['loss'] if r.get('loss') else ''}, topic "
+            f"{r['topic']}: `{' '.join(r['words'])}` ({r['label']} "
+            f"{r['label_share']:.0%} over {r['n_documents'] / r['n_docs']:.1%})"
+        )
+    print("\n| variant | precision | recall | true pos. | false pos. | missed | "
+          "label-aligned flagged (all fits) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|")
+    today, unguarded = variant(None), variant(None, guard=False)
+    for name, flag in (("today (2% guard)", today), ("no guard", unguarded),
+                       *((f"guard lifted for a block of ≥ {b} words", variant(b))
+                         for b in (3, 4, 5)),
+                       ("guard lifted for ≥ 4 words under 2.75%", variant(4, 0.0275))):  # fmt: skip
+        p, rc, tp, fp, fn = score([flag(r) for r in labelled], truth)
+        bad = [r for r in rows if flag(r) and aligned(r, r["n_docs"])]
+        named = "; ".join(f"`{' '.join(r['words'][:4])}`" for r in bad)
+        print(f"| {name} | {p:.2f} | {rc:.2f} | {tp} | {fp} | {fn} | {len(bad)} {named} |")
 
 
 def main(argv=None) -> int:

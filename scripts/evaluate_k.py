@@ -241,6 +241,42 @@ def collect(args) -> int:
     return 0
 
 
+def reference_fits(args) -> int:
+    """``--refs DIR``: the sweep's reference fit (NNDSVD, Frobenius HALS, all documents) at
+    each k of the stored curves, saved as DIR/NAME.npz (``H{k}``, ``W{k}``, the relative
+    residual ``err{k}``; numbers only), for evidence computed from the fits across k."""
+    from topiccli.errors import ConvergenceWarning
+    from topiccli.factorize import nmf
+    from topiccli.specs import REFIT_TOL, VectorizerSettings
+    from topiccli.text.vectorize import Vectorizer
+
+    runs = {r["name"]: r for p in args.refs_of.split(",") for r in json.loads(Path(p).read_text())}
+    folder = Path(args.refs)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, texts, labels, n_labels, _ in corpora(args.data_home, args.corpora, args.extra):
+        target = folder / f"{name}.npz"
+        if target.exists() or name not in runs:
+            continue
+        start = time.perf_counter()
+        dt = Vectorizer(VectorizerSettings()).fit_transform(texts)
+        ks = sorted(int(k) for k in runs[name]["curves"])
+        step = ks[1] - ks[0]
+        arrays = {}
+        norm = float(np.sqrt(dt.X.multiply(dt.X).sum()))
+        for k in ks + [ks[-1] + step]:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                result = nmf(dt.X, k, seed=0, loss="frobenius", init=None, tol=REFIT_TOL)
+            W, H = np.asarray(result.W), np.asarray(result.H)
+            arrays[f"H{k}"], arrays[f"W{k}"] = H.astype(np.float32), W.astype(np.float32)
+            cross = float(np.sum(np.asarray(dt.X.T @ W).T * H))
+            square = norm**2 - 2 * cross + float(np.sum((W.T @ W) * (H @ H.T)))
+            arrays[f"err{k}"] = np.float64(np.sqrt(max(square, 0.0)) / norm)
+        np.savez_compressed(target, labels=np.asarray(labels, dtype=str), **arrays)
+        print(f"{name}: {len(ks) + 1} fits, {time.perf_counter() - start:.1f} s", flush=True)
+    return 0
+
+
 # --------------------------------------------------------------------------- candidate rules
 
 
@@ -421,7 +457,11 @@ def main(argv=None) -> int:
     parser.add_argument("--extra", help="JSON list of extra labelled JSONL corpora")
     parser.add_argument("--rules", metavar="JSON", help="print the rules' picks from a run")
     parser.add_argument("--advice", metavar="JSON[,JSON]", help="the advice's before/after table")
+    parser.add_argument("--refs", metavar="DIR", help="save the reference fits at each k")
+    parser.add_argument("--refs-of", metavar="JSON[,JSON]", help="stored curves (their ks)")
     args = parser.parse_args(argv)
+    if args.refs:
+        return reference_fits(args)
     if args.advice:
         return advice_report(args.advice)
     return report(args.rules) if args.rules else collect(args)

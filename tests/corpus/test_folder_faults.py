@@ -112,7 +112,7 @@ def test_skipped_files_are_reported_in_one_warning(tmp_path):
     (docs / "blank.txt").write_text("  ")
     result = runner.invoke(app, ["svd", "-i", str(docs), "--k", "2", "-f", "csv"])
     assert result.exit_code == 0
-    assert result.stderr == "Warning: skipped 2 file(s): 1 binary, 1 empty\n"
+    assert result.stderr == "Warning: skipped 2 document(s): 1 binary, 1 empty\n"
 
 
 def test_the_cap_on_file_size_is_part_of_the_cache_key(tmp_path):

@@ -92,7 +92,7 @@ def test_the_warnings_of_the_run_are_given_again(corpus):
     age(corpus)
     args = ("nmf", "--input", corpus, "--k", 3, "--max-iter", 2)
     first, stderr_first = run_json(*args)
-    assert "skipped 1 file(s)" in stderr_first and "stopped at --max-iter=2" in stderr_first
+    assert "skipped 1 document(s)" in stderr_first and "stopped at --max-iter=2" in stderr_first
     second, stderr_second = run_json(*args)
     assert second["run_cache"] == "hit"
     assert stderr_second == stderr_first

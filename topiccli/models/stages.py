@@ -55,7 +55,7 @@ def warn_skipped(skipped: dict[str, int], max_file_bytes: int) -> None:
     if left_out:
         listed = ", ".join(f"{n} {reason}" for reason, n in sorted(left_out.items()))
         total = sum(left_out.values())
-        warnings.warn(f"skipped {total} file(s): {listed}", TopicsWarning, stacklevel=2)
+        warnings.warn(f"skipped {total} document(s): {listed}", TopicsWarning, stacklevel=2)
     cut = skipped.get(TRUNCATED, 0)
     if cut:
         warnings.warn(
