@@ -74,7 +74,7 @@ def test_csv_has_one_row_per_topic_word_and_output_file_gets_the_same_bytes(
     rows = stdout.splitlines()
     assert rows[0] == (
         "topic,topic_weight,pole,rank,word,weight,n_documents,label,label_share,"
-        "flags,name,auto_name"
+        "flags,name,auto_name,seed_words"
     )
     assert sum(row.split(",")[2] == "+" for row in rows[1:]) == 3 * 8
     out = tmp_path / "topics.csv"

@@ -39,7 +39,7 @@ def test_the_bundle_reproduces_the_report(run):
 @pytest.mark.parametrize("page", ["page", "model_page"])
 def test_the_explorer_pages_hold_the_same_analyses(run, page):
     data = page_data(run[page])
-    for key in ("over_time", "by_group"):
+    for key in KEYS:
         assert data[key] == run["json"][key], key
 
 
@@ -76,7 +76,23 @@ def test_the_csv_rows_are_the_reports_numbers(run):
             assert row[name] == ("" if value is None else f"{value:.6g}")
         assert int(row["topic_documents"]) == _at(topic["documents"], at)
         if "words" in topic:
-            assert row["words"].split() == topic["words"][at[0]]
+            assert row["words"].split() == _at(topic["words"], at)
+
+
+def test_every_analysis_has_its_words(run):
+    """Words per bin, per group and per (group, bin) cell: the words are compared, not absent;
+    a cell's words come from its documents (an empty cell has none)."""
+    report = run["json"]
+    cross = report["over_time_by_group"]
+    for key in KEYS:
+        assert all("words" in topic for topic in report[key]["topics"]), key
+    for topic in cross["topics"]:
+        cells = [(words, cross["documents"][g][b]) for g, row in enumerate(topic["words"])
+                 for b, words in enumerate(row)]  # fmt: skip
+        assert all(words == [] for words, documents in cells if documents == 0)
+        assert sum(1 for words, _ in cells if words) > len(cells) // 2
+    saved = json.loads((run["model"] / "analyses.json").read_text(encoding="utf-8"))
+    assert saved["words"]["over_time_by_group"] == [t["words"] for t in cross["topics"]]
 
 
 def _at(values, at):
@@ -102,6 +118,17 @@ def test_the_table_draws_the_reports_numbers(run, table):
                     f"[{topic['low'][g]:.1%}–{topic['high'][g]:.1%}] "
                     f"{' '.join(topic['words'][g][:3])}")  # fmt: skip
             assert cell in text
+    cross = report["over_time_by_group"]  # one row per topic and group, on the topic's scale
+    width = max(len(g) for g in cross["groups"])
+    for topic in cross["topics"]:
+        known = [v for row in topic["prevalence"] for v in row if v is not None]
+        for g, group in enumerate(cross["groups"]):
+            row = [v for v in topic["prevalence"][g] if v is not None]
+            lead = f"{topic['id']:>3}" if g == 0 else "   "
+            line = (f"{lead} {group:<{width}} "
+                    f"{sparkline(topic['prevalence'][g], (min(known), max(known)))} "
+                    f"{min(row):.1%}–{max(row):.1%}")  # fmt: skip
+            assert line in text
 
 
 def test_the_sparkline_has_its_peak_where_the_json_has_it(run):

@@ -92,8 +92,16 @@ def test_reduce_refits_to_k_along_the_tree_and_leaves_the_input(model, tmp_path)
     meta = json.loads((tmp_path / "r" / "model.json").read_text(encoding="utf-8"))
     groups = meta["lineage"]["topics"]
     assert sorted(t for g in groups for t in g) == list(range(6))
-    lowest = {tuple(m["topics"]) for m in tree["merges"][:3]}  # the tree's 3 lowest merges
-    assert all(tuple(g) in lowest for g in groups if len(g) > 1)
+    assert meta["lineage"]["distance"] == "documents+jensen-shannon"
+    # the groups are the reduction tree's (documents and words) cut at 3, not the words-only
+    # hierarchy the report exports
+    from topiccli.models.bundle import load
+    from topiccli.quality.hierarchy import groups_at, reduction_tree
+
+    parent = load(model)
+    cut = groups_at(reduction_tree(parent.components, parent.doc_topics), 3)
+    assert sorted(groups) == cut
+    assert len(tree["merges"]) == 5
     assert meta["fingerprint"] == json.loads((model / "model.json").read_text())["fingerprint"]
     topics("infer", tmp_path / "r", "--input", SAMPLE, "-f", "json")
     topics("explore", tmp_path / "r", "-o", tmp_path / "r.html")
@@ -131,10 +139,14 @@ def test_a_name_shows_in_every_output_and_auto_names_stay_marked(model, tmp_path
     assert [t.get("name") for t in report["topics"] if t["id"] != 2] == [None] * 5
     assert all(auto.values())  # every topic has an automatic name, apart from the user's
     table = topics("show", named)
-    rows = {int(line.split("│")[1]): line.split("│")[-2].strip()
-            for line in table.splitlines() if re.match(r"│ +\d+ │", line)}  # fmt: skip
+    cells = {int(line.split("│")[1]): line.split("│")[-3:-1]
+             for line in table.splitlines() if re.match(r"│ +\d+ │", line)}  # fmt: skip
+    rows = {t: words.strip() for t, (words, _) in cells.items()}
     assert rows[2].startswith("[space flight] ")  # the user's name before the words
     assert not any(rows[t].startswith("[") for t in rows if t != 2)
+    # the automatic names in their own column, in brackets, for named topics too
+    assert {t: auto.strip() for t, (_, auto) in cells.items()} == \
+        {t: f"[{name}]" for t, name in auto.items()}  # fmt: skip
     for row in csv.DictReader(io.StringIO(topics("show", named, "-f", "csv"))):
         topic = int(row["topic"])
         assert row["name"] == ("space flight" if topic == 2 else "")
@@ -171,3 +183,46 @@ def test_the_fit_and_its_bundle_tell_the_same_tree_and_auto_names(tmp_path):
     assert [t["auto_name"] for t in report["topics"]] == \
         [t["auto_name"] for t in shown["topics"]] == \
         [t["auto_name"] for t in page(tmp_path / "p.html")["topics"]]  # fmt: skip
+
+
+def test_reduce_recovers_planted_topics_from_their_halves():
+    """A k=6 model whose topics are the two halves of three planted ones (each topic's words
+    dealt alternately to two halves with no word in common, both weighing its documents)
+    reduces to the planted three; the words alone would pair the halves otherwise."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from topiccli import TopicModel
+    from topiccli.corpus.synthetic import planted
+    from topiccli.models.topic_edits import reduce, reduction_groups
+    from topiccli.quality.hierarchy import REDUCE_DISTANCE, groups_at, topic_hierarchy
+
+    truth = planted(240, 3, seed=5)
+    model = TopicModel(k=3).fit(truth.texts)
+    bundle, report = model.bundle_, model._report
+    H, W = bundle.components, bundle.doc_topics
+    order = np.argsort(-H, axis=1)
+    rows = []
+    for half in (0, 1):  # topics t and t + 3 are the halves of topic t
+        for t in range(3):
+            row = np.zeros_like(H[t])
+            row[order[t, half::2]] = H[t, order[t, half::2]]
+            rows.append(row)
+    halves = replace(bundle, k=6, components=np.vstack(rows), doc_topics=np.hstack([W, W]),
+                     topic_weights=np.tile(bundle.topic_weights, 2) / 2)  # fmt: skip
+    expected = [[0, 3], [1, 4], [2, 5]]
+    assert reduction_groups(halves, 3) == expected
+    assert groups_at(topic_hierarchy("nmf", halves.components), 3) != expected
+    reduced = reduce(halves, 3, matrix=(report.documents, report.matrix))
+    assert sorted(reduced.metadata["lineage"]["topics"]) == expected
+    assert reduced.metadata["lineage"]["distance"] == REDUCE_DISTANCE
+
+    def top(components):
+        return sorted(sorted(np.argsort(-row)[:8].tolist()) for row in components)
+
+    assert top(reduced.components) == top(H)  # the planted topics' words, recovered
+    planted_words = [set(words) for words in truth.topic_words]
+    for row in reduced.components:
+        assert any({bundle.terms[j] for j in np.argsort(-row)[:8]} <= words
+                   for words in planted_words)  # fmt: skip

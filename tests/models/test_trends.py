@@ -237,6 +237,21 @@ def test_topic_model_reproduces_the_analyses_from_the_bundle(run):
     groups = model.topics_per_group()
     assert groups.height == 4 * 2
     assert groups["words"][0].to_list() == run["json"]["by_group"]["topics"][0]["words"][0]
+    cross = model.topics_over_time_by_group()  # both together, as the JSON and the CSV
+    report = run["json"]["over_time_by_group"]
+    assert cross.columns[:3] == ["topic", "group", "bin"] and "words" in cross.columns
+    assert cross.height == 4 * 2 * 24
+    for t, topic in enumerate(report["topics"]):
+        mine = cross.filter(cross["topic"] == t)
+        assert mine["prevalence"].to_list() == [v for row in topic["prevalence"] for v in row]
+        assert mine["words"].to_list() == [w for row in topic["words"] for w in row]
+    import json
+
+    saved = json.loads((run["model"] / "analyses.json").read_text(encoding="utf-8"))
+    given = model.topics_over_time_by_group(saved["documents"]["time"]["values"],
+                                            saved["documents"]["group"]["values"])  # fmt: skip
+    assert given["prevalence"].to_list() == cross["prevalence"].to_list()
+    assert "words" not in given.columns  # given values: words need the corpus
 
 
 def test_junk_documents_take_their_times_and_groups_with_them():

@@ -11,9 +11,14 @@ from scipy.spatial.distance import squareform
 from topiccli.errors import UsageError
 from topiccli.explorer.data import js_distances as explorer_js
 from topiccli.models.topic_edits import check_groups, merged_factors
-from topiccli.quality.hierarchy import groups_at, topic_hierarchy
+from topiccli.quality.hierarchy import (
+    REDUCE_DISTANCE,
+    groups_at,
+    reduction_tree,
+    topic_hierarchy,
+)
 from topiccli.quality.naming import AUTO_JOIN, auto_names, check_name
-from topiccli.quality.topic_distance import js_distances, word_distributions
+from topiccli.quality.topic_distance import document_distances, js_distances, word_distributions
 
 
 def planted(k: int = 6, n: int = 60, seed: int = 0) -> np.ndarray:
@@ -104,3 +109,38 @@ def test_names_are_one_line_and_bounded():
         check_name("   ")
     with pytest.raises(ValueError):
         check_name("x" * 81)
+
+
+def halves_and_decoys() -> tuple[np.ndarray, np.ndarray]:
+    """(W, H) of 6 topics: (0, 1), (2, 3), (4, 5) are the two halves of three subjects (no word
+    in common, the same documents), and (1, 2), (3, 4), (5, 0) alike in their words but
+    weighing other documents."""
+    rng = np.random.default_rng(3)
+    words = [0, 1, 1, 2, 2, 0]  # each topic's block of 20 words
+    H = rng.random((6, 60)) * 0.01
+    for t, block in enumerate(words):
+        H[t, block * 20 : (block + 1) * 20] += 1.0 + rng.random(20)
+    W = rng.random((90, 6)) * 0.01
+    for t in range(6):
+        W[(t // 2) * 30 : (t // 2 + 1) * 30, t] += 1.0 + rng.random(30)
+    return W, H
+
+
+def test_document_distances_are_zero_for_shared_documents_and_one_for_none():
+    W = np.array([[1.0, 2.0, 0.0, 0.0], [1.0, 2.0, 0.0, 0.0], [0.0, 0.0, 3.0, 0.0]])
+    D = document_distances(W)
+    assert D[0, 1] == pytest.approx(0.0) and D[0, 2] == pytest.approx(1.0)
+    assert D[3, 0] == pytest.approx(1.0)  # a topic weighing no document is far from all
+    np.testing.assert_array_equal(D, D.T)
+    assert np.all(np.diag(D) == 0.0)
+
+
+def test_reduction_merges_the_halves_of_a_subject_not_the_word_alike_topics():
+    W, H = halves_and_decoys()
+    tree = reduction_tree(H, W)
+    assert tree["distance"] == REDUCE_DISTANCE and len(tree["merges"]) == 5
+    assert groups_at(tree, 3) == [[0, 1], [2, 3], [4, 5]]
+    # the words alone (the exported hierarchy) would merge the decoys
+    assert groups_at(topic_hierarchy("nmf", H), 3) == [[0, 5], [1, 2], [3, 4]]
+    heights = [m["height"] for m in tree["merges"]]
+    assert heights == sorted(heights)

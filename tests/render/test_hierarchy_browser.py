@@ -110,3 +110,34 @@ def test_a_page_without_a_tree_still_works(browser, tmp_path):
     assert page.locator(".map .topic").count() == 1
     assert errors == [] and requests == []
     page.close()
+
+
+def test_a_seeded_model_shows_its_seed_words_and_names(browser, tmp_path):
+    """Seed words (``--seed-words``) and names in the topic's heading, the map and the tree:
+    a seeded topic named by the seed file, a seeded one without a name (its automatic name,
+    marked), a free topic named by ``topics name``."""
+    (tmp_path / "seeds.txt").write_text("space: planet star telescope\npatients blood fever\n",
+                                        encoding="utf-8")  # fmt: skip
+    topics("nmf", "--input", SAMPLE, "--k", "5", "--seed-words", tmp_path / "seeds.txt",
+           "--save", tmp_path / "model", "--html", tmp_path / "fit.html", "-q")  # fmt: skip
+    topics("name", tmp_path / "model", "3", NAME)
+    topics("explore", tmp_path / "model", "-o", tmp_path / "model.html")
+    for name, free in (("fit.html", None), ("model.html", NAME)):
+        page, errors, requests = open_page(browser, tmp_path / name)
+        page.click(".map .topic[data-topic='0']")
+        assert page.text_content("#topic-h .tname.user") == " · space"
+        assert page.text_content("#topic-h .seeds") == " · seeded: planet star telescope"
+        assert "space" in page.get_attribute(".map .topic[data-topic='0']", "aria-label")
+        page.click(".map .topic[data-topic='1']")
+        assert page.text_content("#topic-h .tname.auto").endswith("(automatic name)")
+        assert page.locator("#topic-h .tname.user").count() == 0
+        assert page.text_content("#topic-h .seeds") == " · seeded: patients blood fever"
+        page.click("#dendrogram .dleaf[data-topic='3']")
+        assert page.locator("#topic-h .seeds").count() == 0  # a free topic
+        if free:
+            assert page.text_content("#topic-h .tname.user") == f" · {free}"
+            assert free in page.text_content("#dendrogram .dleaf[data-topic='3'] text")
+        else:
+            assert page.locator("#topic-h .tname.auto").count() == 1
+        assert errors == [] and requests == []
+        page.close()

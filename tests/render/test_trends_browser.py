@@ -59,11 +59,48 @@ def test_the_time_chart_moves_with_the_slider(browser, run, page):  # noqa: F811
         o.page.locator("svg.map g.topic[data-topic='2'] circle.body").click()
         assert o.page.get_attribute("#time-chart polyline.trend", "data-topic") == "2"
         assert o.page.get_attribute("#time-chart polyline.trend", "points") != line
-        assert o.page.text_content("#time-h") == "Topic 2 over time"
+        auto = o.page.text_content("#time-h .tname.auto")  # the names follow the topic
+        assert o.page.text_content("#time-h") == "Topic 2 over time" + auto
+        assert auto == " · [" + run["json"]["topics"][2]["auto_name"] + "] (automatic name)"
+        assert o.page.text_content("#group-h .tname.auto") == auto
         rows = o.page.locator("#group-table tbody tr").all_text_contents()
         groups = run["json"]["by_group"]
         assert len(rows) == len(groups["groups"])
         assert " ".join(groups["topics"][2]["words"][0]) in rows[0]
+        o.clean()
+    finally:
+        o.close()
+
+
+@pytest.mark.parametrize("page", ["page", "model_page"])
+def test_the_group_lines_over_time_follow_the_slider_and_the_topic(browser, run, page):  # noqa: F811
+    """Over time and by group together: one line per group, the slider's bin marked, and per
+    group that bin's documents, prevalence and words, as the JSON's over_time_by_group."""
+    o = Opened(browser, run[page])
+    try:
+        o.page.wait_for_selector("body[data-trends-ready]", state="attached", timeout=10_000)
+        cross = run["json"]["over_time_by_group"]
+        assert o.page.locator("#cross-chart polyline.cross").count() >= len(cross["groups"])
+        for topic, b in ((0, 0), (0, len(cross["bins"]) - 1), (3, 5)):
+            if topic:
+                o.page.locator(f"svg.map g.topic[data-topic='{topic}'] circle.body").click()
+            slide(o, b)
+            t = cross["topics"][topic]
+            heading = o.page.text_content("#cross-h")
+            assert heading.startswith(f"Topic {topic} over time by group · {cross['bins'][b]}")
+            assert "(automatic name)" in heading
+            rows = o.page.locator("#cross-table tbody tr")
+            assert rows.count() == len(cross["groups"])
+            for g, group in enumerate(cross["groups"]):
+                cells = rows.nth(g).locator("td").all_text_contents()
+                assert cells[0] == group
+                assert cells[1] == str(cross["documents"][g][b])
+                value = t["prevalence"][g][b]
+                assert cells[2] == ("—" if value is None else f"{100 * value:.1f}%")
+                assert cells[4] == " ".join(t["words"][g][b])
+        marker = float(o.page.get_attribute("#cross-marker", "x1"))
+        slide(o, 0)
+        assert float(o.page.get_attribute("#cross-marker", "x1")) < marker
         o.clean()
     finally:
         o.close()
@@ -81,6 +118,7 @@ def test_the_page_without_analyses_draws_no_time_panel(browser, tmp_path):  # no
     try:
         assert o.page.locator("#time-panel").count() == 0
         assert o.page.locator("#group-panel").count() == 0
+        assert o.page.locator("#cross-panel").count() == 0
         data = json.loads(re.search(r'id="topics-data">(.*?)</script>',
                                     path.read_text(encoding="utf-8"), re.S).group(1))  # fmt: skip
         assert "over_time" not in data

@@ -67,6 +67,9 @@ class ExplorerInput:
     analyses: dict | None = None
     """Topics over time and across groups (the report's ``over_time``, ``by_group``, …), drawn
     by trends.js; None or empty without them."""
+    seed_words: Sequence[Sequence[str] | None] | None = None
+    """A seeded topic's seed words (``--seed-words``; None: a free topic), as the report
+    gives them."""
 
 
 # ----------------------------------------------------------------------------- distributions
@@ -256,7 +259,7 @@ def page_data(inp: ExplorerInput, top_terms: int = R, docs_per_topic: int = 5) -
             **{
                 key: value
                 for key, value in (inp.analyses or {}).items()
-                if key in ("over_time", "by_group")
+                if key in ("over_time", "by_group", "over_time_by_group")
             },  # fmt: skip
         }
     )
@@ -275,6 +278,7 @@ def _topic_entries(inp: ExplorerInput, doc_topics: np.ndarray, terms: list[str],
     quality = [inp.quality[t] if t < len(inp.quality) else {} for t in range(k)]
     poles = pole_distributions(inp)
     names = list(inp.names) if inp.names is not None else [None] * k
+    seeds = list(inp.seed_words) if inp.seed_words is not None else [None] * k
     autos = auto_names(inp.method, inp.components, inp.term_frequency, terms)
     topics = []
     for t in range(k):
@@ -286,6 +290,7 @@ def _topic_entries(inp: ExplorerInput, doc_topics: np.ndarray, terms: list[str],
                 "id": t,
                 "name": names[t],
                 "auto_name": autos[t] or None,
+                "seed_words": None if seeds[t] is None else list(seeds[t]),
                 "share": float(shares[t]),
                 "weight": float(weights[t]) if t < weights.size else 0.0,
                 "x": float(xy[t, 0]),

@@ -473,6 +473,9 @@
       topicH.textContent = "Topic " + t.id + (svd ? " (component " + t.id + ")" : "") +
         " · share " + pct(t.share) + (svd ? " · σ = " + sig(t.weight) : "");
       topicH.appendChild(nameNode(t));
+      if (t.seed_words) topicH.appendChild(el("span", { cls: "seeds", "data-seeds": t.seed_words.join(" "),
+        title: "a seeded topic (--seed-words): it started from these words and was held near them",
+        text: " · seeded: " + t.seed_words.join(" ") }));
       if (tree) tree.mark(i);
       drawBadges(t);
       drawTerms();

@@ -1,12 +1,12 @@
-// topiccli explorer: topics over time and across groups (the JSON's over_time and by_group,
-// models.analyses), drawn with DOM + SVG after the main page. Nothing is fetched; all text goes
+// topiccli explorer: topics over time and across groups (the JSON's over_time, by_group and
+// over_time_by_group, models.analyses), drawn with DOM + SVG after the main page. Nothing is fetched; all text goes
 // in through textContent. The selected topic follows the main page's ("topics:select" event).
 (function () {
   "use strict";
   if (document.body.getAttribute("data-kind") !== "explorer") return;
   var SVGNS = "http://www.w3.org/2000/svg";
   var DATA = JSON.parse(document.getElementById("topics-data").textContent);
-  var T = DATA.over_time, G = DATA.by_group;
+  var T = DATA.over_time, G = DATA.by_group, C = DATA.over_time_by_group;
   if (!T && !G) return;
   var main = document.getElementById("main");
   var state = { topic: 0, bin: 0 };
@@ -31,6 +31,7 @@
   var chart = null;
   if (T && T.bins.length) chart = timePanel();
   var groups = G && G.groups.length ? groupPanel() : null;
+  var cross = chart && C && C.groups.length && C.bins.length === T.bins.length ? crossPanel() : null;
   document.addEventListener("topics:select", function (ev) {
     state.topic = ev.detail;
     redraw();
@@ -41,6 +42,15 @@
   function redraw() {
     if (chart) chart.draw();
     if (groups) groups.draw();
+    if (cross) cross.draw();
+  }
+  // the topic's names, as the main page shows them: the user's as given, an automatic one in
+  // brackets and said to be automatic
+  function nameSpan(t) {
+    var topic = DATA.topics[t.id] || {};
+    if (topic.name) return el("span", { cls: "tname user", text: " · " + topic.name });
+    if (!topic.auto_name) return el("span");
+    return el("span", { cls: "tname auto", text: " · [" + topic.auto_name + "] (automatic name)" });
   }
 
   // ---------------------------------------------------------------- over time
@@ -73,7 +83,7 @@
       var v = parseInt(slider.value, 10);
       if (!isFinite(v)) return;
       state.bin = v;
-      draw();
+      redraw();
     }
     slider.addEventListener("input", onBin);
     slider.addEventListener("change", onBin);
@@ -83,6 +93,7 @@
         return v !== null; }).concat([0.01])) * 1.1;
       function y(v) { return TOP + (H - TOP - B) * (1 - v / top); }
       heading.textContent = "Topic " + t.id + " over time";
+      heading.appendChild(nameSpan(t));
       plot.textContent = "";
       plot.appendChild(svg("line", { x1: L, y1: y(0), x2: W - R, y2: y(0), cls: "axis" }));
       [0, 0.5, 1].forEach(function (f) {
@@ -144,6 +155,7 @@
     function draw() {
       var t = G.topics[state.topic];
       heading.textContent = "Topic " + t.id + " by group";
+      heading.appendChild(nameSpan(t));
       body.textContent = "";
       G.groups.forEach(function (g, i) {
         body.appendChild(el("tr", {}, [
@@ -151,6 +163,64 @@
           el("td", { text: pct(t.prevalence[i]) }),
           el("td", { text: pct(t.low[i]) + "–" + pct(t.high[i]) }),
           el("td", { text: t.words ? t.words[i].join(" ") : "" })]));
+      });
+    }
+    return { draw: draw };
+  }
+
+  // ---------------------------------------------------------------- over time by group
+  // one line per group (the topic's prevalence in the group's documents of each bin), the
+  // time slider's bin marked, and per group that bin's prevalence, interval and words
+  function crossPanel() {
+    var W = 640, H = 200, L = 48, R = 12, TOP = 12, B = 36;
+    var n = C.bins.length;
+    var panel = el("section", { cls: "panel", id: "cross-panel", "aria-labelledby": "cross-h" });
+    var heading = el("h2", { id: "cross-h" });
+    var plot = svg("svg", { id: "cross-chart", viewBox: "0 0 " + W + " " + H, role: "img",
+      "aria-labelledby": "cross-h", width: "100%" });
+    var body = el("tbody");
+    panel.appendChild(heading);
+    panel.appendChild(el("p", { cls: "muted small", text:
+      "The topic's prevalence within each group (" + (G && G.field || "the labels") + ") per " +
+      C.bin + ": one line per group. The time slider above picks the " + C.bin + " the table " +
+      "shows: each group's documents there, the prevalence with its 95% bootstrap interval, " +
+      "and the topic's words in that group and " + C.bin + "." }));
+    panel.appendChild(plot);
+    panel.appendChild(el("table", { id: "cross-table" }, [
+      el("thead", {}, [el("tr", {}, ["group", "documents", "prevalence", "interval", "words"]
+        .map(function (h) { return el("th", { text: h }); }))]), body]));
+    main.appendChild(panel);
+    function x(i) { return L + (n === 1 ? (W - L - R) / 2 : i * (W - L - R) / (n - 1)); }
+    function draw() {
+      var t = C.topics[state.topic], i = state.bin;
+      heading.textContent = "Topic " + t.id + " over time by group · " + C.bins[i];
+      heading.appendChild(nameSpan(t));
+      var top = 0.01;
+      t.prevalence.forEach(function (row) { row.forEach(function (v) {
+        if (v !== null && v > top) top = v; }); });
+      top *= 1.1;
+      function y(v) { return TOP + (H - TOP - B) * (1 - v / top); }
+      plot.textContent = "";
+      plot.appendChild(svg("line", { x1: L, y1: y(0), x2: W - R, y2: y(0), cls: "axis" }));
+      plot.appendChild(svg("text", { x: L - 6, y: y(top / 1.1) + 4, "text-anchor": "end",
+        cls: "tick", text: pct(top / 1.1) }));
+      C.groups.forEach(function (g, gi) {
+        segments({ prevalence: t.prevalence[gi] }).forEach(function (seg) {
+          plot.appendChild(svg("polyline", { cls: "trend cross g" + (gi % 6), "data-group": g,
+            points: seg.map(function (j) { return x(j) + "," + y(t.prevalence[gi][j]); })
+              .join(" ") }));
+        });
+      });
+      plot.appendChild(svg("line", { id: "cross-marker", x1: x(i), x2: x(i), y1: TOP,
+        y2: y(0), cls: "marker" }));
+      body.textContent = "";
+      C.groups.forEach(function (g, gi) {
+        var found = t.words ? t.words[gi][i] : [];
+        body.appendChild(el("tr", { "data-group": g, cls: "g" + (gi % 6) }, [
+          el("td", { text: g }), el("td", { text: String(C.documents[gi][i]) }),
+          el("td", { text: pct(t.prevalence[gi][i]) }),
+          el("td", { text: pct(t.low[gi][i]) + "–" + pct(t.high[gi][i]) }),
+          el("td", { text: found.join(" ") })]));
       });
     }
     return { draw: draw };

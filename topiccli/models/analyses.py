@@ -5,9 +5,9 @@ A fit with ``time_field`` runs quality.trends' over-time analysis; with ``group_
 group and time bin too. The report gets ``over_time``, ``by_group`` and
 ``over_time_by_group``; ``--trends FILE.csv`` gets their rows (render.trends); the bundle gets
 each document's time and group value (as read, by document id: the bundle's documents) and the
-words of each bin and group, which need the document-term matrix; so ``topics show``/``explore``
-and ``TopicModel.load`` recompute the same prevalences and intervals from the saved document
-weights and give the same words, without the corpus.
+words of each bin, group and (group, bin) cell, which need the document-term matrix; so
+``topics show``/``explore`` and ``TopicModel.load`` recompute the same prevalences and
+intervals from the saved document weights and give the same words, without the corpus.
 
 Only NMF: prevalence is a share of nonnegative weights, which SVD's signed components are not.
 Only on this machine: with a Dask scheduler the records are read on the workers, which keep no
@@ -22,6 +22,8 @@ from pathlib import Path
 from ..errors import TopicsWarning, UsageError
 from ..specs import TIME_BINS, AnalysisSpec, SourceSpec
 
+WORDS = ("over_time", "by_group", "over_time_by_group")
+"""The analyses whose words a bundle keeps (they need the document-term matrix)."""
 BAD_EXAMPLES = 3
 """Values that are no time quoted in the report and the warning."""
 
@@ -104,8 +106,9 @@ def analyze(values: dict, weights, H, seed: int, time_bin: str, *, X=None, terms
                               **by_group(weights, H, groups, seed, X=X, terms=terms,
                                          Q=Q)}  # fmt: skip
         if seconds is not None:
-            result["over_time_by_group"] = by_group_over_time(weights, H, groups, seconds,
-                                                              time_bin, seed)  # fmt: skip
+            result["over_time_by_group"] = by_group_over_time(
+                weights, H, groups, seconds, time_bin, seed, X=X, terms=terms, Q=Q
+            )
     if words is not None:
         _attach_words(result, words)
     return result
@@ -140,6 +143,9 @@ def stored_words(result: dict) -> dict:
     topics = result.get("by_group", {}).get("topics", [{}])
     if topics and "words" in topics[0]:
         words["by_group"] = [{"words": t["words"], "zeta": t["zeta"]} for t in topics]
+    cross = result.get("over_time_by_group", {}).get("topics", [{}])
+    if cross and "words" in cross[0]:
+        words["over_time_by_group"] = [t["words"] for t in cross]
     return words
 
 
@@ -150,6 +156,9 @@ def _attach_words(result: dict, words: dict) -> None:
     for topic, found in zip(result.get("by_group", {}).get("topics", []),
                             words.get("by_group", [])):  # fmt: skip
         topic.update(words=found["words"], zeta=found["zeta"])
+    for topic, found in zip(result.get("over_time_by_group", {}).get("topics", []),
+                            words.get("over_time_by_group", [])):  # fmt: skip
+        topic["words"] = found
 
 
 def of_bundle(bundle) -> dict:
@@ -179,8 +188,7 @@ def check_saved(value, n_docs: int, k: int) -> None:
     if not isinstance(words, dict):
         raise ValueError("no words")
     for name, per_topic in words.items():
-        if name not in ("over_time", "by_group") or not isinstance(per_topic, list) \
-                or len(per_topic) != k:  # fmt: skip
+        if name not in WORDS or not isinstance(per_topic, list) or len(per_topic) != k:
             raise ValueError(f"its {name} words are not one entry per topic")
 
 
@@ -202,32 +210,45 @@ def given_values(values, role: str, n_docs: int) -> dict:
     return {"field": None, "values": plain}
 
 
-def table(bundle, role: str, given=None, time_bin: str | None = None, matrix=None):
-    """``TopicModel.topics_over_time``/``topics_per_group``: one row per topic and bin (group)
-    as a polars DataFrame, from the values ``given`` or the ones the fit read. Words come from
-    ``matrix`` (the fit's document-term matrix, when the model was fitted in this session),
-    else from the bundle when its own values are used."""
+ROWS = {
+    "time": ("time", "bin"),
+    "group": ("group", "group"),
+    "time_group": ("time_group", "group", "bin"),
+}
+"""Per ``table`` kind: the CSV rows' ``analysis`` and the key columns (render.trends)."""
+
+
+def table(bundle, role: str, given=None, time_bin: str | None = None, matrix=None, *,
+          groups=None):  # fmt: skip
+    """``TopicModel.topics_over_time``/``topics_per_group``/``topics_over_time_by_group``: one
+    row per topic and bin, group, or group and bin (``role`` "time", "group", "time_group") as
+    a polars DataFrame, from the values ``given`` (times, or groups for "group"; ``groups``
+    with "time_group") or the ones the fit read. Words come from ``matrix`` (the fit's
+    document-term matrix, when the model was fitted in this session), else from the bundle
+    when its own values and bins are used."""
     import polars as pl
 
     from ..render.trends import trend_rows
 
     saved = bundle.analyses or {}
     values = dict(saved.get("documents") or {})
-    if given is not None:
-        values[role] = given_values(given, role, len(bundle.doc_ids))
-    if role not in values:
-        what = "times" if role == "time" else "groups"
-        raise ValueError(f"no {what}: fit with {role}_field, or pass the documents' {what}")
+    asked = {"time": {"time": given}, "group": {"group": given},
+             "time_group": {"time": given, "group": groups}}[role]  # fmt: skip
+    for name, found in asked.items():
+        if found is not None:
+            values[name] = given_values(found, name, len(bundle.doc_ids))
+        if name not in values:
+            what = "times" if name == "time" else "groups"
+            raise ValueError(f"no {what}: fit with {name}_field, or pass the documents' {what}")
     time_bin = time_bin or saved.get("time_bin") or "auto"
-    reuse = given is None and time_bin == saved.get("time_bin")
-    found = analyze({role: values[role]}, bundle.doc_topics, bundle.components, bundle.seed,
-                    time_bin, X=None if matrix is None else matrix.X,
+    reuse = all(v is None for v in asked.values()) and time_bin == saved.get("time_bin")
+    found = analyze({name: values[name] for name in asked}, bundle.doc_topics,
+                    bundle.components, bundle.seed, time_bin,
+                    X=None if matrix is None else matrix.X,
                     terms=None if matrix is None else matrix.terms,
                     words=saved.get("words") if matrix is None and reuse else None)  # fmt: skip
-    key = "bin" if role == "time" else "group"
-    rows = [{name: value for name, value in row.items() if name not in ("analysis", other)}
-            for row in trend_rows(found) for other in ["group" if role == "time" else "bin"]
-            if row["analysis"] == role]  # fmt: skip
-    columns = ["topic", key, "documents", "topic_documents", "prevalence", "low", "high"]
+    analysis, *keys = ROWS[role]
+    rows = [row for row in trend_rows(found) if row["analysis"] == analysis]
+    columns = ["topic", *keys, "documents", "topic_documents", "prevalence", "low", "high"]
     extra = [name for name in ("words", "zeta") if rows and name in rows[0]]
     return pl.DataFrame([{name: row.get(name) for name in columns + extra} for row in rows])

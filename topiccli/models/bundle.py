@@ -125,7 +125,7 @@ def from_report(report, snippets: bool = False) -> ModelBundle:
         "versions": library_versions(),
         "quality": {  # the evidence the fit reported, so ``show`` reports it too
             "metrics": report.metrics,
-            "topics": [topic.quality for topic in report.topics],
+            "topics": [_evidence(topic) for topic in report.topics],
         },
         **_topic_fields(report),
         "hierarchy": report.hierarchy,
@@ -147,6 +147,12 @@ def from_report(report, snippets: bool = False) -> ModelBundle:
         snippets=_snippets(corpus.texts, doc_topics, report.model.method) if snippets else None,
         analyses=getattr(report, "analyses_saved", None) or None,
     )
+
+
+def _evidence(topic) -> dict:
+    """model.json's ``quality.topics[i]``: the topic's evidence and its automatic name (what
+    the fit showed; ``show`` recomputes the same from the saved topics, quality.naming)."""
+    return {**topic.quality, **({"auto_name": topic.auto_name} if topic.auto_name else {})}
 
 
 def _topic_fields(report) -> dict:

@@ -235,8 +235,9 @@ TOPIC_QUALITY = [
     Field("unstable", BOOL, required=False),
     Field("label", Nullable(STRING), required=False),
     Field("representative_docs", ListOf(OBJECT), required=False),
+    Field("auto_name", STRING, required=False),
 ]
-"""One topic's evidence (``quality.topics[i]``)."""
+"""One topic's evidence (``quality.topics[i]``) and its automatic name."""
 
 DOCUMENTS = [Field("ids", ListOf(STRING)), Field("labels", Nullable(ListOf(Nullable(STRING))))]
 

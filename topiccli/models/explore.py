@@ -20,10 +20,10 @@ def fit_page(report) -> str:
                    language=report_language({"language": getattr(report, "language", None)},
                                             report.details, report.corpus,
                                             report.vectorizer))  # fmt: skip
-    if report.analyses:
-        from dataclasses import replace
+    from dataclasses import replace
 
-        inp = replace(inp, analyses=report.analyses)
+    inp = replace(inp, analyses=report.analyses or None,
+                  seed_words=[t.seed_words for t in report.topics])  # fmt: skip
     return explorer_html(inp)
 
 
@@ -69,6 +69,7 @@ def page_of_bundle(bundle) -> str:
     from ..explorer import ExplorerInput, explorer_html
     from ..quality.naming import stored_names
     from .analyses import of_bundle
+    from .seed_words import stored_seed_words
 
     snippets = None
     if bundle.snippets is not None:
@@ -87,6 +88,7 @@ def page_of_bundle(bundle) -> str:
         title=_title(bundle.method, bundle.k, (len(bundle.doc_ids), len(bundle.terms))),
         texts_note=None if snippets is not None else NO_SNIPPETS,
         names=stored_names(bundle.metadata, bundle.k),
+        seed_words=stored_seed_words(bundle.metadata, bundle.k),
         language=report_language(bundle.metadata.get("details"), bundle.metadata.get("corpus"),
                                  bundle.metadata.get("vectorizer"), bundle.metadata),
         analyses=of_bundle(bundle),

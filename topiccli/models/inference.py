@@ -119,8 +119,9 @@ def show_report(bundle: ModelBundle, top_words: int, timings: dict | None = None
         same_words = top_words == meta.get("top_words")
         metrics = {key: value for key, value in quality["metrics"].items()
                    if same_words or key not in WORD_DEPENDENT}  # fmt: skip
-        topics = [replace(t, quality={key: value for key, value in q.items()
-                                      if same_words or key not in WORD_DEPENDENT})
+        topics = [replace(t, quality={key: value for key, value in q.items()  # names: annotate
+                                      if key != "auto_name"
+                                      and (same_words or key not in WORD_DEPENDENT)})
                   for t, q in zip(topics, quality["topics"])]  # fmt: skip
     topics, tree = annotate_bundle(bundle, topics)
     return RunReport(model=model, corpus=dict(meta["corpus"]),

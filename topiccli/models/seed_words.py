@@ -144,3 +144,13 @@ def seed_fields(seeds, k: int) -> list[dict]:
         else:
             fields.append({})
     return fields
+
+
+def stored_seed_words(metadata: dict, k: int) -> list[list[str] | None]:
+    """The seed words a bundle's model.json holds (``topics[i].seed_words``; None: a free
+    topic), as the report gives them."""
+    topics = metadata.get("topics")
+    if not isinstance(topics, list) or len(topics) != k:
+        return [None] * k
+    return [list(t["seed_words"]) if isinstance(t, dict) and t.get("seed_words") is not None
+            else None for t in topics]  # fmt: skip

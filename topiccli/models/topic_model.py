@@ -260,6 +260,17 @@ class TopicModel(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "bundle_")
         return table(self.bundle_, "group", groups, None, self._matrix())
 
+    def topics_over_time_by_group(self, times=None, groups=None, *, time_bin: str | None = None):
+        """Each topic's prevalence per group and time bin with its interval, documents won and
+        words (both ``--time-field`` and ``--group-field``/``by_label``; models.analyses), as
+        a polars DataFrame: topic, group, bin, documents, topic_documents, prevalence, low,
+        high, words. ``times``/``groups``: one per document of ``doc_ids_``, as for
+        :meth:`topics_over_time` and :meth:`topics_per_group`; default: the fit's values."""
+        from .analyses import table
+
+        check_is_fitted(self, "bundle_")
+        return table(self.bundle_, "time_group", times, time_bin, self._matrix(), groups=groups)
+
     def _matrix(self):
         return None if getattr(self, "_report", None) is None else self._report.matrix
 
@@ -303,8 +314,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
         return self._edited(merge(self.bundle_, [list(topics)], **self._training(X)))
 
     def reduce(self, k: int, X=None) -> TopicModel:
-        """A new model of ``k`` topics: merged up the hierarchy, then refined by a short
-        warm-started fit (``topics reduce``). The training matrix is the fit's own after
+        """A new model of ``k`` topics: the topics alike in their documents and words merged
+        (quality.hierarchy.reduction_tree cut at ``k``), then refined by a short warm-started
+        fit (``topics reduce``). The training matrix is the fit's own after
         ``fit``; after ``load`` it is read again from the recorded source, or from ``X``
         (the training texts or path)."""
         from .topic_edits import reduce

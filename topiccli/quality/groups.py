@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from .doc_weights import top_topics
-from .prevalence import TOP_WORDS, attributed, responsibilities, shares, top_indices
+from .prevalence import TOP_WORDS, attributed, responsibilities, shares, subset_words, top_indices
 from .trends import choose_unit, prevalence_table, time_bins
 
 PRIOR_SHARE = 0.1
@@ -89,8 +89,10 @@ def distinguishing_words(X, W, H, terms, members, n: int = TOP_WORDS, Q=None):
 
 
 def by_group_over_time(weights: np.ndarray, H: np.ndarray, groups, seconds, time_bin: str,
-                       seed: int) -> dict:  # fmt: skip
-    """Prevalence per group and time bin (each topic: a list per group of values per bin)."""
+                       seed: int, *, X=None, terms=None, Q=None) -> dict:  # fmt: skip
+    """Prevalence per group and time bin (each topic: a list per group of values per bin)
+    and, given the document-term X and the terms, each cell's words (as over_time's per bin:
+    the topic's attributed term weight in the cell's documents)."""
     weights = np.asarray(weights, dtype=np.float64)
     seconds = np.asarray(seconds, dtype=np.float64)
     unit = choose_unit(seconds, time_bin)
@@ -101,9 +103,16 @@ def by_group_over_time(weights: np.ndarray, H: np.ndarray, groups, seconds, time
     cells = [np.intersect1d(rows, np.flatnonzero(bins == b)) for rows in members
              for b in range(len(described))]  # fmt: skip
     table = prevalence_table(theta, top, cells, seed, CROSS_TAG)
+    if X is not None:
+        Q = responsibilities(X, weights, H) if Q is None else Q
+        per_cell = [subset_words(Q, weights, H, rows, terms) for rows in cells]
+        for t, topic in enumerate(table):
+            topic["words"] = [words[t] for words in per_cell]
     n_bins = len(described)
     for topic in table:
-        for name in ("prevalence", "low", "high", "documents"):
+        for name in ("prevalence", "low", "high", "documents", "words"):
+            if name not in topic:
+                continue
             values = topic[name]
             topic[name] = [values[g * n_bins : (g + 1) * n_bins] for g in range(len(names))]
     return {"bin": unit, "bins": [entry["bin"] for entry in described], "groups": names,

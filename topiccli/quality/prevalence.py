@@ -114,6 +114,21 @@ def attributed(Q, W: np.ndarray, H: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return H * np.asarray((part.T @ W[rows]).T)
 
 
+def subset_words(Q, W: np.ndarray, H: np.ndarray, rows: np.ndarray, terms,
+                 n: int = TOP_WORDS) -> list[list[str]]:  # fmt: skip
+    """Per topic, its ``n`` words of largest :func:`attributed` weight in the documents
+    ``rows``: the same words as ``top_terms(attributed(Q, W, H, rows), terms)``, ranked only
+    among the terms those documents hold (every other term's weight there is 0), so a small
+    subset costs its own vocabulary, not the whole one."""
+    if len(rows) == 0:
+        return [[] for _ in range(H.shape[0])]
+    part = Q[rows]
+    held = np.unique(part.indices)  # sorted: ties still go to the lower column
+    scores = H[:, held] * np.asarray((part[:, held].T @ W[rows]).T)
+    return [[str(terms[held[j]]) for j in order if row[j] > 0]
+            for row, order in zip(scores, top_indices(scores, n))]  # fmt: skip
+
+
 def top_terms(scores: np.ndarray, terms, n: int = TOP_WORDS) -> list[list[str]]:
     """Each row's ``n`` terms of largest positive score, largest first (ties: lower column)."""
     return [[str(terms[j]) for j in order if row[j] > 0]

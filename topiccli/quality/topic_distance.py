@@ -3,7 +3,8 @@ topics' word distributions, their Jensen–Shannon distance and term relevance.
 
 The explorer's map and term lists (topiccli.explorer.data), the topic hierarchy
 (quality.hierarchy) and the automatic names (quality.naming) all read these, so the tree a
-report exports has the distances the map draws.
+report exports has the distances the map draws. ``document_distances`` is the other view of
+two topics, by the documents they weigh, which ``topics reduce`` merges on (quality.hierarchy).
 """
 
 from __future__ import annotations
@@ -62,6 +63,18 @@ def js_distances(P: np.ndarray, tolerance: float = 0.0) -> np.ndarray:
         D[i, i + 1 :] = np.sqrt(np.clip(jsd, 0.0, 1.0))
         D[i + 1 :, i] = D[i, i + 1 :]
     return D
+
+
+def document_distances(weights: np.ndarray) -> np.ndarray:
+    """1 − the cosine between the topics' columns of the documents' weights (documents × k):
+    0 for two topics that weigh the same documents in the same proportions, 1 for two that
+    share no document. A column that is all zero is at distance 1 from every other."""
+    W = np.asarray(weights, dtype=np.float64)
+    norms = np.linalg.norm(W, axis=0)
+    unit = W / np.where(norms > 0, norms, 1.0)
+    D = np.clip(1.0 - unit.T @ unit, 0.0, 1.0)
+    np.fill_diagonal(D, 0.0)
+    return (D + D.T) / 2.0
 
 
 def xlogx_rows(A: np.ndarray) -> np.ndarray:

@@ -58,11 +58,12 @@ def render(report: RunReport, fmt: str, width: int | None = None) -> str:
 def _csv(report: RunReport) -> str:
     """One row per topic word; an SVD component's negative pole follows as ``pole`` ``-``.
     Each row repeats its topic's story (quality.story): documents won, dominant label and its
-    share, flags (space-separated); empty where not measured."""
+    share, flags (space-separated); then its user name, automatic name and seed words
+    (space-separated); empty where not measured or not given."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["topic", "topic_weight", "pole", "rank", "word", "weight", *STORY_FIELDS,
-                     "name", "auto_name"])  # fmt: skip
+                     "name", "auto_name", "seed_words"])  # fmt: skip
     for topic in report.topics:
         story = _story_cells(topic_story(topic.quality))
         poles = [("+", topic.words, topic.weights)]
@@ -71,7 +72,8 @@ def _csv(report: RunReport) -> str:
         for pole, words, weights in poles:
             for rank, (word, weight) in enumerate(zip(words, weights), start=1):
                 writer.writerow([topic.id, _num(topic.weight), pole, rank, word, _num(weight),
-                                 *story, topic.name or "", topic.auto_name or ""])  # fmt: skip
+                                 *story, topic.name or "", topic.auto_name or "",
+                                 " ".join(topic.seed_words or ())])  # fmt: skip
     return buffer.getvalue()
 
 
@@ -92,6 +94,11 @@ def _num(value: float) -> str:
 PRIORITY = {"flags": 80, "docs": 70, "npmi": 60, "label": 50, "stability": 40, "c_npmi": 30}
 """Which quality columns stay in the first table when the width is short (highest first);
 the others move to a table below it (render.tables)."""
+AUTO_HEADING = "auto name"
+"""The table's column of automatic names (quality.naming), apart from the user's names, which
+lead the top words (``[name; seeds …]``)."""
+AUTO_COMFORT = 18
+"""The automatic names keep this width (three short terms) before moving below."""
 WORDS_COMFORT = 24
 """The words column keeps at least this width before other columns move below."""
 
@@ -115,11 +122,14 @@ def _table(report: RunReport, width: int | None) -> str:
           for heading, _ in extra),
         Column("top words", priority=100, comfort=WORDS_COMFORT),
     ]  # fmt: skip
+    autos = any(topic.auto_name for topic in report.topics)  # a report without: no column
+    if autos:
+        columns.append(Column(AUTO_HEADING, wrap=True, priority=20, comfort=AUTO_COMFORT))
     rows = []
     for topic in report.topics:
         weight = f"{topic.weight:.3f}" if method == "svd" else f"{topic.weight:.1%}"
         rows.append([str(topic.id), weight, *(cell(topic) for _, cell in extra),
-                     _words_cell(topic)])  # fmt: skip
+                     _words_cell(topic), *([_auto_cell(topic)] if autos else [])])  # fmt: skip
     out = console(width)
     print_table(out, title, columns, rows)
     lines = quality_lines(report)
@@ -218,6 +228,11 @@ def _named(topic) -> str:
     if topic.seed_words:
         parts.append("seeds " + " ".join(topic.seed_words))
     return f"[{'; '.join(parts)}] " if parts else ""
+
+
+def _auto_cell(topic) -> str:
+    """The automatic name, in brackets as the explorer shows it (never the user's name)."""
+    return f"[{topic.auto_name}]" if topic.auto_name else "—"
 
 
 def _words_cell(topic) -> str:

@@ -1,13 +1,15 @@
 """Topics over time and across groups (models.analyses) as CSV rows and as compact lines below
-the table: one sparkline row per topic, one row of group prevalences per topic.
+the table: one sparkline row per topic, one row of group prevalences per topic, and with both
+a time and a group, one sparkline row per topic and group.
 
 CSV (``--trends FILE.csv``), one row per topic and bin (``analysis`` = ``time``), topic and
 group (``group``) or topic, group and bin (``time_group``):
 ``analysis, topic, bin, group, documents, topic_documents, prevalence, low, high, words, zeta``.
 ``documents`` counts the bin's (group's) documents, ``topic_documents`` those the topic wins
-there; ``low``/``high`` bound the bootstrap interval; ``words`` are the topic's words in the bin
-(its distinguishing words in the group) space-separated, ``zeta`` their log-odds z-scores
-(groups only). Empty cells: not measured (an empty bin has no prevalence).
+there; ``low``/``high`` bound the bootstrap interval; ``words`` are the topic's words in the
+bin (its distinguishing words in the group; its words in the group's bin) space-separated,
+``zeta`` their log-odds z-scores (groups only). Empty cells: not measured (an empty bin has
+no prevalence).
 """
 
 from __future__ import annotations
@@ -49,11 +51,14 @@ def trend_rows(analyses: dict):
         for topic in cross["topics"]:
             for g, group in enumerate(cross["groups"]):
                 for b, name in enumerate(cross["bins"]):
-                    yield {"analysis": "time_group", "topic": topic["id"], "bin": name,
+                    row = {"analysis": "time_group", "topic": topic["id"], "bin": name,
                            "group": group, "documents": cross["documents"][g][b],
                            "topic_documents": topic["documents"][g][b],
                            "prevalence": topic["prevalence"][g][b], "low": topic["low"][g][b],
                            "high": topic["high"][g][b]}  # fmt: skip
+                    if "words" in topic:
+                        row["words"] = topic["words"][g][b]
+                    yield row
 
 
 def _at(topic: dict, i: int) -> dict:
@@ -76,12 +81,13 @@ def _cell(value) -> str:
     return str(value)
 
 
-def sparkline(values: list) -> str:
-    """One bar per value, scaled from the smallest to the largest (a space for None)."""
+def sparkline(values: list, scale: tuple[float, float] | None = None) -> str:
+    """One bar per value, scaled from the smallest to the largest (a space for None), or over
+    ``scale`` (low, high) when given (rows drawn on one scale)."""
     known = [v for v in values if v is not None]
     if not known:
         return " " * len(values)
-    low, high = min(known), max(known)
+    low, high = scale or (min(known), max(known))
     span = high - low
     return "".join(" " if v is None else
                    BARS[0 if span == 0 else min(len(BARS) - 1, int((v - low) / span * len(BARS)))]
@@ -115,4 +121,36 @@ def trend_lines(analyses: dict) -> list[str]:
                              f"[{topic['low'][g]:.1%}–{topic['high'][g]:.1%}]"
                              + (f" {words}" if words else ""))  # fmt: skip
             lines.append(f"{topic['id']:>3} " + " · ".join(cells))
+    return lines + cross_lines(analyses)
+
+
+CROSS_LINES = 48
+"""At most this many topic × group rows below the table; more are left to the JSON, the CSV
+and the explorer (with a line saying so)."""
+
+
+def cross_lines(analyses: dict) -> list[str]:
+    """Over time by group: per topic, one sparkline row per group, the topic's groups on one
+    scale (its lowest → highest prevalence in any group and bin)."""
+    cross = analyses.get("over_time_by_group")
+    if not cross or not cross["bins"] or not cross["groups"]:
+        return []
+    field = (analyses.get("by_group") or {}).get("field") or "label"
+    shape = (f"{len(cross['topics'])} topics × {len(cross['groups'])} groups × "
+             f"{len(cross['bins'])} {cross['bin']}s")  # fmt: skip
+    if len(cross["topics"]) * len(cross["groups"]) > CROSS_LINES:
+        return [f"Over time by group ({field}): {shape}, too many rows to draw here: see "
+                "over_time_by_group in the JSON, --trends CSV or the explorer"]  # fmt: skip
+    lines = [f"Over time by group ({field}), by {cross['bin']} · bars: each topic's lowest → "
+             "highest over its groups"]  # fmt: skip
+    width = max(len(g) for g in cross["groups"])
+    for topic in cross["topics"]:
+        known = [v for row in topic["prevalence"] for v in row if v is not None]
+        scale = (min(known), max(known)) if known else None
+        for g, group in enumerate(cross["groups"]):
+            row = topic["prevalence"][g]
+            values = [v for v in row if v is not None]
+            span = f" {min(values):.1%}–{max(values):.1%}" if values else " (no documents)"
+            lead = f"{topic['id']:>3}" if g == 0 else "   "
+            lines.append(f"{lead} {group:<{width}} {sparkline(row, scale)}{span}")
     return lines
