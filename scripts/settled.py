@@ -145,8 +145,20 @@ def _corpus_matrix(name: str):
     return dt.X.tocsr().astype(np.float64)
 
 
-def reference(X, k: int, loss: str, cache: Path, key: str) -> dict:
-    """The recorded reference run of (X, k, loss) from the default start (cached)."""
+def record_key(cell: str, solver: str | None) -> str:
+    """The cache key of a cell's reference run with ``solver`` (None: the loss's default).
+
+    Records of the solvers that were the defaults before solvers were named (hals, amu) keep
+    the cell's name; another solver's record adds ``:solver``."""
+    from topiccli.factorize.options import check_nmf_options
+
+    resolved, _ = check_nmf_options(cell.rsplit(":", 1)[1], solver, None)
+    return cell if resolved in ("hals", "amu") else f"{cell}:{resolved}"
+
+
+def reference(X, k: int, loss: str, cache: Path, key: str, solver: str | None = None) -> dict:
+    """The recorded reference run of (X, k, loss) with ``solver`` (None: the loss's default)
+    from the default start (cached under ``key``, see :func:`record_key`)."""
     import warnings
 
     import topiccli
@@ -160,7 +172,7 @@ def reference(X, k: int, loss: str, cache: Path, key: str) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         start = time.perf_counter()
-        topiccli.nmf(X, k, loss=loss, max_iter=REF_MAX_ITER, stop=recorder)
+        topiccli.nmf(X, k, loss=loss, solver=solver, max_iter=REF_MAX_ITER, stop=recorder)
         seconds = time.perf_counter() - start
     record = {**recorder.arrays(), "seconds": np.array(seconds)}
     partial = path.with_suffix(".part.npz")
@@ -219,18 +231,19 @@ def compare(record: dict, i: int, rows=None) -> dict:
     }  # fmt: skip
 
 
-def run_cell(cell: str, cache: Path, rules: dict, log=print) -> dict:
+def run_cell(cell: str, cache: Path, rules: dict, log=print, solver: str | None = None) -> dict:
     matrix, k, loss = cell.rsplit(":", 2)
     k = int(k)
     X = load_matrix(matrix, cache)
-    record = reference(X, k, loss, cache, cell)
-    out = {"cell": cell, "shape": list(X.shape), "nnz": int(X.nnz),
+    key = record_key(cell, solver)
+    record = reference(X, k, loss, cache, key, solver)
+    out = {"cell": key, "shape": list(X.shape), "nnz": int(X.nnz),
            "reference": {"n_iter": int(record["n_iter"][-1]),
                          "seconds": float(record["seconds"])}, "rules": {}}  # fmt: skip
     for name, (rule, max_iter) in rules.items():
         result = compare(record, replay(record, rule, max_iter, k), nonempty(X))
         out["rules"][name] = result
-        log(f"{cell} [{name}] it={result['n_iter']} words={result['words_kept']}/8 "
+        log(f"{key} [{name}] it={result['n_iter']} words={result['words_kept']}/8 "
             f"docs={result['docs_kept']:.4f} gap={result['gap']:.2e} "
             f"{'SETTLED' if result['settled'] else 'not'} ({result['seconds']:.1f}s)")  # fmt: skip
     return out
@@ -246,6 +259,7 @@ def main() -> None:
     parser.add_argument("--cells", default=",".join(CELLS))
     parser.add_argument("--cache", type=Path, default=Path("/work/tmp/settle"))
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--solver", default=None, help="the solver (default: the loss's)")
     args = parser.parse_args()
 
     def log(line):
@@ -253,7 +267,8 @@ def main() -> None:
 
     results = []
     for cell in args.cells.split(","):
-        results.append(run_cell(cell, args.cache, default_rules(cell.rsplit(":", 1)[1]), log))
+        results.append(run_cell(cell, args.cache, default_rules(cell.rsplit(":", 1)[1]), log,
+                                args.solver))  # fmt: skip
     print(markdown(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

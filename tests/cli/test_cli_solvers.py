@@ -9,7 +9,7 @@ from ..helpers import fit_json, topics
 
 def test_nmf_reports_the_default_solver_and_init(sample_corpus):
     report = fit_json("nmf", "--input", sample_corpus, "--k", 4)
-    assert (report["loss"], report["solver"], report["init"]) == ("kl", "amu", "nndsvda")
+    assert (report["loss"], report["solver"], report["init"]) == ("kl", "ccd", "nndsvda")
     report = fit_json("nmf", "--input", sample_corpus, "--k", 4, "--loss", "frobenius")
     assert (report["loss"], report["solver"], report["init"]) == ("frobenius", "hals", "nndsvd")
 
@@ -19,7 +19,8 @@ def test_nmf_reports_the_default_solver_and_init(sample_corpus):
     [
         (("--solver", "mu"), "mu", "nndsvda"),
         (("--solver", "mu", "--init", "nndsvd"), "mu", "nndsvd"),
-        (("--init", "random"), "amu", "random"),
+        (("--init", "random"), "ccd", "random"),
+        (("--solver", "amu"), "amu", "nndsvda"),
         (("--loss", "frobenius", "--init", "random"), "hals", "random"),
     ],
 )

@@ -75,7 +75,7 @@ def test_help_texts_say_what_the_options_do():
     shown = runner.invoke(app, ["nmf", "--help"], env={"COLUMNS": "200"}).stdout
     nmf_help = " ".join(shown.replace("│", " ").split())  # a phrase may wrap in its panel
     assert "corpus cache or the run cache" in nmf_help  # --no-cache turns both off
-    assert "hals for frobenius, amu for kl" in nmf_help  # --solver's default
+    assert "hals for frobenius, ccd for kl" in nmf_help  # --solver's default
     assert "TOPICS_NUM_THREADS" in nmf_help
     infer_help = runner.invoke(app, ["infer", "--help"], env={"COLUMNS": "200"}).stdout
     assert "KL divergence" in infer_help and "nonnegative least squares" not in infer_help

@@ -31,7 +31,7 @@ def test_nmf_is_resolved_once_to_what_each_none_means():
     from topiccli.models.fitting import resolve_model
 
     model = resolve_model(ModelSpec(method="nmf", alpha_w=0.1), "tfidf")
-    assert (model.loss, model.solver, model.init) == ("kl", "amu", "nndsvda")
+    assert (model.loss, model.solver, model.init) == ("kl", "ccd", "nndsvda")
     assert model.tol is None and model.alpha_h == 0.1  # tol None: the settle rule decides
     assert model.nmf_stop(model.loss)["rule"] == "settle"
     assert model.nmf_tol(model.loss) == NMF_TOL["kl"]

@@ -244,7 +244,7 @@ def test_negative_input_is_refused():
     ("kwargs", "message"),
     [
         ({"init": "svd"}, "init must be one of 'nndsvda', 'nndsvd', 'random', got 'svd'"),
-        ({"solver": "cd"}, "solver must be one of 'hals', 'mu', 'amu', got 'cd'"),
+        ({"solver": "cd"}, "solver must be one of 'hals', 'mu', 'amu', 'ccd', got 'cd'"),
         ({"alpha_W": -1.0}, "alpha_W must be a finite number >= 0, got -1.0"),
         ({"alpha_H": "half"}, "alpha_H must be 'same' or a finite number >= 0, got 'half'"),
         ({"l1_ratio": 1.5}, "l1_ratio must be a number in [0, 1], got 1.5"),

@@ -79,7 +79,7 @@ def test_nmf_defaults_reach_the_cli_objective_bit_for_bit(tmp_path):
     dt = _cli_matrix()
     model = NMF().fit(dt.X)
     details = report  # the fit's details sit at the top level
-    assert (model.loss_, model.solver_, model.init_) == ("kl", "amu", "nndsvda")
+    assert (model.loss_, model.solver_, model.init_) == ("kl", "ccd", "nndsvda")
     assert details["loss"] == model.loss_ and details["solver"] == model.solver_
     assert model.divergence_ == details["divergence"]  # the objective, bit for bit
     assert model.n_iter_ == details["n_iter"]

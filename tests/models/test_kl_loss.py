@@ -30,7 +30,7 @@ def test_public_entry_reports_loss_divergence_and_sklearn_error():
     beta_divergence = pytest.importorskip("sklearn.decomposition._nmf")._beta_divergence
     X = _counts()
     fit = topiccli.nmf(X, 4, loss="kl", max_iter=500)
-    assert (fit.loss, fit.solver, fit.init) == ("kl", "amu", "nndsvda")
+    assert (fit.loss, fit.solver, fit.init) == ("kl", "ccd", "nndsvda")
     assert fit.converged and fit.W.shape == (60, 4) and fit.H.shape == (4, 45)
     assert fit.divergence == pytest.approx(kl_divergence(X, fit.W, fit.H), rel=1e-9)
     # reconstruction_error means what scikit-learn's reconstruction_err_ means for KL.
@@ -106,7 +106,7 @@ def test_cli_kl_json_and_table(sample_corpus):
     result = runner.invoke(app, [*args, "--format", "json"])
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
-    assert (report["loss"], report["solver"]) == ("kl", "amu")
+    assert (report["loss"], report["solver"]) == ("kl", "ccd")
     assert report["divergence"] > 0
     assert report["reconstruction_error"] == pytest.approx(math.sqrt(2 * report["divergence"]))
     assert len(report["topics"]) == 4

@@ -8,11 +8,13 @@ nonzeros by row blocks (each W row repeated against the gathered columns of H), 
 O(nnz + (m+n)·k). Dense input is reduced to its nonzero pattern first, so sparse and dense
 inputs follow exactly the same arithmetic.
 
-Two solvers, both alternating a W half-step and an H half-step (W first, as scikit-learn):
+Two solvers here, both alternating a W half-step and an H half-step (W first, as scikit-learn);
+the default KL solver, ``"ccd"`` (coordinate descent), is ``_kl_cd``, which builds on this
+module's pattern and is reached through :func:`fit_kl`:
 
 * ``"mu"`` — Lee & Seung's multiplicative updates, W ← W ∘ ((X/WH)·Hᵀ) / (1·Hᵀ). Each step
   minimises a majorizer of D, so D never rises.
-* ``"amu"`` (default) — the same updates over-relaxed adaptively (Salakhutdinov & Roweis,
+* ``"amu"`` — the same updates over-relaxed adaptively (Salakhutdinov & Roweis,
   "Adaptive overrelaxed bound optimization methods", ICML 2003): W ← W ∘ ratio^η. η grows by
   ``_GROWTH`` after every half-step that lowers D and falls back to the plain step (η = 1) the
   moment one would raise it, so D never rises here either. The (WH) values the check needs are
@@ -37,7 +39,7 @@ from ._parallel import runner
 from .stopping import Tolerance
 from .threads import resolve_threads
 
-KL_SOLVERS = ("amu", "mu")
+KL_SOLVERS = ("amu", "mu", "ccd")
 
 _FLOOR = float(np.finfo(np.float32).eps)  # scikit-learn's EPSILON for (WH) at X's nonzeros
 _BLOCK_NNZ = 1 << 15  # nonzeros per block when computing (WH) at X's nonzeros
@@ -341,6 +343,12 @@ def fit_kl(
     :mod:`.stopping`, replaces the ``tol`` test when given. ``threads``: the pool's threads
     (the blocks' grouping; None: the CPUs available).
     """
+    if solver == "ccd":
+        from ._kl_cd import fit_kl_cd  # it builds on this module's pattern
+
+        rule = Tolerance(tol) if stop is None else stop
+        return fit_kl_cd(X, W, H, max_iter=max_iter, penalty=penalty or Penalty(), pool=pool,
+                         callback=callback, stop=rule, threads=threads)  # fmt: skip
     dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
     W = np.array(W, dtype=dtype, order="C")
     Ht = np.array(np.asarray(H).T, dtype=dtype, order="C")

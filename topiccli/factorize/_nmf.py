@@ -8,9 +8,9 @@ this module owns validation, the start, the shared stopping loop and the result)
   repeated inner sweeps while the sparse products X·Hᵀ and Xᵀ·W are reused.
 * ``"mu"``: the multiplicative updates H ← H∘(WᵀX)/(WᵀWH), W ← W∘(XHᵀ)/(WHHᵀ) (Lee & Seung).
 
-``loss="kl"`` (the generalized Kullback–Leibler divergence, PLSA's objective) is solved in
-``_kl`` by multiplicative updates that only touch X's nonzeros: ``"amu"`` (default; adaptively
-over-relaxed) or ``"mu"`` (Lee & Seung's).
+``loss="kl"`` (the generalized Kullback–Leibler divergence, PLSA's objective) is solved over
+X's nonzeros only: ``"ccd"`` (default; extrapolated coordinate descent, ``_kl_cd``) or, in
+``_kl``, multiplicative updates: ``"amu"`` (adaptively over-relaxed) or ``"mu"`` (Lee & Seung's).
 
 The run stops when the relative decrease of the objective in one iteration falls below ``tol``
 ((f_prev − f) < tol · f_prev) or at ``max_iter``; the result says which. Solvers are looked up
@@ -101,13 +101,15 @@ def nmf(
     ``loss`` is ``"frobenius"`` (default) or ``"kl"`` (generalized Kullback–Leibler divergence,
     PLSA's objective; usually better topics on word counts). ``solver`` defaults to the loss's
     first: for Frobenius ``"hals"`` (coordinate descent, fastest) or ``"mu"`` (multiplicative
-    updates); for KL ``"amu"`` (over-relaxed multiplicative updates) or ``"mu"``. ``init`` is
-    ``"nndsvd"`` (default for hals), ``"nndsvda"`` (NNDSVD with its zeros filled by the mean of
-    X; default for mu and amu) or ``"random"``; NNDSVD uses an exact truncated SVD. With mu or
-    amu, ``"nndsvd"``'s exact zeros are lifted to a small floor, since multiplicative updates
-    can never move a zero. ``init`` may also be a pair ``(W, H)`` of nonnegative finite arrays
-    of shapes (m, k) and (k, n), a start of the caller's (scikit-learn's ``init="custom"``; the
-    result's ``init`` is ``"custom"``); they are copied, never changed.
+    updates); for KL ``"ccd"`` (coordinate descent, extrapolated), ``"amu"`` (over-relaxed
+    multiplicative updates) or ``"mu"``. ``init`` is ``"nndsvd"`` (default for hals),
+    ``"nndsvda"`` (NNDSVD with its zeros filled by the mean of X; default for the KL solvers
+    and mu) or ``"random"``; NNDSVD uses an exact truncated SVD. With mu, amu or ccd,
+    ``"nndsvd"``'s exact zeros are lifted to a small floor, since multiplicative updates can
+    never move a zero (and ccd then starts where they do). ``init`` may also be a pair
+    ``(W, H)`` of nonnegative finite arrays of shapes (m, k) and (k, n), a start of the
+    caller's (scikit-learn's ``init="custom"``; the result's ``init`` is ``"custom"``); they
+    are copied, never changed.
 
     ``alpha_W``, ``alpha_H`` (``"same"``: equal to alpha_W) and ``l1_ratio`` are scikit-learn's
     regularisation: the objective is 0.5‖X − WH‖² + n·α_W·(ρ‖W‖₁ + (1−ρ)/2·‖W‖²) +
@@ -166,10 +168,10 @@ def _warm_start(X, k, loss, solver, init, max_iter, rule, seed, alpha_W, alpha_H
     sample = _nmf(sub, k, loss, solver, init, max_iter, rule, seed, alpha_W, alpha_H, l1_ratio,
                   None, threads)  # fmt: skip
     H = np.ascontiguousarray(sample.H)
-    if solver in ("mu", "amu"):
+    if solver in ("mu", "amu", "ccd"):
         H = warm.lift_zeros(H, X)
     W = warm.solve_w_kl(X, H) if loss == "kl" else warm.solve_w_frobenius(X, H)
-    if solver in ("mu", "amu"):
+    if solver in ("mu", "amu", "ccd"):
         W = warm.lift_zeros(W, X)
     return (W, H), sample
 
@@ -261,7 +263,7 @@ def start(X, k, init, solver, seed, *, threads: int | None = None, svd=None):
         W, H = init
         return np.ascontiguousarray(W), np.ascontiguousarray(H.T)
     W, H = initialize(X, k, init, seed, threads=threads, svd=svd)
-    if solver in ("mu", "amu") and init == "nndsvd":
+    if solver in ("mu", "amu", "ccd") and init == "nndsvd":
         # Multiplicative updates never move an exact zero: lift NNDSVD's zeros to a floor
         # small against the data's scale but far above underflow.
         floor = X.dtype.type(1e-6 * math.sqrt(max(_mean(X), 0.0) / k) or 1e-12)

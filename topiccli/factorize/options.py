@@ -10,11 +10,11 @@ from __future__ import annotations
 from ..errors import InvalidParameterError
 
 NMF_LOSSES = ("frobenius", "kl")
-NMF_SOLVERS = ("hals", "mu", "amu")
+NMF_SOLVERS = ("hals", "mu", "amu", "ccd")
 NMF_INITS = ("nndsvda", "nndsvd", "random")
-LOSS_SOLVERS = {"frobenius": ("hals", "mu"), "kl": ("amu", "mu")}
+LOSS_SOLVERS = {"frobenius": ("hals", "mu"), "kl": ("ccd", "amu", "mu")}
 """The solvers of each loss; the first is its default."""
-DEFAULT_INIT = {"hals": "nndsvd", "mu": "nndsvda", "amu": "nndsvda"}
+DEFAULT_INIT = {"hals": "nndsvd", "mu": "nndsvda", "amu": "nndsvda", "ccd": "nndsvda"}
 SVD_SOLVERS = ("propack", "arpack", "randomized")
 
 

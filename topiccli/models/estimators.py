@@ -157,7 +157,7 @@ class NMF(_Factorization):
     ``--tol``, ``--seed``, ``--alpha-w``, ``--alpha-h``, ``--l1-ratio``) with the CLI's
     defaults, read from ``topiccli.specs.ModelSpec``; ``None`` means "as the CLI resolves it":
     ``loss`` the default vectorizer's (KL), ``tol`` the settled-topics rule (``NMF_SETTLE``),
-    ``solver`` the loss's first (KL: amu; Frobenius: hals), ``init`` the solver's, ``alpha_H``
+    ``solver`` the loss's first (KL: ccd; Frobenius: hals), ``init`` the solver's, ``alpha_H``
     the same as ``alpha_W``.
 
     Fitted attributes: ``components_`` (H, n_components × n_features, topics ordered by
