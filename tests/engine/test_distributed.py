@@ -94,13 +94,20 @@ def test_nmf_agrees_with_the_core_from_the_same_start(blocks, matrix, start, los
 
 
 def test_nmf_named_start_matches_the_core(blocks, matrix):
-    # the engine's KL solver is amu whatever is asked (ccd would sweep X by columns)
+    # the engine's default KL solver is amu (ccd would sweep X by columns)
     core = topiccli.nmf(matrix, 4, loss="kl", solver="amu", max_iter=10, tol=1e-6)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         dist = nmf(blocks, 4, loss="kl", max_iter=10, tol=1e-6)
     assert dist.init == core.init == "nndsvda" and dist.solver == "amu"
     assert abs(dist.divergence - core.divergence) <= 1e-6 * core.divergence
+
+
+def test_ccd_is_refused_on_the_blocks_rather_than_replaced(blocks):
+    from topiccli.errors import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match="one machine only.*'amu', 'mu'"):
+        nmf(blocks, 4, loss="kl", solver="ccd", max_iter=2)
 
 
 @pytest.mark.parametrize("loss", ["kl", "frobenius"])

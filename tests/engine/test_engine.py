@@ -125,6 +125,15 @@ def test_nmf_on_the_cluster_gives_the_same_topics(sample_corpus, scheduler, loss
 
 
 @needs_dask
+def test_the_cluster_fits_kl_by_amu_and_refuses_ccd_before_reading(sample_corpus, scheduler):
+    args = ("nmf", "--input", sample_corpus, "--k", 3, "--max-iter", 5, "--scheduler", scheduler)
+    assert run_json(*args)["solver"] == "amu"  # the cluster's default KL solver, as reported
+    result = runner.invoke(app, [str(a) for a in (*args, "--solver", "ccd")])
+    assert result.exit_code == 2
+    assert "solver 'ccd' runs on one machine only" in result.stderr and "--solver" in result.stderr
+
+
+@needs_dask
 def test_svd_on_the_cluster_gives_the_same_singular_values(sample_corpus, scheduler):
     args = ("svd", "--input", sample_corpus, "--k", 4)
     here, there = run_json(*args), run_json(*args, "--scheduler", scheduler)

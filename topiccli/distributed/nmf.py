@@ -123,10 +123,7 @@ def nmf(
     m, n = data.shape
     k = check_rank(k, data.shape, strict=True)
     check_choice("loss", loss, NMF_LOSSES)
-    if loss == "kl" and solver in (None, "ccd"):
-        # coordinate descent sweeps H along X's columns, which no worker's row block holds
-        solver = "amu"
-    solver, _ = check_nmf_options(loss, solver, None)
+    solver, _ = check_nmf_options(loss, solver, None, distributed=True)
     max_iter, tol, seed, alpha_W, alpha_H, l1_ratio = check_fit_options(
         max_iter, tol, seed, alpha_W, alpha_H, l1_ratio, callback
     )

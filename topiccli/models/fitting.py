@@ -50,12 +50,14 @@ _CHECKED = ("method", "k", "seed", "top_words", "docs", "seeds", "max_iter", "lo
 """ModelSpec's fields topiccli.params checks (the first seven for SVD: its solver is its own)."""
 
 
-def resolve_model(model: ModelSpec, vectorizer: str) -> ModelSpec:
+def resolve_model(model: ModelSpec, vectorizer: str, local: bool = True) -> ModelSpec:
     """``model`` checked (UsageError, before any data is read) and resolved once: every None
     taken to the value it means (NMF: the vectorizer's loss, the loss's solver, the solver's
     start, alpha_h as alpha_w; SVD: the first solver, propack). ``tol`` stays None when none
     was asked for: the settle rule (specs.NMF_SETTLE) then decides when the fit stops
-    (:func:`nmf_run_options`). What this returns is what the factorization runs with."""
+    (:func:`nmf_run_options`). ``local``: whether the engine is this machine (a cluster's
+    default KL solver is amu, and ccd is refused there). What this returns is what the
+    factorization runs with."""
     from ..factorize.options import SVD_SOLVERS, check_nmf_options
     from ..params import PARAMS, check
     from ..specs import DEFAULT_LOSS
@@ -66,7 +68,7 @@ def resolve_model(model: ModelSpec, vectorizer: str) -> ModelSpec:
         return replace(model, solver=model.solver or SVD_SOLVERS[0])
     loss = model.loss or DEFAULT_LOSS[vectorizer]
     try:
-        solver, init = check_nmf_options(loss, model.solver, model.init)
+        solver, init = check_nmf_options(loss, model.solver, model.init, not local)
     except InvalidParameterError as exc:
         raise UsageError(str(exc), params=exc.params) from None
     alpha_h = model.alpha_w if model.alpha_h is None else model.alpha_h
@@ -215,7 +217,7 @@ def refit_words(dt: DocumentTerm, variant: ModelSpec, callback=None,
     from ..quality.describe import describe_nmf, describe_svd
 
     on = on if on is not None else Placed.here(dt)
-    model = resolve_model(variant, dt.settings.kind)
+    model = resolve_model(variant, dt.settings.kind, on.engine.local)
     start = None
     if model.method == "nmf":
         start = stability.refit_start(on.X, variant, model.loss, nmf=on.engine.nmf)

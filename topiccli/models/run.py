@@ -60,7 +60,7 @@ def prepare(request: RunRequest, engine: Engine | None = None) -> Plan:
     ``engine``: where the run computes (None: this machine)."""
     source = Source(check_source(request.source))
     vectorizer = Vectorizer(request.vectorizer)
-    model = resolve_model(request.model, request.vectorizer.kind)
+    model = resolve_model(request.model, request.vectorizer.kind, engine is None or engine.local)
     from . import analyses
 
     scheduler = None if engine is None else engine.describe().get("scheduler")

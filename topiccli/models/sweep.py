@@ -59,7 +59,7 @@ def sweep(request: SweepRequest, progress=None, engine: Engine | None = None) ->
         from ..errors import UsageError
 
         raise UsageError("loss applies to method nmf only", params=("loss", "method"))
-    model = resolve_model(spec.model(spec.ks[0]), request.vectorizer.kind)
+    model = resolve_model(spec.model(spec.ks[0]), request.vectorizer.kind, engine.local)
     check_outputs(
         {"output": request.output, "html": request.html},
         lambda: inputs_of(source, request.vectorizer),
