@@ -132,3 +132,21 @@ def validate(document: dict, kind: str) -> None:
     found = validator(one_kind).iter_errors(document)
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in found]
     assert not errors, f"not a valid {kind}: {errors[:5]}"
+
+
+def table_rows(text: str) -> list[dict]:
+    """A rendered table's rows by its header names (continuation lines of a wrapped row
+    joined by a space): what the consistency tests read the table by."""
+    lines = text.splitlines()
+    head = next(line for line in lines if line.startswith("┃"))
+    names = [cell.strip() for cell in head.strip("┃").split("┃")]
+    rows: list[list[str]] = []
+    for line in lines:
+        if not line.startswith("│"):
+            continue
+        cells = [cell.strip() for cell in line.strip("│").split("│")]
+        if cells[0]:
+            rows.append(cells)
+        else:
+            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells)]
+    return [dict(zip(names, cells)) for cells in rows]

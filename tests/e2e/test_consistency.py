@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from topiccli.cli import app
 
-from ..helpers import SAMPLE
+from ..helpers import SAMPLE, table_rows
 
 runner = CliRunner()
 RUNS = {
@@ -104,21 +104,8 @@ def from_json(report: dict) -> list[dict]:
 
 def from_table(text: str) -> list[dict]:
     """The table's rows (continuation lines of a wrapped row joined), by its header names."""
-    lines = text.splitlines()
-    head = next(line for line in lines if line.startswith("┃"))
-    names = [cell.strip() for cell in head.strip("┃").split("┃")]
-    rows: list[list[str]] = []
-    for line in lines:
-        if not line.startswith("│"):
-            continue
-        cells = [cell.strip() for cell in line.strip("│").split("│")]
-        if cells[0]:
-            rows.append(cells)
-        else:
-            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells)]
     out = []
-    for cells in rows:
-        row = dict(zip(names, cells))
+    for row in table_rows(text):
         label, share = None, None
         if row.get("label") not in (None, "—"):
             label, percent = row["label"].rsplit(" ", 1)

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from topiccli.cli import app
 
-from ..helpers import SAMPLE
+from ..helpers import SAMPLE, table_rows
 
 SEEDS = "space: planet star telescope\npatients blood fever\n"
 K = 5
@@ -86,24 +86,6 @@ def names_from_table(text: str) -> list[dict]:
         out.append({"name": name, "auto_name": None if auto == "—" else auto.strip("[]"),
                     "seed_words": seeds})  # fmt: skip
     return out
-
-
-def table_rows(text: str) -> list[dict]:
-    """The table's rows by header name (continuation lines of a wrapped row
-    joined)."""
-    lines = text.splitlines()
-    head = next(line for line in lines if line.startswith("┃"))
-    names = [cell.strip() for cell in head.strip("┃").split("┃")]
-    rows: list[list[str]] = []
-    for line in lines:
-        if not line.startswith("│"):
-            continue
-        cells = [cell.strip() for cell in line.strip("│").split("│")]
-        if cells[0]:
-            rows.append(cells)
-        else:
-            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells)]
-    return [dict(zip(names, cells)) for cells in rows]
 
 
 def from_csv(text: str) -> list[dict]:
