@@ -164,7 +164,8 @@ _TABLE = [
     _p("loss", "frobenius: least squares; kl: Kullback-Leibler divergence (PLSA's).",
        Choice(NMF_LOSSES), None),
     _p("solver", "frobenius: hals (coordinate descent) or mu (multiplicative updates); kl: ccd "
-       "(extrapolated coordinate descent), amu (over-relaxed multiplicative updates) or mu.",
+       "(extrapolated coordinate descent; one machine only), amu (over-relaxed multiplicative "
+       "updates; a cluster's default) or mu.",
        Choice(NMF_SOLVERS), None),
     _p("init", "Starting point.", Choice(tuple(sorted(NMF_INITS))), None),
     _p("alpha_w", "Regularisation of W (document-topic), as scikit-learn's alpha_W.",
