@@ -276,9 +276,7 @@ def private_imports(trees: dict[str, ast.Module]) -> list[str]:
     for relative, tree in trees.items():
         unit = unit_of(relative)
         parts = ["topiccli", *relative.removesuffix(".py").split("/")]
-        base = parts if relative.endswith("__init__.py") else parts[:-1]
-        if relative.endswith("__init__.py"):
-            base = parts[:-1]
+        base = parts[:-1]  # the package a relative import starts from (a module's, or itself)
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom):
                 if node.level:

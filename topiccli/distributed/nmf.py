@@ -62,6 +62,7 @@ from ..factorize.steps import (
     check_nonnegative_float,
     check_rank,
     check_start,
+    extrapolation_step,
     gram,
     hals_prepare,
     hals_update,
@@ -400,12 +401,7 @@ class _Fit:
                                      p.l1_W, 0)  # fmt: skip
         Ht_old, Ht_new, Hy_next = st.Ht, st.Ht.copy(), np.empty_like(st.Ht)
 
-        def extrapolate(a, b, Fc):
-            Y = np.subtract(Fc, Ht_old[a:b], out=Hy_next[a:b])
-            Y *= beta
-            Y += Fc
-            np.maximum(Y, 0, out=Y)
-            return gram(Y)
+        extrapolate = extrapolation_step(Ht_old, Hy_next, beta)
 
         update = hals_update(p.max_inner, p.inner_delta)
         h = phase(Serial, _Reduced(XtW), Ht_new, None, hals_prepare(w.gram, p.l2_H, dtype),

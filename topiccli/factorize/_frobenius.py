@@ -208,13 +208,7 @@ def hals_step(p: Problem, runner, W: np.ndarray, Ht: np.ndarray, state: dict) ->
     # β the next extrapolation uses if this step is accepted (Extrapolation.accepted's rule).
     beta = ex.beta if best is None else min(ex.cap, ex.grow * ex.beta)
 
-    def extrapolate(a, b, Fc):
-        # Hy = max(0, Ht + β(Ht − Ht_old)) and its Gram, while the chunk is in cache.
-        Y = np.subtract(Fc, Ht_old[a:b], out=Hy_next[a:b])
-        Y *= beta
-        Y += Fc
-        np.maximum(Y, 0, out=Y)
-        return gram(Y)
+    extrapolate = extrapolation_step(Ht_old, Hy_next, beta)
 
     # W and Ht are updated in place; their old rows go to W_old and Ht_old on the way, to fall
     # back on if the objective rose (rare).
@@ -257,3 +251,18 @@ def mu_step(p: Problem, runner, W: np.ndarray, Ht: np.ndarray, state: dict) -> t
     w = _phase(runner, p.X, W, Ht, h.gram.astype(W.dtype), _mu_update, p.l1_W, p.l2_W)
     state["gram_w"] = w.gram
     return squared_error(p.norm_sq, w.cross, w.gram, h.gram), w, h, True
+
+
+def extrapolation_step(Ht_old, Hy_next, beta: float):
+    """A :func:`phase` chunk step that writes the extrapolated Hy = max(0, Ht + β(Ht − Ht_old))
+    of the chunk ``Fc`` (rows a:b of the new Ht) into ``Hy_next`` and returns its Gram, while
+    the chunk is in cache; the one machine's HALS and the Dask engine's take the same step."""
+
+    def extrapolate(a, b, Fc):
+        Y = np.subtract(Fc, Ht_old[a:b], out=Hy_next[a:b])
+        Y *= beta
+        Y += Fc
+        np.maximum(Y, 0, out=Y)
+        return gram(Y)
+
+    return extrapolate

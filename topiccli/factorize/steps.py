@@ -11,7 +11,15 @@ the Dask engine's own) validate them first.
 
 from __future__ import annotations
 
-from ._frobenius import Extrapolation, FactorStats, Problem, gram, objective, squared_error
+from ._frobenius import (
+    Extrapolation,
+    FactorStats,
+    Problem,
+    extrapolation_step,
+    gram,
+    objective,
+    squared_error,
+)
 from ._frobenius import _hals_prepare as hals_prepare
 from ._frobenius import _hals_update as hals_update
 from ._frobenius import _mu_update as mu_update
@@ -33,6 +41,7 @@ from ._svd import _lanczos as lanczos
 from ._validation import check_choice, check_matrix, check_nonnegative_float, check_rank, check_seed
 
 __all__ = [
+    "extrapolation_step",
     "DEFAULT_MAX_ITER",
     "DEFAULT_TOL",
     "ETA_MAX",
