@@ -426,7 +426,8 @@ def test_kl_refits_start_from_frobenius_so_stability_measures_topics_not_a_solve
 
     warm_stability = stability.run_stability(words(warm))
     raw_stability = stability.run_stability(words(raw))
-    assert warm_stability > 0.5 > 0.3 > raw_stability
+    # measured: 1.0 against 0.30 (random starts into KL scatter: a third of the words agree)
+    assert warm_stability > 0.9 and raw_stability < warm_stability - 0.5
 
 
 def test_progress_counts_documents_and_their_rate():

@@ -155,6 +155,24 @@ class SparsePattern:
 
         return math.fsum(part for parts in pool.map(task, len(runs)) for part in parts)
 
+    def cross(self, v: np.ndarray, pool) -> float:
+        """Σ x·log(max(v, ε)) over the nonzeros for v = (WH) there (blocks summed in order)."""
+        ip = self.indptr
+
+        def block(i: int) -> float:
+            a, b = self.blocks[i]
+            s, e = ip[a], ip[b]
+            logs = np.maximum(v[s:e], _FLOOR)
+            np.log(logs, out=logs)
+            return float(np.dot(self.x[s:e], logs))
+
+        runs = self.block_runs
+
+        def task(r: int) -> list[float]:
+            return [block(i) for i in range(*runs[r])]
+
+        return math.fsum(part for parts in pool.map(task, len(runs)) for part in parts)
+
     def divergence(self, W: np.ndarray, Ht: np.ndarray, cross: float) -> float:
         """D(X‖WH) from Σ x·log(WH) at the nonzeros and the closed-form Σ(WH)."""
         total = float(np.dot(W.sum(axis=0, dtype=np.float64), Ht.sum(axis=0, dtype=np.float64)))
