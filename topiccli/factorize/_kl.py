@@ -146,14 +146,7 @@ class SparsePattern:
             np.log(logs, out=logs)
             return float(np.dot(self.x[s:e], logs))
 
-        # a task runs a run of consecutive blocks (two runs per thread: fewer hand-offs); the
-        # blocks, their partial sums and fsum's correctly rounded total do not change
-        runs = self.block_runs
-
-        def task(r: int) -> list[float]:
-            return [block(i) for i in range(*runs[r])]
-
-        return math.fsum(part for parts in pool.map(task, len(runs)) for part in parts)
+        return self._block_sum(block, pool)
 
     def cross(self, v: np.ndarray, pool) -> float:
         """Σ x·log(max(v, ε)) over the nonzeros for v = (WH) there (blocks summed in order)."""
@@ -166,6 +159,12 @@ class SparsePattern:
             np.log(logs, out=logs)
             return float(np.dot(self.x[s:e], logs))
 
+        return self._block_sum(block, pool)
+
+    def _block_sum(self, block, pool) -> float:
+        """Σ of ``block(i)`` over the blocks, on the pool: a task runs a run of consecutive
+        blocks (two runs per thread: fewer hand-offs); the blocks, their partial sums and
+        fsum's correctly rounded total do not depend on the pool."""
         runs = self.block_runs
 
         def task(r: int) -> list[float]:
