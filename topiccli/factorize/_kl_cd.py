@@ -25,7 +25,8 @@ Safeguards, so the objective never rises:
 * later sweeps take the Newton steps unchecked, the check being about 40% of a checked
   sweep's time, and the iteration's objective is computed once from (WH) as they left it. A
   sweep from the accepted pair that raised it is undone and redone checked (:func:`_step`;
-  on 20 Newsgroups this never happened in 235 iterations).
+  in eight default fits, 735 iterations on 20 Newsgroups and four other corpora, it never
+  happened).
 
 Checking only the first sweep moves a fit to another local minimum than checking every sweep
 did, no worse on average: measured on six corpora, the converged objective differed by
