@@ -61,12 +61,12 @@ class _Side:
     """X's nonzeros ordered by one factor's index (rows for W, columns for H), in blocks.
 
     Indices are kept as 32-bit integers where they fit (the H side's copy of X in column order
-    costs about 24 bytes a nonzero, the blocks' local indices 4 bytes a nonzero a side).
+    costs about 16 bytes a nonzero).
 
     ``order`` maps this order's positions to CSR positions (None for the CSR order itself);
     ``other`` is each nonzero's index into the other factor; ``blocks`` are (first, stop)
-    index ranges with, per block, the local segment of each nonzero and the local starts of
-    the non-empty segments (for ``np.add.reduceat``).
+    index ranges with, per block, each segment's number of nonzeros (for ``np.repeat``), and
+    the non-empty segments with their local starts (for ``np.add.reduceat``).
     """
 
     def __init__(self, x, ptr, other, order, threads: int) -> None:
@@ -79,9 +79,8 @@ class _Side:
         for a, b in zip(edges[:-1].tolist(), edges[1:].tolist()):
             if b <= a:
                 continue
-            local = np.repeat(np.arange(b - a, dtype=np.int32), counts[a:b])
             filled = np.flatnonzero(counts[a:b])
-            self.blocks.append((a, b, local, filled, (ptr[a:b] - ptr[a])[filled]))
+            self.blocks.append((a, b, counts[a:b], filled, (ptr[a:b] - ptr[a])[filled]))
         self.runs = _runs_of(len(self.blocks), 2 * threads)
 
 
@@ -110,10 +109,9 @@ def _block_sweep(side: _Side, block, F, G, gsum, v, l1: float, l2: float,
     block's nonzeros (in this side's order) is kept current. With ``checked``, each row's step
     is checked against its exact change (module doc) and the changes' sum is returned;
     otherwise the steps are taken as they are and 0.0 is returned."""
-    a, b, local, filled, starts = block
+    a, b, counts, filled, starts = block
     s, e = side.ptr[a], side.ptr[b]
     x, other, vb = side.x[s:e], side.other[s:e], v[s:e]
-    counts = np.diff(side.ptr[a : b + 1])  # the block's nonzeros per row (for np.repeat)
     size = b - a
     gc, vf, ratio, q, dv = (np.empty(e - s) for _ in range(5))  # reused by every topic
     total = 0.0
@@ -223,9 +221,10 @@ def fit_kl_cd(X, W, H, *, max_iter: int, penalty: Penalty, pool=None, callback=N
     at 1 − ``_SHRINK`` of F so (WH) stays positive. The sweeps' result is accepted when its
     objective is at most the last accepted one; otherwise it is dropped, β shrinks and the
     next iteration sweeps from the accepted pair itself (such a sweep is always accepted: its
-    steps never raise the objective). So the accepted objective never rises. The objective of
-    a sweep's result is the start's, computed exactly from (WH) recomputed at the nonzeros,
-    plus the accepted steps' exact changes.
+    steps never raise the objective, or it is redone checked: :func:`_step`). So the accepted
+    objective never rises. Each iteration recomputes (WH) at the nonzeros exactly at its start;
+    the objective it reaches is the start's plus the checked steps' exact changes (the first
+    sweep) or is computed from (WH) as the unchecked sweeps left it.
     """
     from ._frobenius import Extrapolation
 
