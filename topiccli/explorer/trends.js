@@ -53,14 +53,22 @@
     return el("span", { cls: "tname auto", text: " · [" + topic.auto_name + "] (automatic name)" });
   }
 
+  // a chart panel's section, heading and W×H chart: ids PREFIX-panel, PREFIX-h, PREFIX-chart
+  function chartPanel(prefix, W, H) {
+    var panel = el("section", { cls: "panel", id: prefix + "-panel",
+      "aria-labelledby": prefix + "-h" });
+    var heading = el("h2", { id: prefix + "-h" });
+    var plot = svg("svg", { id: prefix + "-chart", viewBox: "0 0 " + W + " " + H, role: "img",
+      "aria-labelledby": prefix + "-h", width: "100%" });
+    return { panel: panel, heading: heading, plot: plot };
+  }
+
   // ---------------------------------------------------------------- over time
   function timePanel() {
     var W = 640, H = 220, L = 48, R = 12, TOP = 12, B = 36;
     var n = T.bins.length;
-    var panel = el("section", { cls: "panel", id: "time-panel", "aria-labelledby": "time-h" });
-    var heading = el("h2", { id: "time-h" });
-    var plot = svg("svg", { id: "time-chart", viewBox: "0 0 " + W + " " + H, role: "img",
-      "aria-labelledby": "time-h", width: "100%" });
+    var frame = chartPanel("time", W, H), panel = frame.panel, heading = frame.heading;
+    var plot = frame.plot;
     var slider = el("input", { type: "range", id: "time-bin", min: 0, max: n - 1, step: 1,
       value: 0, "aria-describedby": "time-help" });
     var out = el("output", { "for": "time-bin", id: "time-bin-value" });
@@ -174,10 +182,8 @@
   function crossPanel() {
     var W = 640, H = 200, L = 48, R = 12, TOP = 12, B = 36;
     var n = C.bins.length;
-    var panel = el("section", { cls: "panel", id: "cross-panel", "aria-labelledby": "cross-h" });
-    var heading = el("h2", { id: "cross-h" });
-    var plot = svg("svg", { id: "cross-chart", viewBox: "0 0 " + W + " " + H, role: "img",
-      "aria-labelledby": "cross-h", width: "100%" });
+    var frame = chartPanel("cross", W, H), panel = frame.panel, heading = frame.heading;
+    var plot = frame.plot;
     var body = el("tbody");
     panel.appendChild(heading);
     panel.appendChild(el("p", { cls: "muted small", text:
