@@ -144,6 +144,26 @@ def test_boilerplate_is_deterministic_in_order():
     assert first[0] == footers[0] and sorted(first[1:]) == first[1:]
 
 
+def test_boilerplate_found_in_blocks_is_what_one_pass_finds(monkeypatch):
+    """Blocks of 7 documents: a footer in one document of each block (6 of 60: under the
+    per-block count of a one-pass search, found by the candidates' exact second count), one
+    in 4 documents (under the floor of 5), and footers concentrated in one block."""
+    spread = "Sent from the newsletter desk, please do not reply to this."
+    rare = "A rare closing line shared by four of the documents only."
+    packed = [f"Packed footer number {i} repeated in the first block only." for i in range(2)]
+    docs = []
+    for i, (_, text) in enumerate(essays(60)):
+        lines = [text]
+        lines += [spread] if i % 10 == 3 else []
+        lines += [rare] if i in (1, 20, 40, 59) else []
+        lines += packed if i < 7 else []
+        docs.append("\n".join(lines))
+    whole = clean.find_boilerplate(docs)
+    assert spread in whole and rare not in whole and set(packed) <= set(whole)
+    monkeypatch.setattr(clean, "BOILERPLATE_BLOCK", 7)
+    assert clean.find_boilerplate(docs) == whole
+
+
 def test_unknown_step_is_refused_before_reading(tmp_path):
     result = runner.invoke(app, ["nmf", "--input", str(tmp_path / "absent"), "--clean", "soap"])
     assert result.exit_code == 2
@@ -290,7 +310,9 @@ def test_greetings_are_stop_words():
     assert {"thanks", "hi", "hello", "regards", "cheers"} <= FILLERS
 
 
-def test_corpus_at_once_equals_document_by_document():
+@pytest.mark.parametrize("block", [100_000, 3])
+def test_corpus_at_once_equals_document_by_document(block, monkeypatch):
+    monkeypatch.setattr(clean, "CLEAN_BLOCK", block)  # 3: the corpus in three blocks
     texts = [
         HTML_PAGE.format(title="t", body="orbit launch"),
         "mail a.b@c.example.org, see https://x.example.com/p?q=1 or www.y.org/z. AT&T R&D",
@@ -307,3 +329,5 @@ def test_corpus_at_once_equals_document_by_document():
         alone = [clean.clean_document(t, chosen, counts_one) for t in texts]
         assert together == alone
         assert counts_each == counts_one
+        # a document left as it was is the same object: the corpus is not held twice
+        assert together[5] is texts[5]

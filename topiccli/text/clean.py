@@ -31,6 +31,7 @@ Everything is deterministic: the same texts give the same output on any thread c
 from __future__ import annotations
 
 import html
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -59,6 +60,10 @@ BOILERPLATE_FLOOR = 5
 """…and in at least this many documents (so small corpora do not lose a shared sentence)."""
 MAX_BOILERPLATE = 1000
 """At most this many boilerplate segments are kept (the most frequent), bounding the bundle."""
+CLEAN_BLOCK = 100_000
+"""Documents cleaned by one polars pass (memory: each pass copies its block a few times)."""
+BOILERPLATE_BLOCK = 100_000
+"""Documents whose segments are grouped at once when looking for boilerplate (memory)."""
 
 _TAG = re.compile(r"<(?:/?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?|![A-Za-z][^<>]*|\?[A-Za-z][^<>]*)>")
 _STRONG = re.compile(r"</[A-Za-z]|<[A-Za-z][^<>]*/>|<![Dd][Oo][Cc][Tt][Yy][Pp][Ee]|<\?xml")
@@ -219,13 +224,19 @@ def empty_counts(chosen: Sequence[str]) -> dict:
 def clean_each(
     texts: Sequence[str], chosen: Sequence[str], counts: dict | None = None
 ) -> list[str]:
-    """:func:`clean_document` on every text, the corpus at once: the same output, with the
-    regular-expression work that touches most documents (finding candidates, removing URLs
-    and addresses) done by polars over all of them, and Python's ``re`` only on the few
-    documents that hold a tag or an entity."""
-    out = list(texts)
-    if not out:
-        return out
+    """:func:`clean_document` on every text: the same output, with the regular-expression work
+    that touches most documents (finding candidates, removing URLs and addresses) done by
+    polars over blocks of ``CLEAN_BLOCK`` documents, and Python's ``re`` only on the few
+    documents that hold a tag or an entity. A document the steps leave as it was stays the
+    same object, so an unchanged corpus is not held twice."""
+    out: list[str] = []
+    for a in range(0, len(texts), CLEAN_BLOCK):
+        out.extend(_clean_block(list(texts[a : a + CLEAN_BLOCK]), chosen, counts))
+    return out
+
+
+def _clean_block(out: list[str], chosen: Sequence[str], counts: dict | None) -> list[str]:
+    """:func:`clean_each` on one block (``out`` is rewritten)."""
     if "nfkc" in chosen:
         out = [clean_document(t, ("nfkc",), counts) for t in out]
     if "markup" not in chosen and "links" not in chosen:
@@ -246,7 +257,8 @@ def clean_each(
         hosts = series.str.count_matches(HOSTS_PATTERN)
         series = series.str.replace_all(HOSTS_PATTERN, " ")
         sites = series.str.count_matches(SITE_PATTERN)
-        out = series.str.replace_all(SITE_PATTERN, "${1}").to_list()
+        cleaned = series.str.replace_all(SITE_PATTERN, "${1}").to_list()
+        out = [old if new == old else new for old, new in zip(out, cleaned)]
         if counts is not None:
             counts["urls"] += int(urls.sum() + hosts.sum() + sites.sum())
             counts["emails"] += int(emails.sum())
@@ -289,16 +301,47 @@ def segments(text: str) -> list[str]:
 def find_boilerplate(texts: Sequence[str]) -> list[str]:
     """The segments (stripped, ≥ MIN_SEGMENT characters) found verbatim in at least
     max(BOILERPLATE_FLOOR, BOILERPLATE_SHARE·n) documents, most frequent first (ties in code
-    point order), at most MAX_BOILERPLATE. One polars pass over the corpus."""
+    point order), at most MAX_BOILERPLATE.
+
+    The documents are read in blocks of ``BOILERPLATE_BLOCK``, so memory stays at one block's
+    segments (grouping every segment of a million documents at once took 6 GB). A segment in
+    ``floor`` documents of C blocks is in at least ⌈floor/C⌉ documents of one of them: the
+    segments that reach that in some block are the candidates, and a second pass counts their
+    documents exactly in every block (one block: the first pass's counts are exact)."""
     n = len(texts)
     floor = max(BOILERPLATE_FLOOR, BOILERPLATE_SHARE * n)
     if n < floor:
         return []
     import polars as pl
 
-    frame = pl.DataFrame({"text": pl.Series(list(texts), dtype=pl.String)}).with_row_index("doc")
+    blocks = [(a, min(a + BOILERPLATE_BLOCK, n)) for a in range(0, n, BOILERPLATE_BLOCK)]
+    if len(blocks) == 1:
+        counted = _segment_documents(texts, 0, n)
+    else:
+        least = math.ceil(floor / len(blocks))
+        candidates = pl.concat([_segment_documents(texts, a, b).filter(pl.col("len") >= least)
+                                for a, b in blocks]).select("segment").unique()  # fmt: skip
+        counted = pl.concat([_segment_documents(texts, a, b, candidates) for a, b in blocks])
+    found = (
+        counted.group_by("segment")
+        .agg(pl.col("len").sum())
+        .filter(pl.col("len") >= floor)
+        .sort(["len", "segment"], descending=[True, False])
+        .head(MAX_BOILERPLATE)
+    )
+    return found["segment"].to_list()
+
+
+def _segment_documents(texts: Sequence[str], a: int, b: int, only=None):
+    """(segment, len): each segment of documents a..b (stripped, ≥ MIN_SEGMENT characters)
+    with the number of those documents holding it; with ``only`` (a frame of segments), just
+    those segments."""
+    import polars as pl
+
+    frame = pl.DataFrame({"text": pl.Series(list(texts[a:b]), dtype=pl.String)})
     segments_ = (
-        frame.lazy()
+        frame.with_row_index("doc")
+        .lazy()
         .select(
             "doc",
             pl.col("text")
@@ -310,19 +353,9 @@ def find_boilerplate(texts: Sequence[str]) -> list[str]:
         .with_columns(pl.col("segment").str.strip_chars())
         .filter(pl.col("segment").str.len_chars() >= MIN_SEGMENT)
     )
-    # occurrences bound documents from above: count those first, then documents for the few left
-    frequent = segments_.group_by("segment").len().filter(pl.col("len") >= floor).select("segment")
-    found = (
-        segments_.join(frequent, on="segment", how="semi")
-        .unique(["doc", "segment"])
-        .group_by("segment")
-        .len()
-        .filter(pl.col("len") >= floor)
-        .sort(["len", "segment"], descending=[True, False])
-        .head(MAX_BOILERPLATE)
-        .collect()
-    )
-    return found["segment"].to_list()
+    if only is not None:
+        segments_ = segments_.join(only.lazy(), on="segment", how="semi")
+    return segments_.unique(["doc", "segment"]).group_by("segment").len().collect()
 
 
 def drop_boilerplate(

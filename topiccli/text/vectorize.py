@@ -136,10 +136,12 @@ class Vectorizer:
 
         settings = self.settings
         fold = None
-        cleaned = clean.clean_texts(texts, settings.clean)
+        raw = texts
+        cleaned = clean.clean_texts(raw, settings.clean)
         settings, detection = resolve_language(settings, cleaned.texts)
-        original = cleaned.texts
-        texts = prepared(settings, cleaned.texts)
+        counts, found_boilerplate = cleaned.counts, tuple(cleaned.boilerplate)
+        texts, cleaned = cleaned.texts, None  # prepared rewrites this list: one copy is held
+        texts = prepared(settings, texts)
         pattern = text_rules.token_pattern(settings.token_pattern)
         min_df = text_rules.resolve_min_df(settings.min_df, len(texts))
         try:
@@ -169,7 +171,7 @@ class Vectorizer:
 
             error = VectorizeError(*_explain(str(exc), failure_cause(settings, texts)),
                                    params=("min_df", "max_df"))  # fmt: skip
-            error.vocabulary = lambda: failed_vocabulary(original, settings)
+            error.vocabulary = lambda: failed_vocabulary(raw, settings)
             raise error from exc
         import numpy as np
 
@@ -177,12 +179,11 @@ class Vectorizer:
 
         X = X.tocsr().astype(np.float64, copy=False)
         X.sort_indices()
-        found_boilerplate = tuple(cleaned.boilerplate)
         dominant = detection.codes[0] if detection.codes else None
         found = diagnose(settings, dominant, np.diff(X.indptr), terms)
         language = {**detection.as_dict(), **found}
         return DocumentTerm(X=X, terms=terms, idf=idf, settings=settings, language=language,
-                            fold=fold, cleaning=cleaned.counts, boilerplate=found_boilerplate,
+                            fold=fold, cleaning=counts, boilerplate=found_boilerplate,
                             phrases=None if joined is None else tuple(joined))  # fmt: skip
 
 
@@ -287,13 +288,14 @@ def tokenizer(settings: VectorizerSettings):
     return tokens
 
 
-def prepared(settings: VectorizerSettings, texts) -> list[str]:
+def prepared(settings: VectorizerSettings, texts: list[str]) -> list[str]:
     """The texts as the tokenizer sees them: contractions stripped unless kept; documents in
     a language written without spaces segmented into words (on every core); lemmatized if
-    asked (topiccli.text)."""
+    asked (topiccli.text). The list given is rewritten in place and returned, so a corpus is
+    held once, not twice, while its documents change (1 GB a copy at a million documents)."""
     if settings.contractions == "strip":
-        texts = [text_rules.strip_contractions(text) for text in texts]
-    texts = list(texts)
+        for i, text in enumerate(texts):
+            texts[i] = text_rules.strip_contractions(text)
     from . import segment
 
     if segment.needed(settings.language):
@@ -442,7 +444,7 @@ def count_terms(settings: VectorizerSettings, texts: list[str], cleaning: dict |
     from . import fast_vectorize
 
     chosen = [step for step in clean.steps(settings.clean) if step != "boilerplate"]
-    texts = prepared(settings, clean.clean_each(texts, chosen, cleaning) if chosen else texts)
+    texts = prepared(settings, clean.clean_each(texts, chosen, cleaning) if chosen else list(texts))
     pattern = text_rules.token_pattern(settings.token_pattern)
     if fast_vectorize.supports(token_pattern=pattern, ngram_range=settings.ngram_range):
         X, vocab, first = fast_vectorize.count(
