@@ -229,6 +229,7 @@ def clean_each(
     polars over blocks of ``CLEAN_BLOCK`` documents, and Python's ``re`` only on the few
     documents that hold a tag or an entity. A document the steps leave as it was stays the
     same object, so an unchanged corpus is not held twice."""
+    texts = texts if isinstance(texts, list) else list(texts)
     out: list[str] = []
     for a in range(0, len(texts), CLEAN_BLOCK):
         out.extend(_clean_block(list(texts[a : a + CLEAN_BLOCK]), chosen, counts))
