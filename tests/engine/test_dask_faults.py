@@ -433,3 +433,42 @@ def test_kills_at_random_moments_end_bounded_and_clean(tmp_path):
         assert run["end"] in ("same", "clear error"), run
         assert not run["partial"] and run["raw_lines"] == 0, run
     logging.getLogger(__name__).info("kill trials: %s", summary)
+
+
+# --- a product failing inside PROPACK ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("solver", ["propack", "arpack"])
+def test_a_product_failing_inside_the_svd_raises_its_own_error(solver):
+    """PROPACK calls the distributed products from Fortran, which does not pass an exception
+    on: a worker lost during the SVD start surfaced as a SystemError or as other singular
+    vectors. Guarded, the product's own error (here WorkerLost, on the 6th product) is raised
+    once the solver returns, and no product runs after it."""
+    import numpy as np
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import LinearOperator
+
+    from topiccli.distributed.errors import WorkerLost
+    from topiccli.distributed.svd import _guarded, _solve
+
+    X = sp.random(300, 200, density=0.05, random_state=0, format="csr")
+    calls = []
+
+    def product(A):
+        def run(V):
+            calls.append(1)
+            if len(calls) == 6:
+                raise WorkerLost("Dask worker(s) tcp://127.0.0.1:1 left during the fit")
+            return A @ V
+
+        return run
+
+    failures: list = []
+    right = _guarded(product(X), X.shape[0], failures)
+    left = _guarded(product(X.T.tocsr()), X.shape[1], failures)
+    A = LinearOperator(X.shape, matvec=lambda v: right(np.ravel(v)),
+                       rmatvec=lambda u: left(np.ravel(u)), matmat=right, rmatmat=left,
+                       dtype=np.float64)  # fmt: skip
+    with pytest.raises(WorkerLost, match="left during the fit"):
+        _solve(A, failures, 5, solver, 0)
+    assert len(calls) == 6  # nothing ran after the failure

@@ -25,8 +25,15 @@ def _times(A, v):
     return A @ v
 
 
-def operator(data: DistributedCSR, session: Session):
-    """``data`` as a LinearOperator whose products run on the workers."""
+def operator(data: DistributedCSR, session: Session, failures: list | None = None):
+    """``data`` as a LinearOperator whose products run on the workers.
+
+    With ``failures`` (a list), a product that raises (a worker lost, a deadline, Ctrl-C)
+    appends its exception there and returns zeros, as does every product after it. PROPACK
+    calls the products from Fortran, where an exception is not propagated: it surfaced as a
+    ``SystemError`` or, worse, the iteration went on with what the failed call left and ended
+    with other singular vectors (measured: 2 of 20 runs whose worker was killed at random).
+    The caller raises the first failure once the solver returns (:func:`truncated_svd`)."""
     from scipy.sparse.linalg import LinearOperator
 
     blocks, transposed = data.blocks, data.transposed()
@@ -49,6 +56,11 @@ def operator(data: DistributedCSR, session: Session):
             total += part
         return total
 
+    if failures is not None:
+        right, left = (
+            _guarded(right, data.shape[0], failures),
+            _guarded(left, data.shape[1], failures),
+        )
     return LinearOperator(
         data.shape,
         matvec=lambda v: right(np.ravel(v)),
@@ -57,6 +69,34 @@ def operator(data: DistributedCSR, session: Session):
         rmatmat=left,
         dtype=dtype,
     )
+
+
+def _guarded(product, rows: int, failures: list):
+    """``product`` that records its exception in ``failures`` and returns zeros of its shape
+    instead (and returns zeros without running once anything failed)."""
+
+    def call(V):
+        if not failures:
+            try:
+                return product(V)
+            except BaseException as exc:  # noqa: BLE001 - re-raised by truncated_svd
+                failures.append(exc)
+        return np.zeros((rows, *np.shape(V)[1:]))
+
+    return call
+
+
+def _solve(A, failures: list, k: int, solver: str, seed: int):
+    """lanczos on A, then the first product's failure raised, if any (see :func:`operator`)."""
+    try:
+        found = lanczos(A, A, k, solver, seed)
+    except Exception:
+        if failures:
+            raise failures[0] from None
+        raise
+    if failures:
+        raise failures[0]
+    return found
 
 
 def truncated_svd(
@@ -68,8 +108,9 @@ def truncated_svd(
     check_choice("solver", solver, SOLVERS)
     seed = check_seed(seed)
     session = Session(data.client, f"svd-{solver}", timeout)
-    A = operator(data, session)
-    U, s, Vt = interruptible(session, lanczos, A, A, k, solver, seed)
+    failures: list = []
+    A = operator(data, session, failures)
+    U, s, Vt = interruptible(session, _solve, A, failures, k, solver, seed)
     order = np.argsort(-s, kind="stable")
     U, s, Vt = U[:, order], s[order], Vt[order]
     U, Vt = orient_signs(U, Vt)
