@@ -262,8 +262,9 @@ def test_ccd_redoes_a_plain_sweep_that_raised_the_objective_with_every_step_chec
     reached = {}
     for checked, keep in ((False, False), (True, False), (False, True)):
         Wt, Hk, v = np.array(W.T, order="C"), H.copy(), np.empty(X.nnz)
+        kept = (Wt.copy(), Hk.copy()) if keep else None
         objective = _kl_cd._step(pattern, sides, Wt, Hk, v, Penalty(), _Serial,
-                                 checked=checked, keep=keep)  # fmt: skip
+                                 checked=checked, kept=kept)  # fmt: skip
         assert objective == pytest.approx(kl_divergence(X, Wt.T, Hk), rel=1e-12)
         reached[checked, keep] = (objective, Wt, Hk)
     assert reached[False, False][0] > 1.4 * start  # unchecked: the objective rose

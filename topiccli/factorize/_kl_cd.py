@@ -186,24 +186,24 @@ def _exact(pattern: SparsePattern, Wt, Hk, v, penalty: Penalty, pool) -> float:
 
 
 def _step(pattern: SparsePattern, sides, Wt, Hk, v, penalty: Penalty, pool, *, checked: bool,
-          keep: bool) -> float:  # fmt: skip
+          kept=None) -> float:  # fmt: skip
     """One iteration's sweeps, from (Wt, Hk) in place; returns the objective they reach.
 
     With ``checked`` every row's step is checked (its objective's exact change). Otherwise the
     Newton steps are taken as they are and the objective is computed from (WH) as the sweeps
-    left it; with ``keep`` (a start that must not get worse: the accepted pair), sweeps that
-    raised it are undone and redone checked."""
+    left it; with ``kept``, a pair equal to the start that must not get worse (the accepted
+    pair, which the caller keeps), sweeps that raised it are undone from it and redone
+    checked."""
     begin = _exact(pattern, Wt, Hk, v, penalty, pool)
     if checked:
         return begin + _sweep(sides, Wt, Hk, v, penalty, pool, checked=True)
-    start = (Wt.copy(), Hk.copy()) if keep else None
     _sweep(sides, Wt, Hk, v, penalty, pool, checked=False)
     W, Ht = Wt.T, Hk.T
     current = pattern.divergence(W, Ht, pattern.cross(v, pool)) + penalty.value(W, Ht)
-    if keep and current > begin:
-        np.copyto(Wt, start[0])
-        np.copyto(Hk, start[1])
-        return _step(pattern, sides, Wt, Hk, v, penalty, pool, checked=True, keep=True)
+    if kept is not None and current > begin:
+        np.copyto(Wt, kept[0])
+        np.copyto(Hk, kept[1])
+        return _step(pattern, sides, Wt, Hk, v, penalty, pool, checked=True)
     return current
 
 
@@ -256,7 +256,7 @@ def fit_kl_cd(X, W, H, *, max_iter: int, penalty: Penalty, pool=None, callback=N
             np.copyto(Hk, acc[1])
         # the first sweep, from the start, where Newton steps overshoot most, is checked
         current = _step(pattern, sides, Wt, Hk, v, penalty, pool, checked=n_iter == 1,
-                        keep=not jump)  # fmt: skip
+                        kept=None if jump else acc)  # fmt: skip
         if jump and current > best:  # dropped: the next iteration sweeps from the accepted pair
             ex.rejected()
             jump = False
