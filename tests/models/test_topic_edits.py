@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from topiccli.cli import app
+from topiccli.models.topic_edits import REFINE_MAX_ITER
 
 from ..helpers import SAMPLE
 
@@ -88,18 +89,18 @@ def test_reduce_refits_to_k_along_the_tree_and_leaves_the_input(model, tmp_path)
                                "-q"))  # fmt: skip
     assert digest(model) == before
     validate(report, "report")
-    assert report["k"] == 3 and report["n_iter"] <= 5
+    assert report["k"] == 3 and report["n_iter"] <= REFINE_MAX_ITER
     meta = json.loads((tmp_path / "r" / "model.json").read_text(encoding="utf-8"))
     groups = meta["lineage"]["topics"]
     assert sorted(t for g in groups for t in g) == list(range(6))
-    assert meta["lineage"]["distance"] == "documents+jensen-shannon"
+    assert meta["lineage"]["distance"] == "memberships"
     # the groups are the reduction tree's (documents and words) cut at 3, not the words-only
     # hierarchy the report exports
     from topiccli.models.bundle import load
     from topiccli.quality.hierarchy import groups_at, reduction_tree
 
     parent = load(model)
-    cut = groups_at(reduction_tree(parent.components, parent.doc_topics), 3)
+    cut = groups_at(reduction_tree(parent.components, parent.doc_topics, 3), 3)
     assert sorted(groups) == cut
     assert len(tree["merges"]) == 5
     assert meta["fingerprint"] == json.loads((model / "model.json").read_text())["fingerprint"]

@@ -137,7 +137,7 @@ def test_document_distances_are_zero_for_shared_documents_and_one_for_none():
 
 def test_reduction_merges_the_halves_of_a_subject_not_the_word_alike_topics():
     W, H = halves_and_decoys()
-    tree = reduction_tree(H, W)
+    tree = reduction_tree(H, W, 3)
     assert tree["distance"] == REDUCE_DISTANCE and len(tree["merges"]) == 5
     assert groups_at(tree, 3) == [[0, 1], [2, 3], [4, 5]]
     # the words alone (the exported hierarchy) would merge the decoys

@@ -13,12 +13,15 @@ only read (``topics merge``/``reduce`` save the result elsewhere with ``bundle.s
   as a fit scores them, so the new bundle's weights are what ``topics infer`` gives.
 * **reduce** (NMF) replays the lowest merges of a tree of the topics until K topics are left
   (quality.hierarchy.groups_at), merges as above, then refines with a short warm-started fit
-  (``REFINE_MAX_ITER`` iterations at most, the model's loss, solver and penalties) of the
-  training matrix, re-solving the document weights and scoring the topics as a fit does. The
-  tree is not the words-only hierarchy a report exports but quality.hierarchy.reduction_tree,
-  which also weighs how much two topics share their documents: merging word-alike topics
-  that weigh other documents (several comp.* newsgroups) cost label NMI the direct fit keeps
-  (20NG train 40→20: 0.363 against 0.490; with the documents, 0.477). The
+  of the training matrix: ``REFINE_FROBENIUS_ITER`` iterations of Frobenius HALS, then at
+  most ``REFINE_MAX_ITER`` of the model's loss, solver and penalties, re-solving the document
+  weights and scoring the topics as a fit does. The tree is not the words-only hierarchy a
+  report exports but quality.hierarchy.reduction_tree, built for K: the topics' memberships
+  in a rank-K factorization of the documents' topic masses. Merging word-alike topics that
+  weigh other documents (several comp.* newsgroups) cost label NMI the direct fit keeps
+  (20NG train 40→20: 0.363 against 0.490); merging by memberships, then HALS before KL,
+  lands within 0.02 of a direct fit on 17 of 19 starts over four corpora
+  (docs/hierarchy.md). The
   matrix is rebuilt from the corpus the model was fitted on (the source recorded in
   model.json, or ``input`` when it moved) with the saved vectorizer settings, and must match
   the bundle's fingerprint: a bundle stores no document-term matrix.
@@ -41,12 +44,16 @@ import numpy as np
 from ..errors import BundleError, ConvergenceWarning, UsageError
 from .bundle import ModelBundle
 
-REFINE_MAX_ITER = 5
-"""The refinement's iteration cap: the merged start sits close to a fixed point of the
-updates, and further iterations move the label agreement little (40→20 on the reduction
-tree, label NMI after 5, 20 and 60 iterations: GNAD 0.292, 0.300, 0.305; AG News 0.317,
-0.319, 0.320; the direct k=20 fits 0.370 and 0.321; scripts/evaluate_reduce.py,
-docs/hierarchy.md). Five cost 2–5% of a direct fit's time."""
+REFINE_MAX_ITER = 20
+REFINE_FROBENIUS_ITER = 10
+"""The refinement: ``REFINE_FROBENIUS_ITER`` iterations of Frobenius HALS from the merged
+factors, then at most ``REFINE_MAX_ITER`` of the model's own loss, solver and penalties (for
+a Frobenius model, the two phases are one loss). A merged start sits close to a fixed point of
+the KL updates, which then barely move it (40 → 20 on AG News, 6 starts, label NMI minus a
+direct fit's: −0.033 after 20 KL iterations, −0.033 after 40); HALS moves whole topics at once
+and leaves it, and KL then settles the words (−0.020 with 10 HALS iterations first; BBC
++0.003 → +0.015; scripts/evaluate_reduce.py, docs/hierarchy.md). 10 + 20 iterations cost
+8–25% of a direct fit's time, scoring included."""
 
 
 def check_nmf(bundle: ModelBundle, what: str) -> None:
@@ -168,16 +175,17 @@ def reduce(bundle: ModelBundle, k: int, *, source=None, matrix=None, max_iter=RE
     W0, H0 = merged_factors(bundle.doc_topics, bundle.components, groups)
     report, order = refine(bundle, corpus, dt, k, (W0, H0), max_iter, progress)
     return _edited(bundle, report, [groups[i] for i in order], "reduce",
-                   refine_iterations=max_iter, distance=REDUCE_DISTANCE)  # fmt: skip
+                   refine_iterations=max_iter, refine_frobenius_iterations=REFINE_FROBENIUS_ITER,
+                   distance=REDUCE_DISTANCE)  # fmt: skip
 
 
 def reduction_groups(bundle: ModelBundle, k: int) -> list[list[int]]:
     """The ``k`` groups of the bundle's topics that :func:`reduce` merges: the reduction tree
-    (quality.hierarchy.reduction_tree, on the topics' words and training documents' weights)
-    cut at ``k`` nodes."""
+    (quality.hierarchy.reduction_tree, on the topics' memberships in a rank-``k``
+    factorization of the training documents' topic masses) cut at ``k`` nodes."""
     from ..quality.hierarchy import groups_at, reduction_tree
 
-    return groups_at(reduction_tree(bundle.components, bundle.doc_topics), k)
+    return groups_at(reduction_tree(bundle.components, bundle.doc_topics, k), k)
 
 
 def training_matrix(bundle: ModelBundle, source=None, progress=None):
@@ -244,19 +252,36 @@ def saved_settings(vectorizer: dict):
 
 def refine(bundle: ModelBundle, corpus, dt, k: int, start, max_iter: int, progress=None):
     """(the refined fit's RunReport, the order of its topics in terms of ``start``'s): the
-    fit's own describing, weighing and scoring of a warm-started NMF."""
+    fit's own describing, weighing and scoring of a warm-started NMF, after
+    REFINE_FROBENIUS_ITER iterations of Frobenius HALS from ``start`` (see REFINE_MAX_ITER)."""
     from .fitting import fit_model
     from .stages import Stages
 
     model = refit_spec(bundle, k, max_iter)
     stages = Stages(progress)
+    W0, H0 = start
     with stages.stage("factorize", "refining"), warnings.catch_warnings():
         # a refinement stops at its cap by design: the report's ``converged`` says so
         warnings.simplefilter("ignore", ConvergenceWarning)
-        W0, H0 = start
+        moved = _frobenius_phase(bundle, dt, k, (W0, H0), model.loss, stages)
         fitted = fit_model(dt, model, stages.iterations(f"NMF k={k} (refine)", max_iter),
-                           start=(W0, H0))  # fmt: skip
+                           start=moved)  # fmt: skip
     return scored(model, corpus, dt, fitted, stages), _order_of(fitted.result.H, H0)
+
+
+def _frobenius_phase(bundle: ModelBundle, dt, k: int, start, loss: str, stages):
+    """The refinement's first phase: REFINE_FROBENIUS_ITER iterations of HALS (Frobenius, the
+    model's penalties) from ``start``; for KL, with exact zeros lifted to the floor the KL
+    solvers need (a zero never moves under them)."""
+    from ..factorize.warm import lift_zeros
+    from .fitting import factorize
+
+    spec = refit_spec(bundle, k, REFINE_FROBENIUS_ITER, loss="frobenius", solver="hals")
+    result = factorize(dt, spec, stages.iterations(f"NMF k={k} (HALS)", REFINE_FROBENIUS_ITER),
+                       start)  # fmt: skip
+    if loss == "frobenius":
+        return result.W, result.H
+    return lift_zeros(result.W, dt.X), lift_zeros(result.H, dt.X)
 
 
 def scored(model, corpus, dt, fitted, stages):
@@ -307,9 +332,10 @@ def rescore(bundle: ModelBundle, corpus, dt, H: np.ndarray, progress=None):
     return scored(model, corpus, dt, fitted, stages)
 
 
-def refit_spec(bundle: ModelBundle, k: int, max_iter: int):
-    """The ModelSpec of the bundle's fit, with ``k`` topics and ``max_iter`` iterations,
-    resolved (topiccli.models.fitting.resolve_model) as a fit's is."""
+def refit_spec(bundle: ModelBundle, k: int, max_iter: int, **loss):
+    """The ModelSpec of the bundle's fit, with ``k`` topics and ``max_iter`` iterations
+    (and ``loss``/``solver`` when given), resolved (topiccli.models.fitting.resolve_model) as a
+    fit's is."""
     from ..specs import ModelSpec, VectorizerSettings
     from .fitting import resolve_model
 
@@ -318,7 +344,8 @@ def refit_spec(bundle: ModelBundle, k: int, max_iter: int):
     reg = meta.get("regularization") or {}
     kind = (meta.get("vectorizer") or {}).get("kind", VectorizerSettings.kind)
     spec = ModelSpec(method="nmf", k=k, seed=bundle.seed, top_words=meta.get("top_words", 8),
-                     max_iter=max_iter, loss=details.get("loss"), solver=details.get("solver"),
+                     max_iter=max_iter, loss=loss.get("loss", details.get("loss")),
+                     solver=loss.get("solver", details.get("solver")),
                      alpha_w=reg.get("alpha_W", ModelSpec.alpha_w), alpha_h=reg.get("alpha_H"),
                      l1_ratio=reg.get("l1_ratio", ModelSpec.l1_ratio))  # fmt: skip
     return resolve_model(spec, kind)

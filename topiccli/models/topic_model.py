@@ -314,11 +314,11 @@ class TopicModel(TransformerMixin, BaseEstimator):
         return self._edited(merge(self.bundle_, [list(topics)], **self._training(X)))
 
     def reduce(self, k: int, X=None) -> TopicModel:
-        """A new model of ``k`` topics: the topics alike in their documents and words merged
-        (quality.hierarchy.reduction_tree cut at ``k``), then refined by a short warm-started
-        fit (``topics reduce``). The training matrix is the fit's own after
-        ``fit``; after ``load`` it is read again from the recorded source, or from ``X``
-        (the training texts or path)."""
+        """A new model of ``k`` topics: the topics that make up one subject of a rank-``k``
+        view of the documents merged (quality.hierarchy.reduction_tree cut at ``k``), then
+        refined by a short warm-started fit (``topics reduce``). The training matrix is the
+        fit's own after ``fit``; after ``load`` it is read again from the recorded source, or
+        from ``X`` (the training texts or path)."""
         from .topic_edits import reduce
 
         return self._edited(reduce(self.bundle_, k, **self._training(X)))
