@@ -4,7 +4,7 @@ For each corpus: fit k=K1 and k=K2 directly (the CLI's defaults: TF-IDF, KL, the
 rule), then reduce the k=K1 model to K2 on the same matrix, two ways side by side in one
 process: merging on the words-only hierarchy the report exports ("words", the reduction
 before issue 25's rework) and on models.topic_edits.reduce's tree of words and documents
-("documents+words", quality.hierarchy.reduction_tree); each then refined as reduce refines
+("memberships", quality.hierarchy.reduction_tree); each then refined as reduce refines
 (at most REFINE_MAX_ITER iterations). Reports the label NMI of each (the report's
 ``label_nmi``) and the times: the direct fit's factorize stage (the fit and the documents'
 weights) against the reduction's merge + refinement + documents' weights. Target (issue 25):
@@ -183,7 +183,7 @@ def starts_table(rows: list[dict]) -> str:
 
 def table(rows: list[dict]) -> str:
     head = ("| corpus | docs | k | NMI k₁ | NMI direct k₂ | reduced, words: NMI (Δ) | time | "
-            "reduced, documents+words: NMI (Δ) | time | direct time (s) |")  # fmt: skip
+            "reduced, memberships: NMI (Δ) | time | direct time (s) |")  # fmt: skip
     lines = [head, "|" + "---|" * 10]
     for r in rows:
         cells = [r["corpus"], str(r["documents"]), f"{r['k'][0]}→{r['k'][1]}",

@@ -80,8 +80,8 @@ def _source(bundle, input: Path | None):
 
 @command(app, "reduce", opt.REDUCE, short_help="Reduce a saved model to fewer topics.")
 def reduce(given: Given) -> None:
-    """Reduce a saved NMF model to K topics: merge the topics alike in their documents and
-    words (a tree of the topics cut at K), then refine with a short warm-started fit on the
+    """Reduce a saved NMF model to K topics: merge the topics that share documents as one of K
+    subjects (a tree of the topics cut at K), then refine with a short warm-started fit on the
     training corpus (read again from where the model says it came from, or --input; it must
     match the model's fingerprint). Saves a new bundle; the input is never changed."""
     from ..models.topic_edits import reduce as reduce_topics
