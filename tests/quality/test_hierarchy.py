@@ -144,3 +144,22 @@ def test_reduction_merges_the_halves_of_a_subject_not_the_word_alike_topics():
     assert groups_at(topic_hierarchy("nmf", H), 3) == [[0, 5], [1, 2], [3, 4]]
     heights = [m["height"] for m in tree["merges"]]
     assert heights == sorted(heights)
+
+
+def test_reduction_merges_the_fragments_of_each_subject_at_the_k_asked():
+    """Three subjects cut into 3, 2 and 1 topics, each fragment weighing most of its subject's
+    documents (overlapping ranges), at masses 0.3× to 3×: reduced to 3 they are the subjects;
+    reduced to 2, no subject is split."""
+    rng = np.random.default_rng(7)
+    docs = [(0, 40), (0, 30), (10, 40), (40, 70), (45, 70), (70, 90)]
+    scale = [1.0, 0.3, 3.0, 1.0, 2.0, 1.0]
+    H = rng.random((6, 120)) * 0.01
+    W = rng.random((90, 6)) * 0.01
+    for t, ((a, b), s) in enumerate(zip(docs, scale)):
+        H[t, t * 20 : (t + 1) * 20] += s * (1.0 + rng.random(20))
+        W[a:b, t] += 1.0 + rng.random(b - a)
+    assert groups_at(reduction_tree(H, W, 3), 3) == [[0, 1, 2], [3, 4], [5]]
+    two = groups_at(reduction_tree(H, W, 2), 2)
+    assert len(two) == 2
+    assert all(sorted({0, 1, 2} & set(g)) in ([], [0, 1, 2]) for g in two)
+    assert all(sorted({3, 4} & set(g)) in ([], [3, 4]) for g in two)
