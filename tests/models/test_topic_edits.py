@@ -227,3 +227,22 @@ def test_reduce_recovers_planted_topics_from_their_halves():
     for row in reduced.components:
         assert any({bundle.terms[j] for j in np.argsort(-row)[:8]} <= words
                    for words in planted_words)  # fmt: skip
+
+
+def test_reduce_refines_a_frobenius_model_under_its_own_loss():
+    """A Frobenius model reduces with both refinement phases under its loss: the new model is
+    a Frobenius HALS fit of k topics, and its recorded iterations are the two phases' caps."""
+    from topiccli import TopicModel
+    from topiccli.corpus.synthetic import planted
+    from topiccli.models.topic_edits import REFINE_FROBENIUS_ITER
+
+    truth = planted(240, 6, seed=2)
+    model = TopicModel(k=6, loss="frobenius").fit(truth.texts)
+    reduced = model.reduce(3)
+    details = reduced.bundle_.metadata["details"]
+    assert reduced.bundle_.k == 3 and details["loss"] == "frobenius"
+    assert details["solver"] == "hals" and details["n_iter"] <= REFINE_MAX_ITER
+    lineage = reduced.bundle_.metadata["lineage"]
+    assert lineage["refine_frobenius_iterations"] == REFINE_FROBENIUS_ITER
+    assert sorted(t for g in lineage["topics"] for t in g) == list(range(6))
+    assert (reduced.bundle_.components >= 0).all()
