@@ -6,9 +6,10 @@ process: merging on the words-only hierarchy the report exports ("words", the re
 before issue 25's rework) and on models.topic_edits.reduce's tree of the topics'
 memberships ("memberships", quality.hierarchy.reduction_tree); each then refined as reduce
 refines (REFINE_FROBENIUS_ITER HALS iterations, then at most REFINE_MAX_ITER of the loss).
-Reports the label NMI of each (the report's ``label_nmi``) and the times: the direct fit's factorize stage (the fit and the documents'
-weights) against the reduction's merge + refinement + documents' weights. Target (issue 25):
-NMI within 0.02 of the direct fit's, in at most 25% of its time.
+Reports the label NMI of each (the report's ``label_nmi``) and the times: the direct fit's
+factorize stage (the fit and the documents' weights) against the reduction's merge +
+refinement + documents' weights. Target (issue 25): NMI within 0.02 of the direct fit's, in
+at most 25% of its time.
 
     TOPICS_20NG_ARCHIVE=... nice .venv/bin/python scripts/evaluate_reduce.py [--out FILE.md]
 
