@@ -14,6 +14,7 @@ from topiccli.models.topic_edits import check_groups, merged_factors
 from topiccli.quality.hierarchy import (
     REDUCE_DISTANCE,
     groups_at,
+    membership_distances,
     reduction_tree,
     topic_hierarchy,
 )
@@ -163,3 +164,13 @@ def test_reduction_merges_the_fragments_of_each_subject_at_the_k_asked():
     assert len(two) == 2
     assert all(sorted({0, 1, 2} & set(g)) in ([], [0, 1, 2]) for g in two)
     assert all(sorted({3, 4} & set(g)) in ([], [3, 4]) for g in two)
+
+
+def test_membership_distances_clip_the_rank_and_keep_an_empty_topic_apart():
+    W, H = halves_and_decoys()
+    W[:, 5] = 0.0  # topic 5 weighs no document
+    for k in (1, 3, 6, 50):  # up to more than the topics: the rank is clipped
+        D = membership_distances(H, W, k)
+        assert D.shape == (6, 6) and np.allclose(D, D.T) and np.all(np.diag(D) == 0.0)
+        assert np.allclose(D[5, :5], 1.0)
+    assert np.allclose(membership_distances(H, W[:1], 3), document_distances(W[:1] * H.sum(1)))

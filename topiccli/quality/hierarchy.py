@@ -84,8 +84,8 @@ def membership_distances(components: np.ndarray, weights: np.ndarray, k: int) ->
     from ..factorize import nmf
 
     masses = np.asarray(weights, dtype=np.float64) * components.sum(axis=1)
-    rank = max(1, min(int(k), *masses.shape))
-    if not np.any(masses):
+    rank = min(int(k), min(masses.shape) - 1)  # the core's NNDSVD start needs k < min(shape)
+    if rank < 1 or not np.any(masses):
         return document_distances(masses)
     with warnings.catch_warnings():  # a grouping step: its cap is no user's concern
         warnings.simplefilter("ignore", ConvergenceWarning)
