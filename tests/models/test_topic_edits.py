@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from topiccli.cli import app
-from topiccli.models.topic_edits import REFINE_MAX_ITER
+from topiccli.models.topic_edits import REFINE_FROBENIUS_ITER, REFINE_MAX_ITER
 
 from ..helpers import SAMPLE
 
@@ -90,6 +90,10 @@ def test_reduce_refits_to_k_along_the_tree_and_leaves_the_input(model, tmp_path)
     assert digest(model) == before
     validate(report, "report")
     assert report["k"] == 3 and report["n_iter"] <= REFINE_MAX_ITER
+    assert report["refine_frobenius_iterations"] == REFINE_FROBENIUS_ITER
+    # the footer says the capped phases are a refinement, not a fit that failed to converge
+    footer = topics("show", tmp_path / "r").splitlines()[-1]
+    assert f"refined after {REFINE_FROBENIUS_ITER} HALS and {report['n_iter']}" in footer
     meta = json.loads((tmp_path / "r" / "model.json").read_text(encoding="utf-8"))
     groups = meta["lineage"]["topics"]
     assert sorted(t for g in groups for t in g) == list(range(6))
@@ -234,7 +238,6 @@ def test_reduce_refines_a_frobenius_model_under_its_own_loss():
     a Frobenius HALS fit of k topics, and its recorded iterations are the two phases' caps."""
     from topiccli import TopicModel
     from topiccli.corpus.synthetic import planted
-    from topiccli.models.topic_edits import REFINE_FROBENIUS_ITER
 
     truth = planted(240, 6, seed=2)
     model = TopicModel(k=6, loss="frobenius").fit(truth.texts)

@@ -265,16 +265,17 @@ def refine(bundle: ModelBundle, corpus, dt, k: int, start, max_iter: int, progre
     with stages.stage("factorize", "refining"), warnings.catch_warnings():
         # a refinement stops at its cap by design: the report's ``converged`` says so
         warnings.simplefilter("ignore", ConvergenceWarning)
-        moved = _frobenius_phase(bundle, dt, k, (W0, H0), model.loss, stages)
+        *moved, hals_iter = _frobenius_phase(bundle, dt, k, (W0, H0), model.loss, stages)
         fitted = fit_model(dt, model, stages.iterations(f"NMF k={k} (refine)", max_iter),
-                           start=moved)  # fmt: skip
+                           start=tuple(moved))  # fmt: skip
+    fitted.details["refine_frobenius_iterations"] = hals_iter
     return scored(model, corpus, dt, fitted, stages), _order_of(fitted.result.H, H0)
 
 
 def _frobenius_phase(bundle: ModelBundle, dt, k: int, start, loss: str, stages):
-    """The refinement's first phase: REFINE_FROBENIUS_ITER iterations of HALS (Frobenius, the
-    model's penalties) from ``start``; for KL, with exact zeros lifted to the floor the KL
-    solvers need (a zero never moves under them)."""
+    """The refinement's first phase: (W, H, iterations run) of REFINE_FROBENIUS_ITER
+    iterations of HALS (Frobenius, the model's penalties) from ``start``; for KL, with exact
+    zeros lifted to the floor the KL solvers need (a zero never moves under them)."""
     from ..factorize.warm import lift_zeros
     from .fitting import factorize
 
@@ -282,8 +283,8 @@ def _frobenius_phase(bundle: ModelBundle, dt, k: int, start, loss: str, stages):
     result = factorize(dt, spec, stages.iterations(f"NMF k={k} (HALS)", REFINE_FROBENIUS_ITER),
                        start)  # fmt: skip
     if loss == "frobenius":
-        return result.W, result.H
-    return lift_zeros(result.W, dt.X), lift_zeros(result.H, dt.X)
+        return result.W, result.H, result.n_iter
+    return lift_zeros(result.W, dt.X), lift_zeros(result.H, dt.X), result.n_iter
 
 
 def scored(model, corpus, dt, fitted, stages):

@@ -209,6 +209,8 @@ def cleaning_line(c: dict) -> str:
 
 def _fit_line(d: dict) -> str:
     state = "converged" if d["converged"] else "did not converge"
+    if d.get("refine_frobenius_iterations"):
+        state = "refined"
     if d["n_iter"] == 0:  # topics merge: the topics were set, not fitted
         state = "topics merged, not refitted"
     if d.get("loss") == "kl":
@@ -219,6 +221,9 @@ def _fit_line(d: dict) -> str:
 
 
 def _after(d: dict) -> str:
+    if d.get("refine_frobenius_iterations"):  # topics reduce: two capped phases, by design
+        return (f" after {d['refine_frobenius_iterations']} HALS and {d['n_iter']} "
+                f"{d['solver']} iterations from the merged topics")  # fmt: skip
     return f" after {d['n_iter']} iterations" if d["n_iter"] else ""
 
 
