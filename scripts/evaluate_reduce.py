@@ -37,6 +37,9 @@ CORPORA = {
     "en_agnews": (_records("en_agnews"), 40, 20),
     "de_gnad": (_records("de_gnad"), 40, 20),
     "de_gnad 18→9": (_records("de_gnad"), 18, 9),
+    "ko_ynat_titles": (_records("ko_ynat_titles"), 40, 20),
+    "zh_thucnews_titles": (_records("zh_thucnews_titles"), 40, 20),
+    "ja_livedoor_titles": (_records("ja_livedoor_titles"), 40, 20),
 }
 """name: (the source's fields, k₁, k₂)."""
 

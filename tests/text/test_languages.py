@@ -102,6 +102,32 @@ def test_segmenting_on_every_core_keeps_document_order(monkeypatch):
     assert alone[-1] == EN and "球队" in alone[0].split()
 
 
+UNGUARDED = """
+import json
+from topiccli.text import segment
+segment.POOL_CHARS = 0  # a process pool even for these few documents
+texts = ["我们的球队赢了比赛", "股票市场今天上涨", "这家餐厅的菜很好吃"] * 20
+out = segment.segment_texts(texts, "zh", workers=2)
+print(json.dumps(out == [segment.segment(t, "zh") for t in texts]))
+"""
+
+
+def test_a_script_without_a_main_guard_segments_on_one_core_and_says_why(tmp_path):
+    """Spawned workers re-run an unguarded script, which Python refuses while they start: the
+    pool breaks. The documents are then segmented here, with the same words, and a warning
+    names the guard; before, the run died with BrokenProcessPool."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(UNGUARDED, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=300, cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "true"
+    assert "segmenting on one core" in done.stderr and "__main__" in done.stderr
+
+
 def test_text_without_spaceless_script_is_untouched():
     assert segment.segment(EN, "zh") == EN
     assert segment.segment_texts([EN, DE], "en") == [EN, DE]
@@ -191,7 +217,8 @@ def test_auto_stop_words_follow_the_language():
     assert stopwords.resolve("auto+my.txt", "en+zh") == "english+fillers+zh+my.txt"
     german = stop_word_set(VectorizerSettings(stop_words="de"))
     assert {"und", "der", "nicht"} <= german and "regierung" not in german
-    assert {"的", "我们"} <= stop_word_set(VectorizerSettings(stop_words="zh"))
+    chinese = VectorizerSettings(stop_words="zh", token_pattern="letters_one")  # as resolved
+    assert {"的", "我们"} <= stop_word_set(chinese)
 
 
 def test_english_default_is_unchanged():
@@ -212,6 +239,26 @@ def test_stop_words_apply_after_segmentation():
     assert dt.settings.token_pattern == "letters_one"  # one-character words count in Chinese
     assert {"球队", "股票", "餐厅", "菜"} <= terms
     assert "我们" not in terms  # a Chinese stop word, as the segmenter cuts it
+
+
+def test_bundled_lists_keep_only_whole_tokens_and_warn_of_nothing(tmp_path):
+    """The Korean list's multi-word phrases can never match a token: they are dropped, so a
+    Korean run no longer repeats scikit-learn's "inconsistent" warning with a hundred tokens;
+    the single-token entries stay. A user's own list is kept whole, warning included."""
+    needs("kiwipiepy")
+    korean = stop_word_set(VectorizerSettings(stop_words="ko"))
+    assert "예를 들자면" not in korean and all(" " not in w for w in korean)
+    assert {"그리고", "하지만"} & korean
+    texts = ["정부는 오늘 새로운 경제 정책을 발표했다", "축구 대표팀이 경기에서 승리했다"] * 5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning fails the test
+        Vectorizer(VectorizerSettings(language="ko", min_df=1, max_df=1.0)).fit_transform(texts)
+    own = tmp_path / "phrases.txt"
+    own.write_text("예를 들자면\n", encoding="utf-8")
+    assert "예를 들자면" in stop_word_set(VectorizerSettings(stop_words=str(own)))
+    with pytest.warns(UserWarning, match="inconsistent"):
+        Vectorizer(VectorizerSettings(language="ko", min_df=1, max_df=1.0,
+                                      stop_words=str(own))).fit_transform(texts)  # fmt: skip
 
 
 def test_extra_stop_words_still_add(tmp_path):

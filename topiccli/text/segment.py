@@ -140,15 +140,35 @@ def _segment_all(texts: list[str], language: str, workers: int) -> list[str]:
     if workers <= 1 or size < POOL_CHARS or _in_daemon():
         return [segment(t, language) for t in texts]
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
     from multiprocessing import get_context
 
     step = max(1, -(-len(texts) // (workers * 4)))
     chunks = [texts[i : i + step] for i in range(0, len(texts), step)]
     out: list[str] = []
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-        for part in pool.map(_segment_chunk, chunks, [language] * len(chunks)):
-            out.extend(part)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            for part in pool.map(_segment_chunk, chunks, [language] * len(chunks)):
+                out.extend(part)
+    except BrokenProcessPool:
+        _warn_pool_failed()
+        return [segment(t, language) for t in texts]
     return out
+
+
+POOL_FAILED = ("segmenting on one core: the worker processes could not start. A Python "
+               "script that calls topiccli at its top level needs `if __name__ == "
+               "\"__main__\":` around that code, since each worker re-runs the script; the "
+               "result is the same, only slower")  # fmt: skip
+"""Why a pool broke, most often: spawned workers import the caller's ``__main__`` again, and an
+unguarded script then starts processes while a worker bootstraps (Python refuses, the worker
+dies). The same documents segmented here give the same words."""
+
+
+def _warn_pool_failed() -> None:
+    from ..errors import TopicsWarning
+
+    warnings.warn(POOL_FAILED, TopicsWarning, stacklevel=4)
 
 
 def _segment_chunk(texts: list[str], language: str) -> list[str]:

@@ -344,8 +344,23 @@ def stop_word_set(settings: VectorizerSettings) -> frozenset[str] | None:
     rest = "+".join(i for i in items if not stopwords.is_code(i))
     words = set(text_rules.stop_words(rest, english_stop_words) or ())
     for code in filter(stopwords.is_code, items):
-        words |= english_stop_words() if code == "en" else stopwords.words(code)
+        if code == "en":
+            words |= english_stop_words()
+        else:
+            words |= _as_tokens(stopwords.words(code), settings.token_pattern)
     return frozenset(words) or None
+
+
+def _as_tokens(words: frozenset[str], pattern: str) -> frozenset[str]:
+    """The entries of a bundled language list that are one token of the run's pattern.
+
+    Stop words are matched against tokens, so an entry the pattern does not keep whole (the
+    Korean list's multi-word phrases, an abbreviation with dots) never matches anything. It
+    would only make the vectorizer repeat scikit-learn's "may be inconsistent" warning, with
+    a hundred tokens the user did not choose and cannot act on. Dropping them leaves every
+    document's terms unchanged. A user's own list is kept whole, warning included."""
+    find = re.compile(text_rules.token_pattern(pattern)).findall
+    return frozenset(w for w in words if find(w) == [w])
 
 
 @functools.lru_cache(maxsize=1)
