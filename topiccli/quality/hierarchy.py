@@ -93,8 +93,9 @@ def membership_distances(components: np.ndarray, weights: np.ndarray, k: int) ->
         return document_distances(masses)
     with warnings.catch_warnings():  # a grouping step: its cap is no user's concern
         warnings.simplefilter("ignore", ConvergenceWarning)
+        threads = 1 if masses.size <= SERIAL_MEMBERSHIPS else None
         fit = nmf(masses, rank, loss="frobenius", max_iter=MEMBERSHIP_MAX_ITER,
-                  tol=MEMBERSHIP_TOL, threads=1 if masses.size <= SERIAL_MEMBERSHIPS else None)
+                  tol=MEMBERSHIP_TOL, threads=threads)  # fmt: skip
     return document_distances(fit.H)
 
 
