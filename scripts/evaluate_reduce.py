@@ -62,7 +62,8 @@ def _start(seed: int | None) -> dict:
 
 def reduce_to(report, k: int, groups_of):
     """Reduce a fit to ``k`` as models.topic_edits.reduce does, step by step, merging the
-    groups ``groups_of(bundle, k)`` gives: (refined report, merge + refinement seconds)."""
+    groups ``groups_of(bundle, k)`` gives: (refined report, grouping + merge + refinement
+    seconds, the groups)."""
     from topiccli.models.bundle import from_report
     from topiccli.models.topic_edits import REFINE_MAX_ITER, merged_factors, refine
 
@@ -73,7 +74,7 @@ def reduce_to(report, k: int, groups_of):
     merged = time.perf_counter() - start
     refined, _ = refine(bundle, report.documents, report.matrix, k, start_factors,
                         REFINE_MAX_ITER)  # fmt: skip
-    return refined, merged + refined.timings["factorize"]
+    return refined, merged + refined.timings["factorize"], groups
 
 
 def words_groups(bundle, k: int):
@@ -109,7 +110,7 @@ def measure(name: str) -> dict:
            "nmi_big": big.metrics["label_nmi"], "nmi_direct": direct.metrics["label_nmi"],
            "time_direct": time_direct}  # fmt: skip
     for key, groups_of in (("words", words_groups), ("docs", reduction_groups)):
-        reduced, seconds = reduce_to(big, k2, groups_of)
+        reduced, seconds, _ = reduce_to(big, k2, groups_of)
         row[f"nmi_{key}"], row[f"time_{key}"] = reduced.metrics["label_nmi"], seconds
     return row
 
@@ -131,12 +132,11 @@ def measure_starts(name: str, starts: int) -> list[dict]:
     for seed in [None, *range(starts - 1)]:
         big, _ = fit(source, k1, seed)
         direct, time_direct = fit(source, k2, seed)
-        reduced, seconds = reduce_to(big, k2, reduction_groups)
+        reduced, seconds, groups = reduce_to(big, k2, reduction_groups)
         labels = np.asarray(big.documents.labels)
-        bundle = from_report(big)
-        top = bundle.doc_topics.argmax(axis=1)
+        top = from_report(big).doc_topics.argmax(axis=1)
         owner = np.empty(k1, dtype=int)
-        for g, members in enumerate(reduction_groups(bundle, k2)):
+        for g, members in enumerate(groups):
             owner[members] = g
         rows.append({"corpus": name, "start": "default" if seed is None else f"random {seed}",
                      "nmi_big": big.metrics["label_nmi"],
@@ -150,9 +150,9 @@ def measure_starts(name: str, starts: int) -> list[dict]:
 
 
 def _nmi(labels, clusters) -> float:
-    from sklearn.metrics import normalized_mutual_info_score
+    from topiccli.quality.labels import contingency, normalized_mutual_info
 
-    return float(normalized_mutual_info_score(labels, clusters))
+    return normalized_mutual_info(contingency(labels, clusters))
 
 
 def oracle_merge(labels, clusters, n_groups: int) -> float:

@@ -261,19 +261,18 @@ def refine(bundle: ModelBundle, corpus, dt, k: int, start, max_iter: int, progre
 
     model = refit_spec(bundle, k, max_iter)
     stages = Stages(progress)
-    W0, H0 = start
     with stages.stage("factorize", "refining"), warnings.catch_warnings():
         # a refinement stops at its cap by design: the report's ``converged`` says so
         warnings.simplefilter("ignore", ConvergenceWarning)
-        *moved, hals_iter = _frobenius_phase(bundle, dt, k, (W0, H0), model.loss, stages)
+        moved, hals_iter = _frobenius_phase(bundle, dt, k, start, model.loss, stages)
         fitted = fit_model(dt, model, stages.iterations(f"NMF k={k} (refine)", max_iter),
-                           start=tuple(moved))  # fmt: skip
+                           start=moved)  # fmt: skip
     fitted.details["refine_frobenius_iterations"] = hals_iter
-    return scored(model, corpus, dt, fitted, stages), _order_of(fitted.result.H, H0)
+    return scored(model, corpus, dt, fitted, stages), _order_of(fitted.result.H, start[1])
 
 
 def _frobenius_phase(bundle: ModelBundle, dt, k: int, start, loss: str, stages):
-    """The refinement's first phase: (W, H, iterations run) of REFINE_FROBENIUS_ITER
+    """The refinement's first phase: ((W, H), iterations run) of REFINE_FROBENIUS_ITER
     iterations of HALS (Frobenius, the model's penalties) from ``start``; for KL, with exact
     zeros lifted to the floor the KL solvers need (a zero never moves under them)."""
     from ..factorize.warm import lift_zeros
@@ -283,8 +282,8 @@ def _frobenius_phase(bundle: ModelBundle, dt, k: int, start, loss: str, stages):
     result = factorize(dt, spec, stages.iterations(f"NMF k={k} (HALS)", REFINE_FROBENIUS_ITER),
                        start)  # fmt: skip
     if loss == "frobenius":
-        return result.W, result.H, result.n_iter
-    return lift_zeros(result.W, dt.X), lift_zeros(result.H, dt.X), result.n_iter
+        return (result.W, result.H), result.n_iter
+    return (lift_zeros(result.W, dt.X), lift_zeros(result.H, dt.X)), result.n_iter
 
 
 def scored(model, corpus, dt, fitted, stages):
@@ -335,10 +334,11 @@ def rescore(bundle: ModelBundle, corpus, dt, H: np.ndarray, progress=None):
     return scored(model, corpus, dt, fitted, stages)
 
 
-def refit_spec(bundle: ModelBundle, k: int, max_iter: int, **loss):
+def refit_spec(bundle: ModelBundle, k: int, max_iter: int, *, loss: str | None = None,
+               solver: str | None = None):  # fmt: skip
     """The ModelSpec of the bundle's fit, with ``k`` topics and ``max_iter`` iterations
-    (and ``loss``/``solver`` when given), resolved (topiccli.models.fitting.resolve_model) as a
-    fit's is."""
+    (and ``loss``/``solver`` instead of the fit's when given), resolved
+    (topiccli.models.fitting.resolve_model) as a fit's is."""
     from ..specs import ModelSpec, VectorizerSettings
     from .fitting import resolve_model
 
@@ -347,8 +347,8 @@ def refit_spec(bundle: ModelBundle, k: int, max_iter: int, **loss):
     reg = meta.get("regularization") or {}
     kind = (meta.get("vectorizer") or {}).get("kind", VectorizerSettings.kind)
     spec = ModelSpec(method="nmf", k=k, seed=bundle.seed, top_words=meta.get("top_words", 8),
-                     max_iter=max_iter, loss=loss.get("loss", details.get("loss")),
-                     solver=loss.get("solver", details.get("solver")),
+                     max_iter=max_iter, loss=loss or details.get("loss"),
+                     solver=solver or details.get("solver"),
                      alpha_w=reg.get("alpha_W", ModelSpec.alpha_w), alpha_h=reg.get("alpha_H"),
                      l1_ratio=reg.get("l1_ratio", ModelSpec.l1_ratio))  # fmt: skip
     return resolve_model(spec, kind)

@@ -232,12 +232,12 @@ def clean_each(
     texts = texts if isinstance(texts, list) else list(texts)
     out: list[str] = []
     for a in range(0, len(texts), CLEAN_BLOCK):
-        out.extend(_clean_block(list(texts[a : a + CLEAN_BLOCK]), chosen, counts))
+        out.extend(_clean_block(texts[a : a + CLEAN_BLOCK], chosen, counts))
     return out
 
 
 def _clean_block(out: list[str], chosen: Sequence[str], counts: dict | None) -> list[str]:
-    """:func:`clean_each` on one block (``out`` is rewritten)."""
+    """:func:`clean_each` on one block (``out``, a slice of the corpus: rewritten)."""
     if "nfkc" in chosen:
         out = [clean_document(t, ("nfkc",), counts) for t in out]
     if "markup" not in chosen and "links" not in chosen:
