@@ -20,8 +20,8 @@ only read (``topics merge``/``reduce`` save the result elsewhere with ``bundle.s
   in a rank-K factorization of the documents' topic masses. Merging word-alike topics that
   weigh other documents (several comp.* newsgroups) cost label NMI the direct fit keeps
   (20NG train 40→20: 0.363 against 0.490); merging by memberships, then HALS before KL,
-  lands within 0.02 of a direct fit on 13 of 19 starts over four corpora (3 of 12 before)
-  (docs/hierarchy.md). The
+  lands within 0.02 of a direct fit on 13 of 19 starts over four corpora (3 of 12 before),
+  and on the default start of all seven corpora measured (docs/hierarchy.md). The
   matrix is rebuilt from the corpus the model was fitted on (the source recorded in
   model.json, or ``input`` when it moved) with the saved vectorizer settings, and must match
   the bundle's fingerprint: a bundle stores no document-term matrix.
