@@ -45,9 +45,9 @@ tolerance, not near convergence: its groups are not settled even then (against a
 1e-8, k = 40 → 20 on 28 stored fits of seven corpora, 0–6 of the 20 groups differ at 1e-6 and
 0–7 at 1e-4), and the refined reduction does not follow the difference: label NMI minus a
 direct fit's, mean over starts, 1e-6 → 1e-4: BBC +0.013 → +0.019, AG News −0.022 → −0.015,
-Korean headlines +0.090 → +0.088, Chinese +0.138 → +0.145, Japanese +0.076 → +0.079. It
-costs a fifth to a half of the time: on 10,000 headlines, 0.27–0.40 s → 0.07–0.17 s, under a tenth of
-their direct fit's time (scripts/evaluate_reduce.py, docs/hierarchy.md)."""
+Korean headlines +0.090 → +0.088, Chinese +0.138 → +0.145, Japanese +0.076 → +0.079. And it
+is faster: on 10,000 headlines 0.07–0.17 s instead of 0.27–0.40 s, against direct fits of
+about 2 s (scripts/evaluate_reduce.py, docs/hierarchy.md)."""
 SERIAL_MEMBERSHIPS = 2_000_000
 """Up to this many masses (documents × topics) the factorization runs on one thread: its
 per-topic sweeps are too short for two threads to pay (AG News, 7,600 × 40: 0.16 s on two,
