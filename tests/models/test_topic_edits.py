@@ -104,7 +104,7 @@ def test_reduce_refits_to_k_along_the_tree_and_leaves_the_input(model, tmp_path)
     from topiccli.quality.hierarchy import groups_at, reduction_tree
 
     parent = load(model)
-    cut = groups_at(reduction_tree(parent.components, parent.doc_topics, 3), 3)
+    cut = groups_at(reduction_tree(parent.components, parent.doc_topics, 3, parent.seed), 3)
     assert sorted(groups) == cut
     assert len(tree["merges"]) == 5
     assert meta["fingerprint"] == json.loads((model / "model.json").read_text())["fingerprint"]

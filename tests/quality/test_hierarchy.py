@@ -174,3 +174,34 @@ def test_membership_distances_clip_the_rank_and_keep_an_empty_topic_apart():
         assert D.shape == (6, 6) and np.allclose(D, D.T) and np.all(np.diag(D) == 0.0)
         assert np.allclose(D[5, :5], 1.0)
     assert np.allclose(membership_distances(H, W[:1], 3), document_distances(W[:1] * H.sum(1)))
+
+
+def test_memberships_of_a_large_corpus_read_a_seeded_sample_of_its_documents(monkeypatch):
+    """Above MEMBERSHIP_SAMPLE documents the factorization reads a sample drawn with the seed:
+    the same seed gives the same distances, another seed other ones, and the subjects (the
+    fragments of three, as above, over ten times the documents) still merge at 3."""
+    import topiccli.quality.hierarchy as hierarchy
+
+    rng = np.random.default_rng(3)
+    H = rng.random((6, 120)) * 0.01
+    W = rng.random((900, 6)) * 0.01
+    for t, (a, b) in enumerate([(0, 400), (0, 300), (100, 400), (400, 700), (450, 700),
+                                (700, 900)]):  # fmt: skip
+        H[t, t * 20 : (t + 1) * 20] += 1.0 + rng.random(20)
+        W[a:b, t] += 1.0 + rng.random(b - a)
+    full = membership_distances(H, W, 3)
+    monkeypatch.setattr(hierarchy, "MEMBERSHIP_SAMPLE", 200)
+    import topiccli.factorize as factorize
+
+    seen, real_nmf = [], factorize.nmf
+
+    def counted(M, *args, **kwargs):
+        seen.append(M.shape)
+        return real_nmf(M, *args, **kwargs)
+
+    monkeypatch.setattr(factorize, "nmf", counted)
+    one, again, other = (membership_distances(H, W, 3, seed) for seed in (0, 0, 1))
+    assert seen == [(200, 6)] * 3
+    np.testing.assert_array_equal(one, again)
+    assert not np.array_equal(one, other) and not np.array_equal(one, full)
+    assert groups_at(reduction_tree(H, W, 3, seed=5), 3) == [[0, 1, 2], [3, 4], [5]]

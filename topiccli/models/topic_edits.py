@@ -187,7 +187,7 @@ def reduction_groups(bundle: ModelBundle, k: int) -> list[list[int]]:
     factorization of the training documents' topic masses) cut at ``k`` nodes."""
     from ..quality.hierarchy import groups_at, reduction_tree
 
-    return groups_at(reduction_tree(bundle.components, bundle.doc_topics, k), k)
+    return groups_at(reduction_tree(bundle.components, bundle.doc_topics, k, bundle.seed), k)
 
 
 def training_matrix(bundle: ModelBundle, source=None, progress=None):

@@ -48,6 +48,16 @@ direct fit's, mean over starts, 1e-6 → 1e-4: BBC +0.013 → +0.019, AG News �
 Korean headlines +0.090 → +0.088, Chinese +0.138 → +0.145, Japanese +0.076 → +0.079. And it
 is faster: on 10,000 headlines 0.07–0.17 s instead of 0.27–0.40 s, against direct fits of
 about 2 s (scripts/evaluate_reduce.py, docs/hierarchy.md)."""
+MEMBERSHIP_SAMPLE = 3_000
+"""The factorization reads a seeded sample of at most this many documents' masses, so that its
+cost does not grow with the corpus (a million documents × 40 topics would be a 320 MB dense
+matrix, factorized again every iteration). Measured against all the documents, tolerance 1e-4,
+label NMI after refinement minus the direct fit's, mean over starts (within 0.02): AG News
+−0.015 (4 of 6) both, 20 Newsgroups train −0.004 → −0.003 (2 of 3 both), Korean headlines
++0.088 → +0.091, Chinese +0.145 → +0.143, Japanese +0.079 → +0.082 (3 of 3 each); a sample of
+5,000 did worse on AG News (−0.025) and 20 Newsgroups (1 of 3). Best of three, all documents
+against the sample: AG News 0.069 → 0.033 s, 20 Newsgroups train 0.107 → 0.018 s, Korean
+headlines 0.090 → 0.054 s; ten times the documents, 0.53–1.03 s → 0.03–0.06 s."""
 SERIAL_MEMBERSHIPS = 2_000_000
 """Up to this many masses (documents × topics) the factorization runs on one thread: its
 per-topic sweeps are too short for two threads to pay (AG News, 7,600 × 40: 0.16 s on two,
@@ -76,24 +86,31 @@ def topic_hierarchy(method: str, components: np.ndarray) -> dict:
     return _tree(Z, k, DISTANCE)
 
 
-def reduction_tree(components: np.ndarray, weights: np.ndarray, k: int) -> dict:
+def reduction_tree(components: np.ndarray, weights: np.ndarray, k: int, seed: int = 0) -> dict:
     """The tree ``topics reduce`` cuts to reach ``k`` topics (REDUCE_DISTANCE; same JSON as
     :func:`topic_hierarchy`): an NMF model's topics (``components``, H) clustered, average
     linkage, on their memberships in a rank-``k`` factorization of the documents' topic masses
-    (``weights``, documents × topics, times H's row sums)."""
+    (``weights``, documents × topics, times H's row sums; ``seed`` draws the documents'
+    sample, MEMBERSHIP_SAMPLE)."""
     components = np.atleast_2d(np.asarray(components, dtype=np.float64))
     n = components.shape[0]
-    Z = _linkage(membership_distances(components, weights, k)) if n > 1 else None
+    Z = _linkage(membership_distances(components, weights, k, seed)) if n > 1 else None
     return _tree(Z, n, REDUCE_DISTANCE)
 
 
-def membership_distances(components: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+def membership_distances(components: np.ndarray, weights: np.ndarray, k: int,
+                         seed: int = 0) -> np.ndarray:  # fmt: skip
     """topics × topics: 1 − the cosine of the topics' memberships B in M ≈ A·B at rank ``k``
-    (M: the documents' topic masses; see REDUCE_DISTANCE). ``k`` is clipped to what M's shape
-    allows; a topic weighing no document is at distance 1 from every other."""
+    (M: the topic masses of the documents, or of a sample of MEMBERSHIP_SAMPLE of them drawn
+    with ``seed``; see REDUCE_DISTANCE). ``k`` is clipped to what M's shape allows; a topic
+    weighing no document is at distance 1 from every other."""
     from ..factorize import nmf
 
-    masses = np.asarray(weights, dtype=np.float64) * components.sum(axis=1)
+    weights = np.asarray(weights, dtype=np.float64)
+    if weights.shape[0] > MEMBERSHIP_SAMPLE:
+        rng = np.random.default_rng(seed)
+        weights = weights[np.sort(rng.choice(weights.shape[0], MEMBERSHIP_SAMPLE, replace=False))]
+    masses = weights * components.sum(axis=1)
     rank = min(int(k), min(masses.shape) - 1)  # the core's NNDSVD start needs k < min(shape)
     if rank < 1 or not np.any(masses):
         return document_distances(masses)
