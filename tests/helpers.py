@@ -150,3 +150,18 @@ def table_rows(text: str) -> list[dict]:
         else:
             rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells)]
     return [dict(zip(names, cells)) for cells in rows]
+
+
+# A tiny themed Chinese corpus, written for the tests (no third-party text).
+ZH_THEMES = {
+    "sport": ["今天的足球比赛非常精彩，球队进球三次。", "球员在比赛中受伤，教练很担心球队。",
+              "篮球比赛结束，球队获得冠军。", "足球教练说球员需要更多训练。"],
+    "money": ["股票市场今天下跌，投资者很担心。", "银行提高利率，股票价格下跌。",
+              "投资者在市场上买入股票。", "银行发布报告，经济增长放缓。"],
+    "food": ["这家餐厅的面条非常好吃。", "妈妈在厨房里做米饭和面条。",
+             "餐厅的厨师做了很多好吃的菜。", "我们在厨房里一起做饭。"],
+}  # fmt: skip
+
+
+def zh_corpus(copies: int = 6) -> list[str]:
+    return [s for _ in range(copies) for theme in ZH_THEMES.values() for s in theme]

@@ -97,7 +97,9 @@ def test_an_entry_from_newer_data_replaces_the_old_one(corpus, private_cache_dir
     assert run_json(*args)[0]["corpus"]["cache"] == "miss"
     after = entries(private_cache_dir)
     assert len(after) == 2 and len(set(before) & set(after)) == 1  # tfidf's is untouched
-    assert len(list((private_cache_dir / cache.SUBDIR).iterdir())) == 2 * 3
+    # each entry's three files and its alias (the superseded entry's alias is gone with it)
+    assert len(list((private_cache_dir / cache.SUBDIR).iterdir())) == 2 * 3 + 2
+    assert len(list((private_cache_dir / cache.SUBDIR).glob("*.alias"))) == 2
     assert run_json(*args)[0]["corpus"]["cache"] == "hit"
 
 
@@ -352,3 +354,87 @@ def test_package_versions_are_read_without_importing_them():
     assert cache.key.package_version("numpy") == numpy.__version__
     assert cache.key.package_version("scipy") == scipy.__version__
     assert cache.key.package_version("no_such_package_here") == "unknown"
+
+
+def test_a_segmented_corpus_read_back_is_tokenized_without_its_segmenter(
+    tmp_path, private_cache_dir, monkeypatch
+):
+    """A corpus in a language written without spaces stores its segmentations with its entry:
+    read back (a new process: the segmenter's memory empty), its c_npmi tokens come out the
+    same without calling the segmenter. A damaged segmentations file is warned about, and
+    the segmenter runs again."""
+    from topiccli.text import segment
+    from topiccli.text.vectorize import tokenizer
+
+    from ..helpers import zh_corpus
+
+    path = tmp_path / "zh.jsonl"
+    path.write_text("".join(json.dumps({"text": t}) + "\n" for t in zh_corpus()), "utf-8")
+    age(path)
+    calls, real = [], segment._segmenter
+
+    def counted(code):
+        words = real(code)
+        return lambda text: calls.append(text) or words(text)
+
+    monkeypatch.setattr(segment, "_segmenter", counted)
+    source, settings = SourceSpec(input=path), VectorizerSettings(language="zh")
+    built, dt, state = load_matrix(source, settings, private_cache_dir)
+    assert state == "miss" and calls
+    expected = [tokenizer(dt.settings)(t) for t in built.texts]
+    [entry] = entries(private_cache_dir)
+    assert entry.with_suffix(".segments.zz").exists()
+
+    segment._MEMO.clear()
+    calls.clear()
+    hit, dt, state = load_matrix(source, settings, private_cache_dir)
+    assert state == "hit"
+    assert [tokenizer(dt.settings)(t) for t in hit.texts] == expected
+    assert calls == []
+
+    segment._MEMO.clear()
+    _flip_byte(entry.with_suffix(".segments.zz"))
+    with pytest.warns(cache.CacheWarning, match="segmenting again"):
+        damaged, dt, state = load_matrix(source, settings, private_cache_dir)
+    assert state == "hit"
+    assert [tokenizer(dt.settings)(t) for t in damaged.texts] == expected
+    assert calls
+
+
+def test_reduce_and_merge_find_the_fit_s_corpus_in_the_cache(
+    corpus, tmp_path, private_cache_dir, monkeypatch
+):
+    """A fit stores its corpus under the settings asked and aliases it under the settings as
+    resolved (what the bundle records): reduce and merge then read neither the corpus nor
+    vectorize it, and give what they give without the cache."""
+    model = tmp_path / "model"
+    run_json("nmf", "--input", corpus, "--k", 5, "--save", model)
+    [entry] = entries(private_cache_dir)
+    [alias] = sorted(private_cache_dir.glob(f"{cache.SUBDIR}/*.alias"))
+    assert alias.read_text("ascii") == entry.stem and alias.stem != entry.stem
+    uncached = {edit: run_json(*args, "-o", tmp_path / f"{edit}-off", "--no-cache")[0]
+                for edit, args in (("reduce", ("reduce", model, "--k", 3)),
+                                   ("merge", ("merge", model, 0, 1)))}  # fmt: skip
+    forbid_loading(monkeypatch)
+    for edit, args in (("reduce", ("reduce", model, "--k", 3)), ("merge", ("merge", model, 0, 1))):
+        cached, _ = run_json(*args, "-o", tmp_path / edit)
+        assert cached["topics"] == uncached[edit]["topics"], edit
+        assert cached["metrics"] == uncached[edit]["metrics"], edit
+
+
+def test_an_alias_names_only_a_cache_key(tmp_path):
+    """An alias file is followed only when it holds a key as the cache writes them."""
+    store = cache.CorpusCache(tmp_path)
+    store.directory.mkdir(parents=True)
+    key = "0123456789abcdef01234567-89abcdef0123456789abcdef"
+    (store.directory / "aaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbbbbbbbbbb.alias").write_text(
+        "../../etc/passwd", "ascii"
+    )
+    assert store._aliased("aaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbbbbbbbbbb") == (
+        "aaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbbbbbbbbbb"
+    )
+    store.alias("aaaaaaaaaaaaaaaaaaaaaaaa-cccccccccccccccccccccccc", key)
+    assert store._aliased("aaaaaaaaaaaaaaaaaaaaaaaa-cccccccccccccccccccccccc") == key
+    assert [p.stem for p in store.directory.glob("*.alias")] == [
+        "aaaaaaaaaaaaaaaaaaaaaaaa-cccccccccccccccccccccccc"
+    ]  # the older STATE's alias is dropped

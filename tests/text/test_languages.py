@@ -16,25 +16,12 @@ from topiccli.specs import VectorizerSettings
 from topiccli.text import languages, segment, stopwords
 from topiccli.text.vectorize import Vectorizer, stop_word_set, tokenizer
 
-from ..helpers import age
+from ..helpers import age, zh_corpus
 
 runner = CliRunner()
 
-# Tiny themed corpora, written for these tests (no third-party text).
-ZH_THEMES = {
-    "sport": ["今天的足球比赛非常精彩，球队进球三次。", "球员在比赛中受伤，教练很担心球队。",
-              "篮球比赛结束，球队获得冠军。", "足球教练说球员需要更多训练。"],
-    "money": ["股票市场今天下跌，投资者很担心。", "银行提高利率，股票价格下跌。",
-              "投资者在市场上买入股票。", "银行发布报告，经济增长放缓。"],
-    "food": ["这家餐厅的面条非常好吃。", "妈妈在厨房里做米饭和面条。",
-             "餐厅的厨师做了很多好吃的菜。", "我们在厨房里一起做饭。"],
-}  # fmt: skip
 EN = "The striker scored twice and the team won the league match at the stadium."
 DE = "Die Regierung hat gestern im Parlament ein neues Gesetz über die Steuern beschlossen."
-
-
-def zh_corpus(copies: int = 6) -> list[str]:
-    return [s for _ in range(copies) for theme in ZH_THEMES.values() for s in theme]
 
 
 def zh_unsplit(n: int = 40) -> list[str]:

@@ -6,8 +6,14 @@ An entry is three files in ``DIR/corpus-vFORMAT/``:
   read with ``allow_pickle=False``;
 * ``KEY.texts.zz`` — the documents' texts as zlib-compressed JSON, read only when a caller
   asks for a text;
+* ``KEY.segments.zz`` — for a language written without spaces, the documents' segmentations
+  (text.segment.remembered) as zlib-compressed JSON, restored on a hit so that tokenizing the
+  texts again (the c_npmi windows) does not run the segmenter; absent otherwise;
+* ``ALIAS.alias`` — the KEY of an entry, for another key the same matrix is asked under: the
+  settings as vectorizing resolved them (a language detected, stop words chosen), which a
+  saved model records and ``topics reduce``/``merge`` read the corpus with;
 * ``KEY.json`` — ``{"sha256": …, "entry": {…}}``: terms, ids, labels, skipped counts and the
-  SHA-256 of the other two files, with the SHA-256 of the ``entry`` text itself.
+  SHA-256 of the other files, with the SHA-256 of the ``entry`` text itself.
 
 Each file is written to a temporary name and renamed into place, the JSON last, so a reader
 never sees half an entry. A reader checks the checksums, the key and format, and the arrays'
@@ -21,6 +27,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import replace
@@ -97,6 +104,10 @@ class CorpusCache:
         base = self.directory / key
         return base.with_suffix(".json"), base.with_suffix(".npz"), base.with_suffix(".texts.zz")
 
+    def segments_path(self, key: str) -> Path:
+        """The entry's segmentations file (present for a segmented language only)."""
+        return (self.directory / key).with_suffix(".segments.zz")
+
     def get(
         self, key: str, settings: VectorizerSettings, selection: dict, reload=None
     ) -> tuple[Corpus, DocumentTerm] | None:
@@ -105,12 +116,14 @@ class CorpusCache:
         ``selection`` describes the source in the returned corpus; ``reload`` is called for
         the texts should their file turn out corrupt (see :class:`LazyTexts`).
         """
+        key = self._aliased(key)
         meta_path, arrays_path, texts_path = self.paths(key)
         found = read_entry(meta_path, lambda content: self._decode(key, content, arrays_path),
                            "corpus cache", "rebuilding it")  # fmt: skip
         if found is None:
             return None
         meta, X, terms, idf = found
+        self._restore_segments(key, meta.get("segments_sha256"))
         texts = LazyTexts(texts_path, meta["texts_sha256"], X.shape[0], reload)
         corpus = Corpus(texts, meta["ids"], meta["labels"], selection, dict(meta["skipped"]),
                         dict(meta.get("values") or {}))  # fmt: skip
@@ -121,6 +134,48 @@ class CorpusCache:
                                     cleaning=meta.get("cleaning"),
                                     boilerplate=tuple(meta.get("boilerplate") or ()),
                                     fold=meta.get("fold"))  # fmt: skip
+
+    def alias(self, alias: str, key: str) -> None:
+        """Let ``alias`` find the entry stored under ``key`` (written atomically; a failure
+        only costs a rebuild later). Aliases of the same WHAT with another STATE are dropped."""
+        if alias == key or not _KEY.fullmatch(alias) or not _KEY.fullmatch(key):
+            return
+        try:
+            write_atomic(self.directory / f"{alias}.alias", key.encode("ascii"))
+        except OSError:
+            return
+        what = alias.split("-", 1)[0]
+        for old in self.directory.glob(f"{what}-*.alias"):
+            if old.stem != alias:
+                old.unlink(missing_ok=True)
+
+    def _aliased(self, key: str) -> str:
+        """The key an alias file names for ``key``, else ``key`` itself."""
+        try:
+            target = (self.directory / f"{key}.alias").read_text("ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return key
+        return target if _KEY.fullmatch(target) else key
+
+    def _restore_segments(self, key: str, digest) -> None:
+        """Give the segmenter's memory the entry's segmentations, if it stored any; a file
+        failing its check is warned about and skipped (it only saves time)."""
+        if not isinstance(digest, str):
+            return
+        from ..text import segment
+
+        path = self.segments_path(key)
+        try:
+            entries = parse_json(zlib.decompress(read_checked(path, digest)))
+            if not isinstance(entries, list) or not all(
+                isinstance(e, list) and len(e) == 3 and all(isinstance(v, str) for v in e)
+                for e in entries
+            ):
+                raise CorruptEntry("it is not a list of segmentations")
+        except (OSError, CorruptEntry, zlib.error, ValueError) as exc:
+            warn(f"the cached segmentations in {path} are unreadable ({exc}); segmenting again")
+            return
+        segment.remember(entries)
 
     def _decode(self, key: str, meta_bytes: bytes, arrays_path: Path):
         """Parse and check an entry: (metadata, X, terms, idf); CorruptEntry if it fails."""
@@ -166,6 +221,7 @@ class CorpusCache:
         np.savez(buffer, **arrays)
         arrays_bytes = buffer.getvalue()
         texts_bytes = zlib.compress(json.dumps(list(corpus.texts)).encode("ascii"), 1)
+        segments_bytes = _segments(dt)
         meta = {
             "format": FORMAT,
             "key": key,
@@ -183,11 +239,16 @@ class CorpusCache:
             "fold": dt.fold,
             "applied": {key: getattr(dt.settings, key) for key in APPLIED},
             "language": dt.language,
+            "segments_sha256": None
+            if segments_bytes is None
+            else hashlib.sha256(segments_bytes).hexdigest(),
         }
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             write_atomic(arrays_path, arrays_bytes)
             write_atomic(texts_path, texts_bytes)
+            if segments_bytes is not None:
+                write_atomic(self.segments_path(key), segments_bytes)
             write_atomic(meta_path, wrap(json.dumps(meta).encode("ascii")))
         except OSError as exc:
             warn(f"could not write the corpus cache in {self.directory} ({exc}); continuing")
@@ -202,10 +263,26 @@ class CorpusCache:
             if meta_path.stem == key:
                 continue
             try:
-                for path in self.paths(meta_path.stem):  # the JSON first: readers then miss
+                # the JSON first: readers then miss
+                for path in (*self.paths(meta_path.stem), self.segments_path(meta_path.stem)):
                     path.unlink(missing_ok=True)
             except OSError:
                 pass  # another process may hold or have removed it; it is only space
+
+
+_KEY = re.compile(r"[0-9a-f]{8,64}-[0-9a-f]{8,64}")
+"""A cache key as cache.key writes them (WHAT-STATE, hex digests): nothing else is followed."""
+
+
+def _segments(dt: DocumentTerm) -> bytes | None:
+    """The segmentations to store with ``dt`` (None: its language needs none, or the corpus
+    was too large for the segmenter to remember, text.segment.MEMO_DOCUMENTS)."""
+    from ..text import segment
+
+    if not segment.needed(dt.settings.language):
+        return None
+    entries = segment.remembered()
+    return zlib.compress(json.dumps(entries).encode("ascii"), 1) if entries else None
 
 
 def _check_csr(data, indices, indptr, shape) -> None:

@@ -372,7 +372,8 @@ NMF = (*CORPUS, "k", "seed", *NMF_OPTIONS, "top_words", "format", "output", "doc
 SWEEP_OPTIONS = (*CORPUS, "method", "k_range", "sweep_seeds", "criterion", "samples", "seed",
                  "loss", "max_iter", "tol", "top_words", "format", "output", "html", "quiet",
                  "cache_dir_", "no_cache", "scheduler")
-EDIT_OPTIONS = ("new_bundle", "training_input", "replace_bundle", "format", "edit_quiet")
+EDIT_OPTIONS = ("new_bundle", "training_input", "replace_bundle", "format", "edit_quiet",
+                "cache_dir_", "no_cache")
 MERGE = ("model", "topics", *EDIT_OPTIONS)
 REDUCE = ("model", "reduce_k", *EDIT_OPTIONS)
 NAME = ("model", "topic", "topic_name", "remove_name")

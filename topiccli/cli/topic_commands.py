@@ -1,8 +1,9 @@
 """``topics merge``, ``topics reduce`` and ``topics name``: edit a saved model's topics.
 
 merge and reduce read the training corpus again (the source the bundle records, or
-``--input``), write a new bundle (atomically) and print its topics as ``topics show`` does;
-they never change the input bundle. name rewrites the bundle it names, atomically.
+``--input``; from the corpus cache when the fit left it there), write a new bundle
+(atomically) and print its topics as ``topics show`` does; they never change the input bundle.
+name rewrites the bundle it names, atomically.
 The work is topiccli.models.topic_edits'; the options are declared in topiccli.cli.options
 (``MERGE``, ``REDUCE``, ``NAME``).
 """
@@ -37,16 +38,19 @@ def _check_new(model: Path, output: Path, force: bool) -> None:
 
 
 def _edit(given: Given, edit) -> None:
-    """Check the new bundle's path, load the model, ``edit(bundle, source, progress)`` it, save
-    the result at -o and print its topics."""
+    """Check the new bundle's path, load the model, ``edit(bundle, source=…, cache_dir=…,
+    progress=…)`` it (the training corpus: --input or the recorded source, found in the
+    corpus cache when the fit left it there), save the result at -o and print its topics."""
     from ..models.bundle import load, save
     from ..render.progress import progress_display
+    from .fit_commands import cache_dir
 
     model, output, force = given["model"], given["new_bundle"], given["replace_bundle"]
     _check_new(model, output, force)
     bundle = load(model)
+    training = {"source": _source(bundle, given["training_input"]), "cache_dir": cache_dir(given)}
     with progress_display(given["edit_quiet"]) as progress:
-        edited = edit(bundle, _source(bundle, given["training_input"]), progress)
+        edited = edit(bundle, progress=progress, **training)
     save(edited, output, force=force)
     _print_model(output, given["format"])
 
@@ -61,8 +65,7 @@ def merge(given: Given) -> None:
     from ..models.topic_edits import merge as merge_topics
 
     groups = [list(given["topics"])]
-    _edit(given, lambda bundle, source, progress: merge_topics(bundle, groups, source=source,
-                                                               progress=progress))  # fmt: skip
+    _edit(given, lambda bundle, **training: merge_topics(bundle, groups, **training))
 
 
 def _source(bundle, input: Path | None):
@@ -87,8 +90,7 @@ def reduce(given: Given) -> None:
     from ..models.topic_edits import reduce as reduce_topics
 
     k = given["reduce_k"]
-    _edit(given, lambda bundle, source, progress: reduce_topics(bundle, k, source=source,
-                                                                progress=progress))  # fmt: skip
+    _edit(given, lambda bundle, **training: reduce_topics(bundle, k, **training))
 
 
 @command(app, "name", opt.NAME, short_help="Name a topic of a saved model.")

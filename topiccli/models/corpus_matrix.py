@@ -63,8 +63,9 @@ def _load_and_vectorize(source, vectorizer, cache_dir, stages, lookup, engine):
     with stages.stage("cache"):
         if not lookup.storable and source.kind == "20newsgroups":  # the loader just fetched it
             lookup = lookup_key(source, settings)
-        if lookup.storable:
-            store.put(lookup.key, corpus, dt)
+        if lookup.storable and store.put(lookup.key, corpus, dt):
+            # a saved model records the settings as resolved: its refits find this entry
+            store.alias(lookup_key(source, dt.settings).key, lookup.key)
     return corpus, dt, "miss"
 
 

@@ -98,7 +98,7 @@ def merged_factors(W: np.ndarray, H: np.ndarray, groups: list[list[int]]):
 
 
 def merge(bundle: ModelBundle, groups: list[list[int]], *, source=None, matrix=None,
-          progress=None) -> ModelBundle:  # fmt: skip
+          progress=None, cache_dir=None) -> ModelBundle:  # fmt: skip
     """The model with each group of topics merged into one (at its first topic's place), its
     documents re-weighed and its topics scored on the training matrix (``matrix`` or
     ``source``, as :func:`reduce` reads them); no refit."""
@@ -106,7 +106,8 @@ def merge(bundle: ModelBundle, groups: list[list[int]], *, source=None, matrix=N
     groups = check_groups(groups, bundle.k)
     if len(groups) == bundle.k:
         raise UsageError("merge needs at least two topics to merge", params=("topics",))
-    corpus, dt = matrix if matrix is not None else training_matrix(bundle, source, progress)
+    corpus, dt = (matrix if matrix is not None
+                  else training_matrix(bundle, source, progress, cache_dir))  # fmt: skip
     _, H = merged_factors(bundle.doc_topics, bundle.components, groups)
     report = rescore(bundle, corpus, dt, H, progress)
     return _edited(bundle, report, groups, "merge")
@@ -160,12 +161,13 @@ def set_name(bundle: ModelBundle, topic: int, name: str | None) -> ModelBundle:
 
 
 def reduce(bundle: ModelBundle, k: int, *, source=None, matrix=None, max_iter=REFINE_MAX_ITER,
-           progress=None) -> ModelBundle:  # fmt: skip
+           progress=None, cache_dir=None) -> ModelBundle:  # fmt: skip
     """The model reduced to ``k`` topics along its hierarchy and refined (see the module).
 
     ``matrix``: (corpus, DocumentTerm) of the training data when the caller holds them (a
     TopicModel just fitted); else ``source`` (a SourceSpec) or the source model.json records
-    is read and vectorized again."""
+    is read and vectorized again, or found in the corpus cache under ``cache_dir`` (None: no
+    cache), where the fit left it."""
     from ..quality.hierarchy import REDUCE_DISTANCE
 
     check_nmf(bundle, "reduce")
@@ -173,7 +175,8 @@ def reduce(bundle: ModelBundle, k: int, *, source=None, matrix=None, max_iter=RE
         raise UsageError(f"k must be between 1 and {bundle.k - 1} (the model has {bundle.k} "
                          "topics)", params=("k",))  # fmt: skip
     groups = reduction_groups(bundle, k)
-    corpus, dt = matrix if matrix is not None else training_matrix(bundle, source, progress)
+    corpus, dt = (matrix if matrix is not None
+                  else training_matrix(bundle, source, progress, cache_dir))  # fmt: skip
     W0, H0 = merged_factors(bundle.doc_topics, bundle.components, groups)
     report, order = refine(bundle, corpus, dt, k, (W0, H0), max_iter, progress)
     return _edited(bundle, report, [groups[i] for i in order], "reduce",
@@ -190,10 +193,10 @@ def reduction_groups(bundle: ModelBundle, k: int) -> list[list[int]]:
     return groups_at(reduction_tree(bundle.components, bundle.doc_topics, k, bundle.seed), k)
 
 
-def training_matrix(bundle: ModelBundle, source=None, progress=None):
-    """(corpus, DocumentTerm) of the model's training data, read again and checked against
-    the bundle's fingerprint (BundleError if it is another corpus or was vectorized
-    otherwise)."""
+def training_matrix(bundle: ModelBundle, source=None, progress=None, cache_dir=None):
+    """(corpus, DocumentTerm) of the model's training data, read again (or from the corpus
+    cache under ``cache_dir``, None: none) and checked against the bundle's fingerprint
+    (BundleError if it is another corpus or was vectorized otherwise)."""
     from ..corpus import Source, check_source
     from ..text.vectorize import Vectorizer
     from .bundle import fingerprint
@@ -203,7 +206,7 @@ def training_matrix(bundle: ModelBundle, source=None, progress=None):
     spec = source if source is not None else recorded_source(bundle.metadata.get("corpus", {}))
     settings = saved_settings(bundle.metadata.get("vectorizer", {}))
     src = Source(check_source(spec))
-    corpus, dt, _ = load_and_vectorize(src, Vectorizer(settings), None, Stages(progress))
+    corpus, dt, _ = load_and_vectorize(src, Vectorizer(settings), cache_dir, Stages(progress))
     corpus = src.as_chosen(corpus)
     found = fingerprint(corpus.ids, dt.X)
     if found != bundle.metadata.get("fingerprint"):
