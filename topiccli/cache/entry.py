@@ -1,6 +1,7 @@
 """Cache entries on disk: written atomically, checked on every read, never a pickle.
 
-An entry is three files in ``DIR/corpus-vFORMAT/``:
+An entry is three files in ``DIR/corpus-vFORMAT/`` (four for a segmented language), and may
+have aliases:
 
 * ``KEY.npz`` — the CSR arrays (``data``, ``indices``, ``indptr``, ``shape``) and ``idf``,
   read with ``allow_pickle=False``;
