@@ -438,3 +438,32 @@ def test_an_alias_names_only_a_cache_key(tmp_path):
     assert [p.stem for p in store.directory.glob("*.alias")] == [
         "aaaaaaaaaaaaaaaaaaaaaaaa-cccccccccccccccccccccccc"
     ]  # the older STATE's alias is dropped
+
+
+def test_an_entry_is_written_without_building_its_files_whole_in_memory(
+    corpus, private_cache_dir, monkeypatch
+):
+    """The texts are compressed a block at a time and decompress to their JSON list whatever
+    the block size; the arrays go straight to their file (never through write_atomic's bytes)
+    and the entry reads back."""
+    import zlib
+
+    from topiccli.cache import entry
+
+    texts = [f'doc {i} "quoted", ünïcode 北京 \\ {i}' for i in range(23)] + ["", "["]
+    for block in (1, 5, 10_000):
+        monkeypatch.setattr(entry, "_BLOCK_TEXTS", block)
+        assert json.loads(zlib.decompress(entry._compressed_list(texts))) == texts
+    assert json.loads(zlib.decompress(entry._compressed_list([]))) == []
+    whole, real = [], entry.write_atomic
+
+    def recorded(path, content):
+        whole.append(path.suffix)
+        return real(path, content)
+
+    monkeypatch.setattr(entry, "write_atomic", recorded)
+    source, settings = SourceSpec(input=corpus), VectorizerSettings()
+    built, dt, state = load_matrix(source, settings, private_cache_dir)
+    assert state == "miss" and ".npz" not in whole and ".zz" in whole
+    hit, again, state = load_matrix(source, settings, private_cache_dir)
+    assert state == "hit" and (again.X != dt.X).nnz == 0 and list(hit.texts) == list(built.texts)

