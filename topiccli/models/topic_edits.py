@@ -106,8 +106,7 @@ def merge(bundle: ModelBundle, groups: list[list[int]], *, source=None, matrix=N
     groups = check_groups(groups, bundle.k)
     if len(groups) == bundle.k:
         raise UsageError("merge needs at least two topics to merge", params=("topics",))
-    corpus, dt = (matrix if matrix is not None
-                  else training_matrix(bundle, source, progress, cache_dir))  # fmt: skip
+    corpus, dt = matrix or training_matrix(bundle, source, progress, cache_dir)
     _, H = merged_factors(bundle.doc_topics, bundle.components, groups)
     report = rescore(bundle, corpus, dt, H, progress)
     return _edited(bundle, report, groups, "merge")
@@ -175,8 +174,7 @@ def reduce(bundle: ModelBundle, k: int, *, source=None, matrix=None, max_iter=RE
         raise UsageError(f"k must be between 1 and {bundle.k - 1} (the model has {bundle.k} "
                          "topics)", params=("k",))  # fmt: skip
     groups = reduction_groups(bundle, k)
-    corpus, dt = (matrix if matrix is not None
-                  else training_matrix(bundle, source, progress, cache_dir))  # fmt: skip
+    corpus, dt = matrix or training_matrix(bundle, source, progress, cache_dir)
     W0, H0 = merged_factors(bundle.doc_topics, bundle.components, groups)
     report, order = refine(bundle, corpus, dt, k, (W0, H0), max_iter, progress)
     return _edited(bundle, report, [groups[i] for i in order], "reduce",

@@ -57,11 +57,10 @@ label NMI after refinement minus the direct fit's, mean over starts (within 0.02
 +0.088 → +0.091, Chinese +0.145 → +0.143, Japanese +0.079 → +0.082 (3 of 3 each); a sample of
 5,000 did worse on AG News (−0.025) and 20 Newsgroups (1 of 3). Best of three, all documents
 against the sample: AG News 0.069 → 0.033 s, 20 Newsgroups train 0.107 → 0.018 s, Korean
-headlines 0.090 → 0.054 s; ten times the documents, 0.53–1.03 s → 0.03–0.06 s."""
-SERIAL_MEMBERSHIPS = 2_000_000
-"""Up to this many masses (documents × topics) the factorization runs on one thread: its
-per-topic sweeps are too short for two threads to pay (AG News, 7,600 × 40: 0.16 s on two,
-mostly waiting, against 0.04 s on one). The factors are the same on any thread count."""
+headlines 0.090 → 0.054 s; ten times the documents, 0.53–1.03 s → 0.03–0.06 s. At most
+MEMBERSHIP_SAMPLE × k masses, it runs on one thread: its per-topic sweeps are too short for
+two threads to pay (AG News, 7,600 × 40: 0.16 s on two, mostly waiting, against 0.04 s on
+one); the factors are the same on any thread count."""
 
 
 def linkage_matrix(method: str, components: np.ndarray) -> np.ndarray:
@@ -116,9 +115,8 @@ def membership_distances(components: np.ndarray, weights: np.ndarray, k: int,
         return document_distances(masses)
     with warnings.catch_warnings():  # a grouping step: its cap is no user's concern
         warnings.simplefilter("ignore", ConvergenceWarning)
-        threads = 1 if masses.size <= SERIAL_MEMBERSHIPS else None
         fit = nmf(masses, rank, loss="frobenius", max_iter=MEMBERSHIP_MAX_ITER,
-                  tol=MEMBERSHIP_TOL, threads=threads)  # fmt: skip
+                  tol=MEMBERSHIP_TOL, threads=1)  # fmt: skip
     return document_distances(fit.H)
 
 
