@@ -113,7 +113,7 @@ def fit_corpus(name, texts, labels, k, loss, snippets: Path | None) -> list[dict
     repeated = repeated_words(sp.csc_matrix(dt.X)[:, union], local,
                               [list(t.words) for t in fitted.topics])  # fmt: skip
     chance = corpus_documents(fitted.weights)
-    found = signature(fitted.weights, dt.X, repeated, sizes)
+    found = signature(fitted.weights, dt.X, repeated, sizes, columns)
     tags = label_scores.topic_labels(winners, labels, k)
     old = old_narrow(sizes, support, n)
     rows = []
@@ -228,16 +228,20 @@ def report(path: str) -> int:
     return 0
 
 
-def variant(lift: int | None, below: float = 1.0, guard: bool = True):
+def variant(lift: int | None, below: float = 1.0, guard: bool = True,
+            shared: float | None = None):  # fmt: skip
     """The flag with the main-topic guard (MAIN_SHARE) lifted for topics led by a block of at
-    least ``lift`` repeated words that win under ``below`` of the documents (None: today's),
-    or without the guard at all."""
+    least ``lift`` repeated words that win under ``below`` of the documents (None: the 2%
+    guard alone), or without the guard at all; with ``shared``, lifted for a block-led topic
+    whose ``shared_content`` is under it (quality.signature's rule at SHARED_CONTENT)."""
     from topiccli.quality.signature import BLOCK, MAIN_MIN, MAIN_SHARE, MIN_DOCUMENTS, SHARE
 
     def flag(r: dict) -> bool:
         n, block = r["n_docs"], len(r["repeated_words"])
         few = r["n_documents"] < max(MAIN_SHARE * n, MAIN_MIN)
         floor = max(MIN_DOCUMENTS, SHARE * r["corpus_documents"])
+        content = r.get("shared_content")
+        few = few or (shared is not None and content is not None and content < shared)
         narrow = (r["effective_documents"] <= floor or block >= BLOCK) and (few or not guard)
         lifted = lift is not None and block >= lift and r["n_documents"] < below * n
         return narrow or lifted
@@ -249,6 +253,8 @@ def conflict(rows: list[dict], labels: dict) -> None:
     """Whether the two flag targets conflict: hand-labelled signature topics that are
     label-aligned, the recall left when none of them may be flagged, and label-free variants
     that lift the 2% guard for topics led by a block of repeated words."""
+    from topiccli.quality.signature import SHARED_CONTENT
+
     labelled = [r for r in rows if key(r) in labels]
     truth = [labels[key(r)]["signature"] for r in labelled]
     both = [r for r, t in zip(labelled, truth) if t and aligned(r, r["n_docs"])]
@@ -266,10 +272,14 @@ def conflict(rows: list[dict], labels: dict) -> None:
           "label-aligned flagged (all fits) |")  # fmt: skip
     print("|---|---|---|---|---|---|---|")
     today, unguarded = variant(None), variant(None, guard=False)
-    for name, flag in (("today (2% guard)", today), ("no guard", unguarded),
+    shared = [(f"guard lifted for a block whose documents share < {c} (shared_content)"
+               f"{' (the rule)' if c == SHARED_CONTENT else ''}", variant(None, shared=c))
+              for c in (1.1, 1.2, 1.25, SHARED_CONTENT, 1.4, 1.5, 1.75)]  # fmt: skip
+    for name, flag in (("2% guard alone", today), ("no guard", unguarded),
                        *((f"guard lifted for a block of ≥ {b} words", variant(b))
                          for b in (3, 4, 5)),
-                       ("guard lifted for ≥ 4 words under 2.75%", variant(4, 0.0275))):  # fmt: skip
+                       ("guard lifted for ≥ 4 words under 2.75%", variant(4, 0.0275)),
+                       *shared):  # fmt: skip
         p, rc, tp, fp, fn = score([flag(r) for r in labelled], truth)
         bad = [r for r in rows if flag(r) and aligned(r, r["n_docs"])]
         named = "; ".join(f"`{' '.join(r['words'][:4])}`" for r in bad)

@@ -3,7 +3,8 @@ on other machines (the Dask engine's workers, when they read the corpus themselv
 
 The layers above ask a matrix for a handful of facts: its column sums (term frequencies), its
 rows' lengths (documents sharing no term with a model), its squared norm, a few of its columns
-(the topics' top words, for coherence), the inner product ⟨X·Hᵀ, W⟩ (the Frobenius error of a
+(the topics' top words, for coherence), a few of its rows (a flagged topic's documents), the
+inner product ⟨X·Hᵀ, W⟩ (the Frobenius error of a
 KL fit), and the digests of its rows (a bundle's fingerprint). They ask texts for their
 number, a few of them (representative documents), their openings (the explorer's snippets) and
 the sliding-window counts of some words (c_npmi). The functions here answer each question for
@@ -42,6 +43,10 @@ class HeldMatrix(ABC):
     @abstractmethod
     def columns(self, columns: np.ndarray) -> sp.csr_matrix:
         """X[:, columns] as a local CSR matrix (m × len(columns))."""
+
+    @abstractmethod
+    def rows(self, rows: np.ndarray) -> sp.csr_matrix:
+        """X[rows, :] as a local CSR matrix (``rows``: sorted row numbers)."""
 
     @abstractmethod
     def cross(self, W: np.ndarray, H: np.ndarray) -> float:
@@ -100,6 +105,15 @@ def columns(X, columns) -> sp.csc_matrix | np.ndarray:
     if sp.issparse(X):
         return sp.csc_matrix(X[:, columns] if X.format == "csc" else sp.csr_matrix(X)[:, columns])
     return np.asarray(X)[:, columns]
+
+
+def rows(X, rows) -> sp.csr_matrix:
+    """X[rows, :] as a CSR matrix, in ``rows``' order (``rows``: sorted row numbers, few: the
+    documents a quality check reads)."""
+    rows = np.asarray(rows, dtype=np.intp)
+    if isinstance(X, HeldMatrix):
+        return sp.csr_matrix(X.rows(rows))
+    return sp.csr_matrix(X[rows] if sp.issparse(X) else np.asarray(X)[rows])
 
 
 def cross(X, W: np.ndarray, H: np.ndarray) -> float:

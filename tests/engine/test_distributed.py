@@ -446,6 +446,8 @@ def test_a_matrix_on_the_workers_answers_as_the_local_one(client):
     assert fingerprint(ids, data) != fingerprint(ids, X[::-1])
     chosen = np.array([0, 5, 40, 41, 150, 202])
     assert (data[chosen].gather() != X[chosen]).nnz == 0
+    assert (held.rows(data, chosen) != held.rows(X, chosen)).nnz == 0  # a flag's documents
+    assert held.rows(data, chosen).shape == (6, 40)
     one = scatter_csr(client, X, partitions=1)
     spread = rebalance(one, 3)
     assert spread.partitions == 3 and spread.bounds[-1][1] == 203

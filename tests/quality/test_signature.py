@@ -79,6 +79,59 @@ def test_repeated_words_find_a_signature_block():
     assert signature.repeated_words(sp.csc_matrix(common), [np.arange(3)], [words[:3]]) == [[]]
 
 
+def _block_corpus(shared_subject: bool):
+    """2,000 documents of 30 words from 3,000 (each word in about 1% of them); the first 100
+    (5%) also carry a four-word block, as one author's signature, and, with
+    ``shared_subject``, a dozen words each from a subject of 40 words that no other document
+    uses: (X, W with topic 0 on the first 100 documents, its block's and top words' columns)."""
+    rng = np.random.default_rng(7)
+    n, vocabulary = 2000, 3000
+    rows = [list(rng.choice(np.arange(44, vocabulary), 30, replace=False)) for _ in range(n)]
+    for i in range(100):
+        rows[i] += [0, 1, 2, 3]  # the block
+        if shared_subject:
+            rows[i] += list(4 + rng.choice(40, 12, replace=False))
+    indptr = np.cumsum([0] + [len(r) for r in rows])
+    X = sp.csr_matrix((np.ones(indptr[-1]), np.concatenate(rows), indptr), shape=(n, vocabulary))
+    W = np.zeros((n, 2))
+    W[:100, 0] = 1.0
+    W[100:, 1] = 1.0
+    top = np.array([0, 1, 2, 3, 4, 5, 6, 7])
+    return X, W, top
+
+
+@pytest.mark.parametrize("shared_subject", [False, True])
+def test_a_block_topic_of_many_documents_is_narrow_when_they_share_nothing_else(
+    shared_subject,
+):
+    """A signature block on 5% of the documents: the 2% guard would keep it unflagged, but
+    its documents share nothing beyond their top words (an author signing in every group),
+    so it is narrow. The same block over documents sharing a subject (an author writing in
+    one group, the topic aligned with its label) stays unflagged."""
+    X, W, top = _block_corpus(shared_subject)
+    sizes = np.array([100, 1900])
+    block = [["w0", "w1", "w2", "w3"], []]
+    found = signature.signature(W, X, block, sizes, [top, top + 8])
+    value = found[0]["shared_content"]
+    if shared_subject:
+        assert value > 1.5 * signature.SHARED_CONTENT and not found[0]["narrow"]
+    else:
+        assert value < 1.15 and found[0]["narrow"]
+    assert found[1]["shared_content"] is None and not found[1]["narrow"]  # no block: not asked
+    without = signature.signature(W, X, block, sizes)  # no columns given: the guard holds
+    assert not without[0]["narrow"] and without[0]["shared_content"] is None
+
+
+def test_cohesion_and_shared_content_read_beyond_the_dropped_columns():
+    same = sp.csr_matrix(np.tile([1.0, 1.0, 0.0, 2.0], (5, 1)))
+    assert signature.cohesion(same, []) == pytest.approx(1.0)
+    assert signature.cohesion(same, [0, 1, 3]) == 0.0  # nothing left to share
+    X, _, top = _block_corpus(False)
+    value = signature.shared_content(X, np.arange(100), top)
+    assert value == signature.shared_content(X, np.arange(100), top)  # seeded: the same
+    assert 0.8 < value < 1.15
+
+
 def fit_json(folder, k, *extra):
     result = runner.invoke(app, ["nmf", "-i", str(folder), "--k", str(k), "-f", "json",
                                  "--no-cache", *extra])  # fmt: skip

@@ -148,6 +148,14 @@ class DistributedCSR(HeldMatrix):
         parts = self._each("columns", _block_columns, columns)
         return sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, len(columns)))
 
+    def rows(self, rows) -> sp.csr_matrix:
+        rows = np.asarray(rows, dtype=np.int64)
+        starts = np.array([a for a, _ in self.bounds], dtype=np.int64)
+        block = np.searchsorted(starts, rows, side="right") - 1
+        parts = self._each("rows", _block_rows_at,
+                           per_block=lambda i: (rows[block == i] - starts[i],))  # fmt: skip
+        return sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, self.shape[1]))
+
     def cross(self, W, H) -> float:
         W = np.asarray(W, dtype=np.float64)
         session = Session(self.client, "cross", self.timeout)

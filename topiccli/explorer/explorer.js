@@ -494,8 +494,12 @@
         badges.appendChild(el("li", { cls: "badge" + (flag ? " flag" : ""), "data-field": name, text: text }));
       }
       (story.flags || []).forEach(function (f) {
-        var evidence = f === "narrow" && typeof q.effective_documents === "number" ?
-          " (its weight comes from ≈ " + fmt(q.effective_documents, 1) + " documents)" : "";
+        var evidence = "";
+        if (f === "narrow" && typeof q.shared_content === "number")
+          evidence = " (a block of repeated words; its documents share " +
+            fmt(q.shared_content, 2) + "× what random documents share beyond its top words)";
+        else if (f === "narrow" && typeof q.effective_documents === "number")
+          evidence = " (its weight comes from ≈ " + fmt(q.effective_documents, 1) + " documents)";
         add("⚠ " + f + (meanings[f] ? ": " + meanings[f] : "") + evidence, true, "flag-" + f);
       });
       if ("coherence_npmi" in q) add("coherence (NPMI) " + fmt(q.coherence_npmi, 2), false, "npmi");

@@ -49,7 +49,7 @@ def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, doc
     scores = coherence.coherence_npmi(B, local)
     k = len(topics)
     winners = top_topics(weights)
-    per_topic = _per_topic(B, local, scores, weights, X, winners, topics)
+    per_topic = _per_topic(B, local, scores, weights, X, winners, topics, positive)
     if is_svd:
         for t in range(k):
             has_pole = len(columns[k + t]) > 1
@@ -65,22 +65,29 @@ def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, doc
     return described, metrics
 
 
-def _per_topic(B, local, scores, weights, X, winners, topics: list[Topic]) -> list[dict]:
+def _per_topic(B, local, scores, weights, X, winners, topics: list[Topic],
+               columns) -> list[dict]:  # fmt: skip
     """Each topic's scores from its words' columns ``B``: NPMI, documents won and supporting,
-    and the flags with their evidence (quality.signature)."""
+    and the flags with their evidence (quality.signature; ``columns``: each topic's top
+    words' columns in X)."""
     k = len(topics)
     sizes = documents.topic_sizes(winners, k)
     support = coherence.support(B, local[:k])
     repeated = signature.repeated_words(B, local[:k], [list(t.words) for t in topics])
-    flags = signature.signature(weights, X, repeated, sizes)
+    flags = signature.signature(weights, X, repeated, sizes, columns[:k])
     return [
         {"coherence_npmi": float(scores[t]), "n_documents": int(sizes[t]),
          "support_documents": int(support[t]), "narrow": flags[t]["narrow"],
          "effective_documents": round(flags[t]["effective_documents"], 1),
          "near_duplicate_share": round(flags[t]["near_duplicate_share"], 4),
-         "repeated_words": repeated[t]}
+         "repeated_words": repeated[t], **_shared(flags[t]["shared_content"])}
         for t in range(k)
     ]  # fmt: skip
+
+
+def _shared(value: float | None) -> dict:
+    """``shared_content`` where the flag measured it (a block-led topic of ≥ 2%)."""
+    return {} if value is None else {"shared_content": round(value, 3)}
 
 
 def _headline(scores, narrow: list[bool], weights, topics: list[Topic]) -> dict:
