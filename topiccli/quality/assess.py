@@ -31,7 +31,9 @@ def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, doc
     Flags (quality.signature): ``narrow`` (the topic's weight comes from about 1% of the
     documents or fewer, near-duplicates counted once), with its evidence
     ``effective_documents`` and ``near_duplicate_share``, and ``repeated_words`` (top words
-    that travel as one block of text, such as a signature).
+    that travel as one block of text, such as a signature), and, for a topic led by such a
+    block that is the main topic of 2% of the documents or more, ``shared_content`` (what its
+    documents share beyond its top words, against chance).
 
     Honest headline scores: the corpus-level ``coherence_npmi`` and ``c_npmi`` are means over
     every topic, so a flag, right or wrong, cannot move them; ``coherence_npmi_unflagged``
