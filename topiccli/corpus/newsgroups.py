@@ -10,6 +10,7 @@ from ..errors import DatasetNotFoundError, UsageError
 from ..specs import NEWSGROUP_PARTS, SUBSETS
 from . import bydate_cache
 from .model import Corpus
+from .newsgroup_parts import STRIPPERS
 
 CATEGORIES = (
     "alt.atheism",
@@ -92,22 +93,23 @@ def load_newsgroups(
     allowed and it is missing).
 
     Two shortcuts, each giving the same posts as ``fetch_20newsgroups(shuffle=False)``: the
-    cache file is inflated on a thread while scikit-learn imports (see bydate_cache.py), and
-    headers, footers and quotes are stripped after the categories are chosen (scikit-learn
-    strips the whole subset first, most of its loading time when few categories are wanted).
+    cache file is read directly (bydate_cache.py), without importing scikit-learn, and
+    headers, footers and quotes are stripped after the categories are chosen, by the same rules
+    (newsgroup_parts.py; scikit-learn strips the whole subset first, most of its loading time
+    when few categories are wanted). Only a missing cache goes through scikit-learn's loader.
     """
     chosen, removed = check_selection(categories, subset, remove)
     described = selection(categories, subset, remove, data_home)
     home = described["data_home"]
     pending = bydate_cache.start_reading(Path(home) / CACHE_NAME)
-    strippers = _strippers(removed)  # imports scikit-learn while the file inflates
     posts = None
-    if pending is not None and strippers is not None:
+    if pending is not None:
         posts = bydate_cache.choose_posts(pending, subset, chosen)
     if posts is None:
-        posts = _fetch(home, subset, chosen, () if strippers is not None else removed)
+        posts = _fetch(home, subset, chosen, ())
     texts, filenames, labels = posts
-    for strip in strippers or ():
+    for part in removed:
+        strip = STRIPPERS[part]
         texts = [strip(text) for text in texts]
     return Corpus(
         texts=texts,
@@ -142,20 +144,3 @@ def _fetch(home: str, subset: str, chosen: list[str] | None, removed):
         ) from exc
     names = list(bunch.target_names)
     return list(bunch.data), list(bunch.filenames), [names[t] for t in bunch.target]
-
-
-def _strippers(removed: list[str]):
-    """scikit-learn's own strip functions, in its order; None if this version lacks them."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            from sklearn.datasets import _twenty_newsgroups as tng
-
-        table = {
-            "headers": tng.strip_newsgroup_header,
-            "footers": tng.strip_newsgroup_footer,
-            "quotes": tng.strip_newsgroup_quoting,
-        }
-    except (ImportError, AttributeError):
-        return None
-    return [table[part] for part in REMOVABLE if part in removed]
