@@ -43,9 +43,15 @@ def average_jaccard(a: Sequence[str], b: Sequence[str]) -> float:
     if t == 0:
         return 1.0 if len(a) == len(b) else 0.0
     total = 0.0
-    for d in range(1, t + 1):
-        top_a, top_b = set(a[:d]), set(b[:d])
-        total += len(top_a & top_b) / len(top_a | top_b)
+    seen_a, seen_b, shared = set(), set(), 0  # the first d terms of each, and their overlap
+    for x, y in zip(a[:t], b[:t]):
+        if x not in seen_a:
+            seen_a.add(x)
+            shared += x in seen_b
+        if y not in seen_b:
+            seen_b.add(y)
+            shared += y in seen_a
+        total += shared / (len(seen_a) + len(seen_b) - shared)
     return total / t
 
 
@@ -140,6 +146,7 @@ def nmf_top_terms(terms: Sequence[str], top_t: int = 20, nmf=None, **nmf_options
     import warnings
 
     from ..errors import ConvergenceWarning
+    from .describe import top_indices
 
     if nmf is None:
         from ..factorize import nmf
@@ -150,7 +157,8 @@ def nmf_top_terms(terms: Sequence[str], top_t: int = 20, nmf=None, **nmf_options
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             result = nmf(X, k, seed=seed, **nmf_options)
-        order = np.argsort(-np.asarray(result.H), axis=1, kind="stable")[:, :top_t]
+        # the rows' stable argsort cut at top_t, without sorting whole rows
+        order = [top_indices(row, top_t) for row in np.asarray(result.H)]
         return [[str(w) for w in vocabulary[row]] for row in order]
 
     return fit
