@@ -3,9 +3,9 @@ on other machines (the Dask engine's workers, when they read the corpus themselv
 
 The layers above ask a matrix for a handful of facts: its column sums (term frequencies), its
 rows' lengths (documents sharing no term with a model), its squared norm, a few of its columns
-(the topics' top words, for coherence), a few of its rows (a flagged topic's documents), the
-inner product ⟨X·Hᵀ, W⟩ (the Frobenius error of a
-KL fit), and the digests of its rows (a bundle's fingerprint). They ask texts for their
+(the topics' top words, for coherence), a few of its rows (the documents a flag examines), the
+inner product ⟨X·Hᵀ, W⟩ (the Frobenius error of a KL fit), and the digests of its rows (a
+bundle's fingerprint). They ask texts for their
 number, a few of them (representative documents), their openings (the explorer's snippets) and
 the sliding-window counts of some words (c_npmi). The functions here answer each question for
 a local matrix or list of texts directly and hand it to a :class:`HeldMatrix` /

@@ -130,6 +130,12 @@ def test_cohesion_and_shared_content_read_beyond_the_dropped_columns():
     value = signature.shared_content(X, np.arange(100), top)
     assert value == signature.shared_content(X, np.arange(100), top)  # seeded: the same
     assert 0.8 < value < 1.15
+    empty = sp.csr_matrix((50, 10))
+    assert signature.shared_content(empty, np.arange(5), []) == 0.0  # nothing to share
+    alike = np.c_[np.ones((50, 3)), np.eye(50)]  # rows unrelated past columns 0-2
+    alike[:5, 3:] = 1.0  # five rows that also share every other word: 1 against 1/√5
+    value = signature.shared_content(sp.csr_matrix(alike), np.arange(5), [0, 1, 2])
+    assert value == pytest.approx(np.sqrt(5)) and value > signature.SHARED_CONTENT
 
 
 def fit_json(folder, k, *extra):

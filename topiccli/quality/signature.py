@@ -71,6 +71,7 @@ MAIN_MIN = 10
 LIFT = 1.0 / SHARE
 SHARED_CONTENT = 1.3
 CONTENT_SAMPLE = 2000
+CONTENT_CAP = 100.0
 
 
 def participation(weights: np.ndarray) -> float:
@@ -156,15 +157,19 @@ def signature(weights, X, repeated: list[list[str]] | None = None, sizes=None,
 def shared_content(X, members: np.ndarray, drop, seed: int = 0) -> float:
     """How much more the rows ``members`` of X share beyond the columns ``drop`` than as many
     rows drawn at random (``seed``): :func:`cohesion` of each, at most CONTENT_SAMPLE rows
-    (a seeded draw), as a ratio (1: no more than chance; 0 when nothing is left to share)."""
+    (a seeded draw), as a ratio (1: no more than chance; 0 when the members share nothing
+    beyond ``drop``; CONTENT_CAP when only they share anything)."""
     rng = np.random.default_rng(seed)
     members = np.asarray(members, dtype=np.intp)
     if len(members) > CONTENT_SAMPLE:
         members = rng.choice(members, CONTENT_SAMPLE, replace=False)
     chance = rng.choice(X.shape[0], len(members), replace=False)
     drop = np.asarray(drop, dtype=np.intp)
+    inside = cohesion(held.rows(X, np.sort(members)), drop)
     base = cohesion(held.rows(X, np.sort(chance)), drop)
-    return cohesion(held.rows(X, np.sort(members)), drop) / base if base > 0 else 0.0
+    if inside <= 0.0 or base <= 0.0:
+        return CONTENT_CAP if inside > 0.0 else 0.0
+    return min(inside / base, CONTENT_CAP)
 
 
 def cohesion(rows, drop) -> float:
