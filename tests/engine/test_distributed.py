@@ -456,6 +456,35 @@ def test_a_matrix_on_the_workers_answers_as_the_local_one(client):
     spread.release()
 
 
+def test_the_narrow_flag_reads_the_same_evidence_on_the_workers(client):
+    """Near-duplicates and shared content are measured on the workers' rows (fetched once for
+    every topic): the same flags and figures as on the local matrix."""
+    import scipy.sparse as sp
+
+    from topiccli.quality.signature import signature
+
+    rng = np.random.default_rng(5)
+    X = sp.random(400, 60, density=0.1, format="lil", random_state=rng)
+    for i in range(1, 6):
+        X[i] = X[0]  # six copies carry topic 0
+    X[:40, :4] = 1.0  # topic 1: a four-word block on 10% of the documents, nothing else shared
+    X = X.tocsr()
+    W = np.zeros((400, 3))
+    W[:6, 0] = 1.0
+    W[6:40, 1] = 1.0
+    W[40:, 2] = rng.random(360) + 0.5
+    repeated = [[], ["a", "b", "c", "d"], []]
+    sizes = np.array([6, 34, 360])
+    columns = [np.arange(4, 12), np.arange(4), np.arange(12, 20)]
+    data = scatter_csr(client, X, partitions=4)
+    here = signature(W, X, repeated, sizes, columns)
+    there = signature(W, data, repeated, sizes, columns)
+    assert there == here
+    assert here[0]["narrow"] and here[0]["near_duplicate_share"] > 0.9
+    assert here[1]["shared_content"] is not None
+    data.release()
+
+
 def test_texts_on_the_workers_answer_as_the_local_ones(client):
     from topiccli.corpus.folder import load_folder
     from topiccli.distributed.texts import WorkerTexts

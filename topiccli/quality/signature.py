@@ -91,20 +91,32 @@ def near_duplicate_groups(rows) -> np.ndarray:
     return connected_components(sp.csr_matrix(similar), directed=False)[1]
 
 
-def topic_evidence(column: np.ndarray, X) -> dict:
+def examined(column: np.ndarray) -> np.ndarray:
+    """The documents a topic's near-duplicate check reads: those holding the first COVERED of
+    its weight (at least 2, at most EXAMINED), heaviest first, with weight > 0."""
+    w = np.clip(np.asarray(column, dtype=float), 0.0, None)
+    total = float(w.sum())
+    if total <= 0:
+        return np.zeros(0, dtype=np.intp)
+    order = np.argsort(-w, kind="stable")
+    most = int(np.searchsorted(np.cumsum(w[order]), COVERED * total)) + 1
+    order = order[: min(max(most, 2), EXAMINED)]
+    return order[w[order] > 0]
+
+
+def topic_evidence(column: np.ndarray, X, rows_of=None) -> dict:
     """``effective_documents`` (near-duplicates merged) and ``near_duplicate_share`` (the
-    share of the topic's weight in documents with a near-duplicate among those examined)."""
+    share of the topic's weight in documents with a near-duplicate among those
+    :func:`examined`). ``rows_of(indices)`` gives those rows of X (default: ``held.rows``)."""
     w = np.clip(np.asarray(column, dtype=float), 0.0, None)
     total = float(w.sum())
     if total <= 0:
         return {"effective_documents": 0.0, "near_duplicate_share": 0.0}
-    order = np.argsort(-w, kind="stable")
-    most = int(np.searchsorted(np.cumsum(w[order]), COVERED * total)) + 1
-    order = order[: min(max(most, 2), EXAMINED)]
-    order = order[w[order] > 0]
+    order = examined(w)
     if len(order) < 2:
         return {"effective_documents": participation(w), "near_duplicate_share": 0.0}
-    groups = near_duplicate_groups(held.rows(X, np.sort(order))[np.argsort(np.argsort(order))])
+    rows = (rows_of or (lambda idx: held.rows(X, idx)))(np.sort(order))
+    groups = near_duplicate_groups(rows[np.argsort(np.argsort(order))])
     merged = np.bincount(groups, weights=w[order])
     rest = w.copy()
     rest[order] = 0.0
@@ -113,6 +125,16 @@ def topic_evidence(column: np.ndarray, X) -> dict:
         "effective_documents": participation(np.concatenate([merged, rest[rest > 0]])),
         "near_duplicate_share": float(w[order][duplicated].sum() / total),
     }
+
+
+def _row_reader(W: np.ndarray, X):
+    """``rows_of`` for :func:`topic_evidence`: for a held X, every topic's examined rows
+    fetched at once (one round trip to the workers, not one a topic); None otherwise."""
+    if not isinstance(X, held.HeldMatrix):
+        return None
+    union = np.unique(np.concatenate([examined(W[:, t]) for t in range(W.shape[1])] or [[]]))
+    local = held.rows(X, union.astype(np.intp))
+    return lambda idx: local[np.searchsorted(union, idx)]
 
 
 def corpus_documents(weights: np.ndarray) -> float:
@@ -138,10 +160,11 @@ def signature(weights, X, repeated: list[list[str]] | None = None, sizes=None,
 
     W = np.asarray(weights)
     floor = narrow_floor(W)
+    rows_of = _row_reader(W, X)
     winners = None
     out = []
     for t in range(W.shape[1]):
-        found = topic_evidence(W[:, t], X)
+        found = topic_evidence(W[:, t], X, rows_of)
         block = len(repeated[t]) >= BLOCK if repeated is not None else False
         few = sizes is None or sizes[t] < max(MAIN_SHARE * W.shape[0], MAIN_MIN)
         found["shared_content"] = None
