@@ -5,9 +5,11 @@ pickle of the train and test sets), and importing scikit-learn takes about a sec
 file is inflated on a thread (zlib releases the GIL) and unpickled with only the globals it
 holds allowed: scikit-learn's ``Bunch`` (read as :class:`_Bunch`, a dict with attributes, so
 scikit-learn is not imported) and numpy's array reconstruction. The posts are then chosen
-exactly as ``fetch_20newsgroups`` chooses them (``shuffle=False``). Anything unexpected (another
-layout, another global) returns None and the caller uses scikit-learn's loader instead. The
-file is the one scikit-learn itself reads (and ``topics data import`` writes).
+exactly as ``fetch_20newsgroups`` chooses them (``shuffle=False``). Another layout (other
+scikit-learn or numpy globals, or fields) returns None and the caller uses scikit-learn's
+loader instead. A global from anywhere else (a function that would run when the file loads)
+is refused with a CorpusError, and the file is handed to no loader. The file is the one
+scikit-learn itself reads (and ``topics data import`` writes).
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ class _CacheUnpickler(pickle.Unpickler):
                     continue
         if module == "builtins" and name in _PLAIN:
             return getattr(builtins, name)
-        if module.split(".")[0] in ("sklearn", "numpy"):  # another layout: scikit-learn's loader
+        # another layout (or an older pickle protocol's copyreg): scikit-learn's loader reads it
+        if module.split(".")[0] in ("sklearn", "numpy", "copyreg"):
             raise pickle.UnpicklingError(f"{module}.{name} is not in the layout this reader knows")
         raise _Foreign(f"{module}.{name}")
 
