@@ -35,8 +35,9 @@ documents drawn at random (seeded; at most ``CONTENT_SAMPLE`` of each). A subjec
 documents share words beyond its top eight; the posts of an author who signs in every group
 share the signature and little else. Under ``SHARED_CONTENT`` (1.3) the block topic is
 narrow however many documents it wins. On the hand-labelled fits of
-scripts/evaluate_flag.md, the 11 block-led topics winning ≥ 2% that are signatures scored
-0.96–1.24, the label-aligned ones 1.52–1.87, a topic of subject lines 1.39.
+scripts/evaluate_flag.md, the 9 block-led topics winning ≥ 2% that are signatures and not
+label-aligned scored 0.96–1.24, the label-aligned ones 1.52–1.87, a topic of subject lines
+1.39.
 
 ``repeated_words`` lists a topic's top words that travel together as one block of text in a
 handful of documents (a signature, a repeated footer): at least ``BLOCK`` (3) top words,
