@@ -53,6 +53,8 @@ from .checked import (
 from .key import FORMAT
 
 SUBDIR = f"corpus-v{FORMAT}"
+_KEY = re.compile(r"[0-9a-f]{8,64}-[0-9a-f]{8,64}")
+"""A cache key as cache.key writes them (WHAT-STATE, hex digests): nothing else is followed."""
 
 
 class LazyTexts(Sequence):
@@ -305,10 +307,6 @@ def _compressed_list(texts) -> bytes:
     parts.append(packer.compress(b"]"))
     parts.append(packer.flush())
     return b"".join(parts)
-
-
-_KEY = re.compile(r"[0-9a-f]{8,64}-[0-9a-f]{8,64}")
-"""A cache key as cache.key writes them (WHAT-STATE, hex digests): nothing else is followed."""
 
 
 def _segments(dt: DocumentTerm) -> bytes | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import builtins
 import importlib
+import io
 import pickle
 import threading
 import zlib
@@ -100,8 +101,6 @@ def choose_posts(pending: PendingRead, subset: str, categories: list[str] | None
 
     ``subset`` is train, test or all (train then test); ``categories`` None keeps all.
     """
-    import io
-
     payload = pending.result()
     if payload is None:
         return None
