@@ -36,6 +36,7 @@ QUALITY_KEYS = (
     "unstable",
     "narrow",
     "effective_documents",
+    "heaviest_share",
     "shared_content",
 )
 
