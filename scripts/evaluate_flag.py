@@ -229,13 +229,11 @@ def report(path: str) -> int:
 
 
 def variant(lift: int | None, below: float = 1.0, guard: bool = True,
-            shared: float | None = None, carried: float | None = None):  # fmt: skip
+            shared: float | None = None):  # fmt: skip
     """The flag with the main-topic guard (MAIN_SHARE) lifted for topics led by a block of at
     least ``lift`` repeated words that win under ``below`` of the documents (None: the 2%
     guard alone), or without the guard at all; with ``shared``, lifted for a block-led topic
-    whose ``shared_content`` is under it (quality.signature's rule at SHARED_CONTENT); with
-    ``carried``, a topic whose heaviest 1% of documents hold that share of its weight counts
-    as carried by them (quality.signature's rule at CARRIED)."""
+    whose ``shared_content`` is under it (quality.signature's rule at SHARED_CONTENT)."""
     from topiccli.quality.signature import BLOCK, MAIN_MIN, MAIN_SHARE, MIN_DOCUMENTS, SHARE
 
     def flag(r: dict) -> bool:
@@ -244,10 +242,7 @@ def variant(lift: int | None, below: float = 1.0, guard: bool = True,
         floor = max(MIN_DOCUMENTS, SHARE * r["corpus_documents"])
         content = r.get("shared_content")
         few = few or (shared is not None and content is not None and content < shared)
-        heavy = carried is not None and r["heaviest_share"] >= carried
-        narrow = (r["effective_documents"] <= floor or heavy or block >= BLOCK) and (
-            few or not guard
-        )
+        narrow = (r["effective_documents"] <= floor or block >= BLOCK) and (few or not guard)
         lifted = lift is not None and block >= lift and r["n_documents"] < below * n
         return narrow or lifted
 
@@ -258,7 +253,7 @@ def conflict(rows: list[dict], labels: dict) -> None:
     """Whether the two flag targets conflict: hand-labelled signature topics that are
     label-aligned, the recall left when none of them may be flagged, and label-free variants
     that lift the 2% guard for topics led by a block of repeated words."""
-    from topiccli.quality.signature import CARRIED, SHARED_CONTENT
+    from topiccli.quality.signature import SHARED_CONTENT
 
     labelled = [r for r in rows if key(r) in labels]
     truth = [labels[key(r)]["signature"] for r in labelled]
@@ -278,18 +273,13 @@ def conflict(rows: list[dict], labels: dict) -> None:
     print("|---|---|---|---|---|---|---|")
     today, unguarded = variant(None), variant(None, guard=False)
     shared = [(f"guard lifted for a block whose documents share < {c} (shared_content)"
-               f"{' (the rule without heaviest share)' if c == SHARED_CONTENT else ''}",
-               variant(None, shared=c))
+               f"{' (the rule)' if c == SHARED_CONTENT else ''}", variant(None, shared=c))
               for c in (1.1, 1.2, 1.25, SHARED_CONTENT, 1.4, 1.5, 1.75)]  # fmt: skip
-    heavy = [(f"and carried: its heaviest 1% hold ≥ {c:.0%} of its weight"
-              f"{' (the rule)' if c == CARRIED else ''}",
-              variant(None, shared=SHARED_CONTENT, carried=c))
-             for c in (0.5, 0.55, CARRIED, 0.65, 0.7)]  # fmt: skip
     for name, flag in (("2% guard alone", today), ("no guard", unguarded),
                        *((f"guard lifted for a block of ≥ {b} words", variant(b))
                          for b in (3, 4, 5)),
                        ("guard lifted for ≥ 4 words under 2.75%", variant(4, 0.0275)),
-                       *shared, *heavy):  # fmt: skip
+                       *shared):  # fmt: skip
         p, rc, tp, fp, fn = score([flag(r) for r in labelled], truth)
         bad = [r for r in rows if flag(r) and aligned(r, r["n_docs"])]
         named = "; ".join(f"`{' '.join(r['words'][:4])}`" for r in bad)

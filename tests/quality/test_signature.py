@@ -38,37 +38,6 @@ def test_weight_in_a_few_documents_is_narrow_and_spread_weight_is_not():
     assert found[2]["effective_documents"] <= 5.0 + 1e-9
 
 
-def test_heaviest_share_counts_one_percent_of_the_documents_with_weight():
-    w = np.r_[np.full(10, 6.0), np.ones(40), np.zeros(950)]  # 50 documents hold weight
-    assert signature.heaviest_share(w, 50) == pytest.approx(6.0 / 100.0)  # 1 document
-    assert signature.heaviest_share(w, 1000) == pytest.approx(60.0 / 100.0)  # 10 documents
-    assert signature.heaviest_share(np.zeros(5), 5) == 0.0
-    assert signature.heaviest_share(np.r_[-3.0, 1.0], 2) == 1.0  # negative weight counts as 0
-
-
-@pytest.mark.parametrize("main_weight, narrow", [(9.0, True), (4.0, False)])
-def test_a_topic_carried_by_its_heaviest_documents_is_narrow_despite_a_long_tail(
-    main_weight, narrow
-):
-    """Twenty documents (1%) carry a topic, with a thin tail over 600 more. The tail makes
-    the participation ratio large (above the floor); the heaviest 1% holding 60% of the
-    weight says who carries it all the same. At 4.0 each they hold 45%: not narrow."""
-    n = 2000
-    X = sp.random(n, 300, density=0.05, format="csr", random_state=5)
-    W = np.zeros((n, 2))
-    W[:, 1] = np.random.default_rng(6).random(n)
-    W[:20, 0] = main_weight
-    W[20:620, 0] = 0.16
-    found = signature.signature(W, X, sizes=np.array([20, 1980]))
-    floor = signature.narrow_floor(W)
-    assert found[0]["effective_documents"] > floor  # the participation ratio alone: not narrow
-    share = 20 * main_weight / (20 * main_weight + 600 * 0.16)
-    assert found[0]["heaviest_share"] == pytest.approx(share)
-    assert found[0]["narrow"] is narrow and not found[1]["narrow"]
-    guarded = signature.signature(W, X, sizes=np.array([60, 1940]))  # the main topic of 3%
-    assert not guarded[0]["narrow"]
-
-
 def test_near_duplicates_count_once():
     """Fifty copies of one document carry a topic: fifty documents, one text."""
     n = 2000

@@ -36,7 +36,6 @@ QUALITY_KEYS = (
     "unstable",
     "narrow",
     "effective_documents",
-    "heaviest_share",
     "shared_content",
 )
 

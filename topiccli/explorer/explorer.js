@@ -499,9 +499,7 @@
           evidence = " (a block of repeated words; its documents share " +
             fmt(q.shared_content, 2) + "× what random documents share beyond its top words)";
         else if (f === "narrow" && typeof q.effective_documents === "number")
-          evidence = " (its weight comes from ≈ " + fmt(q.effective_documents, 1) + " documents" +
-            (typeof q.heaviest_share === "number"
-              ? "; its heaviest 1% of documents hold " + pct(q.heaviest_share) + " of it" : "") + ")";
+          evidence = " (its weight comes from ≈ " + fmt(q.effective_documents, 1) + " documents)";
         add("⚠ " + f + (meanings[f] ? ": " + meanings[f] : "") + evidence, true, "flag-" + f);
       });
       if ("coherence_npmi" in q) add("coherence (NPMI) " + fmt(q.coherence_npmi, 2), false, "npmi");

@@ -30,10 +30,9 @@ def assess(fitted, weights, X, topics: list[Topic], top_n: int, corpus=None, doc
 
     Flags (quality.signature): ``narrow`` (the topic's weight comes from about 1% of the
     documents or fewer, near-duplicates counted once), with its evidence
-    ``effective_documents``, ``near_duplicate_share`` and ``heaviest_share`` (the share of
-    its weight in its heaviest 1% of the documents), ``repeated_words`` (top words that
-    travel as one block of text, such as a signature), and, for a topic led by such a block
-    that is the main topic of 2% of the documents or more, ``shared_content`` (what its
+    ``effective_documents`` and ``near_duplicate_share``, and ``repeated_words`` (top words
+    that travel as one block of text, such as a signature), and, for a topic led by such a
+    block that is the main topic of 2% of the documents or more, ``shared_content`` (what its
     documents share beyond its top words, against chance).
 
     Honest headline scores: the corpus-level ``coherence_npmi`` and ``c_npmi`` are means over
@@ -83,7 +82,6 @@ def _per_topic(B, local, scores, weights, X, winners, topics: list[Topic],
          "support_documents": int(support[t]), "narrow": flags[t]["narrow"],
          "effective_documents": round(flags[t]["effective_documents"], 1),
          "near_duplicate_share": round(flags[t]["near_duplicate_share"], 4),
-         "heaviest_share": round(flags[t]["heaviest_share"], 3),
          "repeated_words": repeated[t], **_shared(flags[t]["shared_content"])}
         for t in range(k)
     ]  # fmt: skip

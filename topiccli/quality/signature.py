@@ -17,16 +17,11 @@ share, negative SVD weights counted as 0):
   weight, ``corpus_documents``. It is the number of documents when every document carries
   the same weight, and less when documents differ in length or some carry no term at all
   (short texts, empty documents), so a corpus of short texts is not measured against
-  documents that are not there;
-* the **heaviest share**: the share of the topic's weight that its heaviest ``SHARE`` (1%)
-  of the documents hold (of those with any weight; at least one document). The participation
-  ratio counts a long tail of small weights as documents; a topic whose few main documents
-  hold most of its weight is carried by them all the same.
+  documents that are not there.
 
 A topic is ``narrow`` when its effective number of documents is at most ``SHARE`` (1%) of the
 corpus's (at least ``MIN_DOCUMENTS``, 3, in a tiny corpus): its weight comes from about 1% of
-the documents or fewer, or from a group of near-duplicates; or when its heaviest 1% of the
-documents hold at least ``CARRIED`` (60%) of its weight; or when it is led by a block of
+the documents or fewer, or from a group of near-duplicates; or when it is led by a block of
 repeated words (below). Not when it is the main topic (the largest weight) of at least
 ``MAIN_SHARE`` (2%) of the documents (and at least ``MAIN_MIN``, 10, in a corpus of fewer
 than 500, where 2% is still a handful): that many documents are mainly about it, and a topic
@@ -76,7 +71,6 @@ MAIN_SHARE = 0.02
 MAIN_MIN = 10
 LIFT = 1.0 / SHARE
 SHARED_CONTENT = 1.3
-CARRIED = 0.6
 CONTENT_SAMPLE = 2000
 CONTENT_CAP = 100.0
 
@@ -144,17 +138,6 @@ def _row_reader(W: np.ndarray, X):
     return lambda idx: local[np.searchsorted(union, idx)]
 
 
-def heaviest_share(column: np.ndarray, holding: int) -> float:
-    """The share of a topic's weight in its heaviest SHARE of the ``holding`` documents (those
-    with any weight; at least one document); 0 with no weight."""
-    w = np.clip(np.asarray(column, dtype=float), 0.0, None)
-    total = float(w.sum())
-    if total <= 0:
-        return 0.0
-    count = min(max(int(np.ceil(SHARE * holding)), 1), len(w))
-    return float(np.partition(w, len(w) - count)[len(w) - count :].sum() / total)
-
-
 def corpus_documents(weights: np.ndarray) -> float:
     """What chance gives: the participation ratio of the documents' total weights."""
     return participation(np.clip(np.asarray(weights, dtype=float), 0.0, None).sum(axis=1))
@@ -167,11 +150,9 @@ def narrow_floor(weights: np.ndarray) -> float:
 
 def signature(weights, X, repeated: list[list[str]] | None = None, sizes=None,
               columns: list[np.ndarray] | None = None) -> list[dict]:  # fmt: skip
-    """Each topic's ``effective_documents``, ``near_duplicate_share``, ``heaviest_share``,
-    ``shared_content`` and ``narrow``: carried by about 1% of the documents or fewer (an
-    effective number at most the floor, or CARRIED of its weight in its heaviest 1%), or led
-    by a block of repeated words (``repeated[t]``, from ``repeated_words``, at least BLOCK of
-    them); and the main
+    """Each topic's ``effective_documents``, ``near_duplicate_share``, ``shared_content`` and
+    ``narrow``: carried by about 1% of the documents or fewer, or led by a block of repeated
+    words (``repeated[t]``, from ``repeated_words``, at least BLOCK of them); and the main
     topic of fewer than MAIN_SHARE of the documents, or of MAIN_MIN (``sizes[t]``: the
     documents it wins), unless it is led by a block and its documents share less than
     SHARED_CONTENT beyond its top words (``columns[t]``: their columns in X).
@@ -180,14 +161,11 @@ def signature(weights, X, repeated: list[list[str]] | None = None, sizes=None,
 
     W = np.asarray(weights)
     floor = narrow_floor(W)
-    holding = int(np.count_nonzero(np.clip(W, 0.0, None).sum(axis=1) > 0))
     rows_of = _row_reader(W, X)
     winners = None
     out = []
     for t in range(W.shape[1]):
         found = topic_evidence(W[:, t], X, rows_of)
-        found["heaviest_share"] = heaviest_share(W[:, t], holding)
-        carried = found["effective_documents"] <= floor or found["heaviest_share"] >= CARRIED
         block = len(repeated[t]) >= BLOCK if repeated is not None else False
         few = sizes is None or sizes[t] < max(MAIN_SHARE * W.shape[0], MAIN_MIN)
         found["shared_content"] = None
@@ -195,7 +173,7 @@ def signature(weights, X, repeated: list[list[str]] | None = None, sizes=None,
             winners = top_topics(W) if winners is None else winners
             found["shared_content"] = shared_content(X, np.flatnonzero(winners == t), columns[t])
             few = found["shared_content"] < SHARED_CONTENT
-        found["narrow"] = bool((carried or block) and few)
+        found["narrow"] = bool((found["effective_documents"] <= floor or block) and few)
         out.append(found)
     return out
 
