@@ -86,10 +86,11 @@ def refit(tree: str, data_home: str, extra: str, out: str) -> int:
 def rescore(out: str, dump: str) -> int:
     sys.path.insert(0, str(MAIN))
     import numpy as np
+    import scipy.sparse as sp
 
     from topiccli.quality.describe import top_indices
     from topiccli.quality.doc_weights import top_topics
-    from topiccli.quality.signature import signature
+    from topiccli.quality.signature import repeated_words, signature
 
     labels = json.loads((MAIN / "scripts" / "flag_labels.json").read_text())["topics"]
     words = {(t["corpus"], t["k"], t["loss"] or "", t["topic"]): t["words"] for t in labels}
@@ -101,8 +102,12 @@ def rescore(out: str, dump: str) -> int:
         winners = top_topics(W)
         sizes = np.bincount(winners[winners >= 0], minlength=W.shape[1])
         columns = [top_indices(row, 8) for row in H]
-        found = signature(W, X, [r["repeated_words"] for r in fitted], sizes, columns)
-        for r, g in zip(fitted, found):
+        union, where = np.unique(np.concatenate(columns), return_inverse=True)
+        local = np.split(where.ravel(), np.cumsum([len(c) for c in columns])[:-1])
+        blocks = repeated_words(sp.csc_matrix(X)[:, union], local, [r["words"] for r in fitted])
+        found = signature(W, X, blocks, sizes, columns)
+        for r, g, block in zip(fitted, found, blocks):
+            r["repeated_words_then"], r["repeated_words"] = r["repeated_words"], block
             key = (r["corpus"], r["k"], r["loss"] or "", r["topic"])
             if key in words and words[key] != r["words"]:
                 raise SystemExit(f"{key}: the refit's words are not the labelled topic's")

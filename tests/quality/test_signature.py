@@ -79,6 +79,26 @@ def test_repeated_words_find_a_signature_block():
     assert signature.repeated_words(sp.csc_matrix(common), [np.arange(3)], [words[:3]]) == [[]]
 
 
+def test_a_block_must_hold_its_words_in_fixed_proportions():
+    """Twelve posts of 2,000 hold the same three words: as one repeated text (a signature:
+    each word once, so their weights keep one ratio) they are a block; as a theme's words in
+    varying counts (an article on oil prices: "oil" five times, "opec" once) they are not,
+    however rare and however often they meet."""
+    words = ["crude", "barrel", "opec"]
+    rng = np.random.default_rng(7)
+    copies = np.zeros((2000, 3))
+    copies[:12] = [2.0, 3.0, 1.5]  # the same text: the same weights, up to a row's scale
+    copies[:12] *= rng.uniform(0.5, 2.0, size=(12, 1))
+    assert signature.repeated_words(sp.csc_matrix(copies), [np.arange(3)], [words]) == [words]
+    theme = np.zeros((2000, 3))
+    theme[:12] = rng.integers(1, 6, size=(12, 3)).astype(float)  # counts vary per article
+    assert signature.repeated_words(sp.csc_matrix(theme), [np.arange(3)], [words]) == [[]]
+    linked = np.ones((3, 3), dtype=bool)
+    assert signature.fixed_proportions(sp.csc_matrix(copies[:, :3]), linked) == 1.0
+    assert signature.fixed_proportions(sp.csc_matrix(theme), linked) < signature.SAME_TEXT
+    assert signature.fixed_proportions(sp.csc_matrix(theme), np.zeros((3, 3), bool)) == 1.0
+
+
 def _block_corpus(shared_subject: bool):
     """2,000 documents of 30 words from 3,000 (each word in about 1% of them); the first 100
     (5%) also carry a four-word block, as one author's signature, and, with
@@ -120,6 +140,27 @@ def test_a_block_topic_of_many_documents_is_narrow_when_they_share_nothing_else(
     assert found[1]["shared_content"] is None and not found[1]["narrow"]  # no block: not asked
     without = signature.signature(W, X, block, sizes)  # no columns given: the guard holds
     assert not without[0]["narrow"] and without[0]["shared_content"] is None
+
+
+def test_shared_content_is_not_measured_on_documents_too_short_to_tell():
+    """Headlines of one story: a three-word block plus three words each, on 5% of the
+    documents. Beyond the top eight words a headline keeps nothing to share, so the ratio
+    would be low for that reason alone: it is not measured, and the 2% guard holds."""
+    rng = np.random.default_rng(3)
+    n, vocabulary = 2000, 3000
+    rows = [list(rng.choice(np.arange(44, vocabulary), 6, replace=False)) for _ in range(n)]
+    for i in range(100):
+        rows[i] = [0, 1, 2] + rows[i][:3]
+    indptr = np.cumsum([0] + [len(r) for r in rows])
+    X = sp.csr_matrix((np.ones(indptr[-1]), np.concatenate(rows), indptr), shape=(n, vocabulary))
+    W = np.zeros((n, 2))
+    W[:100, 0] = 1.0
+    W[100:, 1] = 1.0
+    top = np.arange(8)
+    assert signature.shared_content(X, np.arange(100), top) is None
+    found = signature.signature(W, X, [["w0", "w1", "w2"], []], np.array([100, 1900]),
+                                [top, top + 8])  # fmt: skip
+    assert found[0]["shared_content"] is None and not found[0]["narrow"]
 
 
 def test_cohesion_and_shared_content_read_beyond_the_dropped_columns():
