@@ -272,12 +272,14 @@ def fixed_proportions(columns, linked: np.ndarray) -> float:
     words come in varying counts. Where every weight is one occurrence (short texts, binary
     counts) any two words are in fixed proportions, and this says nothing."""
     columns = sp.csc_matrix(columns)
+    columns.eliminate_zeros()
+    ptr, rows, weights = columns.indptr, columns.indices, columns.data
     shares = []
     for i, j in zip(*np.nonzero(np.triu(linked, 1))):
-        a, b = columns[:, i].toarray().ravel(), columns[:, j].toarray().ravel()
-        both = (a > 0) & (b > 0)
-        if not both.any():
+        _, at_i, at_j = np.intersect1d(rows[ptr[i] : ptr[i + 1]], rows[ptr[j] : ptr[j + 1]],
+                                       assume_unique=True, return_indices=True)  # fmt: skip
+        if not len(at_i):
             continue
-        ratio = np.log(a[both] / b[both])
+        ratio = np.log(weights[ptr[i] + at_i] / weights[ptr[j] + at_j])
         shares.append(float(np.mean(np.abs(ratio - np.median(ratio)) <= SAME_RATIO)))
     return float(np.mean(shares)) if shares else 1.0
