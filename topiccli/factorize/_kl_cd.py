@@ -105,13 +105,16 @@ def _reduce(values: np.ndarray, size: int, filled, starts) -> np.ndarray:
 
 def _block_sweep(side: _Side, block, F, G, gsum, v, l1: float, l2: float,
                  checked: bool) -> float:  # fmt: skip
-    """One Newton step on every entry of F's block columns, topic by topic; v = (WH) at the
-    block's nonzeros (in this side's order) is kept current. With ``checked``, each row's step
+    """One Newton step on every entry of F's block columns, topic by topic; v = (WH) at X's
+    nonzeros (CSR order) is kept current at the block's. With ``checked``, each row's step
     is checked against its exact change (module doc) and the changes' sum is returned;
     otherwise the steps are taken as they are and 0.0 is returned."""
     a, b, counts, filled, starts = block
     s, e = side.ptr[a], side.ptr[b]
-    x, other, vb = side.x[s:e], side.other[s:e], v[s:e]
+    x, other = side.x[s:e], side.other[s:e]
+    # (WH) at the block's nonzeros: a view in CSR order (W's side), else gathered here and
+    # written back below (H's side), so no whole copy of v in column order is ever made
+    vb = v[s:e] if side.order is None else v[side.order[s:e]]
     size = b - a
     gc, vf, ratio, q, dv = (np.empty(e - s) for _ in range(5))  # reused by every topic
     total = 0.0
@@ -135,6 +138,8 @@ def _block_sweep(side: _Side, block, F, G, gsum, v, l1: float, l2: float,
             total += _check(d, dv, x, vf, gc, lin + l2 * f, l2, counts, size, filled, starts)
         f += d
         vb += dv
+    if side.order is not None:
+        v[side.order[s:e]] = vb
     return total
 
 
@@ -158,18 +163,15 @@ def _check(d, dv, x, vf, gc, slope, l2: float, counts, size: int, filled, starts
 def _half_sweep(side: _Side, F, G, v_csr, l1: float, l2: float, pool, checked: bool) -> float:
     """Every column of F (k × size) by one Newton step, against G fixed (k × other size);
     with ``checked``, returns the objective's change (the blocks' changes added in block
-    order), otherwise 0.0."""
-    v = v_csr if side.order is None else v_csr[side.order]
+    order), otherwise 0.0. ``v_csr`` is (WH) at X's nonzeros in CSR order, kept current; a
+    block of the H side reads and writes back its own nonzeros (the blocks are disjoint)."""
     gsum = G.sum(axis=1)
 
     def task(r: int) -> list[float]:
-        return [_block_sweep(side, side.blocks[i], F, G, gsum, v, l1, l2, checked)
+        return [_block_sweep(side, side.blocks[i], F, G, gsum, v_csr, l1, l2, checked)
                 for i in range(*side.runs[r])]  # fmt: skip
 
-    changes = [c for part in pool.map(task, len(side.runs)) for c in part]
-    if side.order is not None:
-        v_csr[side.order] = v
-    return math.fsum(changes)
+    return math.fsum(c for part in pool.map(task, len(side.runs)) for c in part)
 
 
 def _sweep(sides, Wt, Hk, v, penalty: Penalty, pool, checked: bool) -> float:
