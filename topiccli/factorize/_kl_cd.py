@@ -60,11 +60,10 @@ _BLOCK_NNZ = 1 << 16  # nonzeros per block of rows (W) or columns (H)
 class _Side:
     """X's nonzeros ordered by one factor's index (rows for W, columns for H), in blocks.
 
-    Indices are kept as 32-bit integers where they fit (the H side's copy of X in column order
-    costs about 16 bytes a nonzero).
-
-    ``order`` maps this order's positions to CSR positions (None for the CSR order itself);
-    ``other`` is each nonzero's index into the other factor; ``blocks`` are (first, stop)
+    ``x`` and ``other`` (each nonzero's index into the other factor) are in CSR order; ``order``
+    maps this order's positions to CSR positions (None for the CSR order itself), and a block
+    gathers its nonzeros through it, so the H side costs 4 bytes a nonzero (``order``, 32-bit
+    where it fits) rather than a copy of X in column order. ``blocks`` are (first, stop)
     index ranges with, per block, each segment's number of nonzeros (for ``np.repeat``), and
     the non-empty segments with their local starts (for ``np.add.reduceat``).
     """
@@ -91,8 +90,7 @@ def _sides(pattern: SparsePattern, threads: int) -> tuple[_Side, _Side]:
     order = order.astype(np.int32) if len(order) < 2**31 else order  # 4 bytes a nonzero less
     colptr = np.zeros(pattern.shape[1] + 1, dtype=np.int64)
     np.cumsum(np.bincount(pattern.cols, minlength=pattern.shape[1]), out=colptr[1:])
-    rows = pattern.rows[order]
-    return rows_side, _Side(pattern.x[order], colptr, rows, order, threads)
+    return rows_side, _Side(pattern.x, colptr, pattern.rows, order, threads)
 
 
 def _reduce(values: np.ndarray, size: int, filled, starts) -> np.ndarray:
@@ -111,10 +109,10 @@ def _block_sweep(side: _Side, block, F, G, gsum, v, l1: float, l2: float,
     otherwise the steps are taken as they are and 0.0 is returned."""
     a, b, counts, filled, starts = block
     s, e = side.ptr[a], side.ptr[b]
-    x, other = side.x[s:e], side.other[s:e]
-    # (WH) at the block's nonzeros: a view in CSR order (W's side), else gathered here and
-    # written back below (H's side), so no whole copy of v in column order is ever made
-    vb = v[s:e] if side.order is None else v[side.order[s:e]]
+    # the block's nonzeros: views in CSR order (W's side), or gathered here by ``order`` (H's
+    # side: no copy of X or of (WH) in column order is kept; v is written back below)
+    at = slice(s, e) if side.order is None else side.order[s:e]
+    x, other, vb = side.x[at], side.other[at], v[at]
     size = b - a
     gc, vf, ratio, q, dv = (np.empty(e - s) for _ in range(5))  # reused by every topic
     total = 0.0
@@ -139,7 +137,7 @@ def _block_sweep(side: _Side, block, F, G, gsum, v, l1: float, l2: float,
         f += d
         vb += dv
     if side.order is not None:
-        v[side.order[s:e]] = vb
+        v[at] = vb
     return total
 
 
