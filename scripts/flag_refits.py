@@ -107,7 +107,7 @@ def rescore(out: str, dump: str) -> int:
         blocks = repeated_words(sp.csc_matrix(X)[:, union], local, [r["words"] for r in fitted])
         found = signature(W, X, blocks, sizes, columns)
         for r, g, block in zip(fitted, found, blocks):
-            r["repeated_words_then"], r["repeated_words"] = r["repeated_words"], block
+            r["repeated_words"] = block
             key = (r["corpus"], r["k"], r["loss"] or "", r["topic"])
             if key in words and words[key] != r["words"]:
                 raise SystemExit(f"{key}: the refit's words are not the labelled topic's")

@@ -256,10 +256,9 @@ def repeated_words(B, local: list[np.ndarray], words: list[list[str]]) -> list[l
         linked = (overlap >= SAME_DOCUMENTS) & (both >= 3) & (lift >= LIFT)
         np.fill_diagonal(linked, False)
         _, groups = connected_components(sp.csr_matrix(linked), directed=False)
-        counts = np.bincount(groups)
-        in_group = [linked & (groups[:, None] == g) for g in range(len(counts))]
-        kept = [g for g in range(len(counts)) if counts[g] >= BLOCK
-                and fixed_proportions(values[:, cols], in_group[g]) >= SAME_TEXT]  # fmt: skip
+        kept = [g for g in np.flatnonzero(np.bincount(groups) >= BLOCK)
+                if fixed_proportions(values[:, cols], linked & (groups[:, None] == g))
+                >= SAME_TEXT]  # fmt: skip
         out.append([names[i] for i in range(len(cols)) if groups[i] in kept])
     return out
 
@@ -271,7 +270,7 @@ def fixed_proportions(columns, linked: np.ndarray) -> float:
     pair). Copies of one text hold its words in the same proportion every time; a theme's
     words come in varying counts. Where every weight is one occurrence (short texts, binary
     counts) any two words are in fixed proportions, and this says nothing."""
-    columns = sp.csc_matrix(columns)
+    columns = sp.csc_matrix(columns, copy=True)  # eliminate_zeros must not touch the caller's
     columns.eliminate_zeros()
     ptr, rows, weights = columns.indptr, columns.indices, columns.data
     shares = []
