@@ -289,3 +289,24 @@ def test_ccd_with_penalties_never_rises():
         seen.append(objective(fit.W, fit.H))
     assert np.all(np.diff(seen) <= 1e-12 * seen[0])
     assert seen[-1] < 0.9 * seen[0]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_relaxed_step_is_the_plain_power_where_the_factor_is_not_zero(dtype):
+    # relaxed_ratio skips the slow underflowing power where F is zero; F times it must be F
+    # times the plain power bit for bit, including entries of F whose power underflows.
+    from topiccli.factorize._kl import relaxed_ratio
+
+    rng = np.random.default_rng(4)
+    F = rng.random((200, 8)).astype(dtype)
+    F[rng.random(F.shape) < 0.6] = 0.0
+    ratio = rng.random(F.shape).astype(dtype)
+    tiny = rng.random(F.shape) < 0.4
+    ratio[tiny] = rng.choice([1e-300, 1e-100, 1e-30, 1e-12], size=int(tiny.sum()))
+    assert (F[ratio < 1e-11] != 0).sum() > 20  # powers that underflow where F is not zero
+    for eta in (1.25, 2.441, 4.0):
+        with np.errstate(under="ignore"):
+            expected = F * np.power(ratio, dtype(eta))
+        got = F * relaxed_ratio(F, ratio, eta)
+        assert got.dtype == dtype
+        assert np.array_equal(got, expected)

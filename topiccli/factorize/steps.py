@@ -28,7 +28,7 @@ from ._frobenius import _sum_in_order as sum_in_order
 from ._kl import _ETA_MAX as ETA_MAX
 from ._kl import _FLOOR as FLOOR
 from ._kl import _GROWTH as GROWTH
-from ._kl import Penalty, SparsePattern
+from ._kl import Penalty, SparsePattern, relaxed_ratio
 from ._kl import _Serial as Serial
 from ._nmf import _INNER_DELTA as INNER_DELTA
 from ._nmf import _MAX_INNER as MAX_INNER
@@ -73,6 +73,7 @@ __all__ = [
     "objective",
     "orient_signs",
     "phase",
+    "relaxed_ratio",
     "squared_error",
     "start",
     "sum_in_order",
