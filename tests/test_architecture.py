@@ -17,7 +17,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "topiccli"
 
 LAYERS = [
-    {"errors", "specs", "storage", "settings"},
+    {"errors", "specs", "storage", "settings", "memory"},
     {"corpus", "factorize"},
     {"held", "params"},
     {"text"},

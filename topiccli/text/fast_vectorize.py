@@ -713,6 +713,8 @@ def count(texts: list[str], *, stop_words: frozenset[str] | None, ngram_range=(1
     counted in parts (``topiccli.distributed``) calls it once per part. Documents go in
     blocks of about ``BLOCK_CHARS`` characters, ``BLOCK_WORKERS`` at a time on threads.
     """
+    from ..memory import release_freed_memory
+
     pattern, reject = rust_patterns(token_pattern)
     m = _min_run(token_pattern)
     stop = None if not stop_words else frozenset(stop_words)
@@ -741,7 +743,10 @@ def count(texts: list[str], *, stop_words: frozenset[str] | None, ngram_range=(1
 
         with ThreadPoolExecutor(workers) as pool:
             blocks = list(pool.map(block, ranges))
-    return _merge(blocks, n_docs)
+    merged = _merge(blocks, n_docs)
+    del blocks
+    release_freed_memory()  # the blocks' and polars' memory, before pruning copies X
+    return merged
 
 
 def detect_phrases(texts: list[str], *, stop_words: frozenset[str] | None,

@@ -173,14 +173,15 @@ class Vectorizer:
                                    params=("min_df", "max_df"))  # fmt: skip
             error.vocabulary = lambda: failed_vocabulary(raw, settings)
             raise error from exc
-        import numpy as np
-
+        from ..memory import release_freed_memory
         from .diagnose import diagnose
 
-        X = X.tocsr().astype(np.float64, copy=False)
+        del texts  # the cleaned copy: what the fit needs next is the matrix
+        release_freed_memory()
+        X = X.tocsr().astype("float64", copy=False)
         X.sort_indices()
         dominant = detection.codes[0] if detection.codes else None
-        found = diagnose(settings, dominant, np.diff(X.indptr), terms)
+        found = diagnose(settings, dominant, X.indptr[1:] - X.indptr[:-1], terms)
         language = {**detection.as_dict(), **found}
         return DocumentTerm(X=X, terms=terms, idf=idf, settings=settings, language=language,
                             fold=fold, cleaning=counts, boilerplate=found_boilerplate,
