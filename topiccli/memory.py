@@ -3,9 +3,10 @@
 CPython frees a text's memory to the C allocator, not to the system: glibc's ``malloc`` keeps
 the freed pages of its heap, so after vectorizing a large corpus the process stays as large as
 its busiest moment, and the next stage's arrays come on top. ``malloc_trim`` hands those pages
-back. Measured on a million documents (scripts/make_big_corpus.py): 0.32 GB when the counts'
-blocks are merged and 0.93 GB once vectorizing is done, which brought the run's peak from
-4.46 to 3.84 GiB (bench/RESULTS.md). Elsewhere than glibc (macOS, musl) this does nothing.
+back. Measured on a million documents (scripts/make_big_corpus.py, k = 20): 0.32 GiB once the
+counts' blocks are merged, 0.91 GiB once vectorizing is done and 0.66 GiB once the corpus cache
+entry is stored; the CLI's run peaked at 4,072,376 kB instead of 4,668,604 kB, the same output
+(bench/RESULTS.md). Elsewhere than glibc (macOS, musl) this does nothing.
 """
 
 from __future__ import annotations
