@@ -310,19 +310,3 @@ def test_the_relaxed_step_is_the_plain_power_where_the_factor_is_not_zero(dtype)
         got = F * relaxed_ratio(F, ratio, eta)
         assert got.dtype == dtype
         assert np.array_equal(got, expected)
-
-
-def test_ccd_sets_entries_too_small_to_show_in_wh_to_zero():
-    # A step may shrink an entry to 1% of its value: left alone, entries a topic does not use
-    # decay a hundredfold a sweep into float64's subnormals, where products are slow. ccd sets
-    # them to zero once their terms cannot show in (WH): no factor entry is left in between.
-    import topiccli
-    from topiccli.corpus.synthetic import planted
-
-    X = planted(300, 4, seed=2, texts=False).counts.astype(np.float64)
-    fit = topiccli.nmf(X, 4, loss="kl", solver="ccd", tol=0.0, max_iter=250)
-    for F in (fit.W, fit.H):
-        assert (F == 0).mean() > 0.2  # the unused entries reached zero
-        assert F[F > 0].min() > 1e-40  # and none is left decaying towards the subnormals
-    reference = topiccli.nmf(X, 4, loss="kl", solver="ccd", tol=0.0, max_iter=250, threads=1)
-    assert np.array_equal(fit.W, reference.W)  # elementwise: the same on any thread count
