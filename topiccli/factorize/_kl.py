@@ -269,7 +269,7 @@ def relaxed_ratio(F: np.ndarray, ratio: np.ndarray, eta: float, out=None) -> np.
     η > 1), which is where F has already reached zero and the factor cannot move it. So it is
     taken on the ratio raised to a floor whose power stays a normal number, and again exactly
     at the rare entries under the floor where F is not zero. Measured on the weights of 10,000
-    Korean headlines (k = 20, 80% zeros): 20 ms against 0.7 ms for each half-step at η = 4.
+    Korean headlines (k = 20, 80% zeros), the power at η = 4: 20 ms a half-step, now 0.7 ms.
     """
     low = 2.0 * float(np.finfo(F.dtype).tiny) ** (1.0 / eta)
     power = np.maximum(ratio, low, out=out)
