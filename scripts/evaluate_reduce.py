@@ -258,19 +258,13 @@ def main() -> None:
     if args.starts:
         rows = [r for name in args.corpora.split(",")
                 for r in measure_starts(name, args.starts)]  # fmt: skip
-        text = starts_table(rows)
-        print(text)
-        if args.out:
-            args.out.write_text(text, encoding="utf-8")
+        _emit(starts_table(rows), args.out)
         return
     rows = []
     for name in args.corpora.split(","):
         rows.append(measure(name))
         print(table(rows[-1:]), flush=True)
-    text = table(rows)
-    print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
+    _emit(table(rows), args.out)
 
 
 def _emit(text: str, out: Path | None) -> None:

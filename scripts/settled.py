@@ -11,8 +11,9 @@ tolerance 1e-8 or 1,000 iterations. A fit is *settled* when, against it:
 Every fit is deterministic and a stopping rule only decides *when* the run stops, so one
 reference run serves every rule: it records, after each iteration, the objective, each topic's
 top 8 words and each document's top topic, and any rule is replayed on that record
-(:func:`replay`). The records are cached under ``--cache`` (default /work/tmp/settle), since
-reference runs are slow.
+(:func:`replay`). Each cell also reports its first settled iterate (:func:`first_settled`):
+where a rule that knew the reference would stop, the floor of any rule. The records are
+cached under ``--cache`` (default /work/tmp/settle), since reference runs are slow.
 
     python scripts/settled.py                      # the 16 bench cells, today's defaults
     python scripts/settled.py --cells train-tfidf:20:frobenius --json out.json
