@@ -181,7 +181,7 @@ class Vectorizer:
         X = X.tocsr().astype("float64", copy=False)
         X.sort_indices()
         dominant = detection.codes[0] if detection.codes else None
-        found = diagnose(settings, dominant, X.indptr[1:] - X.indptr[:-1], terms)
+        found = diagnose(settings, dominant, X.getnnz(axis=1), terms)  # terms per document
         language = {**detection.as_dict(), **found}
         return DocumentTerm(X=X, terms=terms, idf=idf, settings=settings, language=language,
                             fold=fold, cleaning=counts, boilerplate=found_boilerplate,
